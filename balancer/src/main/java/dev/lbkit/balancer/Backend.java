@@ -1,0 +1,134 @@
+package dev.lbkit.balancer;
+
+import dev.lbkit.balancer.algorithm.LoadBalancer;
+import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.ProxySection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * A backend at run time: its servers, its algorithm and the one lock that orders every pick and
+ * every state change, as HAProxy's per-backend lock does. Everything that changes a server (a
+ * request taken or released, a health check, the runtime API) goes through here, so the algorithm
+ * sees the same sequence of events HAProxy's would.
+ */
+public final class Backend {
+    private final ProxySection section;
+    private final List<Server> servers;
+    private final LoadBalancer lb;
+    private final Object lock = new Object();
+    private long cumulativeRequests;
+
+    public Backend(ProxySection section, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
+        this.section = section;
+        this.servers = section.servers().stream()
+                .map(spec -> new Server(spec, section.servers().indexOf(spec)))
+                .toList();
+        this.lb = algorithm.apply(section, servers);
+    }
+
+    public String name() {
+        return section.name();
+    }
+
+    public ProxySection section() {
+        return section;
+    }
+
+    /** The servers in declaration order. Read their state under {@link #lock()} for a consistent view. */
+    public List<Server> servers() {
+        return servers;
+    }
+
+    public Optional<Server> server(String name) {
+        return servers.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** The lock that orders picks and state changes; hold it to read several counters at once. */
+    public Object lock() {
+        return lock;
+    }
+
+    /** Total requests that reached this backend (HAProxy's backend {@code stot}). */
+    public long cumulativeRequests() {
+        synchronized (lock) {
+            return cumulativeRequests;
+        }
+    }
+
+    /**
+     * Picks a server and takes a slot on it in one step, so concurrent requests see each other's
+     * in-flight counts exactly as HAProxy's leastconn and random do. Returns null if none is usable;
+     * every non-null result must be given back with {@link #release(Server)}.
+     */
+    public Server pickAndTake(RequestInfo request, Server avoid) {
+        synchronized (lock) {
+            cumulativeRequests++;
+            Server chosen = lb.pick(request, avoid);
+            if (chosen != null) {
+                chosen.countPick();
+                chosen.addServed(1);
+                lb.taken(chosen);
+            }
+            return chosen;
+        }
+    }
+
+    /** The request on {@code server} has ended. */
+    public void release(Server server) {
+        synchronized (lock) {
+            server.addServed(-1);
+            lb.released(server);
+        }
+    }
+
+    /** Health checks: the server is (or is no longer) passing its checks. */
+    public void setRunning(Server server, boolean running) {
+        change(server, () -> server.setRunning(running));
+    }
+
+    /** Runtime API {@code disable server} / {@code enable server}, or {@code set server ... state maint|ready}. */
+    public void setMaint(Server server, boolean maint) {
+        change(server, () -> server.setMaint(maint));
+    }
+
+    /** Runtime API {@code set server ... state drain|ready}. */
+    public void setDrain(Server server, boolean drain) {
+        change(server, () -> server.setDrain(drain));
+    }
+
+    /** Runtime API {@code set server ... weight N}. */
+    public void setWeight(Server server, int uweight) {
+        synchronized (lock) {
+            int old = server.uweight();
+            boolean wasUsable = server.usable();
+            server.setUweight(uweight);
+            boolean isUsable = server.usable();
+            if (wasUsable && isUsable) {
+                if (old != uweight) {
+                    lb.weightChanged(server, old);
+                }
+            } else {
+                notifyUsability(server, wasUsable, isUsable);
+            }
+        }
+    }
+
+    private void change(Server server, Runnable mutation) {
+        synchronized (lock) {
+            boolean wasUsable = server.usable();
+            mutation.run();
+            notifyUsability(server, wasUsable, server.usable());
+        }
+    }
+
+    private void notifyUsability(Server server, boolean wasUsable, boolean isUsable) {
+        if (!wasUsable && isUsable) {
+            lb.serverUp(server);
+        } else if (wasUsable && !isUsable) {
+            lb.serverDown(server);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.lbkit.balancer.algorithm;
+
+/**
+ * One backend's algorithm: picks a server per request and follows the servers' state changes.
+ * Implementations are pure (no I/O, no clock) and single-threaded: the backend calls them under
+ * its lock, so an exact sequence of calls gives an exact sequence of picks.
+ */
+public interface LoadBalancer {
+
+    /**
+     * Chooses the server for one request.
+     *
+     * @param avoid a server to avoid if any other will do (the previous one, on redispatch), or null
+     * @return the server, or null when no server is usable
+     */
+    Server pick(RequestInfo request, Server avoid);
+
+    /** {@code server} just became usable (health UP, maintenance off, weight from 0 to more). */
+    void serverUp(Server server);
+
+    /** {@code server} just stopped being usable. */
+    void serverDown(Server server);
+
+    /** {@code server} stays usable but its user weight changed from {@code oldUweight}. */
+    void weightChanged(Server server, int oldUweight);
+
+    /** A request was assigned to {@code server}: its {@code served} count has just gone up. */
+    default void taken(Server server) {
+    }
+
+    /** A request on {@code server} ended: its {@code served} count has just gone down. */
+    default void released(Server server) {
+    }
+}

@@ -1,0 +1,112 @@
+package dev.lbkit.balancer.algorithm;
+
+import dev.lbkit.balancer.config.ServerSpec;
+
+/**
+ * One server of a backend at run time: its configured facts plus the state that changes while
+ * lbkit runs (weight, health, maintenance, in-flight requests). Only {@link dev.lbkit.balancer.Backend}
+ * changes it, under the backend's lock; algorithms read it.
+ */
+public final class Server {
+    private final ServerSpec spec;
+    private final int index;
+    private int uweight;
+    private boolean maint;
+    private boolean drain;
+    private boolean running = true;
+    private int served;
+    private long lbtot;
+
+    public Server(ServerSpec spec, int index) {
+        this.spec = spec;
+        this.index = index;
+        this.uweight = spec.weight();
+        this.maint = spec.disabled();
+    }
+
+    public ServerSpec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    /** Position in declaration order, from 0. Every tie-break in HAProxy follows this order. */
+    public int index() {
+        return index;
+    }
+
+    /** The server id (puid): ring keys and {@code balance first} use it, never the name. */
+    public int id() {
+        return spec.id();
+    }
+
+    public boolean backup() {
+        return spec.backup();
+    }
+
+    /** The user weight, 0..256: the configured one until the runtime API changes it. */
+    public int uweight() {
+        return uweight;
+    }
+
+    /** Requests in flight on this server right now (HAProxy's {@code served}). */
+    public int served() {
+        return served;
+    }
+
+    /** How many times the algorithm chose this server (HAProxy's {@code lbtot}). */
+    public long lbtot() {
+        return lbtot;
+    }
+
+    public boolean maint() {
+        return maint;
+    }
+
+    public boolean drain() {
+        return drain;
+    }
+
+    /** The health state: false once checks have marked it DOWN. */
+    public boolean running() {
+        return running;
+    }
+
+    /** Usable for load balancing: weight above 0, not in maintenance or drain, and UP. */
+    public boolean usable() {
+        return uweight > 0 && !maint && !drain && running;
+    }
+
+    // Mutators: package dev.lbkit.balancer.Backend calls these under its lock.
+
+    public void setUweight(int uweight) {
+        this.uweight = uweight;
+    }
+
+    public void setMaint(boolean maint) {
+        this.maint = maint;
+    }
+
+    public void setDrain(boolean drain) {
+        this.drain = drain;
+    }
+
+    public void setRunning(boolean running) {
+        this.running = running;
+    }
+
+    public void addServed(int delta) {
+        served += delta;
+    }
+
+    public void countPick() {
+        lbtot++;
+    }
+
+    @Override
+    public String toString() {
+        return spec.name();
+    }
+}

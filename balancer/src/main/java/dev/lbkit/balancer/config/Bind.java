@@ -1,0 +1,11 @@
+package dev.lbkit.balancer.config;
+
+/**
+ * A {@code bind} line. lbkit listens only where the line says; an empty host ({@code *:80} or
+ * {@code :80}) means every address, exactly as in HAProxy.
+ *
+ * @param host the address to listen on; "" for all addresses
+ * @param v4v6 true when the line carries {@code v4v6} (IPv4 clients are then seen as ::ffff:a.b.c.d)
+ */
+public record Bind(String host, int port, boolean v4v6, Where where) {
+}
