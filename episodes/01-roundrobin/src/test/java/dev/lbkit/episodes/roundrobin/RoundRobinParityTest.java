@@ -1,0 +1,66 @@
+package dev.lbkit.episodes.roundrobin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.harness.Comparison;
+import dev.lbkit.harness.ConfigGenerator;
+import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.Traffic;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Episode 01: lbkit's roundrobin and static-rr pick the same server as HAProxy for every request. */
+class RoundRobinParityTest {
+    private static final long SEED = Long.getLong("lbkit.seed", 20261129L);
+    private static final int CONFIGS = 20;
+    private static final int REQUESTS = 400;
+
+    @Test
+    void episodeConfigPicksTheSameServerAsHaproxyForEveryRequest() throws Exception {
+        Traffic newConnections = Traffic.sequential("new connection each", 300)
+                .withEvent(100, "disable server servers/server2")
+                .withEvent(200, "enable server servers/server2");
+        Traffic keepAlive = Traffic.sequential("one keep-alive connection", 300).keepAliveConnection()
+                .withEvent(50, "disable server servers/server1")
+                .withEvent(120, "enable server servers/server1");
+
+        List<Comparison> results = Parity.run("episode 01 haproxy.cfg", Parity.episodeConfig(),
+                SideBySide.Options.exactRun(), List.of(newConnections, keepAlive));
+
+        results.forEach(Parity::assertIdentical);
+        assertThat(results.get(0).haproxy().answers().subList(0, 3))
+                .as("equal weights rotate in declaration order")
+                .containsExactly("server1", "server2", "server3");
+    }
+
+    @ParameterizedTest(name = "balance {0}")
+    @ValueSource(strings = {"roundrobin", "static-rr"})
+    void generatedConfigsPickTheSameServerAsHaproxyForEveryRequest(String algorithm) throws Exception {
+        ConfigGenerator generator = new ConfigGenerator(SEED + algorithm.hashCode());
+        System.out.printf("[lbkit] %s: %d generated configs, seed %d (replay with -Dlbkit.seed=%d)%n",
+                algorithm, CONFIGS, generator.seed(), SEED);
+        List<Comparison> all = new ArrayList<>();
+        for (int i = 0; i < CONFIGS; i++) {
+            ConfigGenerator.Generated config = generator.next(algorithm + " #" + i, "balance " + algorithm);
+            String victim = config.serverNames().get(generator.random().nextInt(config.serverNames().size()));
+            Traffic traffic = Traffic.sequential("DOWN/UP of " + victim, REQUESTS)
+                    .withEvent(REQUESTS / 3, "disable server be/" + victim)
+                    .withEvent(2 * REQUESTS / 3, "enable server be/" + victim);
+            if (i % 4 == 3) {
+                traffic = traffic.keepAliveConnection();
+            }
+            all.addAll(Parity.run(config.name() + " weights " + config.weights(), config.config(),
+                    SideBySide.Options.exactRun(), List.of(traffic)));
+        }
+        int matching = all.stream().mapToInt(Comparison::matching).sum();
+        int total = all.stream().mapToInt(Comparison::total).sum();
+        System.out.printf("[lbkit] %s: %d/%d requests on the same server over %d generated configs%n",
+                algorithm, matching, total, CONFIGS);
+        all.forEach(Parity::assertIdentical);
+        assertThat(total).as("every config was run in full").isEqualTo(CONFIGS * REQUESTS);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.lbkit.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exact, request-by-request comparison of two runs of the same traffic. It reports the first
+ * request where the two sides differ, with the requests around it, since one early difference in a
+ * stateful algorithm explains every later one.
+ */
+public record Comparison(String title, String config, Traffic traffic, Picks haproxy, Picks lbkit) {
+
+    public int total() {
+        return Math.max(haproxy.answers().size(), lbkit.answers().size());
+    }
+
+    public int matching() {
+        int n = Math.min(haproxy.answers().size(), lbkit.answers().size());
+        int same = 0;
+        for (int i = 0; i < n; i++) {
+            if (haproxy.answers().get(i).equals(lbkit.answers().get(i))) {
+                same++;
+            }
+        }
+        return same;
+    }
+
+    /** The index of the first differing request, or -1 when the two runs are identical. */
+    public int firstDifference() {
+        int n = Math.min(haproxy.answers().size(), lbkit.answers().size());
+        for (int i = 0; i < n; i++) {
+            if (!haproxy.answers().get(i).equals(lbkit.answers().get(i))) {
+                return i;
+            }
+        }
+        return haproxy.answers().size() == lbkit.answers().size() ? -1 : n;
+    }
+
+    public boolean identical() {
+        return firstDifference() < 0;
+    }
+
+    /** One line: "roundrobin 2/1/3: 600/600 requests on the same server". */
+    public String summary() {
+        return title + ": " + matching() + "/" + total() + " requests on the same server";
+    }
+
+    /** A readable account of the first difference: index, both answers, neighbours, events, config. */
+    public String explainDifference() {
+        int at = firstDifference();
+        if (at < 0) {
+            return summary();
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(summary());
+        lines.add("first difference at request #" + at
+                + (at < traffic.requests().size() ? " (" + describe(traffic.requests().get(at)) + ")" : ""));
+        lines.add(String.format("  %-8s %-28s %-28s", "request", "HAProxy", "lbkit"));
+        for (int i = Math.max(0, at - 5); i < Math.min(total(), at + 4); i++) {
+            for (String command : traffic.commandsBefore(i)) {
+                lines.add("           (runtime API: " + command + ")");
+            }
+            lines.add(String.format("%s #%-6d %-28s %-28s", i == at ? ">" : " ", i,
+                    answer(haproxy, i), answer(lbkit, i)));
+        }
+        lines.add("HAProxy side: " + haproxy.side());
+        lines.add("lbkit side:   " + lbkit.side());
+        lines.add("config:");
+        config.lines().forEach(l -> lines.add("  | " + l));
+        return String.join(System.lineSeparator(), lines);
+    }
+
+    private static String answer(Picks picks, int i) {
+        return i < picks.answers().size() ? picks.answers().get(i) : "(none)";
+    }
+
+    private static String describe(Traffic.Request request) {
+        return "GET " + request.target() + (request.source() == null ? "" : " from " + request.source().getHostAddress())
+                + (request.headers().isEmpty() ? "" : " " + request.headers());
+    }
+}

@@ -1,0 +1,208 @@
+package dev.lbkit.harness;
+
+import dev.lbkit.backends.FlaskReplica;
+import dev.lbkit.balancer.Lbkit;
+import dev.lbkit.balancer.config.ConfigException;
+import dev.lbkit.balancer.config.ConfigParser;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs a real HAProxy and lbkit side by side from one configuration: starts one backend replica per
+ * {@code server} line, rewrites the config only in its addresses (and, for exact runs, {@code nbthread 1}
+ * plus a runtime API socket), starts both balancers, sends them the same traffic and records which
+ * server answered each request. Close it to stop everything it started.
+ */
+public final class SideBySide implements AutoCloseable {
+
+    /** Starts HAProxy on a rewritten config; {@link #describe()} names which HAProxy it is. */
+    public interface HaproxyStarter {
+        AutoCloseable start(String config) throws Exception;
+
+        String describe();
+    }
+
+    /**
+     * How to run.
+     *
+     * @param exact true: {@code nbthread 1} and a runtime API socket on both sides
+     * @param delays a per-request delay for some servers, by server index (0-based, declaration order)
+     */
+    public record Options(boolean exact, Map<Integer, Duration> delays) {
+        public static Options exactRun() {
+            return new Options(true, Map.of());
+        }
+
+        public Options withDelay(int serverIndex, Duration delay) {
+            Map<Integer, Duration> more = new HashMap<>(delays);
+            more.put(serverIndex, delay);
+            return new Options(exact, more);
+        }
+    }
+
+    private final String configName;
+    private final String originalConfig;
+    private final List<String> serverNames;
+    private final List<FlaskReplica> replicas = new ArrayList<>();
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final String haproxyDescription;
+    private Endpoint haproxy;
+    private Endpoint lbkit;
+
+    /** Where one side listens: its first bind port and its runtime API port (0 = none). */
+    public record Endpoint(String side, String config, int port, int statsPort) {
+    }
+
+    private SideBySide(String configName, String config, HaproxyStarter haproxyStarter) {
+        this.configName = configName;
+        this.originalConfig = config;
+        this.serverNames = ConfigRewriter.serverNames(config);
+        this.haproxyDescription = haproxyStarter.describe();
+    }
+
+    /** Starts replicas, HAProxy and lbkit for {@code config}. */
+    public static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options)
+            throws Exception {
+        SideBySide run = new SideBySide(configName, config, haproxyStarter);
+        try {
+            run.startAll(haproxyStarter, options);
+        } catch (Exception | Error e) {
+            run.close();
+            throw e;
+        }
+        return run;
+    }
+
+    private void startAll(HaproxyStarter haproxyStarter, Options options) throws Exception {
+        int[] counts = ConfigRewriter.countBindsAndServers(originalConfig);
+        List<Integer> serverPorts = new ArrayList<>();
+        for (int i = 0; i < counts[1]; i++) {
+            FlaskReplica replica = FlaskReplica.start(i + 1, "127.0.0.1", 0, options.delays().getOrDefault(i, Duration.ZERO));
+            replicas.add(replica);
+            serverPorts.add(replica.port());
+        }
+        haproxy = endpoint(haproxyDescription, counts[0], serverPorts, options.exact());
+        running.add(haproxyStarter.start(haproxy.config()));
+        lbkit = endpoint("lbkit (in-process, dev.lbkit.balancer.Lbkit)", counts[0], serverPorts, options.exact());
+        running.add(startLbkit(lbkit.config()));
+    }
+
+    private Endpoint endpoint(String side, int binds, List<Integer> serverPorts, boolean exact) throws IOException {
+        List<Integer> bindPorts = new ArrayList<>();
+        for (int i = 0; i < binds; i++) {
+            bindPorts.add(freePort());
+        }
+        int stats = exact ? freePort() : 0;
+        String config = ConfigRewriter.rewrite(originalConfig, new ConfigRewriter.Plan(bindPorts, serverPorts, stats, exact));
+        return new Endpoint(side, config, bindPorts.isEmpty() ? 0 : bindPorts.get(0), stats);
+    }
+
+    private AutoCloseable startLbkit(String config) throws ConfigException {
+        return Lbkit.start(ConfigParser.parse(config, configName + " (lbkit side)"));
+    }
+
+    public Endpoint haproxy() {
+        return haproxy;
+    }
+
+    public Endpoint lbkit() {
+        return lbkit;
+    }
+
+    public List<String> serverNames() {
+        return serverNames;
+    }
+
+    /** Sends {@code traffic} to both sides (at the same time, each in its own thread) and compares. */
+    public Comparison run(String title, Traffic traffic) {
+        CompletableFuture<Picks> onHaproxy = CompletableFuture.supplyAsync(() -> drive(haproxy, traffic));
+        Picks onLbkit = drive(lbkit, traffic);
+        return new Comparison(title, originalConfig, traffic, onHaproxy.join(), onLbkit);
+    }
+
+    /** Sends {@code traffic} to one side and records who answered each request. */
+    public Picks drive(Endpoint side, Traffic traffic) {
+        List<String> answers = new ArrayList<>(traffic.requests().size());
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", side.port());
+        RawHttpClient keepAlive = traffic.keepAlive() ? new RawHttpClient(address, null, 30_000) : null;
+        try {
+            for (int i = 0; i < traffic.requests().size(); i++) {
+                for (String command : traffic.commandsBefore(i)) {
+                    RuntimeApiClient.send(side.statsPort(), command);
+                }
+                Traffic.Request request = traffic.requests().get(i);
+                answers.add(send(keepAlive, address, request));
+            }
+        } finally {
+            if (keepAlive != null) {
+                keepAlive.close();
+            }
+        }
+        return new Picks(side.side(), answers);
+    }
+
+    private String send(RawHttpClient keepAlive, InetSocketAddress address, Traffic.Request request) {
+        try {
+            RawHttpClient.Response response;
+            if (keepAlive != null) {
+                response = keepAlive.get(request.target(), "127.0.0.1:" + address.getPort(), request.headers(), true);
+            } else {
+                try (RawHttpClient client = new RawHttpClient(address, request.source(), 30_000)) {
+                    response = client.get(request.target(), "127.0.0.1:" + address.getPort(), request.headers(), false);
+                }
+            }
+            return answeredBy(response);
+        } catch (IOException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    /** The server name behind a response: replicas say {@code X-Served-By: appN}, N = server line number. */
+    String answeredBy(RawHttpClient.Response response) {
+        String servedBy = response.header("x-served-by");
+        if (servedBy != null && servedBy.startsWith("app")) {
+            int n = Integer.parseInt(servedBy.substring(3));
+            return n >= 1 && n <= serverNames.size() ? serverNames.get(n - 1) : servedBy;
+        }
+        return String.valueOf(response.status());
+    }
+
+    /** The runtime API of both sides, for events outside a traffic script. */
+    public void command(String command) {
+        for (Endpoint side : List.of(haproxy, lbkit)) {
+            RuntimeApiClient.send(side.statsPort(), command);
+        }
+    }
+
+    /** A free TCP port on 127.0.0.1 (closed again at once; tiny race accepted, as everywhere). */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> all = new ArrayList<>(running);
+        all.addAll(replicas);
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("[lbkit] closing " + c + ": " + e.getMessage());
+            }
+        }
+        running.clear();
+        replicas.clear();
+    }
+
+}
