@@ -50,8 +50,10 @@ final class ContainerHaproxy implements Haproxy {
         } catch (ContainerLaunchException failed) {
             String logs = container.getContainerId() == null ? "" : container.getLogs();
             container.stop();
-            throw new HaproxyStartException("HAProxy container " + image + " did not start: "
-                    + rootMessage(failed) + (logs.isEmpty() ? "" : "\nIts output:\n" + logs), failed);
+            String why = rootMessage(failed);
+            boolean logsShown = logs.isBlank() || why.contains(logs.strip());
+            throw new HaproxyStartException("HAProxy container " + image + " did not start: " + why
+                    + (logsShown ? "" : "\nIts output:\n" + logs), failed);
         }
         return new Running(container, listeners);
     }

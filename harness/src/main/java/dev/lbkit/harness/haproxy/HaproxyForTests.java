@@ -34,7 +34,10 @@ public final class HaproxyForTests {
     /** The HAProxy that {@code -Dlbkit.haproxy} selects; skips or fails the test when there is none. */
     public static Haproxy get() {
         HaproxyLocator.Choice choice = HaproxyLocator.choice();
-        return use(HaproxyLocator.find(), choice != HaproxyLocator.Choice.AUTO && choice != HaproxyLocator.Choice.NONE);
+        long startNanos = System.nanoTime();
+        HaproxyLocator.Lookup lookup = HaproxyLocator.find();
+        announce(lookup, startNanos);
+        return use(lookup, choice != HaproxyLocator.Choice.AUTO && choice != HaproxyLocator.Choice.NONE, required());
     }
 
     /**
@@ -47,7 +50,10 @@ public final class HaproxyForTests {
             Assumptions.abort("HAProxy " + kind.id() + " not tested: -D" + HaproxyLocator.CHOICE_PROPERTY + "="
                     + choice.name().toLowerCase(java.util.Locale.ROOT) + " selects another kind");
         }
-        return use(HaproxyLocator.find(kind), choice != HaproxyLocator.Choice.AUTO);
+        long startNanos = System.nanoTime();
+        HaproxyLocator.Lookup lookup = HaproxyLocator.find(kind);
+        announce(lookup, startNanos);
+        return use(lookup, choice != HaproxyLocator.Choice.AUTO, required());
     }
 
     /** True with env {@code CI=true} or {@code -Dlbkit.haproxy.required=true}: a missing HAProxy fails tests. */
@@ -56,27 +62,29 @@ public final class HaproxyForTests {
                 || "true".equalsIgnoreCase(Optional.ofNullable(System.getenv("CI")).orElse(""));
     }
 
-    private static Haproxy use(HaproxyLocator.Lookup lookup, boolean askedForExplicitly) {
+    /** The policy itself: the HAProxy found, else a skipped test, else (required or asked for) a failed one. */
+    static Haproxy use(HaproxyLocator.Lookup lookup, boolean askedForExplicitly, boolean required) {
         if (lookup.haproxy().isPresent()) {
-            Haproxy haproxy = lookup.haproxy().get();
-            announce(haproxy);
-            return haproxy;
+            return lookup.haproxy().get();
         }
         String message = "No HAProxy: " + lookup.missing() + ". " + HOW_TO_ENABLE;
-        if (required() || askedForExplicitly) {
+        if (required || askedForExplicitly) {
             String why = askedForExplicitly ? "it was asked for with -D" + HaproxyLocator.CHOICE_PROPERTY
                     : "CI=true or -D" + REQUIRED_PROPERTY + "=true requires one";
             return Assertions.fail(message + " (failing, not skipping: " + why + ")");
         }
-        Assumptions.abort(message);
-        throw new AssertionError("unreachable: Assumptions.abort throws");
+        return Assumptions.abort(message);
     }
 
-    private static void announce(Haproxy haproxy) {
-        synchronized (ANNOUNCED) {
-            if (ANNOUNCED.add(haproxy.kind())) {
-                System.out.println("[lbkit] HAProxy: " + haproxy.describe());
+    /** Prints which HAProxy the tests meet, once per kind; the time is the lookup's (Docker client, haproxy -v). */
+    private static void announce(HaproxyLocator.Lookup lookup, long startNanos) {
+        lookup.haproxy().ifPresent(haproxy -> {
+            synchronized (ANNOUNCED) {
+                if (ANNOUNCED.add(haproxy.kind())) {
+                    System.out.printf("[lbkit] HAProxy: %s (found in %d ms)%n",
+                            haproxy.describe(), (System.nanoTime() - startNanos) / 1_000_000);
+                }
             }
-        }
+        });
     }
 }
