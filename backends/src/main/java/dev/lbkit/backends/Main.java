@@ -17,6 +17,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        quietStartupLogs();
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.println(ReplicaSettings.USAGE);
             return;
@@ -43,6 +44,16 @@ public final class Main {
             System.out.println("listening: " + started.get(started.size() - 1));
         }
         new CountDownLatch(1).await();
+    }
+
+    /** One "listening:" line per app reads better in a demo than Jetty's start-up lines; -D settings still win. */
+    private static void quietStartupLogs() {
+        for (String logger : new String[] {"org.eclipse.jetty", "io.javalin"}) {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "warn");
+            }
+        }
     }
 
     private static String rootMessage(Throwable error) {
