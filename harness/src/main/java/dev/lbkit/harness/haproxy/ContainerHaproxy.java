@@ -1,0 +1,104 @@
+package dev.lbkit.harness.haproxy;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.containers.ContainerLaunchException;
+
+/** HAProxy run by Testcontainers from an image; one container per {@link #start} or {@link #check}. */
+final class ContainerHaproxy implements Haproxy {
+
+    private static final long ONE_SHOT_TIMEOUT_SECONDS = 30;
+
+    private final String image;
+    private volatile String version;
+
+    ContainerHaproxy(String image) {
+        this.image = image;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.CONTAINER;
+    }
+
+    @Override
+    public String where() {
+        return image;
+    }
+
+    @Override
+    public String version() {
+        if (version == null) {
+            OneShot result = runOnce("", "-v");
+            if (result.exitCode() != 0) {
+                throw new HaproxyStartException("'haproxy -v' in image " + image + " exited with "
+                        + result.exitCode() + ":\n" + result.output());
+            }
+            version = Versions.fromVersionOutput(result.output(), "image " + image);
+        }
+        return version;
+    }
+
+    @Override
+    public RunningHaproxy start(String configText) {
+        List<InetSocketAddress> listeners = BindAddress.allIn(configText).stream().map(BindAddress::probeAddress).toList();
+        ListenerProbe.requireFree(listeners);
+        HaproxyContainer container = new HaproxyContainer(image, configText);
+        try {
+            container.start();
+        } catch (ContainerLaunchException failed) {
+            String logs = container.getContainerId() == null ? "" : container.getLogs();
+            container.stop();
+            String why = rootMessage(failed);
+            boolean logsShown = logs.isBlank() || why.contains(logs.strip());
+            throw new HaproxyStartException("HAProxy container " + image + " did not start: " + why
+                    + (logsShown ? "" : "\nIts output:\n" + logs), failed);
+        }
+        return new Running(container, listeners);
+    }
+
+    @Override
+    public CheckResult check(String configText) {
+        OneShot result = runOnce(configText, "-c", "-f", HaproxyContainer.CONFIG_PATH);
+        return new CheckResult(result.exitCode(), result.output());
+    }
+
+    private OneShot runOnce(String configText, String... arguments) {
+        try (HaproxyContainer container = new HaproxyContainer(image, configText).runningOnce(arguments)) {
+            container.start();
+            int exitCode = container.getDockerClient().waitContainerCmd(container.getContainerId()).start()
+                    .awaitStatusCode(ONE_SHOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return new OneShot(exitCode, container.getLogs());
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    private record OneShot(int exitCode, String output) {
+    }
+
+    private record Running(HaproxyContainer container, List<InetSocketAddress> listeners) implements RunningHaproxy {
+
+        @Override
+        public String logs() {
+            return container.getLogs();
+        }
+
+        @Override
+        public boolean isRunning() {
+            return container.isRunning();
+        }
+
+        @Override
+        public void close() {
+            container.stop();
+        }
+    }
+}

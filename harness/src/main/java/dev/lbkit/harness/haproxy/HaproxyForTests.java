@@ -1,0 +1,90 @@
+package dev.lbkit.harness.haproxy;
+
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The one place tests get a real HAProxy, with the project's policy for a missing one.
+ *
+ * <pre>{@code
+ * Haproxy haproxy = HaproxyForTests.get();   // skips (or fails in CI) when there is none
+ * }</pre>
+ *
+ * <p>Missing HAProxy: outside CI the test is skipped with a message saying how to get one; with
+ * env {@code CI=true} or {@code -Dlbkit.haproxy.required=true} it fails. A kind asked for explicitly
+ * ({@code -Dlbkit.haproxy=container|binary}) that is missing always fails: the run was meant to use it.
+ * The first test to meet a HAProxy prints one line saying which, e.g.
+ * {@code [lbkit] HAProxy: container local/haproxy:2.6 — HAProxy version 2.6.12-1+deb12u4}.
+ */
+public final class HaproxyForTests {
+
+    public static final String REQUIRED_PROPERTY = "lbkit.haproxy.required";
+
+    private static final String HOW_TO_ENABLE = "To run these tests: install haproxy (e.g. apt-get install haproxy), "
+            + "or start Docker with an HAProxy image (-Dhaproxy.image=local/haproxy:2.6); "
+            + "choose with -Dlbkit.haproxy=auto|container|binary.";
+    private static final Set<Haproxy.Kind> ANNOUNCED = EnumSet.noneOf(Haproxy.Kind.class);
+
+    private HaproxyForTests() {
+    }
+
+    /** The HAProxy that {@code -Dlbkit.haproxy} selects; skips or fails the test when there is none. */
+    public static Haproxy get() {
+        HaproxyLocator.Choice choice = HaproxyLocator.choice();
+        long startNanos = System.nanoTime();
+        HaproxyLocator.Lookup lookup = HaproxyLocator.find();
+        announce(lookup, startNanos);
+        return use(lookup, choice != HaproxyLocator.Choice.AUTO && choice != HaproxyLocator.Choice.NONE, required());
+    }
+
+    /**
+     * That kind of HAProxy, for tests that run against each kind. Skipped when {@code -Dlbkit.haproxy}
+     * chose another kind; skipped or failed per the policy when it is missing.
+     */
+    public static Haproxy get(Haproxy.Kind kind) {
+        HaproxyLocator.Choice choice = HaproxyLocator.choice();
+        if (!choice.allows(kind)) {
+            Assumptions.abort("HAProxy " + kind.id() + " not tested: -D" + HaproxyLocator.CHOICE_PROPERTY + "="
+                    + choice.name().toLowerCase(java.util.Locale.ROOT) + " selects another kind");
+        }
+        long startNanos = System.nanoTime();
+        HaproxyLocator.Lookup lookup = HaproxyLocator.find(kind);
+        announce(lookup, startNanos);
+        return use(lookup, choice != HaproxyLocator.Choice.AUTO, required());
+    }
+
+    /** True with env {@code CI=true} or {@code -Dlbkit.haproxy.required=true}: a missing HAProxy fails tests. */
+    public static boolean required() {
+        return Boolean.parseBoolean(System.getProperty(REQUIRED_PROPERTY, "false"))
+                || "true".equalsIgnoreCase(Optional.ofNullable(System.getenv("CI")).orElse(""));
+    }
+
+    /** The policy itself: the HAProxy found, else a skipped test, else (required or asked for) a failed one. */
+    static Haproxy use(HaproxyLocator.Lookup lookup, boolean askedForExplicitly, boolean required) {
+        if (lookup.haproxy().isPresent()) {
+            return lookup.haproxy().get();
+        }
+        String message = "No HAProxy: " + lookup.missing() + ". " + HOW_TO_ENABLE;
+        if (required || askedForExplicitly) {
+            String why = askedForExplicitly ? "it was asked for with -D" + HaproxyLocator.CHOICE_PROPERTY
+                    : "CI=true or -D" + REQUIRED_PROPERTY + "=true requires one";
+            return Assertions.fail(message + " (failing, not skipping: " + why + ")");
+        }
+        return Assumptions.abort(message);
+    }
+
+    /** Prints which HAProxy the tests meet, once per kind; the time is the lookup's (Docker client, haproxy -v). */
+    private static void announce(HaproxyLocator.Lookup lookup, long startNanos) {
+        lookup.haproxy().ifPresent(haproxy -> {
+            synchronized (ANNOUNCED) {
+                if (ANNOUNCED.add(haproxy.kind())) {
+                    System.out.printf("[lbkit] HAProxy: %s (found in %d ms)%n",
+                            haproxy.describe(), (System.nanoTime() - startNanos) / 1_000_000);
+                }
+            }
+        });
+    }
+}
