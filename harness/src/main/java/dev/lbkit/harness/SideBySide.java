@@ -64,10 +64,10 @@ public final class SideBySide implements AutoCloseable {
         this.configName = configName;
         this.originalConfig = config;
         this.serverNames = ConfigRewriter.serverNames(config);
-        this.haproxyDescription = haproxyStarter.describe();
+        this.haproxyDescription = haproxyStarter == null ? null : haproxyStarter.describe();
     }
 
-    /** Starts replicas, HAProxy and lbkit for {@code config}. */
+    /** Starts replicas, HAProxy (unless {@code haproxyStarter} is null: lbkit alone) and lbkit for {@code config}. */
     public static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options)
             throws Exception {
         SideBySide run = new SideBySide(configName, config, haproxyStarter);
@@ -88,8 +88,10 @@ public final class SideBySide implements AutoCloseable {
             replicas.add(replica);
             serverPorts.add(replica.port());
         }
-        haproxy = endpoint(haproxyDescription, counts[0], serverPorts, options.exact());
-        running.add(haproxyStarter.start(haproxy.config()));
+        if (haproxyStarter != null) {
+            haproxy = endpoint(haproxyDescription, counts[0], serverPorts, options.exact());
+            running.add(haproxyStarter.start(haproxy.config()));
+        }
         lbkit = endpoint("lbkit (in-process, dev.lbkit.balancer.Lbkit)", counts[0], serverPorts, options.exact());
         running.add(startLbkit(lbkit.config()));
     }
@@ -108,6 +110,7 @@ public final class SideBySide implements AutoCloseable {
         return Lbkit.start(ConfigParser.parse(config, configName + " (lbkit side)"));
     }
 
+    /** HAProxy's side, or null when this run has no HAProxy (a demo on a machine without one). */
     public Endpoint haproxy() {
         return haproxy;
     }
@@ -176,8 +179,10 @@ public final class SideBySide implements AutoCloseable {
 
     /** The runtime API of both sides, for events outside a traffic script. */
     public void command(String command) {
-        for (Endpoint side : List.of(haproxy, lbkit)) {
-            RuntimeApiClient.send(side.statsPort(), command);
+        for (Endpoint side : new Endpoint[] {haproxy, lbkit}) {
+            if (side != null) {
+                RuntimeApiClient.send(side.statsPort(), command);
+            }
         }
     }
 

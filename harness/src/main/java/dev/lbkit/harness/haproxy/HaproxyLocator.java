@@ -24,6 +24,8 @@ public final class HaproxyLocator {
     public static final String CHOICE_PROPERTY = "lbkit.haproxy";
     public static final String CHOICE_ENV = "LBKIT_HAPROXY";
     public static final String IMAGE_PROPERTY = "haproxy.image";
+    /** The image .ci/build-haproxy-image.sh builds locally (same layout as the official one). */
+    public static final String LOCAL_IMAGE = "local/haproxy:2.6";
 
     private static final List<Path> USUAL_BINARIES = List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/local/sbin/haproxy"));
     private static final Map<Haproxy.Kind, Lookup> LOOKUPS = new EnumMap<>(Haproxy.Kind.class);
@@ -112,18 +114,30 @@ public final class HaproxyLocator {
     }
 
     private static Lookup lookForContainer() {
-        String image = image();
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             return Lookup.missing("Docker does not answer");
         }
-        try {
-            DockerClientFactory.instance().client().inspectImageCmd(image).exec();
-        } catch (RuntimeException notLocal) {
-            // Never pull here: a test run must not depend on a registry.
-            return Lookup.missing("image " + image + " is not in the local Docker (docker pull or build it, "
-                    + "or set -D" + IMAGE_PROPERTY + "=...)");
+        for (String image : imageCandidates()) {
+            try {
+                DockerClientFactory.instance().client().inspectImageCmd(image).exec();
+                return withVersion(Haproxy.container(image));
+            } catch (RuntimeException notLocal) {
+                // Never pull here: a test run must not depend on a registry. Try the next candidate.
+            }
         }
-        return withVersion(Haproxy.container(image));
+        return Lookup.missing("image " + String.join(" or ", imageCandidates())
+                + " is not in the local Docker (docker pull haproxy:2.6, or build one offline with "
+                + ".ci/build-haproxy-image.sh, or set -D" + IMAGE_PROPERTY + "=...)");
+    }
+
+    /**
+     * The images to look for: the one asked for; when that is the default {@code haproxy:2.6}, also
+     * {@value #LOCAL_IMAGE}, the image .ci/build-haproxy-image.sh builds from Debian's binary on
+     * machines that reach no registry.
+     */
+    static List<String> imageCandidates() {
+        String image = image();
+        return image.equals(HaproxyContainer.DEFAULT_IMAGE) ? List.of(image, LOCAL_IMAGE) : List.of(image);
     }
 
     private static Lookup lookForBinary() {

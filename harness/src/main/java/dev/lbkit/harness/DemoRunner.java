@@ -1,0 +1,67 @@
+package dev.lbkit.harness;
+
+import dev.lbkit.harness.haproxy.HaproxyLocator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What every episode's {@code Demo} does: start the replicas, lbkit and — when this machine has
+ * one — a real HAProxy from the episode's haproxy.cfg, send the same requests to both, and print
+ * the order of the first picks and each side's distribution as bars.
+ */
+public final class DemoRunner {
+    private DemoRunner() {
+    }
+
+    /** Reads {@code haproxy.cfg} from the working directory or from {@code episodes/<folder>/}. */
+    public static String episodeConfig(String folder) throws IOException {
+        for (Path p : List.of(Path.of("haproxy.cfg"), Path.of("episodes", folder, "haproxy.cfg"))) {
+            if (Files.isRegularFile(p)) {
+                return Files.readString(p);
+            }
+        }
+        throw new IOException("no haproxy.cfg in the working directory or in episodes/" + folder
+                + "/: run the demo from the repository root, e.g. ./lbkit demo " + folder.replaceFirst("^\\d+-", ""));
+    }
+
+    /** Runs {@code traffic} through lbkit and, if available, HAProxy, and prints what happened. */
+    public static void run(String title, String config, SideBySide.Options options, Traffic traffic) throws Exception {
+        HaproxyLocator.Lookup lookup = HaproxyLocator.find();
+        SideBySide.HaproxyStarter haproxy = lookup.haproxy().map(HaproxyForParity::starter).orElse(null);
+        System.out.println("== " + title);
+        System.out.println(haproxy == null
+                ? "No HAProxy on this machine (" + lookup.missing() + "): showing lbkit alone.\n"
+                        + "Install haproxy or Docker to see both side by side."
+                : "Side by side with " + haproxy.describe());
+        try (SideBySide sides = SideBySide.start(title, config, haproxy, options)) {
+            Picks lbkit = sides.drive(sides.lbkit(), traffic);
+            Picks onHaproxy = sides.haproxy() == null ? null : sides.drive(sides.haproxy(), traffic);
+            System.out.println();
+            System.out.println(traffic.requests().size() + " requests (" + traffic.name() + ")");
+            if (onHaproxy != null) {
+                System.out.println("HAProxy first picks: " + first(onHaproxy, 12));
+            }
+            System.out.println("lbkit   first picks: " + first(lbkit, 12));
+            System.out.println();
+            if (onHaproxy != null) {
+                System.out.print(Report.bars(onHaproxy.distribution(), lbkit.distribution()));
+                Comparison c = new Comparison(title, config, traffic, onHaproxy, lbkit);
+                System.out.println();
+                System.out.println(c.identical()
+                        ? "Same server on both sides for every request: " + c.matching() + "/" + c.total()
+                        : c.explainDifference());
+            } else {
+                System.out.print(Report.bars("lbkit", lbkit.distribution()));
+            }
+        }
+    }
+
+    private static String first(Picks picks, int n) {
+        return picks.answers().stream().limit(n).collect(Collectors.joining(" "))
+                + (picks.answers().size() > n ? " ..." : "");
+    }
+
+}
