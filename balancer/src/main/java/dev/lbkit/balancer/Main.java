@@ -46,7 +46,7 @@ public final class Main {
      * Runs the command; returns the exit status, or -1 when the balancer was started and the JVM must
      * stay alive (it then stops on SIGINT/SIGTERM).
      */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Options options = parseArguments(args, err);
         if (options == null) {
             return INVALID;

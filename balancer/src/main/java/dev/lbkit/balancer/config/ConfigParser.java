@@ -1000,8 +1000,9 @@ public final class ConfigParser {
             }
             if (target == null) {
                 alerts.add("[ALERT] Proxy '" + frontend.name + "': unable to find required default_backend: '"
-                        + frontend.defaultBackend + "'. (default_backend of " + frontend.typeWord() + " '"
-                        + frontend.name + "' declared at " + frontend.where + ")");
+                        + frontend.defaultBackend + "'. Declare a backend named '" + frontend.defaultBackend
+                        + "' or fix the name on the default_backend line of " + sectionName(frontend) + " '"
+                        + frontend.name + "' (section starts at line " + frontend.where.line() + ").");
             } else if (target == frontend) {
                 alerts.add("[ALERT] Proxy '" + frontend.name + "': loop detected for default_backend: '"
                         + frontend.defaultBackend + "'.");
