@@ -1,0 +1,106 @@
+package dev.lbkit.balancer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path config(String balance, String mode) throws IOException {
+        Path file = dir.resolve("haproxy.cfg");
+        Files.writeString(file, """
+                defaults
+                    mode %s
+                    timeout connect 5s
+                    timeout client 30s
+                    timeout server 30s
+                frontend web
+                    bind 127.0.0.1:8080
+                    default_backend app
+                backend app
+                    balance %s
+                    server a 127.0.0.1:5001
+                """.formatted(mode, balance));
+        return file;
+    }
+
+    @Test
+    void checkSaysValidAndExitsZero() throws Exception {
+        assertThat(run("-c", "-f", config("roundrobin", "http").toString())).as("exit status of -c on a good file").isZero();
+        assertThat(out()).as("haproxy's wording").isEqualTo("Configuration file is valid" + System.lineSeparator());
+    }
+
+    @Test
+    void checkPrintsAlertsAndExitsOne() throws Exception {
+        Path file = config("roundrobin", "http");
+        Files.writeString(file, Files.readString(file).replace("weight", "").replace("server a 127.0.0.1:5001",
+                "server a 127.0.0.1:5001 weight 300"));
+        assertThat(run("-c", "-f", file.toString())).as("exit status of -c on a bad file").isEqualTo(1);
+        assertThat(err()).as("the alert names file and line")
+                .contains("[ALERT] [" + file + ":11] : 'server app/a' : weight of server a is not within 0 and 256 (300)..")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void unsupportedAlgorithmIsRefusedAtItsBalanceLine() throws Exception {
+        Path file = config("uri", "http");
+        assertThat(run("-c", "-f", file.toString())).as("HAProxy accepts it, lbkit cannot run it yet").isEqualTo(1);
+        assertThat(err()).as("names the balance line and what is supported")
+                .contains("[ALERT] parsing [" + file + ":10] : balance 'uri' is not supported yet by lbkit (supported: ");
+    }
+
+    @Test
+    void tcpModeIsRefused() throws Exception {
+        Path file = config("roundrobin", "tcp");
+        assertThat(run("-c", "-f", file.toString())).as("lbkit proxies HTTP only").isEqualTo(1);
+        assertThat(err()).as("names the tcp proxy").contains("frontend 'web' runs in 'mode tcp'");
+    }
+
+    @Test
+    void versionNamesTheSyntax() {
+        assertThat(run("-v")).as("exit status of -v").isZero();
+        assertThat(out()).as("version line").startsWith("lbkit version ").contains("(HAProxy 2.6 configuration syntax)");
+    }
+
+    @Test
+    void haproxyForegroundFlagsAreAccepted() throws Exception {
+        assertThat(run("-db", "-W", "-c", "-f", config("static-rr", "http").toString())).as("-db and -W ignored").isZero();
+    }
+
+    @Test
+    void unknownFlagPrintsUsage() {
+        assertThat(run("--bogus")).as("exit status for an unknown flag").isEqualTo(1);
+        assertThat(err()).as("usage").contains("unknown option '--bogus'").contains("Usage: lbkit");
+    }
+
+    @Test
+    void missingFileIsAClearError() {
+        assertThat(run("-c", "-f", dir.resolve("nope.cfg").toString())).as("exit status").isEqualTo(1);
+        assertThat(err()).as("what and where").contains("Cannot open configuration file").contains("nope.cfg");
+    }
+}
