@@ -45,8 +45,11 @@ public final class Lbkit implements AutoCloseable {
         return start(config, LoadBalancers::create);
     }
 
-    /** As {@link #start(Config)}, with the algorithms made by {@code algorithm} (tests use simple ones). */
-    static Lbkit start(Config config, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
+    /**
+     * As {@link #start(Config)}, with each backend's algorithm made by {@code algorithm}; tests and
+     * tools use it to run the proxy with an algorithm of their own.
+     */
+    public static Lbkit start(Config config, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
         Lbkit lbkit = new Lbkit(config, algorithm);
         try {
             lbkit.startListeners();

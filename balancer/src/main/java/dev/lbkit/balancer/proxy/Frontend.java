@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -53,6 +54,8 @@ public final class Frontend implements AutoCloseable {
             cfg.jetty.modifyHttpConfiguration(http -> {
                 // Odd but legal targets ("//a", "/a/../b", "%2F") reach the balancer untouched.
                 http.setUriCompliance(UriCompliance.UNSAFE);
+                // An absolute-form target wins over Host (RFC 9112 §3.2.2), as in HAProxy: no 400.
+                http.setHttpCompliance(HttpCompliance.RFC9110.with("LBKIT", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
                 http.setSendServerVersion(false);
                 http.setSendDateHeader(false);
                 http.setSendXPoweredBy(false);

@@ -23,6 +23,12 @@ final class InsertedHandler extends Handler.Wrapper {
     }
 
     @Override
+    public void setServer(org.eclipse.jetty.server.Server server) {
+        super.setServer(server);
+        proxy.setServer(server);
+    }
+
+    @Override
     public InvocationType getInvocationType() {
         return InvocationType.BLOCKING;
     }
