@@ -355,6 +355,8 @@ class ProxyTest {
         int clients = 4;
         int[] statusCounts = new int[600];
         AtomicLong done = new AtomicLong();
+        AtomicLong slowest = new AtomicLong();
+        AtomicLong killMs = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -366,8 +368,10 @@ class ProxyTest {
                             client = new RawHttp(port);
                         }
                         RawHttp.Answer answer;
+                        long sentAt = System.nanoTime();
                         try {
                             answer = client.get("/r" + i);
+                            slowest.accumulateAndGet(System.nanoTime() - sentAt, Math::max);
                         } catch (IOException e) {
                             failure.compareAndSet(null, e);
                             break;
@@ -376,7 +380,9 @@ class ProxyTest {
                             statusCounts[answer.status()]++;
                         }
                         if (done.incrementAndGet() == total / 3) {
+                            long killAt = System.nanoTime();
                             s2.close();
+                            killMs.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killAt));
                         }
                         if ("close".equalsIgnoreCase(answer.header("Connection"))) {
                             client.close();
@@ -406,8 +412,10 @@ class ProxyTest {
         for (int s = 500; s < 600; s++) {
             errors += statusCounts[s];
         }
-        System.out.printf("killed-server run: %d answered, %d x 200, %d x 5xx (502: %d, 503: %d, 504: %d)%n",
-                done.get(), ok, errors, statusCounts[502], statusCounts[503], statusCounts[504]);
+        System.out.printf("killed-server run: %d answered, %d x 200, %d x 5xx (502: %d, 503: %d, 504: %d);"
+                + " slowest answer %d ms; stopping the server took %d ms%n",
+                done.get(), ok, errors, statusCounts[502], statusCounts[503], statusCounts[504],
+                TimeUnit.NANOSECONDS.toMillis(slowest.get()), killMs.get());
         assertThat(failure.get()).as("no request hangs or loses its answer").isNull();
         assertThat(done.get()).as("every one of the %d requests got an answer", total).isEqualTo(total);
         assertThat(ok + errors).as("each answer is a 200 or a 5xx").isEqualTo(total);
