@@ -20,6 +20,8 @@ public final class LoadBalancers {
     public static LoadBalancer create(ProxySection backend, List<Server> servers) {
         Algorithm algorithm = backend.balance().algorithm();
         switch (algorithm) {
+            case ROUNDROBIN:
+                return new RoundRobinBalancer(servers, backend.allBackups());
             default:
                 throw new UnsupportedOperationException("balance " + algorithm.keyword() + " is not supported yet");
         }
