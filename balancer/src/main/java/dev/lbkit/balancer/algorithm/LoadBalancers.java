@@ -13,7 +13,7 @@ public final class LoadBalancers {
 
     /** The algorithms lbkit implements today; the config check refuses the others with "not supported yet". */
     public static Set<Algorithm> supported() {
-        return Set.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR);
+        return Set.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR, Algorithm.LEASTCONN, Algorithm.FIRST);
     }
 
     /** Creates the algorithm for {@code backend} over its {@code servers} (declaration order). */
@@ -22,6 +22,12 @@ public final class LoadBalancers {
         switch (algorithm) {
             case ROUNDROBIN:
                 return new RoundRobinBalancer(servers, backend.allBackups());
+            case STATIC_RR:
+                return new StaticRoundRobinBalancer(servers, backend.allBackups());
+            case LEASTCONN:
+                return new LeastConnBalancer(servers, backend.allBackups());
+            case FIRST:
+                return new FirstBalancer(servers, backend.allBackups());
             default:
                 throw new UnsupportedOperationException("balance " + algorithm.keyword() + " is not supported yet");
         }
