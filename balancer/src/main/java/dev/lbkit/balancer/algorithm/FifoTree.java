@@ -13,8 +13,9 @@ package dev.lbkit.balancer.algorithm;
  * <p>Nodes are intrusive and preallocated (one per server per tree family), so inserting, removing and
  * reading the first node never allocate. Each node is ordered by (key, insertion number); the insertion
  * number makes every node distinct and gives the FIFO order. The shape is a treap (a binary search tree
- * kept balanced by a fixed pseudo-random priority per node), with the leftmost node cached so
- * {@link #first()} costs nothing.
+ * kept balanced by a fixed pseudo-random priority per node) with parent links, and the leftmost node
+ * is cached: reading the first node costs nothing and removing it takes a few steps, which is what
+ * roundrobin and leastconn do on almost every pick.
  *
  * <p>HAProxy documents the trees it uses for this in its source tree, {@code include/import/eb32tree.h}
  * (ebtree, "elastic binary trees"); the FIFO rule for duplicates is spelled out in the lbkit spec,
@@ -32,6 +33,7 @@ final class FifoTree<T> {
         private long arrival;
         private Node<T> left;
         private Node<T> right;
+        private Node<T> parent;
         private FifoTree<T> tree;
 
         /**
@@ -101,9 +103,33 @@ final class FifoTree<T> {
         node.left = null;
         node.right = null;
         node.tree = this;
-        root = insert(root, node);
-        if (leftmost == null || before(node, leftmost)) {
+        Node<T> parent = null;
+        Node<T> cursor = root;
+        boolean goesLeft = false;
+        boolean onlyLeftTurns = true;
+        while (cursor != null) {
+            parent = cursor;
+            goesLeft = before(node, cursor);
+            if (goesLeft) {
+                cursor = cursor.left;
+            } else {
+                onlyLeftTurns = false;
+                cursor = cursor.right;
+            }
+        }
+        node.parent = parent;
+        if (parent == null) {
+            root = node;
+        } else if (goesLeft) {
+            parent.left = node;
+        } else {
+            parent.right = node;
+        }
+        if (onlyLeftTurns) {
             leftmost = node;
+        }
+        while (node.parent != null && node.priority > node.parent.priority) {
+            rotateUp(node);
         }
         size++;
     }
@@ -116,9 +142,15 @@ final class FifoTree<T> {
         if (node == leftmost) {
             leftmost = next(node);
         }
-        root = remove(root, node);
+        // Sink the node until it has at most one child, then splice it out.
+        while (node.left != null && node.right != null) {
+            rotateUp(node.left.priority > node.right.priority ? node.left : node.right);
+        }
+        Node<T> child = node.left != null ? node.left : node.right;
+        replace(node, child);
         node.left = null;
         node.right = null;
+        node.parent = null;
         node.tree = null;
         size--;
     }
@@ -126,19 +158,19 @@ final class FifoTree<T> {
     /** The node right after {@code node} in the tree's order, or null when it is the last. */
     Node<T> next(Node<T> node) {
         if (node.right != null) {
-            return leftmostOf(node.right);
-        }
-        Node<T> successor = null;
-        Node<T> cursor = root;
-        while (cursor != null && cursor != node) {
-            if (before(node, cursor)) {
-                successor = cursor;
+            Node<T> cursor = node.right;
+            while (cursor.left != null) {
                 cursor = cursor.left;
-            } else {
-                cursor = cursor.right;
             }
+            return cursor;
         }
-        return successor;
+        Node<T> child = node;
+        Node<T> parent = node.parent;
+        while (parent != null && parent.right == child) {
+            child = parent;
+            parent = parent.parent;
+        }
+        return parent;
     }
 
     /** The node right before {@code node} in the tree's order, or null when it is the first. */
@@ -150,17 +182,13 @@ final class FifoTree<T> {
             }
             return cursor;
         }
-        Node<T> predecessor = null;
-        Node<T> cursor = root;
-        while (cursor != null && cursor != node) {
-            if (before(cursor, node)) {
-                predecessor = cursor;
-                cursor = cursor.right;
-            } else {
-                cursor = cursor.left;
-            }
+        Node<T> child = node;
+        Node<T> parent = node.parent;
+        while (parent != null && parent.left == child) {
+            child = parent;
+            parent = parent.parent;
         }
-        return predecessor;
+        return parent;
     }
 
     /** The first node whose key is {@code >= key} (unsigned): among equals, the earliest inserted. */
@@ -195,70 +223,46 @@ final class FifoTree<T> {
         return byKey < 0 || (byKey == 0 && a.arrival < b.arrival);
     }
 
-    private static <T> Node<T> leftmostOf(Node<T> node) {
-        while (node.left != null) {
-            node = node.left;
-        }
-        return node;
-    }
-
-    private static <T> Node<T> insert(Node<T> subtree, Node<T> node) {
-        if (subtree == null) {
-            return node;
-        }
-        if (before(node, subtree)) {
-            subtree.left = insert(subtree.left, node);
-            if (subtree.left.priority > subtree.priority) {
-                return rotateRight(subtree);
+    /** Rotates {@code node} above its parent, keeping the in-order sequence. */
+    private void rotateUp(Node<T> node) {
+        Node<T> parent = node.parent;
+        Node<T> grandparent = parent.parent;
+        if (parent.left == node) {
+            parent.left = node.right;
+            if (node.right != null) {
+                node.right.parent = parent;
             }
+            node.right = parent;
         } else {
-            subtree.right = insert(subtree.right, node);
-            if (subtree.right.priority > subtree.priority) {
-                return rotateLeft(subtree);
+            parent.right = node.left;
+            if (node.left != null) {
+                node.left.parent = parent;
             }
+            node.left = parent;
         }
-        return subtree;
-    }
-
-    private static <T> Node<T> remove(Node<T> subtree, Node<T> node) {
-        if (subtree == node) {
-            return merge(node.left, node.right);
-        }
-        if (before(node, subtree)) {
-            subtree.left = remove(subtree.left, node);
+        parent.parent = node;
+        node.parent = grandparent;
+        if (grandparent == null) {
+            root = node;
+        } else if (grandparent.left == parent) {
+            grandparent.left = node;
         } else {
-            subtree.right = remove(subtree.right, node);
+            grandparent.right = node;
         }
-        return subtree;
     }
 
-    /** Joins two treaps where every node of {@code low} comes before every node of {@code high}. */
-    private static <T> Node<T> merge(Node<T> low, Node<T> high) {
-        if (low == null) {
-            return high;
+    /** Puts {@code replacement} (possibly null) where {@code node} hangs. */
+    private void replace(Node<T> node, Node<T> replacement) {
+        Node<T> parent = node.parent;
+        if (replacement != null) {
+            replacement.parent = parent;
         }
-        if (high == null) {
-            return low;
+        if (parent == null) {
+            root = replacement;
+        } else if (parent.left == node) {
+            parent.left = replacement;
+        } else {
+            parent.right = replacement;
         }
-        if (low.priority > high.priority) {
-            low.right = merge(low.right, high);
-            return low;
-        }
-        high.left = merge(low, high.left);
-        return high;
-    }
-
-    private static <T> Node<T> rotateRight(Node<T> top) {
-        Node<T> newTop = top.left;
-        top.left = newTop.right;
-        newTop.right = top;
-        return newTop;
-    }
-
-    private static <T> Node<T> rotateLeft(Node<T> top) {
-        Node<T> newTop = top.right;
-        top.right = newTop.left;
-        newTop.left = top;
-        return newTop;
     }
 }
