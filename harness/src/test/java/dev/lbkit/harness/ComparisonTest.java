@@ -30,7 +30,7 @@ class ComparisonTest {
                 .contains("first difference at request #3 (GET /)")
                 .contains("(runtime API: disable server be/s2)")
                 .containsPattern(">\\s+#3\\s+s1\\s+s3")
-                .contains("HAProxy side: HAProxy x", "lbkit side:   lbkit y", "  | balance roundrobin");
+                .contains("HAProxy side: HAProxy x", "lbkit side:   lbkit y", "  |     balance roundrobin");
     }
 
     @Test
