@@ -152,6 +152,7 @@ final class RoundRobinBalancer implements LoadBalancer {
         return chosen.server;
     }
 
+    // snippet:start fwrr-candidate
     /** The head of curr if it is due, else the heaviest server not yet placed in this window. */
     private static Slot candidate(Group group) {
         FifoTree.Node<Slot> head = group.curr.first();
@@ -167,7 +168,9 @@ final class RoundRobinBalancer implements LoadBalancer {
         }
         return head == null ? null : head.value();
     }
+    // snippet:end fwrr-candidate
 
+    // snippet:start fwrr-advance
     /** Moves the server's next position one turn ahead: next_weight / E, plus the carried remainder. */
     private static void advance(Group group, Slot slot) {
         int e = slot.eweight;
@@ -185,6 +188,7 @@ final class RoundRobinBalancer implements LoadBalancer {
             slot.npos++;
         }
     }
+    // snippet:end fwrr-advance
 
     /** Puts a server (in no tree) back: into curr by position, or into next when beyond the window. */
     private static void queue(Slot slot) {

@@ -58,6 +58,7 @@ final class StaticRoundRobinBalancer implements LoadBalancer {
         return (server.spec().weight() + weightDivisor - 1) / weightDivisor;
     }
 
+    // snippet:start static-rr-pick
     @Override
     public Server pick(RequestInfo request, Server avoid) {
         int total = map.length;
@@ -91,6 +92,7 @@ final class StaticRoundRobinBalancer implements LoadBalancer {
         // Saturated servers are never returned here: HAProxy then queues the request in the backend.
         return avoided;
     }
+    // snippet:end static-rr-pick
 
     private static boolean saturated(Server server) {
         int maxconn = server.spec().maxconn();

@@ -14,6 +14,7 @@ public final class WeightedMap {
     private WeightedMap() {
     }
 
+    // snippet:start weighted-map
     /**
      * Builds the map over {@code servers} (already filtered to the usable ones of the group in use,
      * in declaration order).
@@ -50,4 +51,5 @@ public final class WeightedMap {
         }
         return map;
     }
+    // snippet:end weighted-map
 }
