@@ -13,13 +13,21 @@ public final class LoadBalancers {
 
     /** The algorithms lbkit implements today; the config check refuses the others with "not supported yet". */
     public static Set<Algorithm> supported() {
-        return Set.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR);
+        return Set.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR,
+                Algorithm.SOURCE, Algorithm.URI, Algorithm.URL_PARAM, Algorithm.HDR, Algorithm.RANDOM);
     }
 
     /** Creates the algorithm for {@code backend} over its {@code servers} (declaration order). */
     public static LoadBalancer create(ProxySection backend, List<Server> servers) {
         Algorithm algorithm = backend.balance().algorithm();
         switch (algorithm) {
+            case SOURCE:
+            case URI:
+            case URL_PARAM:
+            case HDR:
+                return new HashBalancer(backend, servers);
+            case RANDOM:
+                return new RandomBalancer(backend, servers);
             default:
                 throw new UnsupportedOperationException("balance " + algorithm.keyword() + " is not supported yet");
         }
