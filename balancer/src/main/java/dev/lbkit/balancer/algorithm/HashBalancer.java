@@ -13,7 +13,7 @@ import java.util.Objects;
  * consistent-hash ring ({@code hash-type consistent}); a request without a key goes round robin.
  *
  * <p>Worked example: servers s1/s2/s3 with weights 2/1/3 and {@code balance source}. The client
- * 127.0.1.1 has the key 0x7F000101. Map-based: slot 2130706689 mod 6 = 4 of
+ * 127.0.1.1 has the key 0x7F000101. Map-based: slot 2130706689 mod 6 = 3 of
  * {@code [s1, s3, s1, s3, s2, s3]} is s3. Consistent (sdbm plus avalanche by default; {@code source}
  * ignores the function but not the avalanche): full_hash(0x7F000101) = 4138135820, whose closest
  * ring point belongs to s1. With {@code balance uri} and map-based sdbm, "/index.html" hashes to

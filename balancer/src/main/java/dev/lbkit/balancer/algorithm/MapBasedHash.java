@@ -8,7 +8,7 @@ import java.util.List;
  * A request without a key walks the same map in static-rr order with its own index.
  *
  * <p>Worked example: weights 2/1/3 (GCD 1) give the map {@code [s1, s3, s1, s3, s2, s3]}, so
- * {@code balance source} sends 127.0.1.1 (0x7F000101, which is 2130706689 = 4 mod 6) to s3.
+ * {@code balance source} sends 127.0.1.1 (0x7F000101 = 2130706689, which is 3 mod 6) to s3.
  * Weights 20/10/30 give the same map: the GCD 10 is divided out once, at startup. When a server goes
  * DOWN or UP the whole map is rebuilt and most keys move, because T changes.
  *
