@@ -68,10 +68,10 @@ class MainTest {
 
     @Test
     void unsupportedAlgorithmIsRefusedAtItsBalanceLine() throws Exception {
-        Path file = config("uri", "http");
+        Path file = config("rdp-cookie", "http");
         assertThat(run("-c", "-f", file.toString())).as("HAProxy accepts it, lbkit cannot run it yet").isEqualTo(1);
         assertThat(err()).as("names the balance line and what is supported")
-                .contains("[ALERT] parsing [" + file + ":10] : balance 'uri' is not supported yet by lbkit (supported: ");
+                .contains("[ALERT] parsing [" + file + ":10] : balance 'rdp-cookie' is not supported yet by lbkit (supported: ");
     }
 
     @Test

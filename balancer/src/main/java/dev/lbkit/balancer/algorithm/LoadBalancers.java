@@ -13,7 +13,8 @@ public final class LoadBalancers {
 
     /** The algorithms lbkit implements today; the config check refuses the others with "not supported yet". */
     public static Set<Algorithm> supported() {
-        return Set.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR, Algorithm.LEASTCONN, Algorithm.FIRST);
+        return Set.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR, Algorithm.LEASTCONN, Algorithm.FIRST,
+                Algorithm.SOURCE, Algorithm.URI, Algorithm.URL_PARAM, Algorithm.HDR, Algorithm.RANDOM);
     }
 
     /** Creates the algorithm for {@code backend} over its {@code servers} (declaration order). */
@@ -28,6 +29,13 @@ public final class LoadBalancers {
                 return new LeastConnBalancer(servers, backend.allBackups());
             case FIRST:
                 return new FirstBalancer(servers, backend.allBackups());
+            case SOURCE:
+            case URI:
+            case URL_PARAM:
+            case HDR:
+                return new HashBalancer(backend, servers);
+            case RANDOM:
+                return new RandomBalancer(backend, servers);
             default:
                 throw new UnsupportedOperationException("balance " + algorithm.keyword() + " is not supported yet");
         }

@@ -24,6 +24,17 @@ public final class WeightedMap {
         for (Server s : servers) {
             total += eweight.applyAsInt(s);
         }
+        return build(servers, eweight, total);
+    }
+
+    /**
+     * Builds a map of {@code total} slots over {@code servers}. HAProxy sizes the map by the backend's
+     * total weight, which is not always the sum over the servers it fills it from: with only backups
+     * usable and no {@code option allbackups}, the size is the first backup's eweight but every usable
+     * backup competes for the slots, so backups 2/3 give {@code [b1, b2]} (checked on HAProxy 2.6.12:
+     * static-rr alternates b1 b2).
+     */
+    public static Server[] build(List<Server> servers, ToIntFunction<Server> eweight, int total) {
         Server[] map = new Server[total];
         if (total == 1) {
             map[0] = servers.get(0);
