@@ -210,7 +210,7 @@ final class ConsistentRing implements HashLookup {
                 stop = node;
             }
             Server server = ring.owners[node];
-            if (MapBasedHash.hasRoom(server)) {
+            if (!server.full()) {
                 if (server != avoid) {
                     return server;
                 }

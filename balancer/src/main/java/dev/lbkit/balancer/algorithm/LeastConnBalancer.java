@@ -63,29 +63,7 @@ final class LeastConnBalancer implements LoadBalancer {
 
     @Override
     public Server pick(RequestInfo request, Server avoid) {
-        FifoTree<Server> tree;
-        switch (groups.which()) {
-            case ACTIVE -> tree = active;
-            case SOLE_BACKUP -> {
-                return groups.soleBackup();
-            }
-            case BACKUPS -> tree = backup;
-            default -> {
-                return null;
-            }
-        }
-        Server avoided = null;
-        for (FifoTree.Node<Server> node = tree.first(); node != null; node = tree.next(node)) {
-            Server server = node.value();
-            int maxconn = server.spec().maxconn();
-            if (maxconn == 0 || server.served() < maxconn) {
-                if (server != avoid) {
-                    return server;
-                }
-                avoided = server;
-            }
-        }
-        return avoided;
+        return FirstFreeInTree.pick(groups, active, backup, avoid);
     }
 
     @Override

@@ -27,34 +27,13 @@ final class MapBasedHash implements HashLookup {
     MapBasedHash(List<Server> servers, boolean allBackups) {
         this.servers = List.copyOf(servers);
         this.allBackups = allBackups;
-        this.weightDivisor = gcdOfConfiguredWeights(servers);
+        this.weightDivisor = WeightedMap.startupDivisor(servers);
         rebuild();
-    }
-
-    /** The GCD of all configured non-zero weights, whatever the servers' state: HAProxy computes it once. */
-    static int gcdOfConfiguredWeights(List<Server> servers) {
-        int gcd = 0;
-        for (Server server : servers) {
-            int w = server.spec().weight();
-            if (w != 0) {
-                gcd = gcd == 0 ? w : gcd(gcd, w);
-            }
-        }
-        return gcd == 0 ? 1 : gcd;
-    }
-
-    private static int gcd(int a, int b) {
-        while (b != 0) {
-            int t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
     }
 
     /** The map-based effective weight: the configured weight over the startup GCD (rounded up, as HAProxy does). */
     int eweight(Server server) {
-        return (server.spec().weight() + weightDivisor - 1) / weightDivisor;
+        return WeightedMap.mapWeight(server, weightDivisor);
     }
 
     /** The current map, for tests and teaching output. */
@@ -93,7 +72,7 @@ final class MapBasedHash implements HashLookup {
         int afterAvoided = 0;
         do {
             Server server = map[slot++];
-            if (hasRoom(server)) {
+            if (!server.full()) {
                 avoided = server;
                 afterAvoided = slot;
                 if (server != avoid) {
@@ -111,10 +90,6 @@ final class MapBasedHash implements HashLookup {
         return avoided;
     }
 
-    static boolean hasRoom(Server server) {
-        int maxconn = server.spec().maxconn();
-        return maxconn == 0 || server.served() < maxconn;
-    }
 
     @Override
     public void serverUp(Server server) {

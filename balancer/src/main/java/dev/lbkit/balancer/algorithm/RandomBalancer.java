@@ -49,7 +49,7 @@ final class RandomBalancer implements LoadBalancer {
                 current = previous;
             }
         }
-        if (current != null && !MapBasedHash.hasRoom(current)) {
+        if (current != null && current.full()) {
             return null; // HAProxy queues the request at the backend instead; lbkit has no backend queue
         }
         return current;

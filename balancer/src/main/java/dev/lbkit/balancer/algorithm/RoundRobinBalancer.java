@@ -138,7 +138,7 @@ final class RoundRobinBalancer implements LoadBalancer {
             advance(group, chosen);
             chosen.node.tree().remove(chosen.node);
             group.currPos++;
-            if (!saturated(chosen.server)) {
+            if (!chosen.server.full()) {
                 if (chosen.server != avoid || avoided != null) {
                     break;
                 }
@@ -229,10 +229,6 @@ final class RoundRobinBalancer implements LoadBalancer {
         }
     }
 
-    private static boolean saturated(Server server) {
-        int maxconn = server.spec().maxconn();
-        return maxconn > 0 && server.served() >= maxconn;
-    }
 
     @Override
     public void serverDown(Server server) {

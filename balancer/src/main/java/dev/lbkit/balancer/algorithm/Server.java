@@ -80,6 +80,12 @@ public final class Server {
         return running;
     }
 
+    /** At its {@code maxconn}: HAProxy then passes it over (or queues the request). */
+    public boolean full() {
+        int maxconn = spec.maxconn();
+        return maxconn > 0 && served >= maxconn;
+    }
+
     /** Usable for load balancing: weight above 0, not in maintenance or drain, and UP. */
     public boolean usable() {
         return uweight > 0 && !maint && !drain && running;

@@ -35,27 +35,13 @@ final class StaticRoundRobinBalancer implements LoadBalancer {
     StaticRoundRobinBalancer(List<Server> servers, boolean allBackups) {
         this.servers = servers;
         this.groups = new ServerGroups(servers, allBackups);
-        this.weightDivisor = gcdOfConfiguredWeights(servers);
+        this.weightDivisor = WeightedMap.startupDivisor(servers);
         rebuild();
-    }
-
-    /** The GCD of every configured non-zero weight (1 if there is none); HAProxy never recomputes it. */
-    static int gcdOfConfiguredWeights(List<Server> servers) {
-        int gcd = 0;
-        for (Server server : servers) {
-            int weight = server.spec().weight();
-            while (weight != 0) {
-                int rest = gcd % weight;
-                gcd = weight;
-                weight = rest;
-            }
-        }
-        return gcd == 0 ? 1 : gcd;
     }
 
     /** The map weight: the configured weight over the startup GCD (runtime weights are ignored). */
     private int eweight(Server server) {
-        return (server.spec().weight() + weightDivisor - 1) / weightDivisor;
+        return WeightedMap.mapWeight(server, weightDivisor);
     }
 
     // snippet:start static-rr-pick
@@ -74,7 +60,7 @@ final class StaticRoundRobinBalancer implements LoadBalancer {
         int afterAvoided = 0;
         do {
             Server server = map[slot++];
-            if (!saturated(server)) {
+            if (!server.full()) {
                 if (server != avoid) {
                     index = slot;
                     return server;
@@ -94,10 +80,6 @@ final class StaticRoundRobinBalancer implements LoadBalancer {
     }
     // snippet:end static-rr-pick
 
-    private static boolean saturated(Server server) {
-        int maxconn = server.spec().maxconn();
-        return maxconn > 0 && server.served() >= maxconn;
-    }
 
     @Override
     public void serverUp(Server server) {
@@ -127,37 +109,9 @@ final class StaticRoundRobinBalancer implements LoadBalancer {
             }
         }
         if (which == ServerGroups.Which.SOLE_BACKUP) {
-            map = fillMap(group, eweight(groups.soleBackup()));
+            map = WeightedMap.build(group, this::eweight, eweight(groups.soleBackup()));
         } else {
             map = WeightedMap.build(group, this::eweight);
         }
-    }
-
-    /**
-     * The greedy fill of {@link WeightedMap}, but with a total that need not be the sum of the group's
-     * weights: HAProxy sizes the map by the first backup alone while filling it from all usable backups.
-     */
-    private Server[] fillMap(List<Server> group, int total) {
-        Server[] slots = new Server[total];
-        if (total == 1) {
-            slots[0] = group.get(0);
-            return slots;
-        }
-        int[] score = new int[group.size()];
-        for (int slot = 0; slot < total; slot++) {
-            int best = -1;
-            int bestValue = 0;
-            for (int i = 0; i < group.size(); i++) {
-                score[i] += eweight(group.get(i));
-                int value = Integer.divideUnsigned(score[i] + total, total);
-                if (best < 0 || Integer.compareUnsigned(value, bestValue) > 0) {
-                    best = i;
-                    bestValue = value;
-                }
-            }
-            slots[slot] = group.get(best);
-            score[best] -= total;
-        }
-        return slots;
     }
 }

@@ -14,7 +14,6 @@ public final class WeightedMap {
     private WeightedMap() {
     }
 
-    // snippet:start weighted-map
     /**
      * Builds the map over {@code servers} (already filtered to the usable ones of the group in use,
      * in declaration order).
@@ -27,6 +26,7 @@ public final class WeightedMap {
         return build(servers, eweight, total);
     }
 
+    // snippet:start weighted-map
     /**
      * Builds a map of {@code total} slots over {@code servers}. HAProxy sizes the map by the backend's
      * total weight, which is not always the sum over the servers it fills it from: with only backups
@@ -63,4 +63,27 @@ public final class WeightedMap {
         return map;
     }
     // snippet:end weighted-map
+
+    /**
+     * The divisor HAProxy applies to map-based weights: the GCD of every configured non-zero weight
+     * (1 when there is none). It is computed once, from the configuration, and never again: after a
+     * server goes DOWN the remaining weights are not re-reduced.
+     */
+    public static int startupDivisor(List<Server> servers) {
+        int gcd = 0;
+        for (Server server : servers) {
+            int weight = server.spec().weight();
+            while (weight != 0) {
+                int rest = gcd % weight;
+                gcd = weight;
+                weight = rest;
+            }
+        }
+        return gcd == 0 ? 1 : gcd;
+    }
+
+    /** A server's map weight: its configured weight over the startup divisor, rounded up as HAProxy does. */
+    public static int mapWeight(Server server, int divisor) {
+        return (server.spec().weight() + divisor - 1) / divisor;
+    }
 }
