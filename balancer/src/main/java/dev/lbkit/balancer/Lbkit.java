@@ -1,29 +1,134 @@
 package dev.lbkit.balancer;
 
+import dev.lbkit.balancer.algorithm.LoadBalancer;
+import dev.lbkit.balancer.algorithm.LoadBalancers;
+import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Config;
+import dev.lbkit.balancer.config.Mode;
+import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.config.StatsSocket;
+import dev.lbkit.balancer.health.HealthChecks;
+import dev.lbkit.balancer.proxy.Frontend;
+import dev.lbkit.balancer.proxy.Upstream;
+import dev.lbkit.balancer.runtime.RuntimeApi;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * A running lbkit: every frontend listening, every backend balancing, health checks and the
  * runtime API started, all from one {@link Config}. Close it to stop everything it started.
  */
 public final class Lbkit implements AutoCloseable {
+    private final Config config;
+    private final Map<String, Backend> backends = new LinkedHashMap<>();
+    private final List<Frontend> frontends = new ArrayList<>();
+    private final List<RuntimeApi> runtimeApis = new ArrayList<>();
+    private final Upstream upstream = new Upstream();
+    private final HealthChecks healthChecks;
 
-    private Lbkit() {
+    private Lbkit(Config config, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
+        this.config = config;
+        for (ProxySection section : config.proxies()) {
+            if (section.hasBackend()) {
+                backends.put(section.name(), new Backend(section, algorithm));
+            }
+        }
+        this.healthChecks = new HealthChecks(List.copyOf(backends.values()));
     }
 
     /** Starts everything the config describes; returns once every listener is bound. */
     public static Lbkit start(Config config) {
-        throw new UnsupportedOperationException("proxy not written yet");
+        return start(config, LoadBalancers::create);
+    }
+
+    /**
+     * As {@link #start(Config)}, with each backend's algorithm made by {@code algorithm}; tests and
+     * tools use it to run the proxy with an algorithm of their own.
+     */
+    public static Lbkit start(Config config, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
+        Lbkit lbkit = new Lbkit(config, algorithm);
+        try {
+            lbkit.startListeners();
+        } catch (RuntimeException e) {
+            lbkit.close();
+            throw e;
+        }
+        return lbkit;
+    }
+
+    private void startListeners() {
+        for (ProxySection section : config.frontends()) {
+            if (section.mode() == Mode.TCP) {
+                throw new IllegalArgumentException("'" + section.name() + "' at " + section.where()
+                        + " uses mode tcp; lbkit proxies HTTP only. Use 'mode http'.");
+            }
+            Backend backend = routeOf(section);
+            frontends.add(Frontend.start(section, backend, upstream));
+        }
+        healthChecks.start();
+        for (StatsSocket socket : config.global().statsSockets()) {
+            runtimeApis.add(RuntimeApi.start(socket, this));
+        }
+    }
+
+    private Backend routeOf(ProxySection section) {
+        if (section.kind() == ProxySection.Kind.LISTEN) {
+            return backends.get(section.name());
+        }
+        if (section.defaultBackend() == null) {
+            return null;
+        }
+        Backend backend = backends.get(section.defaultBackend());
+        if (backend == null) {
+            throw new IllegalArgumentException("frontend '" + section.name() + "' at " + section.where()
+                    + " uses default_backend '" + section.defaultBackend() + "', which is not defined."
+                    + " Add a backend of that name or fix the name.");
+        }
+        return backend;
+    }
+
+    /** The configuration this instance runs. */
+    public Config config() {
+        return config;
     }
 
     /** The running backend with that name (a {@code backend} or {@code listen} section). */
     public Optional<Backend> backend(String name) {
-        return Optional.empty();
+        return Optional.ofNullable(backends.get(name));
+    }
+
+    /** Every running backend, in file order. */
+    public List<Backend> backends() {
+        return List.copyOf(backends.values());
+    }
+
+    /** Every running frontend (and listen) section, in file order. */
+    public List<Frontend> frontends() {
+        return List.copyOf(frontends);
+    }
+
+    /** The health checks (state of each checked server). */
+    public HealthChecks healthChecks() {
+        return healthChecks;
+    }
+
+    /** The bound runtime API listeners, in {@code stats socket} order. */
+    public List<RuntimeApi> runtimeApis() {
+        return List.copyOf(runtimeApis);
     }
 
     /** Stops listeners, health checks and the runtime API; waits for in-flight requests briefly. */
     @Override
     public void close() {
+        runtimeApis.forEach(RuntimeApi::close);
+        runtimeApis.clear();
+        frontends.forEach(Frontend::close);
+        frontends.clear();
+        healthChecks.close();
+        upstream.close();
     }
 }

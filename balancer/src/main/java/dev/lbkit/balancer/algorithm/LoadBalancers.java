@@ -13,13 +13,21 @@ public final class LoadBalancers {
 
     /** The algorithms lbkit implements today; the config check refuses the others with "not supported yet". */
     public static Set<Algorithm> supported() {
-        return Set.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR);
+        return Set.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR, Algorithm.LEASTCONN, Algorithm.FIRST);
     }
 
     /** Creates the algorithm for {@code backend} over its {@code servers} (declaration order). */
     public static LoadBalancer create(ProxySection backend, List<Server> servers) {
         Algorithm algorithm = backend.balance().algorithm();
         switch (algorithm) {
+            case ROUNDROBIN:
+                return new RoundRobinBalancer(servers, backend.allBackups());
+            case STATIC_RR:
+                return new StaticRoundRobinBalancer(servers, backend.allBackups());
+            case LEASTCONN:
+                return new LeastConnBalancer(servers, backend.allBackups());
+            case FIRST:
+                return new FirstBalancer(servers, backend.allBackups());
             default:
                 throw new UnsupportedOperationException("balance " + algorithm.keyword() + " is not supported yet");
         }

@@ -15,6 +15,7 @@ public final class Server {
     private boolean drain;
     private boolean running = true;
     private int served;
+    private int maxServed;
     private long lbtot;
 
     public Server(ServerSpec spec, int index) {
@@ -54,6 +55,11 @@ public final class Server {
     /** Requests in flight on this server right now (HAProxy's {@code served}). */
     public int served() {
         return served;
+    }
+
+    /** The most requests ever in flight on this server at once (HAProxy's {@code smax}). */
+    public int maxServed() {
+        return maxServed;
     }
 
     /** How many times the algorithm chose this server (HAProxy's {@code lbtot}). */
@@ -99,6 +105,7 @@ public final class Server {
 
     public void addServed(int delta) {
         served += delta;
+        maxServed = Math.max(maxServed, served);
     }
 
     public void countPick() {

@@ -1,0 +1,98 @@
+package dev.lbkit.balancer.health;
+
+/**
+ * One server's health counter, with HAProxy's rules: health runs from 0 to rise+fall-1 and the
+ * server is UP while health >= rise. A server starts UP at health = rise, so a single failure at
+ * startup takes it DOWN; a pass that reaches rise jumps to the top, so from then on it takes
+ * {@code fall} consecutive failures to go DOWN and {@code rise} consecutive passes to come back.
+ * Not thread-safe: one checker owns it.
+ */
+public final class CheckState {
+    private final int rise;
+    private final int fall;
+    private int health;
+    private boolean up = true;
+    private long failedChecks;
+    private long downTransitions;
+
+    public CheckState(int rise, int fall) {
+        if (rise < 1 || fall < 1) {
+            throw new IllegalArgumentException("rise and fall must be at least 1, got rise " + rise + " fall " + fall);
+        }
+        this.rise = rise;
+        this.fall = fall;
+        this.health = rise;
+    }
+
+    /** Records a passed check; returns true when this pass brings the server UP. */
+    public boolean pass() {
+        if (health < top()) {
+            health++;
+            if (health >= rise) {
+                health = top();
+            }
+        }
+        if (!up && health >= rise) {
+            up = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Records a failed check; returns true when this failure takes the server DOWN. */
+    public boolean fail() {
+        failedChecks++;
+        if (health > rise) {
+            health--;
+            return false;
+        }
+        health = 0;
+        if (up) {
+            up = false;
+            downTransitions++;
+            return true;
+        }
+        return false;
+    }
+
+    public boolean up() {
+        return up;
+    }
+
+    public int health() {
+        return health;
+    }
+
+    public int rise() {
+        return rise;
+    }
+
+    public int fall() {
+        return fall;
+    }
+
+    /** Failed checks so far (HAProxy's {@code chkfail}). */
+    public long failedChecks() {
+        return failedChecks;
+    }
+
+    /** UP to DOWN transitions so far (HAProxy's {@code chkdown}). */
+    public long downTransitions() {
+        return downTransitions;
+    }
+
+    /**
+     * The status as {@code show stat} prints it: "UP", "DOWN", or a transitional "UP 1/3" (going
+     * down: failures still allowed out of fall) / "DOWN 1/2" (coming up: passes so far out of rise).
+     */
+    public String status() {
+        if (up) {
+            return health == top() ? "UP" : "UP " + (health - rise + 1) + "/" + fall;
+        }
+        return health == 0 ? "DOWN" : "DOWN " + health + "/" + rise;
+    }
+
+    private int top() {
+        return rise + fall - 1;
+    }
+}

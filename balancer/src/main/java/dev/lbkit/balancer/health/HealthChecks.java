@@ -1,0 +1,200 @@
+package dev.lbkit.balancer.health;
+
+import dev.lbkit.balancer.Backend;
+import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.HttpCheck;
+import dev.lbkit.balancer.config.ServerSpec;
+import dev.lbkit.balancer.config.Timeouts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Active health checks for every server with {@code check}: a TCP connect, or with
+ * {@code option httpchk} an HTTP request whose 2xx or 3xx answer passes, every {@code inter}
+ * milliseconds. The first checks are spread over the interval; state changes go through
+ * {@link Backend#setRunning(Server, boolean)} so the algorithm hears them.
+ */
+public final class HealthChecks implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthChecks.class);
+
+    private final List<Checker> checkers = new ArrayList<>();
+    private final Map<Server, Checker> byServer = new IdentityHashMap<>();
+    private ScheduledExecutorService scheduler;
+
+    public HealthChecks(List<Backend> backends) {
+        for (Backend backend : backends) {
+            for (Server server : backend.servers()) {
+                if (server.spec().check()) {
+                    Checker checker = new Checker(backend, server);
+                    checkers.add(checker);
+                    byServer.put(server, checker);
+                }
+            }
+        }
+    }
+
+    /** Schedules the first check of each server, spread evenly over its interval. */
+    public synchronized void start() {
+        if (checkers.isEmpty() || scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newScheduledThreadPool(Math.min(4, checkers.size()), runnable -> {
+            Thread thread = new Thread(runnable, "lbkit-health");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (int i = 0; i < checkers.size(); i++) {
+            Checker checker = checkers.get(i);
+            long firstDelay = (long) interOf(checker.server.spec()) * i / checkers.size();
+            scheduler.schedule(checker, firstDelay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A snapshot of the server's check state, or empty when it has no {@code check}. */
+    public Optional<Snapshot> of(Server server) {
+        Checker checker = byServer.get(server);
+        if (checker == null) {
+            return Optional.empty();
+        }
+        synchronized (checker) {
+            CheckState s = checker.state;
+            return Optional.of(new Snapshot(s.status(), s.up(), s.health(), s.rise(), s.fall(), s.failedChecks(),
+                    s.downTransitions(), checker.lastResult));
+        }
+    }
+
+    /**
+     * A server's check state as {@code show stat} shows it.
+     *
+     * @param lastResult HAProxy's short check status ({@code L4OK}, {@code L4CON}, {@code L7OK},
+     *     {@code L7STS}, {@code L4TOUT}, ...) or {@code INI} before the first check
+     */
+    public record Snapshot(String status, boolean up, int health, int rise, int fall, long failedChecks,
+                           long downTransitions, String lastResult) {
+    }
+
+    @Override
+    public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    private static int interOf(ServerSpec spec) {
+        return spec.interMs() > 0 ? spec.interMs() : 2000;
+    }
+
+    /** One server's checker: runs a check, updates the state, schedules the next one. */
+    private final class Checker implements Runnable {
+        final Backend backend;
+        final Server server;
+        final CheckState state;
+        volatile String lastResult = "INI";
+
+        Checker(Backend backend, Server server) {
+            this.backend = backend;
+            this.server = server;
+            this.state = new CheckState(Math.max(1, server.spec().rise()), Math.max(1, server.spec().fall()));
+        }
+
+        @Override
+        public void run() {
+            String result = check();
+            boolean passed = result.endsWith("OK");
+            synchronized (this) {
+                lastResult = result;
+                if (passed && state.pass()) {
+                    LOG.info("Server {}/{} is UP ({})", backend.name(), server.name(), result);
+                    backend.setRunning(server, true);
+                } else if (!passed && state.fail()) {
+                    LOG.warn("Server {}/{} is DOWN ({})", backend.name(), server.name(), result);
+                    backend.setRunning(server, false);
+                }
+            }
+            ScheduledExecutorService current;
+            synchronized (HealthChecks.this) {
+                current = scheduler;
+            }
+            if (current != null && !current.isShutdown()) {
+                try {
+                    current.schedule(this, interOf(server.spec()), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // closing
+                }
+            }
+        }
+
+        /** Runs one check and returns HAProxy's short result code; codes ending in OK pass. */
+        private String check() {
+            ServerSpec spec = server.spec();
+            int inter = interOf(spec);
+            Timeouts timeouts = backend.section().timeouts();
+            // As HAProxy documents: connect within min(timeout connect, inter), then read within
+            // timeout check, or inter when that is not set.
+            int connectTimeout = (int) (timeouts.connectMs() > 0 ? Math.min(timeouts.connectMs(), inter) : inter);
+            int readTimeout = (int) (timeouts.checkMs() > 0 ? timeouts.checkMs() : inter);
+            try (Socket socket = new Socket()) {
+                try {
+                    socket.connect(new InetSocketAddress(spec.host(), spec.port()), connectTimeout);
+                } catch (SocketTimeoutException e) {
+                    return "L4TOUT";
+                } catch (IOException e) {
+                    return "L4CON";
+                }
+                HttpCheck http = backend.section().httpCheck();
+                if (http == null) {
+                    return "L4OK";
+                }
+                socket.setSoTimeout(readTimeout);
+                return httpCheck(socket, http);
+            } catch (SocketTimeoutException e) {
+                return "L7TOUT";
+            } catch (IOException e) {
+                return "L7RSP";
+            }
+        }
+
+        private String httpCheck(Socket socket, HttpCheck http) throws IOException {
+            String request = http.method() + " " + http.uri() + " " + http.version() + "\r\n"
+                    + "Connection: close\r\n\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String statusLine = readLine(socket.getInputStream());
+            // "HTTP/1.1 200 OK": the three digits after the first space decide
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/") || parts[1].length() != 3) {
+                return "L7RSP";
+            }
+            char first = parts[1].charAt(0);
+            return first == '2' || first == '3' ? "L7OK" : "L7STS";
+        }
+
+        private String readLine(InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n' && line.length() < 8192) {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+    }
+}

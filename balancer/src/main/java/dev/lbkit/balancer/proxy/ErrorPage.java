@@ -1,0 +1,36 @@
+package dev.lbkit.balancer.proxy;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The short HTML answers lbkit gives when it cannot forward a request. Status and wording follow
+ * what HAProxy 2.6 sends in the same situations (checked against the binary), so a client cannot
+ * tell the two apart by their error pages.
+ */
+enum ErrorPage {
+    /** No usable server, or every connect attempt (with retries) failed. */
+    NO_SERVER(503, "Service Unavailable", "No server is available to handle this request."),
+    /** The server answered something that is not HTTP, or closed/reset the connection before answering. */
+    BAD_GATEWAY(502, "Bad Gateway", "The server returned an invalid or incomplete response."),
+    /** The server accepted the request but did not answer within {@code timeout server}. */
+    GATEWAY_TIMEOUT(504, "Gateway Time-out", "The server didn't respond in time."),
+    /** The client did not send its request (body) within {@code timeout client}. */
+    REQUEST_TIMEOUT(408, "Request Time-out", "Your browser didn't send a complete request in time.");
+
+    private final int status;
+    private final byte[] body;
+
+    ErrorPage(int status, String reason, String message) {
+        this.status = status;
+        this.body = ("<html><body><h1>" + status + " " + reason + "</h1>\n" + message + "\n</body></html>\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    int status() {
+        return status;
+    }
+
+    byte[] body() {
+        return body.clone();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.lbkit.balancer.proxy;
+
+import dev.lbkit.balancer.Backend;
+import dev.lbkit.balancer.config.Bind;
+import dev.lbkit.balancer.config.ProxySection;
+import io.javalin.Javalin;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * One frontend (or listen) section at run time: a Javalin server per {@code bind}, each bound
+ * exactly to the bind's address and port, all feeding the same backend.
+ */
+public final class Frontend implements AutoCloseable {
+    private final ProxySection section;
+    private final FrontendStats stats = new FrontendStats();
+    private final List<Javalin> servers = new ArrayList<>();
+
+    private Frontend(ProxySection section) {
+        this.section = section;
+    }
+
+    /**
+     * Starts listening on every bind of {@code section}; {@code backend} may be null when the
+     * section has no default backend (requests then get HAProxy's 503).
+     */
+    public static Frontend start(ProxySection section, Backend backend, Upstream upstream) {
+        Frontend frontend = new Frontend(section);
+        Timeouts timeouts = new Timeouts(section, backend);
+        try {
+            for (Bind bind : section.binds()) {
+                frontend.servers.add(startOne(section, bind, backend, upstream, frontend.stats, timeouts));
+            }
+        } catch (RuntimeException e) {
+            frontend.close();
+            throw e;
+        }
+        return frontend;
+    }
+
+    private static Javalin startOne(ProxySection section, Bind bind, Backend backend, Upstream upstream,
+                                    FrontendStats stats, Timeouts timeouts) {
+        ProxyHandler handler = new ProxyHandler(section, backend, upstream.forTimeouts(timeouts.backend), stats);
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.startupWatcherEnabled = false;
+            cfg.jetty.threadPool = threadPool(section.name());
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                // Odd but legal targets ("//a", "/a/../b", "%2F") reach the balancer untouched.
+                http.setUriCompliance(UriCompliance.UNSAFE);
+                // An absolute-form target wins over Host (RFC 9112 §3.2.2), as in HAProxy: no 400.
+                http.setHttpCompliance(HttpCompliance.RFC9110.with("LBKIT", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
+                http.setSendServerVersion(false);
+                http.setSendDateHeader(false);
+                http.setSendXPoweredBy(false);
+                http.setRelativeRedirectAllowed(true);
+            });
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new RawTargetConnectionFactory(http));
+                connector.setHost(bind.host().isEmpty() ? null : bind.host());
+                connector.setPort(bind.port());
+                connector.setIdleTimeout(timeouts.clientMs > 0 ? timeouts.clientMs : 0);
+                return connector;
+            });
+            // The proxy sits in front of Javalin's servlet: every request, whatever its method or
+            // target, is handled by the core handler and never reaches a route.
+            cfg.jetty.modifyServer(server -> server.insertHandler(new InsertedHandler(handler)));
+        });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            app.stop();
+            throw new IllegalStateException("cannot listen on " + bind.host() + ":" + bind.port()
+                    + " (bind of '" + section.name() + "' at " + bind.where() + "): " + rootMessage(e)
+                    + ". Free the port or change the bind line.", e);
+        }
+        return app;
+    }
+
+    /** Virtual threads when the JVM has them (Java 21+), a bounded platform pool otherwise. */
+    private static QueuedThreadPool threadPool(String name) {
+        QueuedThreadPool pool = new QueuedThreadPool(200, 4, 60_000);
+        pool.setName("lbkit-" + name);
+        Executor virtual = virtualThreadExecutor();
+        if (virtual != null) {
+            pool.setVirtualThreadsExecutor(virtual);
+        }
+        return pool;
+    }
+
+    private static Executor virtualThreadExecutor() {
+        try {
+            Method factory = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+            return (Executor) factory.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+
+    public ProxySection section() {
+        return section;
+    }
+
+    public FrontendStats stats() {
+        return stats;
+    }
+
+    /** The ports actually bound, in bind order (useful with port 0). */
+    public List<Integer> ports() {
+        return servers.stream().map(Javalin::port).toList();
+    }
+
+    @Override
+    public void close() {
+        for (Javalin app : servers) {
+            try {
+                app.stop();
+            } catch (RuntimeException e) {
+                // keep stopping the others
+            }
+        }
+        servers.clear();
+    }
+
+    /** The client-side and server-side timeouts that apply to this frontend's traffic. */
+    private static final class Timeouts {
+        final long clientMs;
+        final dev.lbkit.balancer.config.Timeouts backend;
+
+        Timeouts(ProxySection section, Backend backend) {
+            this.clientMs = section.timeouts().clientMs();
+            this.backend = backend != null ? backend.section().timeouts() : section.timeouts();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.lbkit.balancer.proxy;
+
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.internal.HttpConnection;
+
+/**
+ * An HTTP/1 connection factory whose connections remember each request's target exactly as it
+ * appeared on the start line. Jetty turns the target into an {@code HttpURI} and fills in scheme
+ * and authority for origin-form requests, so afterwards nobody can tell {@code /p} from
+ * {@code http://host/p}; {@code balance uri} hashes the two differently, so lbkit keeps the bytes.
+ */
+final class RawTargetConnectionFactory extends HttpConnectionFactory {
+
+    RawTargetConnectionFactory(HttpConfiguration configuration) {
+        super(configuration);
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        RawTargetConnection connection = new RawTargetConnection(getHttpConfiguration(), connector, endPoint);
+        connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
+        return configure(connection, connector, endPoint);
+    }
+
+    /**
+     * The request-target of {@code request} as received; falls back to Jetty's path and query when
+     * the request did not come through this factory.
+     */
+    static String rawTarget(Request request) {
+        if (request.getConnectionMetaData().getConnection() instanceof RawTargetConnection raw && raw.lastTarget != null) {
+            return raw.lastTarget;
+        }
+        return request.getHttpURI().getPathQuery();
+    }
+
+    /**
+     * HTTP/1 handles one request at a time per connection (Jetty refuses to start a second stream
+     * while one is pending), so the last target seen is the current request's.
+     */
+    private static final class RawTargetConnection extends HttpConnection {
+        private volatile String lastTarget;
+
+        RawTargetConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
+            super(configuration, connector, endPoint);
+        }
+
+        @Override
+        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+            lastTarget = uri;
+            return super.newHttpStream(method, uri, version);
+        }
+    }
+}

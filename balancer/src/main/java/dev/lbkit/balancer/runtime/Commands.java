@@ -1,0 +1,224 @@
+package dev.lbkit.balancer.runtime;
+
+import dev.lbkit.balancer.Backend;
+import dev.lbkit.balancer.Lbkit;
+import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.Algorithm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The runtime API commands lbkit understands, answered with HAProxy 2.6's wording (checked
+ * against the binary): {@code show stat}, {@code disable|enable server}, {@code set server
+ * b/s weight|state}, {@code set weight}, {@code get weight} and {@code help}.
+ */
+final class Commands {
+    /** The privilege of a stats socket, in HAProxy's order. */
+    enum Level {
+        USER, OPERATOR, ADMIN;
+
+        /** HAProxy's default for a socket without {@code level} is operator. */
+        static Level parse(String word) {
+            if (word == null || word.isBlank()) {
+                return OPERATOR;
+            }
+            return switch (word.toLowerCase(Locale.ROOT)) {
+                case "user" -> USER;
+                case "admin" -> ADMIN;
+                default -> OPERATOR;
+            };
+        }
+    }
+
+    private static final String PERMISSION_DENIED = "Permission denied\n\n";
+    private static final String NO_SUCH_BACKEND = "No such backend.\n\n";
+    private static final String NO_SUCH_SERVER = "No such server.\n\n";
+    private static final String REQUIRE_BACKEND_SERVER = "Require 'backend/server'.\n\n";
+    private static final String REQUIRE_WEIGHT = "Require <weight> or <weight%>.\n\n";
+    private static final String STATIC_WEIGHTS =
+            "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n\n";
+    private static final String WEIGHT_RANGE = "Absolute weight can only be between 0 and 256 inclusive.\n\n";
+    private static final String STATE_WORDS = "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n";
+    private static final String SET_SERVER_USAGE = "usage: set server <backend>/<server> addr | agent | agent-addr"
+            + " | agent-port | agent-send | check-addr | check-port | fqdn | health | ssl | state | weight\n\n";
+
+    /** Our commands, in HAProxy's help layout (the command padded to 40 columns, then a colon). */
+    private static final List<String[]> HELP = List.of(
+            new String[] {"disable server <bk>/<srv>", "put a server in maintenance (prefer 'set server')"},
+            new String[] {"enable server <bk>/<srv>", "take a server out of maintenance"},
+            new String[] {"get weight <bk>/<srv>", "report a server's current and initial weight"},
+            new String[] {"set server <bk>/<srv> [opts]", "change a server's weight or state (ready|drain|maint)"},
+            new String[] {"set weight <bk>/<srv> <w>", "change a server's weight (prefer 'set server')"},
+            new String[] {"show stat", "report counters for each proxy and server as CSV"},
+            new String[] {"help", "list the commands"},
+            new String[] {"quit", "disconnect"});
+
+    private final Lbkit lbkit;
+    private final Level level;
+
+    Commands(Lbkit lbkit, Level level) {
+        this.lbkit = lbkit;
+        this.level = level;
+    }
+
+    /** Runs one line: several commands may be separated by ';'; their answers follow each other. */
+    String runLine(String line) {
+        StringBuilder answers = new StringBuilder();
+        for (String command : line.split(";")) {
+            if (!command.isBlank()) {
+                answers.append(run(command.trim()));
+            }
+        }
+        return answers.toString();
+    }
+
+    /** Runs one command and returns its full answer, ending with the empty line HAProxy sends. */
+    String run(String command) {
+        List<String> words = List.of(command.trim().split("\\s+"));
+        String first = words.get(0);
+        String second = words.size() > 1 ? words.get(1) : "";
+        if (first.equals("show") && second.equals("stat")) {
+            return StatCsv.render(lbkit);
+        }
+        if (first.equals("help")) {
+            return help("The following commands are valid at this level:\n");
+        }
+        if (first.equals("quit")) {
+            return "";
+        }
+        if ((first.equals("disable") || first.equals("enable")) && second.equals("server")) {
+            return admin(() -> withServer(words, 2, (backend, server) -> {
+                backend.setMaint(server, first.equals("disable"));
+                return "\n";
+            }));
+        }
+        if (first.equals("get") && second.equals("weight")) {
+            return withServer(words, 2, (backend, server) ->
+                    server.uweight() + " (initial " + server.spec().weight() + ")\n\n");
+        }
+        if (first.equals("set") && second.equals("weight")) {
+            return admin(() -> withServer(words, 2, (backend, server) ->
+                    words.size() < 4 ? REQUIRE_WEIGHT : setWeight(backend, server, words.get(3))));
+        }
+        if (first.equals("set") && second.equals("server")) {
+            return admin(() -> withServer(words, 2, (backend, server) -> setServer(backend, server, words)));
+        }
+        return help("Unknown command, but maybe one of the following ones is a better match:\n");
+    }
+
+    private String setServer(Backend backend, Server server, List<String> words) {
+        String what = words.size() > 3 ? words.get(3) : "";
+        String value = words.size() > 4 ? words.get(4) : "";
+        switch (what) {
+            case "weight":
+                return value.isEmpty() ? REQUIRE_WEIGHT : setWeight(backend, server, value);
+            case "state":
+                switch (value) {
+                    case "ready":
+                        backend.setMaint(server, false);
+                        backend.setDrain(server, false);
+                        return "\n";
+                    case "drain":
+                        backend.setMaint(server, false);
+                        backend.setDrain(server, true);
+                        return "\n";
+                    case "maint":
+                        backend.setDrain(server, false);
+                        backend.setMaint(server, true);
+                        return "\n";
+                    default:
+                        return STATE_WORDS;
+                }
+            default:
+                return SET_SERVER_USAGE;
+        }
+    }
+
+    /**
+     * {@code N} is an absolute user weight (0..256); {@code N%} is relative to the configured
+     * weight. Static algorithms (static-rr, map-based hashing) only take 0% and 100% (absolute
+     * 0 and the configured weight included), as HAProxy.
+     */
+    private static String setWeight(Backend backend, Server server, String text) {
+        boolean percent = text.endsWith("%");
+        String digits = percent ? text.substring(0, text.length() - 1) : text;
+        int sign = 1;
+        if (digits.startsWith("-")) {
+            sign = -1;
+            digits = digits.substring(1);
+        }
+        if (digits.isEmpty() || !Character.isDigit(digits.charAt(0))) {
+            return "Empty weight string empty or preceded by garbage\n";
+        }
+        if (!digits.chars().allMatch(Character::isDigit)) {
+            return "Trailing garbage in weight string\n";
+        }
+        long number = sign * Long.parseLong(digits.length() > 9 ? digits.substring(0, 9) : digits);
+        int initial = server.spec().weight();
+        long weight;
+        if (percent) {
+            if (number < 0) {
+                return "Relative weight must be positive.\n\n";
+            }
+            weight = Math.min(256, initial * number / 100);
+        } else {
+            if (number < 0 || number > 256) {
+                return WEIGHT_RANGE;
+            }
+            weight = number;
+        }
+        if (isStatic(backend) && weight != 0 && weight != initial) {
+            return STATIC_WEIGHTS;
+        }
+        backend.setWeight(server, (int) weight);
+        return "\n";
+    }
+
+    private static boolean isStatic(Backend backend) {
+        Algorithm algorithm = backend.section().balance().algorithm();
+        if (algorithm == Algorithm.STATIC_RR) {
+            return true;
+        }
+        boolean hashing = switch (algorithm) {
+            case SOURCE, URI, URL_PARAM, HDR, RDP_COOKIE, HASH -> true;
+            default -> false;
+        };
+        return hashing && !backend.section().hashType().consistent();
+    }
+
+    private String admin(java.util.function.Supplier<String> action) {
+        return level == Level.ADMIN ? action.get() : PERMISSION_DENIED;
+    }
+
+    private String withServer(List<String> words, int at, ServerAction action) {
+        if (words.size() <= at || !words.get(at).contains("/")) {
+            return REQUIRE_BACKEND_SERVER;
+        }
+        String[] names = words.get(at).split("/", 2);
+        Optional<Backend> backend = lbkit.backend(names[0]);
+        if (backend.isEmpty()) {
+            return NO_SUCH_BACKEND;
+        }
+        Optional<Server> server = backend.get().server(names[1]);
+        if (server.isEmpty()) {
+            return NO_SUCH_SERVER;
+        }
+        return action.apply(backend.get(), server.get());
+    }
+
+    private static String help(String title) {
+        List<String> lines = new ArrayList<>();
+        lines.add(title);
+        for (String[] entry : HELP) {
+            lines.add(String.format("  %-40s: %s%n", entry[0], entry[1]).replace(System.lineSeparator(), "\n"));
+        }
+        return String.join("", lines) + "\n";
+    }
+
+    @FunctionalInterface
+    private interface ServerAction {
+        String apply(Backend backend, Server server);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.lbkit.balancer.runtime;
+
+import dev.lbkit.balancer.Lbkit;
+import dev.lbkit.balancer.config.StatsSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code stats socket}: a TCP or unix-domain listener speaking HAProxy's non-interactive
+ * runtime API. Each connection sends one line (commands separated by ';'), gets the answers and
+ * is closed.
+ */
+public final class RuntimeApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeApi.class);
+    private static final int MAX_LINE = 64 * 1024;
+
+    private final ServerSocketChannel channel;
+    private final Commands.Level level;
+    private final Lbkit lbkit;
+    private final Path unixPath;
+    private final ExecutorService workers;
+
+    private RuntimeApi(ServerSocketChannel channel, Commands.Level level, Lbkit lbkit, Path unixPath) {
+        this.channel = channel;
+        this.level = level;
+        this.lbkit = lbkit;
+        this.unixPath = unixPath;
+        this.workers = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "lbkit-runtime-api");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Binds the socket the line describes and starts answering. */
+    public static RuntimeApi start(StatsSocket socket, Lbkit lbkit) {
+        Path unixPath = null;
+        try {
+            ServerSocketChannel channel;
+            SocketAddress address;
+            if (socket.isUnix()) {
+                unixPath = Path.of(socket.path());
+                Files.deleteIfExists(unixPath);
+                channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                address = UnixDomainSocketAddress.of(unixPath);
+            } else {
+                channel = ServerSocketChannel.open();
+                address = new InetSocketAddress(socket.host(), socket.port());
+            }
+            channel.bind(address);
+            RuntimeApi api = new RuntimeApi(channel, Commands.Level.parse(socket.level()), lbkit, unixPath);
+            api.workers.execute(api::acceptLoop);
+            return api;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open stats socket '" + socket.address() + "' (" + socket.where()
+                    + "): " + e.getMessage() + ". Free the address or change the 'stats socket' line.", e);
+        }
+    }
+
+    /** The bound address (with the real port when the line asked for port 0). */
+    public SocketAddress address() {
+        try {
+            return channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void acceptLoop() {
+        while (channel.isOpen()) {
+            try {
+                SocketChannel client = channel.accept();
+                workers.execute(() -> serve(client));
+            } catch (IOException e) {
+                if (channel.isOpen()) {
+                    LOG.warn("runtime API accept failed", e);
+                }
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        try (client) {
+            String line = readLine(Channels.newInputStream(client));
+            String answer = new Commands(lbkit, level).runLine(line);
+            ByteBuffer bytes = ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                client.write(bytes);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("runtime API connection failed", e);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n' && line.size() < MAX_LINE) {
+            if (c != '\r') {
+                line.write(c);
+            }
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // already closed
+        }
+        workers.shutdownNow();
+        if (unixPath != null) {
+            try {
+                Files.deleteIfExists(unixPath);
+            } catch (IOException e) {
+                // leave it; the next start deletes it
+            }
+        }
+    }
+}

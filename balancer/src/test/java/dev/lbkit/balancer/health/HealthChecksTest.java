@@ -1,0 +1,149 @@
+package dev.lbkit.balancer.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.lbkit.balancer.Backend;
+import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.HttpCheck;
+import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.proxy.TestConfigs;
+import dev.lbkit.balancer.proxy.TestRoundRobin;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Active checks against real sockets on 127.0.0.1. */
+class HealthChecksTest {
+    private HealthChecks checks;
+    private final java.util.List<AutoCloseable> closeAfter = new java.util.ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (checks != null) {
+            checks.close();
+        }
+        for (AutoCloseable c : closeAfter) {
+            c.close();
+        }
+    }
+
+    private Backend startChecks(ProxySection section) {
+        Backend backend = new Backend(section, (s, servers) -> new TestRoundRobin(servers));
+        checks = new HealthChecks(List.of(backend));
+        checks.start();
+        return backend;
+    }
+
+    @Test
+    void anUnreachableServerIsDownWithinAboutOneInterval() throws Exception {
+        int dead = deadPort();
+        ServerSocket live = listening();
+        Backend backend = startChecks(TestConfigs.listen("web")
+                .server(TestConfigs.checked("live", live.getLocalPort(), 400, 2, 3))
+                .server(TestConfigs.checked("dead", dead, 400, 2, 3)).section());
+        Server deadServer = backend.server("dead").orElseThrow();
+        long start = System.nanoTime();
+        assertThat(eventually(() -> !running(backend, deadServer), 2000))
+                .as("one failed check at startup marks the server DOWN").isTrue();
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(tookMs).as("DOWN within about one interval (400 ms), not fall intervals").isLessThan(700);
+        assertThat(running(backend, backend.server("live").orElseThrow())).as("the live server stays UP").isTrue();
+        assertThat(checks.of(deadServer).orElseThrow().lastResult()).isEqualTo("L4CON");
+    }
+
+    @Test
+    void aServerGoesDownAfterFallFailuresAndUpAfterRisePasses() throws Exception {
+        ServerSocket live = listening();
+        int port = live.getLocalPort();
+        Backend backend = startChecks(TestConfigs.listen("web").server(TestConfigs.checked("s1", port, 150, 2, 3)).section());
+        Server server = backend.server("s1").orElseThrow();
+        assertThat(eventually(() -> checks.of(server).orElseThrow().status().equals("UP"), 2000))
+                .as("a passing check brings health to the top").isTrue();
+
+        live.close();
+        long downStart = System.nanoTime();
+        assertThat(eventually(() -> !running(backend, server), 3000)).as("DOWN after fall failures").isTrue();
+        long downMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downStart);
+        assertThat(downMs).as("fall=3 failures at 150 ms take more than two intervals").isGreaterThan(250);
+        assertThat(checks.of(server).orElseThrow().downTransitions()).isEqualTo(1);
+
+        ServerSocket again = new ServerSocket();
+        again.setReuseAddress(true);
+        again.bind(new InetSocketAddress("127.0.0.1", port));
+        closeAfter.add(again);
+        assertThat(eventually(() -> running(backend, server), 3000)).as("UP again after rise passes").isTrue();
+        assertThat(checks.of(server).orElseThrow().status()).isEqualTo("UP");
+    }
+
+    @Test
+    void httpCheckPassesOn2xxAnd3xxAndFailsOtherwise() throws Exception {
+        AtomicInteger status = new AtomicInteger(200);
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+        http.createContext("/health", exchange -> {
+            exchange.sendResponseHeaders(status.get(), -1);
+            exchange.close();
+        });
+        http.start();
+        closeAfter.add(() -> http.stop(0));
+        Backend backend = startChecks(TestConfigs.listen("web").httpCheck(new HttpCheck("GET", "/health", "HTTP/1.0"))
+                .server(TestConfigs.checked("s1", http.getAddress().getPort(), 150, 2, 2)).section());
+        Server server = backend.server("s1").orElseThrow();
+        assertThat(eventually(() -> "L7OK".equals(checks.of(server).orElseThrow().lastResult()), 2000)).isTrue();
+        status.set(302);
+        Thread.sleep(400);
+        assertThat(running(backend, server)).as("3xx passes").isTrue();
+        status.set(503);
+        assertThat(eventually(() -> !running(backend, server), 2000)).as("5xx fails the check").isTrue();
+        assertThat(checks.of(server).orElseThrow().lastResult()).isEqualTo("L7STS");
+    }
+
+    private static boolean running(Backend backend, Server server) {
+        synchronized (backend.lock()) {
+            return server.running();
+        }
+    }
+
+    private static boolean eventually(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private ServerSocket listening() throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress("127.0.0.1", 0), 50);
+        closeAfter.add(socket);
+        Thread acceptor = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    socket.accept().close();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return socket;
+    }
+
+    private static int deadPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+}
