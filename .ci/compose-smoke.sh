@@ -18,19 +18,20 @@ EXPECTED="app1=20 app2=10 app3=30"                 # weights 2/1/3 over 60 reque
 COMPOSE=(docker-compose --ansi never -p lbkit-smoke -f "episodes/$EPISODE/docker-compose.yml")
 HAPROXY_IMAGE=${HAPROXY_IMAGE:-local/haproxy:2.6}
 
-t_start=$(date +%s.%N)
-since() { printf '%.1f' "$(echo "$(date +%s.%N) - $1" | bc)"; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+t_start=$(now_ms)
+since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%d' $(( ms / 1000 )) $(( ms % 1000 / 100 )); }
 say() { printf '[compose-smoke %5ss] %s\n' "$(since "$t_start")" "$*"; }
 fail() { echo "compose-smoke: FAILED: $*" >&2; exit 1; }
 
-for tool in docker docker-compose curl bc ss; do
-  command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is missing; install it (apt-get install docker.io docker-compose curl bc iproute2)."
+for tool in docker docker-compose curl; do
+  command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is missing; install it (apt-get install docker.io docker-compose curl)."
 done
 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || fail "dockerd does not answer; start it with .ci/docker-up.sh."
 
 # Fixed ports are the point of this test (they are the episode's), so check they are free first.
 for port in 5001 5002 5003 8080 8081; do
-  if [ -n "$(ss -Hltn "sport = :$port")" ]; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "127.0.0.1:$port is already in use; stop what listens there (ss -ltnp 'sport = :$port'), e.g. a stack from 'docker-compose up' in an episode folder (run 'docker-compose down' there)."
   fi
 done
