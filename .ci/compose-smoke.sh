@@ -3,7 +3,7 @@
 # HAProxy and lbkit side by side, reading the same haproxy.cfg.
 #   1. package the backends and balancer jars (reused when newer than their sources)
 #   2. build local/jre:17 (jlink), local/haproxy:2.6 if missing, then the app and lbkit images (compose)
-#   3. start app1..app3, wait for them; start HAProxy (:8080) and lbkit (--port-offset 1, :8081), wait
+#   3. docker-compose up: app1..app3, then (once they listen) HAProxy (:8080) and lbkit (--port-offset 1, :8081)
 #   4. send the same number of requests to each balancer, print and assert both distributions
 #   5. always bring the stack down; check that no docker network was created; print the time taken
 # usage: .ci/compose-smoke.sh          (episode 06-weighted: weights 2/1/3, 60 requests -> 20/10/30)
@@ -106,12 +106,10 @@ wait_for() {
   done
 }
 
-say "up: app1 app2 app3"
-"${COMPOSE[@]}" up -d --no-build app1 app2 app3 2>&1 | sed 's/^/    /'
+# One "up", as in the README: compose starts HAProxy and lbkit once every app is healthy (listening).
+say "up: app1..app3, then haproxy (:8080) and lbkit (:8081, --port-offset 1) once the apps listen"
+"${COMPOSE[@]}" up -d --no-build 2>&1 | sed 's/^/    /'
 for n in 1 2 3; do wait_for "app$n" "http://127.0.0.1:500$n/" 30; done
-# The balancers start after the apps, so their health checks find every server up from the start.
-say "up: haproxy (:8080) and lbkit (:8081, --port-offset 1)"
-"${COMPOSE[@]}" up -d --no-build haproxy lbkit 2>&1 | sed 's/^/    /'
 wait_for haproxy http://127.0.0.1:8080/ 30
 wait_for lbkit http://127.0.0.1:8081/ 30
 say "ready; lbkit says: $("${COMPOSE[@]}" logs --no-color lbkit | grep -o 'lbkit: --port-offset.*' | head -1)"
