@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the "Run it with Docker" path: one episode's docker-compose stack with the real
 # HAProxy and lbkit side by side, reading the same haproxy.cfg.
-#   1. package the backends and balancer jars (reused when newer than their sources)
+#   1. package the backends and balancer jars (reused when packaged after their last change)
 #   2. build local/jre:17 (jlink), local/haproxy:2.6 if missing, then the app and lbkit images (compose)
 #   3. docker-compose up: app1..app3, then (once they listen) HAProxy (:8080) and lbkit (--port-offset 1, :8081)
 #   4. send the same number of requests to each balancer, print and assert both distributions
