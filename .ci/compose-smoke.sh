@@ -110,12 +110,12 @@ wait_for() {
 say "up: app1..app3, then haproxy (:8080) and lbkit (:8081, --port-offset 1) once the apps listen"
 "${COMPOSE[@]}" up -d --no-build 2>&1 | sed 's/^/    /'
 for n in 1 2 3; do wait_for "app$n" "http://127.0.0.1:500$n/" 30; done
-wait_for haproxy http://127.0.0.1:8080/ 30
-wait_for lbkit http://127.0.0.1:8081/ 30
+wait_for haproxy http://127.0.0.1:8080/ 60
+wait_for lbkit http://127.0.0.1:8081/ 60
 say "ready; lbkit says: $("${COMPOSE[@]}" logs --no-color lbkit | grep -o 'lbkit: --port-offset.*' | head -1)"
 
 # --- 4. traffic -----------------------------------------------------------------------------------
-# Sends $REQUESTS requests to port $1 (a new connection each); prints "app1=N app2=N app3=N|s1 s2 ...",
+# Sends $REQUESTS requests to port $1 (a new connection each); prints "app1=N app2=N app3=N|132313...",
 # the distribution and the order in which the apps answered.
 traffic() {
   local port=$1 i body app counts=() order=""
