@@ -2,11 +2,14 @@ package dev.lbkit.balancer;
 
 import dev.lbkit.balancer.algorithm.LoadBalancers;
 import dev.lbkit.balancer.config.Algorithm;
+import dev.lbkit.balancer.config.Bind;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.Global;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.config.StatsSocket;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,7 +22,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * lbkit's command line, with HAProxy's flags: {@code -f FILE} runs the balancer in the foreground,
  * {@code -c -f FILE} only checks the file, {@code -v} prints the version. {@code -db} and {@code -W}
- * are accepted and ignored, so scripts written for haproxy work unchanged.
+ * are accepted and ignored, so scripts written for haproxy work unchanged. lbkit's own
+ * {@code --port-offset N} moves every listener N ports up, so lbkit can run next to HAProxy on the
+ * same host with the very same haproxy.cfg.
  */
 public final class Main {
 
@@ -39,7 +44,7 @@ public final class Main {
     }
 
     /** What one invocation asked for. */
-    private record Options(boolean check, boolean version, Path file) {
+    private record Options(boolean check, boolean version, Path file, int portOffset) {
     }
 
     /**
@@ -83,6 +88,17 @@ public final class Main {
         if (config.frontends().stream().allMatch(p -> p.binds().isEmpty())) {
             out.println("Configuration file has no error but will not start (no listener) => exit(2).");
             return NO_LISTENER;
+        }
+        if (options.portOffset() != 0) {
+            Config moved;
+            try {
+                moved = withPortOffset(config, options.portOffset());
+            } catch (IllegalArgumentException e) {
+                err.println("[ALERT] " + e.getMessage());
+                return INVALID;
+            }
+            printPortOffset(config, moved, options.portOffset(), out);
+            config = moved;
         }
         if (options.check()) {
             out.println("Configuration file is valid");
@@ -144,6 +160,7 @@ public final class Main {
         boolean check = false;
         boolean version = false;
         Path file = null;
+        int portOffset = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-c" -> check = true;
@@ -163,6 +180,16 @@ public final class Main {
                     }
                     file = Path.of(args[++i]);
                 }
+                case PORT_OFFSET_FLAG -> {
+                    Integer offset = i + 1 < args.length ? portOffsetValue(args[++i]) : null;
+                    if (offset == null) {
+                        err.println("lbkit: " + PORT_OFFSET_FLAG + " needs a whole number from -" + MAX_PORT
+                                + " to " + MAX_PORT + ", e.g. '" + PORT_OFFSET_FLAG + " 1' to listen on 8081"
+                                + " where the file says 8080.");
+                        return null;
+                    }
+                    portOffset = offset;
+                }
                 default -> {
                     err.println("lbkit: unknown option '" + args[i] + "'.");
                     usage(err);
@@ -171,24 +198,111 @@ public final class Main {
             }
         }
         if (version) {
-            return new Options(check, true, file);
+            return new Options(check, true, file, portOffset);
         }
         if (file == null) {
             usage(err);
             return null;
         }
-        return new Options(check, false, file);
+        return new Options(check, false, file, portOffset);
     }
 
     private static void usage(PrintStream err) {
         err.println("""
-                Usage: lbkit [-c] -f <haproxy.cfg> | -v | demo <episode>
+                Usage: lbkit [-c] -f <haproxy.cfg> [--port-offset N] | -v | demo <episode>
                   -f FILE   run the balancer in the foreground with this configuration
                   -c        only check the configuration, then exit (0 = valid, 1 = invalid)
+                  --port-offset N  listen N ports above every bind (and TCP stats socket) in the file,
+                            so lbkit runs next to HAProxy with the same file (8080 -> 8081 for N = 1)
                   -v        print the version
                   -db, -W   accepted for compatibility with haproxy, ignored
                   demo N    run episode N (1-6 or roundrobin, leastconn, source-hash, uri-hash, random, weighted)""");
     }
+
+    // ---- --port-offset: lbkit next to HAProxy, from the very same haproxy.cfg -----------------------
+    // On one host (or in docker-compose with network_mode: host) HAProxy and lbkit cannot both bind
+    // 127.0.0.1:8080. Rather than keeping a second copy of every episode's config, lbkit moves each
+    // listener N ports up and says so at start: HAProxy answers on :8080, lbkit on :8081. The servers
+    // are not moved: both balancers send traffic to the same backends.
+
+    static final String PORT_OFFSET_FLAG = "--port-offset";
+    private static final int MAX_PORT = 65_535;
+
+    private static Integer portOffsetValue(String text) {
+        try {
+            int value = Integer.parseInt(text.strip());
+            return Math.abs(value) <= MAX_PORT ? value : null;
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
+    /**
+     * Returns {@code config} with every {@code bind} port and every TCP {@code stats socket} port
+     * moved up by {@code offset}; servers keep their addresses.
+     *
+     * @throws IllegalArgumentException naming the line whose port would leave 1-65535
+     */
+    static Config withPortOffset(Config config, int offset) {
+        List<ProxySection> proxies = config.proxies().stream().map(proxy -> new ProxySection(proxy.kind(),
+                proxy.name(), proxy.where(), proxy.mode(),
+                proxy.binds().stream().map(bind -> new Bind(bind.host(), movedPort(bind.port(), offset, "bind "
+                        + hostPort(bind.host(), bind.port()), bind.where().toString()), bind.v4v6(), bind.where()))
+                        .toList(),
+                proxy.defaultBackend(), proxy.balance(), proxy.hashType(), proxy.servers(), proxy.timeouts(),
+                proxy.retries(), proxy.redispatch(), proxy.forwardFor(), proxy.httpCheck(), proxy.allBackups(),
+                proxy.hashBalanceFactor())).toList();
+        List<StatsSocket> sockets = config.global().statsSockets().stream().map(socket -> {
+            if (socket.isUnix()) {
+                return socket; // a unix socket has no port; give each balancer its own path if both use one
+            }
+            int port = movedPort(socket.port(), offset, "stats socket " + socket.address(), socket.where().toString());
+            String suffix = ":" + socket.port();
+            String address = socket.address().endsWith(suffix)
+                    ? socket.address().substring(0, socket.address().length() - suffix.length()) + ":" + port
+                    : socket.address();
+            return new StatsSocket(address, socket.host(), port, null, socket.level(), socket.where());
+        }).toList();
+        Global global = new Global(config.global().nbthread(), config.global().maxconn(), sockets);
+        return new Config(global, proxies, config.warnings());
+    }
+
+    private static int movedPort(int port, int offset, String what, String where) {
+        int moved = port + offset;
+        if (moved < 1 || moved > MAX_PORT) {
+            throw new IllegalArgumentException(PORT_OFFSET_FLAG + " " + offset + ": " + what + " at [" + where
+                    + "] would listen on port " + moved + ", outside 1-" + MAX_PORT + ". Use a smaller offset.");
+        }
+        return moved;
+    }
+
+    /** One line per moved listener, so the learner sees where lbkit really answers. */
+    private static void printPortOffset(Config original, Config moved, int offset, PrintStream out) {
+        List<Bind> before = original.proxies().stream().flatMap(p -> p.binds().stream()).toList();
+        List<Bind> after = moved.proxies().stream().flatMap(p -> p.binds().stream()).toList();
+        for (int i = 0; i < before.size(); i++) {
+            out.println("lbkit: " + PORT_OFFSET_FLAG + " " + offset + ": bind " + hostPort(before.get(i).host(),
+                    before.get(i).port()) + " listens on " + hostPort(after.get(i).host(), after.get(i).port()));
+        }
+        List<StatsSocket> socketsBefore = original.global().statsSockets();
+        List<StatsSocket> socketsAfter = moved.global().statsSockets();
+        for (int i = 0; i < socketsBefore.size(); i++) {
+            if (!socketsBefore.get(i).isUnix()) {
+                out.println("lbkit: " + PORT_OFFSET_FLAG + " " + offset + ": stats socket "
+                        + hostPort(socketsBefore.get(i).host(), socketsBefore.get(i).port()) + " listens on "
+                        + hostPort(socketsAfter.get(i).host(), socketsAfter.get(i).port()));
+            }
+        }
+    }
+
+    private static String hostPort(String host, int port) {
+        if (host == null || host.isEmpty()) {
+            return "*:" + port;
+        }
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    // ---- end of --port-offset ---------------------------------------------------------------------
 
     /**
      * The project version: the {@code lbkit.version} system property (the ./lbkit launcher reads it

@@ -2,6 +2,10 @@ package dev.lbkit.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.balancer.config.Bind;
+import dev.lbkit.balancer.config.Config;
+import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.ServerSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -102,5 +106,58 @@ class MainTest {
     void missingFileIsAClearError() {
         assertThat(run("-c", "-f", dir.resolve("nope.cfg").toString())).as("exit status").isEqualTo(1);
         assertThat(err()).as("what and where").contains("Cannot open configuration file").contains("nope.cfg");
+    }
+
+    @Test
+    void portOffsetMovesEveryBindAndTheTcpStatsSocketButNoServer() throws Exception {
+        Path file = dir.resolve("side-by-side.cfg");
+        Files.writeString(file, """
+                global
+                    stats socket ipv4@127.0.0.1:9999 level admin
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 30s
+                    timeout server 30s
+                frontend web
+                    bind 127.0.0.1:8080
+                    default_backend app
+                listen admin
+                    bind 127.0.0.1:8404
+                    server b 127.0.0.1:5002
+                backend app
+                    server a 127.0.0.1:5001
+                """);
+
+        assertThat(run("-c", "-f", file.toString(), "--port-offset", "1")).as("exit status of -c with an offset").isZero();
+        assertThat(out()).as("every moved listener is printed, then the usual verdict").isEqualTo(String.join(
+                System.lineSeparator(),
+                "lbkit: --port-offset 1: bind 127.0.0.1:8080 listens on 127.0.0.1:8081",
+                "lbkit: --port-offset 1: bind 127.0.0.1:8404 listens on 127.0.0.1:8405",
+                "lbkit: --port-offset 1: stats socket 127.0.0.1:9999 listens on 127.0.0.1:10000",
+                "Configuration file is valid", ""));
+
+        Config moved = Main.withPortOffset(ConfigParser.parse(file), 1);
+        assertThat(moved.proxies().stream().flatMap(p -> p.binds().stream()).map(Bind::port).toList())
+                .as("bind ports, each one above the file's").containsExactly(8081, 8405);
+        assertThat(moved.global().statsSockets()).as("the runtime API moves with the listeners")
+                .singleElement().satisfies(socket -> {
+                    assertThat(socket.port()).as("stats socket port").isEqualTo(10_000);
+                    assertThat(socket.address()).as("stats socket address").isEqualTo("ipv4@127.0.0.1:10000");
+                });
+        assertThat(moved.proxies().stream().flatMap(p -> p.servers().stream()).map(ServerSpec::port).toList())
+                .as("servers stay where they are: both balancers share the backends").containsExactly(5002, 5001);
+    }
+
+    @Test
+    void portOffsetThatLeavesThePortRangeIsAClearError() throws Exception {
+        Path file = config("roundrobin", "http");
+        assertThat(run("-c", "-f", file.toString(), "--port-offset", "60000")).as("exit status").isEqualTo(1);
+        assertThat(err()).as("names the flag, the bind line and the way out")
+                .contains("[ALERT] --port-offset 60000: bind 127.0.0.1:8080 at [" + file + ":7] would listen on port 68080")
+                .contains("Use a smaller offset.");
+        err.reset();
+        assertThat(run("-c", "-f", file.toString(), "--port-offset", "one")).as("exit status for a non-number").isEqualTo(1);
+        assertThat(err()).as("says what a valid value looks like").contains("--port-offset needs a whole number");
     }
 }
