@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -83,6 +84,76 @@ class WeightedParityTest {
         runs.forEach(r -> assertThat(r.answerDifferences()).as("runtime API answers of " + r.comparison().title()).isEmpty());
         runs.forEach(r -> Parity.assertIdentical(r.comparison()));
         assertThat(total).as("every config was run in full").isEqualTo(CONFIGS * REQUESTS);
+    }
+
+    @Test
+    void smallWeightsChangedEveryFewRequestsKeepRoundrobinInStep() throws Exception {
+        // Small weights make short windows, so changes land on servers in every tree (init, curr, next).
+        String config = Parity.episodeConfig();
+        Random random = new Random(SEED);
+        Traffic traffic = Traffic.sequential("a weight change every 3 requests", 600);
+        for (int at = 2; at < 600; at += 3) {
+            String server = "servers/server" + (1 + random.nextInt(3));
+            String value = switch (random.nextInt(5)) {
+                case 0 -> (50 * random.nextInt(5)) + "%";
+                case 1 -> random.nextInt(2) == 0 ? "0" : "100%";
+                default -> String.valueOf(1 + random.nextInt(6));
+            };
+            traffic = traffic.withEvent(at, "set server " + server + " weight " + value);
+        }
+        EventRun run;
+        try (SideBySide sides = SideBySide.start("episode 06, dense weight changes", config, Parity.haproxy(),
+                SideBySide.Options.exactRun())) {
+            run = EventRun.run(sides, "episode 06 haproxy.cfg — a weight change every 3 requests", config, traffic);
+        }
+        report(run);
+        System.out.printf("[lbkit] %s; %d/%d weight commands answered alike%n", run.comparison().summary(),
+                run.sameAnswers(), run.answers().size());
+        assertThat(run.answerDifferences()).as("runtime API answers").isEmpty();
+        Parity.assertIdentical(run.comparison());
+    }
+
+    /**
+     * A weight change to a server already queued for the next window (picked near the end of the current
+     * one). HAProxy first moves the server's position back to the current window's scale, then applies
+     * the new step; these four cases were the first that tell the two apart in lbkit's model.
+     */
+    @ParameterizedTest(name = "weights {0}, before #{1}: {2}")
+    @CsvSource({
+            "3/1/6, 155, set server be/s2 weight 2",
+            "1/7/4, 187, set server be/s1 weight 2",
+            "2/2/7, 173, set server be/s1 weight 200%",
+            "6/1/3, 155, set weight be/s2 2"})
+    void weightChangeOfAServerQueuedForTheNextWindow(String weights, int before, String command) throws Exception {
+        StringBuilder servers = new StringBuilder();
+        String[] each = weights.split("/");
+        for (int i = 0; i < each.length; i++) {
+            servers.append("    server s").append(i + 1).append(" 127.0.0.1:").append(9001 + i).append(" weight ").append(each[i]).append('\n');
+        }
+        String config = """
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 30s
+                    timeout server 30s
+
+                frontend fe
+                    bind 127.0.0.1:8080
+                    default_backend be
+
+                backend be
+                    balance roundrobin
+                """ + servers;
+        Traffic traffic = Traffic.sequential("'" + command + "' before #" + before, 220).withEvent(before, command);
+        String title = "roundrobin " + weights + ", " + command + " before #" + before;
+        EventRun run;
+        try (SideBySide sides = SideBySide.start(title, config, Parity.haproxy(), SideBySide.Options.exactRun())) {
+            run = EventRun.run(sides, title, config, traffic);
+        }
+        report(run);
+        System.out.println("[lbkit] " + run.comparison().summary());
+        assertThat(run.answerDifferences()).as("runtime API answers").isEmpty();
+        Parity.assertIdentical(run.comparison());
     }
 
     @Test
