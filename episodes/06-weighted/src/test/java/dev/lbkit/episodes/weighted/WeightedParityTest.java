@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class WeightedParityTest {
     private static final long SEED = Long.getLong("lbkit.seed", 20261206L);
-    private static final int CONFIGS = 12;
+    private static final int CONFIGS = 10;
     private static final int REQUESTS = 300;
     /** Weight changes land before these requests (one or two commands each). */
     private static final int[] EVENT_POINTS = {20, 55, 90, 130, 170, 210, 250};
