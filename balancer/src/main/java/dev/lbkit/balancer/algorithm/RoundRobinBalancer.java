@@ -286,6 +286,11 @@ final class RoundRobinBalancer implements LoadBalancer {
         if (tree == null) {
             slot.npos = group.currPos;
         } else {
+            if (tree == group.next) {
+                // A server queued for the next window keeps its position minus curr_weight; HAProxy
+                // takes it back to this window's scale first (checked against 2.6.12: episode 06).
+                slot.npos += group.currWeight;
+            }
             removeFromTree(slot);
             if (newEweight > 0) {
                 int previousNpos = slot.npos;

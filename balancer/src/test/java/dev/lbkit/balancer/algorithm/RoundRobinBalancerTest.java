@@ -118,4 +118,15 @@ class RoundRobinBalancerTest {
         backend.sequential(40).forEach(name -> counts.merge(name, 1, Integer::sum));
         assertThat(counts).as("then 3:1 per window").isEqualTo(Map.of("s1", 30, "s2", 10));
     }
+
+    @Test
+    void followsAWeightChangeOfAServerQueuedForTheNextWindow() {
+        // Observed on HAProxy 2.6.12 (episode 06 parity test): weights 3/1/6, "set server be/s2 weight 2"
+        // before request #155, when s2 already waits in the next window.
+        TestBackend backend = TestBackend.weights(Algorithm.ROUNDROBIN, 3, 1, 6);
+        backend.sequential(155);
+        backend.weight("s2", 2);
+        assertThat(backend.sequential(9)).as("requests #155..#163")
+                .containsExactlyElementsOf(split("s3 s1 s3 s3 s1 s2 s3 s3 s1"));
+    }
 }
