@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.ConfigGenerator;
 import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.Traffic;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +25,8 @@ class SourceHashParityTest {
     private static final long SEED = Long.getLong("lbkit.seed", 20260307L);
     private static final int CLIENTS = 1000;
     private static final int GENERATED = 10;
+    /** Connections in flight per side: source hashing is stateless per request, so order does not matter. */
+    private static final int PARALLEL = 4;
     private static final List<InetAddress> THOUSAND = Clients.addresses(CLIENTS);
 
     @Test
@@ -87,6 +91,53 @@ class SourceHashParityTest {
         assertThat(total).as("every config was run in full").isEqualTo(GENERATED * CLIENTS);
     }
 
+    /** How a DOWN server disturbed the clients, measured on one side. */
+    record Disruption(int onDownServer, int othersMoved, boolean allBackAfterUp) {
+    }
+
+    @Test
+    void serverDownMovesTheSameClientsOnBothSidesAndConsistentMovesOnlyItsOwn() throws Exception {
+        int clients = 500;
+        List<InetAddress> addresses = Clients.addresses(clients);
+        List<String> table = new ArrayList<>();
+        table.add(String.format(Locale.ROOT, "%-11s %-22s %-28s %-28s", "hash-type", "clients on s3 before",
+                "others moved (HAProxy)", "others moved (lbkit)"));
+        Disruption[] mapBased = new Disruption[2];
+        Disruption[] consistent = new Disruption[2];
+        for (String hashType : List.of("map-based", "consistent")) {
+            Traffic traffic = Clients.rounds(clients + " clients; s3 DOWN; the same again; s3 UP; the same again",
+                    addresses, 3)
+                    .withEvent(clients, "disable server be/s3")
+                    .withEvent(2 * clients, "enable server be/s3");
+            Comparison c = runOnce("weights 1/2/4/1/3, " + hashType, config(hashType,
+                    "balance source\n    hash-type " + hashType, "1:2:4:1:3"), traffic);
+            Disruption onHaproxy = disruption(c.haproxy().answers(), clients);
+            Disruption onLbkit = disruption(c.lbkit().answers(), clients);
+            table.add(String.format(Locale.ROOT, "%-11s %-22d %-28s %-28s", hashType, onHaproxy.onDownServer(),
+                    onHaproxy.othersMoved() + " of " + (clients - onHaproxy.onDownServer()),
+                    onLbkit.othersMoved() + " of " + (clients - onLbkit.onDownServer())));
+            Parity.assertIdentical(c);
+            (hashType.equals("map-based") ? mapBased : consistent)[0] = onHaproxy;
+            (hashType.equals("map-based") ? mapBased : consistent)[1] = onLbkit;
+        }
+        table.forEach(line -> System.out.println("[lbkit] " + line));
+        assertThat(mapBased[1]).as("map-based: lbkit moves exactly HAProxy's clients").isEqualTo(mapBased[0]);
+        assertThat(consistent[1]).as("consistent: lbkit moves exactly HAProxy's clients").isEqualTo(consistent[0]);
+        assertThat(consistent[0].othersMoved()).as("consistent: only s3's own clients move").isEqualTo(0);
+        assertThat(mapBased[0].othersMoved()).as("map-based: the rebuilt map moves many of the others too")
+                .isGreaterThan(clients / 4);
+        assertThat(consistent[0].allBackAfterUp() && mapBased[0].allBackAfterUp())
+                .as("when s3 comes back UP every client returns to its first server").isTrue();
+    }
+
+    private static Disruption disruption(List<String> answers, int clients) {
+        List<String> before = answers.subList(0, clients);
+        List<String> down = answers.subList(clients, 2 * clients);
+        List<String> up = answers.subList(2 * clients, 3 * clients);
+        int onS3 = (int) before.stream().filter("s3"::equals).count();
+        return new Disruption(onS3, Clients.movedNeedlessly(before, down, "s3"), up.equals(before));
+    }
+
     /** A one-backend config: {@code servers} is "w1:w2:...[:extra1:extra2...]", extras appended to server lines. */
     static String config(String title, String balanceLines, String servers) {
         String[] parts = servers.split(":");
@@ -118,7 +169,17 @@ class SourceHashParityTest {
                 %s""".formatted(title, balanceLines, lines);
     }
 
-    static Comparison runOnce(String title, String config, Traffic traffic) throws Exception {
-        return Parity.run(title, config, SideBySide.Options.exactRun(), List.of(traffic)).get(0);
+    /** Runs one config side by side, four clients in flight per side, and writes its report. */
+    static Comparison runOnce(String title, String config, Traffic traffic, String... reportLines) throws Exception {
+        try (SideBySide sides = SideBySide.start(title, config, Parity.haproxy(), SideBySide.Options.exactRun())) {
+            Comparison c = ParallelClients.compare(sides, title + " — " + traffic.name(), config, traffic, PARALLEL);
+            Report.write(slug(c.title()), c, List.of(reportLines));
+            System.out.println("[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
+            return c;
+        }
+    }
+
+    private static String slug(String text) {
+        return text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 }
