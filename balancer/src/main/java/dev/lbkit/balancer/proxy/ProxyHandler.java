@@ -286,6 +286,7 @@ final class ProxyHandler extends Handler.Abstract {
      * {@code balance source} hashes that (0x0000FFFF XOR the IPv4 integer). Java reports such a
      * client as plain IPv4, so the mapping is put back here.
      */
+    // snippet:start v4-mapped-client
     private static InetAddress balancingAddress(Request request) {
         InetAddress client = clientAddress(request);
         boolean ipv6Listener = request.getConnectionMetaData().getConnector() instanceof NetworkConnector listener
@@ -303,6 +304,7 @@ final class ProxyHandler extends Handler.Abstract {
             throw new IllegalStateException("16 bytes are always an IPv6 address", e);
         }
     }
+    // snippet:end v4-mapped-client
 
     private static InetAddress clientAddress(Request request) {
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
