@@ -78,9 +78,11 @@ final class ConsistentRing implements HashLookup {
     }
 
     /** The key of point {@code point} of the server with id {@code id}: full_hash(id * 4096 + point). */
+    // snippet:start point-key
     static int pointKey(int id, int point) {
         return Hashes.fullHash(id * ID_STRIDE + point);
     }
+    // snippet:end point-key
 
     /** The dynamic effective weight HAProxy uses for consistent hashing and random: 16 * user weight. */
     static int eweight(Server server) {
@@ -112,6 +114,7 @@ final class ConsistentRing implements HashLookup {
         if (group.used() == 0 || n == 0) {
             return null;
         }
+        // snippet:start closest-point
         int next = ring.firstAtOrAbove(hash);
         if (next == n) {
             next = 0;
@@ -120,6 +123,7 @@ final class ConsistentRing implements HashLookup {
         int toPrev = hash - ring.key(prev);
         int toNext = ring.key(next) - hash;
         int chosen = Integer.compareUnsigned(toPrev, toNext) <= 0 ? prev : next;
+        // snippet:end closest-point
 
         long backendServed = -1;
         int wraps = 0;

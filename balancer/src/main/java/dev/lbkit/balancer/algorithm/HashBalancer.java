@@ -64,6 +64,7 @@ final class HashBalancer implements LoadBalancer {
         return chosen != null ? chosen : table.nextRoundRobin(avoid);
     }
 
+    // snippet:start source-pick
     private Server bySource(RequestInfo request, Server avoid) {
         if (request.client() == null) {
             return null; // not an IP client (unix socket): HAProxy 2.6.x falls back to round robin
@@ -74,6 +75,7 @@ final class HashBalancer implements LoadBalancer {
         // The configured hash function is not applied to addresses; only the avalanche modifier is.
         return table.lookup(modify(HashKeys.source(request.client())), avoid);
     }
+    // snippet:end source-pick
 
     private Server byUri(RequestInfo request, Server avoid) {
         if (table.used() == 1) {

@@ -34,6 +34,7 @@ public final class HashKeys {
      * that accepted an IPv4 client on a dual-stack socket must pass an {@code Inet6Address} to get
      * HAProxy's key (0x0000FFFF XOR the IPv4 integer).
      */
+    // snippet:start source-key
     public static int source(InetAddress client) {
         byte[] address = client.getAddress();
         int key = 0;
@@ -43,6 +44,7 @@ public final class HashKeys {
         }
         return key;
     }
+    // snippet:end source-key
 
     /**
      * The {@code uri} key: the target (or only its path and query with {@code path-only}), first

@@ -82,6 +82,10 @@ record Address(String host, String portText, String path, String family) {
                 return parseIpv4(host);
             }
             InetAddress[] all = InetAddress.getAllByName(host);
+            if (family != null && family.equals("ipv6") && host.contains(":") && all.length == 1
+                    && all[0] instanceof Inet4Address) {
+                return all[0]; // a v4-mapped literal such as [::ffff:127.0.0.1]: IPv6 to HAProxy, IPv4 to Java
+            }
             for (InetAddress address : all) {
                 if (family == null || (family.equals("ipv4") && address instanceof Inet4Address)
                         || (family.equals("ipv6") && address instanceof Inet6Address)) {

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Call;
 import okhttp3.Headers;
@@ -25,6 +28,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -273,8 +277,34 @@ final class ProxyHandler extends Handler.Abstract {
 
     private static RequestInfo requestInfo(Request request) {
         HttpFields fields = request.getHeaders();
-        return new RequestInfo(clientAddress(request), RawTargetConnectionFactory.rawTarget(request), fields::get);
+        return new RequestInfo(balancingAddress(request), RawTargetConnectionFactory.rawTarget(request), fields::get);
     }
+
+    /**
+     * The client address as HAProxy sees it on this listener: an IPv4 client accepted on an IPv6
+     * bind ({@code [::ffff:127.0.0.1]:80}, {@code :::80}) is ::ffff:a.b.c.d there, and
+     * {@code balance source} hashes that (0x0000FFFF XOR the IPv4 integer). Java reports such a
+     * client as plain IPv4, so the mapping is put back here.
+     */
+    // snippet:start v4-mapped-client
+    private static InetAddress balancingAddress(Request request) {
+        InetAddress client = clientAddress(request);
+        boolean ipv6Listener = request.getConnectionMetaData().getConnector() instanceof NetworkConnector listener
+                && listener.getHost() != null && listener.getHost().contains(":");
+        if (!(client instanceof Inet4Address) || !ipv6Listener) {
+            return client;
+        }
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        System.arraycopy(client.getAddress(), 0, mapped, 12, 4);
+        try {
+            return Inet6Address.getByAddress(null, mapped, -1);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are always an IPv6 address", e);
+        }
+    }
+    // snippet:end v4-mapped-client
 
     private static InetAddress clientAddress(Request request) {
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
