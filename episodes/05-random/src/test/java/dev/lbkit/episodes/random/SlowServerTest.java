@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lesson's scenario on both sides: one server 300 ms slow, 12 concurrent clients. Pure random
+ * The lesson's scenario on both sides: one server 300 ms slow, 8 concurrent clients. Pure random
  * keeps sending it its share; two choices keep requests off it while it is busy.
  */
 class SlowServerTest {
