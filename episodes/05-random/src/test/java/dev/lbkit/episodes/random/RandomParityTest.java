@@ -23,13 +23,18 @@ class RandomParityTest {
 
     @Test
     void episodeConfigPicksTheSameServerAsHaproxyForEveryRequest() throws Exception {
-        Traffic traffic = Traffic.sequential("new connection each", REQUESTS);
+        // A server leaving and coming back takes only its own ring points away and back.
+        Traffic traffic = Traffic.sequential("new connection each, server2 DOWN #1000..#1999", REQUESTS)
+                .withEvent(1000, "disable server servers/server2")
+                .withEvent(2000, "enable server servers/server2");
 
         Comparison result = Parity.run("episode 05 haproxy.cfg, nbthread 1", Parity.episodeConfig(),
                 SideBySide.Options.exactRun(), List.of(traffic)).get(0);
 
         Parity.assertIdentical(result);
         assertThat(result.total()).as("every request was answered on both sides").isEqualTo(REQUESTS);
+        assertThat(result.haproxy().answers().subList(1000, 2000)).as("a disabled server gets no request")
+                .doesNotContain("server2");
     }
 
     @Test
