@@ -33,6 +33,7 @@ final class RandomBalancer implements LoadBalancer {
         this.draws = Math.max(1, backend.balance().randomDraws());
     }
 
+    // snippet:start random-pick
     @Override
     public Server pick(RequestInfo request, Server avoid) {
         if (ring.totalWeight() == 0) {
@@ -61,6 +62,7 @@ final class RandomBalancer implements LoadBalancer {
         int right = b.served() * ConsistentRing.eweight(a);
         return Integer.compareUnsigned(left, right) > 0;
     }
+    // snippet:end random-pick
 
     @Override
     public void serverUp(Server server) {

@@ -32,6 +32,7 @@ public final class XorShift32 {
         this.state = seed;
     }
 
+    // snippet:start xorshift
     /** Advances the generator and returns the new state (read it as unsigned). */
     public int next() {
         int x = state;
@@ -41,4 +42,5 @@ public final class XorShift32 {
         state = x;
         return x;
     }
+    // snippet:end xorshift
 }
