@@ -271,9 +271,18 @@ final class ProxyHandler extends Handler.Abstract {
         }
     }
 
+    /**
+     * What the algorithm sees: the target and headers as HAProxy stores them, which for an
+     * absolute-form target with a default port ({@code http://h:80/a}) is without that port.
+     */
     private static RequestInfo requestInfo(Request request) {
         HttpFields fields = request.getHeaders();
-        return new RequestInfo(clientAddress(request), RawTargetConnectionFactory.rawTarget(request), fields::get);
+        DefaultPortRemoval.Result stored = DefaultPortRemoval.apply(RawTargetConnectionFactory.rawTarget(request));
+        if (!stored.changed()) {
+            return new RequestInfo(clientAddress(request), stored.target(), fields::get);
+        }
+        return new RequestInfo(clientAddress(request), stored.target(),
+                name -> name.equalsIgnoreCase("host") && fields.get(name) != null ? stored.host() : fields.get(name));
     }
 
     private static InetAddress clientAddress(Request request) {

@@ -49,7 +49,12 @@ public final class UriCorpus {
 
     /** The same targets in absolute-form, e.g. {@code http://127.0.0.1:8080/a/b?x=1}. */
     public static List<String> absoluteForm(List<String> originForm) {
-        return originForm.stream().map(uri -> "http://" + ABSOLUTE_AUTHORITY + uri).toList();
+        return absoluteForm(originForm, "http://" + ABSOLUTE_AUTHORITY);
+    }
+
+    /** The same targets behind {@code schemeAndAuthority}, e.g. {@code http://127.0.0.1:80}. */
+    public static List<String> absoluteForm(List<String> originForm, String schemeAndAuthority) {
+        return originForm.stream().map(uri -> schemeAndAuthority + uri).toList();
     }
 
     /** {@code /item/1} .. {@code /item/count}: the sequential keys of the hash-spread picture. */

@@ -31,7 +31,7 @@ class UriHashParityTest {
     private static final long SEED = Long.getLong("lbkit.seed", 20260404L);
     private static final int URIS = 560;
     private static final List<String> ORIGIN_FORM = UriCorpus.originForm(URIS, SEED);
-    private static final List<String> ABSOLUTE_FORM = UriCorpus.absoluteForm(ORIGIN_FORM);
+    private static final String ARTICLE_FRONTEND = "http://" + UriCorpus.ABSOLUTE_AUTHORITY;
 
     /** The article's three servers, as in haproxy.cfg. */
     private static final String ARTICLE_SERVERS = """
@@ -55,10 +55,11 @@ class UriHashParityTest {
      *
      * @param balance the {@code balance} line
      * @param hashType the {@code hash-type} line, or "" for none (map-based sdbm)
-     * @param absolute true: send absolute-form targets, {@code GET http://127.0.0.1:8080/...}
+     * @param absolute null: origin-form targets; else the scheme and authority put in front of them, e.g.
+     *     {@code http://127.0.0.1:8080} for {@code GET http://127.0.0.1:8080/a/b?x=1} (with that Host)
      * @param keepAlive true: all requests on one keep-alive connection, false: a new connection each
      */
-    record Variant(String name, String balance, String hashType, boolean weighted, boolean absolute,
+    record Variant(String name, String balance, String hashType, boolean weighted, String absolute,
             boolean keepAlive) {
         @Override
         public String toString() {
@@ -76,37 +77,41 @@ class UriHashParityTest {
 
         String describe() {
             return "`" + balance + "`" + (hashType.isEmpty() ? "" : " + `" + hashType + "`")
-                    + (weighted ? ", weights 3/1/2/5" : "") + (absolute ? ", absolute-form" : "")
+                    + (weighted ? ", weights 3/1/2/5" : "") + (absolute != null ? ", `GET " + absolute + "/...`" : "")
                     + (keepAlive ? ", keep-alive" : "");
         }
     }
 
     static Stream<Variant> variants() {
         return Stream.of(
-                new Variant("map-based default", "balance uri", "", false, false, false),
-                new Variant("consistent (article)", "balance uri", "hash-type consistent", false, false, false),
-                new Variant("whole", "balance uri whole", "", true, false, true),
-                new Variant("len 12", "balance uri len 12", "", true, false, true),
-                new Variant("depth 2", "balance uri depth 2", "", true, false, true),
-                new Variant("whole + consistent", "balance uri whole", "hash-type consistent", true, false, true),
-                new Variant("djb2", "balance uri", "hash-type map-based djb2", true, false, true),
-                new Variant("wt6", "balance uri", "hash-type map-based wt6", true, false, true),
-                new Variant("crc32", "balance uri", "hash-type map-based crc32", true, false, true),
-                new Variant("crc32 avalanche", "balance uri", "hash-type consistent crc32 avalanche", true, false, true),
-                new Variant("consistent sdbm (no avalanche)", "balance uri", "hash-type consistent sdbm", true, false,
+                new Variant("map-based default", "balance uri", "", false, null, false),
+                new Variant("consistent (article)", "balance uri", "hash-type consistent", false, null, false),
+                new Variant("whole", "balance uri whole", "", true, null, true),
+                new Variant("len 12", "balance uri len 12", "", true, null, true),
+                new Variant("depth 2", "balance uri depth 2", "", true, null, true),
+                new Variant("whole + consistent", "balance uri whole", "hash-type consistent", true, null, true),
+                new Variant("djb2", "balance uri", "hash-type map-based djb2", true, null, true),
+                new Variant("wt6", "balance uri", "hash-type map-based wt6", true, null, true),
+                new Variant("crc32", "balance uri", "hash-type map-based crc32", true, null, true),
+                new Variant("crc32 avalanche", "balance uri", "hash-type consistent crc32 avalanche", true, null, true),
+                new Variant("consistent sdbm (no avalanche)", "balance uri", "hash-type consistent sdbm", true, null,
                         true),
                 new Variant("map-based sdbm avalanche", "balance uri", "hash-type map-based sdbm avalanche", true,
-                        false, true),
+                        null, true),
                 new Variant("depth 3 + consistent djb2", "balance uri depth 3", "hash-type consistent djb2", true,
-                        false, true),
-                new Variant("depth 1 len 20 whole", "balance uri depth 1 len 20 whole", "", true, false, true),
+                        null, true),
+                new Variant("depth 1 len 20 whole", "balance uri depth 1 len 20 whole", "", true, null, true),
                 new Variant("path-only whole (origin-form)", "balance uri path-only whole",
-                        "hash-type consistent wt6 avalanche", true, false, true),
-                new Variant("absolute-form default", "balance uri", "", true, true, false),
-                new Variant("absolute-form path-only", "balance uri path-only", "hash-type consistent", true, true,
-                        true),
-                new Variant("absolute-form depth 3", "balance uri depth 3", "hash-type consistent", true, true, true),
-                new Variant("absolute-form len 12", "balance uri len 12", "", true, true, true));
+                        "hash-type consistent wt6 avalanche", true, null, true),
+                new Variant("absolute-form default", "balance uri", "", true, ARTICLE_FRONTEND, false),
+                new Variant("absolute-form path-only", "balance uri path-only", "hash-type consistent", true,
+                        ARTICLE_FRONTEND, true),
+                new Variant("absolute-form depth 3", "balance uri depth 3", "hash-type consistent", true,
+                        ARTICLE_FRONTEND, true),
+                new Variant("absolute-form len 12", "balance uri len 12", "", true, ARTICLE_FRONTEND, true),
+                new Variant("absolute-form :80 (dropped)", "balance uri whole", "", true, "http://127.0.0.1:80", true),
+                new Variant("absolute-form :443 (dropped)", "balance uri", "hash-type consistent", true,
+                        "HTTPS://127.0.0.1:443", true));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -116,9 +121,10 @@ class UriHashParityTest {
         String title = "uri " + variant.name();
         Comparison comparison;
         try (SideBySide sides = SideBySide.start(title, config, Parity.haproxy(), SideBySide.Options.exactRun())) {
-            if (variant.absolute()) {
-                comparison = AbsoluteFormRequests.run(sides, title, config, ABSOLUTE_FORM, UriCorpus.ABSOLUTE_AUTHORITY,
-                        variant.keepAlive());
+            if (variant.absolute() != null) {
+                comparison = AbsoluteFormRequests.run(sides, title, config,
+                        UriCorpus.absoluteForm(ORIGIN_FORM, variant.absolute()),
+                        variant.absolute().substring(variant.absolute().indexOf("://") + 3), variant.keepAlive());
             } else {
                 Traffic traffic = Traffic.of(URIS + " distinct URIs", URIS, i -> Traffic.Request.get(ORIGIN_FORM.get(i)));
                 comparison = sides.run(title, variant.keepAlive() ? traffic.keepAliveConnection() : traffic);
@@ -172,7 +178,7 @@ class UriHashParityTest {
 
     /** All URIs, then all again with server2 disabled, then all again with it enabled; HAProxy's picks. */
     private static List<String> downAndUp(String name, String hashType) throws Exception {
-        Variant variant = new Variant(name + " DOWN/UP", "balance uri", hashType, false, false, false);
+        Variant variant = new Variant(name + " DOWN/UP", "balance uri", hashType, false, null, false);
         Traffic traffic = Traffic.of(URIS + " URIs, again with server2 DOWN, again after UP", 3 * URIS,
                         i -> Traffic.Request.get(ORIGIN_FORM.get(i % URIS)))
                 .withEvent(URIS, "disable server servers/server2")
