@@ -29,6 +29,7 @@ final class DefaultPortRemoval {
     private DefaultPortRemoval() {
     }
 
+    // snippet:start default-port
     /** Applies the rule to {@code target} as received; origin-form and other targets come back unchanged. */
     static Result apply(String target) {
         int schemeEnd = schemeEnd(target);
@@ -57,6 +58,7 @@ final class DefaultPortRemoval {
         return new Result(target.substring(0, colon) + target.substring(authorityEnd),
                 target.substring(hostStart, colon));
     }
+    // snippet:end default-port
 
     /** Where "://" starts after a scheme (a letter, then letters, digits, '+', '-', '.'), or -1. */
     private static int schemeEnd(String target) {
