@@ -77,12 +77,14 @@ final class HashBalancer implements LoadBalancer {
     }
     // snippet:end source-pick
 
+    // snippet:start by-uri
     private Server byUri(RequestInfo request, Server avoid) {
         if (table.used() == 1) {
             return table.lookup(0, avoid);
         }
         return table.lookup(hash(HashKeys.uri(Objects.requireNonNullElse(request.target(), ""), balance)), avoid);
     }
+    // snippet:end by-uri
 
     private Server byUrlParam(RequestInfo request, Server avoid) {
         byte[] value = request.target() == null ? null : HashKeys.urlParam(request.target(), balance.name());
@@ -97,6 +99,7 @@ final class HashBalancer implements LoadBalancer {
         return key == null ? null : table.lookup(hash(key), avoid);
     }
 
+    // snippet:start hash-then-avalanche
     private int hash(byte[] key) {
         return modify(Hashes.hash(hashType.function(), key, 0, key.length));
     }
@@ -104,6 +107,7 @@ final class HashBalancer implements LoadBalancer {
     private int modify(int hash) {
         return hashType.avalanche() ? Hashes.avalanche(hash) : hash;
     }
+    // snippet:end hash-then-avalanche
 
     @Override
     public void serverUp(Server server) {

@@ -46,6 +46,7 @@ public final class HashKeys {
     }
     // snippet:end source-key
 
+    // snippet:start uri-key
     /**
      * The {@code uri} key: the target (or only its path and query with {@code path-only}), first
      * cut to {@code len} bytes, then up to but excluding the (depth+1)-th '/' and, unless
@@ -78,6 +79,7 @@ public final class HashKeys {
         }
         return Arrays.copyOfRange(input, from, end);
     }
+    // snippet:end uri-key
 
     /**
      * The {@code url_param} key: the raw value of the first query segment that starts with

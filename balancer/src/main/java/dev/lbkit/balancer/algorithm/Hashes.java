@@ -35,6 +35,7 @@ public final class Hashes {
         };
     }
 
+    // snippet:start sdbm
     /** sdbm (HAProxy's default): h = c + (h << 6) + (h << 16) - h for each byte c, from h = 0. */
     public static int sdbm(byte[] bytes, int from, int to) {
         int h = 0;
@@ -43,6 +44,7 @@ public final class Hashes {
         }
         return h;
     }
+    // snippet:end sdbm
 
     /** djb2: h = h * 33 + c for each byte c, from h = 5381. */
     public static int djb2(byte[] bytes, int from, int to) {
@@ -53,6 +55,7 @@ public final class Hashes {
         return h;
     }
 
+    // snippet:start wt6
     /**
      * wt6: two accumulators whose rotation amounts are re-derived from their own bits after every
      * byte, so that every input bit reaches every output bit within a few bytes.
@@ -76,6 +79,7 @@ public final class Hashes {
         }
         return h0 ^ h1;
     }
+    // snippet:end wt6
 
     /** The standard reflected CRC-32 (polynomial 0xEDB88320, initial and final complement). */
     public static int crc32(byte[] bytes, int from, int to) {
@@ -86,6 +90,7 @@ public final class Hashes {
         return ~c;
     }
 
+    // snippet:start full-hash
     /**
      * HAProxy's {@code full_hash}: Bob Jenkins' six-step integer mix followed by a multiply by
      * 3221225473, all mod 2^32. It places the consistent-hash ring points and is what the
@@ -101,6 +106,7 @@ public final class Hashes {
         // The final multiply spreads values across the whole 32-bit ring; the test vectors need it.
         return a * SPREAD;
     }
+    // snippet:end full-hash
 
     /** The {@code avalanche} modifier: exactly {@link #fullHash(int)}, named as the config names it. */
     public static int avalanche(int hash) {

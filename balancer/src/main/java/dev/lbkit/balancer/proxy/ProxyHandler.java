@@ -275,9 +275,18 @@ final class ProxyHandler extends Handler.Abstract {
         }
     }
 
+    /**
+     * What the algorithm sees: the target and headers as HAProxy stores them, which for an
+     * absolute-form target with a default port ({@code http://h:80/a}) is without that port.
+     */
     private static RequestInfo requestInfo(Request request) {
         HttpFields fields = request.getHeaders();
-        return new RequestInfo(balancingAddress(request), RawTargetConnectionFactory.rawTarget(request), fields::get);
+        DefaultPortRemoval.Result stored = DefaultPortRemoval.apply(RawTargetConnectionFactory.rawTarget(request));
+        if (!stored.changed()) {
+            return new RequestInfo(balancingAddress(request), stored.target(), fields::get);
+        }
+        return new RequestInfo(balancingAddress(request), stored.target(),
+                name -> name.equalsIgnoreCase("host") && fields.get(name) != null ? stored.host() : fields.get(name));
     }
 
     /**
