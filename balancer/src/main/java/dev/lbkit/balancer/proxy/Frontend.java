@@ -57,8 +57,10 @@ public final class Frontend implements AutoCloseable {
             cfg.jetty.modifyHttpConfiguration(http -> {
                 // Odd but legal targets ("//a", "/a/../b", "%2F") reach the balancer untouched.
                 http.setUriCompliance(UriCompliance.UNSAFE);
-                // An absolute-form target wins over Host (RFC 9112 §3.2.2), as in HAProxy: no 400.
-                http.setHttpCompliance(HttpCompliance.RFC9110.with("LBKIT", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
+                // An absolute-form target wins over Host (RFC 9112 §3.2.2), as in HAProxy: no 400. A folded
+                // header line (obs-fold) is unfolded and forwarded, as HAProxy does, not refused.
+                http.setHttpCompliance(HttpCompliance.RFC9110.with("LBKIT", HttpCompliance.Violation.MISMATCHED_AUTHORITY,
+                        HttpCompliance.Violation.MULTILINE_FIELD_VALUE));
                 http.setSendServerVersion(false);
                 http.setSendDateHeader(false);
                 http.setSendXPoweredBy(false);
