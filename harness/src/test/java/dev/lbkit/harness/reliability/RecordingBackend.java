@@ -24,11 +24,14 @@ final class RecordingBackend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private volatile boolean healthy = true;
 
     RecordingBackend() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+        server.createContext("/health", this::health);
+        server.createContext("/download/", this::download);
         server.start();
     }
 
@@ -45,13 +48,37 @@ final class RecordingBackend implements AutoCloseable {
         seen.clear();
     }
 
+    /** What {@code /health} answers from now on: 200 when healthy, 503 otherwise. */
+    void setHealthy(boolean healthy) {
+        this.healthy = healthy;
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        exchange.sendResponseHeaders(healthy ? 200 : 503, -1);
+        exchange.close();
+    }
+
+    /** {@code /download/N}: N bytes, streamed in chunks, never held whole. */
+    private void download(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        long size = Long.parseLong(exchange.getRequestURI().getPath().substring("/download/".length()));
+        exchange.sendResponseHeaders(200, size);
+        byte[] block = new byte[64 * 1024];
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (long left = size; left > 0; left -= block.length) {
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         long bodyBytes;
         try (InputStream in = exchange.getRequestBody()) {
             bodyBytes = in.transferTo(OutputStream.nullOutputStream());
         }
         seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " body=" + bodyBytes);
-        byte[] body = ("ok " + bodyBytes + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = ("ok " + bodyBytes + " " + exchange.getRequestURI() + "\n").getBytes(StandardCharsets.US_ASCII);
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
