@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assertions;
  * text with its own ports and its own {@link RecordingBackend}, so a test can send both the same
  * bytes and compare answers and what each forwarded. The config is a template: {@code {BIND}} is
  * replaced by the listening port, {@code {SERVER}} by the backend's port and {@code {STATS}} by a
- * free port for the stats socket.
+ * free port for the stats socket, {@code {FREE1}} and {@code {FREE2}} by two more free ports.
  */
 final class SameConfig implements AutoCloseable {
     private final Lbkit lbkit;
@@ -69,9 +69,27 @@ final class SameConfig implements AutoCloseable {
                 haproxyStats, "");
     }
 
-    static String fill(String template, int bind, int server, int stats) {
-        return template.replace("{BIND}", Integer.toString(bind)).replace("{SERVER}", Integer.toString(server))
+    private static final java.util.Map<String, Integer> FREE_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String fill(String template, int bind, int server, int stats) throws IOException {
+        String text = template.replace("{BIND}", Integer.toString(bind)).replace("{SERVER}", Integer.toString(server))
                 .replace("{STATS}", Integer.toString(stats));
+        for (String name : java.util.List.of("FREE1", "FREE2")) {
+            int port = SideBySide.freePort();
+            FREE_PORTS.put(bind + "/" + name, port);
+            text = text.replace("{" + name + "}", Integer.toString(port));
+        }
+        return text;
+    }
+
+    /** The port that replaced {@code {FREE1}} or {@code {FREE2}} in lbkit's config. */
+    int lbkitFree(String name) {
+        return FREE_PORTS.get(lbkitPort + "/" + name);
+    }
+
+    /** The port that replaced {@code {FREE1}} or {@code {FREE2}} in HAProxy's config. */
+    int haproxyFree(String name) {
+        return FREE_PORTS.get(haproxyPort + "/" + name);
     }
 
     Lbkit lbkit() {
