@@ -43,6 +43,7 @@ class FaultsUnderLoadTest {
         }
         assertThat(r.maxLatencyMs()).as("%s: no answer waits past the configured timeouts", r.fault())
                 .isLessThanOrEqualTo(FaultLoad.WORST_CASE_ANSWER.toMillis());
+        assertThat(r.earlyTimeouts()).as("%s: 504s answered before timeout server had passed", r.fault()).isZero();
         assertThat(r.misrouted()).as("%s: answers that belong to another request", r.fault()).isZero();
         assertThat(r.duplicates()).as("%s: requests the good server got twice", r.fault()).isZero();
         assertThat(r.frontendTotal()).as("%s: show stat FRONTEND req_tot equals requests sent", r.fault())

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * The long fault run: 200 clients for 30 s per fault (about 3 minutes), not part of the default
  * build. Run it with {@code ./mvnw -pl harness -am test -Dgroups=soak -DexcludedGroups= -Dtest=SoakRun
  * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dlbkit.soak.clients} and
- * {@code -Dlbkit.soak.seconds} change the size.
+ * {@code -Dlbkit.soak.seconds} change the size, {@code -Dlbkit.soak.faults=RESETS,KILLED} picks faults.
  */
 @Tag("soak")
 class SoakRun {
@@ -23,7 +23,11 @@ class SoakRun {
 
     @Test
     void everyFaultUnderSoakLoad() throws Exception {
+        String only = System.getProperty("lbkit.soak.faults", "");
         for (FaultLoad.Fault fault : FaultLoad.Fault.values()) {
+            if (!only.isBlank() && !java.util.List.of(only.split(",")).contains(fault.name())) {
+                continue;
+            }
             FaultsUnderLoadTest.check(FaultLoad.run(fault, CLIENTS, DURATION));
         }
     }
