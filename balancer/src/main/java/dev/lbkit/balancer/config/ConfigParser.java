@@ -22,6 +22,12 @@ import java.util.function.UnaryOperator;
  */
 public final class ConfigParser {
 
+    /** Global keywords HAProxy allows exactly one argument (more is an alert). */
+    private static final java.util.Set<String> ONE_ARGUMENT_GLOBAL = java.util.Set.of("nbthread", "maxconn");
+    /** Proxy keywords HAProxy allows exactly one argument (more is an alert). */
+    private static final java.util.Set<String> ONE_ARGUMENT_PROXY =
+            java.util.Set.of("mode", "default_backend", "retries", "maxconn", "id");
+
     private ConfigParser() {
     }
 
@@ -222,6 +228,18 @@ public final class ConfigParser {
             warnings.add("[WARNING] parsing [" + where() + "] : " + message);
         }
 
+        /**
+         * HAProxy refuses these keywords with more than {@code expected} arguments (checked with
+         * haproxy -c 2.6); returns true after the alert.
+         */
+        private boolean tooManyArguments(Args args, int expected) {
+            if (args.size() <= expected + 1) {
+                return false;
+            }
+            alert("'" + args.get(0) + "' cannot handle unexpected argument '" + args.get(expected + 1) + "'.");
+            return true;
+        }
+
         private void unknownKeyword(String keyword, String sectionName, Iterable<String> known) {
             alert("unknown keyword '" + keyword + "' in '" + sectionName + "' section" + suggestion(keyword, known));
         }
@@ -234,6 +252,7 @@ public final class ConfigParser {
                 case "global" -> {
                     closeProxy();
                     section = Section.GLOBAL;
+                    tooManyArguments(args, 0);
                     return;
                 }
                 case "defaults" -> {
@@ -335,7 +354,16 @@ public final class ConfigParser {
 
         private void readGlobal(Args args) {
             String keyword = args.get(0);
+            if (ONE_ARGUMENT_GLOBAL.contains(keyword) && tooManyArguments(args, 1)) {
+                return;
+            }
             switch (keyword) {
+                case "user", "group" -> {
+                    if (args.get(1).isEmpty()) {
+                        alert("cannot find " + keyword + " id for '' : '" + keyword
+                                + "' expects a name or a numeric id.");
+                    }
+                }
                 case "nbthread" -> {
                     String value = args.get(1);
                     if (!value.matches("[0-9]+")) {
@@ -459,6 +487,9 @@ public final class ConfigParser {
             String keyword = args.get(0);
             if (keyword.equals("no") && args.get(1).equals("option")) {
                 readOption(proxy, args.shift(), true);
+                return;
+            }
+            if (ONE_ARGUMENT_PROXY.contains(keyword) && tooManyArguments(args, 1)) {
                 return;
             }
             switch (keyword) {

@@ -8,6 +8,12 @@ import java.nio.charset.StandardCharsets;
  * tell the two apart by their error pages.
  */
 enum ErrorPage {
+    /** The request is not valid HTTP/1.1 as HAProxy reads it (start line, header names, framing, size). */
+    BAD_REQUEST(400, "Bad request", "Your browser sent an invalid request."),
+    /** A transfer coding lbkit cannot frame (anything but a final {@code chunked}). */
+    UNPROCESSABLE(422, "Unprocessable Content", "The server cannot process the contained instructions."),
+    /** lbkit itself failed; should never be seen, but a client still gets an answer. */
+    INTERNAL_ERROR(500, "Internal Server Error", "An internal server error occurred."),
     /** No usable server, or every connect attempt (with retries) failed. */
     NO_SERVER(503, "Service Unavailable", "No server is available to handle this request."),
     /** The server answered something that is not HTTP, or closed/reset the connection before answering. */

@@ -18,6 +18,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * exactly to the bind's address and port, all feeding the same backend.
  */
 public final class Frontend implements AutoCloseable {
+    /** The largest request line plus headers HAProxy 2.6 accepts with its default buffers. */
+    static final int HAPROXY_MAX_REQUEST_HEAD = 16384 - 1024;
+
     private final ProxySection section;
     private final FrontendStats stats = new FrontendStats();
     private final List<Javalin> servers = new ArrayList<>();
@@ -54,12 +57,17 @@ public final class Frontend implements AutoCloseable {
             cfg.jetty.modifyHttpConfiguration(http -> {
                 // Odd but legal targets ("//a", "/a/../b", "%2F") reach the balancer untouched.
                 http.setUriCompliance(UriCompliance.UNSAFE);
-                // An absolute-form target wins over Host (RFC 9112 §3.2.2), as in HAProxy: no 400.
-                http.setHttpCompliance(HttpCompliance.RFC9110.with("LBKIT", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
+                // An absolute-form target wins over Host (RFC 9112 §3.2.2), as in HAProxy: no 400. A folded
+                // header line (obs-fold) is unfolded and forwarded, as HAProxy does, not refused.
+                http.setHttpCompliance(HttpCompliance.RFC9110.with("LBKIT", HttpCompliance.Violation.MISMATCHED_AUTHORITY,
+                        HttpCompliance.Violation.MULTILINE_FIELD_VALUE));
                 http.setSendServerVersion(false);
                 http.setSendDateHeader(false);
                 http.setSendXPoweredBy(false);
                 http.setRelativeRedirectAllowed(true);
+                // HAProxy's default buffer (bufsize 16384 less maxrewrite 1024) bounds the request head;
+                // Jetty's default (8 KiB) would refuse heads HAProxy forwards.
+                http.setRequestHeaderSize(HAPROXY_MAX_REQUEST_HEAD);
             });
             cfg.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new RawTargetConnectionFactory(http));
@@ -70,7 +78,11 @@ public final class Frontend implements AutoCloseable {
             });
             // The proxy sits in front of Javalin's servlet: every request, whatever its method or
             // target, is handled by the core handler and never reaches a route.
-            cfg.jetty.modifyServer(server -> server.insertHandler(new InsertedHandler(handler)));
+            cfg.jetty.modifyServer(server -> {
+                server.insertHandler(new InsertedHandler(handler));
+                // Requests Jetty refuses itself get HAProxy's status (400), not Jetty's 414/431/505.
+                server.setErrorHandler(new HaproxyErrorHandler());
+            });
         });
         try {
             app.start();

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Call;
 import okhttp3.Headers;
@@ -66,7 +67,11 @@ final class ProxyHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         stats.requestStarted();
         try {
-            if (backend == null) {
+            Optional<ErrorPage> refusal = RequestRules.refusal(RawTargetConnectionFactory.rawTarget(request),
+                    request.getHeaders());
+            if (refusal.isPresent()) {
+                sendError(response, refusal.get());
+            } else if (backend == null) {
                 sendError(response, ErrorPage.NO_SERVER);
             } else {
                 forward(request, response);
@@ -124,7 +129,10 @@ final class ProxyHandler extends Handler.Abstract {
                 return call.execute();
             } catch (IOException e) {
                 if (body != null && body.clientFailure != null) {
-                    throw body.clientFailure;
+                    // The client stopped sending its body: too slowly for timeout client (HAProxy's 408),
+                    // or it went away. Either way the answer is the client's fault, never a 500.
+                    throw new UpstreamFailure(causedByTimeout(body.clientFailure)
+                            ? ErrorPage.REQUEST_TIMEOUT : ErrorPage.BAD_REQUEST, body.clientFailure);
                 }
                 if (trace.connected) {
                     boolean nothingSent = body == null || !body.started;
@@ -270,6 +278,10 @@ final class ProxyHandler extends Handler.Abstract {
         headers.put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
         headers.put(HttpHeader.CACHE_CONTROL, "no-cache");
         headers.put(HttpHeader.CONTENT_TYPE, "text/html");
+        if (page.status() / 100 == 4) {
+            // The client sent something wrong (or too slowly): like HAProxy, do not read on after it.
+            headers.put(HttpHeader.CONNECTION, "close");
+        }
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
             out.write(body);
         }
@@ -406,7 +418,19 @@ final class ProxyHandler extends Handler.Abstract {
         }
     }
 
-    /** The server failed after the connection was made: answered garbage, reset, or timed out. */
+    private static boolean causedByTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The exchange failed after the connection was made: the server answered garbage, reset, or timed
+     * out, or the client stopped sending its body; {@link #page} is what the client gets.
+     */
     private static final class UpstreamFailure extends IOException {
         final transient ErrorPage page;
 

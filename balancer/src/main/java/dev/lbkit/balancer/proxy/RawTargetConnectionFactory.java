@@ -1,5 +1,9 @@
 package dev.lbkit.balancer.proxy;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -8,6 +12,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * An HTTP/1 connection factory whose connections remember each request's target exactly as it
@@ -48,6 +53,28 @@ final class RawTargetConnectionFactory extends HttpConnectionFactory {
 
         RawTargetConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
             super(configuration, connector, endPoint);
+        }
+
+        /**
+         * {@code timeout client} ran out. While a request is being handled Jetty fails its body read
+         * (the proxy answers 408 then). Before that, HAProxy answers 408 to a client that sent part
+         * of a request, or nothing at all on a new connection, and closes an idle keep-alive
+         * connection silently; Jetty would close silently in every case.
+         */
+        @Override
+        public boolean onIdleExpired(TimeoutException timeout) {
+            HttpParser parser = getParser();
+            boolean waitingForHead = parser.inHeaderState() && (!parser.isStart() || getMessagesIn() == 0);
+            if (!waitingForHead) {
+                return super.onIdleExpired(timeout);
+            }
+            byte[] body = ErrorPage.REQUEST_TIMEOUT.body();
+            String head = "HTTP/1.1 408 Request Time-out\r\nContent-Length: " + body.length
+                    + "\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n";
+            EndPoint endPoint = getEndPoint();
+            endPoint.write(Callback.from(endPoint::close, failed -> endPoint.close()),
+                    ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), ByteBuffer.wrap(body));
+            return false;
         }
 
         @Override

@@ -71,6 +71,10 @@ final class Commands {
                 answers.append(run(command.trim()));
             }
         }
+        if (line.replace(";", "").isBlank()) {
+            // An empty line (or only ';'): HAProxy lists the commands with this title.
+            return help("Unknown command. Please enter one of the following commands only:\n");
+        }
         return answers.toString();
     }
 

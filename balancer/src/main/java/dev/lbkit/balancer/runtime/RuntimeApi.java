@@ -28,7 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RuntimeApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeApi.class);
-    private static final int MAX_LINE = 64 * 1024;
+    /**
+     * The longest command line HAProxy 2.6 takes (its CLI reads into one default-size buffer, 16384
+     * bytes); on a longer line it closes the connection without an answer, and so does lbkit.
+     */
+    static final int MAX_LINE = 16_382;
 
     private final ServerSocketChannel channel;
     private final Commands.Level level;
@@ -101,6 +105,9 @@ public final class RuntimeApi implements AutoCloseable {
     private void serve(SocketChannel client) {
         try (client) {
             String line = readLine(Channels.newInputStream(client));
+            if (line == null) {
+                return;
+            }
             String answer = new Commands(lbkit, level).runLine(line);
             ByteBuffer bytes = ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
@@ -111,10 +118,14 @@ public final class RuntimeApi implements AutoCloseable {
         }
     }
 
+    /** The command line, or null when it is longer than {@link #MAX_LINE} (then nothing is answered). */
     private static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int c;
-        while ((c = in.read()) >= 0 && c != '\n' && line.size() < MAX_LINE) {
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (line.size() >= MAX_LINE) {
+                return null;
+            }
             if (c != '\r') {
                 line.write(c);
             }
