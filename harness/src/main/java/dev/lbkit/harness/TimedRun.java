@@ -26,19 +26,26 @@ public record TimedRun(Picks picks, List<Long> startedMs, List<Long> endedMs, Li
     }
 
     /**
-     * The closest any request's end came to any planned start (ms); a small value means an end and a
-     * start nearly touched and the run may not mean what it was planned to mean.
+     * Whether request {@code i}'s answer came before request {@code j} was sent, as seen by the client;
+     * null when the two were within {@code marginMs} of each other, too close to tell which the
+     * balancer saw first (the answer leaves the balancer a little before the client reads it, the
+     * request reaches it a little after the client sends it).
      */
-    public long closestEndToAStartMs() {
-        long closest = Long.MAX_VALUE;
-        for (long end : endedMs) {
-            for (TimedTraffic.TimedRequest r : traffic.requests()) {
-                if (end >= 0) {
-                    closest = Math.min(closest, Math.abs(end - r.startMs()));
-                }
-            }
+    public Boolean answeredBeforeSent(int i, int j, long marginMs) {
+        long gap = startedMs.get(j) - endedMs.get(i);
+        if (endedMs.get(i) < 0 || Math.abs(gap) < marginMs) {
+            return null;
         }
-        return closest;
+        return gap > 0;
+    }
+
+    /** Whether request {@code i} was answered before request {@code other}; null when within {@code marginMs} or unanswered. */
+    public Boolean answeredBeforeAnswer(int i, int other, long marginMs) {
+        long gap = endedMs.get(other) - endedMs.get(i);
+        if (endedMs.get(i) < 0 || endedMs.get(other) < 0 || Math.abs(gap) < marginMs) {
+            return null;
+        }
+        return gap > 0;
     }
 
     /** One line per request: planned and real start, end, who answered. */

@@ -13,7 +13,9 @@ import java.util.function.IntFunction;
  * milliseconds apart, scheduling jitter cannot swap two of them.
  *
  * <p>A server holds a request for its replica's delay ({@link SideBySide.Options#withDelay}) or for
- * the request's own {@code ?delay_ms=N}. Pick both so that every end falls between two starts.
+ * the request's own {@code ?delay_ms=N}. Pick both so that every end falls between two starts and
+ * no two ends fall together (for instance, each slow server ending at its own quarter of a gap):
+ * the order of two releases decides which server goes first among equally loaded ones.
  *
  * @param requests the timetable, in launch order
  * @param probes runtime API commands run at fixed times (e.g. {@code show stat} to read who holds a slot)
