@@ -39,11 +39,22 @@ public record DistributionReport(String title, LoadRun haproxy, LoadRun lbkit, C
                 lbkit.elapsedMs(), lbkit.throughput()));
         lines.add("");
         lines.add(Report.bars(haproxy.picks().distribution(), lbkit.picks().distribution()));
+        lines.add("picks per second of the run, by server (the split of a free-running load follows the proxy's own speed):");
+        lines.add("  HAProxy " + perSecond(haproxy));
+        lines.add("  lbkit   " + perSecond(lbkit));
         lines.add(test.toString());
         lines.add(String.format(Locale.ROOT, "verdict at alpha = %s: %s", alpha,
                 test.sameDistributionAt(alpha) ? "same distribution not rejected"
                         : "the two distributions differ (p < alpha)"));
         return lines;
+    }
+
+    /** Each server's picks per second of the run, e.g. {@code {server1=21.3, server2=1010.2}}. */
+    public static java.util.Map<String, String> perSecond(LoadRun run) {
+        java.util.Map<String, String> rates = new java.util.TreeMap<>();
+        run.picks().distribution().forEach((server, count) -> rates.put(server,
+                String.format(Locale.ROOT, "%.1f", count * 1000.0 / Math.max(1, run.elapsedMs()))));
+        return rates;
     }
 
     /** Writes {@code <slug>.txt} and {@code <slug>.svg}; returns the text path. */

@@ -1,0 +1,69 @@
+package dev.lbkit.episodes.leastconn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.harness.ConcurrentDriver;
+import dev.lbkit.harness.ConcurrentLoad;
+import dev.lbkit.harness.DistributionReport;
+import dev.lbkit.harness.LoadRun;
+import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.SideBySide;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Episode 02 under free-running load, the article's scenario with shorter delays: 16 clients send
+ * 2000 requests as fast as answers come, app1 and app3 take {@value #SLOW_MS} ms, app2 10 ms. Timing decides every pick, so the two sides are compared by distribution: a two-sample
+ * chi-square test at alpha = {@value #ALPHA}, and both must send the majority to the fast app2.
+ */
+class LeastConnLoadTest {
+    static final long SLOW_MS = 200;
+    /**
+     * Not 0: with an instant app2 the split measures the proxy's own speed, not the algorithm (see
+     * the lesson's Gotchas); 10 ms keeps the servers, not the proxies, setting the pace.
+     */
+    static final long FAST_MS = Long.getLong("lbkit.fast.ms", 10);
+    static final double ALPHA = 0.01;
+    private static final int CLIENTS = 16;
+    private static final int REQUESTS = 2000;
+
+    @ParameterizedTest(name = "keep-alive {0}")
+    @ValueSource(booleans = {true, false})
+    void slowApp1AndApp3GetFewRequestsOnBothSidesAndTheDistributionsAgree(boolean keepAlive) throws Exception {
+        SideBySide.Options articleDelays = new SideBySide.Options(false, Map.of())
+                .withDelay(0, Duration.ofMillis(SLOW_MS)).withDelay(1, Duration.ofMillis(FAST_MS))
+                .withDelay(2, Duration.ofMillis(SLOW_MS));
+        ConcurrentLoad load = new ConcurrentLoad("article slow/fast", CLIENTS, REQUESTS, keepAlive, "/");
+        String title = "leastconn free-running load, app1/app3 " + SLOW_MS + " ms, app2 " + FAST_MS + " ms, "
+                + load.describe();
+
+        DistributionReport result;
+        try (SideBySide sides = SideBySide.start(title, Parity.episodeConfig(), Parity.haproxy(), articleDelays)) {
+            LoadRun onHaproxy = ConcurrentDriver.load(sides, sides.haproxy(), load);
+            LoadRun onLbkit = ConcurrentDriver.load(sides, sides.lbkit(), load);
+            result = DistributionReport.of(title, onHaproxy, onLbkit);
+        }
+        result.write(slug(title), ALPHA);
+        System.out.println("[lbkit] " + result.summary() + String.format(java.util.Locale.ROOT,
+                " (HAProxy %d ms, lbkit %d ms; picks per second HAProxy %s, lbkit %s)", result.haproxy().elapsedMs(),
+                result.lbkit().elapsedMs(), DistributionReport.perSecond(result.haproxy()),
+                DistributionReport.perSecond(result.lbkit())));
+
+        for (LoadRun side : new LoadRun[] {result.haproxy(), result.lbkit()}) {
+            assertThat(side.picks().distribution().getOrDefault("server2", 0))
+                    .as("leastconn sends the majority to the fast server (" + side.picks().side() + ")")
+                    .isGreaterThan(REQUESTS / 2);
+            assertThat(side.picks().distribution().keySet()).as("every request was answered by a server")
+                    .containsOnly("server1", "server2", "server3");
+        }
+        assertThat(result.test().sameDistributionAt(ALPHA))
+                .as("HAProxy and lbkit distribute the load alike: " + result.test())
+                .isTrue();
+    }
+
+    private static String slug(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+}
