@@ -7,10 +7,14 @@ import dev.lbkit.harness.ConcurrentLoad;
 import dev.lbkit.harness.DistributionReport;
 import dev.lbkit.harness.LoadRun;
 import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.RuntimeApiClient;
+import dev.lbkit.harness.ShowStat;
 import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.Traffic;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -74,6 +78,36 @@ class LeastConnLoadTest {
         assertThat(result.test().sameDistributionAt(ALPHA))
                 .as("HAProxy and lbkit distribute the load alike: " + result.test())
                 .isTrue();
+    }
+
+    /**
+     * The fact behind the new-connection variant's {@code http-reuse always}: with its default,
+     * HAProxy 2.6 opens a server connection for the first request of every client connection.
+     */
+    @Test
+    void haproxyOpensAServerConnectionPerClientConnectionByDefault() throws Exception {
+        try (SideBySide sides = SideBySide.start("http-reuse safe", Parity.episodeConfig(), Parity.haproxy(),
+                SideBySide.Options.exactRun())) {
+            sides.drive(sides.haproxy(), Traffic.sequential("new connection each", 60));
+            String afterNewConnections = RuntimeApiClient.send(sides.haproxy().statsPort(), "show stat");
+            sides.drive(sides.haproxy(), Traffic.sequential("one keep-alive connection", 60).keepAliveConnection());
+            String afterKeepAlive = RuntimeApiClient.send(sides.haproxy().statsPort(), "show stat");
+
+            System.out.println("[lbkit] HAProxy server connections after 60 requests on new connections: connect "
+                    + ShowStat.column(afterNewConnections, "servers", "connect") + ", reuse "
+                    + ShowStat.column(afterNewConnections, "servers", "reuse") + "; after 60 more on one keep-alive "
+                    + "connection: connect " + ShowStat.column(afterKeepAlive, "servers", "connect") + ", reuse "
+                    + ShowStat.column(afterKeepAlive, "servers", "reuse"));
+            assertThat(ShowStat.column(afterNewConnections, "servers", "connect"))
+                    .as("a new client connection per request: a new server connection per request")
+                    .isEqualTo(Map.of("server1", 20, "server2", 20, "server3", 20));
+            assertThat(ShowStat.column(afterNewConnections, "servers", "reuse"))
+                    .as("http-reuse safe never reuses for the first request of a client connection")
+                    .isEqualTo(Map.of("server1", 0, "server2", 0, "server3", 0));
+            assertThat(ShowStat.column(afterKeepAlive, "servers", "reuse").values())
+                    .as("on one keep-alive client connection, later requests reuse server connections")
+                    .allSatisfy(reuses -> assertThat(reuses).isGreaterThan(0));
+        }
     }
 
     private static LoadRun load(SideBySide sides, SideBySide.Endpoint side, ConcurrentLoad load) {
