@@ -28,6 +28,7 @@ public final class ConcurrentDriver {
         List<TimedTraffic.TimedRequest> requests = traffic.requests();
         int n = requests.size();
         String[] answers = new String[n];
+        Arrays.fill(answers, "(no answer)");
         long[] started = new long[n];
         long[] ended = new long[n];
         Arrays.fill(ended, -1);
@@ -78,6 +79,7 @@ public final class ConcurrentDriver {
      */
     public static LoadRun load(SideBySide sides, SideBySide.Endpoint side, ConcurrentLoad load) throws InterruptedException {
         String[] answers = new String[load.requests()];
+        Arrays.fill(answers, "(no answer)");
         AtomicInteger next = new AtomicInteger();
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", side.port());
         String host = "127.0.0.1:" + side.port();

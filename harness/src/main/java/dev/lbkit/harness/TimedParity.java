@@ -2,6 +2,7 @@ package dev.lbkit.harness;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Runs a {@link TimedTraffic} on both sides, one side after the other (so neither steals CPU from
@@ -114,7 +115,7 @@ public record TimedParity(Comparison comparison, TimedRun haproxy, TimedRun lbki
     /** Fails with the first difference and both timelines when the two sides differ. */
     public void assertIdentical() {
         if (!comparison.identical()) {
-            org.junit.jupiter.api.Assertions.fail(comparison.explainDifference() + System.lineSeparator()
+            Assertions.fail(comparison.explainDifference() + System.lineSeparator()
                     + String.join(System.lineSeparator(), timelines()));
         }
     }
