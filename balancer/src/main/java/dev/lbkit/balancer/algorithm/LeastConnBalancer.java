@@ -40,6 +40,7 @@ final class LeastConnBalancer implements LoadBalancer {
         }
     }
 
+    // snippet:start key
     /** The tree key: 0 when idle, else (n + 1) * 4096 / E, all unsigned. */
     static int key(int inFlight, int eweight) {
         if (inFlight == 0) {
@@ -47,6 +48,7 @@ final class LeastConnBalancer implements LoadBalancer {
         }
         return Integer.divideUnsigned((inFlight + 1) * RoundRobinBalancer.EWEIGHT_MAX, Math.max(eweight, 1));
     }
+    // snippet:end key
 
     private void insert(Server server) {
         eweights[server.index()] = RoundRobinBalancer.WEIGHT_SCALE * server.uweight();
@@ -76,6 +78,7 @@ final class LeastConnBalancer implements LoadBalancer {
         reposition(server);
     }
 
+    // snippet:start reposition
     /** Moves the server to the end of its new equals, but only if its key changed. */
     private void reposition(Server server) {
         FifoTree.Node<Server> node = nodes[server.index()];
@@ -89,6 +92,7 @@ final class LeastConnBalancer implements LoadBalancer {
             tree.insert(node, newKey);
         }
     }
+    // snippet:end reposition
 
     @Override
     public void serverUp(Server server) {

@@ -1,0 +1,125 @@
+package dev.lbkit.episodes.leastconn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.harness.ConcurrentDriver;
+import dev.lbkit.harness.ConcurrentLoad;
+import dev.lbkit.harness.DistributionReport;
+import dev.lbkit.harness.LoadRun;
+import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.RuntimeApiClient;
+import dev.lbkit.harness.ShowStat;
+import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.Traffic;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Episode 02 under free-running load, the article's scenario with shorter delays: 16 clients send
+ * 2000 requests as fast as answers come, app1 and app3 take {@value #SLOW_MS} ms, app2 10 ms. Timing decides every pick, so the two sides are compared by distribution: a two-sample
+ * chi-square test at alpha = {@value #ALPHA}, and both must send the majority to the fast app2.
+ */
+class LeastConnLoadTest {
+    static final long SLOW_MS = 200;
+    /**
+     * Not 0: with an instant app2 the split measures the proxy's own speed, not the algorithm (see
+     * the lesson's Gotchas); 10 ms keeps the servers, not the proxies, setting the pace.
+     */
+    static final long FAST_MS = Long.getLong("lbkit.fast.ms", 10);
+    static final double ALPHA = 0.01;
+    private static final int CLIENTS = 16;
+    private static final int REQUESTS = 2000;
+
+    @ParameterizedTest(name = "keep-alive {0}")
+    @ValueSource(booleans = {true, false})
+    void slowApp1AndApp3GetFewRequestsOnBothSidesAndTheDistributionsAgree(boolean keepAlive) throws Exception {
+        SideBySide.Options articleDelays = new SideBySide.Options(false, Map.of())
+                .withDelay(0, Duration.ofMillis(SLOW_MS)).withDelay(1, Duration.ofMillis(FAST_MS))
+                .withDelay(2, Duration.ofMillis(SLOW_MS));
+        ConcurrentLoad load = new ConcurrentLoad("article slow/fast", CLIENTS, REQUESTS, keepAlive, "/");
+        String title = "leastconn free-running load, app1/app3 " + SLOW_MS + " ms, app2 " + FAST_MS + " ms, "
+                + load.describe();
+
+        String config = Parity.episodeConfig();
+        if (!keepAlive) {
+            // HAProxy's default (http-reuse safe) opens a new server connection for the first request of
+            // every client connection; lbkit's OkHttp pool reuses one. A new client connection per request
+            // thus keeps HAProxy's requests in flight longer (connect + a cold server connection), and
+            // HAProxy sends measurably more to the slow servers (see the lesson's Gotchas). "always" lets
+            // HAProxy reuse as lbkit does, so the test compares the algorithm, not the connection pools.
+            config = config.replace("    balance leastconn\n", "    balance leastconn\n    http-reuse always\n");
+            title += ", HAProxy http-reuse always";
+        }
+        DistributionReport result;
+        try (SideBySide sides = SideBySide.start(title, config, Parity.haproxy(), articleDelays)) {
+            // Both at once: on a shared machine, the two sides then run under the same CPU load. Run one
+            // after the other, each met a different load, and the faster side sent more to app2.
+            CompletableFuture<LoadRun> onHaproxy = CompletableFuture.supplyAsync(() -> load(sides, sides.haproxy(), load));
+            LoadRun onLbkit = load(sides, sides.lbkit(), load);
+            result = DistributionReport.of(title, onHaproxy.join(), onLbkit);
+        }
+        result.write(slug(title), ALPHA);
+        System.out.println("[lbkit] " + result.summary() + String.format(java.util.Locale.ROOT,
+                " (HAProxy %d ms, lbkit %d ms; picks per second HAProxy %s, lbkit %s)", result.haproxy().elapsedMs(),
+                result.lbkit().elapsedMs(), DistributionReport.perSecond(result.haproxy()),
+                DistributionReport.perSecond(result.lbkit())));
+
+        for (LoadRun side : new LoadRun[] {result.haproxy(), result.lbkit()}) {
+            assertThat(side.picks().distribution().getOrDefault("server2", 0))
+                    .as("leastconn sends the majority to the fast server (" + side.picks().side() + ")")
+                    .isGreaterThan(REQUESTS / 2);
+            assertThat(side.picks().distribution().keySet()).as("every request was answered by a server")
+                    .containsOnly("server1", "server2", "server3");
+        }
+        assertThat(result.test().sameDistributionAt(ALPHA))
+                .as("HAProxy and lbkit distribute the load alike: " + result.test())
+                .isTrue();
+    }
+
+    /**
+     * The fact behind the new-connection variant's {@code http-reuse always}: with its default,
+     * HAProxy 2.6 opens a server connection for the first request of every client connection.
+     */
+    @Test
+    void haproxyOpensAServerConnectionPerClientConnectionByDefault() throws Exception {
+        try (SideBySide sides = SideBySide.start("http-reuse safe", Parity.episodeConfig(), Parity.haproxy(),
+                SideBySide.Options.exactRun())) {
+            sides.drive(sides.haproxy(), Traffic.sequential("new connection each", 60));
+            String afterNewConnections = RuntimeApiClient.send(sides.haproxy().statsPort(), "show stat");
+            sides.drive(sides.haproxy(), Traffic.sequential("one keep-alive connection", 60).keepAliveConnection());
+            String afterKeepAlive = RuntimeApiClient.send(sides.haproxy().statsPort(), "show stat");
+
+            System.out.println("[lbkit] HAProxy server connections after 60 requests on new connections: connect "
+                    + ShowStat.column(afterNewConnections, "servers", "connect") + ", reuse "
+                    + ShowStat.column(afterNewConnections, "servers", "reuse") + "; after 60 more on one keep-alive "
+                    + "connection: connect " + ShowStat.column(afterKeepAlive, "servers", "connect") + ", reuse "
+                    + ShowStat.column(afterKeepAlive, "servers", "reuse"));
+            assertThat(ShowStat.column(afterNewConnections, "servers", "connect"))
+                    .as("a new client connection per request: a new server connection per request")
+                    .isEqualTo(Map.of("server1", 20, "server2", 20, "server3", 20));
+            assertThat(ShowStat.column(afterNewConnections, "servers", "reuse"))
+                    .as("http-reuse safe never reuses for the first request of a client connection")
+                    .isEqualTo(Map.of("server1", 0, "server2", 0, "server3", 0));
+            assertThat(ShowStat.column(afterKeepAlive, "servers", "reuse").values())
+                    .as("on one keep-alive client connection, later requests reuse server connections")
+                    .allSatisfy(reuses -> assertThat(reuses).isGreaterThan(0));
+        }
+    }
+
+    private static LoadRun load(SideBySide sides, SideBySide.Endpoint side, ConcurrentLoad load) {
+        try {
+            return ConcurrentDriver.load(sides, side, load);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading " + side.side(), e);
+        }
+    }
+
+    private static String slug(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+}
