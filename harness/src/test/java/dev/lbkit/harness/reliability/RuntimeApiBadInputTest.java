@@ -98,7 +98,9 @@ class RuntimeApiBadInputTest {
                 new Case("empty line", Level.ADMIN, "\n", emptyTitle, Match.FIRST_LINE),
                 new Case("only separators", Level.ADMIN, ";;\n", emptyTitle, Match.FIRST_LINE),
                 new Case("binary garbage", Level.ADMIN, "\u0000\u0001\u0002\n", unknownTitle, Match.UNKNOWN_COMMAND),
-                new Case("line of 16300 bytes", Level.ADMIN, "get weight web/s1" + " ".repeat(16300 - 17) + "\n",
+                // Close to HAProxy's buffer size its answer depends on how the kernel splits the line
+                // (a 16300-byte line went unanswered on a loaded machine), so the answered case stays well below it.
+                new Case("line of 8000 bytes", Level.ADMIN, "get weight web/s1" + " ".repeat(8000 - 17) + "\n",
                         "1 (initial 1)\n\n", Match.EXACT),
                 new Case("line of 20000 bytes", Level.ADMIN, "get weight web/s1" + " ".repeat(20000 - 17) + "\n",
                         "", Match.EXACT),
