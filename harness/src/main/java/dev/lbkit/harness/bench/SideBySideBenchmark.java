@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * with the backends measured directly in every round as the machine's ceiling.
  *
  * <p>Run it with {@code ./lbkit bench [--duration 10] [--rounds 3] [--concurrency 1,64,256]
- * [--warmup 5] [--lbkit-jvm "-Xmx512m ..."]}. It needs {@code wrk} (Debian: {@code apt-get install
- * wrk}) and {@code /usr/sbin/haproxy}. Everything listens on 127.0.0.1 on free ports; every process
+ * [--warmup 5] [--lbkit-jvm "-Xmx512m ..."] [--lbkit-java /usr/lib/jvm/.../bin/java]}. It needs
+ * {@code wrk} (Debian: {@code apt-get install wrk}) and {@code /usr/sbin/haproxy}. Everything listens on 127.0.0.1 on free ports; every process
  * it starts is stopped by its PID at the end. The report goes to stdout and to
  * {@code target/lbkit-reports/benchmark-<time>.md}.
  */
@@ -52,13 +52,15 @@ public final class SideBySideBenchmark {
             """;
 
     /** The options of one run. */
-    record Options(int durationSeconds, int warmupSeconds, int rounds, List<Integer> concurrencies, List<String> lbkitJvm) {
+    record Options(int durationSeconds, int warmupSeconds, int rounds, List<Integer> concurrencies, List<String> lbkitJvm,
+                   String lbkitJava) {
         static Options parse(String[] args) {
             int duration = 10;
             int warmup = 5;
             int rounds = 3;
             List<Integer> concurrencies = List.of(1, 64, 256);
             List<String> jvm = List.of();
+            String java = ProcessHandle.current().info().command().orElse("java");
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -69,12 +71,13 @@ public final class SideBySideBenchmark {
                             .map(String::trim).map(Integer::parseInt).toList();
                     case "--lbkit-jvm" -> jvm = Arrays.stream(required(args[i], value).trim().split("\\s+"))
                             .filter(s -> !s.isEmpty()).toList();
+                    case "--lbkit-java" -> java = required(args[i], value);
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'. Options: --duration S,"
-                            + " --warmup S, --rounds N, --concurrency 1,64,256, --lbkit-jvm \"JVM options\".");
+                            + " --warmup S, --rounds N, --concurrency 1,64,256, --lbkit-jvm \"JVM options\", --lbkit-java /path/to/bin/java.");
                 }
                 i++;
             }
-            return new Options(duration, warmup, rounds, concurrencies, jvm);
+            return new Options(duration, warmup, rounds, concurrencies, jvm, java);
         }
 
         private static String required(String option, String value) {
@@ -164,7 +167,7 @@ public final class SideBySideBenchmark {
         Process haproxy = start("haproxy", List.of(HAPROXY, "-db", "-f",
                 write("haproxy.cfg", proxyConfig(haproxyPort, backendPorts)).toString()));
         List<String> lbkitCommand = new ArrayList<>();
-        lbkitCommand.add(ProcessHandle.current().info().command().orElse("java"));
+        lbkitCommand.add(options.lbkitJava());
         lbkitCommand.addAll(options.lbkitJvm());
         lbkitCommand.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.lbkit.balancer.Main", "-f",
                 write("lbkit.cfg", proxyConfig(lbkitPort, backendPorts)).toString()));
@@ -182,7 +185,8 @@ public final class SideBySideBenchmark {
         report.append("Backends: HAProxy answering `http-request return` (3 servers, `balance roundrobin`), ")
                 .append(options.durationSeconds()).append(" s per run, ").append(options.rounds())
                 .append(" rounds per concurrency, keep-alive, wrk with `-t min(2,c)`.\n");
-        report.append("lbkit JVM options: `").append(String.join(" ", options.lbkitJvm())).append("`\n\n");
+        report.append("lbkit JVM: ").append(firstLine(options.lbkitJava(), "-version")).append(", options: `")
+                .append(String.join(" ", options.lbkitJvm())).append("`\n\n");
         report.append("Load average at start: ").append(loadAverage()).append("\n\n");
 
         for (int connections : options.concurrencies()) {
