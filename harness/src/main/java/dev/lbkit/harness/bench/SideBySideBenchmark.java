@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * with the backends measured directly in every round as the machine's ceiling.
  *
  * <p>Run it with {@code ./lbkit bench [--duration 10] [--rounds 3] [--concurrency 1,64,256]
- * [--warmup 5] [--lbkit-jvm "-Xmx512m ..."] [--lbkit-java /usr/lib/jvm/.../bin/java]}. It needs
+ * [--warmup 10] [--lbkit-jvm "-Xmx512m ..."] [--lbkit-java /usr/lib/jvm/.../bin/java]}. It needs
  * {@code wrk} (Debian: {@code apt-get install wrk}) and {@code /usr/sbin/haproxy}. Everything listens on 127.0.0.1 on free ports; every process
  * it starts is stopped by its PID at the end. The report goes to stdout and to
  * {@code target/lbkit-reports/benchmark-<time>.md}.
@@ -56,7 +56,7 @@ public final class SideBySideBenchmark {
                    String lbkitJava) {
         static Options parse(String[] args) {
             int duration = 10;
-            int warmup = 5;
+            int warmup = 10;
             int rounds = 3;
             List<Integer> concurrencies = List.of(1, 64, 256);
             List<String> jvm = List.of();
