@@ -27,9 +27,20 @@ import java.util.Objects;
  * configuration manual (section 4).
  */
 final class HashBalancer implements LoadBalancer {
+    /** Keys up to this many bytes are cut and hashed in {@link #scratch}; longer ones are copied. */
+    private static final int SCRATCH_BYTES = 8 * 1024;
+
     private final Balance balance;
     private final HashType hashType;
     private final HashLookup table;
+    private final byte[] paramName;
+    /**
+     * The request's target or header value as bytes, reused by every pick so a pick allocates
+     * nothing; safe because the backend calls an algorithm under its lock, one pick at a time.
+     */
+    private final byte[] scratch = new byte[SCRATCH_BYTES];
+    /** Length of the text {@link #bytesOf} last returned. */
+    private int length;
 
     HashBalancer(ProxySection backend, List<Server> servers) {
         this.balance = backend.balance();
@@ -39,6 +50,7 @@ final class HashBalancer implements LoadBalancer {
             throw new IllegalArgumentException("balance " + algorithm.keyword() + " at " + balance.where()
                     + " needs a parameter or header name; the config reader should have refused it");
         }
+        this.paramName = balance.name() == null ? null : HashKeys.bytes(balance.name());
         this.table = hashType.consistent()
                 ? new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor())
                 : new MapBasedHash(servers, backend.allBackups());
@@ -82,26 +94,50 @@ final class HashBalancer implements LoadBalancer {
         if (table.used() == 1) {
             return table.lookup(0, avoid);
         }
-        return table.lookup(hash(HashKeys.uri(Objects.requireNonNullElse(request.target(), ""), balance)), avoid);
+        byte[] input = bytesOf(Objects.requireNonNullElse(request.target(), ""));
+        return lookup(input, HashKeys.uriRange(input, length, balance), avoid);
     }
     // snippet:end by-uri
 
     private Server byUrlParam(RequestInfo request, Server avoid) {
-        byte[] value = request.target() == null ? null : HashKeys.urlParam(request.target(), balance.name());
-        return value == null ? null : table.lookup(hash(value), avoid);
+        if (request.target() == null) {
+            return null;
+        }
+        byte[] input = bytesOf(request.target());
+        return lookup(input, HashKeys.urlParamRange(input, length, paramName), avoid);
     }
 
     private Server byHeader(RequestInfo request, Server avoid) {
         if (table.used() == 1) {
             return table.lookup(0, avoid); // even with the header missing: HAProxy checks tot_used first
         }
-        byte[] key = HashKeys.header(request.firstHeader().apply(balance.name()), balance.useDomainOnly());
-        return key == null ? null : table.lookup(hash(key), avoid);
+        String value = request.firstHeader().apply(balance.name());
+        if (value == null) {
+            return null;
+        }
+        byte[] input = bytesOf(value);
+        return lookup(input, HashKeys.headerRange(input, length, balance.useDomainOnly()), avoid);
+    }
+
+    /** {@code text} as the key functions read it: in {@link #scratch} when ASCII and short enough, else a copy. */
+    private byte[] bytesOf(String text) {
+        length = HashKeys.asciiInto(text, scratch);
+        if (length >= 0) {
+            return scratch;
+        }
+        byte[] copy = HashKeys.bytes(text);
+        length = copy.length;
+        return copy;
     }
 
     // snippet:start hash-then-avalanche
-    private int hash(byte[] key) {
-        return modify(Hashes.hash(hashType.function(), key, 0, key.length));
+    /** Looks up the hash of {@code input} in {@code range}; null (round robin) when there is no key. */
+    private Server lookup(byte[] input, long range, Server avoid) {
+        if (range == HashKeys.NO_KEY) {
+            return null;
+        }
+        int hash = Hashes.hash(hashType.function(), input, HashKeys.rangeFrom(range), HashKeys.rangeTo(range));
+        return table.lookup(modify(hash), avoid);
     }
 
     private int modify(int hash) {

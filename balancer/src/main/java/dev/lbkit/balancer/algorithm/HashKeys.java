@@ -25,6 +25,7 @@ public final class HashKeys {
     private HashKeys() {
     }
 
+    // snippet:start source-key
     /**
      * The {@code source} key: an IPv4 address read as a big-endian 32-bit integer, or the XOR of
      * the four big-endian words of an IPv6 address. No hash function is applied (HAProxy ignores the
@@ -34,8 +35,12 @@ public final class HashKeys {
      * that accepted an IPv4 client on a dual-stack socket must pass an {@code Inet6Address} to get
      * HAProxy's key (0x0000FFFF XOR the IPv4 integer).
      */
-    // snippet:start source-key
     public static int source(InetAddress client) {
+        if (client instanceof Inet4Address) {
+            // OpenJDK's Inet4Address hash code is the address read big-endian: the same key with no
+            // copy of the address bytes, so a pick allocates nothing (HashKeysTest pins the equality).
+            return client.hashCode();
+        }
         byte[] address = client.getAddress();
         int key = 0;
         for (int i = 0; i + 4 <= address.length; i += 4) {
@@ -46,6 +51,9 @@ public final class HashKeys {
     }
     // snippet:end source-key
 
+    /** No key: the parameter or header is missing, and the algorithm falls back to round robin. */
+    static final long NO_KEY = -1L;
+
     // snippet:start uri-key
     /**
      * The {@code uri} key: the target (or only its path and query with {@code path-only}), first
@@ -54,11 +62,16 @@ public final class HashKeys {
      */
     public static byte[] uri(String target, Balance balance) {
         byte[] input = bytes(target);
+        return copy(input, uriRange(input, input.length, balance));
+    }
+
+    /** As {@link #uri(String, Balance)} on {@code input[0..length)}, giving the key's {@link #range}. */
+    static long uriRange(byte[] input, int length, Balance balance) {
         int from = 0;
         if (balance.uriPathOnly()) {
-            from = pathStart(input);
+            from = pathStart(input, length);
         }
-        int to = input.length;
+        int to = length;
         if (balance.uriLen() > 0) {
             to = Math.min(to, from + balance.uriLen());
         }
@@ -77,7 +90,7 @@ public final class HashKeys {
             }
             end++;
         }
-        return Arrays.copyOfRange(input, from, end);
+        return range(from, end);
     }
     // snippet:end uri-key
 
@@ -88,26 +101,30 @@ public final class HashKeys {
      */
     public static byte[] urlParam(String target, String name) {
         byte[] uri = bytes(target);
-        byte[] param = bytes(name);
-        int query = indexOf(uri, (byte) '?', 0);
+        return copy(uri, urlParamRange(uri, uri.length, bytes(name)));
+    }
+
+    /** As {@link #urlParam(String, String)} on {@code uri[0..length)}, giving the value's {@link #range} or {@link #NO_KEY}. */
+    static long urlParamRange(byte[] uri, int length, byte[] param) {
+        int query = indexOf(uri, length, (byte) '?', 0);
         if (query < 0) {
-            return null;
+            return NO_KEY;
         }
         int segment = query + 1;
         // A segment matches only if "name=" fits entirely before the end: the '=' must be there.
-        while (uri.length - segment > param.length) {
+        while (length - segment > param.length) {
             if (uri[segment + param.length] == '=' && startsWith(uri, segment, param)) {
                 int valueStart = segment + param.length + 1;
-                int valueEnd = indexOf(uri, (byte) '&', valueStart);
-                return Arrays.copyOfRange(uri, valueStart, valueEnd < 0 ? uri.length : valueEnd);
+                int valueEnd = indexOf(uri, length, (byte) '&', valueStart);
+                return range(valueStart, valueEnd < 0 ? length : valueEnd);
             }
-            int amp = indexOf(uri, (byte) '&', segment);
+            int amp = indexOf(uri, length, (byte) '&', segment);
             if (amp < 0) {
-                return null;
+                return NO_KEY;
             }
             segment = amp + 1;
         }
-        return null;
+        return NO_KEY;
     }
 
     /**
@@ -121,19 +138,24 @@ public final class HashKeys {
             return null;
         }
         byte[] value = bytes(firstOccurrence);
+        return copy(value, headerRange(value, value.length, useDomainOnly));
+    }
+
+    /** As {@link #header(String, boolean)} on {@code value[0..length)}, giving the key's {@link #range} or {@link #NO_KEY}. */
+    static long headerRange(byte[] value, int length, boolean useDomainOnly) {
         int from = 0;
-        while (from < value.length && isSpaceOrTab(value[from])) {
+        while (from < length && isSpaceOrTab(value[from])) {
             from++;
         }
-        int to = elementEnd(value, from);
+        int to = elementEnd(value, length, from);
         while (to > from && isSpaceOrTab(value[to - 1])) {
             to--;
         }
         if (to == from) {
-            return null;
+            return NO_KEY;
         }
         if (!useDomainOnly) {
-            return Arrays.copyOfRange(value, from, to);
+            return range(from, to);
         }
         return domainLabel(value, from, to);
     }
@@ -144,7 +166,7 @@ public final class HashKeys {
      * past the value and may read a '.' there; lbkit treats that byte as "not a dot", which is what
      * HAProxy sees whenever another header follows.
      */
-    private static byte[] domainLabel(byte[] value, int from, int to) {
+    private static long domainLabel(byte[] value, int from, int to) {
         int p = to; // one past the value: HAProxy reads that byte too
         int end = to;
         int len = to - from;
@@ -161,39 +183,81 @@ public final class HashKeys {
             p--;
             len--;
         }
-        return Arrays.copyOfRange(value, p, end);
+        return range(p, end);
+    }
+
+    /** A key's place in its buffer, {@code [from, to)}, packed in one long so cutting a key allocates nothing. */
+    static long range(int from, int to) {
+        return ((long) from << 32) | (to & 0xffffffffL);
+    }
+
+    static int rangeFrom(long range) {
+        return (int) (range >>> 32);
+    }
+
+    static int rangeTo(long range) {
+        return (int) range;
+    }
+
+    private static byte[] copy(byte[] bytes, long range) {
+        return range == NO_KEY ? null : Arrays.copyOfRange(bytes, rangeFrom(range), rangeTo(range));
+    }
+
+    /**
+     * Writes {@code text} into {@code buffer} as the bytes the key functions read, when it is all
+     * ASCII (then UTF-8 is one byte per char) and fits; returns its length, or -1 when the caller
+     * must use {@link #bytes(String)} instead. Request lines and header values are ASCII in
+     * practice, so picks reuse one buffer and allocate nothing.
+     */
+    static int asciiInto(String text, byte[] buffer) {
+        int length = text.length();
+        if (length > buffer.length) {
+            return -1;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                return -1;
+            }
+            buffer[i] = (byte) c;
+        }
+        return length;
     }
 
     /** Where the path starts, as {@code path-only} sees it: skips "scheme://authority"; no path gives the end. */
     static int pathStart(byte[] target) {
-        if (target.length == 0 || target[0] == '*') {
-            return target.length;
+        return pathStart(target, target.length);
+    }
+
+    private static int pathStart(byte[] target, int length) {
+        if (length == 0 || target[0] == '*') {
+            return length;
         }
         if (target[0] == '/') {
             return 0;
         }
         int p = 0;
         if (!isAlpha(target[p])) {
-            return target.length; // authority-form (CONNECT host:port): no path
+            return length; // authority-form (CONNECT host:port): no path
         }
         p++;
-        while (p < target.length && (isAlnum(target[p]) || target[p] == '+' || target[p] == '-' || target[p] == '.')) {
+        while (p < length && (isAlnum(target[p]) || target[p] == '+' || target[p] == '-' || target[p] == '.')) {
             p++;
         }
-        if (p + 3 > target.length || target[p] != ':' || target[p + 1] != '/' || target[p + 2] != '/') {
-            return target.length;
+        if (p + 3 > length || target[p] != ':' || target[p + 1] != '/' || target[p + 2] != '/') {
+            return length;
         }
         p += 3;
-        while (p < target.length && target[p] != '/') {
+        while (p < length && target[p] != '/') {
             p++;
         }
         return p;
     }
 
-    private static int elementEnd(byte[] value, int from) {
+    private static int elementEnd(byte[] value, int length, int from) {
         boolean quoted = false;
         boolean escaped = false;
-        for (int i = from; i < value.length; i++) {
+        for (int i = from; i < length; i++) {
             byte c = value[i];
             if (escaped) {
                 escaped = false;
@@ -209,15 +273,15 @@ public final class HashKeys {
                 return i;
             }
         }
-        return value.length;
+        return length;
     }
 
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static int indexOf(byte[] bytes, byte wanted, int from) {
-        for (int i = from; i < bytes.length; i++) {
+    private static int indexOf(byte[] bytes, int length, byte wanted, int from) {
+        for (int i = from; i < length; i++) {
             if (bytes[i] == wanted) {
                 return i;
             }

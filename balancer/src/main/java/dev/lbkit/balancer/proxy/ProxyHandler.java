@@ -20,7 +20,6 @@ import okhttp3.Call;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
 import okio.BufferedSink;
@@ -47,7 +46,7 @@ final class ProxyHandler extends Handler.Abstract {
     private static final int BUFFER = 16 * 1024;
 
     private final Backend backend;
-    private final OkHttpClient client;
+    private final Upstream.Clients clients;
     private final boolean forwardFor;
     private final FrontendStats stats;
 
@@ -55,10 +54,10 @@ final class ProxyHandler extends Handler.Abstract {
      * @param frontend the frontend (or listen) section whose binds lead here
      * @param backend its default backend, or null when it has none (every request then gets a 503)
      */
-    ProxyHandler(ProxySection frontend, Backend backend, OkHttpClient client, FrontendStats stats) {
+    ProxyHandler(ProxySection frontend, Backend backend, Upstream.Clients clients, FrontendStats stats) {
         super(InvocationType.BLOCKING);
         this.backend = backend;
-        this.client = client;
+        this.clients = clients;
         this.forwardFor = frontend.forwardFor() || (backend != null && backend.section().forwardFor());
         this.stats = stats;
     }
@@ -124,7 +123,7 @@ final class ProxyHandler extends Handler.Abstract {
                     request.getHeaders().contains(HttpHeader.USER_AGENT),
                     request.getHeaders().contains(HttpHeader.ACCEPT_ENCODING));
             ClientBody body = ClientBody.of(request);
-            Call call = client.newCall(buildUpstreamRequest(request, slot.server, body, trace));
+            Call call = clients.of(slot.server).newCall(buildUpstreamRequest(request, slot.server, body, trace));
             try {
                 return call.execute();
             } catch (IOException e) {
