@@ -29,13 +29,7 @@ public final class DemoRunner {
 
     /** Runs {@code traffic} through lbkit and, if available, HAProxy, and prints what happened. */
     public static void run(String title, String config, SideBySide.Options options, Traffic traffic) throws Exception {
-        HaproxyLocator.Lookup lookup = HaproxyLocator.find();
-        SideBySide.HaproxyStarter haproxy = lookup.haproxy().map(HaproxyForParity::starter).orElse(null);
-        System.out.println("== " + title);
-        System.out.println(haproxy == null
-                ? "No HAProxy on this machine (" + lookup.missing() + "): showing lbkit alone.\n"
-                        + "Install haproxy or Docker to see both side by side."
-                : "Side by side with " + haproxy.describe());
+        SideBySide.HaproxyStarter haproxy = introduce(title);
         try (SideBySide sides = SideBySide.start(title, config, haproxy, options)) {
             Picks lbkit = sides.drive(sides.lbkit(), traffic);
             Picks onHaproxy = sides.haproxy() == null ? null : sides.drive(sides.haproxy(), traffic);
@@ -57,6 +51,18 @@ public final class DemoRunner {
                 System.out.print(Report.bars("lbkit", lbkit.distribution()));
             }
         }
+    }
+
+    /** Prints the demo's title and which HAProxy it runs next to; returns that HAProxy, or null for lbkit alone. */
+    static SideBySide.HaproxyStarter introduce(String title) {
+        HaproxyLocator.Lookup lookup = HaproxyLocator.find();
+        SideBySide.HaproxyStarter haproxy = lookup.haproxy().map(SideBySide.HaproxyStarter::of).orElse(null);
+        System.out.println("== " + title);
+        System.out.println(haproxy == null
+                ? "No HAProxy on this machine (" + lookup.missing() + "): showing lbkit alone.\n"
+                        + "Install haproxy or Docker to see both side by side."
+                : "Side by side with " + haproxy.describe());
+        return haproxy;
     }
 
     private static String first(Picks picks, int n) {

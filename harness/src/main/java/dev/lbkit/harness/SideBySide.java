@@ -4,6 +4,8 @@ import dev.lbkit.backends.FlaskReplica;
 import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.harness.haproxy.Haproxy;
+import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -27,6 +29,26 @@ public final class SideBySide implements AutoCloseable {
         AutoCloseable start(String config) throws Exception;
 
         String describe();
+
+        /** A real HAProxy (container or binary) as a starter. */
+        static HaproxyStarter of(Haproxy haproxy) {
+            return new HaproxyStarter() {
+                @Override
+                public AutoCloseable start(String config) {
+                    return haproxy.start(config);
+                }
+
+                @Override
+                public String describe() {
+                    return "HAProxy " + haproxy.describe();
+                }
+            };
+        }
+
+        /** The HAProxy this machine offers (see {@link HaproxyLocator}), or null when it has none: for demos. */
+        static HaproxyStarter onThisMachine() {
+            return HaproxyLocator.find().haproxy().map(HaproxyStarter::of).orElse(null);
+        }
     }
 
     /**

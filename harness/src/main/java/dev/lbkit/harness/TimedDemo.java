@@ -1,6 +1,5 @@
 package dev.lbkit.harness;
 
-import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,13 +14,7 @@ public final class TimedDemo {
 
     /** Runs {@code traffic} through lbkit and, if available, HAProxy, and prints the timeline and the distribution. */
     public static void run(String title, String config, SideBySide.Options options, TimedTraffic traffic) throws Exception {
-        HaproxyLocator.Lookup lookup = HaproxyLocator.find();
-        SideBySide.HaproxyStarter haproxy = lookup.haproxy().map(HaproxyForParity::starter).orElse(null);
-        System.out.println("== " + title);
-        System.out.println(haproxy == null
-                ? "No HAProxy on this machine (" + lookup.missing() + "): showing lbkit alone.\n"
-                        + "Install haproxy or Docker to see both side by side."
-                : "Side by side with " + haproxy.describe());
+        SideBySide.HaproxyStarter haproxy = DemoRunner.introduce(title);
         System.out.println(traffic.requests().size() + " requests (" + traffic.name() + "); please wait about "
                 + (traffic.lastStartMs() / 1000 + 1) + " s plus the slowest answer...");
         try (SideBySide sides = SideBySide.start(title, config, haproxy, options)) {

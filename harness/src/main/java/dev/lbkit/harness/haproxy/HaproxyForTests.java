@@ -73,7 +73,18 @@ public final class HaproxyForTests {
                     : "CI=true or -D" + REQUIRED_PROPERTY + "=true requires one";
             return Assertions.fail(message + " (failing, not skipping: " + why + ")");
         }
+        announceSkip(message);
         return Assumptions.abort(message);
+    }
+
+    private static boolean skipAnnounced;
+
+    /** Says once per test JVM, on the console, why the HAProxy tests are skipped and how to run them. */
+    private static synchronized void announceSkip(String message) {
+        if (!skipAnnounced) {
+            skipAnnounced = true;
+            System.out.println("[lbkit] parity tests against HAProxy are SKIPPED here. " + message);
+        }
     }
 
     /** Prints which HAProxy the tests meet, once per kind; the time is the lookup's (Docker client, haproxy -v). */

@@ -5,7 +5,6 @@ import dev.lbkit.harness.Picks;
 import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.Traffic;
-import dev.lbkit.harness.haproxy.Haproxy;
 import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.util.List;
 
@@ -24,7 +23,7 @@ public final class Demo {
         Traffic traffic = Clients.rounds(CLIENTS + " clients, 127.0.1.1 to 127.0.2.50", Clients.addresses(CLIENTS), 2)
                 .withEvent(CLIENTS, "disable server servers/server2");
         HaproxyLocator.Lookup lookup = HaproxyLocator.find();
-        SideBySide.HaproxyStarter haproxy = lookup.haproxy().map(Demo::starter).orElse(null);
+        SideBySide.HaproxyStarter haproxy = lookup.haproxy().map(SideBySide.HaproxyStarter::of).orElse(null);
         System.out.println("== Episode 03 — balance source, hash-type consistent");
         System.out.println(haproxy == null ? "No HAProxy here (" + lookup.missing() + "): lbkit alone."
                 : "Side by side with " + haproxy.describe());
@@ -49,17 +48,4 @@ public final class Demo {
         }
     }
 
-    private static SideBySide.HaproxyStarter starter(Haproxy haproxy) {
-        return new SideBySide.HaproxyStarter() {
-            @Override
-            public AutoCloseable start(String config) {
-                return haproxy.start(config);
-            }
-
-            @Override
-            public String describe() {
-                return "HAProxy " + haproxy.describe();
-            }
-        };
-    }
 }

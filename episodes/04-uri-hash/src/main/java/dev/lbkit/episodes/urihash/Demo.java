@@ -5,10 +5,7 @@ import dev.lbkit.harness.Picks;
 import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.Traffic;
-import dev.lbkit.harness.haproxy.Haproxy;
-import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Episode 04 demo: the article's {@code balance uri} + {@code hash-type consistent} config. 40
@@ -25,18 +22,7 @@ public final class Demo {
         List<String> uris = UriCorpus.originForm(URIS, 20260404L);
         Traffic traffic = Traffic.of("40 URIs, then again with server2 disabled", 2 * URIS,
                 i -> Traffic.Request.get(uris.get(i % URIS))).withEvent(URIS, "disable server servers/server2");
-        Optional<Haproxy> found = HaproxyLocator.find().haproxy();
-        SideBySide.HaproxyStarter starter = found.map(h -> new SideBySide.HaproxyStarter() {
-            @Override
-            public AutoCloseable start(String config) {
-                return h.start(config);
-            }
-
-            @Override
-            public String describe() {
-                return "HAProxy " + h.describe();
-            }
-        }).orElse(null);
+        SideBySide.HaproxyStarter starter = SideBySide.HaproxyStarter.onThisMachine();
         System.out.println("== Episode 04 — balance uri, hash-type consistent; "
                 + (starter == null ? "no HAProxy found, lbkit alone" : "side by side with " + starter.describe()));
         try (SideBySide sides = SideBySide.start("episode 04", DemoRunner.episodeConfig("04-uri-hash"), starter,

@@ -2,7 +2,6 @@ package dev.lbkit.episodes.random;
 
 import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
-import dev.lbkit.harness.haproxy.Haproxy;
 import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.time.Duration;
 import java.util.List;
@@ -47,22 +46,9 @@ public final class SlowServerScenario {
 
     /** The HAProxy of this machine (container or binary) as a starter for the demo, or null when there is none. */
     public static SideBySide.HaproxyStarter localHaproxy() {
-        return HaproxyLocator.find().haproxy().map(SlowServerScenario::starter).orElse(null);
+        return HaproxyLocator.find().haproxy().map(SideBySide.HaproxyStarter::of).orElse(null);
     }
 
-    private static SideBySide.HaproxyStarter starter(Haproxy haproxy) {
-        return new SideBySide.HaproxyStarter() {
-            @Override
-            public AutoCloseable start(String config) {
-                return haproxy.start(config);
-            }
-
-            @Override
-            public String describe() {
-                return "HAProxy " + haproxy.describe();
-            }
-        };
-    }
 
     /** The scenario's config: equal weights, {@code balance random(draws)}. */
     public static String config(int draws) {
