@@ -37,40 +37,27 @@ public final class ConfigGenerator {
         List<String> names = new ArrayList<>();
         List<Integer> weights = new ArrayList<>();
         Set<Integer> usedIds = new HashSet<>();
-        StringBuilder lines = new StringBuilder();
+        List<String> extras = new ArrayList<>();
         for (int i = 0; i < servers; i++) {
-            String server = "s" + (i + 1);
-            int weight = weight(i);
-            names.add(server);
-            weights.add(weight);
-            lines.append("    server ").append(server).append(" 127.0.0.1:").append(9000 + i).append(" weight ").append(weight);
+            names.add("s" + (i + 1));
+            weights.add(weight(i));
+            String extra = "";
             if (random.nextInt(4) == 0) {
                 int id;
                 do {
                     id = 1 + random.nextInt(64);
                 } while (!usedIds.add(id));
-                lines.append(" id ").append(id);
+                extra = "id " + id;
             }
-            lines.append('\n');
+            extras.add(extra);
         }
         String config = """
                 # %s (generated, seed %d)
                 global
                     maxconn 512
 
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
-
-                frontend fe
-                    bind 127.0.0.1:8080
-                    default_backend be
-
-                backend be
-                    %s
-                %s""".formatted(name, seed, balanceLines, lines);
+                """.formatted(name, seed)
+                + new SingleBackendConfig("be", "s", balanceLines, weights, extras).text();
         return new Generated(name, config, names, weights);
     }
 

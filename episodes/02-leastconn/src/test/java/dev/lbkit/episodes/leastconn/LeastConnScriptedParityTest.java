@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.ShowStat;
 import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.TimedParity;
 import dev.lbkit.harness.TimedTraffic;
 import dev.lbkit.harness.TimedTraffic.TimedRequest;
@@ -168,28 +169,7 @@ class LeastConnScriptedParityTest {
 
     /** A leastconn backend {@code be} with servers s1..sN of these weights (addresses are rewritten by the harness). */
     static String config(int... weights) {
-        StringBuilder servers = new StringBuilder();
-        for (int i = 0; i < weights.length; i++) {
-            servers.append("    server s").append(i + 1).append(" 127.0.0.1:").append(9001 + i)
-                    .append(" weight ").append(weights[i]).append('\n');
-        }
-        return """
-                global
-                    maxconn 512
-
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
-
-                frontend fe
-                    bind 127.0.0.1:8080
-                    default_backend be
-
-                backend be
-                    balance leastconn
-                %s""".formatted(servers);
+        return SingleBackendConfig.of("balance leastconn", java.util.Arrays.stream(weights).boxed().toList()).text();
     }
 
     static List<String> rotation(List<String> servers, int count) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.ConfigGenerator;
 import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.Traffic;
@@ -146,27 +147,8 @@ class SourceHashParityTest {
         for (String part : parts) {
             (part.matches("\\d+") ? weights : extras).add(part);
         }
-        StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < weights.size(); i++) {
-            lines.append("    server s").append(i + 1).append(" 127.0.0.1:").append(5001 + i)
-                    .append(" weight ").append(weights.get(i))
-                    .append(i < extras.size() ? " " + extras.get(i) : "").append('\n');
-        }
-        return """
-                # episode 03 variant: %s
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
-
-                frontend fe
-                    bind 127.0.0.1:8080
-                    default_backend be
-
-                backend be
-                    %s
-                %s""".formatted(title, balanceLines, lines);
+        return "# episode 03 variant: " + title + "\n" + new SingleBackendConfig("be", "s", balanceLines,
+                weights.stream().map(Integer::valueOf).toList(), extras).text();
     }
 
     /** Runs one config side by side, four clients in flight per side, and writes its report. */

@@ -8,6 +8,7 @@ import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.Picks;
 import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.Traffic;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,25 +126,8 @@ class WeightedParityTest {
             "2/2/7, 173, set server be/s1 weight 200%",
             "6/1/3, 155, set weight be/s2 2"})
     void weightChangeOfAServerQueuedForTheNextWindow(String weights, int before, String command) throws Exception {
-        StringBuilder servers = new StringBuilder();
-        String[] each = weights.split("/");
-        for (int i = 0; i < each.length; i++) {
-            servers.append("    server s").append(i + 1).append(" 127.0.0.1:").append(9001 + i).append(" weight ").append(each[i]).append('\n');
-        }
-        String config = """
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
-
-                frontend fe
-                    bind 127.0.0.1:8080
-                    default_backend be
-
-                backend be
-                    balance roundrobin
-                """ + servers;
+        String config = SingleBackendConfig.of("balance roundrobin",
+                java.util.Arrays.stream(weights.split("/")).map(Integer::valueOf).toList()).text();
         Traffic traffic = Traffic.sequential("'" + command + "' before #" + before, 220).withEvent(before, command);
         String title = "roundrobin " + weights + ", " + command + " before #" + before;
         EventRun run;
