@@ -44,6 +44,37 @@ public final class Parity {
         }
     }
 
+    /** One generated config and its side-by-side run. */
+    public record GeneratedRun(ConfigGenerator.Generated config, Comparison comparison) {
+    }
+
+    /**
+     * Runs {@code count} generated configs of {@code algorithm} side by side: {@code requests} sequential
+     * requests each, a random server disabled after a third of them and enabled again after two thirds,
+     * every {@code keepAliveEvery}-th config on one keep-alive connection. The seed is printed for replay.
+     */
+    public static List<GeneratedRun> downUpOnGeneratedConfigs(String algorithm, long baseSeed, int count,
+                                                             int requests, int keepAliveEvery) throws Exception {
+        ConfigGenerator generator = new ConfigGenerator(baseSeed + algorithm.hashCode());
+        System.out.printf("[lbkit] %s: %d generated configs, seed %d (replay with -Dlbkit.seed=%d)%n",
+                algorithm, count, generator.seed(), baseSeed);
+        List<GeneratedRun> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ConfigGenerator.Generated config = generator.next(algorithm + " #" + i, "balance " + algorithm);
+            String victim = config.serverNames().get(generator.random().nextInt(config.serverNames().size()));
+            Traffic traffic = Traffic.sequential("DOWN/UP of " + victim, requests)
+                    .withEvent(requests / 3, "disable server be/" + victim)
+                    .withEvent(2 * requests / 3, "enable server be/" + victim);
+            if (i % keepAliveEvery == keepAliveEvery - 1) {
+                traffic = traffic.keepAliveConnection();
+            }
+            Comparison result = run(config.name() + " weights " + config.weights(), config.config(),
+                    SideBySide.Options.exactRun(), List.of(traffic)).get(0);
+            runs.add(new GeneratedRun(config, result));
+        }
+        return runs;
+    }
+
     /** Fails with the first difference, its neighbours and the config when the two sides differ. */
     public static void assertIdentical(Comparison comparison) {
         if (!comparison.identical()) {

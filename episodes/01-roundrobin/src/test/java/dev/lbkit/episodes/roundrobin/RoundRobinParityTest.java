@@ -3,11 +3,9 @@ package dev.lbkit.episodes.roundrobin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.harness.Comparison;
-import dev.lbkit.harness.ConfigGenerator;
 import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.Traffic;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,22 +38,8 @@ class RoundRobinParityTest {
     @ParameterizedTest(name = "balance {0}")
     @ValueSource(strings = {"roundrobin", "static-rr"})
     void generatedConfigsPickTheSameServerAsHaproxyForEveryRequest(String algorithm) throws Exception {
-        ConfigGenerator generator = new ConfigGenerator(SEED + algorithm.hashCode());
-        System.out.printf("[lbkit] %s: %d generated configs, seed %d (replay with -Dlbkit.seed=%d)%n",
-                algorithm, CONFIGS, generator.seed(), SEED);
-        List<Comparison> all = new ArrayList<>();
-        for (int i = 0; i < CONFIGS; i++) {
-            ConfigGenerator.Generated config = generator.next(algorithm + " #" + i, "balance " + algorithm);
-            String victim = config.serverNames().get(generator.random().nextInt(config.serverNames().size()));
-            Traffic traffic = Traffic.sequential("DOWN/UP of " + victim, REQUESTS)
-                    .withEvent(REQUESTS / 3, "disable server be/" + victim)
-                    .withEvent(2 * REQUESTS / 3, "enable server be/" + victim);
-            if (i % 4 == 3) {
-                traffic = traffic.keepAliveConnection();
-            }
-            all.addAll(Parity.run(config.name() + " weights " + config.weights(), config.config(),
-                    SideBySide.Options.exactRun(), List.of(traffic)));
-        }
+        List<Comparison> all = Parity.downUpOnGeneratedConfigs(algorithm, SEED, CONFIGS, REQUESTS, 4).stream()
+                .map(Parity.GeneratedRun::comparison).toList();
         int matching = all.stream().mapToInt(Comparison::matching).sum();
         int total = all.stream().mapToInt(Comparison::total).sum();
         System.out.printf("[lbkit] %s: %d/%d requests on the same server over %d generated configs%n",

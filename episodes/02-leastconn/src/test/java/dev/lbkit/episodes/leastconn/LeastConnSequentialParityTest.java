@@ -44,28 +44,13 @@ class LeastConnSequentialParityTest {
 
     @Test
     void generatedConfigsIgnoreWeightsAndMatchHaproxyForEveryRequest() throws Exception {
-        ConfigGenerator generator = new ConfigGenerator(SEED + "leastconn".hashCode());
-        System.out.printf("[lbkit] leastconn: %d generated configs, seed %d (replay with -Dlbkit.seed=%d)%n",
-                CONFIGS, generator.seed(), SEED);
         List<Comparison> all = new ArrayList<>();
-        List<String> rotations = new ArrayList<>();
-        for (int i = 0; i < CONFIGS; i++) {
-            ConfigGenerator.Generated config = generator.next("leastconn #" + i, "balance leastconn");
-            String victim = config.serverNames().get(generator.random().nextInt(config.serverNames().size()));
-            Traffic traffic = Traffic.sequential("DOWN/UP of " + victim, REQUESTS)
-                    .withEvent(REQUESTS / 3, "disable server be/" + victim)
-                    .withEvent(2 * REQUESTS / 3, "enable server be/" + victim);
-            if (i % 3 == 2) {
-                traffic = traffic.keepAliveConnection();
-            }
-            Comparison result = Parity.run(config.name() + " weights " + config.weights(), config.config(),
-                    SideBySide.Options.exactRun(), List.of(traffic)).get(0);
-            all.add(result);
-            List<String> usable = usableInDeclarationOrder(config);
-            rotations.add(String.join(" ", usable));
-            assertThat(result.haproxy().answers().subList(0, REQUESTS / 3))
+        for (Parity.GeneratedRun run : Parity.downUpOnGeneratedConfigs("leastconn", SEED, CONFIGS, REQUESTS, 3)) {
+            all.add(run.comparison());
+            List<String> usable = usableInDeclarationOrder(run.config());
+            assertThat(run.comparison().haproxy().answers().subList(0, REQUESTS / 3))
                     .as("before any event, HAProxy rotates through the servers of non-zero weight in declaration "
-                            + "order, whatever their weights " + config.weights())
+                            + "order, whatever their weights " + run.config().weights())
                     .isEqualTo(LeastConnScriptedParityTest.rotation(usable, REQUESTS / 3));
         }
         int matching = all.stream().mapToInt(Comparison::matching).sum();
