@@ -4,25 +4,20 @@ import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ProxySection;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import okhttp3.Call;
-import okhttp3.Headers;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.RequestBody;
-import okhttp3.ResponseBody;
-import okio.BufferedSink;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -31,6 +26,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +43,7 @@ final class ProxyHandler extends Handler.Abstract {
     private static final int BUFFER = 16 * 1024;
 
     private final Backend backend;
-    private final Upstream.Clients clients;
+    private final Upstream.Pools pools;
     private final boolean forwardFor;
     private final FrontendStats stats;
 
@@ -54,10 +51,10 @@ final class ProxyHandler extends Handler.Abstract {
      * @param frontend the frontend (or listen) section whose binds lead here
      * @param backend its default backend, or null when it has none (every request then gets a 503)
      */
-    ProxyHandler(ProxySection frontend, Backend backend, Upstream.Clients clients, FrontendStats stats) {
+    ProxyHandler(ProxySection frontend, Backend backend, Upstream.Pools pools, FrontendStats stats) {
         super(InvocationType.BLOCKING);
         this.backend = backend;
-        this.clients = clients;
+        this.pools = pools;
         this.forwardFor = frontend.forwardFor() || (backend != null && backend.section().forwardFor());
         this.stats = stats;
     }
@@ -94,12 +91,12 @@ final class ProxyHandler extends Handler.Abstract {
         }
         Slot slot = new Slot(backend, server);
         try {
-            okhttp3.Response answer = exchangeWithRetries(request, info, slot);
-            if (answer == null) {
+            Exchange exchange = exchangeWithRetries(request, info, slot);
+            if (exchange == null) {
                 sendError(response, ErrorPage.NO_SERVER);
                 return;
             }
-            relay(answer, response, slot);
+            relay(exchange, response, slot);
         } catch (UpstreamFailure failure) {
             if (response.isCommitted()) {
                 throw failure;
@@ -110,42 +107,28 @@ final class ProxyHandler extends Handler.Abstract {
         }
     }
 
+    /** A request sent on a server connection, and the head of the server's answer. */
+    private record Exchange(Server server, ServerConnection connection, ServerConnection.Answer answer) {
+    }
+
     /**
      * Sends the request, retrying connect failures: {@code retries} more times on the same server,
      * the last of them on another server when {@code option redispatch} is set. Returns null when
      * every attempt failed to connect (HAProxy answers 503 then).
      */
-    private okhttp3.Response exchangeWithRetries(Request request, RequestInfo info, Slot slot) throws IOException {
+    private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot) throws IOException {
         int retriesLeft = Math.max(0, backend.section().retries());
         boolean staleRetryUsed = false;
+        ClientBody body = ClientBody.of(request);
+        boolean headRequest = request.getMethod().equals("HEAD");
         while (true) {
-            Upstream.CallTrace trace = new Upstream.CallTrace(
-                    request.getHeaders().contains(HttpHeader.USER_AGENT),
-                    request.getHeaders().contains(HttpHeader.ACCEPT_ENCODING));
-            ClientBody body = ClientBody.of(request);
-            Call call = clients.of(slot.server).newCall(buildUpstreamRequest(request, slot.server, body, trace));
+            Server server = slot.server;
+            ServerConnection connection;
             try {
-                return call.execute();
+                connection = staleRetryUsed ? pools.connect(server) : pools.acquire(server);
             } catch (IOException e) {
-                if (body != null && body.clientFailure != null) {
-                    // The client stopped sending its body: too slowly for timeout client (HAProxy's 408),
-                    // or it went away. Either way the answer is the client's fault, never a 500.
-                    throw new UpstreamFailure(causedByTimeout(body.clientFailure)
-                            ? ErrorPage.REQUEST_TIMEOUT : ErrorPage.BAD_REQUEST, body.clientFailure);
-                }
-                if (trace.connected) {
-                    boolean nothingSent = body == null || !body.started;
-                    if (!trace.freshConnection && nothingSent && !staleRetryUsed && !(e instanceof InterruptedIOException)) {
-                        // A pooled connection the server had already closed: like HAProxy, try once more
-                        // on a new connection; the server never saw this request.
-                        staleRetryUsed = true;
-                        continue;
-                    }
-                    throw new UpstreamFailure(e instanceof InterruptedIOException
-                            ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY, e);
-                }
                 if (retriesLeft == 0) {
-                    LOG.debug("connect to {} failed, no retries left", slot.server, e);
+                    LOG.debug("connect to {} failed, no retries left", server, e);
                     return null;
                 }
                 retriesLeft--;
@@ -154,41 +137,93 @@ final class ProxyHandler extends Handler.Abstract {
                         return null;
                     }
                 }
+                continue;
+            }
+            try {
+                send(request, server, body, connection);
+                return new Exchange(server, connection, connection.readAnswer(headRequest));
+            } catch (IOException e) {
+                connection.close();
+                if (body != null && body.clientFailure != null) {
+                    // The client stopped sending its body: too slowly for timeout client (HAProxy's 408),
+                    // or it went away. Either way the answer is the client's fault, never a 500.
+                    throw new UpstreamFailure(causedByTimeout(body.clientFailure)
+                            ? ErrorPage.REQUEST_TIMEOUT : ErrorPage.BAD_REQUEST, body.clientFailure);
+                }
+                boolean nothingSent = body == null || !body.started;
+                if (connection.reused() && nothingSent && !connection.answerStarted() && !staleRetryUsed
+                        && !(e instanceof InterruptedIOException)) {
+                    // A pooled connection the server had already closed: like HAProxy, try once more
+                    // on a new connection; the server never saw this request. The other idle
+                    // connections to that server are likely closed too.
+                    staleRetryUsed = true;
+                    pools.dropIdle(server);
+                    continue;
+                }
+                throw new UpstreamFailure(e instanceof InterruptedIOException
+                        ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY, e);
             }
         }
     }
 
-    private okhttp3.Request buildUpstreamRequest(Request request, Server server, ClientBody body, Upstream.CallTrace trace) {
+    /**
+     * Writes the request to the server: the client's method and target as received, its headers
+     * less the hop-by-hop ones, and its body, in one write when the body is small.
+     */
+    private void send(Request request, Server server, ClientBody body, ServerConnection connection) throws IOException {
+        String method = request.getMethod();
+        connection.beginHead();
+        connection.append(method);
+        connection.append(" ");
+        connection.append(originForm(RawTargetConnectionFactory.rawTarget(request)));
+        connection.append(" HTTP/1.1\r\n");
         HttpFields fields = request.getHeaders();
         HopByHop hop = HopByHop.of(fields.getValuesList(HttpHeader.CONNECTION));
-        Headers.Builder headers = new Headers.Builder();
+        boolean host = false;
         for (HttpField field : fields) {
             String name = field.getName();
             if (hop.drops(name) || name.equalsIgnoreCase("Content-Length")) {
                 continue;
             }
-            headers.addUnsafeNonAscii(name, field.getValue() == null ? "" : field.getValue());
+            host |= field.getHeader() == HttpHeader.HOST;
+            connection.appendHeader(name, field.getValue() == null ? "" : field.getValue());
+        }
+        if (!host) {
+            // An HTTP/1.0 client may omit Host; the server gets its own address, as from any HTTP/1.1 client.
+            connection.appendHeader("Host", hostForHeader(server));
         }
         if (forwardFor) {
-            headers.add("X-Forwarded-For", clientAddress(request).getHostAddress());
+            connection.appendHeader("X-Forwarded-For", clientAddress(request).getHostAddress());
         }
-        String method = request.getMethod();
-        RequestBody requestBody = body;
-        if (requestBody == null && requiresBody(method)) {
-            requestBody = RequestBody.create(new byte[0], null);
+        if (body == null) {
+            if (requiresBody(method)) {
+                connection.appendHeader("Content-Length", "0");
+            }
+            connection.append("\r\n");
+            connection.flushHead();
+            return;
         }
-        if (method.equals("GET") || method.equals("HEAD")) {
-            requestBody = null;
+        if (body.length >= 0) {
+            connection.appendHeader("Content-Length", Long.toString(body.length));
+            connection.append("\r\n");
+            body.started = true;
+            if (body.length <= connection.headRoom()) {
+                body.readInto(connection, (int) body.length);
+                connection.flushHead();
+                return;
+            }
+            connection.flushHead();
+            body.copyTo(connection, false);
+        } else {
+            connection.appendHeader("Transfer-Encoding", "chunked");
+            connection.append("\r\n");
+            connection.flushHead();
+            body.started = true;
+            body.copyTo(connection, true);
         }
-        return new okhttp3.Request.Builder()
-                .url(upstreamUrl(server, RawTargetConnectionFactory.rawTarget(request)))
-                .headers(headers.build())
-                .method(method, requestBody)
-                .tag(Upstream.CallTrace.class, trace)
-                .build();
     }
 
-    /** OkHttp refuses these methods without a body, so an empty one stands in. */
+    /** Methods whose requests always say how long their (maybe empty) body is. */
     private static boolean requiresBody(String method) {
         return switch (method) {
             case "POST", "PUT", "PATCH", "PROPPATCH", "REPORT" -> true;
@@ -196,76 +231,149 @@ final class ProxyHandler extends Handler.Abstract {
         };
     }
 
-    /** The server's URL with the client's path and query, both still percent-encoded as received. */
-    private static HttpUrl upstreamUrl(Server server, String rawTarget) {
-        String pathAndQuery = rawTarget;
-        if (!pathAndQuery.startsWith("/")) {
-            // absolute-form: the server gets origin-form, as from any HTTP/1.1 proxy
-            int schemeEnd = pathAndQuery.indexOf("://");
-            int pathStart = schemeEnd < 0 ? -1 : pathAndQuery.indexOf('/', schemeEnd + 3);
-            int queryStart = schemeEnd < 0 ? -1 : pathAndQuery.indexOf('?', schemeEnd + 3);
-            if (pathStart < 0 || (queryStart >= 0 && queryStart < pathStart)) {
-                pathAndQuery = "/" + (queryStart >= 0 ? pathAndQuery.substring(queryStart) : "");
-            } else {
-                pathAndQuery = pathAndQuery.substring(pathStart);
+    /** The client's path and query, still percent-encoded as received; an absolute-form target loses its scheme and authority. */
+    private static String originForm(String rawTarget) {
+        if (rawTarget.startsWith("/")) {
+            return rawTarget;
+        }
+        // absolute-form: the server gets origin-form, as from any HTTP/1.1 proxy
+        int schemeEnd = rawTarget.indexOf("://");
+        int pathStart = schemeEnd < 0 ? -1 : rawTarget.indexOf('/', schemeEnd + 3);
+        int queryStart = schemeEnd < 0 ? -1 : rawTarget.indexOf('?', schemeEnd + 3);
+        if (pathStart < 0 || (queryStart >= 0 && queryStart < pathStart)) {
+            return "/" + (queryStart >= 0 ? rawTarget.substring(queryStart) : "");
+        }
+        return rawTarget.substring(pathStart);
+    }
+
+    private static String hostForHeader(Server server) {
+        String host = server.spec().host();
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + server.spec().port();
+    }
+
+    /**
+     * Copies the server's answer to the client, streaming the body, and gives the slot back just
+     * before the last bytes go out.
+     */
+    private void relay(Exchange exchange, Response response, Slot slot) throws IOException {
+        ServerConnection connection = exchange.connection();
+        ServerConnection.Answer answer = exchange.answer();
+        boolean reusable = false;
+        try {
+            response.setStatus(answer.status);
+            HopByHop hop = HopByHop.EMPTY;
+            for (int i = 0; i < answer.headerCount(); i++) {
+                if (answer.name(i).equalsIgnoreCase("Connection")) {
+                    hop = HopByHop.of(answer.headers("Connection"));
+                    break;
+                }
             }
-        }
-        HttpUrl url = HttpUrl.parse("http://" + hostForUrl(server.spec().host()) + ":" + server.spec().port() + pathAndQuery);
-        if (url == null) {
-            throw new IllegalArgumentException("cannot forward request-target " + rawTarget);
-        }
-        return url;
-    }
-
-    private static String hostForUrl(String host) {
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    }
-
-    /** Copies the server's answer to the client, streaming the body, and gives the slot back at its end. */
-    private void relay(okhttp3.Response answer, Response response, Slot slot) throws IOException {
-        try (answer) {
-            response.setStatus(answer.code());
-            Headers headers = answer.headers();
-            HopByHop hop = HopByHop.of(headers.values("Connection"));
             HttpFields.Mutable out = response.getHeaders();
-            for (int i = 0; i < headers.size(); i++) {
-                String name = headers.name(i);
-                if (hop.drops(name)) {
-                    continue;
-                }
-                if (name.equalsIgnoreCase(Upstream.PARKED_CONTENT_ENCODING)) {
-                    name = "Content-Encoding";
-                }
-                out.add(name, headers.value(i));
-            }
-            ResponseBody body = answer.body();
-            long expected = body.contentLength();
-            long copied = 0;
-            OutputStream sink = Content.Sink.asOutputStream(response);
-            try (InputStream in = body.byteStream()) {
-                byte[] buffer = new byte[BUFFER];
-                while (true) {
-                    int n;
-                    try {
-                        n = in.read(buffer);
-                    } catch (IOException e) {
-                        throw new UpstreamFailure(e instanceof InterruptedIOException
-                                ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY, e);
-                    }
-                    if (n < 0) {
-                        break;
-                    }
-                    copied += n;
-                    if (expected >= 0 && copied >= expected) {
-                        // The last bytes: the request is over for the balancer before the client
-                        // can see its end and send the next one, as in HAProxy's event loop.
-                        slot.release();
-                    }
-                    sink.write(buffer, 0, n);
+            for (int i = 0; i < answer.headerCount(); i++) {
+                String name = answer.name(i);
+                if (!hop.drops(name)) {
+                    out.add(name, answer.value(i));
                 }
             }
+            switch (answer.framing) {
+                case NONE -> {
+                    slot.release();
+                    write(response, true, BufferUtil.EMPTY_BUFFER);
+                }
+                case LENGTH -> relayLength(connection, answer.length, response, slot);
+                case CHUNKED -> relayChunked(connection, response, slot);
+                case UNTIL_CLOSE -> relayUntilClose(connection, response, slot);
+            }
+            reusable = answer.reusable;
+        } finally {
+            pools.release(exchange.server(), connection, reusable);
+        }
+    }
+
+    private static void relayLength(ServerConnection connection, long length, Response response, Slot slot) throws IOException {
+        long left = length;
+        if (left == 0) {
             slot.release();
-            sink.close();
+            write(response, true, BufferUtil.EMPTY_BUFFER);
+            return;
+        }
+        while (left > 0) {
+            int n = fromServer(connection);
+            if (n < 0) {
+                throw new UpstreamFailure(ErrorPage.BAD_GATEWAY,
+                        new EOFException("the server closed the connection " + left + " bytes before the end of its answer"));
+            }
+            n = (int) Math.min(n, left);
+            left -= n;
+            if (left == 0) {
+                // The last bytes: the request is over for the balancer before the client can see
+                // its end and send the next one, as in HAProxy's event loop.
+                slot.release();
+            }
+            write(response, left == 0, ByteBuffer.wrap(connection.buffer(), connection.offset(), n));
+            connection.consume(n);
+        }
+    }
+
+    private static void relayChunked(ServerConnection connection, Response response, Slot slot) throws IOException {
+        while (true) {
+            long size;
+            try {
+                size = connection.nextChunkSize();
+            } catch (IOException e) {
+                throw upstreamFailure(e);
+            }
+            if (size == 0) {
+                break;
+            }
+            while (size > 0) {
+                int n = fromServer(connection);
+                if (n < 0) {
+                    throw new UpstreamFailure(ErrorPage.BAD_GATEWAY, new EOFException("the server closed the connection in a chunk"));
+                }
+                n = (int) Math.min(n, size);
+                size -= n;
+                write(response, false, ByteBuffer.wrap(connection.buffer(), connection.offset(), n));
+                connection.consume(n);
+            }
+            try {
+                connection.endOfChunk();
+            } catch (IOException e) {
+                throw upstreamFailure(e);
+            }
+        }
+        slot.release();
+        write(response, true, BufferUtil.EMPTY_BUFFER);
+    }
+
+    private static void relayUntilClose(ServerConnection connection, Response response, Slot slot) throws IOException {
+        int n;
+        while ((n = fromServer(connection)) >= 0) {
+            write(response, false, ByteBuffer.wrap(connection.buffer(), connection.offset(), n));
+            connection.consume(n);
+        }
+        slot.release();
+        write(response, true, BufferUtil.EMPTY_BUFFER);
+    }
+
+    /** Answer bytes buffered or read from the server; a failure to read them is the server's. */
+    private static int fromServer(ServerConnection connection) throws UpstreamFailure {
+        try {
+            return connection.available();
+        } catch (IOException e) {
+            throw upstreamFailure(e);
+        }
+    }
+
+    private static UpstreamFailure upstreamFailure(IOException e) {
+        return new UpstreamFailure(e instanceof InterruptedIOException ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY, e);
+    }
+
+    /** Writes to the client and waits until Jetty has taken the bytes (the buffer is reused after). */
+    private static void write(Response response, boolean last, ByteBuffer bytes) throws IOException {
+        try (Blocker.Callback callback = Blocker.callback()) {
+            response.write(last, bytes, callback);
+            callback.block();
         }
     }
 
@@ -281,9 +389,7 @@ final class ProxyHandler extends Handler.Abstract {
             // The client sent something wrong (or too slowly): like HAProxy, do not read on after it.
             headers.put(HttpHeader.CONNECTION, "close");
         }
-        try (OutputStream out = Content.Sink.asOutputStream(response)) {
-            out.write(body);
-        }
+        write(response, true, ByteBuffer.wrap(body));
     }
 
     /**
@@ -361,12 +467,13 @@ final class ProxyHandler extends Handler.Abstract {
         }
     }
 
-    /** The client's request body, read from Jetty while OkHttp writes it to the server. */
-    private static final class ClientBody extends RequestBody {
+    /** The client's request body, read from Jetty as it is written to the server. */
+    private static final class ClientBody {
         private final InputStream in;
-        private final long length;
-        volatile boolean started;
-        volatile IOException clientFailure;
+        /** Its length, or -1 when the client sends it chunked. */
+        final long length;
+        boolean started;
+        IOException clientFailure;
 
         private ClientBody(InputStream in, long length) {
             this.in = in;
@@ -382,24 +489,18 @@ final class ProxyHandler extends Handler.Abstract {
             return new ClientBody(Content.Source.asInputStream(request), chunked ? -1 : length);
         }
 
-        @Override
-        public MediaType contentType() {
-            return null;
+        /** Reads the whole (small) body into the connection's head buffer, to go out with the head. */
+        void readInto(ServerConnection connection, int n) throws IOException {
+            try {
+                connection.appendBody(in, n);
+            } catch (IOException e) {
+                clientFailure = e;
+                throw e;
+            }
         }
 
-        @Override
-        public long contentLength() {
-            return length;
-        }
-
-        @Override
-        public boolean isOneShot() {
-            return true;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-            started = true;
+        /** Streams the body to the server, chunked when the client's was. */
+        void copyTo(ServerConnection connection, boolean chunked) throws IOException {
             byte[] buffer = new byte[BUFFER];
             while (true) {
                 int n;
@@ -410,12 +511,28 @@ final class ProxyHandler extends Handler.Abstract {
                     throw e;
                 }
                 if (n < 0) {
+                    if (chunked) {
+                        connection.write(LAST_CHUNK, 0, LAST_CHUNK.length);
+                    }
                     return;
                 }
-                sink.write(buffer, 0, n);
+                if (n == 0) {
+                    continue;
+                }
+                if (chunked) {
+                    byte[] size = (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    connection.write(size, 0, size.length);
+                    connection.write(buffer, 0, n);
+                    connection.write(CRLF, 0, 2);
+                } else {
+                    connection.write(buffer, 0, n);
+                }
             }
         }
     }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private static boolean causedByTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -4,173 +4,179 @@ import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Timeouts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Proxy;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.Connection;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
-import okhttp3.EventListener;
-import okhttp3.Interceptor;
-import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.Request;
-import okhttp3.Response;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The one OkHttp client every backend forwards through: one connection pool, no OkHttp retries,
- * no redirects followed, and none of OkHttp's own header additions (User-Agent, transparent gzip),
- * so the server sees the client's request and the client sees the server's answer. Backends get
- * views of it with their own timeouts, and each server of a view gets its own connection pool.
+ * lbkit's connections to the servers: per server, a stack of idle keep-alive connections that
+ * requests take from and give back to (the most recently used first, as HAProxy's idle lists
+ * do), with connections idle for longer than {@link #IDLE_MS} closed in the background.
+ *
+ * <p>This replaced an OkHttp client. A general-purpose client does per call what a proxy does
+ * not need (URL and address canonicalisation, an interceptor chain, call bookkeeping), and that
+ * was about 60% of lbkit's CPU time per request; see docs/benchmarks.md.
  */
 public final class Upstream implements AutoCloseable {
-    /** Where OkHttp's transparent-gzip answer header is parked so OkHttp does not unzip it. */
-    static final String PARKED_CONTENT_ENCODING = "X-Lbkit-Parked-Content-Encoding";
-
-    /**
-     * Idle connections kept per server. At least the client concurrency a proxy should serve
-     * without reconnecting: a smaller pool closes connections after every burst and each
-     * request then pays a TCP connect to the server.
-     */
+    /** Idle connections kept per server, enough for the client concurrency a proxy should serve. */
     static final int MAX_IDLE_PER_SERVER = 1024;
+    /** How long an idle connection is kept. */
+    static final long IDLE_MS = 30_000;
 
-    private final OkHttpClient base;
-    private final List<OkHttpClient> perServer = new CopyOnWriteArrayList<>();
+    private final List<Pools> views = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "lbkit-upstream-reaper");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public Upstream() {
-        base = new OkHttpClient.Builder()
-                .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
-                .retryOnConnectionFailure(false)
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .protocols(List.of(Protocol.HTTP_1_1))
-                .proxy(Proxy.NO_PROXY)
-                .eventListenerFactory(Upstream::traceOf)
-                .addNetworkInterceptor(Upstream::undoOkHttpAdditions)
-                .build();
+        reaper.scheduleWithFixedDelay(this::closeExpired, 5, 5, TimeUnit.SECONDS);
     }
 
-    /** The clients for one backend's timeouts (0 = none, as in HAProxy): one per server. */
-    Clients forTimeouts(Timeouts timeouts) {
-        OkHttpClient timed = base.newBuilder()
-                .connectTimeout(Duration.ofMillis(timeouts.connectMs()))
-                .readTimeout(Duration.ofMillis(timeouts.serverMs()))
-                .writeTimeout(Duration.ofMillis(timeouts.serverMs()))
-                .build();
-        return new Clients(timed);
+    /** The pools for one backend's timeouts (0 = none, as in HAProxy). */
+    Pools forTimeouts(Timeouts timeouts) {
+        Pools pools = new Pools(timeouts.connectMs(), timeouts.serverMs());
+        views.add(pools);
+        return pools;
     }
 
-    /**
-     * OkHttp clients for one backend: several per server, each with its own pool and dispatcher,
-     * and a request thread always uses the same one. OkHttp finds a pooled connection by walking
-     * its whole pool and locking every connection on the way, and every call enters the
-     * dispatcher's lock; with one pool for everything, concurrent requests queue on those locks
-     * (a profile at 64 connections showed most request threads waiting there). Small pools keep
-     * each walk short and the locks shared by few threads.
-     */
-    final class Clients {
-        /** Pools per server; a power of two. */
-        static final int SHARDS = 16;
-
-        private final OkHttpClient timed;
-        private final Map<Server, OkHttpClient[]> byServer = new ConcurrentHashMap<>();
-
-        private Clients(OkHttpClient timed) {
-            this.timed = timed;
-        }
-
-        OkHttpClient of(Server server) {
-            OkHttpClient[] shards = byServer.get(server);
-            if (shards == null) {
-                shards = byServer.computeIfAbsent(server, s -> newShards());
+    private void closeExpired() {
+        long oldest = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(IDLE_MS);
+        for (Pools pools : views) {
+            for (ServerPool pool : pools.byServer.values()) {
+                pool.closeIdleSince(oldest);
             }
-            return shards[(int) Thread.currentThread().getId() & (SHARDS - 1)];
         }
-
-        private OkHttpClient[] newShards() {
-            OkHttpClient[] shards = new OkHttpClient[SHARDS];
-            for (int i = 0; i < SHARDS; i++) {
-                shards[i] = timed.newBuilder()
-                        .connectionPool(new ConnectionPool(MAX_IDLE_PER_SERVER / SHARDS, 30, TimeUnit.SECONDS))
-                        .dispatcher(new Dispatcher())
-                        .build();
-                perServer.add(shards[i]);
-            }
-            return shards;
-        }
-    }
-
-    private static EventListener traceOf(Call call) {
-        CallTrace trace = call.request().tag(CallTrace.class);
-        return trace != null ? trace : EventListener.NONE;
-    }
-
-    /**
-     * OkHttp's bridge adds User-Agent and Accept-Encoding when the request lacks them and then
-     * unzips the answer itself; a proxy must do neither, so this puts the request back as the
-     * client sent it and hides a gzip answer from the bridge.
-     */
-    private static Response undoOkHttpAdditions(Interceptor.Chain chain) throws IOException {
-        Request request = chain.request();
-        CallTrace trace = request.tag(CallTrace.class);
-        if (trace == null) {
-            return chain.proceed(request);
-        }
-        Request.Builder restored = request.newBuilder();
-        if (!trace.clientSentUserAgent) {
-            restored.removeHeader("User-Agent");
-        }
-        if (!trace.clientSentAcceptEncoding) {
-            restored.removeHeader("Accept-Encoding");
-        }
-        Response response = chain.proceed(restored.build());
-        String encoding = response.header("Content-Encoding");
-        if (!trace.clientSentAcceptEncoding && encoding != null) {
-            return response.newBuilder()
-                    .removeHeader("Content-Encoding")
-                    .header(PARKED_CONTENT_ENCODING, encoding)
-                    .build();
-        }
-        return response;
     }
 
     @Override
     public void close() {
-        for (OkHttpClient client : perServer) {
-            client.connectionPool().evictAll();
+        reaper.shutdownNow();
+        for (Pools pools : views) {
+            for (ServerPool pool : pools.byServer.values()) {
+                pool.closeAll();
+            }
         }
-        perServer.clear();
-        base.connectionPool().evictAll();
+        views.clear();
     }
 
-    /**
-     * What happened to one call: whether a connection to the server was obtained (a failure
-     * before that is a connect failure, which HAProxy retries) and whether it was a pooled one.
-     */
-    static final class CallTrace extends EventListener {
-        final boolean clientSentUserAgent;
-        final boolean clientSentAcceptEncoding;
-        volatile boolean connected;
-        volatile boolean freshConnection;
+    /** One backend's connections: a pool per server, with the backend's timeouts. */
+    static final class Pools {
+        private final long connectMs;
+        private final long serverMs;
+        private final Map<Server, ServerPool> byServer = new ConcurrentHashMap<>();
 
-        CallTrace(boolean clientSentUserAgent, boolean clientSentAcceptEncoding) {
-            this.clientSentUserAgent = clientSentUserAgent;
-            this.clientSentAcceptEncoding = clientSentAcceptEncoding;
+        private Pools(long connectMs, long serverMs) {
+            this.connectMs = connectMs;
+            this.serverMs = serverMs;
         }
 
-        @Override
-        public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
-            freshConnection = true;
+        /** An idle connection to {@code server}, or a new one; an IOException means the connect failed. */
+        ServerConnection acquire(Server server) throws IOException {
+            ServerConnection idle = pool(server).poll();
+            if (idle != null) {
+                idle.readTimeout(serverMs);
+                return idle;
+            }
+            return connect(server);
         }
 
-        @Override
-        public void connectionAcquired(Call call, Connection connection) {
-            connected = true;
+        /** Always a new connection (after a pooled one turned out closed by the server). */
+        ServerConnection connect(Server server) throws IOException {
+            ServerConnection fresh = ServerConnection.open(pool(server).address(), connectMs);
+            try {
+                fresh.readTimeout(serverMs);
+            } catch (IOException e) {
+                fresh.close();
+                throw e;
+            }
+            return fresh;
+        }
+
+        /** Gives a connection back: kept for the next request when {@code reusable}, closed otherwise. */
+        void release(Server server, ServerConnection connection, boolean reusable) {
+            if (reusable && connection.clean()) {
+                pool(server).offer(connection);
+            } else {
+                connection.close();
+            }
+        }
+
+        /** Closes every idle connection to {@code server}: one was found closed, the others likely are. */
+        void dropIdle(Server server) {
+            pool(server).closeAll();
+        }
+
+        private ServerPool pool(Server server) {
+            ServerPool pool = byServer.get(server);
+            return pool != null ? pool : byServer.computeIfAbsent(server, ServerPool::new);
+        }
+    }
+
+    /** The idle connections to one server, most recently used on top. */
+    private static final class ServerPool {
+        private final Server server;
+        private final ConcurrentLinkedDeque<ServerConnection> idle = new ConcurrentLinkedDeque<>();
+        private final AtomicInteger size = new AtomicInteger();
+        private volatile InetSocketAddress address;
+
+        ServerPool(Server server) {
+            this.server = server;
+        }
+
+        /** The server's address, resolved once it can be (a name that does not resolve yet is tried again next time). */
+        InetSocketAddress address() {
+            InetSocketAddress a = address;
+            if (a == null) {
+                a = new InetSocketAddress(server.spec().host(), server.spec().port());
+                if (!a.isUnresolved()) {
+                    address = a;
+                }
+            }
+            return a;
+        }
+
+        ServerConnection poll() {
+            ServerConnection connection = idle.pollFirst();
+            if (connection != null) {
+                size.decrementAndGet();
+            }
+            return connection;
+        }
+
+        void offer(ServerConnection connection) {
+            if (size.incrementAndGet() > MAX_IDLE_PER_SERVER) {
+                size.decrementAndGet();
+                connection.close();
+                return;
+            }
+            connection.idleSinceNanos = System.nanoTime();
+            idle.offerFirst(connection);
+        }
+
+        /** Closes connections idle since before {@code oldestNanos}; they sit at the bottom of the stack. */
+        void closeIdleSince(long oldestNanos) {
+            ServerConnection last;
+            while ((last = idle.peekLast()) != null && last.idleSinceNanos - oldestNanos < 0) {
+                if (idle.removeLastOccurrence(last)) {
+                    size.decrementAndGet();
+                    last.close();
+                }
+            }
+        }
+
+        void closeAll() {
+            ServerConnection connection;
+            while ((connection = poll()) != null) {
+                connection.close();
+            }
         }
     }
 }

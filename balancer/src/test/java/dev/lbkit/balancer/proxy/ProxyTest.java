@@ -123,8 +123,8 @@ class ProxyTest {
         assertThat(answeredBy).as("odd but legal targets reach the server, not refused by the proxy").containsOnly("echo");
         assertThat(algorithms.get(0).targets()).as("the algorithm sees each start-line target byte for byte")
                 .containsExactlyElementsOf(targets);
-        assertThat(forwardedLines).as("the server gets origin-form targets; OkHttp resolves dot segments")
-                .containsExactly("GET /p?q=1&r=%20x HTTP/1.1", "GET //a HTTP/1.1", "GET /b HTTP/1.1",
+        assertThat(forwardedLines).as("the server gets each target byte for byte, as from HAProxy; absolute-form becomes origin-form")
+                .containsExactly("GET /p?q=1&r=%20x HTTP/1.1", "GET //a HTTP/1.1", "GET /a/../b HTTP/1.1",
                         "GET /x%2Fy HTTP/1.1", "GET /a;b?c HTTP/1.1", "GET /abs?x=1 HTTP/1.1");
     }
 
