@@ -48,7 +48,7 @@ final class ContainerHaproxy implements Haproxy {
         try {
             container.start();
         } catch (ContainerLaunchException failed) {
-            String logs = container.getContainerId() == null ? "" : container.getLogs();
+            String logs = logsOfFailedStart(container);
             container.stop();
             String why = rootMessage(failed);
             boolean logsShown = logs.isBlank() || why.contains(logs.strip());
@@ -56,6 +56,35 @@ final class ContainerHaproxy implements Haproxy {
                     + (logsShown ? "" : "\nIts output:\n" + logs), failed);
         }
         return new Running(container, listeners);
+    }
+
+    /**
+     * The output of a container that exited during start. Docker can hand out a just-exited
+     * container's log a moment late (seen once in a full test run: an empty log), so an empty one
+     * is asked for again for up to a second.
+     */
+    private static String logsOfFailedStart(HaproxyContainer container) {
+        if (container.getContainerId() == null) {
+            return "";
+        }
+        String logs = "";
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                logs = container.getLogs();
+            } catch (RuntimeException e) {
+                return logs;
+            }
+            if (!logs.isBlank()) {
+                return logs;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return logs;
+            }
+        }
+        return logs;
     }
 
     @Override
