@@ -30,6 +30,6 @@ final class InsertedHandler extends Handler.Wrapper {
 
     @Override
     public InvocationType getInvocationType() {
-        return InvocationType.BLOCKING;
+        return proxy.getInvocationType();
     }
 }

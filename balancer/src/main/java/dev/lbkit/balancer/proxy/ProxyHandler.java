@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -52,37 +53,62 @@ final class ProxyHandler extends Handler.Abstract {
      * @param backend its default backend, or null when it has none (every request then gets a 503)
      */
     ProxyHandler(ProxySection frontend, Backend backend, Upstream.Pools pools, FrontendStats stats) {
-        super(InvocationType.BLOCKING);
+        super(InvocationType.NON_BLOCKING);
         this.backend = backend;
         this.pools = pools;
         this.forwardFor = frontend.forwardFor() || (backend != null && backend.section().forwardFor());
         this.stats = stats;
     }
 
+    /**
+     * Runs on the thread that parsed the request, which must not block: a request without a body
+     * goes to {@link AsyncForward}; one with a body is streamed by a worker thread.
+     */
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         stats.requestStarted();
-        try {
-            Optional<ErrorPage> refusal = RequestRules.refusal(RawTargetConnectionFactory.rawTarget(request),
-                    request.getHeaders());
-            if (refusal.isPresent()) {
-                sendError(response, refusal.get());
-            } else if (backend == null) {
-                sendError(response, ErrorPage.NO_SERVER);
-            } else {
-                forward(request, response);
-            }
-            callback.succeeded();
-        } catch (Throwable failure) {
-            LOG.debug("request failed after its answer had started", failure);
-            callback.failed(failure);
-        } finally {
+        Callback ending = Callback.from(() -> {
             stats.requestEnded();
+            callback.succeeded();
+        }, failure -> {
+            stats.requestEnded();
+            callback.failed(failure);
+        });
+        Optional<ErrorPage> refusal = RequestRules.refusal(RawTargetConnectionFactory.rawTarget(request),
+                request.getHeaders());
+        if (refusal.isPresent()) {
+            sendError(response, refusal.get(), ending);
+            return true;
         }
+        if (backend == null) {
+            sendError(response, ErrorPage.NO_SERVER, ending);
+            return true;
+        }
+        ClientBody body = ClientBody.of(request);
+        Executor workers = request.getComponents().getExecutor();
+        if (body == null || body.length == 0) {
+            new AsyncForward(this, backend, pools, request, response, callback, body, workers).start();
+            return true;
+        }
+        workers.execute(() -> {
+            try {
+                forward(request, response, body);
+                ending.succeeded();
+            } catch (Throwable failure) {
+                LOG.debug("request failed after its answer had started", failure);
+                ending.failed(failure);
+            }
+        });
         return true;
     }
 
-    private void forward(Request request, Response response) throws IOException {
+    /** An {@link AsyncForward} is done. */
+    void ended() {
+        stats.requestEnded();
+    }
+
+    /** Forwards a request with a body, blocking this (worker) thread until the answer is relayed. */
+    private void forward(Request request, Response response, ClientBody body) throws IOException {
         RequestInfo info = requestInfo(request);
         Server server = backend.pickAndTake(info, null);
         if (server == null) {
@@ -91,7 +117,7 @@ final class ProxyHandler extends Handler.Abstract {
         }
         Slot slot = new Slot(backend, server);
         try {
-            Exchange exchange = exchangeWithRetries(request, info, slot);
+            Exchange exchange = exchangeWithRetries(request, info, slot, body);
             if (exchange == null) {
                 sendError(response, ErrorPage.NO_SERVER);
                 return;
@@ -108,7 +134,7 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     /** A request sent on a server connection, and the head of the server's answer. */
-    private record Exchange(Server server, ServerConnection connection, ServerConnection.Answer answer) {
+    record Exchange(Server server, ServerConnection connection, AnswerHead answer) {
     }
 
     /**
@@ -116,10 +142,9 @@ final class ProxyHandler extends Handler.Abstract {
      * the last of them on another server when {@code option redispatch} is set. Returns null when
      * every attempt failed to connect (HAProxy answers 503 then).
      */
-    private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot) throws IOException {
+    private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot, ClientBody body) throws IOException {
         int retriesLeft = Math.max(0, backend.section().retries());
         boolean staleRetryUsed = false;
-        ClientBody body = ClientBody.of(request);
         boolean headRequest = request.getMethod().equals("HEAD");
         while (true) {
             Server server = slot.server;
@@ -171,56 +196,61 @@ final class ProxyHandler extends Handler.Abstract {
      * less the hop-by-hop ones, and its body, in one write when the body is small.
      */
     private void send(Request request, Server server, ClientBody body, ServerConnection connection) throws IOException {
-        String method = request.getMethod();
-        connection.beginHead();
-        connection.append(method);
-        connection.append(" ");
-        connection.append(originForm(RawTargetConnectionFactory.rawTarget(request)));
-        connection.append(" HTTP/1.1\r\n");
-        HttpFields fields = request.getHeaders();
-        HopByHop hop = HopByHop.of(fields.getValuesList(HttpHeader.CONNECTION));
-        boolean host = false;
-        for (HttpField field : fields) {
-            String name = field.getName();
-            if (hop.drops(name) || name.equalsIgnoreCase("Content-Length")) {
-                continue;
-            }
-            host |= field.getHeader() == HttpHeader.HOST;
-            connection.appendHeader(name, field.getValue() == null ? "" : field.getValue());
-        }
-        if (!host) {
-            // An HTTP/1.0 client may omit Host; the server gets its own address, as from any HTTP/1.1 client.
-            connection.appendHeader("Host", hostForHeader(server));
-        }
-        if (forwardFor) {
-            connection.appendHeader("X-Forwarded-For", clientAddress(request).getHostAddress());
-        }
+        RequestHead head = connection.beginHead();
+        writeHead(request, server, body, head);
         if (body == null) {
-            if (requiresBody(method)) {
-                connection.appendHeader("Content-Length", "0");
-            }
-            connection.append("\r\n");
             connection.flushHead();
             return;
         }
-        if (body.length >= 0) {
-            connection.appendHeader("Content-Length", Long.toString(body.length));
-            connection.append("\r\n");
-            body.started = true;
-            if (body.length <= connection.headRoom()) {
-                body.readInto(connection, (int) body.length);
-                connection.flushHead();
-                return;
-            }
+        body.started = true;
+        if (body.length >= 0 && body.length <= head.room()) {
+            body.readInto(head, (int) body.length);
             connection.flushHead();
-            body.copyTo(connection, false);
-        } else {
-            connection.appendHeader("Transfer-Encoding", "chunked");
-            connection.append("\r\n");
-            connection.flushHead();
-            body.started = true;
-            body.copyTo(connection, true);
+            return;
         }
+        connection.flushHead();
+        body.copyTo(connection, body.length < 0);
+    }
+
+    /**
+     * The server's copy of the request head: the client's method and target as received, its
+     * headers less the hop-by-hop ones, Host when the client sent none, X-Forwarded-For with
+     * {@code option forwardfor}, and how long the body is.
+     */
+    void writeHead(Request request, Server server, ClientBody body, RequestHead head) {
+        String method = request.getMethod();
+        head.append(method);
+        head.append(" ");
+        head.append(originForm(RawTargetConnectionFactory.rawTarget(request)));
+        head.append(" HTTP/1.1\r\n");
+        HttpFields fields = request.getHeaders();
+        HopByHop hop = fields.contains(HttpHeader.CONNECTION) ? HopByHop.of(fields.getValuesList(HttpHeader.CONNECTION)) : HopByHop.EMPTY;
+        boolean host = false;
+        for (HttpField field : fields) {
+            String name = field.getName();
+            if (field.getHeader() == HttpHeader.CONTENT_LENGTH || hop.drops(name)) {
+                continue;
+            }
+            host |= field.getHeader() == HttpHeader.HOST;
+            head.appendHeader(name, field.getValue() == null ? "" : field.getValue());
+        }
+        if (!host) {
+            // An HTTP/1.0 client may omit Host; the server gets its own address, as from any HTTP/1.1 client.
+            head.appendHeader("Host", hostForHeader(server));
+        }
+        if (forwardFor) {
+            head.appendHeader("X-Forwarded-For", clientAddress(request).getHostAddress());
+        }
+        if (body == null) {
+            if (requiresBody(method)) {
+                head.appendHeader("Content-Length", "0");
+            }
+        } else if (body.length >= 0) {
+            head.appendHeader("Content-Length", Long.toString(body.length));
+        } else {
+            head.appendHeader("Transfer-Encoding", "chunked");
+        }
+        head.append("\r\n");
     }
 
     /** Methods whose requests always say how long their (maybe empty) body is. */
@@ -255,26 +285,12 @@ final class ProxyHandler extends Handler.Abstract {
      * Copies the server's answer to the client, streaming the body, and gives the slot back just
      * before the last bytes go out.
      */
-    private void relay(Exchange exchange, Response response, Slot slot) throws IOException {
+    void relay(Exchange exchange, Response response, Slot slot) throws IOException {
         ServerConnection connection = exchange.connection();
-        ServerConnection.Answer answer = exchange.answer();
+        AnswerHead answer = exchange.answer();
         boolean reusable = false;
         try {
-            response.setStatus(answer.status);
-            HopByHop hop = HopByHop.EMPTY;
-            for (int i = 0; i < answer.headerCount(); i++) {
-                if (answer.name(i).equalsIgnoreCase("Connection")) {
-                    hop = HopByHop.of(answer.headers("Connection"));
-                    break;
-                }
-            }
-            HttpFields.Mutable out = response.getHeaders();
-            for (int i = 0; i < answer.headerCount(); i++) {
-                String name = answer.name(i);
-                if (!hop.drops(name)) {
-                    out.add(name, answer.value(i));
-                }
-            }
+            copyAnswerHead(answer, response);
             switch (answer.framing) {
                 case NONE -> {
                     slot.release();
@@ -287,6 +303,25 @@ final class ProxyHandler extends Handler.Abstract {
             reusable = answer.reusable;
         } finally {
             pools.release(exchange.server(), connection, reusable);
+        }
+    }
+
+    /** The server's status and headers, less the hop-by-hop ones, onto the client's response. */
+    static void copyAnswerHead(AnswerHead answer, Response response) {
+        response.setStatus(answer.status);
+        HopByHop hop = HopByHop.EMPTY;
+        for (int i = 0; i < answer.headerCount(); i++) {
+            if (answer.name(i).equalsIgnoreCase("Connection")) {
+                hop = HopByHop.of(answer.headers("Connection"));
+                break;
+            }
+        }
+        HttpFields.Mutable out = response.getHeaders();
+        for (int i = 0; i < answer.headerCount(); i++) {
+            String name = answer.name(i);
+            if (!hop.drops(name)) {
+                out.add(name, answer.value(i));
+            }
         }
     }
 
@@ -378,6 +413,14 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     private static void sendError(Response response, ErrorPage page) throws IOException {
+        try (Blocker.Callback callback = Blocker.callback()) {
+            sendError(response, page, callback);
+            callback.block();
+        }
+    }
+
+    /** Answers with one of HAProxy's error pages; {@code callback} hears when it is written. */
+    static void sendError(Response response, ErrorPage page, Callback callback) {
         byte[] body = page.body();
         response.setStatus(page.status());
         HttpFields.Mutable headers = response.getHeaders();
@@ -389,14 +432,14 @@ final class ProxyHandler extends Handler.Abstract {
             // The client sent something wrong (or too slowly): like HAProxy, do not read on after it.
             headers.put(HttpHeader.CONNECTION, "close");
         }
-        write(response, true, ByteBuffer.wrap(body));
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     /**
      * What the algorithm sees: the target and headers as HAProxy stores them, which for an
      * absolute-form target with a default port ({@code http://h:80/a}) is without that port.
      */
-    private static RequestInfo requestInfo(Request request) {
+    static RequestInfo requestInfo(Request request) {
         HttpFields fields = request.getHeaders();
         DefaultPortRemoval.Result stored = DefaultPortRemoval.apply(RawTargetConnectionFactory.rawTarget(request));
         if (!stored.changed()) {
@@ -438,7 +481,7 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     /** The server slot a request holds; given back exactly once, however the request ends. */
-    private static final class Slot {
+    static final class Slot {
         private final Backend backend;
         private final AtomicBoolean released = new AtomicBoolean();
         private Server server;
@@ -446,6 +489,10 @@ final class ProxyHandler extends Handler.Abstract {
         Slot(Backend backend, Server server) {
             this.backend = backend;
             this.server = server;
+        }
+
+        Server server() {
+            return server;
         }
 
         /** Moves the request to another server, avoiding the current one; false when there is none. */
@@ -468,7 +515,7 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     /** The client's request body, read from Jetty as it is written to the server. */
-    private static final class ClientBody {
+    static final class ClientBody {
         private final InputStream in;
         /** Its length, or -1 when the client sends it chunked. */
         final long length;
@@ -489,10 +536,10 @@ final class ProxyHandler extends Handler.Abstract {
             return new ClientBody(Content.Source.asInputStream(request), chunked ? -1 : length);
         }
 
-        /** Reads the whole (small) body into the connection's head buffer, to go out with the head. */
-        void readInto(ServerConnection connection, int n) throws IOException {
+        /** Reads the whole (small) body after the head, to go out with it. */
+        void readInto(RequestHead head, int n) throws IOException {
             try {
-                connection.appendBody(in, n);
+                head.appendBody(in, n);
             } catch (IOException e) {
                 clientFailure = e;
                 throw e;
@@ -547,7 +594,7 @@ final class ProxyHandler extends Handler.Abstract {
      * The exchange failed after the connection was made: the server answered garbage, reset, or timed
      * out, or the client stopped sending its body; {@link #page} is what the client gets.
      */
-    private static final class UpstreamFailure extends IOException {
+    static final class UpstreamFailure extends IOException {
         final transient ErrorPage page;
 
         UpstreamFailure(ErrorPage page, Throwable cause) {

@@ -15,21 +15,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * lbkit's connections to the servers: per server, a stack of idle keep-alive connections that
- * requests take from and give back to (the most recently used first, as HAProxy's idle lists
- * do), with connections idle for longer than {@link #IDLE_MS} closed in the background.
+ * lbkit's connections to the servers. Requests without a body go through event loops on
+ * non-blocking connections ({@link AsyncConnection}); requests with a body, and answers too big
+ * to relay in one piece, use blocking ones ({@link ServerConnection}). Per server there is a
+ * stack of idle keep-alive connections of each kind that requests take from and give back to,
+ * the most recently used first (as HAProxy's idle lists do); connections idle for longer than
+ * {@link #IDLE_MS} are closed in the background.
  *
  * <p>This replaced an OkHttp client. A general-purpose client does per call what a proxy does
  * not need (URL and address canonicalisation, an interceptor chain, call bookkeeping), and that
  * was about 60% of lbkit's CPU time per request; see docs/benchmarks.md.
  */
 public final class Upstream implements AutoCloseable {
-    /** Idle connections kept per server, enough for the client concurrency a proxy should serve. */
+    /** Idle connections of each kind kept per server, enough for the client concurrency a proxy should serve. */
     static final int MAX_IDLE_PER_SERVER = 1024;
     /** How long an idle connection is kept. */
     static final long IDLE_MS = 30_000;
+    /** Event loops for the non-blocking connections. */
+    static final int LOOPS = 1;
 
     private final List<Pools> views = new CopyOnWriteArrayList<>();
+    private final UpstreamLoop[] loops = new UpstreamLoop[LOOPS];
+    private final AtomicInteger nextLoop = new AtomicInteger();
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "lbkit-upstream-reaper");
         thread.setDaemon(true);
@@ -37,6 +44,9 @@ public final class Upstream implements AutoCloseable {
     });
 
     public Upstream() {
+        for (int i = 0; i < LOOPS; i++) {
+            loops[i] = new UpstreamLoop("lbkit-upstream-" + i);
+        }
         reaper.scheduleWithFixedDelay(this::closeExpired, 5, 5, TimeUnit.SECONDS);
     }
 
@@ -51,7 +61,8 @@ public final class Upstream implements AutoCloseable {
         long oldest = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(IDLE_MS);
         for (Pools pools : views) {
             for (ServerPool pool : pools.byServer.values()) {
-                pool.closeIdleSince(oldest);
+                pool.blocking.closeIdleSince(oldest);
+                pool.async.closeIdleSince(oldest);
             }
         }
     }
@@ -65,10 +76,21 @@ public final class Upstream implements AutoCloseable {
             }
         }
         views.clear();
+        for (UpstreamLoop loop : loops) {
+            loop.close();
+        }
+    }
+
+    /** A connection that can wait in a pool. */
+    interface Idle extends AutoCloseable {
+        long idleSinceNanos();
+
+        @Override
+        void close();
     }
 
     /** One backend's connections: a pool per server, with the backend's timeouts. */
-    static final class Pools {
+    final class Pools {
         private final long connectMs;
         private final long serverMs;
         private final Map<Server, ServerPool> byServer = new ConcurrentHashMap<>();
@@ -78,9 +100,13 @@ public final class Upstream implements AutoCloseable {
             this.serverMs = serverMs;
         }
 
-        /** An idle connection to {@code server}, or a new one; an IOException means the connect failed. */
+        long serverMs() {
+            return serverMs;
+        }
+
+        /** An idle blocking connection to {@code server}, or a new one; an IOException means the connect failed. */
         ServerConnection acquire(Server server) throws IOException {
-            ServerConnection idle = pool(server).poll();
+            ServerConnection idle = pool(server).blocking.poll();
             if (idle != null) {
                 idle.readTimeout(serverMs);
                 return idle;
@@ -88,7 +114,7 @@ public final class Upstream implements AutoCloseable {
             return connect(server);
         }
 
-        /** Always a new connection (after a pooled one turned out closed by the server). */
+        /** Always a new blocking connection (after a pooled one turned out closed by the server). */
         ServerConnection connect(Server server) throws IOException {
             ServerConnection fresh = ServerConnection.open(pool(server).address(), connectMs);
             try {
@@ -100,10 +126,38 @@ public final class Upstream implements AutoCloseable {
             return fresh;
         }
 
-        /** Gives a connection back: kept for the next request when {@code reusable}, closed otherwise. */
+        /** Gives a blocking connection back: kept for the next request when {@code reusable}, closed otherwise. */
         void release(Server server, ServerConnection connection, boolean reusable) {
             if (reusable && connection.clean()) {
-                pool(server).offer(connection);
+                connection.idleNow();
+                pool(server).blocking.offer(connection);
+            } else {
+                connection.close();
+            }
+        }
+
+        /** An idle non-blocking connection to {@code server}, claimed; null when there is none. */
+        AsyncConnection takeAsync(Server server) {
+            IdleStack<AsyncConnection> idle = pool(server).async;
+            AsyncConnection connection;
+            while ((connection = idle.poll()) != null) {
+                if (connection.take()) {
+                    return connection;
+                }
+            }
+            return null;
+        }
+
+        /** Starts a new non-blocking connection to {@code server}; {@code forward} hears when it is ready. */
+        void connectAsync(Server server, AsyncForward forward) throws IOException {
+            UpstreamLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+            AsyncConnection.connect(loop, pool(server).address(), connectMs, forward);
+        }
+
+        /** Gives a non-blocking connection back after its answer was relayed. */
+        void releaseAsync(Server server, AsyncConnection connection, boolean reusable) {
+            if (reusable && connection.backToIdle()) {
+                pool(server).async.offer(connection);
             } else {
                 connection.close();
             }
@@ -120,11 +174,11 @@ public final class Upstream implements AutoCloseable {
         }
     }
 
-    /** The idle connections to one server, most recently used on top. */
+    /** The idle connections to one server, of both kinds. */
     private static final class ServerPool {
         private final Server server;
-        private final ConcurrentLinkedDeque<ServerConnection> idle = new ConcurrentLinkedDeque<>();
-        private final AtomicInteger size = new AtomicInteger();
+        final IdleStack<ServerConnection> blocking = new IdleStack<>();
+        final IdleStack<AsyncConnection> async = new IdleStack<>();
         private volatile InetSocketAddress address;
 
         ServerPool(Server server) {
@@ -143,28 +197,38 @@ public final class Upstream implements AutoCloseable {
             return a;
         }
 
-        ServerConnection poll() {
-            ServerConnection connection = idle.pollFirst();
+        void closeAll() {
+            blocking.closeAll();
+            async.closeAll();
+        }
+    }
+
+    /** Idle connections, most recently used on top, at most {@link #MAX_IDLE_PER_SERVER}. */
+    private static final class IdleStack<C extends Idle> {
+        private final ConcurrentLinkedDeque<C> idle = new ConcurrentLinkedDeque<>();
+        private final AtomicInteger size = new AtomicInteger();
+
+        C poll() {
+            C connection = idle.pollFirst();
             if (connection != null) {
                 size.decrementAndGet();
             }
             return connection;
         }
 
-        void offer(ServerConnection connection) {
+        void offer(C connection) {
             if (size.incrementAndGet() > MAX_IDLE_PER_SERVER) {
                 size.decrementAndGet();
                 connection.close();
                 return;
             }
-            connection.idleSinceNanos = System.nanoTime();
             idle.offerFirst(connection);
         }
 
-        /** Closes connections idle since before {@code oldestNanos}; they sit at the bottom of the stack. */
+        /** Closes connections idle since before {@code oldestNanos}; they sit at the bottom. */
         void closeIdleSince(long oldestNanos) {
-            ServerConnection last;
-            while ((last = idle.peekLast()) != null && last.idleSinceNanos - oldestNanos < 0) {
+            C last;
+            while ((last = idle.peekLast()) != null && last.idleSinceNanos() - oldestNanos < 0) {
                 if (idle.removeLastOccurrence(last)) {
                     size.decrementAndGet();
                     last.close();
@@ -173,7 +237,7 @@ public final class Upstream implements AutoCloseable {
         }
 
         void closeAll() {
-            ServerConnection connection;
+            C connection;
             while ((connection = poll()) != null) {
                 connection.close();
             }

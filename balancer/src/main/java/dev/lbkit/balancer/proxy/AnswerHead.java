@@ -1,0 +1,186 @@
+package dev.lbkit.balancer.proxy;
+
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The head of a server's answer, parsed from bytes: status, headers in order, and how its body
+ * ends. Both ways lbkit talks to servers (the blocking {@link ServerConnection} and the event
+ * loop's {@link AsyncConnection}) parse with it.
+ */
+final class AnswerHead {
+    /** How an answer's body ends. */
+    enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
+
+        final int status;
+        final String reason;
+        private String[] fields = new String[16];
+        private int size;
+        Framing framing;
+        long length = -1;
+        boolean reusable;
+
+        AnswerHead(int status, String reason) {
+            this.status = status;
+            this.reason = reason;
+        }
+
+        void add(String name, String value) {
+            if (size == fields.length) {
+                String[] bigger = new String[fields.length * 2];
+                System.arraycopy(fields, 0, bigger, 0, size);
+                fields = bigger;
+            }
+            fields[size++] = name;
+            fields[size++] = value;
+        }
+
+        /** The values of every header called {@code name}. */
+        java.util.List<String> headers(String name) {
+            java.util.List<String> values = new java.util.ArrayList<>(1);
+            for (int i = 0; i < size; i += 2) {
+                if (fields[i].equalsIgnoreCase(name)) {
+                    values.add(fields[i + 1]);
+                }
+            }
+            return values;
+        }
+
+        int headerCount() {
+            return size / 2;
+        }
+
+        String name(int i) {
+            return fields[2 * i];
+        }
+
+        String value(int i) {
+            return fields[2 * i + 1];
+        }
+    
+    /** Index just past the blank line ending the head in {@code buffer[pos, limit)}, or -1 when it is not all there yet. */
+    static int endOfHead(byte[] buffer, int pos, int limit) {
+        for (int i = pos; i < limit; i++) {
+            if (buffer[i] == '\n') {
+                if (i + 1 < limit && buffer[i + 1] == '\n') {
+                    return i + 2;
+                }
+                if (i + 2 < limit && buffer[i + 1] == '\r' && buffer[i + 2] == '\n') {
+                    return i + 3;
+                }
+            }
+        }
+        return -1;
+    }
+
+    static AnswerHead parse(byte[] buffer, int start, int end, boolean headRequest) throws IOException {
+        int lineEnd = lineEnd(buffer, start, end);
+        String statusLine = new String(buffer, start, lineEnd - start, StandardCharsets.ISO_8859_1);
+        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
+            throw new ProtocolException("not an HTTP/1.x status line: " + statusLine);
+        }
+        int status = parseStatus(statusLine);
+        boolean http10 = statusLine.charAt(7) == '0';
+        String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
+        AnswerHead answer = new AnswerHead(status, reason);
+        boolean chunked = false;
+        boolean close = http10;
+        long length = -1;
+        int line = next(buffer, lineEnd, end);
+        while (line < end) {
+            int e = lineEnd(buffer, line, end);
+            if (e == line) {
+                break;
+            }
+            int colon = indexOf(buffer, line, e, (byte) ':');
+            if (colon <= line) {
+                throw new ProtocolException("malformed header line in the server's answer");
+            }
+            String name = new String(buffer, line, colon - line, StandardCharsets.ISO_8859_1);
+            int v = colon + 1;
+            int ve = e;
+            while (v < ve && (buffer[v] == ' ' || buffer[v] == '\t')) {
+                v++;
+            }
+            while (ve > v && (buffer[ve - 1] == ' ' || buffer[ve - 1] == '\t')) {
+                ve--;
+            }
+            String value = new String(buffer, v, ve - v, StandardCharsets.ISO_8859_1);
+            answer.add(name, value);
+            if (name.equalsIgnoreCase("Content-Length")) {
+                try {
+                    length = Long.parseLong(value);
+                } catch (NumberFormatException ex) {
+                    throw new ProtocolException("bad Content-Length in the server's answer: " + value);
+                }
+            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                chunked = value.regionMatches(true, Math.max(0, value.length() - 7), "chunked", 0, 7);
+            } else if (name.equalsIgnoreCase("Connection")) {
+                if (containsToken(value, "close")) {
+                    close = true;
+                } else if (http10 && containsToken(value, "keep-alive")) {
+                    close = false;
+                }
+            }
+            line = next(buffer, e, end);
+        }
+        if (headRequest || status < 200 || status == 204 || status == 304) {
+            answer.framing = Framing.NONE;
+        } else if (chunked) {
+            answer.framing = Framing.CHUNKED;
+        } else if (length >= 0) {
+            answer.framing = Framing.LENGTH;
+            answer.length = length;
+        } else {
+            answer.framing = Framing.UNTIL_CLOSE;
+            close = true;
+        }
+        answer.reusable = !close && status != 101;
+        return answer;
+    }
+
+    private static int parseStatus(String statusLine) throws ProtocolException {
+        int status = 0;
+        for (int i = 9; i < 12; i++) {
+            char c = statusLine.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new ProtocolException("bad status code in: " + statusLine);
+            }
+            status = status * 10 + (c - '0');
+        }
+        return status;
+    }
+
+    private static boolean containsToken(String value, String token) {
+        for (String part : value.split(",")) {
+            if (part.trim().equalsIgnoreCase(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** End of the line starting at {@code from} (before its CR LF or LF). */
+    private static int lineEnd(byte[] buffer, int from, int end) {
+        int lf = indexOf(buffer, from, end, (byte) '\n');
+        int e = lf < 0 ? end : lf;
+        return e > from && buffer[e - 1] == '\r' ? e - 1 : e;
+    }
+
+    /** Start of the line after the one ending at {@code lineEnd}. */
+    private static int next(byte[] buffer, int lineEnd, int end) {
+        int lf = indexOf(buffer, lineEnd, end, (byte) '\n');
+        return lf < 0 ? end : lf + 1;
+    }
+
+    static int indexOf(byte[] buffer, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (buffer[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+}

@@ -1,0 +1,316 @@
+package dev.lbkit.balancer.proxy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A non-blocking connection from lbkit to a server, owned by one {@link UpstreamLoop}. It stays
+ * registered for reading all its life, also while idle in the pool: a server closing an idle
+ * connection is noticed and the connection dropped before a request picks it.
+ */
+final class AsyncConnection implements Upstream.Idle {
+    private static final int IDLE = 0;
+    private static final int CONNECTING = 1;
+    private static final int BUSY = 2;
+    private static final int RELAYING = 3;
+    private static final int HANDED_OFF = 4;
+    private static final int CLOSED = 5;
+
+    private final UpstreamLoop loop;
+    private final SocketChannel channel;
+    private final AtomicInteger state;
+    private final RequestHead head = new RequestHead();
+    private final byte[] in = new byte[ServerConnection.BUFFER];
+    private final ByteBuffer inBuffer = ByteBuffer.wrap(in);
+    private int inLength;
+    private ByteBuffer pending;
+    private SelectionKey key;
+    private volatile AsyncForward exchange;
+    private volatile long deadline;
+    private long serverNanos;
+    private int uses;
+    private boolean answerStarted;
+    /** Reading stopped while an answer is relayed (the server sent more than its answer, or closed). */
+    private boolean paused;
+    private boolean serverDone;
+    private long idleSinceNanos;
+
+    private AsyncConnection(UpstreamLoop loop, SocketChannel channel, int state) {
+        this.loop = loop;
+        this.channel = channel;
+        this.state = new AtomicInteger(state);
+    }
+
+    /**
+     * Starts connecting to {@code address} for {@code exchange}, which hears back on the loop's
+     * thread: {@link AsyncForward#onConnected} or {@link AsyncForward#onConnectFailed}.
+     */
+    static void connect(UpstreamLoop loop, InetSocketAddress address, long connectMs, AsyncForward exchange) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        AsyncConnection connection = new AsyncConnection(loop, channel, CONNECTING);
+        connection.exchange = exchange;
+        connection.deadline = connectMs > 0 ? deadlineAfter(TimeUnit.MILLISECONDS.toNanos(connectMs)) : 0;
+        boolean connected;
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connected = channel.connect(address);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        loop.execute(() -> connection.register(connected));
+    }
+
+    private static long deadlineAfter(long nanos) {
+        long d = System.nanoTime() + nanos;
+        return d == 0 ? 1 : d;
+    }
+
+    private void register(boolean connected) {
+        if (state.get() == CLOSED) {
+            return;
+        }
+        try {
+            key = channel.register(loop.selector(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
+        } catch (ClosedChannelException e) {
+            close();
+            exchange.onConnectFailed(e);
+            return;
+        }
+        if (connected) {
+            connected();
+        }
+    }
+
+    private void connected() {
+        if (state.compareAndSet(CONNECTING, BUSY)) {
+            deadline = 0;
+            exchange.onConnected(this);
+        }
+    }
+
+    /** Claims an idle pooled connection for {@code exchange}; false when the loop closed it meanwhile. */
+    boolean take() {
+        return state.compareAndSet(IDLE, BUSY);
+    }
+
+    /** True when the connection carried a request before (the server may have closed it since). */
+    boolean reused() {
+        return uses > 1;
+    }
+
+    boolean answerStarted() {
+        return answerStarted;
+    }
+
+    /** Starts a request for {@code forward}: returns the empty head to write it into. */
+    RequestHead beginRequest(AsyncForward forward, long serverMs) {
+        head.reset();
+        inLength = 0;
+        answerStarted = false;
+        uses++;
+        serverNanos = TimeUnit.MILLISECONDS.toNanos(serverMs);
+        deadline = serverNanos > 0 ? deadlineAfter(serverNanos) : 0;
+        exchange = forward;
+        return head;
+    }
+
+    /** Sends the head; what the socket does not take now goes out when it can. */
+    void send() throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(head.bytes(), 0, head.length());
+        channel.write(bytes);
+        if (bytes.hasRemaining()) {
+            pending = bytes;
+            loop.execute(() -> {
+                if (key != null && key.isValid()) {
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                }
+            });
+        }
+    }
+
+    /** Called by the loop when the selector has something for this connection. */
+    void ready(SelectionKey selected) {
+        AsyncForward forward = exchange;
+        int ops = selected.readyOps();
+        if ((ops & SelectionKey.OP_CONNECT) != 0) {
+            try {
+                channel.finishConnect();
+            } catch (IOException e) {
+                if (state.compareAndSet(CONNECTING, CLOSED)) {
+                    close();
+                    forward.onConnectFailed(e);
+                }
+                return;
+            }
+            selected.interestOps(SelectionKey.OP_READ);
+            connected();
+            return;
+        }
+        if ((ops & SelectionKey.OP_WRITE) != 0 && pending != null) {
+            try {
+                channel.write(pending);
+            } catch (IOException e) {
+                pending = null;
+                if (state.get() == BUSY) {
+                    forward.onFailed(this, e);
+                }
+                return;
+            }
+            if (!pending.hasRemaining()) {
+                pending = null;
+                selected.interestOps(SelectionKey.OP_READ);
+            }
+        }
+        if ((ops & SelectionKey.OP_READ) != 0) {
+            int now = state.get();
+            if (now == IDLE && state.compareAndSet(IDLE, CLOSED)) {
+                // The server closed an idle connection (or sent something unasked): drop it.
+                close();
+            } else if (now == BUSY) {
+                forward.onReadable(this);
+            } else if (now == RELAYING) {
+                pauseWhileRelaying(selected);
+            }
+        }
+    }
+
+    private void pauseWhileRelaying(SelectionKey selected) {
+        if (inLength < in.length) {
+            try {
+                int n = channel.read(inBuffer.limit(in.length).position(inLength));
+                if (n != 0) {
+                    serverDone = true;
+                }
+            } catch (IOException e) {
+                serverDone = true;
+            }
+        } else {
+            serverDone = true;
+        }
+        paused = true;
+        selected.interestOps(0);
+    }
+
+    /** Reads what the server sent into the buffer; -1 when it closed the connection. */
+    int read() throws IOException {
+        int n = channel.read(inBuffer.limit(in.length).position(inLength));
+        if (n > 0) {
+            inLength += n;
+            answerStarted = true;
+            if (serverNanos > 0) {
+                deadline = deadlineAfter(serverNanos);
+            }
+        }
+        return n;
+    }
+
+    byte[] in() {
+        return in;
+    }
+
+    int inLength() {
+        return inLength;
+    }
+
+    /** Drops the first {@code n} bytes read (an interim 1xx answer). */
+    void discard(int n) {
+        System.arraycopy(in, n, in, 0, inLength - n);
+        inLength -= n;
+    }
+
+    /** The answer head is parsed and its body is in the buffer: no more reading or deadline until it is relayed. */
+    void relaying() {
+        deadline = 0;
+        state.set(RELAYING);
+    }
+
+    /**
+     * Gives the connection up to a blocking reader: it leaves the loop, turns blocking, and then
+     * {@code then} runs (on the loop's thread) to hand it over.
+     */
+    void handOff(Runnable then) {
+        deadline = 0;
+        state.set(HANDED_OFF);
+        key.cancel();
+        loop.execute(() -> {
+            try {
+                // The cancelled key leaves the selector on its next selection; only then may the channel block.
+                loop.selector().selectNow(loop::readyKey);
+                channel.configureBlocking(true);
+            } catch (IOException e) {
+                close();
+            }
+            then.run();
+        });
+    }
+
+    /** The blocking side of this connection, with the bytes already read after the answer head. */
+    ServerConnection adopt(int headEnd) throws IOException {
+        if (!channel.isOpen() || !channel.isBlocking()) {
+            throw new ClosedChannelException();
+        }
+        return ServerConnection.adopt(channel.socket(), in, headEnd, inLength - headEnd, uses);
+    }
+
+    /**
+     * Back to idle after its answer was relayed; false when it cannot carry another request
+     * (the caller closes it then).
+     */
+    boolean backToIdle() {
+        if (serverDone || !state.compareAndSet(RELAYING, IDLE)) {
+            return false;
+        }
+        inLength = 0;
+        idleSinceNanos = System.nanoTime();
+        if (paused) {
+            paused = false;
+            loop.execute(() -> {
+                if (key != null && key.isValid()) {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+            });
+        }
+        return true;
+    }
+
+    /** Tells the exchange when its deadline passed; the loop calls this every tick. */
+    void checkDeadline(long now) {
+        long d = deadline;
+        int s = state.get();
+        if (d != 0 && now - d >= 0 && (s == BUSY || s == CONNECTING)) {
+            deadline = 0;
+            if (s == CONNECTING) {
+                if (state.compareAndSet(CONNECTING, CLOSED)) {
+                    close();
+                    exchange.onConnectFailed(new java.net.SocketTimeoutException("connect timed out"));
+                }
+            } else {
+                exchange.onFailed(this, new java.net.SocketTimeoutException("the server did not answer in time"));
+            }
+        }
+    }
+
+    @Override
+    public long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    @Override
+    public void close() {
+        state.set(CLOSED);
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.lbkit.balancer.proxy;
+
+import dev.lbkit.balancer.Backend;
+import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.algorithm.Server;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ProtocolException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request without a body, forwarded without holding a thread while the server works: the
+ * request goes out from the thread that parsed it, and the answer is read and relayed by the
+ * upstream event loop when it arrives. An answer whose body is not all there with its head
+ * (large, chunked, or ended by close) is handed to a worker thread that relays it as a stream.
+ * Retries, redispatch, the stale-connection retry and the error pages are those of
+ * {@link ProxyHandler}'s blocking path.
+ */
+final class AsyncForward {
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncForward.class);
+
+    private final ProxyHandler handler;
+    private final Backend backend;
+    private final Upstream.Pools pools;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final ProxyHandler.ClientBody body;
+    private final Executor workers;
+    private final boolean headRequest;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private RequestInfo info;
+    private ProxyHandler.Slot slot;
+    private Server server;
+    private int retriesLeft;
+    private boolean staleRetryUsed;
+
+    AsyncForward(ProxyHandler handler, Backend backend, Upstream.Pools pools, Request request, Response response,
+                 Callback callback, ProxyHandler.ClientBody body, Executor workers) {
+        this.handler = handler;
+        this.backend = backend;
+        this.pools = pools;
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.body = body;
+        this.workers = workers;
+        this.headRequest = request.getMethod().equals("HEAD");
+    }
+
+    void start() {
+        info = ProxyHandler.requestInfo(request);
+        Server picked = backend.pickAndTake(info, null);
+        if (picked == null) {
+            error(ErrorPage.NO_SERVER);
+            return;
+        }
+        slot = new ProxyHandler.Slot(backend, picked);
+        retriesLeft = Math.max(0, backend.section().retries());
+        attempt(false);
+    }
+
+    private void attempt(boolean fresh) {
+        server = slot.server();
+        AsyncConnection pooled = fresh ? null : pools.takeAsync(server);
+        if (pooled != null) {
+            send(pooled);
+            return;
+        }
+        try {
+            pools.connectAsync(server, this);
+        } catch (IOException e) {
+            connectFailed(e);
+        }
+    }
+
+    /** The loop finished connecting. */
+    void onConnected(AsyncConnection connection) {
+        send(connection);
+    }
+
+    /** The connect failed or timed out: HAProxy's retries, then redispatch, then a 503. */
+    void onConnectFailed(IOException e) {
+        connectFailed(e);
+    }
+
+    private void connectFailed(IOException e) {
+        if (retriesLeft == 0) {
+            LOG.debug("connect to {} failed, no retries left", server, e);
+            error(ErrorPage.NO_SERVER);
+            return;
+        }
+        retriesLeft--;
+        if (retriesLeft == 0 && backend.section().redispatch() && !slot.redispatch(info)) {
+            error(ErrorPage.NO_SERVER);
+            return;
+        }
+        attempt(false);
+    }
+
+    private void send(AsyncConnection connection) {
+        RequestHead head = connection.beginRequest(this, pools.serverMs());
+        handler.writeHead(request, server, body, head);
+        try {
+            connection.send();
+        } catch (IOException e) {
+            onFailed(connection, e);
+        }
+    }
+
+    /** Answer bytes arrived (on the loop's thread). */
+    void onReadable(AsyncConnection connection) {
+        int n;
+        try {
+            n = connection.read();
+        } catch (IOException e) {
+            onFailed(connection, e);
+            return;
+        }
+        if (n < 0) {
+            onFailed(connection, new EOFException(connection.answerStarted()
+                    ? "the server closed the connection in the middle of its answer head"
+                    : "the server closed the connection before answering"));
+            return;
+        }
+        while (true) {
+            int end = AnswerHead.endOfHead(connection.in(), 0, connection.inLength());
+            if (end < 0) {
+                if (connection.inLength() == connection.in().length) {
+                    onFailed(connection, new ProtocolException("the server's answer head is larger than "
+                            + ServerConnection.BUFFER + " bytes"));
+                }
+                return;
+            }
+            AnswerHead answer;
+            try {
+                answer = AnswerHead.parse(connection.in(), 0, end, headRequest);
+            } catch (IOException e) {
+                onFailed(connection, e);
+                return;
+            }
+            if (answer.status < 200 && answer.status != 101) {
+                connection.discard(end);
+                continue;
+            }
+            deliver(connection, answer, end);
+            return;
+        }
+    }
+
+    private void deliver(AsyncConnection connection, AnswerHead answer, int headEnd) {
+        int buffered = connection.inLength() - headEnd;
+        boolean whole = answer.framing == AnswerHead.Framing.NONE
+                || (answer.framing == AnswerHead.Framing.LENGTH && answer.length <= buffered);
+        if (!whole) {
+            handOff(connection, answer, headEnd);
+            return;
+        }
+        int bodyLength = answer.framing == AnswerHead.Framing.NONE ? 0 : (int) answer.length;
+        boolean reusable = answer.reusable && buffered == bodyLength;
+        connection.relaying();
+        Server answered = server;
+        ProxyHandler.copyAnswerHead(answer, response);
+        // The request is over for the balancer before the client can see its end, as in HAProxy's event loop.
+        slot.release();
+        response.write(true, ByteBuffer.wrap(connection.in(), headEnd, bodyLength), Callback.from(() -> {
+            pools.releaseAsync(answered, connection, reusable);
+            finish(null);
+        }, failure -> {
+            pools.releaseAsync(answered, connection, reusable);
+            finish(failure);
+        }));
+    }
+
+    /** A body that is not all there yet: a worker relays it as a stream over the same connection, made blocking. */
+    private void handOff(AsyncConnection connection, AnswerHead answer, int headEnd) {
+        Server answered = server;
+        connection.handOff(() -> workers.execute(() -> {
+            ServerConnection blocking;
+            try {
+                blocking = connection.adopt(headEnd);
+                blocking.readTimeout(pools.serverMs());
+            } catch (IOException e) {
+                connection.close();
+                error(ErrorPage.BAD_GATEWAY);
+                return;
+            }
+            try {
+                handler.relay(new ProxyHandler.Exchange(answered, blocking, answer), response, slot);
+                finish(null);
+            } catch (ProxyHandler.UpstreamFailure failure) {
+                if (response.isCommitted()) {
+                    finish(failure);
+                } else {
+                    error(failure.page);
+                }
+            } catch (Throwable failure) {
+                finish(failure);
+            }
+        }));
+    }
+
+    /**
+     * The exchange failed after the connection was made. A pooled connection the server had
+     * closed is retried once on a new one (the server never saw the request); anything else is a
+     * 502, or a 504 when the server took too long.
+     */
+    void onFailed(AsyncConnection connection, IOException e) {
+        connection.close();
+        boolean timeout = e instanceof InterruptedIOException;
+        if (connection.reused() && !connection.answerStarted() && !staleRetryUsed && !timeout) {
+            staleRetryUsed = true;
+            pools.dropIdle(server);
+            attempt(true);
+            return;
+        }
+        LOG.debug("exchange with {} failed", server, e);
+        error(timeout ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY);
+    }
+
+    private void error(ErrorPage page) {
+        if (slot != null) {
+            slot.release();
+        }
+        ProxyHandler.sendError(response, page, Callback.from(() -> finish(null), this::finish));
+    }
+
+    private void finish(Throwable failure) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        if (slot != null) {
+            slot.release();
+        }
+        handler.ended();
+        if (failure == null) {
+            callback.succeeded();
+        } else {
+            LOG.debug("request failed after its answer had started", failure);
+            callback.failed(failure);
+        }
+    }
+}
