@@ -424,47 +424,14 @@ class ProxyTest {
 
     // --- helpers -----------------------------------------------------------------------------
 
-    private interface SocketAction {
-        void on(Socket socket) throws IOException;
-    }
-
-    /** A raw TCP server that runs {@code action} on each accepted connection, then closes it. */
-    private int fakeServer(SocketAction action) throws IOException {
-        ServerSocket server = new ServerSocket();
-        server.bind(new InetSocketAddress("127.0.0.1", 0));
+    private int fakeServer(FakeServer.SocketAction action) throws IOException {
+        FakeServer server = new FakeServer(action);
         closeAfter.add(server);
-        Thread thread = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    new Thread(() -> {
-                        try (socket) {
-                            action.on(socket);
-                        } catch (IOException ignored) {
-                            // the test checks what the proxy answers
-                        }
-                    }).start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
-        thread.setDaemon(true);
-        thread.start();
-        return server.getLocalPort();
+        return server.port();
     }
 
     private static String readRequestHead(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        int c;
-        while (matched < 4 && (c = in.read()) >= 0) {
-            head.append((char) c);
-            matched = c == end[matched] ? matched + 1 : (c == '\r' ? 1 : 0);
-        }
-        return head.toString();
+        return FakeServer.readRequestHead(socket);
     }
 
     private static void sleep(long ms) {

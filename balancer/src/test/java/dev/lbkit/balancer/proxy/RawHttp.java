@@ -44,6 +44,21 @@ public final class RawHttp implements AutoCloseable {
         return read();
     }
 
+    /** Sends a request whose answer has no body whatever its headers say (HEAD), and reads that answer. */
+    public Answer sendForHead(String request) throws IOException {
+        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        String statusLine = line();
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        List<String[]> headers = new ArrayList<>();
+        String line;
+        while (!(line = line()).isEmpty()) {
+            int colon = line.indexOf(':');
+            headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+        }
+        return new Answer(status, headers, "");
+    }
+
     public Answer read() throws IOException {
         String statusLine = line();
         int status = Integer.parseInt(statusLine.split(" ")[1]);
