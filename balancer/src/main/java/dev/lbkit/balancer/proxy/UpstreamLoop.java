@@ -32,9 +32,21 @@ final class UpstreamLoop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the upstream event loop", e);
         }
-        thread = new Thread(this::run, name);
+        thread = new LoopThread(this::run, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** True on the thread of any upstream loop. */
+    static boolean inAnyLoop() {
+        return Thread.currentThread() instanceof LoopThread;
+    }
+
+    /** Marks the loops' threads. */
+    private static final class LoopThread extends Thread {
+        LoopThread(Runnable run, String name) {
+            super(run, name);
+        }
     }
 
     Selector selector() {
