@@ -27,11 +27,13 @@ public final class Lbkit implements AutoCloseable {
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<Frontend> frontends = new ArrayList<>();
     private final List<RuntimeApi> runtimeApis = new ArrayList<>();
-    private final Upstream upstream = new Upstream();
+    private final Upstream upstream;
     private final HealthChecks healthChecks;
 
     private Lbkit(Config config, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
         this.config = config;
+        int nbthread = config.global().nbthread();
+        this.upstream = new Upstream(nbthread > 0 ? nbthread : Runtime.getRuntime().availableProcessors());
         for (ProxySection section : config.proxies()) {
             if (section.hasBackend()) {
                 backends.put(section.name(), new Backend(section, algorithm));

@@ -51,6 +51,10 @@ public final class Frontend implements AutoCloseable {
     private static Javalin startOne(ProxySection section, Bind bind, Backend backend, Upstream upstream,
                                     FrontendStats stats, Timeouts timeouts) {
         ProxyHandler handler = new ProxyHandler(section, backend, upstream.forTimeouts(timeouts.backend), stats);
+        // As many selectors (event-loop threads for the client side) as the upstream has loops:
+        // HAProxy's nbthread. One of each measured 0.75x HAProxy's requests/s at 64 connections
+        // on two cores, two of each 0.93x (docs/benchmarks.md).
+        int selectors = upstream.threads();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.startupWatcherEnabled = false;
@@ -71,7 +75,7 @@ public final class Frontend implements AutoCloseable {
                 http.setRequestHeaderSize(HAPROXY_MAX_REQUEST_HEAD);
             });
             cfg.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new RawTargetConnectionFactory(http));
+                ServerConnector connector = new ServerConnector(server, -1, selectors, new RawTargetConnectionFactory(http));
                 connector.setHost(bind.host().isEmpty() ? null : bind.host());
                 connector.setPort(bind.port());
                 connector.setIdleTimeout(timeouts.clientMs > 0 ? timeouts.clientMs : 0);

@@ -31,11 +31,9 @@ public final class Upstream implements AutoCloseable {
     static final int MAX_IDLE_PER_SERVER = 1024;
     /** How long an idle connection is kept. */
     static final long IDLE_MS = 30_000;
-    /** Event loops for the non-blocking connections. */
-    static final int LOOPS = 1;
 
     private final List<Pools> views = new CopyOnWriteArrayList<>();
-    private final UpstreamLoop[] loops = new UpstreamLoop[LOOPS];
+    private final UpstreamLoop[] loops;
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "lbkit-upstream-reaper");
@@ -43,11 +41,21 @@ public final class Upstream implements AutoCloseable {
         return thread;
     });
 
-    public Upstream() {
-        for (int i = 0; i < LOOPS; i++) {
+    /**
+     * @param threads event-loop threads for the non-blocking connections: the config's
+     *     {@code nbthread}, else one per CPU, as in HAProxy (the frontends get as many selectors)
+     */
+    public Upstream(int threads) {
+        loops = new UpstreamLoop[threads];
+        for (int i = 0; i < threads; i++) {
             loops[i] = new UpstreamLoop("lbkit-upstream-" + i);
         }
         reaper.scheduleWithFixedDelay(this::closeExpired, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /** The number of event-loop threads, as HAProxy's {@code nbthread}. */
+    public int threads() {
+        return loops.length;
     }
 
     /** The pools for one backend's timeouts (0 = none, as in HAProxy). */
