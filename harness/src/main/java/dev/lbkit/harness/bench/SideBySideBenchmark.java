@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * with the backends measured directly in every round as the machine's ceiling.
  *
  * <p>Run it with {@code ./lbkit bench [--duration 10] [--rounds 3] [--concurrency 1,64,256]
- * [--warmup 10] [--lbkit-jvm "-Xmx512m ..."] [--lbkit-java /usr/lib/jvm/.../bin/java]}. It needs
+ * [--warmup 15] [--lbkit-jvm "-XX:+UseSerialGC -Xmx128m"] [--lbkit-java /usr/lib/jvm/.../bin/java]}. It needs
  * {@code wrk} (Debian: {@code apt-get install wrk}) and {@code /usr/sbin/haproxy}. Everything listens on 127.0.0.1 on free ports; every process
  * it starts is stopped by its PID at the end. The report goes to stdout and to
  * {@code target/lbkit-reports/benchmark-<time>.md}.
@@ -56,10 +56,11 @@ public final class SideBySideBenchmark {
                    String lbkitJava) {
         static Options parse(String[] args) {
             int duration = 10;
-            int warmup = 10;
+            int warmup = 15;
             int rounds = 3;
             List<Integer> concurrencies = List.of(1, 64, 256);
-            List<String> jvm = List.of();
+            // The JVM options ./lbkit runs the balancer with (LBKIT_JAVA_OPTS there).
+            List<String> jvm = List.of("-XX:+UseSerialGC", "-Xmx128m");
             String java = ProcessHandle.current().info().command().orElse("java");
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
