@@ -6,7 +6,7 @@
 #   usage: build-jre-image.sh [tag] [modules]
 #   JDK_HOME=/path/to/jdk-17   the JDK to jlink from (default: Debian's OpenJDK 17)
 #   FORCE=1                    rebuild even when the image was built from the same JDK and modules
-# Modules: java.se covers what Javalin/Jetty, OkHttp and Kotlin's stdlib touch (jdeps lists
+# Modules: java.se covers what Javalin/Jetty and Kotlin's stdlib touch (jdeps lists
 # java.desktop, java.management, java.naming, java.sql, ... all inside java.se); jdk.unsupported for
 # sun.misc.Unsafe (okio, Jetty), jdk.crypto.ec for TLS, jdk.management for the JVM's own MXBeans.
 set -eu

@@ -121,8 +121,6 @@ final class FaultLoad {
         }
     }
 
-    static final String OKHTTP_SHARED_POOL = "OkHttp TaskRunner";
-
     private FaultLoad() {
     }
 
@@ -316,10 +314,7 @@ final class FaultLoad {
             }
             Map<String, Integer> names = new TreeMap<>();
             Thread.getAllStackTraces().keySet().forEach(t -> names.merge(t.getName(), 1, Integer::sum));
-            // OkHttp's task runner is one JVM-wide cached pool, shared by every client and not owned by
-            // lbkit: its idle threads end on their own after 60 s, so they are reported, not counted.
-            int shared = names.getOrDefault(OKHTTP_SHARED_POOL, 0);
-            return new Baseline(ManagementFactory.getThreadMXBean().getThreadCount() - shared, lbkit, fds,
+            return new Baseline(ManagementFactory.getThreadMXBean().getThreadCount(), lbkit, fds,
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), names);
         }
 

@@ -20,7 +20,7 @@ class FaultsUnderLoadTest {
 
     @BeforeAll
     static void warmUp() throws Exception {
-        // Class loading, JIT and OkHttp's shared threads happen once per JVM; keep them out of the baselines.
+        // Class loading and JIT happen once per JVM; keep them out of the baselines.
         FaultLoad.run(FaultLoad.Fault.RESETS, 4, Duration.ofSeconds(1));
     }
 

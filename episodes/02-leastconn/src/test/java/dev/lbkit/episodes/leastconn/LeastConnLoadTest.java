@@ -49,7 +49,7 @@ class LeastConnLoadTest {
         String config = Parity.episodeConfig();
         if (!keepAlive) {
             // HAProxy's default (http-reuse safe) opens a new server connection for the first request of
-            // every client connection; lbkit's OkHttp pool reuses one. A new client connection per request
+            // every client connection; lbkit's connection pool reuses one. A new client connection per request
             // thus keeps HAProxy's requests in flight longer (connect + a cold server connection), and
             // HAProxy sends measurably more to the slow servers (see the lesson's Gotchas). "always" lets
             // HAProxy reuse as lbkit does, so the test compares the algorithm, not the connection pools.
