@@ -208,14 +208,34 @@ public final class SideBySide implements AutoCloseable {
         }
     }
 
-    /** A free TCP port on 127.0.0.1 (closed again at once; tiny race accepted, as everywhere). */
+    /**
+     * A free TCP port on 127.0.0.1 (closed again at once; a tiny race with other processes is
+     * accepted). Never one this JVM handed out recently: the kernel may offer the same free port
+     * twice in a row, and HAProxy binds with SO_REUSEPORT, so a frontend and a stats socket given
+     * the same port both bind and share its connections (seen once in CI: runtime API commands
+     * answered by the HTTP frontend with a 400).
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
+        while (true) {
+            int port;
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress("127.0.0.1", 0));
+                port = socket.getLocalPort();
+            }
+            synchronized (RECENT_PORTS) {
+                if (RECENT_PORTS.add(port)) {
+                    if (RECENT_PORTS.size() > 4096) {
+                        RECENT_PORTS.remove(RECENT_PORTS.iterator().next());
+                    }
+                    return port;
+                }
+            }
         }
     }
+
+    /** Ports {@link #freePort} handed out, oldest first. */
+    private static final java.util.LinkedHashSet<Integer> RECENT_PORTS = new java.util.LinkedHashSet<>();
 
     @Override
     public void close() {

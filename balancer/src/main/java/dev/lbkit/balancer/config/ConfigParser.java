@@ -102,6 +102,7 @@ public final class ConfigParser {
         HttpCheck httpCheck;
         boolean allBackups;
         int hashBalanceFactor;
+        HttpReuse httpReuse = HttpReuse.SAFE;
         ServerOptions defaultServer = new ServerOptions();
 
         boolean hasFrontend() {
@@ -138,6 +139,7 @@ public final class ConfigParser {
             forwardFor = defaults.forwardFor;
             httpCheck = defaults.httpCheck;
             allBackups = defaults.allBackups;
+            httpReuse = defaults.httpReuse;
             hashBalanceFactor = defaults.hashBalanceFactor;
             defaultServer = defaults.defaultServer.copy();
         }
@@ -505,6 +507,7 @@ public final class ConfigParser {
                         proxy.defaultBackend = args.get(1);
                     }
                 }
+                case "http-reuse" -> readHttpReuse(proxy, args);
                 case "balance" -> {
                     if (!proxy.hasBackend()) {
                         warn("'balance' ignored because frontend '" + proxy.name + "' has no backend capability.");
@@ -585,6 +588,27 @@ public final class ConfigParser {
                 case BACKEND -> "backend";
                 case LISTEN -> "listen";
             };
+        }
+
+        private void readHttpReuse(ProxyDraft proxy, Args args) {
+            if (!proxy.hasBackend()) {
+                warn("'http-reuse' ignored because frontend '" + proxy.name + "' has no backend capability.");
+                return;
+            }
+            HttpReuse mode = switch (args.get(1)) {
+                case "never" -> HttpReuse.NEVER;
+                case "safe" -> HttpReuse.SAFE;
+                case "aggressive" -> HttpReuse.AGGRESSIVE;
+                case "always" -> HttpReuse.ALWAYS;
+                default -> null;
+            };
+            if (mode == null) {
+                alert("'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'.");
+            } else if (!args.get(2).isEmpty()) {
+                alert("'http-reuse " + args.get(1) + "' cannot handle unexpected argument '" + args.get(2) + "'.");
+            } else {
+                proxy.httpReuse = mode;
+            }
         }
 
         private void readMode(ProxyDraft proxy, Args args) {
@@ -1060,7 +1084,7 @@ public final class ConfigParser {
                     proxy.kind == ProxySection.Kind.BACKEND ? null : proxy.defaultBackend, balance, proxy.hashType,
                     servers, new Timeouts(proxy.connectMs, proxy.clientMs, proxy.serverMs, proxy.checkMs),
                     proxy.retries, proxy.redispatch, proxy.forwardFor, frontendOnly ? null : proxy.httpCheck,
-                    proxy.allBackups, proxy.hashBalanceFactor);
+                    proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse);
         }
 
         private void resolveServerAddresses(List<ProxySection> sections) {

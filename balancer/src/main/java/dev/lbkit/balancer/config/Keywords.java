@@ -46,7 +46,7 @@ final class Keywords {
             "http-check", "tcp-check", "acl", "use_backend", "use-server", "capture", "errorfile", "errorfiles",
             "errorloc", "errorloc302", "errorloc303", "compression", "unique-id-format", "unique-id-header",
             "log-format", "log-format-sd", "error-log-format", "log-tag", "stick-table", "stick", "monitor-uri",
-            "monitor", "rate-limit", "redirect", "http-reuse", "source", "filter", "email-alert", "external-check",
+            "monitor", "rate-limit", "redirect", "source", "filter", "email-alert", "external-check",
             "dispatch", "persist", "ignore-persist", "force-persist", "server-template",
             "load-server-state-from-file", "server-state-file-name", "max-keep-alive-queue", "retry-on",
             "http-send-name-header", "backlog", "grace", "declare", "bind-process", "clitcpka-cnt", "clitcpka-idle",

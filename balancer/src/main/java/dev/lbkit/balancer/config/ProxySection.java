@@ -13,13 +13,23 @@ import java.util.List;
  * @param servers the {@code server} lines in declaration order, ids resolved
  * @param httpCheck {@code option httpchk}, or null for TCP-connect checks
  * @param hashBalanceFactor {@code hash-balance-factor}, 0 = off
+ * @param httpReuse {@code http-reuse}, HAProxy's default {@code safe} when absent
  */
 public record ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
                            Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
                            int retries, boolean redispatch, boolean forwardFor, HttpCheck httpCheck,
-                           boolean allBackups, int hashBalanceFactor) {
+                           boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
 
     public enum Kind { FRONTEND, BACKEND, LISTEN }
+
+    /** A section with HAProxy's default {@code http-reuse safe}. */
+    public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
+                        Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
+                        int retries, boolean redispatch, boolean forwardFor, HttpCheck httpCheck,
+                        boolean allBackups, int hashBalanceFactor) {
+        this(kind, name, where, mode, binds, defaultBackend, balance, hashType, servers, timeouts, retries, redispatch,
+                forwardFor, httpCheck, allBackups, hashBalanceFactor, HttpReuse.SAFE);
+    }
 
     public ProxySection {
         binds = List.copyOf(binds);

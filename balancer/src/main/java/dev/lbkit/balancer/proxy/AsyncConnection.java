@@ -97,7 +97,7 @@ final class AsyncConnection implements Upstream.Idle {
         }
     }
 
-    /** Claims an idle pooled connection for {@code exchange}; false when the loop closed it meanwhile. */
+    /** Claims an idle pooled connection; false when the loop closed it meanwhile. */
     boolean take() {
         return state.compareAndSet(IDLE, BUSY);
     }
@@ -228,9 +228,26 @@ final class AsyncConnection implements Upstream.Idle {
     }
 
     /** The answer head is parsed and its body is in the buffer: no more reading or deadline until it is relayed. */
-    void relaying() {
+    boolean relaying() {
         deadline = 0;
-        state.set(RELAYING);
+        return state.compareAndSet(BUSY, RELAYING);
+    }
+
+    /** True while part of the request head still waits to be written. */
+    boolean writing() {
+        return pending != null;
+    }
+
+    /**
+     * Ends the exchange on this connection because it failed: true for the one caller that does
+     * so (a failed write on the request's thread and a failed read on the loop can race).
+     */
+    boolean failBusy() {
+        if (!state.compareAndSet(BUSY, CLOSED)) {
+            return false;
+        }
+        close();
+        return true;
     }
 
     /**
@@ -239,7 +256,9 @@ final class AsyncConnection implements Upstream.Idle {
      */
     void handOff(Runnable then) {
         deadline = 0;
-        state.set(HANDED_OFF);
+        if (!state.compareAndSet(BUSY, HANDED_OFF)) {
+            return;
+        }
         key.cancel();
         loop.execute(() -> {
             try {
@@ -296,6 +315,16 @@ final class AsyncConnection implements Upstream.Idle {
             } else {
                 exchange.onFailed(this, new java.net.SocketTimeoutException("the server did not answer in time"));
             }
+        }
+    }
+
+    /** The loop caught an unexpected exception while handling this connection: close it and fail its request. */
+    void failUnexpectedly(RuntimeException e) {
+        int was = state.getAndSet(CLOSED);
+        close();
+        AsyncForward forward = exchange;
+        if (was != IDLE && was != CLOSED && was != HANDED_OFF && forward != null) {
+            forward.abort(e);
         }
     }
 

@@ -57,6 +57,23 @@ final class AsyncForward {
     }
 
     void start() {
+        try {
+            pickAndSend();
+        } catch (RuntimeException e) {
+            abort(e);
+        }
+    }
+
+    /**
+     * Something unexpected went wrong (a bug, not a server's fault): the request fails, and Jetty
+     * answers 500 if nothing was sent yet, as the blocking path does.
+     */
+    void abort(Throwable failure) {
+        LOG.warn("forwarding failed unexpectedly: {}", failure.toString(), failure);
+        finish(failure);
+    }
+
+    private void pickAndSend() {
         info = ProxyHandler.requestInfo(request);
         Server picked = backend.pickAndTake(info, null);
         if (picked == null) {
@@ -70,7 +87,7 @@ final class AsyncForward {
 
     private void attempt(boolean fresh) {
         server = slot.server();
-        AsyncConnection pooled = fresh ? null : pools.takeAsync(server);
+        AsyncConnection pooled = fresh || !ProxyHandler.mayShare(backend, request) ? null : pools.takeAsync(server);
         if (pooled != null) {
             send(pooled);
             return;
@@ -165,8 +182,11 @@ final class AsyncForward {
             return;
         }
         int bodyLength = answer.framing == AnswerHead.Framing.NONE ? 0 : (int) answer.length;
-        boolean reusable = answer.reusable && buffered == bodyLength;
-        connection.relaying();
+        // Not reusable when the server answered before taking the whole request, or sent more than its answer.
+        boolean reusable = answer.reusable && buffered == bodyLength && !connection.writing();
+        if (!connection.relaying()) {
+            return;
+        }
         Server answered = server;
         ProxyHandler.copyAnswerHead(answer, response);
         // The request is over for the balancer before the client can see its end, as in HAProxy's event loop.
@@ -214,7 +234,9 @@ final class AsyncForward {
      * 502, or a 504 when the server took too long.
      */
     void onFailed(AsyncConnection connection, IOException e) {
-        connection.close();
+        if (!connection.failBusy()) {
+            return;
+        }
         boolean timeout = e instanceof InterruptedIOException;
         if (connection.reused() && !connection.answerStarted() && !staleRetryUsed && !timeout) {
             staleRetryUsed = true;

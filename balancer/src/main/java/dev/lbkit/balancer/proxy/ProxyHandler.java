@@ -102,6 +102,17 @@ final class ProxyHandler extends Handler.Abstract {
         return true;
     }
 
+    /**
+     * Whether {@code request} may go out on an idle connection that another client connection
+     * opened: HAProxy's {@code http-reuse}. With {@code safe} (the default) and {@code never}, the
+     * first request of each client connection opens a server connection of its own, which then
+     * joins the idle pool; lbkit treats {@code never} as {@code safe}.
+     */
+    static boolean mayShare(Backend backend, Request request) {
+        return backend.section().httpReuse().sharesForFirstRequest()
+                || RawTargetConnectionFactory.requestNumber(request) > 1;
+    }
+
     /** An {@link AsyncForward} is done. */
     void ended() {
         stats.requestEnded();
@@ -150,7 +161,7 @@ final class ProxyHandler extends Handler.Abstract {
             Server server = slot.server;
             ServerConnection connection;
             try {
-                connection = staleRetryUsed ? pools.connect(server) : pools.acquire(server);
+                connection = staleRetryUsed || !mayShare(backend, request) ? pools.connect(server) : pools.acquire(server);
             } catch (IOException e) {
                 if (retriesLeft == 0) {
                     LOG.debug("connect to {} failed, no retries left", server, e);

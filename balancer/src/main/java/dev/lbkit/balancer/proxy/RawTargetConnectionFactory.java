@@ -45,11 +45,24 @@ final class RawTargetConnectionFactory extends HttpConnectionFactory {
     }
 
     /**
+     * Which request of its client connection {@code request} is: 1 for the first. HAProxy's
+     * {@code http-reuse safe} treats the first one apart. 1 when the request did not come through
+     * this factory.
+     */
+    static int requestNumber(Request request) {
+        if (request.getConnectionMetaData().getConnection() instanceof RawTargetConnection raw) {
+            return Math.max(1, raw.requests);
+        }
+        return 1;
+    }
+
+    /**
      * HTTP/1 handles one request at a time per connection (Jetty refuses to start a second stream
      * while one is pending), so the last target seen is the current request's.
      */
     private static final class RawTargetConnection extends HttpConnection {
         private volatile String lastTarget;
+        private volatile int requests;
 
         RawTargetConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
             super(configuration, connector, endPoint);
@@ -80,6 +93,7 @@ final class RawTargetConnectionFactory extends HttpConnectionFactory {
         @Override
         protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
             lastTarget = uri;
+            requests++;
             return super.newHttpStream(method, uri, version);
         }
     }

@@ -104,8 +104,7 @@ final class UpstreamLoop implements AutoCloseable {
             try {
                 connection.ready(key);
             } catch (RuntimeException e) {
-                LOG.warn("upstream connection failed unexpectedly: {}", e.toString(), e);
-                connection.close();
+                connection.failUnexpectedly(e);
             }
         }
     }

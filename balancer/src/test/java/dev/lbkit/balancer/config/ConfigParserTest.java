@@ -411,6 +411,41 @@ class ConfigParserTest {
     }
 
     @Test
+    void httpReuseDefaultsToSafeAndIsReadFromDefaultsAndBackends() throws Exception {
+        Config config = parse(DEFAULTS + """
+                backend plain
+                    server a 127.0.0.1:5001
+                backend shared
+                    http-reuse always
+                    server a 127.0.0.1:5001
+                defaults
+                    mode http
+                    http-reuse aggressive
+                backend inherited
+                    server a 127.0.0.1:5001
+                frontend web
+                    bind 127.0.0.1:8080
+                    http-reuse never
+                    default_backend plain
+                """);
+        assertThat(backend(config, "plain").httpReuse()).as("HAProxy 2.6's default").isEqualTo(HttpReuse.SAFE);
+        assertThat(backend(config, "shared").httpReuse()).isEqualTo(HttpReuse.ALWAYS);
+        assertThat(backend(config, "inherited").httpReuse()).as("from the defaults section").isEqualTo(HttpReuse.AGGRESSIVE);
+        // Wording checked against haproxy -c (2.6.12).
+        assertThat(config.warnings()).contains(
+                "[WARNING] parsing [test.cfg:18] : 'http-reuse' ignored because frontend 'web' has no backend capability.");
+    }
+
+    @Test
+    void httpReuseRefusesAnUnknownModeOrAnExtraArgumentAsHaproxyDoes() {
+        // Alerts as haproxy -c (2.6.12) prints them for the same lines.
+        assertThat(alerts(DEFAULTS + "backend b\n    http-reuse sometimes\n    server a 127.0.0.1:5001\n"))
+                .containsExactly("[ALERT] parsing [test.cfg:7] : 'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'.");
+        assertThat(alerts(DEFAULTS + "backend b\n    http-reuse never extra\n    server a 127.0.0.1:5001\n"))
+                .containsExactly("[ALERT] parsing [test.cfg:7] : 'http-reuse never' cannot handle unexpected argument 'extra'.");
+    }
+
+    @Test
     void garbageNeverEscapesAsAnythingButConfigException() {
         Random random = new Random(42);
         String[] pieces = {"backend", "frontend", "listen", "defaults", "global", "server", "bind", "balance", "random(",

@@ -7,6 +7,7 @@ import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.Global;
 import dev.lbkit.balancer.config.HashType;
 import dev.lbkit.balancer.config.HttpCheck;
+import dev.lbkit.balancer.config.HttpReuse;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.config.ServerSpec;
@@ -55,6 +56,7 @@ public final class TestConfigs {
         private int retries = 3;
         private boolean redispatch;
         private boolean forwardFor;
+        private HttpReuse httpReuse = HttpReuse.SAFE;
         private HttpCheck httpCheck;
         private Algorithm algorithm = Algorithm.ROUNDROBIN;
 
@@ -83,6 +85,11 @@ public final class TestConfigs {
             return this;
         }
 
+        public Listen httpReuse(HttpReuse mode) {
+            httpReuse = mode;
+            return this;
+        }
+
         public Listen httpCheck(HttpCheck check) {
             httpCheck = check;
             return this;
@@ -102,7 +109,7 @@ public final class TestConfigs {
         public ProxySection section() {
             return new ProxySection(ProxySection.Kind.LISTEN, name, HERE, Mode.HTTP,
                     List.of(new Bind("127.0.0.1", 0, false, HERE)), null, Balance.of(algorithm, HERE),
-                    HashType.defaults(), servers, timeouts, retries, redispatch, forwardFor, httpCheck, false, 0);
+                    HashType.defaults(), servers, timeouts, retries, redispatch, forwardFor, httpCheck, false, 0, httpReuse);
         }
 
         public Config config() {

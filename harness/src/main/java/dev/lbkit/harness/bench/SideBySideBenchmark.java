@@ -1,11 +1,11 @@
 package dev.lbkit.harness.bench;
 
+import dev.lbkit.harness.SideBySide;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -158,9 +158,9 @@ public final class SideBySideBenchmark {
     }
 
     private String run() throws Exception {
-        int[] backendPorts = {freePort(), freePort(), freePort()};
-        int haproxyPort = freePort();
-        int lbkitPort = freePort();
+        int[] backendPorts = {SideBySide.freePort(), SideBySide.freePort(), SideBySide.freePort()};
+        int haproxyPort = SideBySide.freePort();
+        int lbkitPort = SideBySide.freePort();
         Path script = Files.writeString(workDir.resolve("percentiles.lua"), WRK_SCRIPT);
 
         Process backends = start("backends", List.of(HAPROXY, "-db", "-f",
@@ -372,12 +372,6 @@ public final class SideBySideBenchmark {
         }
         throw new IllegalStateException(url + " did not answer 200 with X-Served-By within " + timeout + " (" + last
                 + "); see the logs in " + workDir);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** User plus system CPU time of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s). */
