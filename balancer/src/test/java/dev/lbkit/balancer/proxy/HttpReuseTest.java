@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.HttpReuse;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,38 +13,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (3 servers) and reused for the later requests of one keep-alive client connection (see the
  * leastconn episode's load test); lbkit must do the same, and share everything with {@code always}.
  */
-class HttpReuseTest {
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
-    private Lbkit lbkit;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        if (lbkit != null) {
-            lbkit.close();
-        }
-        for (AutoCloseable c : closeAfter) {
-            c.close();
-        }
-    }
-
-    private FakeServer keepAliveServer() throws IOException {
-        FakeServer server = new FakeServer(socket -> {
-            OutputStream out = socket.getOutputStream();
-            while (!FakeServer.readRequestHead(socket).isEmpty()) {
-                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            }
-        });
-        closeAfter.add(server);
-        return server;
-    }
-
+class HttpReuseTest extends ProxyTestBase {
     @ParameterizedTest
     @EnumSource(HttpReuse.class)
     void firstRequestsOfClientConnectionsOpenServerConnectionsUnlessReuseIsAggressiveOrAlways(HttpReuse mode)
             throws Exception {
-        FakeServer server = keepAliveServer();
-        lbkit = Lbkit.start(TestConfigs.listen("web").httpReuse(mode).server(TestConfigs.server("s1", server.port())).config());
+        FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        lbkit = Lbkit.start(TestConfigs.listen("web").httpReuse(mode)
+                .server(TestConfigs.server("s1", server.port())).config());
         int port = lbkit.frontends().get(0).ports().get(0);
         for (int i = 0; i < 10; i++) {
             try (RawHttp client = new RawHttp(port)) {

@@ -2,7 +2,6 @@ package dev.lbkit.balancer.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Config;
@@ -19,11 +18,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The data path over real sockets: lbkit in front of small real HTTP servers on 127.0.0.1. */
-class ProxyTest {
+class ProxyTest extends ProxyTestBase {
     private static final String NO_SERVER_BODY = "<html><body><h1>503 Service Unavailable</h1>\n"
             + "No server is available to handle this request.\n</body></html>\n";
     private static final String BAD_GATEWAY_BODY = "<html><body><h1>502 Bad Gateway</h1>\n"
@@ -31,24 +29,10 @@ class ProxyTest {
     private static final String GATEWAY_TIMEOUT_BODY = "<html><body><h1>504 Gateway Time-out</h1>\n"
             + "The server didn't respond in time.\n</body></html>\n";
 
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
     private final List<TestRoundRobin> algorithms = new ArrayList<>();
-    private Lbkit lbkit;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        if (lbkit != null) {
-            lbkit.close();
-        }
-        for (AutoCloseable c : closeAfter) {
-            c.close();
-        }
-    }
 
     private TestBackend backend(String name) throws IOException {
-        TestBackend backend = new TestBackend(name);
-        closeAfter.add(backend);
-        return backend;
+        return closeAfter(new TestBackend(name));
     }
 
     private int start(Config config) {
@@ -60,28 +44,9 @@ class ProxyTest {
         return lbkit.frontends().get(0).ports().get(0);
     }
 
-    private Backend theBackend() {
-        return lbkit.backends().get(0);
-    }
-
     private static String field(RawHttp.Answer answer, String key) {
         return answer.body().lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
                 .findFirst().orElse(null);
-    }
-
-    private void assertNothingInFlight() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        int served;
-        do {
-            synchronized (theBackend().lock()) {
-                served = theBackend().servers().stream().mapToInt(Server::served).sum();
-            }
-            if (served == 0) {
-                break;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        assertThat(served).as("every taken slot is released exactly once").isEqualTo(0);
     }
 
     @Test
@@ -425,21 +390,11 @@ class ProxyTest {
     // --- helpers -----------------------------------------------------------------------------
 
     private int fakeServer(FakeServer.SocketAction action) throws IOException {
-        FakeServer server = new FakeServer(action);
-        closeAfter.add(server);
-        return server.port();
+        return server(action).port();
     }
 
     private static String readRequestHead(Socket socket) throws IOException {
         return FakeServer.readRequestHead(socket);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** A loopback port nobody listens on (bound once, then released). */

@@ -48,6 +48,11 @@ public final class RawHttp implements AutoCloseable {
     public Answer sendForHead(String request) throws IOException {
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
+        return readHead();
+    }
+
+    /** The status line and headers of the next answer, with an empty body. */
+    private Answer readHead() throws IOException {
         String statusLine = line();
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         List<String[]> headers = new ArrayList<>();
@@ -60,15 +65,9 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public Answer read() throws IOException {
-        String statusLine = line();
-        int status = Integer.parseInt(statusLine.split(" ")[1]);
-        List<String[]> headers = new ArrayList<>();
-        String line;
-        while (!(line = line()).isEmpty()) {
-            int colon = line.indexOf(':');
-            headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
-        }
-        Answer head = new Answer(status, headers, "");
+        Answer head = readHead();
+        int status = head.status();
+        List<String[]> headers = head.headers();
         String length = head.header("Content-Length");
         String encoding = head.header("Transfer-Encoding");
         ByteArrayOutputStream body = new ByteArrayOutputStream();

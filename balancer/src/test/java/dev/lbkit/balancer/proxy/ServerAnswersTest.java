@@ -3,15 +3,10 @@ package dev.lbkit.balancer.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Lbkit;
-import dev.lbkit.balancer.algorithm.Server;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,56 +15,11 @@ import org.junit.jupiter.api.Test;
  * close, larger than its buffer) to a worker; both must keep HTTP's framing and give the
  * balancer slot back.
  */
-class ServerAnswersTest {
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
-    private Lbkit lbkit;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        if (lbkit != null) {
-            lbkit.close();
-        }
-        for (AutoCloseable c : closeAfter) {
-            c.close();
-        }
-    }
-
-    /** A server that answers every request on a connection with {@code answer}, keeping the connection. */
-    private FakeServer keepAliveServer(String answer) throws IOException {
-        return server(socket -> {
-            OutputStream out = socket.getOutputStream();
-            while (!FakeServer.readRequestHead(socket).isEmpty()) {
-                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-            }
-        });
-    }
-
-    private FakeServer server(FakeServer.SocketAction action) throws IOException {
-        FakeServer server = new FakeServer(action);
-        closeAfter.add(server);
-        return server;
-    }
-
+class ServerAnswersTest extends ProxyTestBase {
     private int start(FakeServer server) {
         lbkit = Lbkit.start(TestConfigs.listen("web").timeouts(1000, 30000, 2000, 0)
                 .server(TestConfigs.server("s1", server.port())).config());
         return lbkit.frontends().get(0).ports().get(0);
-    }
-
-    private void assertSlotReleased() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        int served;
-        do {
-            synchronized (lbkit.backends().get(0).lock()) {
-                served = lbkit.backends().get(0).servers().stream().mapToInt(Server::served).sum();
-            }
-            if (served == 0) {
-                return;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        assertThat(served).as("every taken slot is released exactly once").isZero();
     }
 
     @Test
@@ -82,7 +32,7 @@ class ServerAnswersTest {
             }
         }
         assertThat(server.accepted()).as("50 sequential requests reuse one pooled server connection").isEqualTo(1);
-        assertSlotReleased();
+        assertNothingInFlight();
     }
 
     @Test
@@ -97,7 +47,7 @@ class ServerAnswersTest {
                 assertThat(answer.body()).as("chunks are decoded and relayed whole").isEqualTo("hello world");
             }
         }
-        assertSlotReleased();
+        assertNothingInFlight();
     }
 
     @Test
@@ -116,7 +66,7 @@ class ServerAnswersTest {
             assertThat(client.get("/b").body()).as("the next request gets a new server connection").isEqualTo("until the end");
         }
         assertThat(server.accepted()).isEqualTo(2);
-        assertSlotReleased();
+        assertNothingInFlight();
     }
 
     @Test
@@ -129,7 +79,7 @@ class ServerAnswersTest {
                 assertThat(client.get("/big").body()).hasSize(big.length()).isEqualTo(big);
             }
         }
-        assertSlotReleased();
+        assertNothingInFlight();
     }
 
     @Test
@@ -142,7 +92,7 @@ class ServerAnswersTest {
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.body()).isEqualTo("final");
         }
-        assertSlotReleased();
+        assertNothingInFlight();
     }
 
     @Test
@@ -175,7 +125,7 @@ class ServerAnswersTest {
             assertThat(client.get("/after").body()).as("the client connection is still in step").isEqualTo("body");
         }
         assertThat(server.accepted()).as("answers without a body leave the server connection reusable").isEqualTo(1);
-        assertSlotReleased();
+        assertNothingInFlight();
     }
 
     @Test
@@ -199,7 +149,7 @@ class ServerAnswersTest {
             assertThat(client.get("/").status()).as("a head cut short by close gives 502").isEqualTo(502);
         }
         assertThat(cut.accepted()).as("a server that started answering is not asked again").isEqualTo(1);
-        assertSlotReleased();
+        assertNothingInFlight();
     }
 
     @Test
@@ -220,7 +170,7 @@ class ServerAnswersTest {
             }
         }
         assertThat(server.accepted()).isEqualTo(5);
-        assertSlotReleased();
+        assertNothingInFlight();
     }
 
     @Test
@@ -238,14 +188,6 @@ class ServerAnswersTest {
             assertThat(client.send("POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello").body()).isEqualTo("hello");
         }
         assertThat(heads.get(0)).startsWith("POST /p HTTP/1.1\r\n").contains("Content-Length: 5\r\n");
-        assertSlotReleased();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        assertNothingInFlight();
     }
 }

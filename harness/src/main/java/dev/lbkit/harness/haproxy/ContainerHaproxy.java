@@ -50,6 +50,15 @@ final class ContainerHaproxy implements Haproxy {
         } catch (ContainerLaunchException failed) {
             String logs = logsOfFailedStart(container);
             container.stop();
+            if (logs.isBlank()) {
+                // Docker lost the log of a container that exited at once (seen in full test runs):
+                // HAProxy's verdict on the same config, from a one-shot 'haproxy -c', says why instead.
+                try {
+                    logs = check(configText).output();
+                } catch (RuntimeException checkFailed) {
+                    logs = "";
+                }
+            }
             String why = rootMessage(failed);
             boolean logsShown = logs.isBlank() || why.contains(logs.strip());
             throw new HaproxyStartException("HAProxy container " + image + " did not start: " + why

@@ -55,6 +55,15 @@ class BadHttpInputTest {
             "slow body", "HAProxy waits for 'timeout server' (504 after 5 s); lbkit answers 408 after 'timeout client'",
             "body shorter than CL", "the client half-closed mid-body: HAProxy drops the connection silently, lbkit says 400");
 
+    /**
+     * Cases where HAProxy's own answer depends on timing, with every answer it was seen to give;
+     * lbkit's stays pinned by the case. Two pipelined GETs followed at once by the client's
+     * half-close: HAProxy answered both in most runs and only the first in one CI run, depending
+     * on whether it had read the close before it started the second request.
+     */
+    static final Map<String, java.util.Set<String>> HAPROXY_TIMING_DEPENDENT = Map.of(
+            "pipelined two GETs", java.util.Set.of("200+200", "200"));
+
     private SameConfig both;
     private final AtomicInteger sameAsHaproxy = new AtomicInteger();
     private final AtomicInteger compared = new AtomicInteger();
@@ -109,6 +118,14 @@ class BadHttpInputTest {
             return;
         }
         if (OTHER_DIFFERENCES.containsKey(c.name())) {
+            return;
+        }
+        if (HAPROXY_TIMING_DEPENDENT.containsKey(c.name())) {
+            assertThat(haproxy.summary()).as("HAProxy 2.6's answer to '%s' is one of those seen before", c.name())
+                    .isIn(HAPROXY_TIMING_DEPENDENT.get(c.name()));
+            if (lbkit.summary().equals(haproxy.summary())) {
+                sameAsHaproxy.incrementAndGet();
+            }
             return;
         }
         assertThat(lbkit.summary()).as("lbkit answers '%s' as HAProxy 2.6 does", c.name()).isEqualTo(haproxy.summary());
