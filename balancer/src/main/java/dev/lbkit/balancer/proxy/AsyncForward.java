@@ -40,8 +40,7 @@ final class AsyncForward {
     private RequestInfo info;
     private ProxyHandler.Slot slot;
     private Server server;
-    private int retriesLeft;
-    private boolean staleRetryUsed;
+    private Attempts attempts;
 
     AsyncForward(ProxyHandler handler, Backend backend, Upstream.Pools pools, Request request, Response response,
                  Callback callback, ProxyHandler.ClientBody body, Executor workers) {
@@ -81,13 +80,13 @@ final class AsyncForward {
             return;
         }
         slot = new ProxyHandler.Slot(backend, picked);
-        retriesLeft = Math.max(0, backend.section().retries());
-        attempt(false);
+        attempts = new Attempts(backend, info, slot, request);
+        attempt();
     }
 
-    private void attempt(boolean fresh) {
+    private void attempt() {
         server = slot.server();
-        AsyncConnection pooled = fresh || !ProxyHandler.mayShare(backend, request) ? null : pools.takeAsync(server);
+        AsyncConnection pooled = attempts.mayTakeIdle() ? pools.takeAsync(server) : null;
         if (pooled != null) {
             send(pooled);
             return;
@@ -110,17 +109,12 @@ final class AsyncForward {
     }
 
     private void connectFailed(IOException e) {
-        if (retriesLeft == 0) {
-            LOG.debug("connect to {} failed, no retries left", server, e);
-            error(ErrorPage.NO_SERVER);
+        if (attempts.afterConnectFailure()) {
+            attempt();
             return;
         }
-        retriesLeft--;
-        if (retriesLeft == 0 && backend.section().redispatch() && !slot.redispatch(info)) {
-            error(ErrorPage.NO_SERVER);
-            return;
-        }
-        attempt(false);
+        LOG.debug("connect to {} failed, no retries left", server, e);
+        error(ErrorPage.NO_SERVER);
     }
 
     private void send(AsyncConnection connection) {
@@ -237,15 +231,13 @@ final class AsyncForward {
         if (!connection.failBusy()) {
             return;
         }
-        boolean timeout = e instanceof InterruptedIOException;
-        if (connection.reused() && !connection.answerStarted() && !staleRetryUsed && !timeout) {
-            staleRetryUsed = true;
+        if (attempts.afterStaleConnection(connection.reused(), connection.answerStarted(), false, e)) {
             pools.dropIdle(server);
-            attempt(true);
+            attempt();
             return;
         }
         LOG.debug("exchange with {} failed", server, e);
-        error(timeout ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY);
+        error(e instanceof InterruptedIOException ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY);
     }
 
     private void error(ErrorPage page) {
@@ -262,7 +254,6 @@ final class AsyncForward {
         if (slot != null) {
             slot.release();
         }
-        handler.ended();
         if (failure == null) {
             callback.succeeded();
         } else {

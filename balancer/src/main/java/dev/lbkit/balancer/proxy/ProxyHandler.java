@@ -62,7 +62,8 @@ final class ProxyHandler extends Handler.Abstract {
 
     /**
      * Runs on the thread that parsed the request, which must not block: a request without a body
-     * goes to {@link AsyncForward}; one with a body is streamed by a worker thread.
+     * goes to {@link AsyncForward}; one with a body is streamed by a worker thread. Every way ends
+     * through {@code ending}, which also keeps the frontend's counts.
      */
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -87,7 +88,7 @@ final class ProxyHandler extends Handler.Abstract {
         ClientBody body = ClientBody.of(request);
         Executor workers = request.getComponents().getExecutor();
         if (body == null || body.length == 0) {
-            new AsyncForward(this, backend, pools, request, response, callback, body, workers).start();
+            new AsyncForward(this, backend, pools, request, response, ending, body, workers).start();
             return true;
         }
         workers.execute(() -> {
@@ -100,22 +101,6 @@ final class ProxyHandler extends Handler.Abstract {
             }
         });
         return true;
-    }
-
-    /**
-     * Whether {@code request} may go out on an idle connection that another client connection
-     * opened: HAProxy's {@code http-reuse}. With {@code safe} (the default) and {@code never}, the
-     * first request of each client connection opens a server connection of its own, which then
-     * joins the idle pool; lbkit treats {@code never} as {@code safe}.
-     */
-    static boolean mayShare(Backend backend, Request request) {
-        return backend.section().httpReuse().sharesForFirstRequest()
-                || RawTargetConnectionFactory.requestNumber(request) > 1;
-    }
-
-    /** An {@link AsyncForward} is done. */
-    void ended() {
-        stats.requestEnded();
     }
 
     /** Forwards a request with a body, blocking this (worker) thread until the answer is relayed. */
@@ -154,26 +139,19 @@ final class ProxyHandler extends Handler.Abstract {
      * every attempt failed to connect (HAProxy answers 503 then).
      */
     private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot, ClientBody body) throws IOException {
-        int retriesLeft = Math.max(0, backend.section().retries());
-        boolean staleRetryUsed = false;
+        Attempts attempts = new Attempts(backend, info, slot, request);
         boolean headRequest = request.getMethod().equals("HEAD");
         while (true) {
             Server server = slot.server;
             ServerConnection connection;
             try {
-                connection = staleRetryUsed || !mayShare(backend, request) ? pools.connect(server) : pools.acquire(server);
+                connection = attempts.mayTakeIdle() ? pools.acquire(server) : pools.connect(server);
             } catch (IOException e) {
-                if (retriesLeft == 0) {
-                    LOG.debug("connect to {} failed, no retries left", server, e);
-                    return null;
+                if (attempts.afterConnectFailure()) {
+                    continue;
                 }
-                retriesLeft--;
-                if (retriesLeft == 0 && backend.section().redispatch()) {
-                    if (!slot.redispatch(info)) {
-                        return null;
-                    }
-                }
-                continue;
+                LOG.debug("connect to {} failed, no retries left", server, e);
+                return null;
             }
             try {
                 send(request, server, body, connection);
@@ -186,13 +164,9 @@ final class ProxyHandler extends Handler.Abstract {
                     throw new UpstreamFailure(causedByTimeout(body.clientFailure)
                             ? ErrorPage.REQUEST_TIMEOUT : ErrorPage.BAD_REQUEST, body.clientFailure);
                 }
-                boolean nothingSent = body == null || !body.started;
-                if (connection.reused() && nothingSent && !connection.answerStarted() && !staleRetryUsed
-                        && !(e instanceof InterruptedIOException)) {
-                    // A pooled connection the server had already closed: like HAProxy, try once more
-                    // on a new connection; the server never saw this request. The other idle
-                    // connections to that server are likely closed too.
-                    staleRetryUsed = true;
+                if (attempts.afterStaleConnection(connection.reused(), connection.answerStarted(),
+                        body != null && body.started, e)) {
+                    // The other idle connections to that server are likely closed too.
                     pools.dropIdle(server);
                     continue;
                 }

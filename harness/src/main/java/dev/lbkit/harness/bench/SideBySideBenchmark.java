@@ -269,21 +269,24 @@ public final class SideBySideBenchmark {
                 Long.parseLong(m.group(6)), cpu);
     }
 
+    /** The global and defaults sections of both generated configs. */
+    private static final String GLOBAL_AND_DEFAULTS = """
+            global
+                maxconn 4000
+            defaults
+                mode http
+                timeout client 30s
+                timeout connect 5s
+                timeout server 30s
+            """;
+
     /**
      * The backends: one HAProxy answering every request itself with {@code http-request return}
      * on three ports. A C event loop with no upstream is far faster than either proxy in front of
      * it (each round measures it directly to show that), and it is installed already.
      */
     private static String backendsConfig(int[] ports) {
-        StringBuilder c = new StringBuilder("""
-                global
-                    maxconn 4000
-                defaults
-                    mode http
-                    timeout client 30s
-                    timeout connect 5s
-                    timeout server 30s
-                """);
+        StringBuilder c = new StringBuilder(GLOBAL_AND_DEFAULTS);
         for (int i = 0; i < ports.length; i++) {
             String app = "app" + (i + 1);
             c.append("frontend ").append(app).append('\n')
@@ -296,16 +299,7 @@ public final class SideBySideBenchmark {
 
     /** The config both proxies run; only the listening port differs. */
     private static String proxyConfig(int port, int[] backendPorts) {
-        StringBuilder c = new StringBuilder("""
-                global
-                    maxconn 4000
-                defaults
-                    mode http
-                    timeout client 30s
-                    timeout connect 5s
-                    timeout server 30s
-                frontend fe
-                """);
+        StringBuilder c = new StringBuilder(GLOBAL_AND_DEFAULTS).append("frontend fe\n");
         c.append("    bind 127.0.0.1:").append(port).append('\n')
                 .append("    default_backend app\nbackend app\n    balance roundrobin\n");
         for (int i = 0; i < backendPorts.length; i++) {
