@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the "Run it with Docker" path: one episode's docker-compose stack with the real
 # HAProxy and lbkit side by side, reading the same haproxy.cfg.
-#   1. package the backends and balancer jars (reused when packaged after their last change)
+#   1. package the backends and lbkit (episodes/all) jars (reused when packaged after their last change)
 #   2. build local/jre:17 (jlink), local/haproxy:2.6 if missing, then the app and lbkit images (compose)
 #   3. docker-compose up: app1..app3, then (once they listen) HAProxy (:8080) and lbkit (--port-offset 1, :8081)
 #   4. send the same number of requests to each balancer, print and assert both distributions
@@ -44,17 +44,17 @@ networks_before=$(docker network ls --format '{{.Name}}' | sort)
 STAMP=target/compose-smoke.packaged
 jars_fresh() {
   local module
-  for module in backends balancer; do
-    [ -f "$module/$STAMP" ] && ls "$module"/target/"$module"-*.jar >/dev/null 2>&1 && [ -d "$module/target/lib" ] || return 1
+  for module in backends episodes/all; do
+    [ -f "$module/$STAMP" ] && ls "$module"/target/*.jar >/dev/null 2>&1 && [ -d "$module/target/lib" ] || return 1
     [ -z "$(find "$module/src/main" "$module/pom.xml" pom.xml -newer "$module/$STAMP" -type f -print -quit)" ] || return 1
   done
 }
 if jars_fresh; then
-  say "jars: reusing the backends and balancer jars (packaged after their last change)"
+  say "jars: reusing the backends and lbkit jars (packaged after their last change)"
 else
-  say "jars: ./mvnw -q -B -DskipTests -pl backends,balancer -am package"
-  ./mvnw -q -B -DskipTests -pl backends,balancer -am package
-  touch backends/$STAMP balancer/$STAMP
+  say "jars: ./mvnw -q -B -DskipTests -pl backends,episodes/all -am package"
+  ./mvnw -q -B -DskipTests -pl backends,episodes/all -am package
+  touch backends/$STAMP episodes/all/$STAMP
 fi
 
 # --- 2. images ----------------------------------------------------------------------------------

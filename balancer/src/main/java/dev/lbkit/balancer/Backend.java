@@ -51,6 +51,11 @@ public final class Backend {
         return lock;
     }
 
+    /** Whether the algorithm fixes weights at startup (HAProxy's static algorithms); see {@link LoadBalancer#staticWeights()}. */
+    public boolean staticWeights() {
+        return lb.staticWeights();
+    }
+
     /** Total requests that reached this backend (HAProxy's backend {@code stot}). */
     public long cumulativeRequests() {
         synchronized (lock) {

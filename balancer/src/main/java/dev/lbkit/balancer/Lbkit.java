@@ -1,7 +1,7 @@
 package dev.lbkit.balancer;
 
 import dev.lbkit.balancer.algorithm.LoadBalancer;
-import dev.lbkit.balancer.algorithm.LoadBalancers;
+import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.Mode;
@@ -10,6 +10,7 @@ import dev.lbkit.balancer.config.StatsSocket;
 import dev.lbkit.balancer.health.HealthChecks;
 import dev.lbkit.balancer.proxy.Frontend;
 import dev.lbkit.balancer.proxy.Upstream;
+import dev.lbkit.balancer.runtime.RunningProxies;
 import dev.lbkit.balancer.runtime.RuntimeApi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ import java.util.function.BiFunction;
  * A running lbkit: every frontend listening, every backend balancing, health checks and the
  * runtime API started, all from one {@link Config}. Close it to stop everything it started.
  */
-public final class Lbkit implements AutoCloseable {
+public final class Lbkit implements RunningProxies, AutoCloseable {
     private final Config config;
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<Frontend> frontends = new ArrayList<>();
@@ -44,7 +45,7 @@ public final class Lbkit implements AutoCloseable {
 
     /** Starts everything the config describes; returns once every listener is bound. */
     public static Lbkit start(Config config) {
-        return start(config, LoadBalancers::create);
+        return start(config, Algorithms::create);
     }
 
     /**
@@ -94,11 +95,13 @@ public final class Lbkit implements AutoCloseable {
     }
 
     /** The configuration this instance runs. */
+    @Override
     public Config config() {
         return config;
     }
 
     /** The running backend with that name (a {@code backend} or {@code listen} section). */
+    @Override
     public Optional<Backend> backend(String name) {
         return Optional.ofNullable(backends.get(name));
     }
@@ -109,11 +112,13 @@ public final class Lbkit implements AutoCloseable {
     }
 
     /** Every running frontend (and listen) section, in file order. */
+    @Override
     public List<Frontend> frontends() {
         return List.copyOf(frontends);
     }
 
     /** The health checks (state of each checked server). */
+    @Override
     public HealthChecks healthChecks() {
         return healthChecks;
     }

@@ -1,7 +1,6 @@
 package dev.lbkit.balancer;
 
-import dev.lbkit.balancer.algorithm.LoadBalancers;
-import dev.lbkit.balancer.config.Algorithm;
+import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.config.Bind;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.ConfigException;
@@ -15,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -110,18 +108,15 @@ public final class Main {
     /** Alerts for what HAProxy accepts but lbkit cannot run yet (an algorithm, TCP mode). */
     static List<String> unsupportedByLbkit(Config config) {
         List<String> alerts = new ArrayList<>();
-        String supported = String.join(", ", LoadBalancers.supported().stream()
-                .sorted(Comparator.comparing(Enum::ordinal)).map(Algorithm::keyword).toList());
         for (ProxySection proxy : config.proxies()) {
             if (proxy.mode() == Mode.TCP) {
                 alerts.add("[ALERT] parsing [" + proxy.where() + "] : " + kindWord(proxy) + " '" + proxy.name()
                         + "' runs in 'mode tcp', which lbkit does not support yet: lbkit proxies HTTP only."
                         + " Add 'mode http' to it (or to its defaults section).");
             }
-            if (proxy.hasBackend() && !LoadBalancers.supported().contains(proxy.balance().algorithm())) {
+            if (proxy.hasBackend() && !Algorithms.available().contains(proxy.balance().algorithm())) {
                 alerts.add("[ALERT] parsing [" + proxy.balance().where() + "] : balance '"
-                        + proxy.balance().algorithm().keyword() + "' is not supported yet by lbkit (supported: "
-                        + supported + ")");
+                        + proxy.balance().algorithm().keyword() + "' " + Algorithms.whyMissing(proxy.balance().algorithm()));
             }
         }
         return alerts;

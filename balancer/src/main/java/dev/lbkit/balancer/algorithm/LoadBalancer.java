@@ -31,4 +31,13 @@ public interface LoadBalancer {
     /** A request on {@code server} ended: its {@code served} count has just gone down. */
     default void released(Server server) {
     }
+
+    /**
+     * Whether the servers' weights are fixed when the algorithm is built, as in HAProxy's static
+     * algorithms (static-rr, map-based hashing): the runtime API then refuses any weight other than
+     * 0 and the configured one.
+     */
+    default boolean staticWeights() {
+        return false;
+    }
 }

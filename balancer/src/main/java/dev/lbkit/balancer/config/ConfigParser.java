@@ -1118,7 +1118,7 @@ public final class ConfigParser {
     }
 
     /** The C library's {@code atoi}: optional sign and leading digits, 0 when there are none. */
-    static int atoi(String text) {
+    public static int atoi(String text) {
         int i = 0;
         while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
             i++;

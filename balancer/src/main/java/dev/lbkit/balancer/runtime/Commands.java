@@ -1,9 +1,7 @@
 package dev.lbkit.balancer.runtime;
 
 import dev.lbkit.balancer.Backend;
-import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.algorithm.Server;
-import dev.lbkit.balancer.config.Algorithm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,10 +53,10 @@ final class Commands {
             new String[] {"help", "list the commands"},
             new String[] {"quit", "disconnect"});
 
-    private final Lbkit lbkit;
+    private final RunningProxies lbkit;
     private final Level level;
 
-    Commands(Lbkit lbkit, Level level) {
+    Commands(RunningProxies lbkit, Level level) {
         this.lbkit = lbkit;
         this.level = level;
     }
@@ -173,23 +171,11 @@ final class Commands {
             }
             weight = number;
         }
-        if (isStatic(backend) && weight != 0 && weight != initial) {
+        if (backend.staticWeights() && weight != 0 && weight != initial) {
             return STATIC_WEIGHTS;
         }
         backend.setWeight(server, (int) weight);
         return "\n";
-    }
-
-    private static boolean isStatic(Backend backend) {
-        Algorithm algorithm = backend.section().balance().algorithm();
-        if (algorithm == Algorithm.STATIC_RR) {
-            return true;
-        }
-        boolean hashing = switch (algorithm) {
-            case SOURCE, URI, URL_PARAM, HDR, RDP_COOKIE, HASH -> true;
-            default -> false;
-        };
-        return hashing && !backend.section().hashType().consistent();
     }
 
     private String admin(java.util.function.Supplier<String> action) {

@@ -1,6 +1,5 @@
 package dev.lbkit.balancer.runtime;
 
-import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.StatsSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,11 +35,11 @@ public final class RuntimeApi implements AutoCloseable {
 
     private final ServerSocketChannel channel;
     private final Commands.Level level;
-    private final Lbkit lbkit;
+    private final RunningProxies lbkit;
     private final Path unixPath;
     private final ExecutorService workers;
 
-    private RuntimeApi(ServerSocketChannel channel, Commands.Level level, Lbkit lbkit, Path unixPath) {
+    private RuntimeApi(ServerSocketChannel channel, Commands.Level level, RunningProxies lbkit, Path unixPath) {
         this.channel = channel;
         this.level = level;
         this.lbkit = lbkit;
@@ -53,7 +52,7 @@ public final class RuntimeApi implements AutoCloseable {
     }
 
     /** Binds the socket the line describes and starts answering. */
-    public static RuntimeApi start(StatsSocket socket, Lbkit lbkit) {
+    public static RuntimeApi start(StatsSocket socket, RunningProxies lbkit) {
         Path unixPath = null;
         try {
             ServerSocketChannel channel;

@@ -1,7 +1,6 @@
 package dev.lbkit.balancer.runtime;
 
 import dev.lbkit.balancer.Backend;
-import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.health.HealthChecks;
@@ -33,7 +32,7 @@ final class StatCsv {
     private StatCsv() {
     }
 
-    static String render(Lbkit lbkit) {
+    static String render(RunningProxies lbkit) {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         int iid = 1;
         for (ProxySection section : lbkit.config().proxies()) {

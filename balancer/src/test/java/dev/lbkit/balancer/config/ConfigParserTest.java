@@ -276,14 +276,6 @@ class ConfigParserTest {
 
     @Test
     void balanceArgumentsAreRead() throws Exception {
-        assertThat(balance("uri whole len 12 depth 2 path-only")).as("uri with every option")
-                .isEqualTo(new Balance(Algorithm.URI, true, 12, 2, true, 2, null, false, false, new Where("test.cfg", 7)));
-        assertThat(balance("random").randomDraws()).as("random draws twice by default").isEqualTo(2);
-        assertThat(balance("random(5)").randomDraws()).as("random(5)").isEqualTo(5);
-        assertThat(balance("hdr(X-User) use_domain_only")).as("hdr name and modifier")
-                .extracting(Balance::name, Balance::useDomainOnly).containsExactly("X-User", true);
-        assertThat(balance("url_param uid check_post")).as("url_param")
-                .extracting(Balance::name, Balance::checkPost).containsExactly("uid", true);
         assertThat(balance("rdp-cookie").name()).as("rdp-cookie's default cookie").isEqualTo("mstshash");
         assertThat(balance("rdp-cookie(user)").name()).as("rdp-cookie(name)").isEqualTo("user");
         assertThat(balance("hash req.hdr(x-key)")).as("hash expression")
@@ -292,6 +284,20 @@ class ConfigParserTest {
                 Algorithm.SOURCE)) {
             assertThat(balance(plain.keyword()).algorithm()).as("balance %s", plain.keyword()).isEqualTo(plain);
         }
+    }
+
+    @Test
+    void aBalanceWhoseEpisodeIsNotOnTheClasspathIsRefusedWithTheModuleToAdd() {
+        // The engine's tests run without the episodes: uri (episode 04) has no provider here.
+        assertThat(alerts(DEFAULTS + "backend app\n    balance uri depth 2\n    server a 127.0.0.1:5001\n"))
+                .as("names the file and line, the module that provides the algorithm and what to do")
+                .containsExactly("[ALERT] parsing [test.cfg:7] : balance 'uri' is provided by the module"
+                        + " episodes/04-uri-hash, which is not on lbkit's classpath. Run the whole kit (./lbkit puts"
+                        + " every episode on the classpath), or add episodes/04-uri-hash as a dependency of the module"
+                        + " you run.");
+        assertThat(alerts(DEFAULTS + "backend app\n    balance bogus\n    server a 127.0.0.1:5001\n"))
+                .as("an unknown algorithm is still HAProxy's own alert")
+                .singleElement().asString().contains("balance only supports");
     }
 
     private static Balance balance(String words) throws ConfigException {

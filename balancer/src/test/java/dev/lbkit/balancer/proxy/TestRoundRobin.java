@@ -8,16 +8,31 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A plain rotation over the usable servers in declaration order, for testing the data path
- * without depending on the real algorithms. It records every target it was asked to balance.
+ * A plain rotation over the usable servers in declaration order, for testing the engine (data
+ * path, health checks, runtime API) without the episodes' real algorithms. It records every
+ * target it was asked to balance. {@link EngineTestAlgorithms} serves it for the algorithms that
+ * take no argument, so the engine's tests can start configs as written.
  */
 public final class TestRoundRobin implements LoadBalancer {
     private final List<Server> servers;
     private final List<String> targets = Collections.synchronizedList(new ArrayList<>());
     private int next;
 
+    private final boolean staticWeights;
+
     public TestRoundRobin(List<Server> servers) {
+        this(servers, false);
+    }
+
+    /** A rotation that says its weights are static, as HAProxy's static algorithms do. */
+    public TestRoundRobin(List<Server> servers, boolean staticWeights) {
         this.servers = servers;
+        this.staticWeights = staticWeights;
+    }
+
+    @Override
+    public boolean staticWeights() {
+        return staticWeights;
     }
 
     public List<String> targets() {

@@ -52,7 +52,7 @@ class RuntimeApiTest {
                 .server(TestConfigs.server("s1", backend.port(), 2, false))
                 .server(TestConfigs.server("s2", backend.port(), 1, false))
                 .statsSocket("127.0.0.1", 0, null, level).config();
-        lbkit = Lbkit.start(config, (section, servers) -> new TestRoundRobin(servers));
+        lbkit = Lbkit.start(config, (section, servers) -> new TestRoundRobin(servers, section.balance().algorithm() == dev.lbkit.balancer.config.Algorithm.STATIC_RR));
         return (InetSocketAddress) lbkit.runtimeApis().get(0).address();
     }
 
@@ -206,7 +206,7 @@ class RuntimeApiTest {
         backend = new TestBackend("b");
         Config config = TestConfigs.listen("web").server(TestConfigs.server("s1", backend.port()))
                 .statsSocket(null, 0, path.toString(), "admin").config();
-        lbkit = Lbkit.start(config, (section, servers) -> new TestRoundRobin(servers));
+        lbkit = Lbkit.start(config, (section, servers) -> new TestRoundRobin(servers, section.balance().algorithm() == dev.lbkit.balancer.config.Algorithm.STATIC_RR));
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(path));
             channel.write(ByteBuffer.wrap("disable server web/s1\n".getBytes(StandardCharsets.UTF_8)));

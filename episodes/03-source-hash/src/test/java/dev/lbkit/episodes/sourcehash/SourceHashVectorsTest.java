@@ -3,9 +3,9 @@ package dev.lbkit.episodes.sourcehash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Backend;
-import dev.lbkit.balancer.algorithm.HashKeys;
-import dev.lbkit.balancer.algorithm.Hashes;
-import dev.lbkit.balancer.algorithm.LoadBalancers;
+import dev.lbkit.episodes.sourcehash.HashKeys;
+import dev.lbkit.episodes.sourcehash.Hashes;
+import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ConfigParser;
@@ -115,7 +115,7 @@ class SourceHashVectorsTest {
 
     private static Backend backend(String hashType, String servers) throws Exception {
         String config = SourceHashParityTest.config(hashType, "balance source\n    " + hashType, servers);
-        return new Backend(ConfigParser.parse(config, "vectors.cfg").backend("be").orElseThrow(), LoadBalancers::create);
+        return new Backend(ConfigParser.parse(config, "vectors.cfg").backend("be").orElseThrow(), Algorithms::create);
     }
 
     private static List<String> picks(Backend backend, List<InetAddress> clients) {

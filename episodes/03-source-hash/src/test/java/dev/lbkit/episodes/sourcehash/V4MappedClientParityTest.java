@@ -63,7 +63,7 @@ class V4MappedClientParityTest {
             String[] map = {"s1", "s3", "s1", "s3", "s2", "s3"};
             for (int i = 0; i < CLIENTS; i++) {
                 long plainKey = Integer.toUnsignedLong(
-                        dev.lbkit.balancer.algorithm.HashKeys.source(traffic.requests().get(i).source()));
+                        dev.lbkit.episodes.sourcehash.HashKeys.source(traffic.requests().get(i).source()));
                 plainIpv4Agrees += map[(int) (plainKey % map.length)].equals(c.haproxy().answers().get(i)) ? 1 : 0;
             }
             assertThat(plainIpv4Agrees).as("the plain IPv4 key would put clients elsewhere: the case is real")

@@ -1,8 +1,8 @@
 package dev.lbkit.episodes.urihash;
 
 import dev.lbkit.balancer.Backend;
-import dev.lbkit.balancer.algorithm.Hashes;
-import dev.lbkit.balancer.algorithm.LoadBalancers;
+import dev.lbkit.episodes.sourcehash.Hashes;
+import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ConfigException;
@@ -95,7 +95,7 @@ public final class HashSpreadPicture {
                     server server3 127.0.0.1:5003
                 """.formatted(type, function.name().toLowerCase(Locale.ROOT), avalanche ? " avalanche" : "");
         Backend backend = new Backend(ConfigParser.parse(config, "hash-spread picture").backend("servers").orElseThrow(),
-                LoadBalancers::create);
+                Algorithms::create);
         Map<String, Integer> counts = new TreeMap<>();
         backend.servers().forEach(s -> counts.put(s.name(), 0));
         for (String uri : uris) {

@@ -2,7 +2,7 @@ package dev.lbkit.episodes.urihash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lbkit.balancer.algorithm.Hashes;
+import dev.lbkit.episodes.sourcehash.Hashes;
 import dev.lbkit.balancer.config.HashFunction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.lbkit.episodes.weighted;
 
 import dev.lbkit.balancer.Backend;
-import dev.lbkit.balancer.algorithm.LoadBalancers;
+import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ConfigException;
@@ -67,7 +67,7 @@ public final class Orders {
                     .append(" weight ").append(weights[i]).append('\n');
         }
         ProxySection section = parse(config.toString()).backend("be").orElseThrow();
-        Backend backend = new Backend(section, LoadBalancers::create);
+        Backend backend = new Backend(section, Algorithms::create);
         RequestInfo request = RequestInfo.of(InetAddress.getLoopbackAddress(), "/");
         return () -> {
             Server server = backend.pickAndTake(request, null);

@@ -1,0 +1,179 @@
+package dev.lbkit.episodes.urihash;
+
+import dev.lbkit.balancer.algorithm.AlgorithmProvider;
+import dev.lbkit.balancer.algorithm.LoadBalancer;
+import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.Algorithm;
+import dev.lbkit.balancer.config.Balance;
+import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.config.Where;
+import dev.lbkit.episodes.sourcehash.HashBalancer;
+import dev.lbkit.episodes.sourcehash.HashKeys;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Episode 04's algorithms for the engine: {@code balance uri}, and its two cousins that hash
+ * another part of the request the same way, {@code url_param} (a query parameter) and
+ * {@code hdr(name)} (a header). All three use episode 03's {@link HashBalancer}, map and ring.
+ */
+public final class UriHashAlgorithms implements AlgorithmProvider {
+
+    @Override
+    public Set<Algorithm> algorithms() {
+        return Set.of(Algorithm.URI, Algorithm.URL_PARAM, Algorithm.HDR);
+    }
+
+    @Override
+    public LoadBalancer create(ProxySection backend, List<Server> servers) {
+        Balance balance = backend.balance();
+        HashBalancer.RequestKey key = switch (balance.algorithm()) {
+            case URI -> new UriKey(balance);
+            case URL_PARAM -> new UrlParamKey(balance.name());
+            case HDR -> new HeaderKey(balance.name(), balance.useDomainOnly());
+            default -> throw new IllegalArgumentException("not one of episode 04's algorithms: " + balance.algorithm());
+        };
+        return new HashBalancer(backend, servers, key);
+    }
+
+    @Override
+    public Balance read(Algorithm algorithm, List<String> words, Where where, Consumer<String> alert) {
+        return switch (algorithm) {
+            case URI -> readUri(words, where, alert);
+            case URL_PARAM -> readUrlParam(words, where, alert);
+            case HDR -> readHeader(words, where, alert);
+            default -> throw new IllegalArgumentException("not one of episode 04's algorithms: " + algorithm);
+        };
+    }
+
+    /** {@code balance uri}: the request-target, cut as {@code len}, {@code depth}, {@code whole} and {@code path-only} say. */
+    private static final class UriKey implements HashBalancer.RequestKey {
+        private final HashBalancer.KeyCut cut;
+
+        UriKey(Balance balance) {
+            this.cut = (input, length) -> RequestKeys.uriRange(input, length, balance);
+        }
+
+        // snippet:start by-uri
+        @Override
+        public Server pick(HashBalancer hashing, RequestInfo request, Server avoid) {
+            if (hashing.table().used() == 1) {
+                return hashing.table().lookup(0, avoid);
+            }
+            return hashing.lookup(Objects.requireNonNullElse(request.target(), ""), cut, avoid);
+        }
+        // snippet:end by-uri
+    }
+
+    /** {@code balance url_param name}: the parameter's value in the query string; none means round robin. */
+    private static final class UrlParamKey implements HashBalancer.RequestKey {
+        private final HashBalancer.KeyCut cut;
+
+        UrlParamKey(String name) {
+            byte[] param = HashKeys.bytes(name);
+            this.cut = (input, length) -> RequestKeys.urlParamRange(input, length, param);
+        }
+
+        @Override
+        public Server pick(HashBalancer hashing, RequestInfo request, Server avoid) {
+            // No one-server shortcut here: HAProxy still looks for the parameter first.
+            return request.target() == null ? null : hashing.lookup(request.target(), cut, avoid);
+        }
+    }
+
+    /** {@code balance hdr(name)}: the header's first occurrence (or its domain label); none means round robin. */
+    private static final class HeaderKey implements HashBalancer.RequestKey {
+        private final String header;
+        private final HashBalancer.KeyCut cut;
+
+        HeaderKey(String header, boolean useDomainOnly) {
+            this.header = header;
+            this.cut = (input, length) -> RequestKeys.headerRange(input, length, useDomainOnly);
+        }
+
+        @Override
+        public Server pick(HashBalancer hashing, RequestInfo request, Server avoid) {
+            if (hashing.table().used() == 1) {
+                return hashing.table().lookup(0, avoid); // even with the header missing: HAProxy checks tot_used first
+            }
+            String value = request.firstHeader().apply(header);
+            return value == null ? null : hashing.lookup(value, cut, avoid);
+        }
+    }
+
+    private static Balance readUri(List<String> words, Where where, Consumer<String> alert) {
+        boolean whole = false;
+        boolean pathOnly = false;
+        int len = 0;
+        int depth = 0;
+        for (int i = 1; i < words.size(); i++) {
+            String word = words.get(i);
+            switch (word) {
+                case "whole" -> whole = true;
+                case "path-only" -> pathOnly = true;
+                case "len", "depth" -> {
+                    String value = i + 1 < words.size() ? words.get(i + 1) : "";
+                    int number = ConfigParser.atoi(value);
+                    if (number <= 0) {
+                        alert.accept("balance uri : '" + word + "' expects a positive integer (got '" + value + "').");
+                        return null;
+                    }
+                    if (word.equals("len")) {
+                        len = number;
+                    } else {
+                        depth = number;
+                    }
+                    i++;
+                }
+                default -> {
+                    alert.accept("balance uri only accepts parameters 'len', 'depth', 'path-only', and 'whole' (got '"
+                            + word + "').");
+                    return null;
+                }
+            }
+        }
+        return new Balance(Algorithm.URI, whole, len, depth, pathOnly, 2, null, false, false, where);
+    }
+
+    private static Balance readUrlParam(List<String> words, Where where, Consumer<String> alert) {
+        String param = words.size() > 1 ? words.get(1) : "";
+        if (param.isEmpty()) {
+            alert.accept("balance url_param requires an URL parameter name.");
+            return null;
+        }
+        boolean checkPost = false;
+        if (words.size() > 2) {
+            if (!words.get(2).equals("check_post")) {
+                alert.accept("balance url_param only accepts 'check_post' modifier (got '" + words.get(2) + "').");
+                return null;
+            }
+            checkPost = true;
+        }
+        return new Balance(Algorithm.URL_PARAM, false, 0, 0, false, 2, param, checkPost, false, where);
+    }
+
+    /** {@code hdr(name)}, optionally followed by {@code use_domain_only}. */
+    private static Balance readHeader(List<String> words, Where where, Consumer<String> alert) {
+        String name = words.get(0);
+        String second = words.size() > 1 ? words.get(1) : "";
+        int close = name.indexOf(')');
+        if (close <= 4) {
+            alert.accept("balance hdr requires an http header field name.");
+            return null;
+        }
+        boolean useDomainOnly = false;
+        if (!second.isEmpty()) {
+            if (!second.equals("use_domain_only")) {
+                alert.accept("balance " + name + " only accepts 'use_domain_only' modifier (got '" + second + "').");
+                return null;
+            }
+            useDomainOnly = true;
+        }
+        return new Balance(Algorithm.HDR, false, 0, 0, false, 2, name.substring(4, close), false,
+                useDomainOnly, where);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.lbkit.all.reliability;
+
+import dev.lbkit.balancer.Lbkit;
+import dev.lbkit.balancer.config.ConfigException;
+import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.haproxy.Haproxy;
+import dev.lbkit.harness.haproxy.HaproxyForTests;
+import dev.lbkit.harness.haproxy.HaproxyLocator;
+import dev.lbkit.harness.haproxy.RunningHaproxy;
+import java.io.IOException;
+import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+
+/**
+ * lbkit and (when this machine has one) the real HAProxy binary, each started from the same config
+ * text with its own ports and its own {@link RecordingBackend}, so a test can send both the same
+ * bytes and compare answers and what each forwarded. The config is a template: {@code {BIND}} is
+ * replaced by the listening port, {@code {SERVER}} by the backend's port and {@code {STATS}} by a
+ * free port for the stats socket, {@code {FREE1}} and {@code {FREE2}} by two more free ports.
+ */
+final class SameConfig implements AutoCloseable {
+    private final Lbkit lbkit;
+    private final RecordingBackend lbkitBackend;
+    private final int lbkitPort;
+    private final int lbkitStats;
+    private final RunningHaproxy haproxy;
+    private final RecordingBackend haproxyBackend;
+    private final int haproxyPort;
+    private final int haproxyStats;
+    private final String haproxyMissing;
+
+    private SameConfig(Lbkit lbkit, RecordingBackend lbkitBackend, int lbkitPort, int lbkitStats,
+                       RunningHaproxy haproxy, RecordingBackend haproxyBackend, int haproxyPort, int haproxyStats,
+                       String haproxyMissing) {
+        this.lbkit = lbkit;
+        this.lbkitBackend = lbkitBackend;
+        this.lbkitPort = lbkitPort;
+        this.lbkitStats = lbkitStats;
+        this.haproxy = haproxy;
+        this.haproxyBackend = haproxyBackend;
+        this.haproxyPort = haproxyPort;
+        this.haproxyStats = haproxyStats;
+        this.haproxyMissing = haproxyMissing;
+    }
+
+    /** Starts lbkit, and HAProxy when the binary is installed (in CI a missing one fails). */
+    static SameConfig start(String template) throws IOException, ConfigException {
+        RecordingBackend lbkitBackend = new RecordingBackend();
+        int lbkitPort = SideBySide.freePort();
+        int lbkitStats = SideBySide.freePort();
+        Lbkit lbkit = Lbkit.start(ConfigParser.parse(fill(template, lbkitPort, lbkitBackend.port(), lbkitStats),
+                "reliability.cfg"));
+        HaproxyLocator.Lookup lookup = HaproxyLocator.find(Haproxy.Kind.BINARY);
+        if (lookup.haproxy().isEmpty()) {
+            if (HaproxyForTests.required()) {
+                Assertions.fail("no HAProxy binary to compare with: " + lookup.missing());
+            }
+            System.out.println("[lbkit] reliability: no HAProxy binary (" + lookup.missing()
+                    + "); lbkit's answers are checked, the HAProxy comparison is skipped");
+            return new SameConfig(lbkit, lbkitBackend, lbkitPort, lbkitStats, null, null, 0, 0, lookup.missing());
+        }
+        RecordingBackend haproxyBackend = new RecordingBackend();
+        int haproxyPort = SideBySide.freePort();
+        int haproxyStats = SideBySide.freePort();
+        RunningHaproxy haproxy = lookup.haproxy().get()
+                .start(fill(template, haproxyPort, haproxyBackend.port(), haproxyStats));
+        return new SameConfig(lbkit, lbkitBackend, lbkitPort, lbkitStats, haproxy, haproxyBackend, haproxyPort,
+                haproxyStats, "");
+    }
+
+    private static final java.util.Map<String, Integer> FREE_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String fill(String template, int bind, int server, int stats) throws IOException {
+        String text = template.replace("{BIND}", Integer.toString(bind)).replace("{SERVER}", Integer.toString(server))
+                .replace("{STATS}", Integer.toString(stats));
+        for (String name : java.util.List.of("FREE1", "FREE2")) {
+            int port = SideBySide.freePort();
+            FREE_PORTS.put(bind + "/" + name, port);
+            text = text.replace("{" + name + "}", Integer.toString(port));
+        }
+        return text;
+    }
+
+    /** The port that replaced {@code {FREE1}} or {@code {FREE2}} in lbkit's config. */
+    int lbkitFree(String name) {
+        return FREE_PORTS.get(lbkitPort + "/" + name);
+    }
+
+    /** The port that replaced {@code {FREE1}} or {@code {FREE2}} in HAProxy's config. */
+    int haproxyFree(String name) {
+        return FREE_PORTS.get(haproxyPort + "/" + name);
+    }
+
+    Lbkit lbkit() {
+        return lbkit;
+    }
+
+    int lbkitPort() {
+        return lbkitPort;
+    }
+
+    int lbkitStats() {
+        return lbkitStats;
+    }
+
+    RecordingBackend lbkitBackend() {
+        return lbkitBackend;
+    }
+
+    boolean hasHaproxy() {
+        return haproxy != null;
+    }
+
+    int haproxyPort() {
+        return haproxyPort;
+    }
+
+    int haproxyStats() {
+        return haproxyStats;
+    }
+
+    Optional<RecordingBackend> haproxyBackend() {
+        return Optional.ofNullable(haproxyBackend);
+    }
+
+    String haproxyLogs() {
+        return haproxy == null ? "" : haproxy.logs();
+    }
+
+    @Override
+    public void close() {
+        lbkit.close();
+        lbkitBackend.close();
+        if (haproxy != null) {
+            haproxy.close();
+            haproxyBackend.close();
+        }
+    }
+}
