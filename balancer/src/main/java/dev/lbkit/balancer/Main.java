@@ -6,6 +6,7 @@ import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
 import dev.lbkit.balancer.config.Global;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.config.StatsSocket;
@@ -42,7 +43,7 @@ public final class Main {
     }
 
     /** What one invocation asked for. */
-    private record Options(boolean check, boolean version, Path file, int portOffset) {
+    private record Options(boolean check, int verbosity, Path file, int portOffset, HaproxyLine line) {
     }
 
     /**
@@ -54,8 +55,16 @@ public final class Main {
         if (options == null) {
             return INVALID;
         }
-        if (options.version()) {
-            out.println("lbkit version " + version() + " (HAProxy 2.6 configuration syntax)");
+        if (options.verbosity() > 0) {
+            out.println("lbkit version " + version() + " (balances as HAProxy " + options.line().text() + ")");
+            if (options.verbosity() > 1) {
+                out.println("HAProxy lines lbkit models request by request: " + HaproxyLine.modelledText()
+                        + " (default " + HaproxyLine.DEFAULT.text() + "; choose with --haproxy-version or "
+                        + HaproxyLine.ENVIRONMENT + ")");
+                out.println("Known but not modelled yet (see docs/versions.md): " + String.join(", ",
+                        java.util.Arrays.stream(HaproxyLine.values()).filter(l -> !l.modelled())
+                                .map(HaproxyLine::text).toList()));
+            }
             return OK;
         }
         Path file = options.file();
@@ -153,13 +162,25 @@ public final class Main {
 
     private static Options parseArguments(String[] args, PrintStream err) {
         boolean check = false;
-        boolean version = false;
+        int verbosity = 0;
         Path file = null;
         int portOffset = 0;
+        String line = System.getenv(HaproxyLine.ENVIRONMENT);
+        String lineFrom = "environment " + HaproxyLine.ENVIRONMENT;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-c" -> check = true;
-                case "-v", "-vv", "-V" -> version = true;
+                case "-v", "-V" -> verbosity = Math.max(verbosity, 1);
+                case "-vv" -> verbosity = 2;
+                case HAPROXY_VERSION_FLAG -> {
+                    if (i + 1 >= args.length) {
+                        err.println("lbkit: " + HAPROXY_VERSION_FLAG + " needs a HAProxy line, e.g. '"
+                                + HAPROXY_VERSION_FLAG + " 2.6' (modelled: " + HaproxyLine.modelledText() + ").");
+                        return null;
+                    }
+                    line = args[++i];
+                    lineFrom = HAPROXY_VERSION_FLAG;
+                }
                 case "-db", "-W", "-Ws" -> {
                     // haproxy's foreground and master-worker flags: lbkit always runs in the foreground.
                 }
@@ -192,24 +213,35 @@ public final class Main {
                 }
             }
         }
-        if (version) {
-            return new Options(check, true, file, portOffset);
+        HaproxyLine haproxyLine = HaproxyLine.DEFAULT;
+        if (line != null && !line.isBlank()) {
+            try {
+                haproxyLine = HaproxyLine.requireModelled(line, lineFrom);
+            } catch (IllegalArgumentException e) {
+                err.println("lbkit: " + e.getMessage());
+                return null;
+            }
+        }
+        if (verbosity > 0) {
+            return new Options(check, verbosity, file, portOffset, haproxyLine);
         }
         if (file == null) {
             usage(err);
             return null;
         }
-        return new Options(check, false, file, portOffset);
+        return new Options(check, 0, file, portOffset, haproxyLine);
     }
 
     private static void usage(PrintStream err) {
         err.println("""
-                Usage: lbkit [-c] -f <haproxy.cfg> [--port-offset N] | -v | demo <episode>
+                Usage: lbkit [-c] -f <haproxy.cfg> [--port-offset N] [--haproxy-version V] | -v | -vv | demo <episode>
                   -f FILE   run the balancer in the foreground with this configuration
                   -c        only check the configuration, then exit (0 = valid, 1 = invalid)
                   --port-offset N  listen N ports above every bind (and TCP stats socket) in the file,
                             so lbkit runs next to HAProxy with the same file (8080 -> 8081 for N = 1)
-                  -v        print the version
+                  --haproxy-version V  balance as HAProxy line V does (also env LBKIT_HAPROXY_VERSION);
+                            lbkit models 2.6 today, and names the lines it knows but does not model
+                  -v        print the version; -vv also lists the HAProxy lines lbkit models
                   -db, -W   accepted for compatibility with haproxy, ignored
                   demo N    run episode N (1-6 or roundrobin, leastconn, source-hash, uri-hash, random, weighted)""");
     }
@@ -221,6 +253,7 @@ public final class Main {
     // are not moved: both balancers send traffic to the same backends.
 
     static final String PORT_OFFSET_FLAG = "--port-offset";
+    static final String HAPROXY_VERSION_FLAG = "--haproxy-version";
     private static final int MAX_PORT = 65_535;
 
     private static Integer portOffsetValue(String text) {

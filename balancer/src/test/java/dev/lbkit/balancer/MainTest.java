@@ -86,9 +86,27 @@ class MainTest {
     }
 
     @Test
-    void versionNamesTheSyntax() {
+    void versionNamesTheHaproxyLineItBalancesAs() {
         assertThat(run("-v")).as("exit status of -v").isZero();
-        assertThat(out()).as("version line").startsWith("lbkit version ").contains("(HAProxy 2.6 configuration syntax)");
+        assertThat(out()).as("version line").startsWith("lbkit version ").contains("(balances as HAProxy 2.6)");
+    }
+
+    @Test
+    void doubleVerboseListsTheModelledLines() {
+        assertThat(run("-vv")).as("exit status of -vv").isZero();
+        assertThat(out()).as("-vv names what lbkit models and what it knows but does not")
+                .contains("HAProxy lines lbkit models request by request: 2.6 (default 2.6;")
+                .contains("Known but not modelled yet (see docs/versions.md): 3.0, 3.2, 3.4");
+    }
+
+    @Test
+    void anUnmodelledOrUnknownHaproxyLineIsAClearErrorNeverAFallback() throws Exception {
+        String file = config("roundrobin", "http").toString();
+        assertThat(run("--haproxy-version", "2.6", "-c", "-f", file)).as("2.6 is modelled").isZero();
+        assertThat(run("--haproxy-version", "3.2", "-c", "-f", file)).as("3.2 is known, not modelled yet").isEqualTo(1);
+        assertThat(err()).contains("lbkit: --haproxy-version '3.2': lbkit does not model HAProxy 3.2 yet (modelled: 2.6)");
+        assertThat(run("--haproxy-version", "2.8", "-c", "-f", file)).as("2.8 is no line lbkit knows").isEqualTo(1);
+        assertThat(err()).contains("is not a HAProxy line lbkit knows. Known lines: 2.6, 3.0, 3.2, 3.4; modelled: 2.6.");
     }
 
     @Test

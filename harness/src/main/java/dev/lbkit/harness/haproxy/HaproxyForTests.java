@@ -1,5 +1,6 @@
 package dev.lbkit.harness.haproxy;
 
+import dev.lbkit.balancer.config.HaproxyLine;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -65,13 +66,36 @@ public final class HaproxyForTests {
     /** The policy itself: the HAProxy found, else a skipped test, else (required or asked for) a failed one. */
     static Haproxy use(HaproxyLocator.Lookup lookup, boolean askedForExplicitly, boolean required) {
         if (lookup.haproxy().isPresent()) {
-            return lookup.haproxy().get();
+            return modelledOrRefused(lookup.haproxy().get(), required);
         }
         String message = "No HAProxy: " + lookup.missing() + ". " + HOW_TO_ENABLE;
         if (required || askedForExplicitly) {
             String why = askedForExplicitly ? "it was asked for with -D" + HaproxyLocator.CHOICE_PROPERTY
                     : "CI=true or -D" + REQUIRED_PROPERTY + "=true requires one";
             return Assertions.fail(message + " (failing, not skipping: " + why + ")");
+        }
+        announceSkip(message);
+        return Assumptions.abort(message);
+    }
+
+    /**
+     * The HAProxy found, if lbkit models its line. A parity test against a line lbkit does not model
+     * would fail for the wrong reason (or pass while teaching another line's behaviour), so it is
+     * skipped with a message naming the modelled lines, and fails in CI.
+     */
+    static Haproxy modelledOrRefused(Haproxy haproxy, boolean required) {
+        HaproxyLine line = HaproxyLine.ofVersion(haproxy.version());
+        if (line != null && line.modelled()) {
+            return haproxy;
+        }
+        String message = "HAProxy " + haproxy.version() + " (" + haproxy.describe() + ") is of a line lbkit does not"
+                + " model" + (line == null ? "" : " yet") + "; lbkit models HAProxy " + HaproxyLine.modelledText()
+                + ". Point the tests at one of those: -Dhaproxy.image=local/haproxy:" + HaproxyLine.DEFAULT.text()
+                + " (.ci/build-haproxy-image.sh builds it) or -Dlbkit.haproxy=binary with a "
+                + HaproxyLine.DEFAULT.text() + " haproxy on PATH.";
+        if (required) {
+            return Assertions.fail(message + " (failing, not skipping: CI=true or -D" + REQUIRED_PROPERTY
+                    + "=true requires a HAProxy lbkit models)");
         }
         announceSkip(message);
         return Assumptions.abort(message);

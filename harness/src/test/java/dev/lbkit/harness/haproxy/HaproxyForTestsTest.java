@@ -3,6 +3,7 @@ package dev.lbkit.harness.haproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.balancer.config.HaproxyLine;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
@@ -57,5 +58,56 @@ class HaproxyForTestsTest {
         assertThat(HaproxyLocator.Choice.AUTO.allows(Haproxy.Kind.CONTAINER)).as("auto allows the container").isTrue();
         assertThat(HaproxyLocator.Choice.BINARY.allows(Haproxy.Kind.CONTAINER)).as("binary excludes the container").isFalse();
         assertThat(HaproxyLocator.Choice.NONE.allows(Haproxy.Kind.BINARY)).as("none excludes everything").isFalse();
+    }
+
+    @Test
+    void aHaproxyOfAModelledLineIsHandedOverAndItsLineRead() {
+        Haproxy binary = Haproxy.binary(Path.of("/usr/sbin/haproxy"));
+        assertThat(HaproxyLine.ofVersion(binary.version())).as("Debian bookworm's haproxy is of line 2.6")
+                .isEqualTo(HaproxyLine.V2_6);
+        assertThat(HaproxyForTests.modelledOrRefused(binary, true)).as("2.6 is modelled: used, even in CI")
+                .isSameAs(binary);
+    }
+
+    /** A real HAProxy 3.2 (the image .ci/build-haproxy-versions.sh builds) is refused until lbkit models 3.2. */
+    @Test
+    void aHaproxyOfALineLbkitDoesNotModelIsSkippedLocallyAndFailsInCi() {
+        Haproxy newer = Haproxy.container("local/haproxy:3.2");
+        String version;
+        try {
+            version = newer.version();
+        } catch (RuntimeException e) {
+            // Without that image this check cannot run; in CI .ci/run builds it, so there it must.
+            if (HaproxyForTests.required()) {
+                throw e;
+            }
+            org.junit.jupiter.api.Assumptions.abort("local/haproxy:3.2 is not here: " + e.getMessage());
+            return;
+        }
+        assertThat(version).as("the image holds HAProxy 3.2").startsWith("3.2.");
+        assertThatThrownBy(() -> HaproxyForTests.modelledOrRefused(newer, false))
+                .as("outside CI: skipped, naming the modelled lines and the way to a modelled HAProxy")
+                .isInstanceOf(TestAbortedException.class)
+                .hasMessageContaining("HAProxy " + version)
+                .hasMessageContaining("lbkit models HAProxy 2.6")
+                .hasMessageContaining("-Dhaproxy.image=local/haproxy:2.6");
+        assertThatThrownBy(() -> HaproxyForTests.modelledOrRefused(newer, true))
+                .as("in CI: a failure, never a skip")
+                .isInstanceOf(AssertionFailedError.class)
+                .hasMessageContaining("failing, not skipping");
+    }
+
+    @Test
+    void versionsAreReadAsLines() {
+        assertThat(HaproxyLine.ofVersion("2.6.12-1+deb12u4")).isEqualTo(HaproxyLine.V2_6);
+        assertThat(HaproxyLine.ofVersion("3.0.11-1+deb13u4")).isEqualTo(HaproxyLine.V3_0);
+        assertThat(HaproxyLine.ofVersion("3.4.7-1")).isEqualTo(HaproxyLine.V3_4);
+        assertThat(HaproxyLine.ofVersion("3.2")).isEqualTo(HaproxyLine.V3_2);
+        assertThat(HaproxyLine.ofVersion("2.8.5")).as("a line lbkit does not know").isNull();
+        assertThatThrownBy(() -> HaproxyLine.requireModelled("3.2", "--haproxy-version"))
+                .as("a known line lbkit does not model is an error naming the modelled ones, never a fallback")
+                .hasMessageContaining("does not model HAProxy 3.2 yet (modelled: 2.6)");
+        assertThatThrownBy(() -> HaproxyLine.requireModelled("9.9", "--haproxy-version"))
+                .hasMessageContaining("Known lines: 2.6, 3.0, 3.2, 3.4; modelled: 2.6.");
     }
 }
