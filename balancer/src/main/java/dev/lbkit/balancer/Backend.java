@@ -65,6 +65,13 @@ public final class Backend {
         return lock;
     }
 
+    /** The server's user weight now (runtime API {@code get weight}); the runtime API changes it from other threads. */
+    public int uweight(Server server) {
+        synchronized (lock) {
+            return server.uweight();
+        }
+    }
+
     /** Total requests that reached this backend (HAProxy's backend {@code stot}). */
     public long cumulativeRequests() {
         synchronized (lock) {
@@ -111,6 +118,18 @@ public final class Backend {
     /** Runtime API {@code set server ... state drain|ready}. */
     public void setDrain(Server server, boolean drain) {
         change(server, () -> server.setDrain(drain));
+    }
+
+    /**
+     * Runtime API {@code set server ... state ready|drain|maint}: both admin flags in one step, so
+     * no pick, no {@code show stat} and no algorithm callback sees the state in between (going from
+     * maint to drain one flag at a time would make the server usable for a moment).
+     */
+    public void setAdminState(Server server, boolean maint, boolean drain) {
+        change(server, () -> {
+            server.setMaint(maint);
+            server.setDrain(drain);
+        });
     }
 
     /** Runtime API {@code set server ... weight N}. */
