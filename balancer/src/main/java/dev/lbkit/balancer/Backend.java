@@ -13,6 +13,17 @@ import java.util.function.BiFunction;
  * every state change, as HAProxy's per-backend lock does. Everything that changes a server (a
  * request taken or released, a health check, the runtime API) goes through here, so the algorithm
  * sees the same sequence of events HAProxy's would.
+ *
+ * <p><b>Lock order.</b> {@link #lock()} guards all of this backend's run-time state: the servers'
+ * state and counters, the algorithm, and the health-check state of its servers (HealthChecks
+ * keeps that under this lock too, not under a lock of its own). It is a leaf lock: code holding
+ * it only reads and writes that memory and calls the algorithm, whose callbacks are pure (see
+ * {@link LoadBalancer}); it takes no other lock, does no I/O and does not log. As no thread ever
+ * waits for anything while holding it, it can never close a wait cycle, whatever a thread holds
+ * when it takes it (an upstream loop takes it inside its selector's monitors, see UpstreamLoop).
+ * Issue 25 was what happens otherwise: a health checker held a lock of its own while marking its
+ * server DOWN here, {@code show stat} held this lock while reading the checker's state under the
+ * checker's lock, and each waited for the other for good.
  */
 public final class Backend {
     private final ProxySection section;
@@ -46,7 +57,10 @@ public final class Backend {
         return servers.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
-    /** The lock that orders picks and state changes; hold it to read several counters at once. */
+    /**
+     * The lock that orders picks and state changes; hold it to read several counters at once. A
+     * leaf lock (see the class comment): take no other lock, do no I/O and do not log while holding it.
+     */
     public Object lock() {
         return lock;
     }
@@ -54,6 +68,13 @@ public final class Backend {
     /** Whether the algorithm fixes weights at startup (HAProxy's static algorithms); see {@link LoadBalancer#staticWeights()}. */
     public boolean staticWeights() {
         return lb.staticWeights();
+    }
+
+    /** The server's user weight now (runtime API {@code get weight}); the runtime API changes it from other threads. */
+    public int uweight(Server server) {
+        synchronized (lock) {
+            return server.uweight();
+        }
     }
 
     /** Total requests that reached this backend (HAProxy's backend {@code stot}). */
@@ -102,6 +123,18 @@ public final class Backend {
     /** Runtime API {@code set server ... state drain|ready}. */
     public void setDrain(Server server, boolean drain) {
         change(server, () -> server.setDrain(drain));
+    }
+
+    /**
+     * Runtime API {@code set server ... state ready|drain|maint}: both admin flags in one step, so
+     * no pick, no {@code show stat} and no algorithm callback sees the state in between (going from
+     * maint to drain one flag at a time would make the server usable for a moment).
+     */
+    public void setAdminState(Server server, boolean maint, boolean drain) {
+        change(server, () -> {
+            server.setMaint(maint);
+            server.setDrain(drain);
+        });
     }
 
     /** Runtime API {@code set server ... weight N}. */

@@ -5,7 +5,7 @@ package dev.lbkit.balancer.health;
  * server is UP while health >= rise. A server starts UP at health = rise, so a single failure at
  * startup takes it DOWN; a pass that reaches rise jumps to the top, so from then on it takes
  * {@code fall} consecutive failures to go DOWN and {@code rise} consecutive passes to come back.
- * Not thread-safe: one checker owns it.
+ * Not thread-safe: its checker reads and writes it under the backend's lock (see HealthChecks).
  */
 public final class CheckState {
     private final int rise;

@@ -28,13 +28,22 @@ import org.slf4j.LoggerFactory;
  * {@code option httpchk} an HTTP request whose 2xx or 3xx answer passes, every {@code inter}
  * milliseconds. The first checks are spread over the interval; state changes go through
  * {@link Backend#setRunning(Server, boolean)} so the algorithm hears them.
+ *
+ * <p><b>Lock order.</b> A checker has no lock of its own: its {@link CheckState} and last result
+ * are guarded by its backend's lock ({@link Backend#lock()}), the lock that guards the server's
+ * own state. A check's outcome and the server's move UP or DOWN are one step under that lock, and
+ * {@code show stat} reads a server and its check under that one lock, so neither ever waits for a
+ * second lock while holding the first. The check itself (connect, request, answer) runs with no
+ * lock held, and the UP/DOWN log line is written after the lock is let go. This class's own
+ * monitor only keeps {@link #start()} and {@link #close()} apart; nothing else is locked under it.
  */
 public final class HealthChecks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecks.class);
 
     private final List<Checker> checkers = new ArrayList<>();
     private final Map<Server, Checker> byServer = new IdentityHashMap<>();
-    private ScheduledExecutorService scheduler;
+    /** Written under this object's monitor (start, close); read by the checkers without it. */
+    private volatile ScheduledExecutorService scheduler;
 
     public HealthChecks(List<Backend> backends) {
         for (Backend backend : backends) {
@@ -71,7 +80,7 @@ public final class HealthChecks implements AutoCloseable {
         if (checker == null) {
             return Optional.empty();
         }
-        synchronized (checker) {
+        synchronized (checker.backend.lock()) {
             CheckState s = checker.state;
             return Optional.of(new Snapshot(s.status(), s.up(), s.health(), s.rise(), s.fall(), s.failedChecks(),
                     s.downTransitions(), checker.lastResult));
@@ -104,8 +113,10 @@ public final class HealthChecks implements AutoCloseable {
     private final class Checker implements Runnable {
         final Backend backend;
         final Server server;
+        /** Guarded by {@code backend.lock()}, as the server's own state is. */
         final CheckState state;
-        volatile String lastResult = "INI";
+        /** Guarded by {@code backend.lock()}. */
+        String lastResult = "INI";
 
         Checker(Backend backend, Server server) {
             this.backend = backend;
@@ -117,20 +128,22 @@ public final class HealthChecks implements AutoCloseable {
         public void run() {
             String result = check();
             boolean passed = result.endsWith("OK");
-            synchronized (this) {
+            boolean wentUp;
+            boolean wentDown;
+            synchronized (backend.lock()) {
                 lastResult = result;
-                if (passed && state.pass()) {
-                    LOG.info("Server {}/{} is UP ({})", backend.name(), server.name(), result);
-                    backend.setRunning(server, true);
-                } else if (!passed && state.fail()) {
-                    LOG.warn("Server {}/{} is DOWN ({})", backend.name(), server.name(), result);
-                    backend.setRunning(server, false);
+                wentUp = passed && state.pass();
+                wentDown = !passed && state.fail();
+                if (wentUp || wentDown) {
+                    backend.setRunning(server, wentUp);
                 }
             }
-            ScheduledExecutorService current;
-            synchronized (HealthChecks.this) {
-                current = scheduler;
+            if (wentUp) {
+                LOG.info("Server {}/{} is UP ({})", backend.name(), server.name(), result);
+            } else if (wentDown) {
+                LOG.warn("Server {}/{} is DOWN ({})", backend.name(), server.name(), result);
             }
+            ScheduledExecutorService current = scheduler;
             if (current != null && !current.isShutdown()) {
                 try {
                     current.schedule(this, interOf(server.spec()), TimeUnit.MILLISECONDS);

@@ -98,7 +98,7 @@ final class Commands {
         }
         if (first.equals("get") && second.equals("weight")) {
             return withServer(words, 2, (backend, server) ->
-                    server.uweight() + " (initial " + server.spec().weight() + ")\n\n");
+                    backend.uweight(server) + " (initial " + server.spec().weight() + ")\n\n");
         }
         if (first.equals("set") && second.equals("weight")) {
             return admin(() -> withServer(words, 2, (backend, server) ->
@@ -119,16 +119,13 @@ final class Commands {
             case "state":
                 switch (value) {
                     case "ready":
-                        backend.setMaint(server, false);
-                        backend.setDrain(server, false);
+                        backend.setAdminState(server, false, false);
                         return "\n";
                     case "drain":
-                        backend.setMaint(server, false);
-                        backend.setDrain(server, true);
+                        backend.setAdminState(server, false, true);
                         return "\n";
                     case "maint":
-                        backend.setDrain(server, false);
-                        backend.setMaint(server, true);
+                        backend.setAdminState(server, true, false);
                         return "\n";
                     default:
                         return STATE_WORDS;

@@ -64,6 +64,8 @@ final class StatCsv {
 
     private static String backendRows(Backend backend, HealthChecks checks, int iid) {
         StringBuilder rows = new StringBuilder();
+        // One lock for the whole backend, servers and checks alike (checks.of takes this same lock
+        // again): the rows are one consistent picture, and no second lock is waited for (issue 25).
         synchronized (backend.lock()) {
             int scur = 0;
             long lbtot = 0;

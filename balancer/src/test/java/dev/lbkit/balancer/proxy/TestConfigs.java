@@ -26,6 +26,11 @@ public final class TestConfigs {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        // The lock-order tests move servers DOWN hundreds of times a second; each would print a line.
+        String healthLogger = "org.slf4j.simpleLogger.log.dev.lbkit.balancer.health.HealthChecks";
+        if (System.getProperty(healthLogger) == null) {
+            System.setProperty(healthLogger, "error");
+        }
     }
 
     private TestConfigs() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.Lbkit;
+import dev.lbkit.balancer.algorithm.LoadBalancer;
+import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Config;
@@ -24,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,12 +51,18 @@ class RuntimeApiTest {
     }
 
     private InetSocketAddress start(Algorithm algorithm, String level) throws IOException {
+        // static-rr's rotation says its weights are static, as the real static-rr does.
+        return start(algorithm, level, servers -> new TestRoundRobin(servers, algorithm == Algorithm.STATIC_RR));
+    }
+
+    private InetSocketAddress start(Algorithm algorithm, String level, Function<List<Server>, LoadBalancer> balancer)
+            throws IOException {
         backend = new TestBackend("b");
         Config config = TestConfigs.listen("web").algorithm(algorithm)
                 .server(TestConfigs.server("s1", backend.port(), 2, false))
                 .server(TestConfigs.server("s2", backend.port(), 1, false))
                 .statsSocket("127.0.0.1", 0, null, level).config();
-        lbkit = Lbkit.start(config, (section, servers) -> new TestRoundRobin(servers, section.balance().algorithm() == dev.lbkit.balancer.config.Algorithm.STATIC_RR));
+        lbkit = Lbkit.start(config, (section, servers) -> balancer.apply(servers));
         return (InetSocketAddress) lbkit.runtimeApis().get(0).address();
     }
 
@@ -137,6 +147,39 @@ class RuntimeApiTest {
         assertThat(s2.usable()).isTrue();
         assertThat(ask(api, "set server web/s2 state foo"))
                 .isEqualTo("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n");
+    }
+
+    @Test
+    void setServerStateChangesBothAdminFlagsInOneStep() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin", servers -> new LoadBalancer() {
+            private final TestRoundRobin rotation = new TestRoundRobin(servers);
+
+            @Override
+            public Server pick(RequestInfo request, Server avoid) {
+                return rotation.pick(request, avoid);
+            }
+
+            @Override
+            public void serverUp(Server server) {
+                heard.add(server + " up");
+            }
+
+            @Override
+            public void serverDown(Server server) {
+                heard.add(server + " down");
+            }
+
+            @Override
+            public void weightChanged(Server server, int oldUweight) {
+            }
+        });
+        assertThat(ask(api, "set server web/s2 state maint")).isEqualTo("\n");
+        assertThat(ask(api, "set server web/s2 state drain")).isEqualTo("\n");
+        assertThat(heard).as("from maint to drain the server is never usable, so the algorithm hears nothing")
+                .containsExactly("s2 down");
+        assertThat(ask(api, "set server web/s2 state ready")).isEqualTo("\n");
+        assertThat(heard).containsExactly("s2 down", "s2 up");
     }
 
     @Test
