@@ -48,103 +48,6 @@ public final class ConfigParser {
         return new Run(fileName, env).run(text);
     }
 
-    // ------------------------------------------------------------------------------------------
-    // Mutable drafts, used only while reading; the result is made of the immutable records.
-
-    /** Server settings that {@code default-server} can preset and {@code server} can override. */
-    private static final class ServerOptions {
-        int weight = 1;
-        boolean check;
-        int interMs = 2000;
-        int rise = 2;
-        int fall = 3;
-        boolean backup;
-        boolean disabled;
-        int maxconn;
-
-        ServerOptions copy() {
-            ServerOptions copy = new ServerOptions();
-            copy.weight = weight;
-            copy.check = check;
-            copy.interMs = interMs;
-            copy.rise = rise;
-            copy.fall = fall;
-            copy.backup = backup;
-            copy.disabled = disabled;
-            copy.maxconn = maxconn;
-            return copy;
-        }
-    }
-
-    private record ServerDraft(String name, String host, int port, ServerOptions options, Integer explicitId,
-                               Where where) {
-    }
-
-    /** A proxy (or a defaults section) being read. */
-    private static final class ProxyDraft {
-        ProxySection.Kind kind;
-        String name;
-        Where where;
-        boolean isDefaults;
-        Mode mode = Mode.TCP;
-        final List<Bind> binds = new ArrayList<>();
-        String defaultBackend;
-        Balance balance;
-        HashType hashType = HashType.defaults();
-        final List<ServerDraft> servers = new ArrayList<>();
-        long connectMs;
-        long clientMs;
-        long serverMs;
-        long checkMs;
-        int retries = 3;
-        boolean redispatch;
-        boolean forwardFor;
-        HttpCheck httpCheck;
-        boolean allBackups;
-        int hashBalanceFactor;
-        HttpReuse httpReuse = HttpReuse.SAFE;
-        ServerOptions defaultServer = new ServerOptions();
-
-        boolean hasFrontend() {
-            return isDefaults || kind != ProxySection.Kind.BACKEND;
-        }
-
-        boolean hasBackend() {
-            return isDefaults || kind != ProxySection.Kind.FRONTEND;
-        }
-
-        /** What HAProxy calls this proxy in messages: frontend, backend, or proxy for a listen. */
-        String typeWord() {
-            if (isDefaults) {
-                return "defaults";
-            }
-            return switch (kind) {
-                case FRONTEND -> "frontend";
-                case BACKEND -> "backend";
-                case LISTEN -> "proxy";
-            };
-        }
-
-        void inherit(ProxyDraft defaults) {
-            mode = defaults.mode;
-            defaultBackend = defaults.defaultBackend;
-            balance = defaults.balance;
-            hashType = defaults.hashType;
-            connectMs = defaults.connectMs;
-            clientMs = defaults.clientMs;
-            serverMs = defaults.serverMs;
-            checkMs = defaults.checkMs;
-            retries = defaults.retries;
-            redispatch = defaults.redispatch;
-            forwardFor = defaults.forwardFor;
-            httpCheck = defaults.httpCheck;
-            allBackups = defaults.allBackups;
-            httpReuse = defaults.httpReuse;
-            hashBalanceFactor = defaults.hashBalanceFactor;
-            defaultServer = defaults.defaultServer.copy();
-        }
-    }
-
     private enum Section { NONE, GLOBAL, DEFAULTS, PROXY, IGNORED }
 
     // ------------------------------------------------------------------------------------------
@@ -575,19 +478,11 @@ public final class ConfigParser {
                     if (Keywords.HARMLESS_PROXY.contains(keyword)) {
                         warn("'" + keyword + "' is accepted but ignored by lbkit.");
                     } else {
-                        unknownKeyword(keyword, proxy.isDefaults ? "defaults" : sectionName(proxy),
+                        unknownKeyword(keyword, proxy.isDefaults ? "defaults" : proxy.sectionName(),
                                 Keywords.proxyNames());
                     }
                 }
             }
-        }
-
-        private static String sectionName(ProxyDraft proxy) {
-            return switch (proxy.kind) {
-                case FRONTEND -> "frontend";
-                case BACKEND -> "backend";
-                case LISTEN -> "listen";
-            };
         }
 
         private void readHttpReuse(ProxyDraft proxy, Args args) {
@@ -770,7 +665,7 @@ public final class ConfigParser {
                 } else if (Keywords.BIND_OPTIONS.containsKey(option)) {
                     i += Keywords.BIND_OPTIONS.get(option);
                 } else {
-                    alert("'bind " + raw + "' in section '" + sectionName(proxy) + "': unknown keyword '" + option
+                    alert("'bind " + raw + "' in section '" + proxy.sectionName() + "': unknown keyword '" + option
                             + "'" + suggestion(option, Keywords.BIND_OPTIONS.keySet()));
                     return;
                 }
@@ -1056,14 +951,14 @@ public final class ConfigParser {
             if (target == null) {
                 alerts.add("[ALERT] Proxy '" + frontend.name + "': unable to find required default_backend: '"
                         + frontend.defaultBackend + "'. Declare a backend named '" + frontend.defaultBackend
-                        + "' or fix the name on the default_backend line of " + sectionName(frontend) + " '"
+                        + "' or fix the name on the default_backend line of " + frontend.sectionName() + " '"
                         + frontend.name + "' (section starts at line " + frontend.where.line() + ").");
             } else if (target == frontend) {
                 alerts.add("[ALERT] Proxy '" + frontend.name + "': loop detected for default_backend: '"
                         + frontend.defaultBackend + "'.");
             } else if (frontend.mode == Mode.HTTP && target.mode == Mode.TCP) {
-                alerts.add("[ALERT] http " + sectionName(frontend) + " '" + frontend.name + "' (" + frontend.where
-                        + ") tries to use incompatible tcp " + sectionName(target) + " '" + target.name + "' ("
+                alerts.add("[ALERT] http " + frontend.sectionName() + " '" + frontend.name + "' (" + frontend.where
+                        + ") tries to use incompatible tcp " + target.sectionName() + " '" + target.name + "' ("
                         + target.where + ") as its default backend (see 'mode').");
             }
         }
@@ -1147,24 +1042,5 @@ public final class ConfigParser {
             }
         }
         return null;
-    }
-
-    /** The words of one line; a missing word reads as "", as in HAProxy's argument array. */
-    private record Args(List<String> words) {
-        String get(int index) {
-            return index < words.size() ? words.get(index) : "";
-        }
-
-        int size() {
-            return words.size();
-        }
-
-        List<String> rest(int from) {
-            return from < words.size() ? words.subList(from, words.size()) : List.of();
-        }
-
-        Args shift() {
-            return new Args(words.subList(1, words.size()));
-        }
     }
 }
