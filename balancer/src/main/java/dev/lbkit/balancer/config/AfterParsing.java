@@ -1,0 +1,99 @@
+package dev.lbkit.balancer.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the proxies once the whole file is read, as HAProxy does after parsing: default_backend
+ * targets, duplicate server names, frontends without {@code bind}, and server addresses that do not
+ * resolve; it also turns the drafts into {@link ProxySection}s.
+ */
+final class AfterParsing {
+
+    private AfterParsing() {
+    }
+
+    /**
+     * Checks every proxy (default_backend, duplicate server names, a frontend without bind) in file
+     * order, and returns them as sections.
+     */
+    static List<ProxySection> checkAfterParsing(List<ProxyDraft> proxies, Diagnostics diag) {
+        List<ProxySection> sections = new ArrayList<>();
+        for (ProxyDraft proxy : proxies) {
+            diag.at(proxy.where.line());
+            if (proxy.hasFrontend() && proxy.defaultBackend != null) {
+                checkDefaultBackend(proxy, proxies, diag);
+            }
+            Map<String, ServerDraft> byName = new LinkedHashMap<>();
+            for (ServerDraft server : proxy.servers) {
+                ServerDraft earlier = byName.putIfAbsent(server.name(), server);
+                if (earlier != null) {
+                    diag.rawAlert("[ALERT] parsing [" + server.where() + "] : " + proxy.typeWord() + " '" + proxy.name
+                            + "', another server named '" + server.name() + "' was already defined at line "
+                            + earlier.where().line() + ", please use distinct names.");
+                }
+            }
+            if (proxy.hasFrontend() && proxy.binds.isEmpty() && proxy.kind == ProxySection.Kind.FRONTEND) {
+                diag.rawWarning("[WARNING] frontend '" + proxy.name + "' has no 'bind' directive.");
+            }
+            sections.add(toSection(proxy));
+        }
+        return sections;
+    }
+
+    private static void checkDefaultBackend(ProxyDraft frontend, List<ProxyDraft> proxies, Diagnostics diag) {
+        ProxyDraft target = null;
+        for (ProxyDraft candidate : proxies) {
+            if (candidate.hasBackend() && candidate.name.equals(frontend.defaultBackend)) {
+                target = candidate;
+                break;
+            }
+        }
+        if (target == null) {
+            diag.rawAlert("[ALERT] Proxy '" + frontend.name + "': unable to find required default_backend: '"
+                    + frontend.defaultBackend + "'. Declare a backend named '" + frontend.defaultBackend
+                    + "' or fix the name on the default_backend line of " + frontend.sectionName() + " '"
+                    + frontend.name + "' (section starts at line " + frontend.where.line() + ").");
+        } else if (target == frontend) {
+            diag.rawAlert("[ALERT] Proxy '" + frontend.name + "': loop detected for default_backend: '"
+                    + frontend.defaultBackend + "'.");
+        } else if (frontend.mode == Mode.HTTP && target.mode == Mode.TCP) {
+            diag.rawAlert("[ALERT] http " + frontend.sectionName() + " '" + frontend.name + "' (" + frontend.where
+                    + ") tries to use incompatible tcp " + target.sectionName() + " '" + target.name + "' ("
+                    + target.where + ") as its default backend (see 'mode').");
+        }
+    }
+
+    private static ProxySection toSection(ProxyDraft proxy) {
+        List<ServerSpec> servers = new ArrayList<>();
+        List<Integer> ids = ServerIds.resolve(proxy.servers.stream().map(ServerDraft::explicitId).toList());
+        for (int i = 0; i < proxy.servers.size(); i++) {
+            ServerDraft draft = proxy.servers.get(i);
+            ServerOptions o = draft.options();
+            servers.add(new ServerSpec(draft.name(), draft.host(), draft.port(), o.weight, ids.get(i),
+                    draft.explicitId() != null, o.check, o.interMs, o.rise, o.fall, o.backup, o.disabled,
+                    o.maxconn, draft.where()));
+        }
+        Balance balance = proxy.balance != null ? proxy.balance : Balance.roundrobin(proxy.where);
+        boolean frontendOnly = proxy.kind == ProxySection.Kind.FRONTEND;
+        return new ProxySection(proxy.kind, proxy.name, proxy.where, proxy.mode, proxy.binds,
+                proxy.kind == ProxySection.Kind.BACKEND ? null : proxy.defaultBackend, balance, proxy.hashType,
+                servers, new Timeouts(proxy.connectMs, proxy.clientMs, proxy.serverMs, proxy.checkMs),
+                proxy.retries, proxy.redispatch, proxy.forwardFor, frontendOnly ? null : proxy.httpCheck,
+                proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse);
+    }
+
+    /** Alerts for each server whose host name does not resolve. */
+    static void resolveServerAddresses(List<ProxySection> sections, Diagnostics diag) {
+        for (ProxySection section : sections) {
+            for (ServerSpec server : section.servers()) {
+                if (!server.host().isEmpty() && Address.resolve(server.host(), null) == null) {
+                    diag.rawAlert("[ALERT] [" + server.where() + "] : 'server " + section.name() + "/"
+                            + server.name() + "' : could not resolve address '" + server.host() + "'.");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.lbkit.balancer.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Holds a proxy (or a defaults section) while it is being read; the result is made of the immutable
+ * {@link ProxySection} records.
+ */
+final class ProxyDraft {
+    ProxySection.Kind kind;
+    String name;
+    Where where;
+    boolean isDefaults;
+    Mode mode = Mode.TCP;
+    final List<Bind> binds = new ArrayList<>();
+    String defaultBackend;
+    Balance balance;
+    HashType hashType = HashType.defaults();
+    final List<ServerDraft> servers = new ArrayList<>();
+    long connectMs;
+    long clientMs;
+    long serverMs;
+    long checkMs;
+    int retries = 3;
+    boolean redispatch;
+    boolean forwardFor;
+    HttpCheck httpCheck;
+    boolean allBackups;
+    int hashBalanceFactor;
+    HttpReuse httpReuse = HttpReuse.SAFE;
+    ServerOptions defaultServer = new ServerOptions();
+
+    boolean hasFrontend() {
+        return isDefaults || kind != ProxySection.Kind.BACKEND;
+    }
+
+    boolean hasBackend() {
+        return isDefaults || kind != ProxySection.Kind.FRONTEND;
+    }
+
+    /** What HAProxy calls this proxy in messages: frontend, backend, or proxy for a listen. */
+    String typeWord() {
+        if (isDefaults) {
+            return "defaults";
+        }
+        return switch (kind) {
+            case FRONTEND -> "frontend";
+            case BACKEND -> "backend";
+            case LISTEN -> "proxy";
+        };
+    }
+
+    void inherit(ProxyDraft defaults) {
+        mode = defaults.mode;
+        defaultBackend = defaults.defaultBackend;
+        balance = defaults.balance;
+        hashType = defaults.hashType;
+        connectMs = defaults.connectMs;
+        clientMs = defaults.clientMs;
+        serverMs = defaults.serverMs;
+        checkMs = defaults.checkMs;
+        retries = defaults.retries;
+        redispatch = defaults.redispatch;
+        forwardFor = defaults.forwardFor;
+        httpCheck = defaults.httpCheck;
+        allBackups = defaults.allBackups;
+        httpReuse = defaults.httpReuse;
+        hashBalanceFactor = defaults.hashBalanceFactor;
+        defaultServer = defaults.defaultServer.copy();
+    }
+
+    /** The section keyword of this proxy: frontend, backend or listen. */
+    String sectionName() {
+        return switch (kind) {
+            case FRONTEND -> "frontend";
+            case BACKEND -> "backend";
+            case LISTEN -> "listen";
+        };
+    }
+}

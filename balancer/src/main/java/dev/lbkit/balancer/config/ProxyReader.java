@@ -1,0 +1,285 @@
+package dev.lbkit.balancer.config;
+
+import static dev.lbkit.balancer.config.ConfigParser.atoi;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads the keywords of {@code frontend}, {@code backend}, {@code listen} and {@code defaults}
+ * sections: mode, default_backend, balance, hash-type, timeouts, options, http-reuse and the rest,
+ * handing {@code bind} lines to {@link BindReader} and {@code server} lines to {@link ServerReader}.
+ */
+final class ProxyReader {
+
+    /** Proxy keywords HAProxy allows exactly one argument (more is an alert). */
+    private static final Set<String> ONE_ARGUMENT_PROXY = Set.of("mode", "default_backend", "retries", "maxconn", "id");
+
+    private final Diagnostics diag;
+    private final BindReader binds;
+    private final ServerReader servers;
+
+    ProxyReader(Diagnostics diag, UnaryOperator<String> env) {
+        this.diag = diag;
+        this.binds = new BindReader(diag, env);
+        this.servers = new ServerReader(diag, env);
+    }
+
+    /** Reads one line of a proxy or defaults section into {@code proxy} (nothing when it is null). */
+    void read(ProxyDraft proxy, Args args) {
+        if (proxy == null) {
+            return;
+        }
+        String keyword = args.get(0);
+        if (keyword.equals("no") && args.get(1).equals("option")) {
+            readOption(proxy, args.shift(), true);
+            return;
+        }
+        if (ONE_ARGUMENT_PROXY.contains(keyword) && diag.tooManyArguments(args, 1)) {
+            return;
+        }
+        switch (keyword) {
+            case "bind" -> binds.read(proxy, args);
+            case "mode" -> readMode(proxy, args);
+            case "default_backend" -> {
+                if (!proxy.hasFrontend()) {
+                    diag.warn("'default_backend' ignored because backend '" + proxy.name
+                            + "' has no frontend capability.");
+                } else if (args.get(1).isEmpty()) {
+                    diag.alert("'default_backend' expects a backend name.");
+                } else {
+                    proxy.defaultBackend = args.get(1);
+                }
+            }
+            case "http-reuse" -> readHttpReuse(proxy, args);
+            case "balance" -> {
+                if (!proxy.hasBackend()) {
+                    diag.warn("'balance' ignored because frontend '" + proxy.name + "' has no backend capability.");
+                } else if (!args.get(1).isEmpty()) {
+                    Balance balance = BalanceReader.read(args.rest(1), diag.where(), diag::alert);
+                    if (balance != null) {
+                        proxy.balance = balance;
+                    }
+                }
+            }
+            case "hash-type" -> readHashType(proxy, args);
+            case "hash-balance-factor" -> {
+                if (args.get(1).isEmpty()) {
+                    diag.alert("'hash-balance-factor' expects an integer argument.");
+                    return;
+                }
+                int factor = atoi(args.get(1));
+                if (factor != 0 && factor <= 100) {
+                    diag.alert("'hash-balance-factor' must be 0 or greater than 100.");
+                } else {
+                    proxy.hashBalanceFactor = factor;
+                }
+            }
+            case "server" -> servers.read(proxy, args, false);
+            case "default-server" -> servers.read(proxy, args, true);
+            case "timeout" -> readTimeout(proxy, args);
+            case "retries" -> {
+                if (!proxy.hasBackend()) {
+                    diag.warn("'retries' ignored because frontend '" + proxy.name + "' has no backend capability.");
+                } else if (args.get(1).isEmpty()) {
+                    diag.alert("'retries' expects an integer argument (dispatch counts for one).");
+                } else {
+                    proxy.retries = atoi(args.get(1));
+                }
+            }
+            case "option" -> readOption(proxy, args, false);
+            case "maxconn" -> {
+                if (!proxy.hasFrontend()) {
+                    diag.warn("'maxconn' ignored because backend '" + proxy.name + "' has no frontend capability."
+                            + " Maybe you want 'fullconn' instead ?");
+                } else if (args.get(1).isEmpty()) {
+                    diag.alert("'maxconn' expects an integer argument.");
+                } else {
+                    diag.warn("'maxconn' on a proxy is not enforced by lbkit.");
+                }
+            }
+            case "stats" -> {
+                String what = args.get(1);
+                if (!Keywords.PROXY_STATS.contains(what)) {
+                    diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: unknown stats parameter '" + what
+                            + "', expects 'admin', 'uri', 'realm', 'auth', 'scope', 'enable', 'hide-version',"
+                            + " 'show-node', 'show-desc' or 'show-legends'.");
+                } else {
+                    diag.warn("lbkit has no statistics page; 'stats " + what + "' is ignored.");
+                }
+            }
+            case "id" -> {
+                if (proxy.isDefaults) {
+                    diag.alert("'id' not allowed in 'defaults' section.");
+                } else if (atoi(args.get(1)) <= 0) {
+                    diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: custom id has to be > 0.");
+                }
+            }
+            default -> {
+                if (Keywords.HARMLESS_PROXY.contains(keyword)) {
+                    diag.warn("'" + keyword + "' is accepted but ignored by lbkit.");
+                } else {
+                    diag.unknownKeyword(keyword, proxy.isDefaults ? "defaults" : proxy.sectionName(),
+                            Keywords.proxyNames());
+                }
+            }
+        }
+    }
+
+    private void readHttpReuse(ProxyDraft proxy, Args args) {
+        if (!proxy.hasBackend()) {
+            diag.warn("'http-reuse' ignored because frontend '" + proxy.name + "' has no backend capability.");
+            return;
+        }
+        HttpReuse mode = switch (args.get(1)) {
+            case "never" -> HttpReuse.NEVER;
+            case "safe" -> HttpReuse.SAFE;
+            case "aggressive" -> HttpReuse.AGGRESSIVE;
+            case "always" -> HttpReuse.ALWAYS;
+            default -> null;
+        };
+        if (mode == null) {
+            diag.alert("'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'.");
+        } else if (!args.get(2).isEmpty()) {
+            diag.alert("'http-reuse " + args.get(1) + "' cannot handle unexpected argument '" + args.get(2) + "'.");
+        } else {
+            proxy.httpReuse = mode;
+        }
+    }
+
+    private void readMode(ProxyDraft proxy, Args args) {
+        switch (args.get(1)) {
+            case "http" -> proxy.mode = Mode.HTTP;
+            case "tcp" -> proxy.mode = Mode.TCP;
+            case "health" -> diag.alert("'mode health' doesn't exist anymore. Please use "
+                    + "'http-request return status 200' instead.");
+            default -> diag.alert("unknown proxy mode '" + args.get(1) + "'.");
+        }
+    }
+
+    private void readHashType(ProxyDraft proxy, Args args) {
+        if (!proxy.hasBackend()) {
+            diag.warn("'hash-type' ignored because frontend '" + proxy.name + "' has no backend capability.");
+            return;
+        }
+        boolean consistent;
+        switch (args.get(1)) {
+            case "consistent" -> consistent = true;
+            case "map-based" -> consistent = false;
+            default -> {
+                diag.alert("'hash-type' only supports 'consistent' and 'map-based'.");
+                return;
+            }
+        }
+        String function = args.get(2);
+        if (function.isEmpty()) {
+            // HAProxy adds avalanche on its own only to consistent hashing without a named function.
+            proxy.hashType = new HashType(consistent, HashFunction.SDBM, consistent);
+            return;
+        }
+        HashFunction hashFunction;
+        switch (function) {
+            case "sdbm" -> hashFunction = HashFunction.SDBM;
+            case "djb2" -> hashFunction = HashFunction.DJB2;
+            case "wt6" -> hashFunction = HashFunction.WT6;
+            case "crc32" -> hashFunction = HashFunction.CRC32;
+            default -> {
+                diag.alert("'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.");
+                return;
+            }
+        }
+        String modifier = args.get(3);
+        if (!modifier.isEmpty() && !modifier.equals("avalanche")) {
+            diag.alert("'hash-type' only supports 'avalanche' as a modifier for hash functions.");
+            return;
+        }
+        proxy.hashType = new HashType(consistent, hashFunction, modifier.equals("avalanche"));
+    }
+
+    private void readTimeout(ProxyDraft proxy, Args args) {
+        String kind = args.get(1);
+        if (!Keywords.TIMEOUTS.contains(kind)) {
+            diag.alert("'timeout' supports 'client', 'server', 'connect', 'check', 'queue', 'http-keep-alive', "
+                    + "'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got '" + kind + "')");
+            return;
+        }
+        String name = "timeout " + kind;
+        String text = args.get(2);
+        if (text.isEmpty()) {
+            diag.alert("'" + name + "' expects an integer value (in milliseconds)");
+            return;
+        }
+        HaproxyTime.Value value = HaproxyTime.parse(text);
+        if (value.badChar() != null) {
+            diag.alert("unexpected character '" + value.badChar() + "' in '" + name + "'");
+            return;
+        }
+        if (value.overflow()) {
+            diag.alert("timer overflow in argument '" + text + "' to '" + name
+                    + "' (maximum value is 2147483647 ms or ~24.8 days)");
+            return;
+        }
+        if (!args.get(3).isEmpty()) {
+            diag.alert("'" + name + "' : unexpected extra argument '" + args.get(3) + "' after value '" + text + "'.");
+            return;
+        }
+        if (!value.trailing().isEmpty()) {
+            diag.warn("unexpected character '" + value.trailing().charAt(0) + "' after the timer value '" + text
+                    + "'; use us, ms, s, m, h or d.");
+        }
+        boolean frontendSide = kind.equals("client") || kind.equals("http-request")
+                || kind.equals("http-keep-alive") || kind.equals("client-fin");
+        if (frontendSide && !proxy.hasFrontend()) {
+            diag.warn("'" + name + "' will be ignored because backend '" + proxy.name + "' has no frontend capability");
+            return;
+        }
+        if (!frontendSide && !proxy.hasBackend() && !kind.equals("tarpit")) {
+            diag.warn("'" + name + "' will be ignored because frontend '" + proxy.name + "' has no backend capability");
+            return;
+        }
+        switch (kind) {
+            case "connect" -> proxy.connectMs = value.millis();
+            case "client" -> proxy.clientMs = value.millis();
+            case "server" -> proxy.serverMs = value.millis();
+            case "check" -> proxy.checkMs = value.millis();
+            default -> diag.warn("'" + name + "' is accepted but not enforced by lbkit.");
+        }
+    }
+
+    private void readOption(ProxyDraft proxy, Args args, boolean negated) {
+        String name = args.get(1);
+        if (name.isEmpty()) {
+            diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: 'option' expects an option name.");
+            return;
+        }
+        boolean backendOption = name.equals("redispatch") || name.equals("httpchk") || name.equals("allbackups");
+        if (backendOption && !proxy.hasBackend()) {
+            diag.warn("'" + name + "' ignored because frontend '" + proxy.name + "' has no backend capability.");
+            return;
+        }
+        switch (name) {
+            case "redispatch" -> proxy.redispatch = !negated;
+            case "forwardfor" -> proxy.forwardFor = !negated;
+            case "allbackups" -> proxy.allBackups = !negated;
+            case "httpchk" -> proxy.httpCheck = negated ? null : httpCheck(args.rest(2));
+            default -> {
+                if (Keywords.HARMLESS_OPTIONS.contains(name)) {
+                    return;
+                }
+                diag.alert("unknown option '" + name + "'.");
+            }
+        }
+    }
+
+    private static HttpCheck httpCheck(List<String> words) {
+        HttpCheck defaults = HttpCheck.defaults();
+        // One word is the URI; two are method and URI; three add the HTTP version.
+        return switch (words.size()) {
+            case 0 -> defaults;
+            case 1 -> new HttpCheck(defaults.method(), words.get(0), defaults.version());
+            case 2 -> new HttpCheck(words.get(0), words.get(1), defaults.version());
+            default -> new HttpCheck(words.get(0), words.get(1), words.get(2));
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package dev.lbkit.balancer.config;
+
+/**
+ * Holds the server settings that {@code default-server} can preset and {@code server} can override,
+ * while a proxy is being read.
+ */
+final class ServerOptions {
+    int weight = 1;
+    boolean check;
+    int interMs = 2000;
+    int rise = 2;
+    int fall = 3;
+    boolean backup;
+    boolean disabled;
+    int maxconn;
+
+    ServerOptions copy() {
+        ServerOptions copy = new ServerOptions();
+        copy.weight = weight;
+        copy.check = check;
+        copy.interMs = interMs;
+        copy.rise = rise;
+        copy.fall = fall;
+        copy.backup = backup;
+        copy.disabled = disabled;
+        copy.maxconn = maxconn;
+        return copy;
+    }
+}

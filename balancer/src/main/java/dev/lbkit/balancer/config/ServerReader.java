@@ -1,0 +1,199 @@
+package dev.lbkit.balancer.config;
+
+import static dev.lbkit.balancer.config.ConfigParser.atoi;
+import static dev.lbkit.balancer.config.ConfigParser.invalidNameChar;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads {@code server} and {@code default-server} lines: the name and address, then the options
+ * ({@link ServerOptions}) that {@code default-server} presets and {@code server} overrides.
+ */
+final class ServerReader {
+
+    private final Diagnostics diag;
+    private final UnaryOperator<String> env;
+
+    ServerReader(Diagnostics diag, UnaryOperator<String> env) {
+        this.diag = diag;
+        this.env = env;
+    }
+
+    /**
+     * Reads a {@code server} line into {@code proxy}, or with {@code defaultServer} a
+     * {@code default-server} line.
+     */
+    void read(ProxyDraft proxy, Args args, boolean defaultServer) {
+        String keyword = args.get(0);
+        if (proxy.isDefaults && !defaultServer) {
+            diag.alertAt("'server' not allowed in 'defaults' section.");
+            return;
+        }
+        if (!proxy.hasBackend()) {
+            diag.alertAt("parsing [" + diag.where() + "] : '" + keyword + "' not allowed because frontend '"
+                    + proxy.name + "' has no backend capability.");
+            return;
+        }
+        ServerOptions options = proxy.defaultServer.copy();
+        int first = defaultServer ? 1 : 3;
+        String name = "";
+        String host = null;
+        int port = 0;
+        if (!defaultServer) {
+            name = args.get(1);
+            String raw = args.get(2);
+            if (name.isEmpty() || raw.isEmpty()) {
+                diag.alertAt("'server' expects <name> and <addr>[:<port>] as arguments.");
+                return;
+            }
+            Character bad = invalidNameChar(name);
+            if (bad != null) {
+                diag.alertAt("character '" + bad + "' is not permitted in server name '" + name + "'.");
+                return;
+            }
+            String expanded = LineTokenizer.expandInAddress(raw, env);
+            String prefix = "'server " + proxy.name + "/" + name + "' : ";
+            Address address;
+            try {
+                address = Address.split(expanded);
+            } catch (Address.BadPrefixException e) {
+                diag.alertAt(prefix + "invalid address: '" + e.getMessage() + "' in '" + raw + "'");
+                return;
+            }
+            if (address.path() != null) {
+                diag.alertAt(prefix + "lbkit forwards to TCP servers only, not to the unix socket '"
+                        + address.path() + "'.");
+                return;
+            }
+            host = address.host();
+            String portText = address.portText();
+            if (portText != null && !portText.isEmpty()) {
+                if (portText.startsWith("+") || portText.startsWith("-")) {
+                    diag.warn(prefix + "port offsets are not supported by lbkit; the client's port is used.");
+                } else {
+                    for (char c : portText.toCharArray()) {
+                        if (c < '0' || c > '9') {
+                            diag.alertAt(prefix + "invalid character '" + c + "' in port number '" + portText
+                                    + "' in '" + expanded + "'");
+                            return;
+                        }
+                    }
+                    if (portText.length() > 6 || Integer.parseInt(portText) > 65535) {
+                        diag.alertAt(prefix + "invalid port '" + portText + "'");
+                        return;
+                    }
+                    port = Integer.parseInt(portText);
+                }
+            }
+        }
+        String prefix = defaultServer ? "'default-server' : " : "'server " + proxy.name + "/" + name + "' : ";
+        Integer explicitId = null;
+        for (int i = first; i < args.size(); i++) {
+            String option = args.get(i);
+            String value = args.get(i + 1);
+            switch (option) {
+                case "weight" -> {
+                    int weight = atoi(value);
+                    if (weight < 0 || weight > 256) {
+                        diag.alertAt(prefix + "weight of server " + name + " is not within 0 and 256 (" + weight
+                                + ")..");
+                        return;
+                    }
+                    options.weight = weight;
+                    i++;
+                }
+                case "id" -> {
+                    if (defaultServer) {
+                        diag.alertAt(prefix + "'id' is not supported in 'default-server'.");
+                        return;
+                    }
+                    if (value.isEmpty()) {
+                        diag.alertAt(prefix + "'id' : expects an integer argument.");
+                        return;
+                    }
+                    int id = atoi(value);
+                    if (id <= 0) {
+                        diag.alertAt(prefix + "'id' : custom id has to be > 0.");
+                        return;
+                    }
+                    for (ServerDraft other : proxy.servers) {
+                        if (other.explicitId() != null && other.explicitId() == id) {
+                            diag.alertAt(prefix + "'id' : custom id " + id + " already used at " + other.where()
+                                    + " ('server " + other.name() + "').");
+                            return;
+                        }
+                    }
+                    explicitId = id;
+                    i++;
+                }
+                case "inter", "fastinter", "downinter" -> {
+                    if (value.isEmpty()) {
+                        diag.alertAt(prefix + "'" + option + "' expects a delay as argument..");
+                        return;
+                    }
+                    HaproxyTime.Value delay = HaproxyTime.parse(value);
+                    if (delay.badChar() != null) {
+                        diag.alertAt(prefix + "unexpected character '" + delay.badChar() + "' in '" + option
+                                + "' argument of server " + name + "..");
+                        return;
+                    }
+                    if (delay.overflow()) {
+                        diag.alertAt(prefix + "timer overflow in argument '" + value + "' to '" + option
+                                + "' of server " + name + "..");
+                        return;
+                    }
+                    if (delay.millis() == 0) {
+                        diag.alertAt(prefix + "invalid value 0 for argument '" + option + "' of server " + name + "..");
+                        return;
+                    }
+                    if (option.equals("inter")) {
+                        options.interMs = (int) delay.millis();
+                    }
+                    i++;
+                }
+                case "rise", "fall" -> {
+                    if (value.isEmpty()) {
+                        diag.alertAt(prefix + "'" + option + "' expects an integer argument..");
+                        return;
+                    }
+                    int count = atoi(value);
+                    if (count <= 0) {
+                        diag.alertAt(prefix + "'" + option + "' has to be > 0..");
+                        return;
+                    }
+                    if (option.equals("rise")) {
+                        options.rise = count;
+                    } else {
+                        options.fall = count;
+                    }
+                    i++;
+                }
+                case "maxconn" -> {
+                    options.maxconn = Math.max(0, atoi(value));
+                    i++;
+                }
+                case "check" -> options.check = true;
+                case "no-check" -> options.check = false;
+                case "backup" -> options.backup = true;
+                case "no-backup" -> options.backup = false;
+                case "disabled" -> options.disabled = true;
+                case "enabled" -> options.disabled = false;
+                default -> {
+                    Integer skip = Keywords.SERVER_OPTIONS.get(option);
+                    if (skip == null) {
+                        diag.alertAt(prefix + "unknown keyword '" + option + "'"
+                                + Diagnostics.suggestion(option, Keywords.serverNames()));
+                        return;
+                    }
+                    diag.warn(prefix + "'" + option + "' is accepted but ignored by lbkit.");
+                    i += skip;
+                }
+            }
+        }
+        if (defaultServer) {
+            proxy.defaultServer = options;
+        } else {
+            proxy.servers.add(new ServerDraft(name, host, port, options, explicitId, diag.where()));
+        }
+    }
+}
