@@ -45,7 +45,7 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
 
     /** Starts everything the config describes; returns once every listener is bound. */
     public static Lbkit start(Config config) {
-        return start(config, Algorithms::create);
+        return start(config, (section, servers) -> Algorithms.create(section, servers, config.line()));
     }
 
     /**

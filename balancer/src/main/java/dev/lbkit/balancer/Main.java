@@ -76,7 +76,7 @@ public final class Main {
         }
         Config config;
         try {
-            config = ConfigParser.parse(file);
+            config = ConfigParser.parse(file, options.line());
         } catch (ConfigException e) {
             e.alerts().forEach(err::println);
             err.println("[ALERT] Fatal errors found in configuration.");
@@ -292,7 +292,7 @@ public final class Main {
             return new StatsSocket(address, socket.host(), port, null, socket.level(), socket.where());
         }).toList();
         Global global = new Global(config.global().nbthread(), config.global().maxconn(), sockets);
-        return new Config(global, proxies, config.warnings());
+        return new Config(global, proxies, config.warnings(), config.line());
     }
 
     private static int movedPort(int port, int offset, String what, String where) {

@@ -4,6 +4,7 @@ import dev.lbkit.backends.FlaskReplica;
 import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.haproxy.Haproxy;
 import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.io.IOException;
@@ -30,12 +31,26 @@ public final class SideBySide implements AutoCloseable {
 
         String describe();
 
+        /**
+         * The HAProxy line this starter runs, which lbkit then models; {@link HaproxyLine#DEFAULT}
+         * when it cannot tell.
+         */
+        default HaproxyLine line() {
+            return HaproxyLine.DEFAULT;
+        }
+
         /** A real HAProxy (container or binary) as a starter. */
         static HaproxyStarter of(Haproxy haproxy) {
             return new HaproxyStarter() {
                 @Override
                 public AutoCloseable start(String config) {
                     return haproxy.start(config);
+                }
+
+                @Override
+                public HaproxyLine line() {
+                    HaproxyLine line = HaproxyLine.ofVersion(haproxy.version());
+                    return line == null ? HaproxyLine.DEFAULT : line;
                 }
 
                 @Override
@@ -75,6 +90,8 @@ public final class SideBySide implements AutoCloseable {
     private final List<FlaskReplica> replicas = new ArrayList<>();
     private final List<AutoCloseable> running = new ArrayList<>();
     private final String haproxyDescription;
+    /** The HAProxy line lbkit balances as: the one HAProxy's side runs. */
+    private final HaproxyLine line;
     private Endpoint haproxy;
     private Endpoint lbkit;
 
@@ -87,6 +104,7 @@ public final class SideBySide implements AutoCloseable {
         this.originalConfig = config;
         this.serverNames = ConfigRewriter.serverNames(config);
         this.haproxyDescription = haproxyStarter == null ? null : haproxyStarter.describe();
+        this.line = haproxyStarter == null ? HaproxyLine.DEFAULT : haproxyStarter.line();
     }
 
     /** Starts replicas, HAProxy (unless {@code haproxyStarter} is null: lbkit alone) and lbkit for {@code config}. */
@@ -129,7 +147,7 @@ public final class SideBySide implements AutoCloseable {
     }
 
     private AutoCloseable startLbkit(String config) throws ConfigException {
-        return Lbkit.start(ConfigParser.parse(config, configName + " (lbkit side)"));
+        return Lbkit.start(ConfigParser.parse(config, configName + " (lbkit side, as HAProxy " + line.text() + ")", line));
     }
 
     /** HAProxy's side, or null when this run has no HAProxy (a demo on a machine without one). */

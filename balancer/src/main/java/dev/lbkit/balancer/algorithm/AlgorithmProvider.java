@@ -2,6 +2,7 @@ package dev.lbkit.balancer.algorithm;
 
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.config.Where;
 import java.util.List;
@@ -33,6 +34,10 @@ public interface AlgorithmProvider {
         return Balance.of(algorithm, where);
     }
 
-    /** The algorithm of one backend, over its servers in declaration order. */
-    LoadBalancer create(ProxySection backend, List<Server> servers);
+    /**
+     * The algorithm of one backend, over its servers in declaration order, as HAProxy {@code line}
+     * runs it. Where a line changed an algorithm, the difference lives next to it, named after the
+     * line that brought it.
+     */
+    LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line);
 }

@@ -1,6 +1,7 @@
 package dev.lbkit.balancer.algorithm;
 
 import dev.lbkit.balancer.config.Algorithm;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -84,14 +85,22 @@ public final class Algorithms {
         return available().stream().sorted().map(Algorithm::keyword).toList();
     }
 
-    /** Creates the algorithm of {@code backend}; fails with {@link #whyMissing} when it has no provider. */
+    /** As {@link #create(ProxySection, List, HaproxyLine)} for {@link HaproxyLine#DEFAULT}. */
     public static LoadBalancer create(ProxySection backend, List<Server> servers) {
+        return create(backend, servers, HaproxyLine.DEFAULT);
+    }
+
+    /**
+     * Creates the algorithm of {@code backend} as HAProxy {@code line} runs it; fails with
+     * {@link #whyMissing} when it has no provider.
+     */
+    public static LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
         Algorithm algorithm = backend.balance().algorithm();
         AlgorithmProvider provider = PROVIDERS.get(algorithm);
         if (provider == null) {
             throw new IllegalStateException("backend '" + backend.name() + "' at " + backend.balance().where()
                     + ": balance '" + algorithm.keyword() + "' " + whyMissing(algorithm));
         }
-        return provider.create(backend, servers);
+        return provider.create(backend, servers, line);
     }
 }

@@ -19,7 +19,7 @@ final class AfterParsing {
      * Checks every proxy (default_backend, duplicate server names, a frontend without bind) in file
      * order, and returns them as sections.
      */
-    static List<ProxySection> checkAfterParsing(List<ProxyDraft> proxies, Diagnostics diag) {
+    static List<ProxySection> checkAfterParsing(List<ProxyDraft> proxies, Diagnostics diag, HaproxyLine line) {
         List<ProxySection> sections = new ArrayList<>();
         for (ProxyDraft proxy : proxies) {
             diag.at(proxy.where.line());
@@ -38,7 +38,7 @@ final class AfterParsing {
             if (proxy.hasFrontend() && proxy.binds.isEmpty() && proxy.kind == ProxySection.Kind.FRONTEND) {
                 diag.rawWarning("[WARNING] frontend '" + proxy.name + "' has no 'bind' directive.");
             }
-            sections.add(toSection(proxy));
+            sections.add(toSection(proxy, line));
         }
         return sections;
     }
@@ -66,7 +66,7 @@ final class AfterParsing {
         }
     }
 
-    private static ProxySection toSection(ProxyDraft proxy) {
+    private static ProxySection toSection(ProxyDraft proxy, HaproxyLine line) {
         List<ServerSpec> servers = new ArrayList<>();
         List<Integer> ids = ServerIds.resolve(proxy.servers.stream().map(ServerDraft::explicitId).toList());
         for (int i = 0; i < proxy.servers.size(); i++) {
@@ -76,7 +76,7 @@ final class AfterParsing {
                     draft.explicitId() != null, o.check, o.interMs, o.rise, o.fall, o.backup, o.disabled,
                     o.maxconn, draft.where()));
         }
-        Balance balance = proxy.balance != null ? proxy.balance : Balance.roundrobin(proxy.where);
+        Balance balance = proxy.balance != null ? proxy.balance : Balance.defaultOf(line, proxy.where);
         boolean frontendOnly = proxy.kind == ProxySection.Kind.FRONTEND;
         return new ProxySection(proxy.kind, proxy.name, proxy.where, proxy.mode, proxy.binds,
                 proxy.kind == ProxySection.Kind.BACKEND ? null : proxy.defaultBackend, balance, proxy.hashType,

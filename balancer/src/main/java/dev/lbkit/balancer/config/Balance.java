@@ -23,6 +23,14 @@ public record Balance(Algorithm algorithm, boolean uriWhole, int uriLen, int uri
         return of(Algorithm.ROUNDROBIN, where);
     }
 
+    /**
+     * What a backend with no {@code balance} line uses in that HAProxy line: roundrobin up to 3.2,
+     * {@code random} (two draws) from 3.3 on.
+     */
+    public static Balance defaultOf(HaproxyLine line, Where where) {
+        return line.compareTo(HaproxyLine.V3_4) >= 0 ? of(Algorithm.RANDOM, where) : roundrobin(where);
+    }
+
     public static Balance of(Algorithm algorithm, Where where) {
         return new Balance(algorithm, false, 0, 0, false, 2, null, false, false, where);
     }

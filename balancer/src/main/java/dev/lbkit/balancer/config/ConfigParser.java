@@ -32,6 +32,8 @@ public final class ConfigParser {
     private final GlobalReader global;
     private final UnaryOperator<String> env;
     private final ProxyReader proxyReader;
+    /** The HAProxy line whose rules read the file (e.g. its default {@code balance}). */
+    private final HaproxyLine line;
 
     private Section section = Section.NONE;
     private ProxyDraft current;
@@ -40,7 +42,8 @@ public final class ConfigParser {
     private final List<ProxyDraft> proxies = new ArrayList<>();
 
     /** One reading of one file. */
-    private ConfigParser(String file, UnaryOperator<String> systemEnv) {
+    private ConfigParser(String file, UnaryOperator<String> systemEnv, HaproxyLine line) {
+        this.line = line;
         this.diag = new Diagnostics(file);
         this.global = new GlobalReader(diag, systemEnv);
         this.env = global.env();
@@ -50,19 +53,34 @@ public final class ConfigParser {
 
     /** Parses a file; alerts name it as HAProxy would ({@code [ALERT] parsing [path:line] : ...}). */
     public static Config parse(Path file) throws IOException, ConfigException {
+        return parse(file, HaproxyLine.DEFAULT);
+    }
+
+    /** Parses a file as HAProxy {@code line} reads it. */
+    public static Config parse(Path file, HaproxyLine line) throws IOException, ConfigException {
         // Latin-1 reads any byte sequence, as HAProxy does; the keywords themselves are ASCII.
         String text = Files.readString(file, StandardCharsets.ISO_8859_1);
-        return parse(text, file.toString());
+        return parse(text, file.toString(), line);
     }
 
     /** Parses text; {@code fileName} is what alerts print before {@code :line}. */
     public static Config parse(String text, String fileName) throws ConfigException {
-        return parse(text, fileName, System::getenv);
+        return parse(text, fileName, HaproxyLine.DEFAULT);
+    }
+
+    /** Parses text as HAProxy {@code line} reads it. */
+    public static Config parse(String text, String fileName, HaproxyLine line) throws ConfigException {
+        return parse(text, fileName, System::getenv, line);
     }
 
     /** Parses text with {@code env} as the process environment (for {@code "${VAR}"} expansion). */
     static Config parse(String text, String fileName, UnaryOperator<String> env) throws ConfigException {
-        return new ConfigParser(fileName, env).run(text);
+        return parse(text, fileName, env, HaproxyLine.DEFAULT);
+    }
+
+    static Config parse(String text, String fileName, UnaryOperator<String> env, HaproxyLine line)
+            throws ConfigException {
+        return new ConfigParser(fileName, env, line).run(text);
     }
 
     private Config run(String text) throws ConfigException {
@@ -85,7 +103,7 @@ public final class ConfigParser {
         if (diag.hasAlerts()) {
             throw new ConfigException(diag.alerts());
         }
-        List<ProxySection> sections = AfterParsing.checkAfterParsing(proxies, diag);
+        List<ProxySection> sections = AfterParsing.checkAfterParsing(proxies, diag, line);
         if (diag.hasAlerts()) {
             throw new ConfigException(diag.alerts());
         }
@@ -94,7 +112,7 @@ public final class ConfigParser {
             diag.rawAlert("[ALERT] Failed to initialize server(s) addr.");
             throw new ConfigException(diag.alerts());
         }
-        return new Config(global.global(), sections, diag.warnings());
+        return new Config(global.global(), sections, diag.warnings(), line);
     }
 
     /** Starts a section, or hands the line to the reader of the section it is in. */

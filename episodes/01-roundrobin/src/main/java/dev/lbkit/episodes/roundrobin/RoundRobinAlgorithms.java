@@ -4,6 +4,7 @@ import dev.lbkit.balancer.algorithm.AlgorithmProvider;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Algorithm;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,7 @@ public final class RoundRobinAlgorithms implements AlgorithmProvider {
     }
 
     @Override
-    public LoadBalancer create(ProxySection backend, List<Server> servers) {
+    public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
         return backend.balance().algorithm() == Algorithm.STATIC_RR
                 ? new StaticRoundRobinBalancer(servers, backend.allBackups())
                 : new RoundRobinBalancer(servers, backend.allBackups());

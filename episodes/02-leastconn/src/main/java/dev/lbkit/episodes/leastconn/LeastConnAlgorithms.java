@@ -4,6 +4,7 @@ import dev.lbkit.balancer.algorithm.AlgorithmProvider;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Algorithm;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +22,7 @@ public final class LeastConnAlgorithms implements AlgorithmProvider {
     }
 
     @Override
-    public LoadBalancer create(ProxySection backend, List<Server> servers) {
+    public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
         return backend.balance().algorithm() == Algorithm.FIRST
                 ? new FirstBalancer(servers, backend.allBackups())
                 : new LeastConnBalancer(servers, backend.allBackups());

@@ -7,6 +7,7 @@ import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.config.Where;
 import dev.lbkit.episodes.sourcehash.HashBalancer;
@@ -29,7 +30,7 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
     }
 
     @Override
-    public LoadBalancer create(ProxySection backend, List<Server> servers) {
+    public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
         Balance balance = backend.balance();
         HashBalancer.RequestKey key = switch (balance.algorithm()) {
             case URI -> new UriKey(balance);

@@ -5,6 +5,7 @@ import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.config.Where;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class RandomAlgorithms implements AlgorithmProvider {
     }
 
     @Override
-    public LoadBalancer create(ProxySection backend, List<Server> servers) {
+    public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
         return new RandomBalancer(backend, servers);
     }
 
