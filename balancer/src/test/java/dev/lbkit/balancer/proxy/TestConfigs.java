@@ -48,6 +48,17 @@ public final class TestConfigs {
         return new ServerSpec(name, "127.0.0.1", port, 1, 0, false, true, interMs, rise, fall, false, false, 0, HERE);
     }
 
+    /** One config with several {@code listen} sections, in this order, and the stats sockets they name. */
+    public static Config config(List<Listen> listens) {
+        List<StatsSocket> sockets = new ArrayList<>();
+        List<ProxySection> sections = new ArrayList<>();
+        for (Listen listen : listens) {
+            sockets.addAll(listen.sockets);
+            sections.add(listen.section());
+        }
+        return new Config(new Global(0, 0, sockets), sections, List.of());
+    }
+
     /** A builder for one {@code listen} section on 127.0.0.1:0. */
     public static Listen listen(String name) {
         return new Listen(name);
