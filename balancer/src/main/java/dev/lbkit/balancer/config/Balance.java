@@ -25,10 +25,14 @@ public record Balance(Algorithm algorithm, boolean uriWhole, int uriLen, int uri
 
     /**
      * What a backend with no {@code balance} line uses in that HAProxy line: roundrobin up to 3.2,
-     * {@code random} (two draws) from 3.3 on.
+     * {@code random} from 3.3 on, with ONE draw (HAProxy leaves the draw count unset on that path,
+     * so its loop runs once; a written {@code balance random} still means two).
      */
     public static Balance defaultOf(HaproxyLine line, Where where) {
-        return line.compareTo(HaproxyLine.V3_4) >= 0 ? of(Algorithm.RANDOM, where) : roundrobin(where);
+        if (line.compareTo(HaproxyLine.V3_4) >= 0) {
+            return new Balance(Algorithm.RANDOM, false, 0, 0, false, 1, null, false, false, where);
+        }
+        return roundrobin(where);
     }
 
     public static Balance of(Algorithm algorithm, Where where) {
