@@ -108,7 +108,9 @@ public final class Main {
             config = moved;
         }
         if (options.check()) {
-            out.println("Configuration file is valid");
+            if (options.line() == HaproxyLine.V2_6) {
+                out.println("Configuration file is valid"); // 3.0 and later say nothing when all is well
+            }
             return OK;
         }
         return serve(config, err);
@@ -216,7 +218,9 @@ public final class Main {
         HaproxyLine haproxyLine = HaproxyLine.DEFAULT;
         if (line != null && !line.isBlank()) {
             try {
-                haproxyLine = HaproxyLine.requireModelled(line, lineFrom);
+                // Checking a file needs only the line's config rules, which lbkit knows for every
+                // known line; balancing needs the line's algorithms modelled.
+                haproxyLine = check ? HaproxyLine.requireKnown(line, lineFrom) : HaproxyLine.requireModelled(line, lineFrom);
             } catch (IllegalArgumentException e) {
                 err.println("lbkit: " + e.getMessage());
                 return null;

@@ -63,7 +63,7 @@ public final class Algorithms {
             case SOURCE -> "episodes/03-source-hash";
             case URI, URL_PARAM, HDR -> "episodes/04-uri-hash";
             case RANDOM -> "episodes/05-random";
-            case RDP_COOKIE, HASH -> null;
+            case RDP_COOKIE, HASH, STICKY, LOG_HASH -> null;
         };
     }
 

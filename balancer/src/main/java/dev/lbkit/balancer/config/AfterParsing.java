@@ -38,7 +38,7 @@ final class AfterParsing {
             if (proxy.hasFrontend() && proxy.binds.isEmpty() && proxy.kind == ProxySection.Kind.FRONTEND) {
                 diag.rawWarning("[WARNING] frontend '" + proxy.name + "' has no 'bind' directive.");
             }
-            sections.add(toSection(proxy, line));
+            sections.add(toSection(proxy, line, diag));
         }
         return sections;
     }
@@ -66,7 +66,11 @@ final class AfterParsing {
         }
     }
 
-    private static ProxySection toSection(ProxyDraft proxy, HaproxyLine line) {
+    private static ProxySection toSection(ProxyDraft proxy, HaproxyLine line, Diagnostics diag) {
+        if (proxy.hashPreserveAffinity != null && !proxy.hashPreserveAffinity.equals("always")) {
+            diag.rawWarning("[WARNING] " + proxy.typeWord() + " '" + proxy.name + "': 'hash-preserve-affinity "
+                    + proxy.hashPreserveAffinity + "' is read but not modelled by lbkit, which balances as with 'always'.");
+        }
         List<ServerSpec> servers = new ArrayList<>();
         List<Integer> ids = ServerIds.resolve(proxy.servers.stream().map(ServerDraft::explicitId).toList());
         for (int i = 0; i < proxy.servers.size(); i++) {
@@ -77,6 +81,11 @@ final class AfterParsing {
                     o.maxconn, draft.where()));
         }
         Balance balance = proxy.balance != null ? proxy.balance : Balance.defaultOf(line, proxy.where);
+        if (balance.algorithm() == Algorithm.LOG_HASH) {
+            diag.rawWarning("[WARNING] Unusable balance algorithm for backend '" + proxy.name
+                    + "' (needs 'mode log'). Falling back to round robin.");
+            balance = Balance.roundrobin(balance.where());
+        }
         boolean frontendOnly = proxy.kind == ProxySection.Kind.FRONTEND;
         return new ProxySection(proxy.kind, proxy.name, proxy.where, proxy.mode, proxy.binds,
                 proxy.kind == ProxySection.Kind.BACKEND ? null : proxy.defaultBackend, balance, proxy.hashType,

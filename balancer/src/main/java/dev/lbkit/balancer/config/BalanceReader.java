@@ -16,15 +16,18 @@ final class BalanceReader {
 
     private static final String SUPPORTED = "balance only supports 'roundrobin', 'static-rr', 'leastconn', "
             + "'source', 'uri', 'url_param', 'hdr(name)' and 'rdp-cookie(name)' options.";
+    /** The same alert since 3.0, which lists more (random and first are accepted but never listed). */
+    private static final String SUPPORTED_SINCE_3_0 = "balance only supports 'roundrobin', 'static-rr', 'leastconn', "
+            + "'source', 'uri', 'url_param', 'hash', 'hdr(name)', 'rdp-cookie(name)', 'log-hash' and 'sticky' options.";
 
     private BalanceReader() {
     }
 
     /** Returns the balance, or null after sending the reason to {@code alert}. */
-    static Balance read(List<String> words, Where where, Consumer<String> alert) {
+    static Balance read(List<String> words, Where where, HaproxyLine line, Consumer<String> alert) {
         Algorithm algorithm = algorithmNamed(words.get(0));
-        if (algorithm == null) {
-            alert.accept(SUPPORTED);
+        if (algorithm == null || !algorithm.knownIn(line)) {
+            alert.accept(line.compareTo(HaproxyLine.V3_0) >= 0 ? SUPPORTED_SINCE_3_0 : SUPPORTED);
             return null;
         }
         Optional<AlgorithmProvider> provider = Algorithms.provider(algorithm);
@@ -36,6 +39,9 @@ final class BalanceReader {
             // here, so `lbkit -c` agrees with `haproxy -c`; running them is refused at startup.
             case RDP_COOKIE -> rdpCookie(words.get(0), where, alert);
             case HASH -> hash(words, where, alert);
+            case STICKY -> Balance.of(Algorithm.STICKY, where);
+            // Only usable in 'mode log' backends; the reading after the file warns and uses roundrobin.
+            case LOG_HASH -> Balance.of(Algorithm.LOG_HASH, where);
             default -> {
                 alert.accept("balance '" + algorithm.keyword() + "' " + Algorithms.whyMissing(algorithm));
                 yield null;

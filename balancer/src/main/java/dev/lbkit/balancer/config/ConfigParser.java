@@ -44,7 +44,7 @@ public final class ConfigParser {
     /** One reading of one file. */
     private ConfigParser(String file, UnaryOperator<String> systemEnv, HaproxyLine line) {
         this.line = line;
-        this.diag = new Diagnostics(file);
+        this.diag = new Diagnostics(file, line);
         this.global = new GlobalReader(diag, systemEnv);
         this.env = global.env();
         this.proxyReader = new ProxyReader(diag, env);
@@ -113,6 +113,25 @@ public final class ConfigParser {
             throw new ConfigException(diag.alerts());
         }
         return new Config(global.global(), sections, diag.warnings(), line);
+    }
+
+    /**
+     * A frontend (or listen) named like a named defaults section: fine up to 3.0, a warning in
+     * 3.2, refused since 3.3.
+     */
+    private void sameNameAsADefaultsSection(ProxyDraft proxy, String name) {
+        ProxyDraft defaults = namedDefaults.get(name);
+        if (defaults == null || !proxy.hasFrontend() || !diag.since(HaproxyLine.V3_2)) {
+            return;
+        }
+        String clash = "Parsing [" + diag.where() + "]: " + proxy.typeWord() + " '" + name
+                + "' has the same name as defaults '" + name + "' declared at " + defaults.where + ".";
+        if (diag.since(HaproxyLine.V3_4)) {
+            diag.rawAlert("[ALERT] " + clash + " This is no longer supported as of 3.3. Please rename one or the other.");
+        } else {
+            diag.rawWarning("[WARNING] " + clash
+                    + " This is dangerous and will not be supported anymore in version 3.3.");
+        }
     }
 
     /** Starts a section, or hands the line to the reader of the section it is in. */
@@ -203,6 +222,7 @@ public final class ConfigParser {
                 break;
             }
         }
+        sameNameAsADefaultsSection(proxy, name);
         ProxyDraft defaults = currentDefaults;
         if (args.get(2).equals("from")) {
             String from = args.get(3);

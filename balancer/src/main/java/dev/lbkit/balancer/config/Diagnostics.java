@@ -9,12 +9,24 @@ import java.util.List;
  */
 final class Diagnostics {
     private final String file;
+    /** The HAProxy line whose rules and words this reading follows. */
+    private final HaproxyLine haproxyLine;
     private final List<String> alerts = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private int line;
 
-    Diagnostics(String file) {
+    Diagnostics(String file, HaproxyLine haproxyLine) {
         this.file = file;
+        this.haproxyLine = haproxyLine;
+    }
+
+    HaproxyLine haproxyLine() {
+        return haproxyLine;
+    }
+
+    /** Whether the line being followed is {@code since} or newer. */
+    boolean since(HaproxyLine since) {
+        return haproxyLine.compareTo(since) >= 0;
     }
 
     /** Moves to {@code line} (1-based): later messages name it. */

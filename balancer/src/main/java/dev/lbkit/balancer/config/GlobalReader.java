@@ -58,8 +58,10 @@ final class GlobalReader {
                 String value = args.get(1);
                 if (!value.matches("[0-9]+")) {
                     diag.alert("'nbthread' passed a missing or unparsable integer value in '" + value + "'");
-                } else if (value.length() > 6 || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 64) {
-                    diag.alert("'nbthread' value must be between 1 and 64 (was " + value + ")");
+                } else if (value.length() > 6 || Integer.parseInt(value) < 1
+                        || Integer.parseInt(value) > maxThreads(diag.haproxyLine())) {
+                    diag.alert("'nbthread' value must be between 1 and " + maxThreads(diag.haproxyLine())
+                            + " (was " + value + ")");
                 } else {
                     nbthread = Integer.parseInt(value);
                 }
@@ -165,5 +167,14 @@ final class GlobalReader {
             return;
         }
         statsSockets.add(new StatsSocket(raw, address.host(), port, null, level, diag.where()));
+    }
+
+    /** The most threads a build of that line takes (its MAX_THREADS): 64, then 256 in 3.0, 1024 since 3.2. */
+    static int maxThreads(HaproxyLine line) {
+        return switch (line) {
+            case V2_6 -> 64;
+            case V3_0 -> 256;
+            case V3_2, V3_4 -> 1024;
+        };
     }
 }

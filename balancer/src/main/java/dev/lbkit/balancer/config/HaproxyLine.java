@@ -68,17 +68,23 @@ public enum HaproxyLine {
         return Arrays.stream(values()).filter(l -> l.text.equals(line)).findFirst().orElse(null);
     }
 
-    /**
-     * The line a user asked for, which lbkit must model; otherwise an {@link IllegalArgumentException}
-     * whose message says what is wrong and what to do.
-     */
-    public static HaproxyLine requireModelled(String version, String askedWhere) {
+    /** The line a user asked for, which lbkit must know (for checking a file with its rules). */
+    public static HaproxyLine requireKnown(String version, String askedWhere) {
         HaproxyLine line = ofVersion(version);
         if (line == null) {
             throw new IllegalArgumentException(askedWhere + " '" + version + "' is not a HAProxy line lbkit knows."
                     + " Known lines: " + String.join(", ", Arrays.stream(values()).map(HaproxyLine::text).toList())
                     + "; modelled: " + modelledText() + ".");
         }
+        return line;
+    }
+
+    /**
+     * The line a user asked for, which lbkit must model; otherwise an {@link IllegalArgumentException}
+     * whose message says what is wrong and what to do.
+     */
+    public static HaproxyLine requireModelled(String version, String askedWhere) {
+        HaproxyLine line = requireKnown(version, askedWhere);
         if (!line.modelled) {
             throw new IllegalArgumentException(askedWhere + " '" + version + "': lbkit does not model HAProxy "
                     + line.text + " yet (modelled: " + modelledText() + "). docs/versions.md lists what "

@@ -28,6 +28,8 @@ final class ProxyDraft {
     HttpCheck httpCheck;
     boolean allBackups;
     int hashBalanceFactor;
+    /** {@code hash-preserve-affinity} (3.2+), or null when not set. */
+    String hashPreserveAffinity;
     HttpReuse httpReuse = HttpReuse.SAFE;
     ServerOptions defaultServer = new ServerOptions();
 
@@ -67,6 +69,7 @@ final class ProxyDraft {
         allBackups = defaults.allBackups;
         httpReuse = defaults.httpReuse;
         hashBalanceFactor = defaults.hashBalanceFactor;
+        hashPreserveAffinity = defaults.hashPreserveAffinity;
         defaultServer = defaults.defaultServer.copy();
     }
 

@@ -57,13 +57,14 @@ final class ProxyReader {
                 if (!proxy.hasBackend()) {
                     diag.warn("'balance' ignored because frontend '" + proxy.name + "' has no backend capability.");
                 } else if (!args.get(1).isEmpty()) {
-                    Balance balance = BalanceReader.read(args.rest(1), diag.where(), diag::alert);
+                    Balance balance = BalanceReader.read(args.rest(1), diag.where(), diag.haproxyLine(), diag::alert);
                     if (balance != null) {
                         proxy.balance = balance;
                     }
                 }
             }
             case "hash-type" -> readHashType(proxy, args);
+            case "hash-preserve-affinity" -> readHashPreserveAffinity(proxy, args);
             case "hash-balance-factor" -> {
                 if (args.get(1).isEmpty()) {
                     diag.alert("'hash-balance-factor' expects an integer argument.");
@@ -127,6 +128,25 @@ final class ProxyReader {
         }
     }
 
+    /**
+     * {@code hash-preserve-affinity always|maxconn|maxqueue} (3.2 and later): whether a hashed key
+     * stays on its server when that server is full. lbkit reads it; only {@code always}, the
+     * default, is modelled, and lbkit refuses to run the other two.
+     */
+    private void readHashPreserveAffinity(ProxyDraft proxy, Args args) {
+        if (!diag.since(HaproxyLine.V3_2)) {
+            diag.unknownKeyword("hash-preserve-affinity", proxy.isDefaults ? "defaults" : proxy.sectionName(),
+                    Keywords.proxyNames());
+            return;
+        }
+        String value = args.get(1);
+        if (!List.of("always", "maxconn", "maxqueue").contains(value)) {
+            diag.alert("'hash-preserve-affinity': unknown keyword '" + value + "'");
+            return;
+        }
+        proxy.hashPreserveAffinity = value;
+    }
+
     private void readHttpReuse(ProxyDraft proxy, Args args) {
         if (!proxy.hasBackend()) {
             diag.warn("'http-reuse' ignored because frontend '" + proxy.name + "' has no backend capability.");
@@ -184,6 +204,13 @@ final class ProxyReader {
             case "djb2" -> hashFunction = HashFunction.DJB2;
             case "wt6" -> hashFunction = HashFunction.WT6;
             case "crc32" -> hashFunction = HashFunction.CRC32;
+            case "none" -> {
+                if (!diag.since(HaproxyLine.V3_0)) {
+                    diag.alert("'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.");
+                    return;
+                }
+                hashFunction = HashFunction.NONE;
+            }
             default -> {
                 diag.alert("'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.");
                 return;

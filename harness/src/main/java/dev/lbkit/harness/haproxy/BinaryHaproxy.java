@@ -87,6 +87,25 @@ final class BinaryHaproxy implements Haproxy {
         }
     }
 
+    /** Each config is written under its own name and checked from its folder, so alerts name it. */
+    @Override
+    public java.util.Map<String, CheckResult> checkEach(java.util.Map<String, String> configsByName) {
+        java.util.Map<String, CheckResult> results = new java.util.LinkedHashMap<>();
+        Path workDir = createWorkDir();
+        try {
+            for (java.util.Map.Entry<String, String> config : configsByName.entrySet()) {
+                Files.writeString(workDir.resolve(config.getKey()), config.getValue(), StandardCharsets.ISO_8859_1);
+                results.put(config.getKey(), runToEnd(List.of(binary.toString(), "-c", "-f", config.getKey()), workDir));
+            }
+        } catch (IOException cannotWrite) {
+            throw new HaproxyStartException("cannot write a config to check in " + workDir + ": " + cannotWrite.getMessage(),
+                    cannotWrite);
+        } finally {
+            deleteQuietly(workDir);
+        }
+        return results;
+    }
+
     private CheckResult runToEnd(List<String> command, Path workDir) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -52,6 +52,16 @@ public interface Haproxy {
     /** Runs {@code haproxy -c} on this configuration: exit code 0 means valid. */
     CheckResult check(String configText);
 
+    /**
+     * {@code haproxy -c} on each configuration, by name; each is checked as a file called
+     * {@code /tmp/lbkit-check/<name>}, so alerts name {@code <name>:line}.
+     */
+    default java.util.Map<String, CheckResult> checkEach(java.util.Map<String, String> configsByName) {
+        java.util.Map<String, CheckResult> results = new java.util.LinkedHashMap<>();
+        configsByName.forEach((name, text) -> results.put(name, check(text)));
+        return results;
+    }
+
     /** HAProxy in a container of {@code image} (e.g. {@code local/haproxy:2.6}), host-networked. */
     static Haproxy container(String image) {
         return new ContainerHaproxy(image);

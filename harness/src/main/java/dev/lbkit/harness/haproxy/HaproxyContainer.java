@@ -36,6 +36,13 @@ public final class HaproxyContainer extends GenericContainer<HaproxyContainer> {
     }
 
     /** Makes the container run {@code haproxy <arguments>} once (e.g. {@code -c -f ...}) instead of serving. */
+    /** Runs {@code script} with the image's shell once (images built from Debian have one). */
+    HaproxyContainer shellOnce(String script) {
+        return withCommand("sh", "-c", script)
+                .withStartupCheckStrategy(new RunsOrExitedStartupCheck())
+                .waitingFor(new HostPortsWaitStrategy(List.of()));
+    }
+
     HaproxyContainer runningOnce(String... arguments) {
         String[] command = new String[arguments.length + 1];
         command[0] = "haproxy";

@@ -32,7 +32,38 @@ public final class Hashes {
             case DJB2 -> djb2(bytes, from, to);
             case WT6 -> wt6(bytes, from, to);
             case CRC32 -> crc32(bytes, from, to);
+            case NONE -> decimal(bytes, from, to);
         };
+    }
+
+    /**
+     * {@code hash-type ... none} (HAProxy 3.0 and later): the key is read as a decimal number, which
+     * is the hash. An optional sign, then digits up to the first other byte; a number too large for
+     * 64 bits stays at the largest (or smallest) one; the low 32 bits are the hash. "7919" hashes to
+     * 7919, "-1" to 0xFFFFFFFF, "12ab" to 12, "abc" to 0.
+     */
+    public static int decimal(byte[] bytes, int from, int to) {
+        int i = from;
+        boolean negative = false;
+        if (i < to && (bytes[i] == '-' || bytes[i] == '+')) {
+            negative = bytes[i] == '-';
+            i++;
+        }
+        long value = 0;
+        boolean saturated = false;
+        for (; i < to && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
+            int digit = bytes[i] - '0';
+            if (!saturated && value > (Long.MAX_VALUE - digit) / 10) {
+                saturated = true;
+            }
+            if (!saturated) {
+                value = value * 10 + digit;
+            }
+        }
+        if (saturated) {
+            return (int) (negative ? Long.MIN_VALUE : Long.MAX_VALUE);
+        }
+        return (int) (negative ? -value : value);
     }
 
     // snippet:start sdbm

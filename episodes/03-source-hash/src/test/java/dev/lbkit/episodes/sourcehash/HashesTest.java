@@ -57,4 +57,20 @@ class HashesTest {
         assertThat(unsigned(Hashes.fullHash(0x7F000101))).as("full_hash(127.0.1.1)").isEqualTo(4138135820L);
         assertThat(unsigned(Hashes.avalanche(1))).as("avalanche is full_hash").isEqualTo(881230262L);
     }
+
+    @Test
+    void noneReadsTheKeyAsADecimalNumber() {
+        assertThat(decimal("7919")).as("digits are the hash").isEqualTo(7919);
+        assertThat(decimal("-1")).as("a sign is read; the low 32 bits are kept").isEqualTo(-1);
+        assertThat(decimal("12ab")).as("digits up to the first other byte").isEqualTo(12);
+        assertThat(decimal("abc")).as("no digits: 0").isZero();
+        assertThat(decimal("4294967296")).as("2^32 keeps its low 32 bits").isZero();
+        assertThat(decimal("99999999999999999999")).as("past 64 bits it stays at the largest long")
+                .isEqualTo((int) Long.MAX_VALUE);
+    }
+
+    private static int decimal(String key) {
+        byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return Hashes.hash(dev.lbkit.balancer.config.HashFunction.NONE, bytes, 0, bytes.length);
+    }
 }

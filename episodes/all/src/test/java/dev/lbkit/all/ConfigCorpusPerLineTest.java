@@ -1,0 +1,107 @@
+package dev.lbkit.all;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.balancer.config.ConfigException;
+import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
+import dev.lbkit.harness.haproxy.CheckResult;
+import dev.lbkit.harness.haproxy.Haproxy;
+import dev.lbkit.harness.haproxy.HaproxyForTests;
+import dev.lbkit.harness.haproxy.HaproxyLines;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * lbkit's config check, reading as each newer HAProxy line does, against {@code haproxy -c} of that
+ * line (a real container of 3.0, 3.2 and 3.4): valid or invalid, and the same first line named, on
+ * the whole corpus: configs/valid and configs/invalid (written for 2.6) and configs/lines, whose
+ * verdicts change between lines (sticky, log-hash and {@code hash-type ... none} since 3.0,
+ * {@code hash-preserve-affinity} since 3.2, a frontend named like a defaults section refused in 3.4,
+ * {@code nbthread} limits, the {@code balance} alert's wording). 2.6 is the haproxy binary.
+ */
+class ConfigCorpusPerLineTest {
+
+    @ParameterizedTest(name = "HAProxy {0}")
+    @EnumSource(HaproxyLine.class)
+    void lbkitReadingAsALineAgreesWithThatLinesHaproxyCheck(HaproxyLine line) throws Exception {
+        List<String> disagreements = compare(line, line);
+        assertThat(disagreements).as("files where lbkit's check as %s differs from haproxy -c of %s",
+                line.text(), line.text()).isEmpty();
+    }
+
+    /**
+     * Negative control: reading with 2.6's rules while HAProxy is 3.4 must be caught (3.4 refuses a
+     * frontend named like a defaults section and accepts sticky, which 2.6 refuses).
+     */
+    @Tag("negative-control")
+    @ParameterizedTest(name = "lbkit as 2.6 against HAProxy {0}")
+    @EnumSource(value = HaproxyLine.class, names = {"V3_0", "V3_4"})
+    void readingWithAnotherLinesRulesIsCaught(HaproxyLine line) throws Exception {
+        assertThat(compare(line, HaproxyLine.V2_6)).as("lbkit read as 2.6 against HAProxy %s", line.text())
+                .isNotEmpty();
+    }
+
+    /** The files on which lbkit (reading as {@code lbkitLine}) and HAProxy {@code line} disagree. */
+    private static List<String> compare(HaproxyLine line, HaproxyLine lbkitLine) throws Exception {
+        // 2.6: the haproxy binary (its image has no shell for the one-container batch).
+        Haproxy haproxy = line == HaproxyLine.V2_6 ? HaproxyForTests.get(Haproxy.Kind.BINARY) : HaproxyLines.get(line);
+        assertThat(HaproxyLine.ofVersion(haproxy.version())).as("the HAProxy met is of line %s", line.text())
+                .isEqualTo(line);
+        Map<String, String> configs = new LinkedHashMap<>();
+        for (String dir : List.of("valid", "invalid", "lines")) {
+            for (Path file : ConfigCorpusTest.files(dir)) {
+                configs.put(dir + "-" + file.getFileName(), Files.readString(file, StandardCharsets.ISO_8859_1));
+            }
+        }
+        Map<String, CheckResult> checked = haproxy.checkEach(configs);
+        List<String> disagreements = new ArrayList<>();
+        int agree = 0;
+        for (Map.Entry<String, String> config : configs.entrySet()) {
+            String name = config.getKey();
+            CheckResult expected = checked.get(name);
+            ConfigCorpusTest.Verdict actual = lbkit(config.getValue(), name, lbkitLine);
+            Optional<Integer> expectedLine = ConfigCorpusTest.firstLineNamed(alerts(expected.output()), name);
+            if (expected.valid() == actual.valid() && expectedLine.equals(actual.firstLine())) {
+                agree++;
+            } else {
+                disagreements.add(name + ": haproxy " + line.text() + (expected.valid() ? " valid" : " invalid at "
+                        + expectedLine.orElse(null)) + ", lbkit as " + lbkitLine.text() + (actual.valid() ? " valid"
+                        : " invalid at " + actual.firstLine().orElse(null)) + "\n  haproxy said: "
+                        + expected.output().strip() + "\n  lbkit said: " + actual.output().strip());
+            }
+        }
+        System.out.printf("[lbkit] config check as %s against haproxy -c of %s (%s): %d/%d files judged alike%n",
+                lbkitLine.text(), line.text(), haproxy.describe(), agree, configs.size());
+        return disagreements;
+    }
+
+    private static ConfigCorpusTest.Verdict lbkit(String text, String name, HaproxyLine line) {
+        try {
+            ConfigParser.parse(text, name, line);
+            return new ConfigCorpusTest.Verdict(true, Optional.empty(), "");
+        } catch (ConfigException e) {
+            String output = String.join("\n", e.alerts());
+            return new ConfigCorpusTest.Verdict(false, ConfigCorpusTest.firstLineNamed(output, name), output);
+        }
+    }
+
+    private static String alerts(String output) {
+        StringBuilder alerts = new StringBuilder();
+        for (String line : output.split("\n")) {
+            if (line.contains("[ALERT]")) {
+                alerts.append(line).append('\n');
+            }
+        }
+        return alerts.toString();
+    }
+}
