@@ -1,5 +1,6 @@
 package dev.lbkit.harness;
 
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,9 +60,10 @@ public final class DemoRunner {
         SideBySide.HaproxyStarter haproxy = lookup.haproxy().map(SideBySide.HaproxyStarter::of).orElse(null);
         System.out.println("== " + title);
         System.out.println(haproxy == null
-                ? "No HAProxy on this machine (" + lookup.missing() + "): showing lbkit alone.\n"
-                        + "Install haproxy or Docker to see both side by side."
-                : "Side by side with " + haproxy.describe());
+                ? "No HAProxy on this machine (" + lookup.missing() + "): showing lbkit alone, balancing as HAProxy "
+                        + HaproxyLine.DEFAULT.text() + ".\nInstall haproxy or Docker to see both side by side."
+                : "Side by side with " + haproxy.describe() + "; lbkit balances as HAProxy " + haproxy.line().text()
+                        + (haproxy.line().modelled() ? "" : " (a line lbkit does not model yet: expect differences)"));
         return haproxy;
     }
 
