@@ -93,6 +93,23 @@ class HashFactsTest {
         }
     }
 
+    @Test
+    void djb2InMapsOfFourAndElevenSlots() {
+        // The answer to the lesson's exercise 5. 2^32 is a multiple of 4 and 33 is 1 more than one:
+        // h mod 4 depends on every byte. 33 = 3 * 11: h mod 11 is the last byte minus 4 * carry.
+        assertThat(residues(4)).containsExactly(251, 249, 248, 252);
+        assertThat(residues(11)).containsExactly(100, 10, 100, 100, 100, 99, 99, 101, 100, 91, 100);
+    }
+
+    private static int[] residues(int slots) {
+        int[] counts = new int[slots];
+        for (String uri : ITEMS) {
+            byte[] key = uri.getBytes(StandardCharsets.US_ASCII);
+            counts[Integer.remainderUnsigned(Hashes.djb2(key, 0, key.length), slots)]++;
+        }
+        return counts;
+    }
+
     private static int crc(byte[] bytes) {
         return Hashes.crc32(bytes, 0, bytes.length);
     }
