@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * Keeps code shown in the lessons identical to the compiled source. A lesson marks a block with
  * {@code <!-- snippet: path/to/File.java#name -->} ... {@code <!-- /snippet -->}; the source marks the
- * region with {@code // snippet:start name} and {@code // snippet:end name}. {@link #check} lists every
+ * region with {@code // snippet:start name} and {@code // snippet:end name} ({@code # snippet:start name}
+ * in a {@code haproxy.cfg}, a YAML or a shell file, whose blocks are fenced as such). {@link #check} lists every
  * block whose text no longer matches its source; {@code main --fix} rewrites the blocks from the source.
  */
 public final class Snippets {
@@ -43,7 +44,7 @@ public final class Snippets {
                 String reference = m.group(1) + "#" + m.group(2);
                 String expected;
                 try {
-                    expected = fenced(region(root.resolve(m.group(1)), m.group(2)));
+                    expected = fenced(m.group(1), region(root.resolve(m.group(1)), m.group(2)));
                 } catch (IllegalArgumentException e) {
                     drifts.add(new Drift(root.relativize(md), line, reference, e.getMessage()));
                     continue;
@@ -65,7 +66,7 @@ public final class Snippets {
             Matcher m = BLOCK.matcher(text);
             StringBuilder out = new StringBuilder();
             while (m.find()) {
-                String body = fenced(region(root.resolve(m.group(1)), m.group(2)));
+                String body = fenced(m.group(1), region(root.resolve(m.group(1)), m.group(2)));
                 if (!body.equals(m.group(3))) {
                     changed++;
                 }
@@ -85,21 +86,22 @@ public final class Snippets {
         if (!Files.isRegularFile(source)) {
             throw new IllegalArgumentException("no such source file " + source);
         }
+        String comment = language(source.getFileName().toString()).equals("java") ? "//" : "#";
         List<String> lines = List.of(read(source).split("\n", -1));
         int start = -1;
         int end = -1;
         for (int i = 0; i < lines.size(); i++) {
             String t = lines.get(i).trim();
-            if (t.equals("// snippet:start " + name)) {
+            if (t.equals(comment + " snippet:start " + name)) {
                 start = i;
-            } else if (t.equals("// snippet:end " + name) && start >= 0) {
+            } else if (t.equals(comment + " snippet:end " + name) && start >= 0) {
                 end = i;
                 break;
             }
         }
         if (start < 0 || end < 0) {
-            throw new IllegalArgumentException("markers '// snippet:start " + name + "' / '// snippet:end " + name
-                    + "' not found in " + source.getFileName());
+            throw new IllegalArgumentException("markers '" + comment + " snippet:start " + name + "' / '" + comment
+                    + " snippet:end " + name + "' not found in " + source.getFileName());
         }
         List<String> body = lines.subList(start + 1, end);
         int indent = body.stream().filter(l -> !l.isBlank())
@@ -111,8 +113,19 @@ public final class Snippets {
         return out.toString();
     }
 
-    private static String fenced(String code) {
-        return "```java\n" + code + "```\n";
+    private static String fenced(String source, String code) {
+        return "```" + language(source) + "\n" + code + "```\n";
+    }
+
+    /** The fence's language, from the source file's name: haproxy for a .cfg, yaml, sh, else java. */
+    static String language(String source) {
+        if (source.endsWith(".cfg")) {
+            return "haproxy";
+        }
+        if (source.endsWith(".yml") || source.endsWith(".yaml")) {
+            return "yaml";
+        }
+        return source.endsWith(".sh") ? "sh" : "java";
     }
 
     private static List<Path> markdownFiles(Path root) {

@@ -42,4 +42,13 @@ class LessonSnippetsTest {
         assertThat(Snippets.check(root)).extracting(Snippets.Drift::problem)
                 .containsExactly("markers '// snippet:start gone' / '// snippet:end gone' not found in A.java");
     }
+    @Test
+    void takesAConfigRegionMarkedWithHashComments(@TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("haproxy.cfg"), "global\n# snippet:start be\nbackend be\n    balance uri\n# snippet:end be\n");
+        Files.writeString(root.resolve("README.md"), "<!-- snippet: haproxy.cfg#be -->\n<!-- /snippet -->\n");
+        assertThat(Snippets.fix(root)).isEqualTo(1);
+        assertThat(Files.readString(root.resolve("README.md")))
+                .isEqualTo("<!-- snippet: haproxy.cfg#be -->\n```haproxy\nbackend be\n    balance uri\n```\n<!-- /snippet -->\n");
+        assertThat(Snippets.check(root)).isEmpty();
+    }
 }

@@ -16,8 +16,8 @@ import java.util.List;
  * index (back to 0 only when the index is past the new end).
  *
  * <p>Weights are divided by the GCD of all configured weights, computed once: 20/10/30 behaves like
- * 2/1/3. Runtime weight changes are ignored (HAProxy accepts only 0% and 100% for static algorithms,
- * and lbkit's {@code Backend} turns 0 into DOWN). A server at its maxconn is skipped; the server to
+ * 2/1/3. Runtime weight changes are ignored (for static algorithms HAProxy accepts only 0, 0%, 100% and
+ * the configured weight, and lbkit's {@code Backend} turns 0 into DOWN). A server at its maxconn is skipped; the server to
  * avoid is skipped too but is returned when nothing else is free.
  *
  * <p>HAProxy quirk kept on purpose (checked against HAProxy 2.6.12): when no active server is usable

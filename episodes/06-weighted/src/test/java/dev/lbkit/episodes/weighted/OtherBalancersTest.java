@@ -86,6 +86,49 @@ class OtherBalancersTest {
         }
     }
 
+    @Test
+    void theLessonsTableOfFourOrders() {
+        String[][] table = {
+            // balancer, 2/1/3 first 12, 5/1/1 first 14
+            {"HAPROXY_ROUNDROBIN", "s3 s1 s3 s2 s3 s1 s3 s1 s3 s2 s3 s1", "s1 s1 s1 s2 s1 s1 s3 s1 s1 s1 s2 s1 s1 s3"},
+            {"HAPROXY_STATIC_RR", "s1 s3 s1 s3 s2 s3 s1 s3 s1 s3 s2 s3", "s1 s1 s1 s2 s1 s1 s3 s1 s1 s1 s2 s1 s1 s3"},
+            {"NGINX_SMOOTH", "s3 s1 s2 s3 s1 s3 s3 s1 s2 s3 s1 s3", "s1 s1 s2 s1 s3 s1 s1 s1 s1 s2 s1 s3 s1 s1"},
+            {"LVS_INTERLEAVED", "s3 s1 s3 s1 s2 s3 s3 s1 s3 s1 s2 s3", "s1 s1 s1 s1 s1 s2 s3 s1 s1 s1 s1 s1 s2 s3"},
+        };
+        int[] longestRun = {3, 3, 4, 5};
+        for (int i = 0; i < table.length; i++) {
+            Orders.Balancer balancer = Orders.Balancer.valueOf(table[i][0]);
+            assertThat(Orders.sequence(balancer, 12, 2, 1, 3)).as(balancer.label() + " 2/1/3").isEqualTo(split(table[i][1]));
+            assertThat(Orders.sequence(balancer, 14, 5, 1, 1)).as(balancer.label() + " 5/1/1").isEqualTo(split(table[i][2]));
+            assertThat(Orders.longestBurst(Orders.sequence(balancer, 700, 5, 1, 1)))
+                    .as(balancer.label() + " 5/1/1: longest run of one server over 100 cycles").isEqualTo(longestRun[i]);
+            assertThat(count(Orders.sequence(balancer, 600, 2, 1, 3))).as(balancer.label() + " 600 requests, 2/1/3")
+                    .isEqualTo(Map.of("s1", 200, "s2", 100, "s3", 300));
+        }
+    }
+
+    @Test
+    void roundrobinGivesEveryBlockOfSixTheExactShares() {
+        List<String> picks = Orders.sequence(Orders.Balancer.HAPROXY_ROUNDROBIN, 600, 2, 1, 3);
+        for (int block = 0; block < 100; block++) {
+            assertThat(count(picks.subList(6 * block, 6 * block + 6))).as("block " + block)
+                    .isEqualTo(Map.of("s1", 2, "s2", 1, "s3", 3));
+        }
+    }
+
+    @Test
+    void aRestartEveryHundredRequestsMovesEachShareByLessThanOneRequestPerRestart() {
+        // 60 restarts in 6000 requests, weights 2/1/3 (exact shares 2000/1000/3000).
+        Map<String, Integer> exact = Map.of("s1", 2000, "s2", 1000, "s3", 3000);
+        for (Orders.Balancer balancer : Orders.Balancer.values()) {
+            Map<String, Integer> counts = Orders.withRestartEvery(balancer, 100, 6000, 2, 1, 3);
+            for (String server : exact.keySet()) {
+                assertThat(Math.abs(counts.get(server) - exact.get(server)))
+                        .as(balancer.label() + " " + server + " with a restart every 100: " + counts).isLessThan(60);
+            }
+        }
+    }
+
     private static Map<String, Integer> count(List<String> picks) {
         Map<String, Integer> counts = new TreeMap<>();
         picks.forEach(p -> counts.merge(p, 1, Integer::sum));
