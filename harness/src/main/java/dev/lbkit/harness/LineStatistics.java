@@ -15,11 +15,12 @@ import org.apache.commons.math3.stat.inference.ChiSquareTest;
  * 3.0, leastconn from 3.2): a two-sample test on two pick sequences, its power against a named wrong
  * model by seeded Monte Carlo of lbkit's own models, and its minimum detectable effect.
  *
- * <p>Worked example: HAProxy 3.2 gives s1/s2/s3 = 921/338/1141 of 2400 random(2) picks and lbkit as
- * 3.2 gives 908/352/1140; {@link #counts} of the two is a 2x3 chi-square, 2 df, p = 0.83: no evidence
- * of a difference. The same test between lbkit-as-3.2 and lbkit-as-3.4 samples (ring shares against
- * weight shares) rejects at alpha 0.01 in 99% of seeded replications: that is its power against
- * the 3.4 rule, and a test without such power would prove nothing.
+ * <p>Worked example (measured): HAProxy 3.2.26 gave server1/2/3 = 1552/549/1899 of 4000 random(2)
+ * picks (weights 2/1/3) and lbkit as 3.2 gave 1529/574/1897; {@link #counts} of the two is a 2x3
+ * chi-square, 2 df, chi2 = 0.73, p = 0.69: no evidence of a difference. The same test between
+ * lbkit-as-3.2 and lbkit-as-3.4 samples (ring shares against weight shares) rejected at alpha 0.01
+ * in 200 of 200 seeded replications: that is its power against the 3.4 rule, and a test without
+ * such power would prove nothing.
  */
 public final class LineStatistics {
     private LineStatistics() {
@@ -114,7 +115,7 @@ public final class LineStatistics {
      * The minimum detectable effect (Cohen's w) of a two-sample chi-square with {@code df} degrees of
      * freedom, samples of {@code n1} and {@code n2}, at {@code alpha} with 80% power: the
      * noncentrality lambda whose seeded Monte Carlo power is 0.8, then w = sqrt(lambda (n1+n2) / (n1 n2)).
-     * For df 2, alpha 0.01, 2400 + 2400 picks: lambda = 14.2, w = 0.109.
+     * For df 2, alpha 0.01, 4000 + 4000 picks: w = 0.083 (2400 + 2400: 0.107).
      */
     public static double minimumDetectableW(int df, double alpha, int n1, int n2) {
         double critical = new ChiSquaredDistribution(df).inverseCumulativeProbability(1 - alpha);
