@@ -7,6 +7,7 @@ import dev.lbkit.balancer.config.ProxySection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 
 /**
  * A backend at run time: its servers, its algorithm and the one lock that orders every pick and
@@ -30,14 +31,29 @@ public final class Backend {
     private final List<Server> servers;
     private final LoadBalancer lb;
     private final Object lock = new Object();
+    private final LongSupplier clockMillis;
     private long cumulativeRequests;
 
     public Backend(ProxySection section, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
+        this(section, algorithm, Backend::monotonicMillis);
+    }
+
+    /**
+     * A backend whose picks are timed by {@code clockMillis} (milliseconds, monotonic), read once per
+     * request and handed to the algorithm; tests pass a clock of their own.
+     */
+    public Backend(ProxySection section, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm,
+            LongSupplier clockMillis) {
+        this.clockMillis = clockMillis;
         this.section = section;
         this.servers = section.servers().stream()
                 .map(spec -> new Server(spec, section.servers().indexOf(spec)))
                 .toList();
         this.lb = algorithm.apply(section, servers);
+    }
+
+    private static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     public String name() {
@@ -92,11 +108,12 @@ public final class Backend {
     public Server pickAndTake(RequestInfo request, Server avoid) {
         synchronized (lock) {
             cumulativeRequests++;
-            Server chosen = lb.pick(request, avoid);
+            long now = clockMillis.getAsLong();
+            Server chosen = lb.pick(request, avoid, now);
             if (chosen != null) {
                 chosen.countPick();
                 chosen.addServed(1);
-                lb.taken(chosen);
+                lb.taken(chosen, now);
             }
             return chosen;
         }

@@ -3,6 +3,7 @@ package dev.lbkit.balancer;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.algorithm.StatisticalPrng;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
@@ -43,9 +44,14 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
         this.healthChecks = new HealthChecks(List.copyOf(backends.values()));
     }
 
-    /** Starts everything the config describes; returns once every listener is bound. */
+    /**
+     * Starts everything the config describes; returns once every listener is bound. All backends
+     * draw from one {@link StatisticalPrng} of the config's line, as the backends of a one-thread
+     * HAProxy share that thread's generator.
+     */
     public static Lbkit start(Config config) {
-        return start(config, (section, servers) -> Algorithms.create(section, servers, config.line()));
+        StatisticalPrng prng = StatisticalPrng.forLine(config.line());
+        return start(config, (section, servers) -> Algorithms.create(section, servers, config.line(), prng));
     }
 
     /**

@@ -3,9 +3,11 @@ package dev.lbkit.harness;
 import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.algorithm.StatisticalPrng;
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.HashType;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
@@ -39,10 +41,22 @@ public final class TestBackend {
     }
 
     public static TestBackend of(Algorithm algorithm, boolean allBackups, String... serverLines) {
-        ProxySection section = new ProxySection(ProxySection.Kind.BACKEND, "be", HERE, Mode.HTTP, List.of(), null,
+        return new TestBackend(new Backend(section(algorithm, allBackups, serverLines), Algorithms::create));
+    }
+
+    /**
+     * As {@link #of(Algorithm, String...)}, balancing as HAProxy {@code line} with the process
+     * generator {@code prng} (e.g. {@code StatisticalPrng.reseededBy(v)} for a reproducible 3.2 run).
+     */
+    public static TestBackend of(HaproxyLine line, StatisticalPrng prng, Algorithm algorithm, String... serverLines) {
+        return new TestBackend(new Backend(section(algorithm, false, serverLines),
+                (section, servers) -> Algorithms.create(section, servers, line, prng)));
+    }
+
+    private static ProxySection section(Algorithm algorithm, boolean allBackups, String... serverLines) {
+        return new ProxySection(ProxySection.Kind.BACKEND, "be", HERE, Mode.HTTP, List.of(), null,
                 Balance.of(algorithm, HERE), HashType.defaults(), specs(serverLines), Timeouts.none(), 3, false,
                 false, null, allBackups, 0);
-        return new TestBackend(new Backend(section, Algorithms::create));
     }
 
     /** Weights only: servers s1, s2, ... with these weights. */

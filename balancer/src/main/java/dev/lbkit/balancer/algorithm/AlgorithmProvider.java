@@ -40,4 +40,17 @@ public interface AlgorithmProvider {
      * line that brought it.
      */
     LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line);
+
+    /**
+     * As {@link #create(ProxySection, List, HaproxyLine)}, inside a process whose backends share one
+     * {@link StatisticalPrng} (HAProxy's per-thread generator, {@code nbthread 1}). Algorithms that
+     * draw random numbers override this and draw from {@code prng}; the three-argument form then
+     * gives the backend a generator of its own, as a process with that one backend would have.
+     *
+     * <p>Example: two {@code balance random} backends in one config take turns on one stream, so
+     * each one's picks depend on the other's traffic, as in HAProxy.
+     */
+    default LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
+        return create(backend, servers, line);
+    }
 }

@@ -95,12 +95,21 @@ public final class Algorithms {
      * {@link #whyMissing} when it has no provider.
      */
     public static LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
+        return create(backend, servers, line, null);
+    }
+
+    /**
+     * As {@link #create(ProxySection, List, HaproxyLine)}, drawing from the process's shared
+     * generator {@code prng} (null: the backend gets one of its own).
+     */
+    public static LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line,
+            StatisticalPrng prng) {
         Algorithm algorithm = backend.balance().algorithm();
         AlgorithmProvider provider = PROVIDERS.get(algorithm);
         if (provider == null) {
             throw new IllegalStateException("backend '" + backend.name() + "' at " + backend.balance().where()
                     + ": balance '" + algorithm.keyword() + "' " + whyMissing(algorithm));
         }
-        return provider.create(backend, servers, line);
+        return prng == null ? provider.create(backend, servers, line) : provider.create(backend, servers, line, prng);
     }
 }

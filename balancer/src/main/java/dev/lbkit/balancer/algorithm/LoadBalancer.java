@@ -2,7 +2,7 @@ package dev.lbkit.balancer.algorithm;
 
 /**
  * One backend's algorithm: picks a server per request and follows the servers' state changes.
- * Implementations are pure (no I/O, no clock) and single-threaded: the backend calls them under
+ * Implementations are pure (no I/O, no clock of their own: time comes in as an argument) and single-threaded: the backend calls them under
  * its lock, so an exact sequence of calls gives an exact sequence of picks.
  */
 public interface LoadBalancer {
@@ -15,6 +15,15 @@ public interface LoadBalancer {
      */
     Server pick(RequestInfo request, Server avoid);
 
+    /**
+     * As {@link #pick(RequestInfo, Server)} at time {@code nowMillis} (a monotonic millisecond clock
+     * the backend reads once per request and hands in, so the algorithm stays a pure function of its
+     * inputs). Only algorithms that keep time-based state (3.4's random tie on session rates) use it.
+     */
+    default Server pick(RequestInfo request, Server avoid, long nowMillis) {
+        return pick(request, avoid);
+    }
+
     /** {@code server} just became usable (health UP, maintenance off, weight from 0 to more). */
     void serverUp(Server server);
 
@@ -26,6 +35,11 @@ public interface LoadBalancer {
 
     /** A request was assigned to {@code server}: its {@code served} count has just gone up. */
     default void taken(Server server) {
+    }
+
+    /** As {@link #taken(Server)} at time {@code nowMillis}, the same reading the pick was given. */
+    default void taken(Server server, long nowMillis) {
+        taken(server);
     }
 
     /** A request on {@code server} ended: its {@code served} count has just gone down. */

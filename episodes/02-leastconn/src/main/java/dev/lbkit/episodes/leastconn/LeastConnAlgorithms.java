@@ -3,6 +3,7 @@ package dev.lbkit.episodes.leastconn;
 import dev.lbkit.balancer.algorithm.AlgorithmProvider;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.algorithm.StatisticalPrng;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
@@ -23,8 +24,20 @@ public final class LeastConnAlgorithms implements AlgorithmProvider {
 
     @Override
     public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
-        return backend.balance().algorithm() == Algorithm.FIRST
-                ? new FirstBalancer(servers, backend.allBackups())
+        return create(backend, servers, line, StatisticalPrng.forLine(line));
+    }
+
+    /**
+     * leastconn is 2.6's strict FIFO tree up to 3.0 ({@link LeastConnBalancer}) and, from 3.2, four
+     * random lists per load level drawing from the process's generator {@code prng} ({@link LeastConn32}).
+     */
+    @Override
+    public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
+        if (backend.balance().algorithm() == Algorithm.FIRST) {
+            return new FirstBalancer(servers, backend.allBackups());
+        }
+        return line.compareTo(HaproxyLine.V3_2) >= 0
+                ? new LeastConn32(servers, backend.allBackups(), prng)
                 : new LeastConnBalancer(servers, backend.allBackups());
     }
 }

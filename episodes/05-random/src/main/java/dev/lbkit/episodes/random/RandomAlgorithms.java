@@ -3,6 +3,7 @@ package dev.lbkit.episodes.random;
 import dev.lbkit.balancer.algorithm.AlgorithmProvider;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.algorithm.StatisticalPrng;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
 import dev.lbkit.balancer.config.HaproxyLine;
@@ -22,7 +23,13 @@ public final class RandomAlgorithms implements AlgorithmProvider {
 
     @Override
     public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
-        return new RandomBalancer(backend, servers);
+        return create(backend, servers, line, StatisticalPrng.forLine(line));
+    }
+
+    /** Draws from the process's generator {@code prng}, shared with every other backend that draws. */
+    @Override
+    public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
+        return new RandomBalancer(backend, servers, line, prng);
     }
 
     /** {@code random} or {@code random(N)}: N draws, 2 by default; C's strtol reads N (so 0x3 is 3). */

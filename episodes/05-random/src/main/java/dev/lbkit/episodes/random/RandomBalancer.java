@@ -3,9 +3,10 @@ package dev.lbkit.episodes.random;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
-import dev.lbkit.episodes.sourcehash.ConsistentRing;
-
+import dev.lbkit.balancer.algorithm.StatisticalPrng;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.episodes.sourcehash.ConsistentRing;
 import java.util.List;
 
 /**
@@ -19,28 +20,54 @@ import java.util.List;
  * the 2nd, 4th, 6th... draw and {@code random(1)} of every draw. Over many requests the shares come
  * out near s1 38%, s2 14%, s3 48%: the ring is uneven, so they differ from the weights' 33/17/50.
  *
+ * <p>By HAProxy line: the generator is the process's {@link StatisticalPrng}, shared with every
+ * other backend that draws; 2.6 starts it at the fixed seed, 3.0+ adds a per-process random value,
+ * so its picks differ from run to run (only their distribution can be compared). 3.4 changes the
+ * tie: when two drawn servers are equally loaded, the one with the lower 1-second session rate
+ * (relative to its weight) wins, so sequential traffic follows the weights (2/1/3 gives
+ * 33/17/50%) instead of the ring's shares; see {@link #keepPrevious}.
+ *
  * <p>The ring is always consistent, whatever {@code hash-type} says, and {@code hash-balance-factor}
  * applies to each draw. HAProxy documents the algorithm under {@code balance} in its configuration
  * manual (section 4); the generator and its seed come from the source.
  */
 final class RandomBalancer implements LoadBalancer {
     private final ConsistentRing ring;
-    private final XorShift32 random;
+    private final StatisticalPrng random;
     private final int draws;
+    /** 3.4's rate counters, one per server (by index); null before 3.4. */
+    private final SessionRate34[] rates;
+    private long lastNow;
 
+    /** A backend alone in its process, as HAProxy 2.6 runs it. */
     RandomBalancer(ProxySection backend, List<Server> servers) {
-        this(backend, servers, new XorShift32());
+        this(backend, servers, HaproxyLine.V2_6, StatisticalPrng.fixedSeed());
     }
 
-    RandomBalancer(ProxySection backend, List<Server> servers, XorShift32 random) {
+    RandomBalancer(ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng random) {
         this.ring = new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor());
         this.random = random;
         this.draws = Math.max(1, backend.balance().randomDraws());
+        this.rates = line.compareTo(HaproxyLine.V3_4) >= 0 ? newRates(servers.size()) : null;
+    }
+
+    private static SessionRate34[] newRates(int count) {
+        SessionRate34[] rates = new SessionRate34[count];
+        for (int i = 0; i < count; i++) {
+            rates[i] = new SessionRate34();
+        }
+        return rates;
+    }
+
+    @Override
+    public Server pick(RequestInfo request, Server avoid) {
+        return pick(request, avoid, lastNow);
     }
 
     // snippet:start random-pick
     @Override
-    public Server pick(RequestInfo request, Server avoid) {
+    public Server pick(RequestInfo request, Server avoid, long now) {
+        lastNow = now;
         if (ring.totalWeight() == 0) {
             return null; // HAProxy gives up before drawing, so the generator does not advance
         }
@@ -51,7 +78,7 @@ final class RandomBalancer implements LoadBalancer {
             if (current == null) {
                 break;
             }
-            if (previous != null && previous != current && moreLoaded(current, previous)) {
+            if (previous != null && previous != current && keepPrevious(previous, current, now)) {
                 current = previous;
             }
         }
@@ -61,6 +88,14 @@ final class RandomBalancer implements LoadBalancer {
         return current;
     }
 
+    /** 2.6-3.2: keep the earlier draw only if the later one is more loaded (relative to weight). */
+    private boolean keepPrevious(Server previous, Server current, long now) {
+        if (rates == null) {
+            return moreLoaded(current, previous);
+        }
+        return keepPrevious34(previous, current, now);
+    }
+
     /** served(a)/eweight(a) > served(b)/eweight(b), cross-multiplied in unsigned 32-bit as HAProxy does. */
     private static boolean moreLoaded(Server a, Server b) {
         int left = a.served() * ConsistentRing.eweight(b);
@@ -68,6 +103,35 @@ final class RandomBalancer implements LoadBalancer {
         return Integer.compareUnsigned(left, right) > 0;
     }
     // snippet:end random-pick
+
+    // snippet:start random-tie-34
+    /**
+     * HAProxy 3.4: as before when the loads differ (64-bit products); on equal loads the earlier
+     * draw stays only if its weighted session rate is strictly lower than the later one's.
+     */
+    private boolean keepPrevious34(Server previous, Server current, long now) {
+        long currentLoad = (long) current.served() * ConsistentRing.eweight(previous);
+        long previousLoad = (long) previous.served() * ConsistentRing.eweight(current);
+        if (currentLoad != previousLoad) {
+            return currentLoad > previousLoad;
+        }
+        long previousRate = (long) rates[previous.index()].read(now) * ConsistentRing.eweight(current);
+        long currentRate = (long) rates[current.index()].read(now) * ConsistentRing.eweight(previous);
+        return previousRate < currentRate;
+    }
+    // snippet:end random-tie-34
+
+    @Override
+    public void taken(Server server, long now) {
+        if (rates != null) {
+            rates[server.index()].count(now);
+        }
+    }
+
+    @Override
+    public void taken(Server server) {
+        taken(server, lastNow);
+    }
 
     @Override
     public void serverUp(Server server) {

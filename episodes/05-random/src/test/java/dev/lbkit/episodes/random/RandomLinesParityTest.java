@@ -1,0 +1,183 @@
+package dev.lbkit.episodes.random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.balancer.Backend;
+import dev.lbkit.balancer.algorithm.Algorithms;
+import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.algorithm.StatisticalPrng;
+import dev.lbkit.balancer.config.ConfigException;
+import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
+import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.harness.Comparison;
+import dev.lbkit.harness.LineStatistics;
+import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.Traffic;
+import dev.lbkit.harness.haproxy.Haproxy;
+import dev.lbkit.harness.haproxy.HaproxyLines;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code balance random} against the real HAProxy 3.0, 3.2 and 3.4, which seed their generator per
+ * process and so never repeat themselves: the per-server counts of n = 4000 sequential requests (new
+ * connection each, nbthread 1, weights 2/1/3) of HAProxy and of lbkit as the same line, compared by
+ * a two-sample chi-square (2 df) at alpha = 0.01. Each test states its power against the wrong
+ * model a learner could confuse (seeded Monte Carlo of lbkit's own models, 200 replications) and
+ * its minimum detectable effect (Cohen's w at 80% power); each negative control shows the same test
+ * rejecting that wrong model on the real HAProxy's sample.
+ *
+ * <p>Wrong models: for 3.0 random(2), the 2.6/3.2 ring (3.0.11 has ring keys of its own); for 3.2 random(2), "follows the weights" (33/17/50%, which is 3.4's rule)
+ * instead of the ring shares (about 38/14/48%); for 3.4 random(2), the 3.2 rule (ring shares); for
+ * 3.4 without {@code balance} (random with one draw: ring shares), random(2) (weights). The 2.6
+ * sequence itself has the 3.x distribution: what 3.0 changed there is the seed, not the shares.
+ */
+class RandomLinesParityTest {
+    private static final int N = 4000;
+    private static final double ALPHA = 0.01;
+    private static final int REPLICATIONS = 200;
+    private static final String RANDOM_2 = RandomConfigs.backend("balance random(2)", List.of(2, 1, 3));
+    private static final String NO_BALANCE = RandomConfigs.backend("", List.of(2, 1, 3));
+
+    /** One side-by-side run: HAProxy's picks, lbkit's, and the exact version HAProxy reported. */
+    private record Run(List<String> haproxy, List<String> lbkit, String version) {
+    }
+
+    private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
+
+    private static Run run(HaproxyLine line, String config, String name) {
+        return RUNS.computeIfAbsent(line.text() + " " + name, key -> {
+            Haproxy haproxy = HaproxyLines.get(line);
+            try (SideBySide sides = SideBySide.start("random on HAProxy " + key, config,
+                    SideBySide.HaproxyStarter.of(haproxy), SideBySide.Options.exactRun())) {
+                Comparison c = sides.run(key, Traffic.sequential("new connection each", N));
+                assertThat(c.haproxy().answers()).as("HAProxy answered every request").allMatch(a -> a.startsWith("server"));
+                assertThat(c.lbkit().answers()).as("lbkit answered every request").allMatch(a -> a.startsWith("server"));
+                return new Run(c.haproxy().answers(), c.lbkit().answers(), haproxy.version());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** lbkit's model of {@code line} for {@code config}, n sequential picks, 3 ms apart, from a seeded per-process value. */
+    static IntFunction<List<String>> model(String config, HaproxyLine line) {
+        ProxySection section;
+        try {
+            section = ConfigParser.parse(config, "model", line).backend("servers").orElseThrow();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return seed -> {
+            long[] clock = {1_000_000};
+            StatisticalPrng prng = StatisticalPrng.reseededBy(seed * 0x9E3779B9 + 0x2545F491);
+            Backend backend = new Backend(section, (s, servers) -> Algorithms.create(s, servers, line, prng),
+                    () -> clock[0]);
+            RequestInfo request = RequestInfo.of(InetAddress.getLoopbackAddress(), "/");
+            List<String> picks = new ArrayList<>(N);
+            for (int i = 0; i < N; i++) {
+                Server server = backend.pickAndTake(request, null);
+                picks.add(server.name());
+                backend.release(server);
+                clock[0] += 3;
+            }
+            return picks;
+        };
+    }
+
+    private static void check(String title, Run run, IntFunction<List<String>> right, IntFunction<List<String>> wrong,
+            String wrongName) {
+        LineStatistics.Result result = LineStatistics.counts(run.haproxy(), run.lbkit());
+        double power = LineStatistics.power(LineStatistics::counts, right, wrong, ALPHA, REPLICATIONS, 1000);
+        double size = LineStatistics.power(LineStatistics::counts, right, right, ALPHA, REPLICATIONS, 5000);
+        double mde = LineStatistics.minimumDetectableW(result.degreesOfFreedom(), ALPHA, N, N);
+        System.out.printf("[lbkit] %s, HAProxy %s: n = %d + %d, %s; alpha %.2f, power vs %s %.2f, true size %.3f,"
+                + " MDE w = %.3f%n", title, run.version(), N, N, result, ALPHA, wrongName, power, size, mde);
+        assertThat(power).as("the test can tell " + wrongName + " from the right model").isGreaterThanOrEqualTo(0.8);
+        assertThat(result.rejectsAt(ALPHA)).as("HAProxy and lbkit differ: " + result).isFalse();
+    }
+
+    private static void negative(String title, List<String> haproxy, List<String> wrongLbkit, String version) {
+        LineStatistics.Result result = LineStatistics.counts(haproxy, wrongLbkit);
+        System.out.printf("[lbkit] negative control %s, HAProxy %s: %s%n", title, version, result);
+        assertThat(result.rejectsAt(ALPHA)).as("the wrong model must be rejected: " + result).isTrue();
+    }
+
+    /**
+     * 3.0.11 draws on its own ring (its point keys hash the server id twice, versions-spec.md §4.1),
+     * whose 2/1/3 shares are about 35/16/49% instead of 38/14/48%. The ring keys per line are the
+     * other branch's work (ConsistentRing taking the line); until it is merged lbkit as 3.0 uses the
+     * 2.6 ring and this test fails (measured here: HAProxy 3.0.11 821/349/1230 of 2400 against
+     * lbkit 929/316/1155, p = 0.005), and its power against the 2.6 ring cannot be computed.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("enable when ConsistentRing has 3.0.11's ring keys (branch lines-exact)")
+    void random2On30FollowsIts30Ring() {
+        check("random(2) 2/1/3 on 3.0", run(HaproxyLine.V3_0, RANDOM_2, "random(2)"),
+                model(RANDOM_2, HaproxyLine.V3_0), model(RANDOM_2, HaproxyLine.V3_2), "the 2.6/3.2 ring");
+    }
+
+    @Test
+    void random2On32FollowsTheRingShares() {
+        check("random(2) 2/1/3 on 3.2", run(HaproxyLine.V3_2, RANDOM_2, "random(2)"),
+                model(RANDOM_2, HaproxyLine.V3_2), model(RANDOM_2, HaproxyLine.V3_4), "the weights (3.4 rule)");
+    }
+
+    @Test
+    void random2On34FollowsTheWeights() {
+        check("random(2) 2/1/3 on 3.4", run(HaproxyLine.V3_4, RANDOM_2, "random(2)"),
+                model(RANDOM_2, HaproxyLine.V3_4), model(RANDOM_2, HaproxyLine.V3_2), "the ring shares (3.2 rule)");
+    }
+
+    @Test
+    void noBalanceOn34IsRandomWithOneDraw() {
+        check("no balance 2/1/3 on 3.4", run(HaproxyLine.V3_4, NO_BALANCE, "no balance"),
+                model(NO_BALANCE, HaproxyLine.V3_4), model(RANDOM_2, HaproxyLine.V3_4), "random(2) on 3.4");
+    }
+
+    /**
+     * Underpowered at n = 4000 (measured: p = 0.15): the 3.0 ring and the 2.6 ring differ by only
+     * w = 0.07, below this test's MDE of 0.083; it needs about n = 8000 per side, and its power can
+     * only be computed once lbkit has the 3.0 ring. Enable together with the test above.
+     */
+    @Test
+    @Tag("negative-control")
+    @org.junit.jupiter.api.Disabled("enable with random2On30FollowsIts30Ring, at n = 8000 (branch lines-exact)")
+    void on30The26RingIsRejected() {
+        List<String> lbkitAs32 = run(HaproxyLine.V3_2, RANDOM_2, "random(2)").lbkit();
+        Run on30 = run(HaproxyLine.V3_0, RANDOM_2, "random(2)");
+        negative("3.0 random(2) vs lbkit as 3.2 (the 2.6 ring)", on30.haproxy(), lbkitAs32, on30.version());
+    }
+
+    @Test
+    @Tag("negative-control")
+    void on32TheWeightsModelIsRejected() {
+        List<String> lbkitAs34 = run(HaproxyLine.V3_4, RANDOM_2, "random(2)").lbkit();
+        Run on32 = run(HaproxyLine.V3_2, RANDOM_2, "random(2)");
+        negative("3.2 random(2) vs lbkit as 3.4", on32.haproxy(), lbkitAs34, on32.version());
+    }
+
+    @Test
+    @Tag("negative-control")
+    void on34TheRingSharesModelIsRejected() {
+        List<String> lbkitAs32 = run(HaproxyLine.V3_2, RANDOM_2, "random(2)").lbkit();
+        Run on34 = run(HaproxyLine.V3_4, RANDOM_2, "random(2)");
+        negative("3.4 random(2) vs lbkit as 3.2", on34.haproxy(), lbkitAs32, on34.version());
+    }
+
+    @Test
+    @Tag("negative-control")
+    void on34WithoutBalanceRandom2IsRejected() {
+        List<String> lbkitRandom2 = run(HaproxyLine.V3_4, RANDOM_2, "random(2)").lbkit();
+        Run noBalance = run(HaproxyLine.V3_4, NO_BALANCE, "no balance");
+        negative("3.4 no balance vs lbkit 3.4 random(2)", noBalance.haproxy(), lbkitRandom2, noBalance.version());
+    }
+}
