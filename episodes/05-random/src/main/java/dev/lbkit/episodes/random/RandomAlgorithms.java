@@ -22,7 +22,7 @@ public final class RandomAlgorithms implements AlgorithmProvider {
 
     @Override
     public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
-        return new RandomBalancer(backend, servers);
+        return new RandomBalancer(backend, servers, line);
     }
 
     /** {@code random} or {@code random(N)}: N draws, 2 by default; C's strtol reads N (so 0x3 is 3). */

@@ -5,6 +5,7 @@ import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.episodes.sourcehash.ConsistentRing;
 
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import java.util.List;
 
@@ -28,12 +29,13 @@ final class RandomBalancer implements LoadBalancer {
     private final XorShift32 random;
     private final int draws;
 
-    RandomBalancer(ProxySection backend, List<Server> servers) {
-        this(backend, servers, new XorShift32());
+    RandomBalancer(ProxySection backend, List<Server> servers, HaproxyLine line) {
+        this(backend, servers, new XorShift32(), line);
     }
 
-    RandomBalancer(ProxySection backend, List<Server> servers, XorShift32 random) {
-        this.ring = new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor());
+    /** @param line the HAProxy line whose ring keys the draws land on (3.0's differ) */
+    RandomBalancer(ProxySection backend, List<Server> servers, XorShift32 random, HaproxyLine line) {
+        this.ring = new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor(), line);
         this.random = random;
         this.draws = Math.max(1, backend.balance().randomDraws());
     }
