@@ -47,7 +47,7 @@ public final class ConfigParser {
         this.diag = new Diagnostics(file, line);
         this.global = new GlobalReader(diag, systemEnv);
         this.env = global.env();
-        this.proxyReader = new ProxyReader(diag, env);
+        this.proxyReader = new ProxyReader(diag, env, line);
         currentDefaults.isDefaults = true;
     }
 

@@ -20,10 +20,10 @@ final class ProxyReader {
     private final BindReader binds;
     private final ServerReader servers;
 
-    ProxyReader(Diagnostics diag, UnaryOperator<String> env) {
+    ProxyReader(Diagnostics diag, UnaryOperator<String> env, HaproxyLine line) {
         this.diag = diag;
         this.binds = new BindReader(diag, env);
-        this.servers = new ServerReader(diag, env);
+        this.servers = new ServerReader(diag, env, line);
     }
 
     /** Reads one line of a proxy or defaults section into {@code proxy} (nothing when it is null). */

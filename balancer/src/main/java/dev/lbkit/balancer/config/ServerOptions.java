@@ -13,6 +13,7 @@ final class ServerOptions {
     boolean backup;
     boolean disabled;
     int maxconn;
+    HashKey hashKey = HashKey.ID;
 
     ServerOptions copy() {
         ServerOptions copy = new ServerOptions();
@@ -24,6 +25,7 @@ final class ServerOptions {
         copy.backup = backup;
         copy.disabled = disabled;
         copy.maxconn = maxconn;
+        copy.hashKey = hashKey;
         return copy;
     }
 }

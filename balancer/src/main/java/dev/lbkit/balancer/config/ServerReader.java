@@ -3,6 +3,7 @@ package dev.lbkit.balancer.config;
 import static dev.lbkit.balancer.config.ConfigParser.atoi;
 import static dev.lbkit.balancer.config.ConfigParser.invalidNameChar;
 
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,10 +14,13 @@ final class ServerReader {
 
     private final Diagnostics diag;
     private final UnaryOperator<String> env;
+    /** The HAProxy line whose keywords are read: {@code hash-key} and {@code guid} exist from 3.0 on. */
+    private final HaproxyLine line;
 
-    ServerReader(Diagnostics diag, UnaryOperator<String> env) {
+    ServerReader(Diagnostics diag, UnaryOperator<String> env, HaproxyLine line) {
         this.diag = diag;
         this.env = env;
+        this.line = line;
     }
 
     /**
@@ -88,9 +92,30 @@ final class ServerReader {
         }
         String prefix = defaultServer ? "'default-server' : " : "'server " + proxy.name + "/" + name + "' : ";
         Integer explicitId = null;
+        String guid = null;
         for (int i = first; i < args.size(); i++) {
             String option = args.get(i);
             String value = args.get(i + 1);
+            boolean since30 = line.compareTo(HaproxyLine.V3_0) >= 0;
+            if (since30 && option.equals("hash-key")) {
+                HashKey hashKey = HashKey.of(value, line);
+                if (hashKey == null) {
+                    diag.alertAt(prefix + "'hash-key' has to be " + hashKeyChoices() + ".");
+                    return;
+                }
+                options.hashKey = hashKey;
+                i++;
+                continue;
+            }
+            if (since30 && option.equals("guid") && !defaultServer) {
+                if (value.isEmpty()) {
+                    diag.alertAt(prefix + "'guid' expects an argument.");
+                    return;
+                }
+                guid = value;
+                i++;
+                continue;
+            }
             switch (option) {
                 case "weight" -> {
                     int weight = atoi(value);
@@ -181,8 +206,16 @@ final class ServerReader {
                 default -> {
                     Integer skip = Keywords.SERVER_OPTIONS.get(option);
                     if (skip == null) {
-                        diag.alertAt(prefix + "unknown keyword '" + option + "'"
-                                + Diagnostics.suggestion(option, Keywords.serverNames()));
+                        // HAProxy ends the alert with a dot when it has no suggestion, and on
+                        // default-server drops the prefix for a hint (2.6.12, e.g. 'hash-key').
+                        String suggestion = Diagnostics.suggestion(option, Keywords.serverNames());
+                        if (!suggestion.isEmpty()) {
+                            diag.alertAt(prefix + "unknown keyword '" + option + "'" + suggestion);
+                        } else if (defaultServer) {
+                            diag.alertAt("unknown keyword '" + option + "'. Hint: no address was expected for this server.");
+                        } else {
+                            diag.alertAt(prefix + "unknown keyword '" + option + "'.");
+                        }
                         return;
                     }
                     diag.warn(prefix + "'" + option + "' is accepted but ignored by lbkit.");
@@ -193,7 +226,13 @@ final class ServerReader {
         if (defaultServer) {
             proxy.defaultServer = options;
         } else {
-            proxy.servers.add(new ServerDraft(name, host, port, options, explicitId, diag.where()));
+            proxy.servers.add(new ServerDraft(name, host, port, options, explicitId, diag.where(), guid));
         }
+    }
+
+    /** The {@code hash-key} values of this line as HAProxy lists them: "'id', 'addr', or 'addr-port'". */
+    private String hashKeyChoices() {
+        List<String> words = HashKey.acceptedBy(line).stream().map(k -> "'" + k.keyword() + "'").toList();
+        return String.join(", ", words.subList(0, words.size() - 1)) + ", or " + words.get(words.size() - 1);
     }
 }

@@ -21,6 +21,6 @@ public final class RoundRobinAlgorithms implements AlgorithmProvider {
     public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
         return backend.balance().algorithm() == Algorithm.STATIC_RR
                 ? new StaticRoundRobinBalancer(servers, backend.allBackups())
-                : new RoundRobinBalancer(servers, backend.allBackups());
+                : new RoundRobinBalancer(servers, backend.allBackups(), line);
     }
 }

@@ -3,6 +3,7 @@ package dev.lbkit.episodes.roundrobin;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.HaproxyLine;
 
 import java.util.List;
 
@@ -23,8 +24,13 @@ import java.util.List;
  * its next turn falls beyond the window. Servers going DOWN leave their tree; servers coming UP are
  * placed a window-fraction ahead of the current position.
  *
+ * <p>One rule depends on the HAProxy line: a weight change on a running server. 2.6 and 3.0 re-rank
+ * the server where it stands; 3.2 and later treat it like a server coming UP
+ * ({@link #weightChange32}).
+ *
  * <p>HAProxy documents {@code roundrobin} under {@code balance} in its configuration manual; every
- * formula used here is in the lbkit spec, {@code haproxy-algorithms.md} §5.
+ * formula used here is in the lbkit spec, {@code haproxy-algorithms.md} §5 (and, for the lines after
+ * 2.6, {@code versions-spec.md} §2).
  */
 public final class RoundRobinBalancer implements LoadBalancer {
 
@@ -80,8 +86,17 @@ public final class RoundRobinBalancer implements LoadBalancer {
     private final Group active = new Group();
     private final Group backup = new Group();
     private final Slot[] slots;
+    /** True from HAProxy 3.2 on: a running server's weight change takes the UP path (§2.2). */
+    private final boolean weightChangeAsUp;
 
+    /** A balancer with HAProxy 2.6's rules. */
     RoundRobinBalancer(List<Server> servers, boolean allBackups) {
+        this(servers, allBackups, HaproxyLine.V2_6);
+    }
+
+    /** A balancer with the rules of HAProxy {@code line}. */
+    RoundRobinBalancer(List<Server> servers, boolean allBackups, HaproxyLine line) {
+        this.weightChangeAsUp = line.compareTo(HaproxyLine.V3_2) >= 0;
         this.groups = new ServerGroups(servers, allBackups);
         this.slots = new Slot[servers.size()];
         for (Server server : servers) {
@@ -281,6 +296,10 @@ public final class RoundRobinBalancer implements LoadBalancer {
         int newEweight = WEIGHT_SCALE * server.uweight();
         group.nextWeight = group.nextWeight - slot.eweight + newEweight;
         slot.eweight = newEweight;
+        if (weightChangeAsUp && newEweight > 0) {
+            weightChange32(group, slot);
+            return;
+        }
         FifoTree<Slot> tree = slot.node.tree();
         if (tree == group.init) {
             removeFromTree(slot);
@@ -313,6 +332,40 @@ public final class RoundRobinBalancer implements LoadBalancer {
         }
         queue(slot);
     }
+
+    // snippet:start fwrr-weight-change-32
+    /**
+     * Since HAProxy 3.2: a weight change on a running server (old and new weight above 0) places the
+     * server as if it had just come UP, wherever it stood, instead of re-ranking it in place.
+     *
+     * <p>Worked example (3.2, weights 2/1/3, {@code set server b/s2 weight 4} before any request):
+     * the window is 96, curr_pos = curr_weight = 96 and next_weight becomes 96 - 16 + 64 = 144. s2
+     * was still in init, so its position restarts at 0 and is then overwritten with
+     * 96 + (144 + 96 - 96) / 64 = 98: s2 goes into curr behind position 96, and init serves s3 then
+     * s1 first ({@code s3 s1 s2 s3 s2 s1 ...}). 2.6 and 3.0 would re-key s2 in init as the heaviest
+     * server and serve it first ({@code s2 s3 s2 s1 ...}).
+     *
+     * <p>Why: 3.2 gave every thread group its own trees, and the weight-change routine still asks
+     * the per-server tree field that roundrobin no longer fills, so it always believes the server
+     * was down. Measured on 3.2.26 and 3.4.7 (versions-spec.md §2.2); next_weight is already updated.
+     */
+    private static void weightChange32(Group group, Slot slot) {
+        FifoTree<Slot> tree = slot.node.tree();
+        if (tree == group.init) {
+            slot.npos = 0;
+            slot.rweight = 0;
+        } else if (tree == group.next) {
+            slot.npos += group.currWeight;
+        } else if (tree == null) {
+            slot.npos = group.currPos;
+        }
+        removeFromTree(slot);
+        // The base just computed is overwritten, as on the UP path; rweight and lpos stay.
+        slot.npos = group.currPos
+                + Integer.divideUnsigned(group.nextWeight + group.currWeight - group.currPos, slot.eweight);
+        queue(slot);
+    }
+    // snippet:end fwrr-weight-change-32
 
     private static void removeFromTree(Slot slot) {
         FifoTree<Slot> tree = slot.node.tree();

@@ -1,7 +1,12 @@
 package dev.lbkit.episodes.sourcehash;
 
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.HaproxyLine;
+import dev.lbkit.balancer.config.ServerSpec;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,6 +20,10 @@ import java.util.List;
  * 414606662. A hash of 1200000000 sits between 1079705203 (id 2, 120294797 away) and 1237450891
  * (id 1, 37450891 away), so it goes to id 1. With weights 2/1/3 and ids 1/2/3, the {@code source}
  * key of 127.0.1.1 after avalanche (4138135820) lands on s1.
+ *
+ * <p>Where the points lie depends on the HAProxy line and on the server's {@code hash-key}
+ * ({@link #baseKey}): point i of a server is full_hash(B + i) for a base key B, which is id * 4096 in
+ * 2.6, 3.2 and 3.4 but full_hash(id) in 3.0 (so the same config spreads keys differently on 3.0).
  *
  * <p>Requests without a key walk the ring points in ascending order from a stored cursor, one
  * point per request, so that "round robin" follows point ownership rather than server order.
@@ -32,6 +41,8 @@ public final class ConsistentRing implements HashLookup {
     private final List<Server> servers;
     private final boolean allBackups;
     private final int balanceFactor;
+    /** Each server's base key B (by index): point i sits at full_hash(B + i). */
+    private final int[] baseKeys;
     private final Ring activeRing = new Ring();
     private final Ring backupRing = new Ring();
     /** Points each server has on its ring now, and the points it has keys for (never shrinks). */
@@ -49,9 +60,14 @@ public final class ConsistentRing implements HashLookup {
 
     /**
      * @param balanceFactor {@code hash-balance-factor}, 0 for none
+     * @param line the HAProxy line whose ring keys to use ({@link #baseKey})
      */
-    public ConsistentRing(List<Server> servers, boolean allBackups, int balanceFactor) {
+    public ConsistentRing(List<Server> servers, boolean allBackups, int balanceFactor, HaproxyLine line) {
         this.servers = List.copyOf(servers);
+        this.baseKeys = new int[servers.size()];
+        for (Server server : this.servers) {
+            baseKeys[server.index()] = baseKey(server.spec(), line);
+        }
         this.allBackups = allBackups;
         this.balanceFactor = balanceFactor;
         this.pointsNow = new int[servers.size()];
@@ -85,6 +101,78 @@ public final class ConsistentRing implements HashLookup {
         return Hashes.fullHash(id * ID_STRIDE + point);
     }
     // snippet:end point-key
+
+    /**
+     * The base key B of a server on HAProxy {@code line}: its points are full_hash(B + i), i = 0 .. 16 * weight - 1.
+     *
+     * <p>Examples: id 1 gives B = 4096 on 2.6, 3.2 and 3.4 but B = full_hash(1) = 881230262 on 3.0;
+     * {@code hash-key addr} of 127.0.0.1 gives B = full_hash(0x0100007F) = 259664325 on every line from 3.0;
+     * {@code addr-port} of 127.0.0.1:19001 gives full_hash(full_hash(19001) + 0x0100007F) = 1620295214;
+     * on 3.4, {@code id32} of id 1 gives full_hash(0x01000000) = 3959731533 and {@code guid} "srv-s1"
+     * gives XXH32("srv-s1", 0) = 2745430918.
+     *
+     * <p>2.6 knows no {@code hash-key} and always uses id * 4096. An {@code addr}/{@code addr-port} server
+     * without an IP address, or a {@code guid} one without a guid, falls back to {@code id}.
+     */
+    public static int baseKey(ServerSpec server, HaproxyLine line) {
+        if (line == HaproxyLine.V2_6) {
+            return server.id() * ID_STRIDE;
+        }
+        switch (server.hashKey()) {
+            case ADDR, ADDR_PORT -> {
+                byte[] address = addressBytes(server);
+                if (address != null) {
+                    boolean withPort = server.hashKey() == dev.lbkit.balancer.config.HashKey.ADDR_PORT;
+                    int portKey = withPort ? Hashes.fullHash(server.port()) : 0;
+                    if (address.length == 4) {
+                        // The address bytes in network order, read as a little-endian (x86) integer.
+                        int a = (address[0] & 0xFF) | (address[1] & 0xFF) << 8 | (address[2] & 0xFF) << 16
+                                | (address[3] & 0xFF) << 24;
+                        return Hashes.fullHash(portKey + a);
+                    }
+                    return Xxh32.hash(address, portKey);
+                }
+            }
+            case ID32 -> {
+                // The id's big-endian bytes read as a host (little-endian) integer.
+                return Hashes.fullHash(Integer.reverseBytes(server.id()));
+            }
+            case GUID -> {
+                if (server.guid() != null) {
+                    return Xxh32.hash(server.guid().getBytes(StandardCharsets.UTF_8), 0);
+                }
+            }
+            case ID -> {
+            }
+        }
+        return idBaseKey(server.id(), line);
+    }
+
+    /**
+     * {@code hash-key id} (the default), HAProxy 3.0.0 to 3.0.11: the id is hashed once to make the
+     * base key, B = full_hash(id), instead of spaced by 4096. A 3.0 change for the new {@code hash-key}
+     * option; later lines (3.2.26, 3.4.7 measured) are back to id * 4096.
+     */
+    private static int idBaseKey(int id, HaproxyLine line) {
+        return line == HaproxyLine.V3_0 ? Hashes.fullHash(id) : id * ID_STRIDE;
+    }
+
+    /** The server's IP address as 4 or 16 bytes (an IPv4-mapped IPv6 literal stays 16), or null. */
+    private static byte[] addressBytes(ServerSpec server) {
+        InetAddress address = server.resolvedAddress();
+        if (address == null) {
+            return null;
+        }
+        byte[] bytes = address.getAddress();
+        if (address instanceof Inet4Address && server.host().contains(":")) {
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(bytes, 0, mapped, 12, 4);
+            return mapped;
+        }
+        return bytes;
+    }
 
     /** The dynamic effective weight HAProxy uses for consistent hashing and random: 16 * user weight. */
     public static int eweight(Server server) {
@@ -278,7 +366,7 @@ public final class ConsistentRing implements HashLookup {
             int[] sortKeys = new int[count];
             long[] seqs = new long[count];
             for (int i = 0; i < count; i++) {
-                sortKeys[i] = pointKey(server.id(), from + i) ^ Integer.MIN_VALUE;
+                sortKeys[i] = Hashes.fullHash(baseKeys[s] + from + i) ^ Integer.MIN_VALUE;
                 seqs[i] = insertions++;
             }
             ringOf(server).insert(server, from, sortKeys, seqs);

@@ -3,6 +3,7 @@ package dev.lbkit.episodes.sourcehash;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.HashType;
 import dev.lbkit.balancer.config.ProxySection;
 import java.util.List;
@@ -53,11 +54,12 @@ public final class HashBalancer implements LoadBalancer {
      */
     private final byte[] scratch = new byte[SCRATCH_BYTES];
 
-    public HashBalancer(ProxySection backend, List<Server> servers, RequestKey key) {
+    /** A balancer for {@code backend} hashing {@code key}; {@code line} chooses the ring keys (3.0's differ). */
+    public HashBalancer(ProxySection backend, List<Server> servers, RequestKey key, HaproxyLine line) {
         this.hashType = backend.hashType();
         this.key = key;
         this.table = hashType.consistent()
-                ? new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor())
+                ? new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor(), line)
                 : new MapBasedHash(servers, backend.allBackups());
     }
 

@@ -19,6 +19,6 @@ public final class SourceHashAlgorithms implements AlgorithmProvider {
 
     @Override
     public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
-        return new HashBalancer(backend, servers, new SourceKey());
+        return new HashBalancer(backend, servers, new SourceKey(), line);
     }
 }

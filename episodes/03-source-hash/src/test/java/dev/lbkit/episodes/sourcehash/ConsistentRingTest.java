@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.config.Algorithm;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.HashFunction;
 import dev.lbkit.balancer.config.HashType;
 import dev.lbkit.balancer.config.ServerSpec;
@@ -44,7 +45,7 @@ class ConsistentRingTest {
     void lookupTakesTheClosestPointLikeTheNaiveModel() {
         List<ServerSpec> specs = List.of(server("a", 2, 10, false), server("b", 1, 20, false),
                 server("c", 3, 30, false));
-        HashLookup ring = new ConsistentRing(runtimeServers(specs), false, 0);
+        HashLookup ring = new ConsistentRing(runtimeServers(specs), false, 0, HaproxyLine.V2_6);
         NaiveRing oracle = new NaiveRing(specs);
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < 20_000; i++) {
@@ -57,7 +58,7 @@ class ConsistentRingTest {
     @Test
     void equalDistanceGoesToThePredecessor() {
         List<ServerSpec> specs = servers(1, 1, 1);
-        HashLookup ring = new ConsistentRing(runtimeServers(specs), false, 0);
+        HashLookup ring = new ConsistentRing(runtimeServers(specs), false, 0, HaproxyLine.V2_6);
         List<NaiveRing.Point> points = new NaiveRing(specs).points;
         int checked = 0;
         for (int i = 1; i < points.size(); i++) {
@@ -99,7 +100,7 @@ class ConsistentRingTest {
     void avoidWalksClockwiseToTheNextOtherServer() {
         List<ServerSpec> specs = servers(1, 1, 1);
         List<Server> servers = runtimeServers(specs);
-        HashLookup ring = new ConsistentRing(servers, false, 0);
+        HashLookup ring = new ConsistentRing(servers, false, 0, HaproxyLine.V2_6);
         List<NaiveRing.Point> points = new NaiveRing(specs).points;
         NaiveRing.Point first = points.get(0);
         Server owner = servers.stream().filter(s -> s.name().equals(first.owner())).findFirst().orElseThrow();
@@ -113,7 +114,7 @@ class ConsistentRingTest {
     void weightChangeAddsAndRemovesPointsFromTheEnd() {
         List<ServerSpec> specs = servers(2, 1, 3);
         List<Server> servers = runtimeServers(specs);
-        ConsistentRing ring = new ConsistentRing(servers, false, 0);
+        ConsistentRing ring = new ConsistentRing(servers, false, 0, HaproxyLine.V2_6);
         Server s1 = servers.get(0);
         s1.setUweight(1);
         ring.weightChanged(s1, 2);
@@ -178,7 +179,7 @@ class ConsistentRingTest {
         for (int i = 1; i <= 1000; i++) {
             specs.add(server("s" + i, 1 + i % 4, i, false));
         }
-        HashLookup ring = new ConsistentRing(runtimeServers(specs), false, 0);
+        HashLookup ring = new ConsistentRing(runtimeServers(specs), false, 0, HaproxyLine.V2_6);
         int rounds = 2_000_000;
         long sink = 0;
         long best = Long.MAX_VALUE;

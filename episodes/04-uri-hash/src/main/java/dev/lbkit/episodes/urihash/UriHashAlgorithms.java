@@ -38,7 +38,7 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
             case HDR -> new HeaderKey(balance.name(), balance.useDomainOnly());
             default -> throw new IllegalArgumentException("not one of episode 04's algorithms: " + balance.algorithm());
         };
-        return new HashBalancer(backend, servers, key);
+        return new HashBalancer(backend, servers, key, line);
     }
 
     @Override

@@ -45,7 +45,7 @@ final class RandomBalancer implements LoadBalancer {
     }
 
     RandomBalancer(ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng random) {
-        this.ring = new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor());
+        this.ring = new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor(), line);
         this.random = random;
         this.draws = Math.max(1, backend.balance().randomDraws());
         this.rates = line.compareTo(HaproxyLine.V3_4) >= 0 ? newRates(servers.size()) : null;

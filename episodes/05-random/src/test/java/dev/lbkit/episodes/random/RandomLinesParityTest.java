@@ -46,6 +46,11 @@ class RandomLinesParityTest {
     private static final int REPLICATIONS = 200;
     private static final String RANDOM_2 = RandomConfigs.backend("balance random(2)", List.of(2, 1, 3));
     private static final String NO_BALANCE = RandomConfigs.backend("", List.of(2, 1, 3));
+    /**
+     * Five equal servers: there the 3.0.11 ring and the 2.6 ring give clearly different shares
+     * (about 22/25/13/14/25% against 24/15/21/20/20%, w = 0.35), where 2/1/3 differs by only w = 0.07.
+     */
+    private static final String RANDOM_2_FIVE = RandomConfigs.backend("balance random(2)", List.of(1, 1, 1, 1, 1));
 
     /** One side-by-side run: HAProxy's picks, lbkit's, and the exact version HAProxy reported. */
     private record Run(List<String> haproxy, List<String> lbkit, String version) {
@@ -112,17 +117,14 @@ class RandomLinesParityTest {
     }
 
     /**
-     * 3.0.11 draws on its own ring (its point keys hash the server id twice, versions-spec.md §4.1),
-     * whose 2/1/3 shares are about 35/16/49% instead of 38/14/48%. The ring keys per line are the
-     * other branch's work (ConsistentRing taking the line); until it is merged lbkit as 3.0 uses the
-     * 2.6 ring and this test fails (measured here: HAProxy 3.0.11 821/349/1230 of 2400 against
-     * lbkit 929/316/1155, p = 0.005), and its power against the 2.6 ring cannot be computed.
+     * 3.0.11 draws on its own ring (its point keys hash the server id twice; docs/versions.md), so
+     * its shares differ from 2.6's and 3.2's. Before lbkit had 3.0's ring keys this test failed on
+     * 2/1/3 (HAProxy 3.0.11 821/349/1230 of 2400 against lbkit 929/316/1155, p = 0.005).
      */
     @Test
-    @org.junit.jupiter.api.Disabled("enable when ConsistentRing has 3.0.11's ring keys (branch lines-exact)")
     void random2On30FollowsIts30Ring() {
-        check("random(2) 2/1/3 on 3.0", run(HaproxyLine.V3_0, RANDOM_2, "random(2)"),
-                model(RANDOM_2, HaproxyLine.V3_0), model(RANDOM_2, HaproxyLine.V3_2), "the 2.6/3.2 ring");
+        check("random(2) 1/1/1/1/1 on 3.0", run(HaproxyLine.V3_0, RANDOM_2_FIVE, "random(2) five"),
+                model(RANDOM_2_FIVE, HaproxyLine.V3_0), model(RANDOM_2_FIVE, HaproxyLine.V3_2), "the 2.6/3.2 ring");
     }
 
     @Test
@@ -144,17 +146,15 @@ class RandomLinesParityTest {
     }
 
     /**
-     * Underpowered at n = 4000 (measured: p = 0.15): the 3.0 ring and the 2.6 ring differ by only
-     * w = 0.07, below this test's MDE of 0.083; it needs about n = 8000 per side, and its power can
-     * only be computed once lbkit has the 3.0 ring. Enable together with the test above.
+     * On 2/1/3 the 3.0 and 2.6 rings differ by only w = 0.07, below this test's MDE of 0.083 at
+     * n = 4000 (measured p = 0.15), so the control uses five equal servers (w = 0.35).
      */
     @Test
     @Tag("negative-control")
-    @org.junit.jupiter.api.Disabled("enable with random2On30FollowsIts30Ring, at n = 8000 (branch lines-exact)")
     void on30The26RingIsRejected() {
-        List<String> lbkitAs32 = run(HaproxyLine.V3_2, RANDOM_2, "random(2)").lbkit();
-        Run on30 = run(HaproxyLine.V3_0, RANDOM_2, "random(2)");
-        negative("3.0 random(2) vs lbkit as 3.2 (the 2.6 ring)", on30.haproxy(), lbkitAs32, on30.version());
+        Run on30 = run(HaproxyLine.V3_0, RANDOM_2_FIVE, "random(2) five");
+        List<String> lbkitAs32 = model(RANDOM_2_FIVE, HaproxyLine.V3_2).apply(7);
+        negative("3.0 random(2) 1/1/1/1/1 vs lbkit as 3.2 (the 2.6 ring)", on30.haproxy(), lbkitAs32, on30.version());
     }
 
     @Test
