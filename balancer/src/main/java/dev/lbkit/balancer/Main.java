@@ -58,12 +58,9 @@ public final class Main {
         if (options.verbosity() > 0) {
             out.println("lbkit version " + version() + " (balances as HAProxy " + options.line().text() + ")");
             if (options.verbosity() > 1) {
-                out.println("HAProxy lines lbkit models request by request: " + HaproxyLine.modelledText()
+                out.println("HAProxy lines lbkit models: " + HaproxyLine.modelledText()
                         + " (default " + HaproxyLine.DEFAULT.text() + "; choose with --haproxy-version or "
-                        + HaproxyLine.ENVIRONMENT + ")");
-                out.println("Known but not modelled yet (see docs/versions.md): " + String.join(", ",
-                        java.util.Arrays.stream(HaproxyLine.values()).filter(l -> !l.modelled())
-                                .map(HaproxyLine::text).toList()));
+                        + HaproxyLine.ENVIRONMENT + "; what differs: docs/versions.md)");
             }
             return OK;
         }
@@ -244,7 +241,7 @@ public final class Main {
                   --port-offset N  listen N ports above every bind (and TCP stats socket) in the file,
                             so lbkit runs next to HAProxy with the same file (8080 -> 8081 for N = 1)
                   --haproxy-version V  balance as HAProxy line V does (also env LBKIT_HAPROXY_VERSION);
-                            lbkit models 2.6 today, and names the lines it knows but does not model
+                            lbkit models 2.6 (the default), 3.0, 3.2 and 3.4
                   -v        print the version; -vv also lists the HAProxy lines lbkit models
                   -db, -W   accepted for compatibility with haproxy, ignored
                   demo N    run episode N (1-6 or roundrobin, leastconn, source-hash, uri-hash, random, weighted)""");

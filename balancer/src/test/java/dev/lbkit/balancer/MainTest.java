@@ -95,21 +95,24 @@ class MainTest {
     void doubleVerboseListsTheModelledLines() {
         assertThat(run("-vv")).as("exit status of -vv").isZero();
         assertThat(out()).as("-vv names what lbkit models and what it knows but does not")
-                .contains("HAProxy lines lbkit models request by request: 2.6 (default 2.6;")
-                .contains("Known but not modelled yet (see docs/versions.md): 3.0, 3.2, 3.4");
+                .contains("HAProxy lines lbkit models: 2.6, 3.0, 3.2, 3.4 (default 2.6;");
     }
 
     @Test
-    void anUnmodelledOrUnknownHaproxyLineIsAClearErrorNeverAFallback() throws Exception {
+    void anUnknownHaproxyLineIsAClearErrorNeverAFallback() throws Exception {
         String file = config("roundrobin", "http").toString();
-        assertThat(run("--haproxy-version", "2.6", "-c", "-f", file)).as("2.6 is modelled").isZero();
-        assertThat(run("--haproxy-version", "3.4", "-c", "-f", file)).as("3.4's config rules are known: -c works")
-                .isZero();
-        assertThat(run("--haproxy-version", "3.4", "-f", file)).as("running needs the line modelled")
-                .isEqualTo(1);
-        assertThat(err()).contains("lbkit: --haproxy-version '3.4': lbkit does not model HAProxy 3.4 yet (modelled: 2.6)");
         assertThat(run("--haproxy-version", "2.8", "-c", "-f", file)).as("2.8 is no line lbkit knows").isEqualTo(1);
-        assertThat(err()).contains("is not a HAProxy line lbkit knows. Known lines: 2.6, 3.0, 3.2, 3.4; modelled: 2.6.");
+        assertThat(err()).contains("lbkit: --haproxy-version '2.8' is not a HAProxy line lbkit knows."
+                + " Known lines: 2.6, 3.0, 3.2, 3.4; modelled: 2.6, 3.0, 3.2, 3.4.");
+    }
+
+    @Test
+    void onlyHaproxy26SaysTheFileIsValid() throws Exception {
+        String file = config("roundrobin", "http").toString();
+        assertThat(run("--haproxy-version", "3.4", "-c", "-f", file)).as("3.4 checks the file").isZero();
+        assertThat(out()).as("3.0 and later say nothing when a file is valid").isEmpty();
+        assertThat(run("--haproxy-version", "2.6.12", "-c", "-f", file)).as("2.6.12 is of line 2.6").isZero();
+        assertThat(out()).as("2.6 says so").isEqualTo("Configuration file is valid" + System.lineSeparator());
     }
 
     @Test
