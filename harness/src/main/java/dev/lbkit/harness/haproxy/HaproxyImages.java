@@ -41,6 +41,7 @@ public final class HaproxyImages {
     static final long DEFAULT_PULL_TIMEOUT_SECONDS = 300;
 
     private static final Pattern OFFICIAL = Pattern.compile("^(?:(?:docker\\.io|index\\.docker\\.io|registry-1\\.docker\\.io)/)?(?:library/)?haproxy:(\\d+\\.\\d+)(?:[.\\-].*)?$");
+    private static final Pattern DOCKER_MESSAGE = Pattern.compile("\\{\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"\\}");
     private static final Map<String, Resolved> RESOLVED = new ConcurrentHashMap<>();
 
     private HaproxyImages() {
@@ -156,6 +157,10 @@ public final class HaproxyImages {
         String message = Optional.ofNullable(error.getMessage()).orElse(error.getClass().getSimpleName());
         if (root != error && root.getMessage() != null && !message.contains(root.getMessage())) {
             message += " (" + root.getMessage() + ")";
+        }
+        Matcher json = DOCKER_MESSAGE.matcher(message);
+        if (json.find()) {
+            message = json.group(1).replace("\\\"", "\"");   // Docker's {"message":"..."} as plain text
         }
         return message.replaceAll("\\s+", " ").strip();
     }

@@ -28,7 +28,8 @@ class HaproxyImagesTest {
         public void pull(String image, Duration timeout, Consumer<String> progress) {
             pulls.add(image);
             if (!registryAnswers) {
-                throw new IllegalStateException("Get \"https://registry-1.docker.io/v2/\": proxyconnect tcp: dial tcp 127.0.0.1:9: connect: connection refused");
+                // as docker-java reports it
+                throw new IllegalStateException("Status 500: {\"message\":\"Get \\\"https://registry-1.docker.io/v2/\\\": proxyconnect tcp: dial tcp 127.0.0.1:9: connect: connection refused\"}");
             }
             progress.accept("[lbkit] pulling " + image + ": 1 of 1 layers, 1.0 of 1.0 MB");
             images.add(image);
@@ -70,8 +71,8 @@ class HaproxyImagesTest {
         assertThat(resolved.how()).isEqualTo("fallback");
         assertThat(store.pulls).containsExactly("haproxy:3.2");
         assertThat(said).last().asString()
-                .contains("haproxy:3.2 is not available (the pull failed: ")
-                .contains("connection refused")
+                .contains("haproxy:3.2 is not available (the pull failed: Get \"https://registry-1.docker.io/v2/\": proxyconnect tcp:")
+                .contains("connection refused)")
                 .endsWith("using the locally built local/haproxy:3.2");
     }
 
