@@ -12,11 +12,39 @@ final class ContainerHaproxy implements Haproxy {
 
     private static final long ONE_SHOT_TIMEOUT_SECONDS = 30;
 
+    private static volatile ContainerNetwork network;
+
     private final String image;
     private volatile String version;
 
     ContainerHaproxy(String image) {
         this.image = image;
+    }
+
+    /**
+     * How the containers are networked here ({@code -Dlbkit.haproxy.network}, else detected once per
+     * JVM): host networking where it reaches this machine's loopback, else published ports.
+     */
+    static ContainerNetwork network() {
+        if (network == null) {
+            synchronized (ContainerHaproxy.class) {
+                if (network == null) {
+                    network = ContainerNetwork.chosen(() -> {
+                        try {
+                            return org.testcontainers.DockerClientFactory.instance().getInfo().getOperatingSystem();
+                        } catch (RuntimeException unknown) {
+                            return "";
+                        }
+                    });
+                    if (network == ContainerNetwork.PUBLISHED) {
+                        System.out.println("[lbkit] Docker has no host networking here: HAProxy containers run on Docker's"
+                                + " default network with published ports, reaching this machine as "
+                                + ContainerNetwork.HOST_GATEWAY_NAME + " (-D" + ContainerNetwork.PROPERTY + "=host to override)");
+                    }
+                }
+            }
+        }
+        return network;
     }
 
     @Override
@@ -46,7 +74,7 @@ final class ContainerHaproxy implements Haproxy {
     public RunningHaproxy start(String configText) {
         List<InetSocketAddress> listeners = BindAddress.allIn(configText).stream().map(BindAddress::probeAddress).toList();
         ListenerProbe.requireFree(listeners);
-        HaproxyContainer container = new HaproxyContainer(image, configText);
+        HaproxyContainer container = new HaproxyContainer(image, configText, network());
         try {
             container.start();
         } catch (ContainerLaunchException failed) {

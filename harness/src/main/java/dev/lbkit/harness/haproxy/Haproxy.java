@@ -19,7 +19,7 @@ public interface Haproxy {
 
     /** How HAProxy is run. */
     enum Kind {
-        /** A Testcontainers container with host networking (image from {@code haproxy.image}). */
+        /** A Testcontainers container (image from {@code haproxy.image}), host-networked or with published ports ({@link ContainerNetwork}). */
         CONTAINER,
         /** The {@code haproxy} binary of this machine, run in the foreground. */
         BINARY;
@@ -62,7 +62,7 @@ public interface Haproxy {
         return results;
     }
 
-    /** HAProxy in a container of {@code image} (e.g. {@code local/haproxy:2.6}), host-networked. */
+    /** HAProxy in a container of {@code image} (e.g. {@code local/haproxy:2.6}), networked as {@link ContainerNetwork} chooses. */
     static Haproxy container(String image) {
         return new ContainerHaproxy(image);
     }

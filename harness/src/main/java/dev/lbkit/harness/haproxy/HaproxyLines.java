@@ -10,7 +10,7 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * A real HAProxy of a given line, as a container: the official {@code haproxy:<line>} image when it
- * is local, else {@code local/haproxy:<line>} (.ci/build-haproxy-image.sh builds 2.6 and
+ * is local or can be pulled ({@link HaproxyImages}), else {@code local/haproxy:<line>} (.ci/build-haproxy-image.sh builds 2.6 and
  * .ci/build-haproxy-versions.sh builds 3.0, 3.2 and 3.4 from Debian's packages). Tests that compare
  * lbkit with every line a learner meets ask here; the version the container reports must be of the
  * line asked for, so a mislabelled image fails instead of proving the wrong thing.
@@ -37,14 +37,11 @@ public final class HaproxyLines {
         }
         String missing;
         if (!DockerClientFactory.instance().isDockerAvailable()) {
-            missing = "Docker does not answer";
+            missing = "Docker does not answer" + DockerEnvironment.whyTestcontainersMayNotReachIt();
         } else {
-            for (String image : images(line)) {
-                try {
-                    DockerClientFactory.instance().client().inspectImageCmd(image).exec();
-                } catch (RuntimeException notLocal) {
-                    continue;
-                }
+            HaproxyImages.Resolved resolved = HaproxyImages.resolve(HaproxyImages.official(line));
+            if (resolved.image().isPresent()) {
+                String image = resolved.image().get();
                 Haproxy haproxy = Haproxy.container(image);
                 HaproxyLine met = HaproxyLine.ofVersion(haproxy.version());
                 if (met != line) {
@@ -55,7 +52,7 @@ public final class HaproxyLines {
                 FOUND.put(line, haproxy);
                 return haproxy;
             }
-            missing = "neither " + String.join(" nor ", images(line)) + " is in the local Docker";
+            missing = resolved.missing();
         }
         String message = "No HAProxy " + line.text() + ": " + missing + ". Build it offline with "
                 + (line == HaproxyLine.V2_6 ? ".ci/build-haproxy-image.sh local/haproxy:2.6"

@@ -16,16 +16,16 @@ import org.testcontainers.DockerClientFactory;
  * {@code LBKIT_HAPROXY}): {@code auto}, {@code container}, {@code binary} or {@code none}.
  *
  * <p>{@code auto} takes the container when Docker answers and the image ({@code -Dhaproxy.image},
- * default {@value HaproxyContainer#DEFAULT_IMAGE}) is already local, else the {@code haproxy}
- * binary on PATH (or in /usr/sbin, /usr/local/sbin), else none. Each kind is looked up once per JVM.
+ * else {@code haproxy:<line>} for {@code -Dlbkit.haproxy.version}, default
+ * {@value HaproxyContainer#DEFAULT_IMAGE}) is local or can be pulled, or its line's locally built
+ * {@code local/haproxy:<line>} is there ({@link HaproxyImages}); else the {@code haproxy} binary on
+ * PATH (or in /usr/sbin, /usr/local/sbin), else none. Each kind is looked up once per JVM.
  */
 public final class HaproxyLocator {
 
     public static final String CHOICE_PROPERTY = "lbkit.haproxy";
     public static final String CHOICE_ENV = "LBKIT_HAPROXY";
     public static final String IMAGE_PROPERTY = "haproxy.image";
-    /** The image .ci/build-haproxy-image.sh builds locally (same layout as the official one). */
-    public static final String LOCAL_IMAGE = "local/haproxy:2.6";
 
     private static final List<Path> USUAL_BINARIES = List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/local/sbin/haproxy"));
     private static final Map<Haproxy.Kind, Lookup> LOOKUPS = new EnumMap<>(Haproxy.Kind.class);
@@ -83,10 +83,13 @@ public final class HaproxyLocator {
         }
     }
 
-    /** The image for the container kind: {@code -Dhaproxy.image}, default {@value HaproxyContainer#DEFAULT_IMAGE}. */
+    /**
+     * The image for the container kind: {@code -Dhaproxy.image}, else the official image of the line
+     * {@code -Dlbkit.haproxy.version} asks ({@code haproxy:3.2}), default {@value HaproxyContainer#DEFAULT_IMAGE}.
+     */
     public static String image() {
         String image = System.getProperty(IMAGE_PROPERTY, "").strip();
-        return image.isEmpty() ? HaproxyContainer.DEFAULT_IMAGE : image;
+        return image.isEmpty() ? HaproxyImages.official(HaproxyImages.lineAsked()) : image;
     }
 
     /** The HAProxy the current {@link #choice()} selects, or why there is none. */
@@ -115,29 +118,14 @@ public final class HaproxyLocator {
 
     private static Lookup lookForContainer() {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
-            return Lookup.missing("Docker does not answer");
+            return Lookup.missing("Docker does not answer" + DockerEnvironment.whyTestcontainersMayNotReachIt());
         }
-        for (String image : imageCandidates()) {
-            try {
-                DockerClientFactory.instance().client().inspectImageCmd(image).exec();
-                return withVersion(Haproxy.container(image));
-            } catch (RuntimeException notLocal) {
-                // Never pull here: a test run must not depend on a registry. Try the next candidate.
-            }
+        HaproxyImages.Resolved resolved = HaproxyImages.resolve(image());
+        if (resolved.image().isEmpty()) {
+            return Lookup.missing(resolved.missing() + " (docker pull " + image() + " where a registry answers, or set -D"
+                    + IMAGE_PROPERTY + "=...)");
         }
-        return Lookup.missing("image " + String.join(" or ", imageCandidates())
-                + " is not in the local Docker (docker pull haproxy:2.6, or build one offline with "
-                + ".ci/build-haproxy-image.sh, or set -D" + IMAGE_PROPERTY + "=...)");
-    }
-
-    /**
-     * The images to look for: the one asked for; when that is the default {@code haproxy:2.6}, also
-     * {@value #LOCAL_IMAGE}, the image .ci/build-haproxy-image.sh builds from Debian's binary on
-     * machines that reach no registry.
-     */
-    static List<String> imageCandidates() {
-        String image = image();
-        return image.equals(HaproxyContainer.DEFAULT_IMAGE) ? List.of(image, LOCAL_IMAGE) : List.of(image);
+        return withVersion(Haproxy.container(resolved.image().get()));
     }
 
     private static Lookup lookForBinary() {
