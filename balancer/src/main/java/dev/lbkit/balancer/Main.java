@@ -85,9 +85,16 @@ public final class Main {
         config.warnings().forEach(err::println);
         List<String> unsupported = unsupportedByLbkit(config);
         if (!unsupported.isEmpty()) {
-            unsupported.forEach(err::println);
-            err.println("[ALERT] Fatal errors found in configuration.");
-            return INVALID;
+            if (options.check()) {
+                // -c gives HAProxy's verdict on the file; what lbkit itself cannot run is a warning here,
+                // and an error only when lbkit is asked to run it.
+                unsupported.forEach(alert -> err.println(alert.replaceFirst("^\\[ALERT\\]", "[WARNING]")
+                        + " (lbkit would refuse to run this file)"));
+            } else {
+                unsupported.forEach(err::println);
+                err.println("[ALERT] Fatal errors found in configuration.");
+                return INVALID;
+            }
         }
         if (config.frontends().stream().allMatch(p -> p.binds().isEmpty())) {
             out.println("Configuration file has no error but will not start (no listener) => exit(2).");

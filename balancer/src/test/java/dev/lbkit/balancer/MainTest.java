@@ -73,15 +73,19 @@ class MainTest {
     @Test
     void unsupportedAlgorithmIsRefusedAtItsBalanceLine() throws Exception {
         Path file = config("rdp-cookie", "http");
-        assertThat(run("-c", "-f", file.toString())).as("HAProxy accepts it, lbkit cannot run it yet").isEqualTo(1);
-        assertThat(err()).as("names the balance line and what is supported")
-                .contains("[ALERT] parsing [" + file + ":10] : balance 'rdp-cookie' is not supported yet by lbkit (supported: ");
+        assertThat(run("-c", "-f", file.toString())).as("-c gives HAProxy's verdict: valid").isZero();
+        assertThat(err()).as("with a warning that names the balance line and what is supported")
+                .contains("[WARNING] parsing [" + file + ":10] : balance 'rdp-cookie' is not supported yet by lbkit (supported: ")
+                .contains("(lbkit would refuse to run this file)");
+        assertThat(run("-f", file.toString())).as("running it is refused before anything listens").isEqualTo(1);
+        assertThat(err()).contains("[ALERT] parsing [" + file + ":10] : balance 'rdp-cookie' is not supported yet by lbkit");
     }
 
     @Test
     void tcpModeIsRefused() throws Exception {
         Path file = config("roundrobin", "tcp");
-        assertThat(run("-c", "-f", file.toString())).as("lbkit proxies HTTP only").isEqualTo(1);
+        assertThat(run("-c", "-f", file.toString())).as("-c gives HAProxy's verdict: valid").isZero();
+        assertThat(run("-f", file.toString())).as("lbkit proxies HTTP only: running is refused").isEqualTo(1);
         assertThat(err()).as("names the tcp proxy").contains("frontend 'web' runs in 'mode tcp'");
     }
 

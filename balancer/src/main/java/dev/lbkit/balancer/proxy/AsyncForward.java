@@ -183,15 +183,14 @@ final class AsyncForward {
         }
         Server answered = server;
         ProxyHandler.copyAnswerHead(answer, response);
+        // The whole answer is read: the server connection is idle again before the client can see the
+        // end of its answer, as in HAProxy, so the client's next request may reuse it (http-reuse).
+        // The body leaves the connection's buffer first, since the next exchange reuses that buffer.
+        ByteBuffer body = ByteBuffer.wrap(java.util.Arrays.copyOfRange(connection.in(), headEnd, headEnd + bodyLength));
+        pools.releaseAsync(answered, connection, reusable);
         // The request is over for the balancer before the client can see its end, as in HAProxy's event loop.
         slot.release();
-        response.write(true, ByteBuffer.wrap(connection.in(), headEnd, bodyLength), Callback.from(() -> {
-            pools.releaseAsync(answered, connection, reusable);
-            finish(null);
-        }, failure -> {
-            pools.releaseAsync(answered, connection, reusable);
-            finish(failure);
-        }));
+        response.write(true, body, Callback.from(() -> finish(null), this::finish));
     }
 
     /** A body that is not all there yet: a worker relays it as a stream over the same connection, made blocking. */

@@ -66,11 +66,21 @@ class ConfigCorpusPerLineTest {
         Map<String, CheckResult> checked = haproxy.checkEach(configs);
         List<String> disagreements = new ArrayList<>();
         int agree = 0;
+        int cliAgree = 0;
+        Path dir = Files.createTempDirectory("lbkit-corpus-");
         for (Map.Entry<String, String> config : configs.entrySet()) {
             String name = config.getKey();
             CheckResult expected = checked.get(name);
             ConfigCorpusTest.Verdict actual = lbkit(config.getValue(), name, lbkitLine);
             Optional<Integer> expectedLine = ConfigCorpusTest.firstLineNamed(alerts(expected.output()), name);
+            ConfigCorpusTest.Verdict cli = cli(dir.resolve(name), config.getValue(), lbkitLine);
+            if (expected.valid() == cli.valid() && expectedLine.equals(cli.firstLine())) {
+                cliAgree++;
+            } else {
+                disagreements.add(name + ": haproxy " + line.text() + (expected.valid() ? " valid" : " invalid")
+                        + ", ./lbkit --haproxy-version " + lbkitLine.text() + " -c " + (cli.valid() ? "valid" : "invalid")
+                        + "\n  lbkit -c said: " + cli.output().strip());
+            }
             if (expected.valid() == actual.valid() && expectedLine.equals(actual.firstLine())) {
                 agree++;
             } else {
@@ -80,9 +90,28 @@ class ConfigCorpusPerLineTest {
                         + expected.output().strip() + "\n  lbkit said: " + actual.output().strip());
             }
         }
-        System.out.printf("[lbkit] config check as %s against haproxy -c of %s (%s): %d/%d files judged alike%n",
-                lbkitLine.text(), line.text(), haproxy.describe(), agree, configs.size());
+        System.out.printf("[lbkit] config check as %s against haproxy -c of %s (%s): %d/%d files judged alike;"
+                + " ./lbkit --haproxy-version %s -c: %d/%d%n", lbkitLine.text(), line.text(), haproxy.describe(), agree,
+                configs.size(), lbkitLine.text(), cliAgree, configs.size());
         return disagreements;
+    }
+
+    /** {@code lbkit --haproxy-version V -c -f file}, in-process: exit 0 is valid; the alerts name the file. */
+    private static ConfigCorpusTest.Verdict cli(Path file, String text, HaproxyLine line) throws Exception {
+        Files.writeString(file, text, StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status;
+        try (java.io.PrintStream o = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+             java.io.PrintStream e = new java.io.PrintStream(err, true, StandardCharsets.UTF_8)) {
+            status = dev.lbkit.balancer.Main.run(new String[] {"--haproxy-version", line.text(), "-c", "-f",
+                    file.toString()}, o, e);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        String output = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        return new ConfigCorpusTest.Verdict(status == 0, ConfigCorpusTest.firstLineNamed(alerts(output), file.toString()),
+                output);
     }
 
     private static ConfigCorpusTest.Verdict lbkit(String text, String name, HaproxyLine line) {
