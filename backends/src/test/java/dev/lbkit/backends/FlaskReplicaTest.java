@@ -105,7 +105,9 @@ class FlaskReplicaTest {
     @Test
     void delayedRequestsAreServedInParallelByManyThreads() throws Exception {
         int concurrent = 220;
-        long delayMs = 1_500;
+        // Long enough that a loaded CI machine's overhead (1.9 s seen at 1.5 s delays) stays well
+        // under the extra round a too-small pool would need.
+        long delayMs = 3_000;
         try (FlaskReplica app1 = FlaskReplica.start(1, "127.0.0.1", 0, Duration.ZERO)) {
             long elapsedMs = timeMs(() -> {
                 List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
