@@ -160,7 +160,7 @@ public final class SideBySide implements AutoCloseable {
         try {
             for (int i = 0; i < traffic.requests().size(); i++) {
                 for (String command : traffic.commandsBefore(i)) {
-                    RuntimeApiClient.send(side.statsPort(), command);
+                    RuntimeApiClient.admin(side.statsPort(), command);
                 }
                 Traffic.Request request = traffic.requests().get(i);
                 answers.add(send(keepAlive, address, request));
@@ -199,11 +199,14 @@ public final class SideBySide implements AutoCloseable {
         return String.valueOf(response.status());
     }
 
-    /** The runtime API of both sides, for events outside a traffic script. */
+    /**
+     * The runtime API of both sides, for events outside a traffic script; a state change that either
+     * side refuses throws ({@link RuntimeApiClient#admin}).
+     */
     public void command(String command) {
         for (Endpoint side : new Endpoint[] {haproxy, lbkit}) {
             if (side != null) {
-                RuntimeApiClient.send(side.statsPort(), command);
+                RuntimeApiClient.admin(side.statsPort(), command);
             }
         }
     }
