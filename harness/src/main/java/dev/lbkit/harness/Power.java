@@ -33,6 +33,11 @@ public final class Power {
     public record Statement(String comparison, int n1, int n2, double alpha, double[] reference,
                             double minimumShift) {
         /** e.g. "n = 6000 + 6000, alpha = 0.01, detects with 80% power a shift of 2.1 points (largest to smallest share)". */
+        /** Writes {@link #describe()} to {@code target/lbkit-reports/power/<slug>.txt}, where docs/testing.md's table comes from. */
+        public void write(String slug) {
+            Report.writeLine("power", slug, describe());
+        }
+
         public String describe() {
             return String.format(Locale.ROOT, "%s: n = %d + %d, alpha = %s, reference split %s; detects with %.0f%%"
                             + " power a shift of %.1f points of share from the largest to the smallest server "

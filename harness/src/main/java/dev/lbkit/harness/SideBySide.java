@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs a real HAProxy and lbkit side by side from one configuration: starts one backend replica per
@@ -75,6 +76,7 @@ public final class SideBySide implements AutoCloseable {
     private final List<FlaskReplica> replicas = new ArrayList<>();
     private final List<AutoCloseable> running = new ArrayList<>();
     private final String haproxyDescription;
+    private final UnaryOperator<String> lbkitMistake;
     private Endpoint haproxy;
     private Endpoint lbkit;
 
@@ -82,7 +84,8 @@ public final class SideBySide implements AutoCloseable {
     public record Endpoint(String side, String config, int port, int statsPort) {
     }
 
-    private SideBySide(String configName, String config, HaproxyStarter haproxyStarter) {
+    private SideBySide(String configName, String config, HaproxyStarter haproxyStarter, UnaryOperator<String> lbkitMistake) {
+        this.lbkitMistake = lbkitMistake;
         this.configName = configName;
         this.originalConfig = config;
         this.serverNames = ConfigRewriter.serverNames(config);
@@ -92,7 +95,23 @@ public final class SideBySide implements AutoCloseable {
     /** Starts replicas, HAProxy (unless {@code haproxyStarter} is null: lbkit alone) and lbkit for {@code config}. */
     public static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options)
             throws Exception {
-        SideBySide run = new SideBySide(configName, config, haproxyStarter);
+        return start(configName, config, haproxyStarter, options, UnaryOperator.identity());
+    }
+
+    /**
+     * A negative control: as {@link #start}, but lbkit is given {@code mistake} applied to its
+     * (already rewritten) config, e.g. another {@code balance} line, while HAProxy gets the config as
+     * it is. The comparison that follows must reject this deliberately wrong lbkit
+     * ({@link NegativeControl}); production code has no switch for it.
+     */
+    public static SideBySide startNegativeControl(String configName, String config, HaproxyStarter haproxyStarter,
+            Options options, UnaryOperator<String> mistake) throws Exception {
+        return start(configName, config, haproxyStarter, options, mistake);
+    }
+
+    private static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options,
+            UnaryOperator<String> lbkitMistake) throws Exception {
+        SideBySide run = new SideBySide(configName, config, haproxyStarter, lbkitMistake);
         try {
             run.startAll(haproxyStarter, options);
         } catch (Exception | Error e) {
@@ -114,7 +133,10 @@ public final class SideBySide implements AutoCloseable {
             haproxy = endpoint(haproxyDescription, counts[0], serverPorts, options.exact());
             running.add(haproxyStarter.start(haproxy.config()));
         }
-        lbkit = endpoint("lbkit (in-process, dev.lbkit.balancer.Lbkit)", counts[0], serverPorts, options.exact());
+        Endpoint plain = endpoint("lbkit (in-process, dev.lbkit.balancer.Lbkit)", counts[0], serverPorts, options.exact());
+        String lbkitConfig = lbkitMistake.apply(plain.config());
+        lbkit = lbkitConfig.equals(plain.config()) ? plain : new Endpoint(plain.side() + ", NEGATIVE CONTROL: deliberately"
+                + " wrong config", lbkitConfig, plain.port(), plain.statsPort());
         running.add(startLbkit(lbkit.config()));
     }
 
