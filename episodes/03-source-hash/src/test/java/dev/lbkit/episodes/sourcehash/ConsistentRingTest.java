@@ -197,6 +197,40 @@ class ConsistentRingTest {
         assertThat(best).as("nanoseconds per lookup").isLessThan(400L);
     }
 
+    @Test
+    void roundRobinWalksTheRingPointsInKeyOrderAndStartsOverAfterALap() {
+        List<ServerSpec> specs = List.of(server("a", 2, 10, false), server("b", 1, 20, false),
+                server("c", 3, 30, false));
+        ConsistentRing ring = new ConsistentRing(runtimeServers(specs), false, 0);
+        List<NaiveRing.Point> points = new NaiveRing(specs).points;
+        List<String> firstLap = new ArrayList<>();
+        List<String> secondLap = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            firstLap.add(ring.nextRoundRobin(null).name());
+        }
+        for (int i = 0; i < points.size(); i++) {
+            secondLap.add(ring.nextRoundRobin(null).name());
+        }
+        assertThat(firstLap).as("keyless round robin visits every ring point once, in key order (the model's order)")
+                .isEqualTo(points.stream().map(NaiveRing.Point::owner).toList());
+        assertThat(secondLap).as("after a full lap it starts over from the first point").isEqualTo(firstLap);
+    }
+
+    @Test
+    void roundRobinSkipsTheAvoidedServerUnlessItIsTheOnlyOne() {
+        List<ServerSpec> specs = List.of(server("a", 1, 10, false), server("b", 1, 20, false));
+        ConsistentRing ring = new ConsistentRing(runtimeServers(specs), false, 0);
+        Server a = ring.nextRoundRobin(null);
+        for (int i = 0; i < 64; i++) {
+            assertThat(ring.nextRoundRobin(a)).as("pick #%d avoids %s while another server is there", i, a.name())
+                    .isNotSameAs(a);
+        }
+        ConsistentRing alone = new ConsistentRing(runtimeServers(List.of(server("a", 1, 10, false))), false, 0);
+        Server only = alone.nextRoundRobin(null);
+        assertThat(alone.nextRoundRobin(only)).as("the avoided server is still returned when it is the only one")
+                .isSameAs(only);
+    }
+
     private static List<Server> runtimeServers(List<ServerSpec> specs) {
         List<Server> servers = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
