@@ -231,6 +231,67 @@ class ConsistentRingTest {
                 .isSameAs(only);
     }
 
+    /**
+     * hash-balance-factor against an independent model: the backend's slots, ceil((in flight + 1) x
+     * factor / 100), are cut in proportion to the weights at cumulative cut points (server i gets
+     * floor(end_i x slots / total) - floor(start_i x slots / total), at least 1); a key starts at its
+     * closest point (ties to the predecessor) and walks clockwise to the first server under its share.
+     */
+    @Test
+    void balanceFactorMatchesTheSlotModelRequestAfterRequest() {
+        for (int factor : new int[] {100, 125, 150, 300}) {
+            List<ServerSpec> specs = List.of(server("a", 2, 10, false), server("b", 1, 20, false),
+                    server("c", 3, 30, false));
+            List<Server> servers = runtimeServers(specs);
+            ConsistentRing ring = new ConsistentRing(servers, false, factor);
+            List<NaiveRing.Point> points = new NaiveRing(specs).points;
+            SplittableRandom random = new SplittableRandom(factor);
+            int[] hot = {random.nextInt(), random.nextInt(), random.nextInt()};
+            for (int request = 0; request < 90; request++) {
+                int hash = hot[request % hot.length];
+                String expected = modelPick(points, servers, factor, hash);
+                Server chosen = ring.lookup(hash, null);
+                assertThat(chosen.name()).as("factor %d, request %d (%d in flight)", factor, request, request)
+                        .isEqualTo(expected);
+                chosen.addServed(1); // every request stays in flight, so the servers fill up
+            }
+            assertThat(ring.used()).as("all three servers are in use").isEqualTo(3);
+        }
+    }
+
+    private static String modelPick(List<NaiveRing.Point> points, List<Server> servers, int factor, int hash) {
+        long h = Integer.toUnsignedLong(hash);
+        int next = 0;
+        while (next < points.size() && points.get(next).key() < h) {
+            next++;
+        }
+        next %= points.size();
+        int prev = (next - 1 + points.size()) % points.size();
+        long toNext = (points.get(next).key() - h) & 0xffffffffL;
+        long toPrev = (h - points.get(prev).key()) & 0xffffffffL;
+        int at = toPrev <= toNext ? prev : next;
+        long inFlight = servers.stream().mapToLong(Server::served).sum();
+        long slots = ((inFlight + 1) * factor + 99) / 100;
+        long total = servers.stream().mapToLong(Server::uweight).sum();
+        for (int step = 0; step < points.size(); step++) {
+            String owner = points.get((at + step) % points.size()).owner();
+            long start = 0;
+            Server server = null;
+            for (Server s : servers) {
+                if (s.name().equals(owner)) {
+                    server = s;
+                    break;
+                }
+                start += s.uweight();
+            }
+            long share = Math.floorDiv((start + server.uweight()) * slots, total) - Math.floorDiv(start * slots, total);
+            if (server.served() < Math.max(1, share)) {
+                return owner;
+            }
+        }
+        return null;
+    }
+
     private static List<Server> runtimeServers(List<ServerSpec> specs) {
         List<Server> servers = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
