@@ -84,6 +84,12 @@ public final class Power {
         }
         double low = 0;
         double high = p[largest];
+        double[] tenPoints = p.clone();
+        tenPoints[largest] -= Math.min(0.1, p[largest]);
+        tenPoints[smallest] += Math.min(0.1, p[largest]);
+        if (power(p, tenPoints, n1, n2, alpha) >= TARGET) {
+            high = Math.min(0.1, p[largest]); // the usual case: start the bisection from 10 points
+        }
         while (high - low > 0.002) {
             double mid = (low + high) / 2;
             double[] q = p.clone();

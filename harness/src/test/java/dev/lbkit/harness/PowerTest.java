@@ -44,4 +44,44 @@ class PowerTest {
                 .as("9000 requests a side reject it with at least 80% power")
                 .isGreaterThanOrEqualTo(0.8);
     }
+
+    /**
+     * The power table of docs/testing.md: each statistical comparison of the kit, at its n and alpha,
+     * against the wrong split a learner could confuse with the right one. Written to
+     * target/lbkit-reports/power/confusions.txt.
+     */
+    @Test
+    void theKitsStatisticalComparisonsRejectTheConfusableSplitsWithAtLeast80PercentPower() {
+        double[] ring = {1041 / 3000.0, 897 / 3000.0, 1062 / 3000.0};
+        double[] uniform = {1 / 3.0, 1 / 3.0, 1 / 3.0};
+        double[] leastconn = {157 / 2000.0, 1686 / 2000.0, 157 / 2000.0};
+        double[] slowerLeastconn = {187 / 2000.0, 1626 / 2000.0, 187 / 2000.0};
+        double[] roundrobin = {1 / 3.0, 1 / 3.0, 1 / 3.0};
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        rows.add("comparison | n a side | alpha | minimum detectable shift (80% power) | wrong split | power");
+        double[][] cases = {ring, uniform, leastconn, slowerLeastconn, leastconn, roundrobin};
+        String[] names = {"episode 05 random(2), default nbthread", "uniform picker 1/3 each",
+            "episode 02 leastconn, slow-backend load", "leastconn 187/1626/187 (the issue's pair)",
+            "episode 02 leastconn, slow-backend load", "roundrobin 1/3 each"};
+        int[][] sizes = {{3000, 9000}, {2000, 4500}, {800}};
+        double[] powers = new double[5];
+        int k = 0;
+        for (int c = 0; c < 3; c++) {
+            for (int n : sizes[c]) {
+                double power = Power.power(cases[2 * c], cases[2 * c + 1], n, n, 0.01);
+                double shift = Power.minimumShift(cases[2 * c], n, n, 0.01);
+                powers[k++] = power;
+                rows.add(String.format(java.util.Locale.ROOT, "%s | %d | 0.01 | %.1f points | %s | %.3f",
+                        names[2 * c], n, shift * 100, names[2 * c + 1], power));
+            }
+        }
+        rows.forEach(r -> System.out.println("[lbkit] power: " + r));
+        Report.writeLine("power", "confusions", String.join(System.lineSeparator(), rows));
+        assertThat(powers[0]).as("the old n = 3000 missed a uniform picker more than 20% of the time").isLessThan(0.8);
+        assertThat(powers[1]).as("n = 9000 rejects a uniform picker with at least 80% power").isGreaterThanOrEqualTo(0.8);
+        assertThat(powers[2]).as("the old n = 2000 missed the issue's leastconn pair").isLessThan(0.8);
+        assertThat(powers[3]).as("n = 4500 rejects it with at least 80% power").isGreaterThanOrEqualTo(0.8);
+        assertThat(powers[4]).as("roundrobin posing as leastconn is rejected at n = 800 (the negative control)")
+                .isGreaterThanOrEqualTo(0.99);
+    }
 }
