@@ -293,6 +293,75 @@ class ConsistentRingTest {
         return null;
     }
 
+    /** A ring point of the model, with the server's point number (what a weight decrease removes from the top). */
+    private record IndexedPoint(long key, String owner, int number) {
+    }
+
+    private static List<IndexedPoint> indexedPoints(List<ServerSpec> specs) {
+        List<IndexedPoint> points = new ArrayList<>();
+        for (ServerSpec spec : specs) {
+            for (int i = 0; i < 16 * spec.weight(); i++) {
+                points.add(new IndexedPoint(Integer.toUnsignedLong(Hashes.fullHash(spec.id() * 4096 + i)), spec.name(), i));
+            }
+        }
+        points.sort(java.util.Comparator.comparingLong(IndexedPoint::key));
+        return points;
+    }
+
+    /**
+     * Keyless round robin while points leave the ring: when the cursor's point is removed the cursor
+     * moves to the next point that stays, and the walk goes on from there. Checked from every cursor
+     * position, for a server going DOWN (all its points leave) and for a weight decrease 3 -> 1 (its
+     * points numbered 16 and above leave).
+     */
+    @Test
+    void roundRobinCursorMovesToTheNextRemainingPointWhenItsPointLeaves() {
+        List<ServerSpec> specs = List.of(server("a", 2, 10, false), server("b", 1, 20, false),
+                server("c", 3, 30, false));
+        List<IndexedPoint> points = indexedPoints(specs);
+        for (String removed : List.of("a", "b", "c")) {
+            for (boolean down : new boolean[] {true, false}) {
+                if (!down && !removed.equals("c")) {
+                    continue; // the weight decrease is checked on c, weight 3 -> 1
+                }
+                java.util.function.Predicate<IndexedPoint> gone = down ? p -> p.owner().equals(removed)
+                        : p -> p.owner().equals(removed) && p.number() >= 16;
+                for (int advanced = 1; advanced <= points.size(); advanced += 5) {
+                    List<Server> servers = runtimeServers(specs);
+                    ConsistentRing ring = new ConsistentRing(servers, false, 0);
+                    for (int i = 0; i < advanced; i++) {
+                        ring.nextRoundRobin(null);
+                    }
+                    Server victim = servers.stream().filter(x -> x.name().equals(removed)).findFirst().orElseThrow();
+                    if (down) {
+                        victim.setMaint(true);
+                        ring.serverDown(victim);
+                    } else {
+                        victim.setUweight(1);
+                        ring.weightChanged(victim, 3);
+                    }
+                    int at = advanced - 1;
+                    while (gone.test(points.get(at))) {
+                        at = (at + 1) % points.size();
+                    }
+                    List<String> expected = new ArrayList<>();
+                    for (int step = 1; expected.size() < 6; step++) {
+                        IndexedPoint next = points.get((at + step) % points.size());
+                        if (!gone.test(next)) {
+                            expected.add(next.owner());
+                        }
+                    }
+                    List<String> actual = new ArrayList<>();
+                    for (int i = 0; i < 6; i++) {
+                        actual.add(ring.nextRoundRobin(null).name());
+                    }
+                    assertThat(actual).as("%s %s after %d picks", removed, down ? "DOWN" : "weight 3 -> 1", advanced)
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     private static List<Server> runtimeServers(List<ServerSpec> specs) {
         List<Server> servers = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
