@@ -30,6 +30,9 @@ class RoundRobinNegativeControlTest {
                 SideBySide.Options.exactRun(), List.of(traffic),
                 NegativeControl.replace("^(\\s*)balance roundrobin", "$1balance static-rr")).get(0);
 
+        NegativeControl.record("episode-01-roundrobin-vs-static-rr", "exact per-request comparison (episode 01)",
+                "balance static-rr where HAProxy runs roundrobin (weights 2/1/3, s2 DOWN/UP)", c.identical()
+                        ? "NOT REJECTED" : "rejected at request #" + c.firstDifference() + ", " + c.summary());
         assertThat(c.identical()).as("the per-request comparison rejects static-rr posing as roundrobin:%n%s",
                 c.explainDifference()).isFalse();
         assertThat(c.firstDifference()).as("and finds the first difference within the first weight cycle (6 requests)")
@@ -42,6 +45,12 @@ class RoundRobinNegativeControlTest {
                 .withEvent(10, "disable server be/s2").withEvent(20, "enable server be/s2");
         // lbkit's runtime API at 'level user' answers "Permission denied" to disable/enable: before the
         // admin answers were checked, this run passed as a plain run on lbkit's side.
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> NegativeControl.run(
+                "roundrobin 2/1/3, lbkit's stats socket at level user", WEIGHTED, SideBySide.Options.exactRun(),
+                List.of(traffic), NegativeControl.replace("level admin", "level user")));
+        NegativeControl.record("runtime-api-refused-down-up", "runtime API answers in a side-by-side run (SideBySide)",
+                "its stats socket at level user, so 'disable server' is refused", refused == null ? "NOT REJECTED"
+                        : "rejected: " + refused.getMessage());
         assertThatThrownBy(() -> NegativeControl.run("roundrobin 2/1/3, lbkit's stats socket at level user", WEIGHTED,
                 SideBySide.Options.exactRun(), List.of(traffic),
                 NegativeControl.replace("level admin", "level user")))

@@ -28,7 +28,9 @@ class SourceHashNegativeControlTest {
             c = ParallelClients.compare(sides, "NEGATIVE CONTROL source consistent, lbkit given map-based", config,
                     Clients.rounds(CLIENTS + " clients", Clients.addresses(CLIENTS), 1), 4);
         }
-        System.out.println("[lbkit] " + c.summary());
+        NegativeControl.record("episode-03-consistent-vs-map-based", "exact per-client comparison (episode 03)",
+                "hash-type map-based where HAProxy runs consistent", c.identical() ? "NOT REJECTED"
+                        : "rejected at client #" + c.firstDifference() + ", " + c.summary());
         assertThat(c.identical()).as("the per-client comparison rejects map-based hashing posing as consistent:%n%s",
                 c.explainDifference()).isFalse();
         assertThat(c.total() - c.matching()).as("and many clients land elsewhere, not one by chance")

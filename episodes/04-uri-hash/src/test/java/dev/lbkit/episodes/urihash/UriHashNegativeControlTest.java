@@ -28,6 +28,9 @@ class UriHashNegativeControlTest {
         Comparison c = NegativeControl.run("uri sdbm, lbkit given djb2", config, SideBySide.Options.exactRun(),
                 List.of(traffic), NegativeControl.replace("consistent sdbm avalanche", "consistent djb2 avalanche")).get(0);
 
+        NegativeControl.record("episode-04-sdbm-vs-djb2", "exact per-request comparison (episode 04)",
+                "hash-type consistent djb2 avalanche where HAProxy runs sdbm", c.identical() ? "NOT REJECTED"
+                        : "rejected at request #" + c.firstDifference() + ", " + c.summary());
         assertThat(c.identical()).as("the per-request comparison rejects djb2 posing as sdbm:%n%s",
                 c.explainDifference()).isFalse();
         assertThat(c.total() - c.matching()).as("and about two thirds of the URIs land elsewhere, not a handful")

@@ -107,6 +107,17 @@ class RuntimeApiBadInputTest {
                 new Case("line of 100000 bytes", Level.ADMIN, "x".repeat(100_000) + "\n", "", Match.EXACT));
     }
 
+    /**
+     * Cases where HAProxy 2.6 answers nothing but may also go silent instead of closing, with why;
+     * lbkit's answer (nothing, and a close) stays pinned by the case. Found when a hang stopped
+     * reading as an empty answer: before, both sides "answered" the empty string. Seen: the
+     * 20000-byte line hung in every run, the 100000-byte one was reset in one run and hung in the next.
+     */
+    static final java.util.Map<String, String> HAPROXY_DIFFERS = java.util.Map.of(
+            "line of 20000 bytes", "HAProxy's 16 kB buffer fills before the line ends, and it may wait silently for"
+                    + " more (until its timeout) instead of closing; lbkit closes the connection at once",
+            "line of 100000 bytes", "as above; whether HAProxy resets or waits depends on how the kernel splits the line");
+
     private SameConfig both;
     private final AtomicInteger compared = new AtomicInteger();
 
@@ -137,6 +148,12 @@ class RuntimeApiBadInputTest {
                 .isEqualTo("1 (initial 1)\n\n");
         both.haproxyOrSkip("the HAProxy comparison of '" + c.name() + "'");
         String haproxy = send(haproxyPort(c.level()), c.line());
+        if (HAPROXY_DIFFERS.containsKey(c.name())) {
+            assertThat(haproxy.isEmpty() || haproxy.startsWith(HUNG))
+                    .as("HAProxy 2.6 answers nothing to '%s', closing or going silent (%s); it said: %s", c.name(),
+                            HAPROXY_DIFFERS.get(c.name()), haproxy).isTrue();
+            return;
+        }
         assertThat(shape(lbkit, c.match())).as("lbkit answers '%s' as HAProxy 2.6", c.name())
                 .isEqualTo(shape(haproxy, c.match()));
         compared.incrementAndGet();
