@@ -43,8 +43,10 @@ class HttpReuseTest extends ProxyTestBase {
         }
         int afterKeepAlive = server.accepted() - afterNewConnections;
         if (FIRST_REQUEST_SHARES.get(mode)) {
-            assertThat(afterNewConnections).as("http-reuse %s: one server connection serves every client connection", mode)
-                    .isEqualTo(1);
+            // Not exactly 1: a client may send its request before the previous client's server
+            // connection is back in the idle pool (seen in about one run in three on a busy machine).
+            assertThat(afterNewConnections).as("http-reuse %s: idle server connections serve the client connections"
+                    + " (1 or 2 for 10 client connections, never one each)", mode).isBetween(1, 2);
             assertThat(afterKeepAlive).isZero();
         } else {
             assertThat(afterNewConnections).as("http-reuse %s: the first request of each client connection opens one", mode)
