@@ -14,15 +14,42 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
         return Math.max(haproxy.answers().size(), lbkit.answers().size());
     }
 
+    /**
+     * Requests answered by the same server on both sides. Two equal answers that name no server (the
+     * same {@code 503}, or both sides failing with {@code error: ...}) are not counted: they say the two
+     * sides agree that nobody served, not that they picked the same server. See {@link #neitherServed()}.
+     */
     public int matching() {
         int n = Math.min(haproxy.answers().size(), lbkit.answers().size());
         int same = 0;
         for (int i = 0; i < n; i++) {
-            if (haproxy.answers().get(i).equals(lbkit.answers().get(i))) {
+            String answer = haproxy.answers().get(i);
+            if (answer.equals(lbkit.answers().get(i)) && namesAServer(answer)) {
                 same++;
             }
         }
         return same;
+    }
+
+    /** Requests that neither side's server answered but both answered alike (same status, or both failed). */
+    public int neitherServed() {
+        int n = Math.min(haproxy.answers().size(), lbkit.answers().size());
+        int none = 0;
+        for (int i = 0; i < n; i++) {
+            String answer = haproxy.answers().get(i);
+            if (answer.equals(lbkit.answers().get(i)) && !namesAServer(answer)) {
+                none++;
+            }
+        }
+        return none;
+    }
+
+    /**
+     * True when an answer names the server that served it; false for a bare status (HAProxy's or
+     * lbkit's own {@code 503}, {@code 504}, ...) and for a request that failed ({@code error: ...}).
+     */
+    public static boolean namesAServer(String answer) {
+        return !answer.startsWith("error") && !answer.chars().allMatch(Character::isDigit);
     }
 
     /** The index of the first differing request, or -1 when the two runs are identical. */
@@ -40,9 +67,14 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
         return firstDifference() < 0;
     }
 
-    /** One line: "roundrobin 2/1/3: 600/600 requests on the same server". */
+    /**
+     * One line: "roundrobin 2/1/3: 600/600 requests on the same server", plus, when some requests
+     * were served by no server on either side, "(40 more answered alike by no server: 503 or error)".
+     */
     public String summary() {
-        return title + ": " + matching() + "/" + total() + " requests on the same server";
+        int none = neitherServed();
+        return title + ": " + matching() + "/" + total() + " requests on the same server"
+                + (none == 0 ? "" : " (" + none + " more answered alike by no server: status or error)");
     }
 
     /** A readable account of the first difference: index, both answers, neighbours, events, config. */

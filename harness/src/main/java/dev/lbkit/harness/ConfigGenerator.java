@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Generates random but valid configurations for parity runs: 2 to 12 servers, weights from 0 to 256
- * (0 and 256 included on purpose), some explicit {@code id}s. The same seed gives the same configs, so a
+ * (0 and 256 included on purpose, but never the first two servers both at 0, so every config has a
+ * server to balance to), some explicit {@code id}s. The same seed gives the same configs, so a
  * failing run can be replayed from the seed it prints.
  */
 public final class ConfigGenerator {
@@ -40,7 +41,12 @@ public final class ConfigGenerator {
         List<String> extras = new ArrayList<>();
         for (int i = 0; i < servers; i++) {
             names.add("s" + (i + 1));
-            weights.add(weight(i));
+            int weight = weight(i);
+            if (i == 1 && weight == 0 && weights.get(0) == 0) {
+                // never both of the first two at weight 0, so every config has something to balance
+                weight = 1 + random.nextInt(256);
+            }
+            weights.add(weight);
             String extra = "";
             if (random.nextInt(4) == 0) {
                 int id;
@@ -72,7 +78,7 @@ public final class ConfigGenerator {
         if (roll < 6) {
             return 1 + random.nextInt(8);
         }
-        // never let the first two servers both be 0, so most configs have something to balance
+        // the first two servers draw from 1..256 here; next() keeps them from both being 0
         return index < 2 ? 1 + random.nextInt(256) : random.nextInt(257);
     }
 

@@ -82,6 +82,11 @@ public final class Parity {
         }
     }
 
+    /** {@code "-" + slug(text)}, or "" for an empty text: a suffix for report names. */
+    public static String slugOf(String text) {
+        return text.isBlank() ? "" : "-" + slug(text);
+    }
+
     static String slug(String text) {
         return text.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }

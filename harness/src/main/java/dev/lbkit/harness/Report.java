@@ -114,4 +114,15 @@ public final class Report {
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
+
+    /** Writes one line to {@code target/lbkit-reports/<folder>/<slug>.txt} (replacing it). */
+    public static void writeLine(String folder, String slug, String line) {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "lbkit-reports", folder);
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve(slug + ".txt"), line + System.lineSeparator());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not write " + dir.resolve(slug + ".txt"), e);
+        }
+    }
 }

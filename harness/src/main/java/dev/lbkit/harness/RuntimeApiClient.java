@@ -15,6 +15,28 @@ public final class RuntimeApiClient {
     private RuntimeApiClient() {
     }
 
+    /**
+     * Sends an admin command that changes state ({@code disable server}, {@code enable server},
+     * {@code set weight}, {@code set server}) and checks that it was accepted: HAProxy and lbkit answer
+     * an accepted change with an empty line, and a refused one with words ("No such server.",
+     * "Permission denied", ...). A refused command throws, so a DOWN/UP run whose commands were both
+     * refused cannot pass as a plain run. Other commands ({@code show}, {@code get}) return their answer.
+     */
+    public static String admin(int port, String command) {
+        String answer = send(port, command);
+        if (changesState(command) && !answer.isBlank()) {
+            throw new IllegalStateException("runtime API on 127.0.0.1:" + port + " refused '" + command + "': "
+                    + answer.strip());
+        }
+        return answer;
+    }
+
+    /** True for the commands that change a server and answer nothing when accepted. */
+    public static boolean changesState(String command) {
+        String c = command.strip();
+        return c.startsWith("disable ") || c.startsWith("enable ") || c.startsWith("set ");
+    }
+
     public static String send(int port, String command) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -25,6 +47,9 @@ public final class RuntimeApiClient {
             socket.shutdownOutput();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new IllegalStateException("runtime API on 127.0.0.1:" + port + " hung on '" + command
+                    + "': no answer and no close within 10 s", e);
         } catch (IOException e) {
             throw new IllegalStateException("runtime API on 127.0.0.1:" + port + " did not answer '" + command + "': " + e.getMessage(), e);
         }

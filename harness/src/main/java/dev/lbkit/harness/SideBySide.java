@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs a real HAProxy and lbkit side by side from one configuration: starts one backend replica per
@@ -92,6 +93,7 @@ public final class SideBySide implements AutoCloseable {
     private final String haproxyDescription;
     /** The HAProxy line lbkit balances as: the one HAProxy's side runs. */
     private final HaproxyLine line;
+    private final UnaryOperator<String> lbkitMistake;
     private Endpoint haproxy;
     private Endpoint lbkit;
 
@@ -99,7 +101,8 @@ public final class SideBySide implements AutoCloseable {
     public record Endpoint(String side, String config, int port, int statsPort) {
     }
 
-    private SideBySide(String configName, String config, HaproxyStarter haproxyStarter) {
+    private SideBySide(String configName, String config, HaproxyStarter haproxyStarter, UnaryOperator<String> lbkitMistake) {
+        this.lbkitMistake = lbkitMistake;
         this.configName = configName;
         this.originalConfig = config;
         this.serverNames = ConfigRewriter.serverNames(config);
@@ -110,7 +113,23 @@ public final class SideBySide implements AutoCloseable {
     /** Starts replicas, HAProxy (unless {@code haproxyStarter} is null: lbkit alone) and lbkit for {@code config}. */
     public static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options)
             throws Exception {
-        SideBySide run = new SideBySide(configName, config, haproxyStarter);
+        return start(configName, config, haproxyStarter, options, UnaryOperator.identity());
+    }
+
+    /**
+     * A negative control: as {@link #start}, but lbkit is given {@code mistake} applied to its
+     * (already rewritten) config, e.g. another {@code balance} line, while HAProxy gets the config as
+     * it is. The comparison that follows must reject this deliberately wrong lbkit
+     * ({@link NegativeControl}); production code has no switch for it.
+     */
+    public static SideBySide startNegativeControl(String configName, String config, HaproxyStarter haproxyStarter,
+            Options options, UnaryOperator<String> mistake) throws Exception {
+        return start(configName, config, haproxyStarter, options, mistake);
+    }
+
+    private static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options,
+            UnaryOperator<String> lbkitMistake) throws Exception {
+        SideBySide run = new SideBySide(configName, config, haproxyStarter, lbkitMistake);
         try {
             run.startAll(haproxyStarter, options);
         } catch (Exception | Error e) {
@@ -132,7 +151,10 @@ public final class SideBySide implements AutoCloseable {
             haproxy = endpoint(haproxyDescription, counts[0], serverPorts, options.exact());
             running.add(haproxyStarter.start(haproxy.config()));
         }
-        lbkit = endpoint("lbkit (in-process, dev.lbkit.balancer.Lbkit)", counts[0], serverPorts, options.exact());
+        Endpoint plain = endpoint("lbkit (in-process, dev.lbkit.balancer.Lbkit)", counts[0], serverPorts, options.exact());
+        String lbkitConfig = lbkitMistake.apply(plain.config());
+        lbkit = lbkitConfig.equals(plain.config()) ? plain : new Endpoint(plain.side() + ", NEGATIVE CONTROL: deliberately"
+                + " wrong config", lbkitConfig, plain.port(), plain.statsPort());
         running.add(startLbkit(lbkit.config()));
     }
 
@@ -178,7 +200,7 @@ public final class SideBySide implements AutoCloseable {
         try {
             for (int i = 0; i < traffic.requests().size(); i++) {
                 for (String command : traffic.commandsBefore(i)) {
-                    RuntimeApiClient.send(side.statsPort(), command);
+                    RuntimeApiClient.admin(side.statsPort(), command);
                 }
                 Traffic.Request request = traffic.requests().get(i);
                 answers.add(send(keepAlive, address, request));
@@ -217,11 +239,14 @@ public final class SideBySide implements AutoCloseable {
         return String.valueOf(response.status());
     }
 
-    /** The runtime API of both sides, for events outside a traffic script. */
+    /**
+     * The runtime API of both sides, for events outside a traffic script; a state change that either
+     * side refuses throws ({@link RuntimeApiClient#admin}).
+     */
     public void command(String command) {
         for (Endpoint side : new Endpoint[] {haproxy, lbkit}) {
             if (side != null) {
-                RuntimeApiClient.send(side.statsPort(), command);
+                RuntimeApiClient.admin(side.statsPort(), command);
             }
         }
     }

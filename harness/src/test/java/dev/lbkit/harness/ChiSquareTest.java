@@ -36,4 +36,14 @@ class ChiSquareTest {
         assertThat(t.degreesOfFreedom()).isEqualTo(1);
         assertThat(t.sameDistributionAt(0.01)).isFalse();
     }
+
+    @Test
+    void theIssuesUniformAgainstRandomTwoCountsGiveTheirKnownPValue() {
+        // 1000/1000/1000 against 1041/897/1062: p = 0.016 (R: chisq.test(rbind(c(1000,1000,1000), c(1041,897,1062))))
+        ChiSquare t = ChiSquare.twoSample(Map.of("s1", 1000, "s2", 1000, "s3", 1000),
+                Map.of("s1", 1041, "s2", 897, "s3", 1062));
+        assertThat(t.pValue()).as("commons-math3's two-sample test on the issue's counts").isCloseTo(0.016, within(0.001));
+        assertThat(t.sameDistributionAt(0.01)).as("at alpha 0.01 that difference is not rejected: why n was raised")
+                .isTrue();
+    }
 }

@@ -40,4 +40,16 @@ class ComparisonTest {
         assertThat(c.firstDifference()).isEqualTo(1);
         assertThat(c.identical()).isFalse();
     }
+
+    @Test
+    void equalStatusesAndErrorsAreNotCountedAsTheSameServer() {
+        Comparison c = new Comparison("all weight 0", "cfg", TRAFFIC,
+                new Picks("h", List.of("503", "503", "error: reset", "s1", "s2", "504")),
+                new Picks("l", List.of("503", "503", "error: reset", "s1", "s2", "504")));
+        assertThat(c.identical()).as("both sides answered every request alike").isTrue();
+        assertThat(c.matching()).as("only answers naming a server count as 'the same server'").isEqualTo(2);
+        assertThat(c.neitherServed()).as("two 503s, one error and one 504 were served by no server").isEqualTo(4);
+        assertThat(c.summary()).as("the summary never claims 6/6 on the same server when four had no server")
+                .isEqualTo("all weight 0: 2/6 requests on the same server (4 more answered alike by no server: status or error)");
+    }
 }

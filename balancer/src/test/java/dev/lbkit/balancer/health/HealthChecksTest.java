@@ -85,9 +85,14 @@ class HealthChecksTest {
     @Test
     void httpCheckPassesOn2xxAnd3xxAndFailsOtherwise() throws Exception {
         AtomicInteger status = new AtomicInteger(200);
+        AtomicInteger redirectsServed = new AtomicInteger();
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
         http.createContext("/health", exchange -> {
-            exchange.sendResponseHeaders(status.get(), -1);
+            int answer = status.get();
+            if (answer == 302) {
+                redirectsServed.incrementAndGet();
+            }
+            exchange.sendResponseHeaders(answer, -1);
             exchange.close();
         });
         http.start();
@@ -97,8 +102,12 @@ class HealthChecksTest {
         Server server = backend.server("s1").orElseThrow();
         assertThat(eventually(() -> "L7OK".equals(checks.of(server).orElseThrow().lastResult()), 2000)).isTrue();
         status.set(302);
-        Thread.sleep(400);
-        assertThat(running(backend, server)).as("3xx passes").isTrue();
+        // fall = 2: three checks answered 302 would have taken the server DOWN if 3xx failed.
+        assertThat(eventually(() -> redirectsServed.get() >= 3, 3000))
+                .as("the check ran at least fall + 1 = 3 times against the 302 answer").isTrue();
+        assertThat(running(backend, server)).as("3xx passes: still UP after three checks answered 302").isTrue();
+        assertThat(checks.of(server).orElseThrow().lastResult()).as("the last check (a 302) passed at layer 7")
+                .isEqualTo("L7OK");
         status.set(503);
         assertThat(eventually(() -> !running(backend, server), 2000)).as("5xx fails the check").isTrue();
         assertThat(checks.of(server).orElseThrow().lastResult()).isEqualTo("L7STS");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.HttpReuse;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -14,6 +15,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * leastconn episode's load test); lbkit must do the same, and share everything with {@code always}.
  */
 class HttpReuseTest extends ProxyTestBase {
+    /**
+     * The expectation, written here and not asked of the code under test: with HAProxy 2.6, a first
+     * request of a client connection takes an idle server connection only with aggressive and always.
+     */
+    private static final Map<HttpReuse, Boolean> FIRST_REQUEST_SHARES = Map.of(
+            HttpReuse.NEVER, false, HttpReuse.SAFE, false, HttpReuse.AGGRESSIVE, true, HttpReuse.ALWAYS, true);
+
     @ParameterizedTest
     @EnumSource(HttpReuse.class)
     void firstRequestsOfClientConnectionsOpenServerConnectionsUnlessReuseIsAggressiveOrAlways(HttpReuse mode)
@@ -34,7 +42,9 @@ class HttpReuseTest extends ProxyTestBase {
             }
         }
         int afterKeepAlive = server.accepted() - afterNewConnections;
-        if (mode.sharesForFirstRequest()) {
+        if (FIRST_REQUEST_SHARES.get(mode)) {
+            // Exactly 1: the server connection is idle again before the client sees the end of its
+            // answer (it once went back only after, and a quick next client opened a second one).
             assertThat(afterNewConnections).as("http-reuse %s: one server connection serves every client connection", mode)
                     .isEqualTo(1);
             assertThat(afterKeepAlive).isZero();

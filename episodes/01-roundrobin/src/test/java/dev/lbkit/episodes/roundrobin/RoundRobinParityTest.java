@@ -45,6 +45,7 @@ class RoundRobinParityTest {
         System.out.printf("[lbkit] %s: %d/%d requests on the same server over %d generated configs%n",
                 algorithm, matching, total, CONFIGS);
         all.forEach(Parity::assertIdentical);
-        assertThat(total).as("every config was run in full").isEqualTo(CONFIGS * REQUESTS);
+        assertThat(matching).as("most requests were served by a server, the same on both sides (equal 503s"
+                + " or errors are not counted): the configs balanced, not just failed alike").isGreaterThan(CONFIGS * REQUESTS / 2);
     }
 }

@@ -58,7 +58,8 @@ class LeastConnSequentialParityTest {
         System.out.printf("[lbkit] leastconn sequential: %d/%d requests on the same server over %d generated configs%n",
                 matching, total, CONFIGS);
         all.forEach(Parity::assertIdentical);
-        assertThat(total).as("every config was run in full").isEqualTo(CONFIGS * REQUESTS);
+        assertThat(matching).as("most requests were served by a server, the same on both sides (equal 503s"
+                + " or errors are not counted): the configs balanced, not just failed alike").isGreaterThan(CONFIGS * REQUESTS / 2);
     }
 
     /** The servers a generated config balances over: weight 0 makes a server unusable (it has no backups). */

@@ -52,7 +52,7 @@ public final class ParallelClients {
         try {
             int from = 0;
             while (from < count) {
-                traffic.commandsBefore(from).forEach(command -> RuntimeApiClient.send(side.statsPort(), command));
+                traffic.commandsBefore(from).forEach(command -> RuntimeApiClient.admin(side.statsPort(), command));
                 int to = from + 1;
                 while (to < count && traffic.commandsBefore(to).isEmpty()) {
                     to++;

@@ -174,6 +174,7 @@ class ConsistentRingTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("timing") // PIT's instrumentation slows it past its bound: not run under mutation
     void lookupIsFastAndAllocationFreeAtAThousandServers() {
         List<ServerSpec> specs = new ArrayList<>();
         for (int i = 1; i <= 1000; i++) {
@@ -196,6 +197,170 @@ class ConsistentRingTest {
                 16 * specs.stream().mapToInt(ServerSpec::weight).sum(), best, sink);
         // The goal is <= 100 ns; the bound leaves room for a loaded CI machine.
         assertThat(best).as("nanoseconds per lookup").isLessThan(400L);
+    }
+
+    @Test
+    void roundRobinWalksTheRingPointsInKeyOrderAndStartsOverAfterALap() {
+        List<ServerSpec> specs = List.of(server("a", 2, 10, false), server("b", 1, 20, false),
+                server("c", 3, 30, false));
+        ConsistentRing ring = new ConsistentRing(runtimeServers(specs), false, 0);
+        List<NaiveRing.Point> points = new NaiveRing(specs).points;
+        List<String> firstLap = new ArrayList<>();
+        List<String> secondLap = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            firstLap.add(ring.nextRoundRobin(null).name());
+        }
+        for (int i = 0; i < points.size(); i++) {
+            secondLap.add(ring.nextRoundRobin(null).name());
+        }
+        assertThat(firstLap).as("keyless round robin visits every ring point once, in key order (the model's order)")
+                .isEqualTo(points.stream().map(NaiveRing.Point::owner).toList());
+        assertThat(secondLap).as("after a full lap it starts over from the first point").isEqualTo(firstLap);
+    }
+
+    @Test
+    void roundRobinSkipsTheAvoidedServerUnlessItIsTheOnlyOne() {
+        List<ServerSpec> specs = List.of(server("a", 1, 10, false), server("b", 1, 20, false));
+        ConsistentRing ring = new ConsistentRing(runtimeServers(specs), false, 0);
+        Server a = ring.nextRoundRobin(null);
+        for (int i = 0; i < 64; i++) {
+            assertThat(ring.nextRoundRobin(a)).as("pick #%d avoids %s while another server is there", i, a.name())
+                    .isNotSameAs(a);
+        }
+        ConsistentRing alone = new ConsistentRing(runtimeServers(List.of(server("a", 1, 10, false))), false, 0);
+        Server only = alone.nextRoundRobin(null);
+        assertThat(alone.nextRoundRobin(only)).as("the avoided server is still returned when it is the only one")
+                .isSameAs(only);
+    }
+
+    /**
+     * hash-balance-factor against an independent model: the backend's slots, ceil((in flight + 1) x
+     * factor / 100), are cut in proportion to the weights at cumulative cut points (server i gets
+     * floor(end_i x slots / total) - floor(start_i x slots / total), at least 1); a key starts at its
+     * closest point (ties to the predecessor) and walks clockwise to the first server under its share.
+     */
+    @Test
+    void balanceFactorMatchesTheSlotModelRequestAfterRequest() {
+        for (int factor : new int[] {100, 125, 150, 300}) {
+            List<ServerSpec> specs = List.of(server("a", 2, 10, false), server("b", 1, 20, false),
+                    server("c", 3, 30, false));
+            List<Server> servers = runtimeServers(specs);
+            ConsistentRing ring = new ConsistentRing(servers, false, factor);
+            List<NaiveRing.Point> points = new NaiveRing(specs).points;
+            SplittableRandom random = new SplittableRandom(factor);
+            int[] hot = {random.nextInt(), random.nextInt(), random.nextInt()};
+            for (int request = 0; request < 90; request++) {
+                int hash = hot[request % hot.length];
+                String expected = modelPick(points, servers, factor, hash);
+                Server chosen = ring.lookup(hash, null);
+                assertThat(chosen.name()).as("factor %d, request %d (%d in flight)", factor, request, request)
+                        .isEqualTo(expected);
+                chosen.addServed(1); // every request stays in flight, so the servers fill up
+            }
+            assertThat(ring.used()).as("all three servers are in use").isEqualTo(3);
+        }
+    }
+
+    private static String modelPick(List<NaiveRing.Point> points, List<Server> servers, int factor, int hash) {
+        long h = Integer.toUnsignedLong(hash);
+        int next = 0;
+        while (next < points.size() && points.get(next).key() < h) {
+            next++;
+        }
+        next %= points.size();
+        int prev = (next - 1 + points.size()) % points.size();
+        long toNext = (points.get(next).key() - h) & 0xffffffffL;
+        long toPrev = (h - points.get(prev).key()) & 0xffffffffL;
+        int at = toPrev <= toNext ? prev : next;
+        long inFlight = servers.stream().mapToLong(Server::served).sum();
+        long slots = ((inFlight + 1) * factor + 99) / 100;
+        long total = servers.stream().mapToLong(Server::uweight).sum();
+        for (int step = 0; step < points.size(); step++) {
+            String owner = points.get((at + step) % points.size()).owner();
+            long start = 0;
+            Server server = null;
+            for (Server s : servers) {
+                if (s.name().equals(owner)) {
+                    server = s;
+                    break;
+                }
+                start += s.uweight();
+            }
+            long share = Math.floorDiv((start + server.uweight()) * slots, total) - Math.floorDiv(start * slots, total);
+            if (server.served() < Math.max(1, share)) {
+                return owner;
+            }
+        }
+        return null;
+    }
+
+    /** A ring point of the model, with the server's point number (what a weight decrease removes from the top). */
+    private record IndexedPoint(long key, String owner, int number) {
+    }
+
+    private static List<IndexedPoint> indexedPoints(List<ServerSpec> specs) {
+        List<IndexedPoint> points = new ArrayList<>();
+        for (ServerSpec spec : specs) {
+            for (int i = 0; i < 16 * spec.weight(); i++) {
+                points.add(new IndexedPoint(Integer.toUnsignedLong(Hashes.fullHash(spec.id() * 4096 + i)), spec.name(), i));
+            }
+        }
+        points.sort(java.util.Comparator.comparingLong(IndexedPoint::key));
+        return points;
+    }
+
+    /**
+     * Keyless round robin while points leave the ring: when the cursor's point is removed the cursor
+     * moves to the next point that stays, and the walk goes on from there. Checked from every cursor
+     * position, for a server going DOWN (all its points leave) and for a weight decrease 3 -> 1 (its
+     * points numbered 16 and above leave).
+     */
+    @Test
+    void roundRobinCursorMovesToTheNextRemainingPointWhenItsPointLeaves() {
+        List<ServerSpec> specs = List.of(server("a", 2, 10, false), server("b", 1, 20, false),
+                server("c", 3, 30, false));
+        List<IndexedPoint> points = indexedPoints(specs);
+        for (String removed : List.of("a", "b", "c")) {
+            for (boolean down : new boolean[] {true, false}) {
+                if (!down && !removed.equals("c")) {
+                    continue; // the weight decrease is checked on c, weight 3 -> 1
+                }
+                java.util.function.Predicate<IndexedPoint> gone = down ? p -> p.owner().equals(removed)
+                        : p -> p.owner().equals(removed) && p.number() >= 16;
+                for (int advanced = 1; advanced <= points.size(); advanced += 5) {
+                    List<Server> servers = runtimeServers(specs);
+                    ConsistentRing ring = new ConsistentRing(servers, false, 0);
+                    for (int i = 0; i < advanced; i++) {
+                        ring.nextRoundRobin(null);
+                    }
+                    Server victim = servers.stream().filter(x -> x.name().equals(removed)).findFirst().orElseThrow();
+                    if (down) {
+                        victim.setMaint(true);
+                        ring.serverDown(victim);
+                    } else {
+                        victim.setUweight(1);
+                        ring.weightChanged(victim, 3);
+                    }
+                    int at = advanced - 1;
+                    while (gone.test(points.get(at))) {
+                        at = (at + 1) % points.size();
+                    }
+                    List<String> expected = new ArrayList<>();
+                    for (int step = 1; expected.size() < 6; step++) {
+                        IndexedPoint next = points.get((at + step) % points.size());
+                        if (!gone.test(next)) {
+                            expected.add(next.owner());
+                        }
+                    }
+                    List<String> actual = new ArrayList<>();
+                    for (int i = 0; i < 6; i++) {
+                        actual.add(ring.nextRoundRobin(null).name());
+                    }
+                    assertThat(actual).as("%s %s after %d picks", removed, down ? "DOWN" : "weight 3 -> 1", advanced)
+                            .isEqualTo(expected);
+                }
+            }
+        }
     }
 
     private static List<Server> runtimeServers(List<ServerSpec> specs) {

@@ -54,7 +54,7 @@ class SourceHashParityTest {
         String config = config(title, balanceLines.replace(";", "\n    "), servers);
         Comparison c = runOnce(title, config, Clients.rounds(CLIENTS + " clients", THOUSAND, 1));
         Parity.assertIdentical(c);
-        assertThat(c.total()).as("every client was asked").isEqualTo(CLIENTS);
+        assertThat(c.matching()).as("every client was served by the same server on both sides").isEqualTo(CLIENTS);
     }
 
     @Test
@@ -89,7 +89,8 @@ class SourceHashParityTest {
         System.out.printf("[lbkit] source: %d/%d requests on the same server over %d generated configs%n",
                 matching, total, GENERATED);
         all.forEach(Parity::assertIdentical);
-        assertThat(total).as("every config was run in full").isEqualTo(GENERATED * CLIENTS);
+        assertThat(matching).as("most requests were served by a server, the same on both sides (equal 503s"
+                + " or errors are not counted): the configs balanced, not just failed alike").isGreaterThan(GENERATED * CLIENTS / 2);
     }
 
     /** How a DOWN server disturbed the clients, measured on one side. */

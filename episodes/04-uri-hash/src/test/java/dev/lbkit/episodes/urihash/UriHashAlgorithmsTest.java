@@ -110,4 +110,11 @@ class UriHashAlgorithmsTest {
             return e.alerts().get(0);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void providerServesUriUrlParamAndHdr() {
+        org.assertj.core.api.Assertions.assertThat(new UriHashAlgorithms().algorithms()).as("episode 04 serves three")
+                .containsExactlyInAnyOrder(dev.lbkit.balancer.config.Algorithm.URI,
+                        dev.lbkit.balancer.config.Algorithm.URL_PARAM, dev.lbkit.balancer.config.Algorithm.HDR);
+    }
 }

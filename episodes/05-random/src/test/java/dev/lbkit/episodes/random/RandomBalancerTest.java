@@ -22,6 +22,29 @@ import org.junit.jupiter.api.Test;
 
 class RandomBalancerTest {
 
+    @org.junit.jupiter.api.Test
+    void aRuntimeWeightOfZeroTakesTheServerOffTheRingAndBackOn() {
+        dev.lbkit.harness.TestBackend backend = dev.lbkit.harness.TestBackend.weights(
+                dev.lbkit.balancer.config.Algorithm.RANDOM, 2, 1, 3);
+        assertThat(backend.sequential(300)).as("weight 1 of 6: s2 gets some of 300 requests").contains("s2");
+        backend.weight("s2", 0);
+        assertThat(backend.sequential(300)).as("set weight s2 0: s2's points leave the ring").doesNotContain("s2");
+        backend.weight("s2", 3);
+        assertThat(backend.sequential(300)).as("set weight s2 3: its points come back").contains("s2");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFullServerIsNotPickedAndAFreeOneIs() {
+        dev.lbkit.harness.TestBackend backend = dev.lbkit.harness.TestBackend.of(
+                dev.lbkit.balancer.config.Algorithm.RANDOM, "s1 1 maxconn 1");
+        Server first = backend.take();
+        assertThat(first).as("a free server is picked").isNotNull();
+        assertThat(backend.take()).as("at maxconn 1 with one request in flight, no server (HAProxy would queue)")
+                .isNull();
+        backend.release(first);
+        assertThat(backend.take()).as("free again after the release").isNotNull();
+    }
+
     private static final List<ServerSpec> WEIGHTS_2_1_3 = servers(2, 1, 3);
 
     /** What the spec predicts for sequential traffic: the owner of every draws-th generator output. */

@@ -84,7 +84,8 @@ class WeightedParityTest {
                 algorithm, matching, total, CONFIGS, sameAnswers, commands, refused);
         runs.forEach(r -> assertThat(r.answerDifferences()).as("runtime API answers of " + r.comparison().title()).isEmpty());
         runs.forEach(r -> Parity.assertIdentical(r.comparison()));
-        assertThat(total).as("every config was run in full").isEqualTo(CONFIGS * REQUESTS);
+        assertThat(matching).as("most requests were served by a server, the same on both sides (equal 503s"
+                + " or errors are not counted): the configs balanced, not just failed alike").isGreaterThan(CONFIGS * REQUESTS / 2);
     }
 
     @Test

@@ -107,6 +107,17 @@ class RuntimeApiBadInputTest {
                 new Case("line of 100000 bytes", Level.ADMIN, "x".repeat(100_000) + "\n", "", Match.EXACT));
     }
 
+    /**
+     * Cases where HAProxy 2.6 answers nothing but may also go silent instead of closing, with why;
+     * lbkit's answer (nothing, and a close) stays pinned by the case. Found when a hang stopped
+     * reading as an empty answer: before, both sides "answered" the empty string. Seen: the
+     * 20000-byte line hung in every run, the 100000-byte one was reset in one run and hung in the next.
+     */
+    static final java.util.Map<String, String> HAPROXY_DIFFERS = java.util.Map.of(
+            "line of 20000 bytes", "HAProxy's 16 kB buffer fills before the line ends, and it may wait silently for"
+                    + " more (until its timeout) instead of closing; lbkit closes the connection at once",
+            "line of 100000 bytes", "as above; whether HAProxy resets or waits depends on how the kernel splits the line");
+
     private SameConfig both;
     private final AtomicInteger compared = new AtomicInteger();
 
@@ -133,14 +144,19 @@ class RuntimeApiBadInputTest {
         String lbkit = send(lbkitPort(c.level()), c.line());
         assertThat(shape(lbkit, c.match())).as("lbkit's answer to '%s' (pinned)", c.name())
                 .isEqualTo(shape(c.expected(), c.match()));
-        if (both.hasHaproxy()) {
-            String haproxy = send(haproxyPort(c.level()), c.line());
-            assertThat(shape(lbkit, c.match())).as("lbkit answers '%s' as HAProxy 2.6", c.name())
-                    .isEqualTo(shape(haproxy, c.match()));
-            compared.incrementAndGet();
-        }
         assertThat(send(both.lbkitStats(), "get weight web/s1\n")).as("the API still answers after '%s'", c.name())
                 .isEqualTo("1 (initial 1)\n\n");
+        both.haproxyOrSkip("the HAProxy comparison of '" + c.name() + "'");
+        String haproxy = send(haproxyPort(c.level()), c.line());
+        if (HAPROXY_DIFFERS.containsKey(c.name())) {
+            assertThat(haproxy.isEmpty() || haproxy.startsWith(HUNG))
+                    .as("HAProxy 2.6 answers nothing to '%s', closing or going silent (%s); it said: %s", c.name(),
+                            HAPROXY_DIFFERS.get(c.name()), haproxy).isTrue();
+            return;
+        }
+        assertThat(shape(lbkit, c.match())).as("lbkit answers '%s' as HAProxy 2.6", c.name())
+                .isEqualTo(shape(haproxy, c.match()));
+        compared.incrementAndGet();
     }
 
     @Test
@@ -178,7 +194,7 @@ class RuntimeApiBadInputTest {
         };
     }
 
-    private static String shape(String answer, Match match) {
+    static String shape(String answer, Match match) {
         return switch (match) {
             case EXACT -> answer;
             case FIRST_LINE -> answer.lines().findFirst().orElse("");
@@ -186,7 +202,14 @@ class RuntimeApiBadInputTest {
         };
     }
 
-    /** One connection, one line, everything until the server closes (HAProxy's non-interactive mode). */
+    /** What {@link #send} returns when the API neither answers nor closes: a hang, never read as an empty answer. */
+    static final String HUNG = "(hung: no answer and no close within 5 s)";
+
+    /**
+     * One connection, one line, everything until the server closes (HAProxy's non-interactive mode).
+     * A reset counts as the close (whatever arrived is the answer); silence until the timeout is
+     * {@link #HUNG}, which no case expects.
+     */
     static String send(int port, String line) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
@@ -197,7 +220,9 @@ class RuntimeApiBadInputTest {
             InputStream in = socket.getInputStream();
             try {
                 in.transferTo(answer);
-            } catch (SocketTimeoutException | java.net.SocketException closedOrSilent) {
+            } catch (SocketTimeoutException silent) {
+                return HUNG + (answer.size() == 0 ? "" : " after " + answer.toString(StandardCharsets.ISO_8859_1));
+            } catch (java.net.SocketException reset) {
                 // a reset after an over-long line: whatever arrived is the answer
             }
             return answer.toString(StandardCharsets.ISO_8859_1);

@@ -46,11 +46,20 @@ final class SameConfig implements AutoCloseable {
 
     /** Starts lbkit, and HAProxy when the binary is installed (in CI a missing one fails). */
     static SameConfig start(String template) throws IOException, ConfigException {
+        return start(template, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * A negative control: as {@link #start(String)}, but lbkit is given {@code mistake} applied to
+     * its filled-in config (HAProxy gets the config as written).
+     */
+    static SameConfig start(String template, java.util.function.UnaryOperator<String> mistake)
+            throws IOException, ConfigException {
         RecordingBackend lbkitBackend = new RecordingBackend();
         int lbkitPort = SideBySide.freePort();
         int lbkitStats = SideBySide.freePort();
-        Lbkit lbkit = Lbkit.start(ConfigParser.parse(fill(template, lbkitPort, lbkitBackend.port(), lbkitStats),
-                "reliability.cfg"));
+        Lbkit lbkit = Lbkit.start(ConfigParser.parse(mistake.apply(fill(template, lbkitPort, lbkitBackend.port(),
+                lbkitStats)), "reliability.cfg"));
         HaproxyLocator.Lookup lookup = HaproxyLocator.find(Haproxy.Kind.BINARY);
         if (lookup.haproxy().isEmpty()) {
             if (HaproxyForTests.required()) {
@@ -110,6 +119,22 @@ final class SameConfig implements AutoCloseable {
 
     boolean hasHaproxy() {
         return haproxy != null;
+    }
+
+    /**
+     * The harness policy ({@code HaproxyForTests}) for the HAProxy half of a case: with no HAProxy
+     * binary, the case is reported SKIPPED after its lbkit checks (never passed), and in CI
+     * ({@code CI=true} or {@code -Dlbkit.haproxy.required=true}) it fails.
+     */
+    void haproxyOrSkip(String what) {
+        if (haproxy != null) {
+            return;
+        }
+        String message = what + " needs the HAProxy binary: " + haproxyMissing;
+        if (HaproxyForTests.required()) {
+            Assertions.fail(message + " (failing, not skipping: a HAProxy is required)");
+        }
+        org.junit.jupiter.api.Assumptions.abort(message + "; lbkit's own answer was checked");
     }
 
     int haproxyPort() {
