@@ -203,7 +203,7 @@ class ConsistentRingTest {
     void roundRobinWalksTheRingPointsInKeyOrderAndStartsOverAfterALap() {
         List<ServerSpec> specs = List.of(server("a", 2, 10, false), server("b", 1, 20, false),
                 server("c", 3, 30, false));
-        ConsistentRing ring = new ConsistentRing(runtimeServers(specs), false, 0);
+        ConsistentRing ring = new ConsistentRing(runtimeServers(specs), false, 0, HaproxyLine.V2_6);
         List<NaiveRing.Point> points = new NaiveRing(specs).points;
         List<String> firstLap = new ArrayList<>();
         List<String> secondLap = new ArrayList<>();
@@ -221,13 +221,13 @@ class ConsistentRingTest {
     @Test
     void roundRobinSkipsTheAvoidedServerUnlessItIsTheOnlyOne() {
         List<ServerSpec> specs = List.of(server("a", 1, 10, false), server("b", 1, 20, false));
-        ConsistentRing ring = new ConsistentRing(runtimeServers(specs), false, 0);
+        ConsistentRing ring = new ConsistentRing(runtimeServers(specs), false, 0, HaproxyLine.V2_6);
         Server a = ring.nextRoundRobin(null);
         for (int i = 0; i < 64; i++) {
             assertThat(ring.nextRoundRobin(a)).as("pick #%d avoids %s while another server is there", i, a.name())
                     .isNotSameAs(a);
         }
-        ConsistentRing alone = new ConsistentRing(runtimeServers(List.of(server("a", 1, 10, false))), false, 0);
+        ConsistentRing alone = new ConsistentRing(runtimeServers(List.of(server("a", 1, 10, false))), false, 0, HaproxyLine.V2_6);
         Server only = alone.nextRoundRobin(null);
         assertThat(alone.nextRoundRobin(only)).as("the avoided server is still returned when it is the only one")
                 .isSameAs(only);
@@ -245,7 +245,7 @@ class ConsistentRingTest {
             List<ServerSpec> specs = List.of(server("a", 2, 10, false), server("b", 1, 20, false),
                     server("c", 3, 30, false));
             List<Server> servers = runtimeServers(specs);
-            ConsistentRing ring = new ConsistentRing(servers, false, factor);
+            ConsistentRing ring = new ConsistentRing(servers, false, factor, HaproxyLine.V2_6);
             List<NaiveRing.Point> points = new NaiveRing(specs).points;
             SplittableRandom random = new SplittableRandom(factor);
             int[] hot = {random.nextInt(), random.nextInt(), random.nextInt()};
@@ -329,7 +329,7 @@ class ConsistentRingTest {
                         : p -> p.owner().equals(removed) && p.number() >= 16;
                 for (int advanced = 1; advanced <= points.size(); advanced += 5) {
                     List<Server> servers = runtimeServers(specs);
-                    ConsistentRing ring = new ConsistentRing(servers, false, 0);
+                    ConsistentRing ring = new ConsistentRing(servers, false, 0, HaproxyLine.V2_6);
                     for (int i = 0; i < advanced; i++) {
                         ring.nextRoundRobin(null);
                     }

@@ -67,6 +67,9 @@ public final class HashSpreadPicture {
         List<String> uris = UriCorpus.sequentialItems(KEYS);
         List<Row> rows = new ArrayList<>();
         for (HashFunction function : HashFunction.values()) {
+            if (function == HashFunction.NONE) {
+                continue; // reads the key as a number (3.0+): no spread of its own to show
+            }
             for (boolean avalanche : new boolean[] {false, true}) {
                 long[] hashes = new long[KEYS];
                 for (int i = 0; i < KEYS; i++) {
