@@ -42,8 +42,10 @@ class RoundRobinParityTest {
                 .map(Parity.GeneratedRun::comparison).toList();
         int matching = all.stream().mapToInt(Comparison::matching).sum();
         int total = all.stream().mapToInt(Comparison::total).sum();
-        System.out.printf("[lbkit] %s: %d/%d requests on the same server over %d generated configs%n",
-                algorithm, matching, total, CONFIGS);
+        int neither = all.stream().mapToInt(Comparison::neitherServed).sum();
+        System.out.printf("[lbkit] %s: %d/%d requests on the same server over %d generated configs"
+                + " (the other %d answered alike by no server: every weight 0 or the only server DOWN)%n",
+                algorithm, matching, total, CONFIGS, neither);
         all.forEach(Parity::assertIdentical);
         assertThat(matching).as("most requests were served by a server, the same on both sides (equal 503s"
                 + " or errors are not counted): the configs balanced, not just failed alike").isGreaterThan(CONFIGS * REQUESTS / 2);
