@@ -1,6 +1,5 @@
 package dev.lbkit.harness;
 
-import dev.lbkit.balancer.config.HaproxyLine;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -152,28 +151,5 @@ public final class LineStatistics {
             }
         }
         return Math.sqrt(high * (n1 + n2) / ((double) n1 * n2));
-    }
-
-    /**
-     * A starter that runs the same real HAProxy but has lbkit balance as {@code lbkitLine}: how a
-     * negative control gives lbkit a wrong model without a switch in lbkit itself.
-     */
-    public static SideBySide.HaproxyStarter lbkitAs(SideBySide.HaproxyStarter real, HaproxyLine lbkitLine) {
-        return new SideBySide.HaproxyStarter() {
-            @Override
-            public AutoCloseable start(String config) throws Exception {
-                return real.start(config);
-            }
-
-            @Override
-            public String describe() {
-                return real.describe() + " (lbkit run as " + lbkitLine.text() + ")";
-            }
-
-            @Override
-            public HaproxyLine line() {
-                return lbkitLine;
-            }
-        };
     }
 }

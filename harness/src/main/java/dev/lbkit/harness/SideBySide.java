@@ -40,6 +40,30 @@ public final class SideBySide implements AutoCloseable {
             return HaproxyLine.DEFAULT;
         }
 
+        /**
+         * The same HAProxy, with lbkit balancing as {@code lbkitLine} instead: how a negative control
+         * gives lbkit a wrong line's model without a switch in lbkit itself.
+         */
+        default HaproxyStarter withLbkitAs(HaproxyLine lbkitLine) {
+            HaproxyStarter real = this;
+            return new HaproxyStarter() {
+                @Override
+                public AutoCloseable start(String config) throws Exception {
+                    return real.start(config);
+                }
+
+                @Override
+                public String describe() {
+                    return real.describe() + " (lbkit deliberately as " + lbkitLine.text() + ")";
+                }
+
+                @Override
+                public HaproxyLine line() {
+                    return lbkitLine;
+                }
+            };
+        }
+
         /** A real HAProxy (container or binary) as a starter. */
         static HaproxyStarter of(Haproxy haproxy) {
             return new HaproxyStarter() {

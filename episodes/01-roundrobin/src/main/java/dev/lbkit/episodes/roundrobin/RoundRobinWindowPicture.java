@@ -2,9 +2,7 @@ package dev.lbkit.episodes.roundrobin;
 
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.harness.TestBackend;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.lbkit.harness.Pictures;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,11 +29,7 @@ public final class RoundRobinWindowPicture {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = args.length > 0 ? Path.of(args[0])
-                : Files.isDirectory(Path.of("episodes", "01-roundrobin")) ? Path.of("episodes", "01-roundrobin", "roundrobin-window.svg")
-                : Path.of("roundrobin-window.svg");
-        Files.writeString(out, svg(), StandardCharsets.UTF_8);
-        System.out.println("wrote " + out.toAbsolutePath());
+        Pictures.write(args, "01-roundrobin", "roundrobin-window.svg", svg());
     }
 
     /** The first {@link #PICKS} picks of an algorithm for weights 2/1/3, as server names s1..s3. */

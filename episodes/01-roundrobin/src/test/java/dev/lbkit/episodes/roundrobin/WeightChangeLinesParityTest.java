@@ -63,31 +63,11 @@ class WeightChangeLinesParityTest {
     @Tag("negative-control")
     void lbkitWithThe26RuleDisagreesWithHaproxy32() throws Exception {
         Haproxy haproxy = HaproxyLines.get(HaproxyLine.V3_2);
-        Comparison wrong = run(asLine(SideBySide.HaproxyStarter.of(haproxy), HaproxyLine.V2_6),
+        Comparison wrong = run(SideBySide.HaproxyStarter.of(haproxy).withLbkitAs(HaproxyLine.V2_6),
                 "rr_setweight 2/1/3, lbkit as 2.6", twoOneThree(), measuredScenario());
         System.out.printf("[lbkit] negative control: lbkit as 2.6 against HAProxy %s: %d/%d on the same server, "
                 + "%d mismatches%n", haproxy.version(), wrong.matching(), wrong.total(), wrong.total() - wrong.matching());
         assertThat(wrong.total() - wrong.matching()).as("the 2.6 rule must be caught on 3.2").isGreaterThan(0);
-    }
-
-    /** A starter that runs the same HAProxy but makes lbkit balance as {@code line}. */
-    static SideBySide.HaproxyStarter asLine(SideBySide.HaproxyStarter real, HaproxyLine line) {
-        return new SideBySide.HaproxyStarter() {
-            @Override
-            public AutoCloseable start(String config) throws Exception {
-                return real.start(config);
-            }
-
-            @Override
-            public String describe() {
-                return real.describe() + " (lbkit deliberately as " + line.text() + ")";
-            }
-
-            @Override
-            public HaproxyLine line() {
-                return line;
-            }
-        };
     }
 
     private static Comparison run(SideBySide.HaproxyStarter starter, String title, String config, Traffic traffic)

@@ -41,7 +41,7 @@ class LeastConnLinesParityTest {
         Haproxy haproxy = HaproxyLines.get(haproxyLine);
         version[0] = haproxy.version();
         try (SideBySide sides = SideBySide.start("leastconn on HAProxy " + haproxyLine.text(), CONFIG,
-                LineStatistics.lbkitAs(SideBySide.HaproxyStarter.of(haproxy), lbkitLine),
+                SideBySide.HaproxyStarter.of(haproxy).withLbkitAs(lbkitLine),
                 SideBySide.Options.exactRun())) {
             Comparison c = sides.run("leastconn sequential", Traffic.sequential("new connection each", N));
             assertThat(c.haproxy().answers()).allMatch(a -> a.startsWith("server"));

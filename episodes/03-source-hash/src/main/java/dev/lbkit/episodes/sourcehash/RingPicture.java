@@ -6,10 +6,8 @@ import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.harness.Pictures;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,11 +53,7 @@ public final class RingPicture {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = args.length > 0 ? Path.of(args[0])
-                : Files.isDirectory(Path.of("episodes", "03-source-hash")) ? Path.of("episodes", "03-source-hash", "ring-and-map.svg")
-                : Path.of("ring-and-map.svg");
-        Files.writeString(out, svg(), StandardCharsets.UTF_8);
-        System.out.println("wrote " + out.toAbsolutePath());
+        Pictures.write(args, "03-source-hash", "ring-and-map.svg", svg());
         for (String type : new String[] {"consistent", "map-based"}) {
             Run run = run(type);
             System.out.printf(Locale.ROOT, "%-10s server2 had %d clients; %d of the other %d moved%n", type,

@@ -8,10 +8,9 @@ import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
 import dev.lbkit.balancer.config.HashFunction;
+import dev.lbkit.harness.Pictures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,12 +50,8 @@ public final class HashSpreadPicture {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = args.length > 0 ? Path.of(args[0])
-                : Files.isDirectory(Path.of("episodes", "04-uri-hash")) ? Path.of("episodes", "04-uri-hash", "hash-spread.svg")
-                : Path.of("hash-spread.svg");
         List<Row> rows = rows();
-        Files.writeString(out, svg(rows), StandardCharsets.UTF_8);
-        System.out.println("wrote " + out.toAbsolutePath());
+        Pictures.write(args, "04-uri-hash", "hash-spread.svg", svg(rows));
         for (Row row : rows) {
             System.out.printf(Locale.ROOT, "%-18s ring %s   map %s\n", row.label(), row.onRing(), row.inMap());
         }

@@ -52,23 +52,7 @@ class UriRingLinesParityTest {
     @Tag("negative-control")
     void lbkitWithThe26RingDisagreesWithHaproxy30() throws Exception {
         Haproxy haproxy = HaproxyLines.get(HaproxyLine.V3_0);
-        SideBySide.HaproxyStarter real = SideBySide.HaproxyStarter.of(haproxy);
-        SideBySide.HaproxyStarter as26 = new SideBySide.HaproxyStarter() {
-            @Override
-            public AutoCloseable start(String config) throws Exception {
-                return real.start(config);
-            }
-
-            @Override
-            public String describe() {
-                return real.describe() + " (lbkit deliberately as 2.6)";
-            }
-
-            @Override
-            public HaproxyLine line() {
-                return HaproxyLine.V2_6;
-            }
-        };
+        SideBySide.HaproxyStarter as26 = SideBySide.HaproxyStarter.of(haproxy).withLbkitAs(HaproxyLine.V2_6);
         Comparison wrong = run(as26, "uri consistent, lbkit as 2.6 against 3.0");
         System.out.printf("[lbkit] negative control: lbkit as 2.6 against HAProxy %s: %d/%d on the same server, "
                 + "%d mismatches%n", haproxy.version(), wrong.matching(), wrong.total(), wrong.total() - wrong.matching());

@@ -1,8 +1,6 @@
 package dev.lbkit.episodes.weighted;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.lbkit.harness.Pictures;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,11 +25,7 @@ public final class OrdersPicture {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = args.length > 0 ? Path.of(args[0])
-                : Files.isDirectory(Path.of("episodes", "06-weighted")) ? Path.of("episodes", "06-weighted", "weighted-orders.svg")
-                : Path.of("weighted-orders.svg");
-        Files.writeString(out, svg(), StandardCharsets.UTF_8);
-        System.out.println("wrote " + out.toAbsolutePath());
+        Pictures.write(args, "06-weighted", "weighted-orders.svg", svg());
     }
 
     static String svg() {
