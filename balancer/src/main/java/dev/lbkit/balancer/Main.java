@@ -283,7 +283,7 @@ public final class Main {
         List<ProxySection> proxies = config.proxies().stream().map(proxy -> new ProxySection(proxy.kind(),
                 proxy.name(), proxy.where(), proxy.mode(),
                 proxy.binds().stream().map(bind -> new Bind(bind.host(), movedPort(bind.port(), offset, "bind "
-                        + hostPort(bind.host(), bind.port()), bind.where().toString()), bind.v4v6(), bind.where()))
+                        + hostPort(bind.host(), bind.port()), bind.where().toString()), bind.v4v6(), bind.acceptProxy(), bind.where()))
                         .toList(),
                 proxy.defaultBackend(), proxy.balance(), proxy.hashType(), proxy.servers(), proxy.timeouts(),
                 proxy.retries(), proxy.redispatch(), proxy.forwardFor(), proxy.httpCheck(), proxy.allBackups(),

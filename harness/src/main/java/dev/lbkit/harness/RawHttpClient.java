@@ -23,6 +23,7 @@ import java.util.Map;
 public final class RawHttpClient implements AutoCloseable {
     private final InetSocketAddress server;
     private final InetAddress source;
+    private final byte[] preamble;
     private final int timeoutMs;
     private Socket socket;
     private InputStream in;
@@ -39,8 +40,16 @@ public final class RawHttpClient implements AutoCloseable {
      * @param source the local address to bind before connecting (any 127.x.y.z is local on Linux), or null
      */
     public RawHttpClient(InetSocketAddress server, InetAddress source, int timeoutMs) {
+        this(server, source, null, timeoutMs);
+    }
+
+    /**
+     * @param proxy the PROXY protocol header each new connection opens with, or null for none
+     */
+    public RawHttpClient(InetSocketAddress server, InetAddress source, ProxyHeader proxy, int timeoutMs) {
         this.server = server;
         this.source = source;
+        this.preamble = proxy == null ? null : proxy.bytes();
         this.timeoutMs = timeoutMs;
     }
 
@@ -90,6 +99,9 @@ public final class RawHttpClient implements AutoCloseable {
         socket.connect(server, timeoutMs);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+        if (preamble != null) {
+            out.write(preamble);
+        }
     }
 
     private Response readResponse() throws IOException {

@@ -220,7 +220,8 @@ public final class SideBySide implements AutoCloseable {
     public Picks drive(Endpoint side, Traffic traffic) {
         List<String> answers = new ArrayList<>(traffic.requests().size());
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", side.port());
-        RawHttpClient keepAlive = traffic.keepAlive() ? new RawHttpClient(address, null, 30_000) : null;
+        RawHttpClient keepAlive = traffic.keepAlive() ? new RawHttpClient(address, null,
+                traffic.requests().isEmpty() ? null : traffic.requests().get(0).proxy(), 30_000) : null;
         try {
             for (int i = 0; i < traffic.requests().size(); i++) {
                 for (String command : traffic.commandsBefore(i)) {
@@ -243,7 +244,7 @@ public final class SideBySide implements AutoCloseable {
             if (keepAlive != null) {
                 response = keepAlive.get(request.target(), "127.0.0.1:" + address.getPort(), request.headers(), true);
             } else {
-                try (RawHttpClient client = new RawHttpClient(address, request.source(), 30_000)) {
+                try (RawHttpClient client = new RawHttpClient(address, request.source(), request.proxy(), 30_000)) {
                     response = client.get(request.target(), "127.0.0.1:" + address.getPort(), request.headers(), false);
                 }
             }

@@ -14,10 +14,23 @@ import java.util.function.IntFunction;
  */
 public record Traffic(String name, List<Request> requests, List<Event> events, boolean keepAlive) {
 
-    /** One request: its target byte for byte, the source address to send it from (null = default), extra headers. */
-    public record Request(String target, InetAddress source, List<String> headers) {
+    /**
+     * One request: its target byte for byte, the source address to send it from (null = default),
+     * extra headers, and the PROXY protocol header its connection opens with (null = none; for a
+     * listener with {@code accept-proxy}).
+     */
+    public record Request(String target, InetAddress source, List<String> headers, ProxyHeader proxy) {
+        public Request(String target, InetAddress source, List<String> headers) {
+            this(target, source, headers, null);
+        }
+
         public static Request get(String target) {
             return new Request(target, null, List.of());
+        }
+
+        /** A GET for {@code target} on a new connection that opens with {@code proxy}. */
+        public static Request proxied(String target, ProxyHeader proxy) {
+            return new Request(target, null, List.of(), proxy);
         }
     }
 

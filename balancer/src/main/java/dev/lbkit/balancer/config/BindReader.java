@@ -31,10 +31,13 @@ final class BindReader {
             return;
         }
         boolean v4v6 = false;
+        boolean acceptProxy = false;
         for (int i = 2; i < args.size(); i++) {
             String option = args.get(i);
             if (option.equals("v4v6")) {
                 v4v6 = true;
+            } else if (option.equals("accept-proxy")) {
+                acceptProxy = true;
             } else if (Keywords.BIND_OPTIONS.containsKey(option)) {
                 i += Keywords.BIND_OPTIONS.get(option);
             } else {
@@ -70,7 +73,7 @@ final class BindReader {
                 return;
             }
             for (int port = range[0]; port <= range[1]; port++) {
-                binds.add(new Bind(address.host(), port, v4v6, diag.where()));
+                binds.add(new Bind(address.host(), port, v4v6, acceptProxy, diag.where()));
             }
         }
         proxy.binds.addAll(binds);

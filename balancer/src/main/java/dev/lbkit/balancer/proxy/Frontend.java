@@ -75,7 +75,14 @@ public final class Frontend implements AutoCloseable {
                 http.setRequestHeaderSize(HAPROXY_MAX_REQUEST_HEAD);
             });
             cfg.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, -1, selectors, new RawTargetConnectionFactory(http));
+                RawTargetConnectionFactory httpFactory = new RawTargetConnectionFactory(http);
+                // accept-proxy: each connection opens with a PROXY protocol header (v1 text or v2
+                // binary); Jetty reads it first, and the address it carries becomes the client's.
+                // A connection without a valid header is closed unanswered, as HAProxy does.
+                ServerConnector connector = bind.acceptProxy()
+                        ? new ServerConnector(server, -1, selectors,
+                                new StrictProxyConnectionFactory(httpFactory.getProtocol()), httpFactory)
+                        : new ServerConnector(server, -1, selectors, httpFactory);
                 connector.setHost(bind.host().isEmpty() ? null : bind.host());
                 connector.setPort(bind.port());
                 connector.setIdleTimeout(timeouts.clientMs > 0 ? timeouts.clientMs : 0);

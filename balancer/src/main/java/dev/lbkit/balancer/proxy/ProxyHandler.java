@@ -25,6 +25,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
@@ -445,7 +446,7 @@ final class ProxyHandler extends Handler.Abstract {
         InetAddress client = clientAddress(request);
         boolean ipv6Listener = request.getConnectionMetaData().getConnector() instanceof NetworkConnector listener
                 && listener.getHost() != null && listener.getHost().contains(":");
-        if (!(client instanceof Inet4Address) || !ipv6Listener) {
+        if (!(client instanceof Inet4Address) || !ipv6Listener || fromProxyHeader(request)) {
             return client;
         }
         byte[] mapped = new byte[16];
@@ -459,6 +460,15 @@ final class ProxyHandler extends Handler.Abstract {
         }
     }
     // snippet:end v4-mapped-client
+
+    /**
+     * True when the client address came from a PROXY protocol header ({@code accept-proxy}): it is
+     * then taken as the header states it, an IPv4 address staying IPv4 whatever the listener.
+     */
+    private static boolean fromProxyHeader(Request request) {
+        return request.getConnectionMetaData().getConnection().getEndPoint()
+                instanceof ProxyConnectionFactory.ProxyEndPoint;
+    }
 
     private static InetAddress clientAddress(Request request) {
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();

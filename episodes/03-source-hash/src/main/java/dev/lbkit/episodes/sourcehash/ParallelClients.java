@@ -81,7 +81,7 @@ public final class ParallelClients {
     }
 
     private static String send(InetSocketAddress address, Traffic.Request request, List<String> serverNames) {
-        try (RawHttpClient client = new RawHttpClient(address, request.source(), TIMEOUT_MS)) {
+        try (RawHttpClient client = new RawHttpClient(address, request.source(), request.proxy(), TIMEOUT_MS)) {
             RawHttpClient.Response response = client.get(request.target(), "127.0.0.1:" + address.getPort(),
                     request.headers(), false);
             return servedBy(response, serverNames);
