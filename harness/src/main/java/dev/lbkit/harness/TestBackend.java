@@ -56,7 +56,7 @@ public final class TestBackend {
     private static ProxySection section(Algorithm algorithm, boolean allBackups, String... serverLines) {
         return new ProxySection(ProxySection.Kind.BACKEND, "be", HERE, Mode.HTTP, List.of(), null,
                 Balance.of(algorithm, HERE), HashType.defaults(), specs(serverLines), Timeouts.none(), 3, false,
-                false, null, allBackups, 0);
+                null, null, allBackups, 0);
     }
 
     /** Weights only: servers s1, s2, ... with these weights. */

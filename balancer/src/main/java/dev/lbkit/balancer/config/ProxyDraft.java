@@ -24,7 +24,7 @@ final class ProxyDraft {
     long checkMs;
     int retries = 3;
     boolean redispatch;
-    boolean forwardFor;
+    ForwardFor forwardFor;
     HttpCheck httpCheck;
     boolean allBackups;
     int hashBalanceFactor;

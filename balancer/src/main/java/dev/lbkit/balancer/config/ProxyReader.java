@@ -274,6 +274,43 @@ final class ProxyReader {
         }
     }
 
+    /**
+     * Reads {@code option forwardfor [except <network>] [header <name>] [if-none]}; each line sets all
+     * three afresh. Returns the plain option after an alert, so reading goes on.
+     */
+    private ForwardFor forwardFor(Args args) {
+        String header = ForwardFor.DEFAULT_HEADER;
+        ForwardFor.Network except = null;
+        boolean ifNone = false;
+        for (int i = 2; i < args.size() && !args.get(i).isEmpty(); i++) {
+            String word = args.get(i);
+            switch (word) {
+                case "except" -> {
+                    except = ForwardFor.Network.parse(args.get(i + 1));
+                    if (except == null) {
+                        diag.alert("'option forwardfor except' expects <address>[/mask] as argument.");
+                        return ForwardFor.plain();
+                    }
+                    i++;
+                }
+                case "header" -> {
+                    header = args.get(i + 1);
+                    if (header.isEmpty()) {
+                        diag.alert("'option forwardfor header' expects <header_name> as argument.");
+                        return ForwardFor.plain();
+                    }
+                    i++;
+                }
+                case "if-none" -> ifNone = true;
+                default -> {
+                    diag.alert("'option forwardfor' only supports optional values: 'except', 'header' and 'if-none'.");
+                    return ForwardFor.plain();
+                }
+            }
+        }
+        return new ForwardFor(header, except, ifNone);
+    }
+
     private void readOption(ProxyDraft proxy, Args args, boolean negated) {
         String name = args.get(1);
         if (name.isEmpty()) {
@@ -287,7 +324,7 @@ final class ProxyReader {
         }
         switch (name) {
             case "redispatch" -> proxy.redispatch = !negated;
-            case "forwardfor" -> proxy.forwardFor = !negated;
+            case "forwardfor" -> proxy.forwardFor = negated ? null : forwardFor(args);
             case "allbackups" -> proxy.allBackups = !negated;
             case "httpchk" -> proxy.httpCheck = negated ? null : httpCheck(args.rest(2));
             default -> {

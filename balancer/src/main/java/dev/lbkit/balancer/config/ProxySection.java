@@ -11,13 +11,14 @@ import java.util.List;
  * @param balance the {@code balance} line, or HAProxy's default (roundrobin)
  * @param hashType the {@code hash-type} line, or its defaults
  * @param servers the {@code server} lines in declaration order, ids resolved
+ * @param forwardFor {@code option forwardfor}, or null when off
  * @param httpCheck {@code option httpchk}, or null for TCP-connect checks
  * @param hashBalanceFactor {@code hash-balance-factor}, 0 = off
  * @param httpReuse {@code http-reuse}, HAProxy's default {@code safe} when absent
  */
 public record ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
                            Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
-                           int retries, boolean redispatch, boolean forwardFor, HttpCheck httpCheck,
+                           int retries, boolean redispatch, ForwardFor forwardFor, HttpCheck httpCheck,
                            boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
 
     public enum Kind { FRONTEND, BACKEND, LISTEN }
@@ -25,7 +26,7 @@ public record ProxySection(Kind kind, String name, Where where, Mode mode, List<
     /** A section with HAProxy's default {@code http-reuse safe}. */
     public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
                         Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
-                        int retries, boolean redispatch, boolean forwardFor, HttpCheck httpCheck,
+                        int retries, boolean redispatch, ForwardFor forwardFor, HttpCheck httpCheck,
                         boolean allBackups, int hashBalanceFactor) {
         this(kind, name, where, mode, binds, defaultBackend, balance, hashType, servers, timeouts, retries, redispatch,
                 forwardFor, httpCheck, allBackups, hashBalanceFactor, HttpReuse.SAFE);

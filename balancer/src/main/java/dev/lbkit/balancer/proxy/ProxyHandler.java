@@ -46,7 +46,8 @@ final class ProxyHandler extends Handler.Abstract {
 
     private final Backend backend;
     private final Upstream.Pools pools;
-    private final boolean forwardFor;
+    /** {@code option forwardfor} of the frontend and the backend together, or null when off. */
+    private final ForwardedFor forwardFor;
     private final FrontendStats stats;
 
     /**
@@ -57,7 +58,7 @@ final class ProxyHandler extends Handler.Abstract {
         super(InvocationType.NON_BLOCKING);
         this.backend = backend;
         this.pools = pools;
-        this.forwardFor = frontend.forwardFor() || (backend != null && backend.section().forwardFor());
+        this.forwardFor = ForwardedFor.of(frontend.forwardFor(), backend == null ? null : backend.section().forwardFor());
         this.stats = stats;
     }
 
@@ -224,8 +225,11 @@ final class ProxyHandler extends Handler.Abstract {
             // An HTTP/1.0 client may omit Host; the server gets its own address, as from any HTTP/1.1 client.
             head.appendHeader("Host", hostForHeader(server));
         }
-        if (forwardFor) {
-            head.appendHeader("X-Forwarded-For", clientAddress(request).getHostAddress());
+        if (forwardFor != null) {
+            String client = forwardFor.valueFor(balancingAddress(request), fields);
+            if (client != null) {
+                head.appendHeader(forwardFor.header(), client);
+            }
         }
         if (body == null) {
             if (requiresBody(method)) {

@@ -3,6 +3,7 @@ package dev.lbkit.balancer.proxy;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
 import dev.lbkit.balancer.config.Bind;
+import dev.lbkit.balancer.config.ForwardFor;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.Global;
 import dev.lbkit.balancer.config.HashType;
@@ -71,7 +72,7 @@ public final class TestConfigs {
         private Timeouts timeouts = new Timeouts(2000, 30000, 30000, 0);
         private int retries = 3;
         private boolean redispatch;
-        private boolean forwardFor;
+        private ForwardFor forwardFor;
         private HttpReuse httpReuse = HttpReuse.SAFE;
         private HttpCheck httpCheck;
         private Algorithm algorithm = Algorithm.ROUNDROBIN;
@@ -97,7 +98,7 @@ public final class TestConfigs {
         }
 
         public Listen forwardFor() {
-            forwardFor = true;
+            forwardFor = ForwardFor.plain();
             return this;
         }
 

@@ -66,7 +66,7 @@ public final class HashFixtures {
     public static ProxySection section(Balance balance, HashType hashType, List<ServerSpec> servers, boolean allBackups,
                                 int hashBalanceFactor) {
         return new ProxySection(ProxySection.Kind.BACKEND, "be", HERE, Mode.HTTP, List.of(), null, balance, hashType,
-                servers, Timeouts.none(), 3, false, false, null, allBackups, hashBalanceFactor);
+                servers, Timeouts.none(), 3, false, null, null, allBackups, hashBalanceFactor);
     }
 
     public static Backend backend(ProxySection section) {
