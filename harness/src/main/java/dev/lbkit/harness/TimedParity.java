@@ -2,6 +2,7 @@ package dev.lbkit.harness;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -41,10 +42,25 @@ public record TimedParity(Comparison comparison, TimedRun haproxy, TimedRun lbki
      */
     public static TimedParity run(String title, String config, SideBySide.Options options, TimedTraffic traffic,
             long marginMs) throws Exception {
+        return run(title, config, options, traffic, marginMs, null);
+    }
+
+    /**
+     * A negative control: as {@link #run}, but lbkit is given {@code mistake} applied to its config
+     * (see {@link SideBySide#startNegativeControl}); the comparison that follows must reject it.
+     */
+    public static TimedParity runNegativeControl(String title, String config, SideBySide.Options options,
+            TimedTraffic traffic, long marginMs, UnaryOperator<String> mistake) throws Exception {
+        return run(title, config, options, traffic, marginMs, mistake);
+    }
+
+    private static TimedParity run(String title, String config, SideBySide.Options options, TimedTraffic traffic,
+            long marginMs, UnaryOperator<String> mistake) throws Exception {
         String fullTitle = title + " — " + traffic.name();
         TimedParity result = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try (SideBySide sides = SideBySide.start(title, config, Parity.haproxy(), options)) {
+            try (SideBySide sides = mistake == null ? SideBySide.start(title, config, Parity.haproxy(), options)
+                    : SideBySide.startNegativeControl(title, config, Parity.haproxy(), options, mistake)) {
                 Traffic warmUp = Traffic.of("warm-up", WARM_UP_REQUESTS, i -> Traffic.Request.get("/?delay_ms=0"));
                 sides.drive(sides.haproxy(), warmUp);
                 sides.drive(sides.lbkit(), warmUp);
@@ -54,7 +70,7 @@ public record TimedParity(Comparison comparison, TimedRun haproxy, TimedRun lbki
                         onHaproxy.picks(), onLbkit.picks());
                 result = new TimedParity(comparison, onHaproxy, onLbkit, attempt);
             }
-            if (result.comparison.identical() || result.sameHistoryBeforeFirstDifference(marginMs)) {
+            if (mistake != null || result.comparison.identical() || result.sameHistoryBeforeFirstDifference(marginMs)) {
                 break;
             }
             System.out.printf("[lbkit] %s: attempt %d differs at request #%d, but the two sides did not see the same "
