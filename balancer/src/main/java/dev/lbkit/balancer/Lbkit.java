@@ -4,6 +4,10 @@ import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.algorithm.StatisticalPrng;
+import dev.lbkit.balancer.config.AclTest;
+import dev.lbkit.balancer.config.Condition;
+import dev.lbkit.balancer.config.UseBackend;
+import dev.lbkit.balancer.proxy.Routes;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
@@ -75,13 +79,58 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
                 throw new IllegalArgumentException("'" + section.name() + "' at " + section.where()
                         + " uses mode tcp; lbkit proxies HTTP only. Use 'mode http'.");
             }
-            Backend backend = routeOf(section);
-            frontends.add(Frontend.start(section, backend, upstream));
+            frontends.add(Frontend.start(section, routesOf(section), upstream));
         }
         healthChecks.start();
         for (StatsSocket socket : config.global().statsSockets()) {
             runtimeApis.add(RuntimeApi.start(socket, this));
         }
+    }
+
+    /**
+     * The frontend's {@code use_backend} rules with the backends they name, and its default backend;
+     * refuses a rule lbkit cannot evaluate (see {@link #unmodelledRules}).
+     */
+    private Routes routesOf(ProxySection section) {
+        List<String> unmodelled = unmodelledRules(section);
+        if (!unmodelled.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", unmodelled));
+        }
+        List<Routes.Route> rules = new ArrayList<>();
+        for (UseBackend rule : section.useBackends()) {
+            Backend target = backends.get(rule.backend());
+            if (target == null) {
+                throw new IllegalArgumentException("the use_backend line at " + rule.where() + " names backend '"
+                        + rule.backend() + "', which is not defined. Add a backend of that name or fix the name.");
+            }
+            rules.add(new Routes.Route(rule, target));
+        }
+        return new Routes(rules, routeOf(section));
+    }
+
+    /**
+     * What lbkit cannot evaluate in a frontend's {@code use_backend} rules (an ACL on a fetch it does
+     * not model, patterns from a file...), one sentence per rule, naming its file and line.
+     */
+    public static List<String> unmodelledRules(ProxySection section) {
+        List<String> problems = new ArrayList<>();
+        for (UseBackend rule : section.useBackends()) {
+            if (rule.condition() == null) {
+                continue;
+            }
+            for (List<Condition.Term> group : rule.condition().alternatives()) {
+                for (Condition.Term term : group) {
+                    for (AclTest test : term.tests()) {
+                        if (test.unmodelled() != null) {
+                            problems.add("the use_backend rule at " + rule.where() + " uses " + test.unmodelled()
+                                    + ", which lbkit cannot evaluate yet. Route with path, url, hdr(name) and their"
+                                    + " _beg/_end/_sub/_reg/_dom forms, method or src, or remove the rule");
+                        }
+                    }
+                }
+            }
+        }
+        return problems;
     }
 
     private Backend routeOf(ProxySection section) {

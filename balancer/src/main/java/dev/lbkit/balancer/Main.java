@@ -129,6 +129,9 @@ public final class Main {
                         + "' runs in 'mode tcp', which lbkit does not support yet: lbkit proxies HTTP only."
                         + " Add 'mode http' to it (or to its defaults section).");
             }
+            for (String rule : Lbkit.unmodelledRules(proxy)) {
+                alerts.add("[ALERT] " + rule + ".");
+            }
             if (proxy.hasBackend() && !Algorithms.available().contains(proxy.balance().algorithm())) {
                 alerts.add("[ALERT] parsing [" + proxy.balance().where() + "] : balance '"
                         + proxy.balance().algorithm().keyword() + "' " + Algorithms.whyMissing(proxy.balance().algorithm()));
@@ -287,7 +290,7 @@ public final class Main {
                         .toList(),
                 proxy.defaultBackend(), proxy.balance(), proxy.hashType(), proxy.servers(), proxy.timeouts(),
                 proxy.retries(), proxy.redispatch(), proxy.forwardFor(), proxy.httpCheck(), proxy.allBackups(),
-                proxy.hashBalanceFactor(), proxy.httpReuse())).toList();
+                proxy.hashBalanceFactor(), proxy.httpReuse(), proxy.useBackends())).toList();
         List<StatsSocket> sockets = config.global().statsSockets().stream().map(socket -> {
             if (socket.isUnix()) {
                 return socket; // a unix socket has no port; give each balancer its own path if both use one

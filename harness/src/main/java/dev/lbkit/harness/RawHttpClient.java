@@ -60,12 +60,23 @@ public final class RawHttpClient implements AutoCloseable {
      * @param extraHeaders header lines after Host, in order, e.g. {@code "X-Key: a"}
      */
     public Response get(String target, String host, List<String> extraHeaders, boolean keepAlive) throws IOException {
+        return send("GET", target, host, extraHeaders, keepAlive);
+    }
+
+    /**
+     * As {@link #get}, with another method (no body). A {@code Host:} line among {@code extraHeaders}
+     * is sent instead of {@code host}.
+     */
+    public Response send(String method, String target, String host, List<String> extraHeaders, boolean keepAlive)
+            throws IOException {
         if (socket == null || socket.isClosed()) {
             open();
         }
         StringBuilder request = new StringBuilder();
-        request.append("GET ").append(target).append(" HTTP/1.1\r\n");
-        request.append("Host: ").append(host).append("\r\n");
+        request.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        if (extraHeaders.stream().noneMatch(h -> h.regionMatches(true, 0, "Host:", 0, 5))) {
+            request.append("Host: ").append(host).append("\r\n");
+        }
         for (String header : extraHeaders) {
             request.append(header).append("\r\n");
         }

@@ -242,10 +242,11 @@ public final class SideBySide implements AutoCloseable {
         try {
             RawHttpClient.Response response;
             if (keepAlive != null) {
-                response = keepAlive.get(request.target(), "127.0.0.1:" + address.getPort(), request.headers(), true);
+                response = keepAlive.send(request.method(), request.target(), "127.0.0.1:" + address.getPort(), request.headers(), true);
             } else {
                 try (RawHttpClient client = new RawHttpClient(address, request.source(), request.proxy(), 30_000)) {
-                    response = client.get(request.target(), "127.0.0.1:" + address.getPort(), request.headers(), false);
+                    response = client.send(request.method(), request.target(), "127.0.0.1:" + address.getPort(),
+                            request.headers(), false);
                 }
             }
             return answeredBy(response);

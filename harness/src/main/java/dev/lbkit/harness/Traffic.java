@@ -16,12 +16,22 @@ public record Traffic(String name, List<Request> requests, List<Event> events, b
 
     /**
      * One request: its target byte for byte, the source address to send it from (null = default),
-     * extra headers, and the PROXY protocol header its connection opens with (null = none; for a
-     * listener with {@code accept-proxy}).
+     * extra headers (a {@code Host:} line among them replaces the default Host), the PROXY protocol
+     * header its connection opens with (null = none; for a listener with {@code accept-proxy}), and
+     * its method (GET unless said).
      */
-    public record Request(String target, InetAddress source, List<String> headers, ProxyHeader proxy) {
+    public record Request(String target, InetAddress source, List<String> headers, ProxyHeader proxy, String method) {
         public Request(String target, InetAddress source, List<String> headers) {
-            this(target, source, headers, null);
+            this(target, source, headers, null, "GET");
+        }
+
+        public Request(String target, InetAddress source, List<String> headers, ProxyHeader proxy) {
+            this(target, source, headers, proxy, "GET");
+        }
+
+        /** A request with {@code method} for {@code target} and these extra headers, on a new connection. */
+        public static Request of(String method, String target, List<String> headers) {
+            return new Request(target, null, headers, null, method);
         }
 
         public static Request get(String target) {

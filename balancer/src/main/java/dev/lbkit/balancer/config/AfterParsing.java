@@ -26,6 +26,15 @@ final class AfterParsing {
             if (proxy.hasFrontend() && proxy.defaultBackend != null) {
                 checkDefaultBackend(proxy, proxies, diag);
             }
+            for (UseBackend rule : proxy.useBackends) {
+                boolean found = rule.backend().contains("%[") || proxies.stream()
+                        .anyMatch(p -> !p.isDefaults && p.hasBackend() && p.name.equals(rule.backend()));
+                if (!found) {
+                    diag.rawAlert("[ALERT] Proxy '" + proxy.name + "': unable to find required use_backend: '"
+                            + rule.backend() + "'. Declare a backend named '" + rule.backend()
+                            + "' or fix the name on the use_backend line at " + rule.where() + ".");
+                }
+            }
             Map<String, ServerDraft> byName = new LinkedHashMap<>();
             for (ServerDraft server : proxy.servers) {
                 ServerDraft earlier = byName.putIfAbsent(server.name(), server);
@@ -91,7 +100,7 @@ final class AfterParsing {
                 proxy.kind == ProxySection.Kind.BACKEND ? null : proxy.defaultBackend, balance, proxy.hashType,
                 servers, new Timeouts(proxy.connectMs, proxy.clientMs, proxy.serverMs, proxy.checkMs),
                 proxy.retries, proxy.redispatch, proxy.forwardFor, frontendOnly ? null : proxy.httpCheck,
-                proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse);
+                proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse, proxy.useBackends);
     }
 
     /** Alerts for each server whose host name does not resolve. */

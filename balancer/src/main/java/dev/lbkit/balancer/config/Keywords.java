@@ -43,7 +43,7 @@ final class Keywords {
     /** Proxy keywords that lbkit accepts and ignores (with a warning). */
     static final Set<String> HARMLESS_PROXY = Set.of("log", "description", "disabled", "enabled", "fullconn",
             "cookie", "http-request", "http-response", "http-after-response", "tcp-request", "tcp-response",
-            "http-check", "tcp-check", "acl", "use_backend", "use-server", "capture", "errorfile", "errorfiles",
+            "http-check", "tcp-check", "use-server", "capture", "errorfile", "errorfiles",
             "errorloc", "errorloc302", "errorloc303", "compression", "unique-id-format", "unique-id-header",
             "log-format", "log-format-sd", "error-log-format", "log-tag", "stick-table", "stick", "monitor-uri",
             "monitor", "rate-limit", "redirect", "source", "filter", "email-alert", "external-check",

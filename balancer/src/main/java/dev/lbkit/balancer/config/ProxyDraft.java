@@ -32,6 +32,9 @@ final class ProxyDraft {
     String hashPreserveAffinity;
     HttpReuse httpReuse = HttpReuse.SAFE;
     ServerOptions defaultServer = new ServerOptions();
+    /** The {@code acl} lines read so far, by name; a rule can only use ACLs declared above it. */
+    final java.util.Map<String, List<AclTest>> acls = new java.util.LinkedHashMap<>();
+    final List<UseBackend> useBackends = new ArrayList<>();
 
     boolean hasFrontend() {
         return isDefaults || kind != ProxySection.Kind.BACKEND;

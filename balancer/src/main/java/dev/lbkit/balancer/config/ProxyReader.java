@@ -19,9 +19,11 @@ final class ProxyReader {
     private final Diagnostics diag;
     private final BindReader binds;
     private final ServerReader servers;
+    private final AclReader acls;
 
     ProxyReader(Diagnostics diag, UnaryOperator<String> env, HaproxyLine line) {
         this.diag = diag;
+        this.acls = new AclReader(diag);
         this.binds = new BindReader(diag, env);
         this.servers = new ServerReader(diag, env, line);
     }
@@ -90,6 +92,8 @@ final class ProxyReader {
                 }
             }
             case "option" -> readOption(proxy, args, false);
+            case "acl" -> acls.readAcl(proxy, args);
+            case "use_backend" -> acls.readUseBackend(proxy, args);
             case "maxconn" -> {
                 if (!proxy.hasFrontend()) {
                     diag.warn("'maxconn' ignored because backend '" + proxy.name + "' has no frontend capability."

@@ -15,13 +15,24 @@ import java.util.List;
  * @param httpCheck {@code option httpchk}, or null for TCP-connect checks
  * @param hashBalanceFactor {@code hash-balance-factor}, 0 = off
  * @param httpReuse {@code http-reuse}, HAProxy's default {@code safe} when absent
+ * @param useBackends the {@code use_backend} rules (frontend and listen), in file order
  */
 public record ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
                            Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
                            int retries, boolean redispatch, ForwardFor forwardFor, HttpCheck httpCheck,
-                           boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
+                           boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse,
+                           List<UseBackend> useBackends) {
 
     public enum Kind { FRONTEND, BACKEND, LISTEN }
+
+    /** A section without {@code use_backend} rules. */
+    public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
+                        Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
+                        int retries, boolean redispatch, ForwardFor forwardFor, HttpCheck httpCheck,
+                        boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
+        this(kind, name, where, mode, binds, defaultBackend, balance, hashType, servers, timeouts, retries, redispatch,
+                forwardFor, httpCheck, allBackups, hashBalanceFactor, httpReuse, List.of());
+    }
 
     /** A section with HAProxy's default {@code http-reuse safe}. */
     public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
@@ -35,6 +46,7 @@ public record ProxySection(Kind kind, String name, Where where, Mode mode, List<
     public ProxySection {
         binds = List.copyOf(binds);
         servers = List.copyOf(servers);
+        useBackends = List.copyOf(useBackends);
     }
 
     public boolean hasFrontend() {

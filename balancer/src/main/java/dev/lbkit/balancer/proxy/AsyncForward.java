@@ -119,7 +119,7 @@ final class AsyncForward {
 
     private void send(AsyncConnection connection) {
         RequestHead head = connection.beginRequest(this, pools.serverMs());
-        handler.writeHead(request, server, body, head);
+        handler.writeHead(request, backend, server, body, head);
         try {
             connection.send();
         } catch (IOException e) {

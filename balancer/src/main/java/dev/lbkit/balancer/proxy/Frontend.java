@@ -35,11 +35,16 @@ public final class Frontend implements AutoCloseable {
      * section has no default backend (requests then get HAProxy's 503).
      */
     public static Frontend start(ProxySection section, Backend backend, Upstream upstream) {
+        return start(section, Routes.to(backend), upstream);
+    }
+
+    /** Starts listening on every bind of {@code section}, sending each request where {@code routes} say. */
+    public static Frontend start(ProxySection section, Routes routes, Upstream upstream) {
         Frontend frontend = new Frontend(section);
-        Timeouts timeouts = new Timeouts(section, backend);
+        Timeouts timeouts = new Timeouts(section);
         try {
             for (Bind bind : section.binds()) {
-                frontend.servers.add(startOne(section, bind, backend, upstream, frontend.stats, timeouts));
+                frontend.servers.add(startOne(section, bind, routes, upstream, frontend.stats, timeouts));
             }
         } catch (RuntimeException e) {
             frontend.close();
@@ -48,9 +53,9 @@ public final class Frontend implements AutoCloseable {
         return frontend;
     }
 
-    private static Javalin startOne(ProxySection section, Bind bind, Backend backend, Upstream upstream,
+    private static Javalin startOne(ProxySection section, Bind bind, Routes routes, Upstream upstream,
                                     FrontendStats stats, Timeouts timeouts) {
-        ProxyHandler handler = new ProxyHandler(section, backend, upstream.forTimeouts(timeouts.backend), stats);
+        ProxyHandler handler = new ProxyHandler(section, routes, upstream, stats);
         // As many selectors (event-loop threads for the client side) as the upstream has loops:
         // HAProxy's nbthread. One of each measured 0.75x HAProxy's requests/s at 64 connections
         // on two cores, two of each 0.93x (docs/benchmarks.md).
@@ -175,14 +180,12 @@ public final class Frontend implements AutoCloseable {
         servers.clear();
     }
 
-    /** The client-side and server-side timeouts that apply to this frontend's traffic. */
+    /** The client-side timeout of this frontend (each backend's own apply on the server side). */
     private static final class Timeouts {
         final long clientMs;
-        final dev.lbkit.balancer.config.Timeouts backend;
 
-        Timeouts(ProxySection section, Backend backend) {
+        Timeouts(ProxySection section) {
             this.clientMs = section.timeouts().clientMs();
-            this.backend = backend != null ? backend.section().timeouts() : section.timeouts();
         }
     }
 }

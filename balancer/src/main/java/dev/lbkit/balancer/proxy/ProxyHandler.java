@@ -16,6 +16,8 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,21 +46,28 @@ final class ProxyHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     private static final int BUFFER = 16 * 1024;
 
-    private final Backend backend;
-    private final Upstream.Pools pools;
-    /** {@code option forwardfor} of the frontend and the backend together, or null when off. */
-    private final ForwardedFor forwardFor;
+    private final Routes routes;
+    /** The server connections of each backend, kept under that backend's connect and server timeouts. */
+    private final Map<Backend, Upstream.Pools> pools = new IdentityHashMap<>();
+    /** {@code option forwardfor} of the frontend and each backend together; no entry when off. */
+    private final Map<Backend, ForwardedFor> forwardFor = new IdentityHashMap<>();
     private final FrontendStats stats;
 
     /**
      * @param frontend the frontend (or listen) section whose binds lead here
-     * @param backend its default backend, or null when it has none (every request then gets a 503)
+     * @param routes its {@code use_backend} rules and default backend (when there is none and no rule
+     *     applies, the request gets a 503)
      */
-    ProxyHandler(ProxySection frontend, Backend backend, Upstream.Pools pools, FrontendStats stats) {
+    ProxyHandler(ProxySection frontend, Routes routes, Upstream upstream, FrontendStats stats) {
         super(InvocationType.NON_BLOCKING);
-        this.backend = backend;
-        this.pools = pools;
-        this.forwardFor = ForwardedFor.of(frontend.forwardFor(), backend == null ? null : backend.section().forwardFor());
+        this.routes = routes;
+        for (Backend backend : routes.backends()) {
+            pools.put(backend, upstream.forTimeouts(backend.section().timeouts()));
+            ForwardedFor rule = ForwardedFor.of(frontend.forwardFor(), backend.section().forwardFor());
+            if (rule != null) {
+                forwardFor.put(backend, rule);
+            }
+        }
         this.stats = stats;
     }
 
@@ -83,6 +92,7 @@ final class ProxyHandler extends Handler.Abstract {
             sendError(response, refusal.get(), ending);
             return true;
         }
+        Backend backend = routes.backendFor(request);
         if (backend == null) {
             sendError(response, ErrorPage.NO_SERVER, ending);
             return true;
@@ -90,12 +100,12 @@ final class ProxyHandler extends Handler.Abstract {
         ClientBody body = ClientBody.of(request);
         Executor workers = request.getComponents().getExecutor();
         if (body == null || body.length == 0) {
-            new AsyncForward(this, backend, pools, request, response, ending, body, workers).start();
+            new AsyncForward(this, backend, pools.get(backend), request, response, ending, body, workers).start();
             return true;
         }
         workers.execute(() -> {
             try {
-                forward(request, response, body);
+                forward(request, response, body, backend);
                 ending.succeeded();
             } catch (Throwable failure) {
                 LOG.debug("request failed after its answer had started", failure);
@@ -106,7 +116,7 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     /** Forwards a request with a body, blocking this (worker) thread until the answer is relayed. */
-    private void forward(Request request, Response response, ClientBody body) throws IOException {
+    private void forward(Request request, Response response, ClientBody body, Backend backend) throws IOException {
         RequestInfo info = requestInfo(request);
         Server server = backend.pickAndTake(info, null);
         if (server == null) {
@@ -141,13 +151,14 @@ final class ProxyHandler extends Handler.Abstract {
      * every attempt failed to connect (HAProxy answers 503 then).
      */
     private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot, ClientBody body) throws IOException {
-        Attempts attempts = new Attempts(backend, info, slot, request);
+        Attempts attempts = new Attempts(slot.backend, info, slot, request);
         boolean headRequest = request.getMethod().equals("HEAD");
         while (true) {
             Server server = slot.server;
             ServerConnection connection;
             try {
-                connection = attempts.mayTakeIdle() ? pools.acquire(server) : pools.connect(server);
+                Upstream.Pools serverPools = pools.get(slot.backend);
+                connection = attempts.mayTakeIdle() ? serverPools.acquire(server) : serverPools.connect(server);
             } catch (IOException e) {
                 if (attempts.afterConnectFailure()) {
                     continue;
@@ -156,7 +167,7 @@ final class ProxyHandler extends Handler.Abstract {
                 return null;
             }
             try {
-                send(request, server, body, connection);
+                send(request, slot.backend, server, body, connection);
                 return new Exchange(server, connection, connection.readAnswer(headRequest));
             } catch (IOException e) {
                 connection.close();
@@ -169,7 +180,7 @@ final class ProxyHandler extends Handler.Abstract {
                 if (attempts.afterStaleConnection(connection.reused(), connection.answerStarted(),
                         body != null && body.started, e)) {
                     // The other idle connections to that server are likely closed too.
-                    pools.dropIdle(server);
+                    pools.get(slot.backend).dropIdle(server);
                     continue;
                 }
                 throw new UpstreamFailure(e instanceof InterruptedIOException
@@ -182,9 +193,10 @@ final class ProxyHandler extends Handler.Abstract {
      * Writes the request to the server: the client's method and target as received, its headers
      * less the hop-by-hop ones, and its body, in one write when the body is small.
      */
-    private void send(Request request, Server server, ClientBody body, ServerConnection connection) throws IOException {
+    private void send(Request request, Backend backend, Server server, ClientBody body, ServerConnection connection)
+            throws IOException {
         RequestHead head = connection.beginHead();
-        writeHead(request, server, body, head);
+        writeHead(request, backend, server, body, head);
         if (body == null) {
             connection.flushHead();
             return;
@@ -204,7 +216,7 @@ final class ProxyHandler extends Handler.Abstract {
      * headers less the hop-by-hop ones, Host when the client sent none, X-Forwarded-For with
      * {@code option forwardfor}, and how long the body is.
      */
-    void writeHead(Request request, Server server, ClientBody body, RequestHead head) {
+    void writeHead(Request request, Backend backend, Server server, ClientBody body, RequestHead head) {
         String method = request.getMethod();
         head.append(method);
         head.append(" ");
@@ -225,10 +237,11 @@ final class ProxyHandler extends Handler.Abstract {
             // An HTTP/1.0 client may omit Host; the server gets its own address, as from any HTTP/1.1 client.
             head.appendHeader("Host", hostForHeader(server));
         }
-        if (forwardFor != null) {
-            String client = forwardFor.valueFor(balancingAddress(request), fields);
+        ForwardedFor forwarding = forwardFor.get(backend);
+        if (forwarding != null) {
+            String client = forwarding.valueFor(balancingAddress(request), fields);
             if (client != null) {
-                head.appendHeader(forwardFor.header(), client);
+                head.appendHeader(forwarding.header(), client);
             }
         }
         if (body == null) {
@@ -292,7 +305,7 @@ final class ProxyHandler extends Handler.Abstract {
             }
             reusable = answer.reusable;
         } finally {
-            pools.release(exchange.server(), connection, reusable);
+            pools.get(slot.backend).release(exchange.server(), connection, reusable);
         }
     }
 
@@ -446,7 +459,7 @@ final class ProxyHandler extends Handler.Abstract {
      * client as plain IPv4, so the mapping is put back here.
      */
     // snippet:start v4-mapped-client
-    private static InetAddress balancingAddress(Request request) {
+    static InetAddress balancingAddress(Request request) {
         InetAddress client = clientAddress(request);
         boolean ipv6Listener = request.getConnectionMetaData().getConnector() instanceof NetworkConnector listener
                 && listener.getHost() != null && listener.getHost().contains(":");

@@ -82,7 +82,7 @@ public final class ParallelClients {
 
     private static String send(InetSocketAddress address, Traffic.Request request, List<String> serverNames) {
         try (RawHttpClient client = new RawHttpClient(address, request.source(), request.proxy(), TIMEOUT_MS)) {
-            RawHttpClient.Response response = client.get(request.target(), "127.0.0.1:" + address.getPort(),
+            RawHttpClient.Response response = client.send(request.method(), request.target(), "127.0.0.1:" + address.getPort(),
                     request.headers(), false);
             return servedBy(response, serverNames);
         } catch (IOException e) {
