@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -146,7 +147,26 @@ public final class Main {
      * subcommands to it before {@link CommandLine#execute}; they share that handling.
      */
     public static CommandLine command(PrintStream out, PrintStream err) {
+        return command(out, err, Map.of());
+    }
+
+    /**
+     * lbkit's command line with {@code subcommands} (name to picocli command object, in the order
+     * the usage lists them), all sharing the error handling above.
+     */
+    public static CommandLine command(PrintStream out, PrintStream err, Map<String, Object> subcommands) {
         CommandLine command = new CommandLine(new Flags(out, err));
+        subcommands.forEach((name, subcommand) -> {
+            CommandLine sub = subcommand instanceof CommandLine given ? given : new CommandLine(subcommand);
+            sub.getCommandSpec().name(name); // usage and errors say "lbkit replicas", not the class's own name
+            command.addSubcommand(name, sub);
+        });
+        if (!subcommands.isEmpty()) {
+            List<String> synopsis = new ArrayList<>(List.of(command.getCommandSpec().usageMessage().customSynopsis()));
+            synopsis.add("   or: lbkit " + String.join("|", subcommands.keySet()) + " [-h] [ARGS]");
+            command.getCommandSpec().usageMessage().customSynopsis(synopsis.toArray(String[]::new));
+        }
+        // Set after the subcommands are added, so that they share the streams and the handlers.
         command.setOut(new PrintWriter(out, true));
         command.setErr(new PrintWriter(err, true));
         command.setOverwrittenOptionsAllowed(false);
@@ -179,7 +199,9 @@ public final class Main {
     private static String explain(ParameterException e) {
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String first = unmatched.getUnmatched().get(0);
-            return (first.startsWith("-") ? "unknown option '" : "unexpected argument '") + first + "'.";
+            String kind = first.startsWith("-") ? "unknown option"
+                    : e.getCommandLine().getSubcommands().isEmpty() ? "unexpected argument" : "unknown command";
+            return kind + " '" + first + "'.";
         }
         ArgSpec arg = e.getArgSpec();
         if (e instanceof MissingParameterException missing && !missing.getMissing().isEmpty()) {
