@@ -11,8 +11,11 @@
 # What is compared, per episode: the sequence of apps that answered, request by request (01, 02, 03,
 # 04, 06; for 03 one request per client address, for 04 one per path), and for 05 (random: each
 # balancer draws its own numbers) the distribution's shape. A sequence must use at least two apps,
-# so that two equal sequences say something.
-# usage: .ci/compose-smoke.sh [episode folder ...]     (default: all six, e.g. .ci/compose-smoke.sh 06-weighted)
+# so that two equal sequences say something. Negative control, last: episode 06's stack with lbkit
+# reading episode 01's file (roundrobin, where HAProxy reads weights 2/1/3) must be rejected by the
+# same comparison.
+# usage: .ci/compose-smoke.sh [episode folder ...]     (default: all six, e.g. .ci/compose-smoke.sh 06-weighted;
+#        SKIP_NEGATIVE_CONTROL=true leaves out the control)
 # Needs a running bridge-less dockerd (.ci/docker-up.sh), docker-compose and curl. Exit status != 0 on any failure.
 set -euo pipefail
 shopt -s inherit_errexit   # a failed request inside $(...) fails the run
@@ -25,7 +28,8 @@ if [ $# -gt 0 ]; then EPISODES=("$@"); else EPISODES=("${ALL_EPISODES[@]}"); fi
 export JRE_IMAGE=${JRE_IMAGE:-local/jre:17}
 export HAPROXY_IMAGE=${HAPROXY_IMAGE:-local/haproxy:2.6}
 EPISODE=${EPISODES[0]}
-compose() { docker-compose --ansi never -p lbkit-smoke -f "episodes/$EPISODE/docker-compose.yml" "$@"; }
+EXTRA_COMPOSE=()   # the negative control's override file
+compose() { docker-compose --ansi never -p lbkit-smoke -f "episodes/$EPISODE/docker-compose.yml" "${EXTRA_COMPOSE[@]}" "$@"; }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 t_start=$(now_ms)
@@ -115,7 +119,7 @@ finish() {
     printf '  %s\n' "${results[@]}"
   fi
   if [ $status -eq 0 ]; then
-    say "PASSED: ${#results[@]} episode stack(s) in $(since "$t_start") s"
+    say "PASSED: ${#results[@]} stack run(s), the negative control included when it ran, in $(since "$t_start") s"
   else
     say "FAILED after $(since "$t_start") s"
   fi
@@ -169,10 +173,10 @@ traffic() {
 counts() { tr ' ' '\n' <<<"$1" | sort | uniq -c | awk '{printf "%sapp%s=%s", sep, $2, $1; sep=" "}'; }
 distinct() { tr ' ' '\n' <<<"$1" | sort -u | wc -l; }
 
-for EPISODE in "${EPISODES[@]}"; do
-  t_episode=$(now_ms)
+# Brings up $EPISODE's stack, sends the requests to both balancers, brings it down. Sets
+# haproxy_order, lbkit_order, requests and mismatch (empty when lbkit answered as HAProxy did).
+run_stack() {
   ports_free
-  say "$EPISODE: up: app1..app3, then haproxy (:8080) and lbkit (:8081) once the apps listen"
   stack_up=true
   compose up -d --no-build 2>&1 | sed 's/^/    /'
   wait_listening 8080 60 haproxy
@@ -184,27 +188,57 @@ for EPISODE in "${EPISODES[@]}"; do
     [ "$(docker inspect -f '{{.State.Running}}' "$(compose ps -q "$service")" 2>/dev/null)" = true ] \
       || fail "$service's container stopped during the run (see its log below): its port was answered by another program."
   done
+  down
   say "$EPISODE: HAProxy: ${haproxy_order// /}  ($(counts "$haproxy_order"))"
   say "$EPISODE: lbkit:   ${lbkit_order// /}  ($(counts "$lbkit_order"))"
   [ "$(distinct "$haproxy_order")" -ge 2 ] || fail "HAProxy answered every request from one app: the comparison would prove nothing."
+  mismatch=""
   if [ "$EPISODE" = 05-random ]; then
     # Two independent random draws: compare the shape. Each of the three apps answers, none takes
     # more than 2/3 of the requests (at 1/3 each, 40 of 60 is far outside chance).
+    local order max
     for order in "$haproxy_order" "$lbkit_order"; do
-      [ "$(distinct "$order")" -eq 3 ] || fail "random: not every app answered ($(counts "$order"))."
+      [ "$(distinct "$order")" -eq 3 ] || mismatch="random: not every app answered ($(counts "$order"))."
       max=$(tr ' ' '\n' <<<"$order" | sort | uniq -c | sort -rn | awk 'NR == 1 {print $1}')
-      [ "$max" -le $(( requests * 2 / 3 )) ] || fail "random: one app took $max of $requests requests ($(counts "$order"))."
+      [ "$max" -le $(( requests * 2 / 3 )) ] || mismatch="random: one app took $max of $requests requests ($(counts "$order"))."
     done
     verdict="same shape: every app answers on both, none above 2/3 (random draws differ, the order is not compared)"
   else
-    [ "$haproxy_order" = "$lbkit_order" ] || fail "lbkit's apps differ from HAProxy's: HAProxy ${haproxy_order// /}, lbkit ${lbkit_order// /}."
+    [ "$haproxy_order" = "$lbkit_order" ] || mismatch="lbkit's apps differ from HAProxy's: HAProxy ${haproxy_order// /}, lbkit ${lbkit_order// /}."
     verdict="same app for all $requests requests"
   fi
+}
+
+for EPISODE in "${EPISODES[@]}"; do
+  t_episode=$(now_ms)
+  say "$EPISODE: up: app1..app3, then haproxy (:8080) and lbkit (:8081) once the apps listen"
+  run_stack
+  [ -z "$mismatch" ] || fail "$mismatch"
   case "$EPISODE" in
     01-roundrobin) [ "$(counts "$haproxy_order")" = "app1=10 app2=10 app3=10" ] || fail "roundrobin over 30 requests is not 10/10/10." ;;
     06-weighted) [ "$(counts "$haproxy_order")" = "app1=20 app2=10 app3=30" ] || fail "weights 2/1/3 over 60 requests are not 20/10/30." ;;
   esac
-  down
   results+=("$EPISODE: $requests requests each, $verdict; HAProxy $(counts "$haproxy_order"), lbkit $(counts "$lbkit_order"); $(since "$t_episode") s")
   say "$EPISODE: PASSED ($verdict) in $(since "$t_episode") s"
 done
+
+# --- 4. negative control: the same comparison must reject a wrong lbkit ----------------------------
+if [ "${SKIP_NEGATIVE_CONTROL:-}" != true ]; then
+  t_episode=$(now_ms)
+  EPISODE=06-weighted
+  control=$(mktemp /tmp/lbkit-smoke-control.XXXXXX.yml)
+  trap 'rm -f "$control"; finish' EXIT
+  cat >"$control" <<CONTROL
+services:
+  lbkit:
+    volumes:
+      - $PWD/episodes/01-roundrobin/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro
+CONTROL
+  EXTRA_COMPOSE=(-f "$control")
+  say "negative control: episode 06's stack, lbkit reading episode 01's haproxy.cfg (roundrobin, no weights)"
+  run_stack
+  [ -n "$mismatch" ] || fail "negative control: the comparison accepted lbkit balancing by the wrong file."
+  results+=("negative control (06-weighted, lbkit with 01's file): rejected as it must be: $mismatch $(since "$t_episode") s")
+  say "negative control: rejected as it must be ($(since "$t_episode") s)"
+  EXTRA_COMPOSE=()
+fi
