@@ -2,7 +2,8 @@
 # Build a small Java 17 runtime image, local/jre:17, with no registry and no network: jlink a runtime
 # from the host JDK (openjdk-17-jdk-headless ships the jmods), then copy it, the shared libraries it
 # links and dash (as /bin/sh) into a FROM-scratch image with an unprivileged user 'app' (uid 1000).
-# The backends' and lbkit's Dockerfiles start FROM it. Recipe: shared docs, offline-docker.md §5.
+# The backends' and lbkit's Dockerfiles start FROM it with --build-arg BASE=local/jre:17 (their default base is
+# the official eclipse-temurin:17-jre, which needs a registry).
 #   usage: build-jre-image.sh [tag] [modules]
 #   JDK_HOME=/path/to/jdk-17   the JDK to jlink from (default: Debian's OpenJDK 17)
 #   FORCE=1                    rebuild even when the image was built from the same JDK and modules

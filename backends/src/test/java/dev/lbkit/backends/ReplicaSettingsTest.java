@@ -71,6 +71,22 @@ class ReplicaSettingsTest {
         assertThatThrownBy(() -> ReplicaSettings.parse(List.of("--ap", "2"), Map.of()))
                 .as("a mistyped flag is named and the usage follows")
                 .hasMessageStartingWith("unknown argument '--ap'")
-                .hasMessageContaining("usage: backends");
+                .hasMessageContaining("Usage: backends");
+    }
+
+    @Test
+    void flagWithoutValueIsNamed() {
+        assertThatThrownBy(() -> ReplicaSettings.parse(List.of("--port"), Map.of()))
+                .as("the flag missing its value is named, the usage follows")
+                .hasMessageStartingWith("--port needs a value")
+                .hasMessageContaining("Usage: backends");
+    }
+
+    @Test
+    void usageListsEveryFlagWithItsEnvironmentVariable() {
+        assertThat(ReplicaSettings.usage()).as("--help text")
+                .startsWith("Usage: backends ")
+                .contains("--app N", "APP_NUMBER", "--port P", "APP_PORT", "--host H", "APP_HOST", "--delay-ms D",
+                        "APP_DELAY_MS", "--all", "-h, --help");
     }
 }

@@ -12,18 +12,34 @@ import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.config.StatsSocket;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.OverwrittenOptionException;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * lbkit's command line, with HAProxy's flags: {@code -f FILE} runs the balancer in the foreground,
- * {@code -c -f FILE} only checks the file, {@code -v} prints the version. {@code -db} and {@code -W}
+ * {@code -c -f FILE} only checks the file, {@code -v} prints the version ({@code -vv} more),
+ * {@code -q} is quiet and {@code -V} verbose, as in HAProxy. {@code -db}, {@code -W} and {@code -Ws}
  * are accepted and ignored, so scripts written for haproxy work unchanged. lbkit's own
  * {@code --port-offset N} moves every listener N ports up, so lbkit can run next to HAProxy on the
- * same host with the very same haproxy.cfg.
+ * same host with the very same haproxy.cfg. The launcher and lbkit.jar add subcommands to this
+ * command ({@code demo}, {@code replicas}, ...): see {@link #command(PrintStream, PrintStream)}.
  */
 public final class Main {
 
@@ -31,27 +47,192 @@ public final class Main {
     static final int INVALID = 1;
     /** HAProxy's exit code for a valid file that would not listen anywhere. */
     static final int NO_LISTENER = 2;
+    /** What {@link #run} returns when the balancer is serving and the JVM must stay alive. */
+    public static final int SERVING = -1;
 
     private Main() {
     }
 
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
-        if (status >= 0) {
+        if (status != SERVING) {
             System.exit(status);
         }
     }
 
+    /** HAProxy's flags, as picocli reads them; {@link #call()} runs what they ask for. */
+    @Command(name = "lbkit", sortOptions = false, separator = " ",
+            customSynopsis = {"lbkit [-c] [-q|-V] -f <haproxy.cfg> [--port-offset N] [--haproxy-version LINE]",
+                "   or: lbkit -v | -vv | -h"},
+            description = {"A drop-in for haproxy on the kit's configurations: the same flags, the same alerts with"
+                + " file:line, HAProxy's algorithms rebuilt in Java."},
+            footer = {"", "Exit status: 0 valid or done, 1 invalid file or bad option, 2 valid file that listens nowhere."
+                + " Docs: README.md, docs/concepts.md."})
+    public static final class Flags implements Callable<Integer> {
+        @Option(names = "-f", paramLabel = "FILE", description = "Run the balancer in the foreground with this configuration.")
+        Path file;
+
+        @Option(names = "-c", description = "Only check the configuration, then exit (0 = valid, 1 = invalid).")
+        boolean check;
+
+        @Option(names = "-v", description = "Print the version; -vv also lists the HAProxy lines lbkit models.")
+        boolean[] version = new boolean[0];
+
+        @Option(names = "-V", description = "Verbose, as in HAProxy (not the version): undoes -q and names every"
+                + " listener at start.")
+        boolean verbose;
+
+        @Option(names = "-q", description = "Quiet, as in HAProxy: no warnings and no 'Configuration file is valid';"
+                + " alerts still show.")
+        boolean quiet;
+
+        @Option(names = "-D", description = "HAProxy's daemon mode: refused, lbkit runs in the foreground only.")
+        boolean daemon;
+
+        @Option(names = PORT_OFFSET_FLAG, paramLabel = "N", description = {"Listen N ports above every bind (and TCP stats"
+                + " socket) in the file, so lbkit runs next to HAProxy with the same file (8080 -> 8081 for N = 1)."})
+        String portOffset;
+
+        @Option(names = HAPROXY_VERSION_FLAG, paramLabel = "LINE", description = "Balance as HAProxy line LINE does"
+                + " (also env " + HaproxyLine.ENVIRONMENT + "); lbkit models 2.6 (the default), 3.0, 3.2 and 3.4.")
+        String haproxyVersion;
+
+        @Option(names = {"-db", "-W", "-Ws"}, description = "Accepted for compatibility with haproxy, ignored.")
+        boolean[] ignored = new boolean[0];
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+        boolean help;
+
+        @Spec
+        CommandSpec spec;
+
+        private final PrintStream out;
+        private final PrintStream err;
+
+        Flags(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() {
+            return Main.run(this, out, err);
+        }
+    }
+
     /** What one invocation asked for. */
-    private record Options(boolean check, int verbosity, Path file, int portOffset, HaproxyLine line) {
+    private record Options(boolean check, int verbosity, boolean quiet, boolean verbose, Path file, int portOffset,
+                           HaproxyLine line) {
     }
 
     /**
-     * Runs the command; returns the exit status, or -1 when the balancer was started and the JVM must
-     * stay alive (it then stops on SIGINT/SIGTERM).
+     * Runs the command; returns the exit status, or {@link #SERVING} when the balancer was started and
+     * the JVM must stay alive (it then stops on SIGINT/SIGTERM).
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options = parseArguments(args, err);
+        return execute(command(out, err), args);
+    }
+
+    /** Runs {@code command} (lbkit's, perhaps with subcommands added) and flushes what it printed. */
+    public static int execute(CommandLine command, String[] args) {
+        int status = command.execute(args);
+        command.getOut().flush();
+        command.getErr().flush();
+        return status;
+    }
+
+    /**
+     * lbkit's command line, printing to {@code out} and {@code err}: a bad option gets one clear line,
+     * the synopsis and a pointer to {@code --help}, and exit status 1 (as in HAProxy). Add
+     * subcommands to it before {@link CommandLine#execute}; they share that handling.
+     */
+    public static CommandLine command(PrintStream out, PrintStream err) {
+        return command(out, err, Map.of());
+    }
+
+    /**
+     * lbkit's command line with {@code subcommands} (name to picocli command object, in the order
+     * the usage lists them), all sharing the error handling above.
+     */
+    public static CommandLine command(PrintStream out, PrintStream err, Map<String, Object> subcommands) {
+        CommandLine command = new CommandLine(new Flags(out, err));
+        subcommands.forEach((name, subcommand) -> {
+            CommandLine sub = subcommand instanceof CommandLine given ? given : new CommandLine(subcommand);
+            sub.getCommandSpec().name(name); // usage and errors say "lbkit replicas", not the class's own name
+            command.addSubcommand(name, sub);
+        });
+        if (!subcommands.isEmpty()) {
+            List<String> synopsis = new ArrayList<>(List.of(command.getCommandSpec().usageMessage().customSynopsis()));
+            synopsis.add("   or: lbkit " + String.join("|", subcommands.keySet()) + " [-h] [ARGS]");
+            command.getCommandSpec().usageMessage().customSynopsis(synopsis.toArray(String[]::new));
+        }
+        // Set after the subcommands are added, so that they share the streams and the handlers.
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        command.setOverwrittenOptionsAllowed(false);
+        command.setParameterExceptionHandler(Main::badOption);
+        command.setExecutionExceptionHandler((e, failed, parsed) -> {
+            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + e);
+            return INVALID;
+        });
+        return command;
+    }
+
+    /** One line saying what is wrong and what to do, then the synopsis; never a stack trace. */
+    private static int badOption(ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        String name = failed.getCommandSpec().qualifiedName();
+        PrintWriter err = failed.getErr();
+        err.println(name + ": " + explain(e));
+        err.print(usageHint(failed));
+        err.flush();
+        return INVALID;
+    }
+
+    /** The synopsis and where to read more: what follows every error about the command line. */
+    static String usageHint(CommandLine command) {
+        return "Usage: " + command.getHelp().synopsis(0) + "Run '" + command.getCommandSpec().qualifiedName()
+                + " --help' for every option" + (command.getSubcommands().isEmpty() ? "." : " and command.")
+                + System.lineSeparator();
+    }
+
+    private static String explain(ParameterException e) {
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            String kind = first.startsWith("-") ? "unknown option"
+                    : e.getCommandLine().getSubcommands().isEmpty() ? "unexpected argument" : "unknown command";
+            return kind + " '" + first + "'.";
+        }
+        ArgSpec arg = e.getArgSpec();
+        if (e instanceof MissingParameterException missing && !missing.getMissing().isEmpty()) {
+            arg = missing.getMissing().get(0);
+        } else if (e instanceof OverwrittenOptionException overwritten) {
+            arg = overwritten.getOverwritten();
+        }
+        String option = arg instanceof OptionSpec spec ? spec.longestName() : null;
+        if (e instanceof MissingParameterException && option != null) {
+            return switch (option) {
+                case "-f" -> "-f needs a configuration file, e.g. '-f haproxy.cfg'.";
+                case HAPROXY_VERSION_FLAG -> HAPROXY_VERSION_FLAG + " needs a HAProxy line, e.g. '" + HAPROXY_VERSION_FLAG
+                        + " 2.6' (modelled: " + HaproxyLine.modelledText() + ").";
+                case PORT_OFFSET_FLAG -> portOffsetNeeds();
+                default -> option + " needs a value.";
+            };
+        }
+        if (e instanceof OverwrittenOptionException && "-f".equals(option)) {
+            return "only one -f FILE is supported.";
+        }
+        String message = e.getMessage();
+        return message.endsWith(".") ? message : message + ".";
+    }
+
+    private static String portOffsetNeeds() {
+        return PORT_OFFSET_FLAG + " needs a whole number from -" + MAX_PORT + " to " + MAX_PORT + ", e.g. '"
+                + PORT_OFFSET_FLAG + " 1' to listen on 8081 where the file says 8080.";
+    }
+
+    private static int run(Flags flags, PrintStream out, PrintStream err) {
+        Options options = options(flags, err);
         if (options == null) {
             return INVALID;
         }
@@ -82,14 +263,20 @@ public final class Main {
             err.println("[ALERT] Cannot read configuration file '" + file + "' : " + e.getMessage());
             return INVALID;
         }
-        config.warnings().forEach(err::println);
+        // -q silences warnings, as in HAProxy; -V undoes -q.
+        boolean warn = !options.quiet() || options.verbose();
+        if (warn) {
+            config.warnings().forEach(err::println);
+        }
         List<String> unsupported = unsupportedByLbkit(config);
         if (!unsupported.isEmpty()) {
             if (options.check()) {
                 // -c gives HAProxy's verdict on the file; what lbkit itself cannot run is a warning here,
                 // and an error only when lbkit is asked to run it.
-                unsupported.forEach(alert -> err.println(alert.replaceFirst("^\\[ALERT\\]", "[WARNING]")
-                        + " (lbkit would refuse to run this file)"));
+                if (warn) {
+                    unsupported.forEach(alert -> err.println(alert.replaceFirst("^\\[ALERT\\]", "[WARNING]")
+                            + " (lbkit would refuse to run this file)"));
+                }
             } else {
                 unsupported.forEach(err::println);
                 err.println("[ALERT] Fatal errors found in configuration.");
@@ -97,7 +284,9 @@ public final class Main {
             }
         }
         if (config.frontends().stream().allMatch(p -> p.binds().isEmpty())) {
-            out.println("Configuration file has no error but will not start (no listener) => exit(2).");
+            if (warn) {
+                out.println("Configuration file has no error but will not start (no listener) => exit(2).");
+            }
             return NO_LISTENER;
         }
         if (options.portOffset() != 0) {
@@ -108,14 +297,19 @@ public final class Main {
                 err.println("[ALERT] " + e.getMessage());
                 return INVALID;
             }
-            printPortOffset(config, moved, options.portOffset(), out);
+            if (warn) {
+                printPortOffset(config, moved, options.portOffset(), out);
+            }
             config = moved;
         }
         if (options.check()) {
-            if (options.line() == HaproxyLine.V2_6) {
+            if (options.line() == HaproxyLine.V2_6 && warn) {
                 out.println("Configuration file is valid"); // 3.0 and later say nothing when all is well
             }
             return OK;
+        }
+        if (options.verbose()) {
+            printListeners(config, options.line(), out);
         }
         return serve(config, err);
     }
@@ -166,95 +360,59 @@ public final class Main {
             }
         }, "lbkit-main");
         keeper.start();
-        return -1;
+        return SERVING;
     }
 
-    private static Options parseArguments(String[] args, PrintStream err) {
-        boolean check = false;
-        int verbosity = 0;
-        Path file = null;
+    private static Options options(Flags flags, PrintStream err) {
+        if (flags.daemon) {
+            err.println("lbkit: -D (daemon mode) is not supported: lbkit runs in the foreground only."
+                    + " Drop -D, and let your service manager or '&' put it in the background.");
+            return null;
+        }
         int portOffset = 0;
+        if (flags.portOffset != null) {
+            Integer offset = portOffsetValue(flags.portOffset);
+            if (offset == null) {
+                err.println("lbkit: " + portOffsetNeeds());
+                return null;
+            }
+            portOffset = offset;
+        }
         String line = System.getenv(HaproxyLine.ENVIRONMENT);
         String lineFrom = "environment " + HaproxyLine.ENVIRONMENT;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-c" -> check = true;
-                case "-v", "-V" -> verbosity = Math.max(verbosity, 1);
-                case "-vv" -> verbosity = 2;
-                case HAPROXY_VERSION_FLAG -> {
-                    if (i + 1 >= args.length) {
-                        err.println("lbkit: " + HAPROXY_VERSION_FLAG + " needs a HAProxy line, e.g. '"
-                                + HAPROXY_VERSION_FLAG + " 2.6' (modelled: " + HaproxyLine.modelledText() + ").");
-                        return null;
-                    }
-                    line = args[++i];
-                    lineFrom = HAPROXY_VERSION_FLAG;
-                }
-                case "-db", "-W", "-Ws" -> {
-                    // haproxy's foreground and master-worker flags: lbkit always runs in the foreground.
-                }
-                case "-f" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("lbkit: -f needs a configuration file.");
-                        usage(err);
-                        return null;
-                    }
-                    if (file != null) {
-                        err.println("lbkit: only one -f FILE is supported.");
-                        return null;
-                    }
-                    file = Path.of(args[++i]);
-                }
-                case PORT_OFFSET_FLAG -> {
-                    Integer offset = i + 1 < args.length ? portOffsetValue(args[++i]) : null;
-                    if (offset == null) {
-                        err.println("lbkit: " + PORT_OFFSET_FLAG + " needs a whole number from -" + MAX_PORT
-                                + " to " + MAX_PORT + ", e.g. '" + PORT_OFFSET_FLAG + " 1' to listen on 8081"
-                                + " where the file says 8080.");
-                        return null;
-                    }
-                    portOffset = offset;
-                }
-                default -> {
-                    err.println("lbkit: unknown option '" + args[i] + "'.");
-                    usage(err);
-                    return null;
-                }
-            }
+        if (flags.haproxyVersion != null) {
+            line = flags.haproxyVersion;
+            lineFrom = HAPROXY_VERSION_FLAG;
         }
         HaproxyLine haproxyLine = HaproxyLine.DEFAULT;
         if (line != null && !line.isBlank()) {
             try {
                 // Checking a file needs only the line's config rules, which lbkit knows for every
                 // known line; balancing needs the line's algorithms modelled.
-                haproxyLine = check ? HaproxyLine.requireKnown(line, lineFrom) : HaproxyLine.requireModelled(line, lineFrom);
+                haproxyLine = flags.check ? HaproxyLine.requireKnown(line, lineFrom) : HaproxyLine.requireModelled(line, lineFrom);
             } catch (IllegalArgumentException e) {
                 err.println("lbkit: " + e.getMessage());
                 return null;
             }
         }
-        if (verbosity > 0) {
-            return new Options(check, verbosity, file, portOffset, haproxyLine);
-        }
-        if (file == null) {
-            usage(err);
+        int verbosity = Math.min(flags.version.length, 2);
+        if (verbosity == 0 && flags.file == null) {
+            err.println("lbkit: nothing to do: give a configuration with -f FILE (or -v for the version).");
+            err.print(usageHint(flags.spec.commandLine()));
             return null;
         }
-        return new Options(check, 0, file, portOffset, haproxyLine);
+        return new Options(flags.check, verbosity, flags.quiet, flags.verbose, flags.file, portOffset, haproxyLine);
     }
 
-    private static void usage(PrintStream err) {
-        err.println("""
-                Usage: lbkit [-c] -f <haproxy.cfg> [--port-offset N] [--haproxy-version V] | -v | -vv | demo <episode>
-                  -f FILE   run the balancer in the foreground with this configuration
-                  -c        only check the configuration, then exit (0 = valid, 1 = invalid)
-                  --port-offset N  listen N ports above every bind (and TCP stats socket) in the file,
-                            so lbkit runs next to HAProxy with the same file (8080 -> 8081 for N = 1)
-                  --haproxy-version V  balance as HAProxy line V does (also env LBKIT_HAPROXY_VERSION);
-                            lbkit models 2.6 (the default), 3.0, 3.2 and 3.4
-                  -v        print the version; -vv also lists the HAProxy lines lbkit models
-                  -db, -W   accepted for compatibility with haproxy, ignored
-                  demo N    run episode N (1-6 or roundrobin, leastconn, source-hash, uri-hash, random, weighted)""");
+    /** -V: where lbkit answers and as which HAProxy line it balances. */
+    private static void printListeners(Config config, HaproxyLine line, PrintStream out) {
+        out.println("lbkit " + version() + ": balancing as HAProxy " + line.text());
+        for (ProxySection proxy : config.proxies()) {
+            for (Bind bind : proxy.binds()) {
+                out.println("lbkit: " + kindWord(proxy) + " '" + proxy.name() + "' listens on "
+                        + hostPort(bind.host(), bind.port()));
+            }
+        }
     }
 
     // ---- --port-offset: lbkit next to HAProxy, from the very same haproxy.cfg -----------------------

@@ -188,4 +188,65 @@ class MainTest {
         assertThat(run("-c", "-f", file.toString(), "--port-offset", "one")).as("exit status for a non-number").isEqualTo(1);
         assertThat(err()).as("says what a valid value looks like").contains("--port-offset needs a whole number");
     }
+
+    @Test
+    void helpListsHaproxysFlagsAndExitsZero() {
+        assertThat(run("--help")).as("exit status of --help").isZero();
+        assertThat(out()).as("usage on stdout, every flag")
+                .startsWith("Usage: lbkit [-c] [-q|-V] -f <haproxy.cfg>")
+                .contains("  -f  FILE", "  -c  ", "  -v  ", "  -V  ", "  -q  ", "  -D  ", "--port-offset N", "--haproxy-version LINE", "-db")
+                .endsWith("2 valid file that" + System.lineSeparator() + "listens nowhere. Docs: README.md, docs/concepts.md."
+                        + System.lineSeparator());
+        assertThat(run("-h")).as("-h is --help").isZero();
+    }
+
+    @Test
+    void unknownOptionIsOneLineWithTheSynopsisAndAHint() {
+        assertThat(run("-x")).as("exit status of an unknown option, as haproxy's").isEqualTo(1);
+        assertThat(err()).as("what is wrong, the synopsis, where to read more")
+                .startsWith("lbkit: unknown option '-x'." + System.lineSeparator() + "Usage: lbkit ")
+                .endsWith("Run 'lbkit --help' for every option." + System.lineSeparator())
+                .doesNotContain("Exception");
+        assertThat(out()).as("nothing on stdout").isEmpty();
+    }
+
+    @Test
+    void secondConfigFileAndMissingValuesAreClearErrors() throws Exception {
+        String file = config("roundrobin", "http").toString();
+        assertThat(run("-c", "-f", file, "-f", file)).as("two -f").isEqualTo(1);
+        assertThat(err()).contains("lbkit: only one -f FILE is supported.");
+        err.reset();
+        assertThat(run("-c", "-f")).as("-f without a file").isEqualTo(1);
+        assertThat(err()).contains("lbkit: -f needs a configuration file, e.g. '-f haproxy.cfg'.");
+        err.reset();
+        assertThat(run("-c")).as("neither -f nor -v").isEqualTo(1);
+        assertThat(err()).contains("lbkit: nothing to do: give a configuration with -f FILE");
+    }
+
+    @Test
+    void capitalVIsVerboseNotTheVersion() throws Exception {
+        String file = config("static-rr", "http").toString();
+        assertThat(run("-V", "-c", "-f", file)).as("-V -c checks the file").isZero();
+        assertThat(out()).as("haproxy's -V is verbose: the check runs, no version line")
+                .doesNotContain("lbkit version").contains("Configuration file is valid");
+    }
+
+    @Test
+    void quietHidesWarningsAndTheVerdictButNotAlerts() throws Exception {
+        Path file = config("rdp-cookie", "http");
+        assertThat(run("-q", "-c", "-f", file.toString())).as("-q -c on a valid file").isZero();
+        assertThat(out() + err()).as("nothing to say when quiet").isEmpty();
+        assertThat(run("-q", "-V", "-c", "-f", file.toString())).as("-V undoes -q").isZero();
+        assertThat(err()).as("the warning is back").contains("[WARNING]");
+        err.reset();
+        Files.writeString(file, Files.readString(file).replace("server a 127.0.0.1:5001", "server a 127.0.0.1:5001 weight 300"));
+        assertThat(run("-q", "-c", "-f", file.toString())).as("-q -c on a bad file").isEqualTo(1);
+        assertThat(err()).as("alerts show even when quiet").contains("[ALERT] [" + file + ":11]");
+    }
+
+    @Test
+    void daemonModeIsRefusedWithWhatToDo() throws Exception {
+        assertThat(run("-D", "-f", config("roundrobin", "http").toString())).as("-D").isEqualTo(1);
+        assertThat(err()).contains("lbkit: -D (daemon mode) is not supported").contains("Drop -D");
+    }
 }

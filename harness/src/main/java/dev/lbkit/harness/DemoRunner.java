@@ -3,6 +3,8 @@ package dev.lbkit.harness;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,11 +19,19 @@ public final class DemoRunner {
     private DemoRunner() {
     }
 
-    /** Reads {@code haproxy.cfg} from the working directory or from {@code episodes/<folder>/}. */
+    /**
+     * Reads {@code haproxy.cfg} from the working directory or from {@code episodes/<folder>/}, else
+     * the copy lbkit.jar carries (episodes/all packs every episode's file).
+     */
     public static String episodeConfig(String folder) throws IOException {
         for (Path p : List.of(Path.of("haproxy.cfg"), Path.of("episodes", folder, "haproxy.cfg"))) {
             if (Files.isRegularFile(p)) {
                 return Files.readString(p);
+            }
+        }
+        try (InputStream packed = DemoRunner.class.getResourceAsStream("/dev/lbkit/episodes/" + folder + "/haproxy.cfg")) {
+            if (packed != null) {
+                return new String(packed.readAllBytes(), StandardCharsets.UTF_8);
             }
         }
         throw new IOException("no haproxy.cfg in the working directory or in episodes/" + folder

@@ -16,9 +16,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Throughput and latency of lbkit next to HAProxy, from the same config, in front of the same
@@ -51,45 +61,104 @@ public final class SideBySideBenchmark {
             end
             """;
 
+    /** The benchmark's flags, as picocli reads them; {@link #call()} runs the benchmark. */
+    @Command(name = "bench", sortOptions = false, separator = " ",
+            description = {"Throughput and latency of lbkit next to HAProxy (/usr/sbin/haproxy), from the same config,"
+                + " driven by wrk in alternating rounds, with the backends measured directly as the machine's ceiling."
+                + " The report goes to stdout and target/lbkit-reports/ (docs/benchmarks.md)."})
+    public static final class Flags implements Callable<Integer> {
+        @Option(names = "--duration", paramLabel = "S", description = "Seconds per measured run (default 10).")
+        String duration = "10";
+
+        @Option(names = "--warmup", paramLabel = "S", description = "Warm-up seconds per concurrency, 0 for none (default 15).")
+        String warmup = "15";
+
+        @Option(names = "--rounds", paramLabel = "N", description = "Rounds per concurrency (default 3).")
+        String rounds = "3";
+
+        @Option(names = "--concurrency", paramLabel = "C,C,...", description = "Connections, one table each (default 1,64,256).")
+        String concurrency = "1,64,256";
+
+        @Option(names = "--lbkit-jvm", paramLabel = "\"OPTIONS\"", description = "The balancer's JVM options (default"
+                + " \"-XX:+UseSerialGC -Xmx128m\", as ./lbkit runs it).")
+        String jvm = "-XX:+UseSerialGC -Xmx128m";
+
+        @Option(names = "--lbkit-java", paramLabel = "JAVA", description = "The java binary that runs the balancer"
+                + " (default: this JVM's).")
+        String java = ProcessHandle.current().info().command().orElse("java");
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+        boolean help;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Options options;
+            try {
+                options = Options.of(this);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
+                return 1;
+            }
+            return SideBySideBenchmark.run(options);
+        }
+    }
+
+    /** The command, as {@code lbkit bench} runs it. */
+    public static Callable<Integer> command() {
+        return new Flags();
+    }
+
     /** The options of one run. */
     record Options(int durationSeconds, int warmupSeconds, int rounds, List<Integer> concurrencies, List<String> lbkitJvm,
                    String lbkitJava) {
+        /** @throws IllegalArgumentException naming the bad option and what it takes */
         static Options parse(String[] args) {
-            int duration = 10;
-            int warmup = 15;
-            int rounds = 3;
-            List<Integer> concurrencies = List.of(1, 64, 256);
-            // The JVM options ./lbkit runs the balancer with (LBKIT_JAVA_OPTS there).
-            List<String> jvm = List.of("-XX:+UseSerialGC", "-Xmx128m");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            for (int i = 0; i < args.length; i++) {
-                String value = i + 1 < args.length ? args[i + 1] : null;
-                switch (args[i]) {
-                    case "--duration" -> duration = positive(args[i], value);
-                    case "--warmup" -> warmup = Math.max(0, Integer.parseInt(required(args[i], value)));
-                    case "--rounds" -> rounds = positive(args[i], value);
-                    case "--concurrency" -> concurrencies = Arrays.stream(required(args[i], value).split(","))
-                            .map(String::trim).map(Integer::parseInt).toList();
-                    case "--lbkit-jvm" -> jvm = Arrays.stream(required(args[i], value).trim().split("\\s+"))
-                            .filter(s -> !s.isEmpty()).toList();
-                    case "--lbkit-java" -> java = required(args[i], value);
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'. Options: --duration S,"
-                            + " --warmup S, --rounds N, --concurrency 1,64,256, --lbkit-jvm \"JVM options\", --lbkit-java /path/to/bin/java.");
-                }
-                i++;
+            Flags flags = new Flags();
+            try {
+                new CommandLine(flags).parseArgs(args);
+            } catch (ParameterException badFlag) {
+                throw new IllegalArgumentException(explain(badFlag));
             }
-            return new Options(duration, warmup, rounds, concurrencies, jvm, java);
+            return of(flags);
         }
 
-        private static String required(String option, String value) {
-            if (value == null) {
-                throw new IllegalArgumentException(option + " needs a value.");
+        static String explain(ParameterException badFlag) {
+            if (badFlag instanceof UnmatchedArgumentException unknown && !unknown.getUnmatched().isEmpty()) {
+                return "unknown option '" + unknown.getUnmatched().get(0) + "'. Options: --duration S, --warmup S,"
+                        + " --rounds N, --concurrency 1,64,256, --lbkit-jvm \"JVM options\", --lbkit-java /path/to/bin/java.";
             }
-            return value;
+            if (badFlag instanceof MissingParameterException missing && !missing.getMissing().isEmpty()
+                    && missing.getMissing().get(0) instanceof OptionSpec option) {
+                return option.longestName() + " needs a value.";
+            }
+            return badFlag.getMessage();
+        }
+
+        static Options of(Flags flags) {
+            List<Integer> concurrencies = Arrays.stream(flags.concurrency.split(","))
+                    .map(c -> positive("--concurrency", c.trim())).toList();
+            List<String> jvm = Arrays.stream(flags.jvm.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+            return new Options(positive("--duration", flags.duration), whole("--warmup", flags.warmup),
+                    positive("--rounds", flags.rounds), concurrencies, jvm, flags.java);
+        }
+
+        private static int whole(String option, String value) {
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below
+            }
+            throw new IllegalArgumentException(option + " must be a whole number of 0 or more, got '" + value + "'.");
         }
 
         private static int positive(String option, String value) {
-            int n = Integer.parseInt(required(option, value));
+            int n = whole(option, value);
             if (n <= 0) {
                 throw new IllegalArgumentException(option + " must be positive, got " + n + ".");
             }
@@ -130,20 +199,22 @@ public final class SideBySideBenchmark {
         this.workDir = Files.createTempDirectory("lbkit-bench");
     }
 
-    public static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("lbkit bench: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+    public static void main(String[] args) {
+        CommandLine command = new CommandLine(command());
+        command.setParameterExceptionHandler((badFlag, ignored) -> {
+            badFlag.getCommandLine().getErr().println("lbkit bench: " + Options.explain(badFlag));
+            return 1;
+        });
+        System.exit(command.execute(args));
+    }
+
+    /** Runs the benchmark; exit status 0, or 1 when wrk or haproxy is missing. */
+    static int run(Options options) throws Exception {
         for (String tool : List.of(WRK, HAPROXY)) {
             if (!Files.isExecutable(Path.of(tool))) {
                 System.err.println("lbkit bench: " + tool + " is missing. Install it: apt-get install "
                         + Path.of(tool).getFileName() + ".");
-                System.exit(2);
+                return 1;
             }
         }
         SideBySideBenchmark bench = new SideBySideBenchmark(options);
@@ -155,6 +226,7 @@ public final class SideBySideBenchmark {
         Files.writeString(out, report);
         System.out.println("report written to " + out.toAbsolutePath());
         bench.stopAll();
+        return 0;
     }
 
     private String run() throws Exception {
