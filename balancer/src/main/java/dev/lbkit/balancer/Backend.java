@@ -4,9 +4,18 @@ import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ProxySection;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -33,6 +42,42 @@ public final class Backend {
     private final Object lock = new Object();
     private final LongSupplier clockMillis;
     private long cumulativeRequests;
+    /** Requests waiting for any server (every usable one was full when they came), oldest first. */
+    private final Deque<Waiter> queue = new ArrayDeque<>();
+    /** Requests waiting for one server in particular (a hash picked it while it was full), oldest first. */
+    private final Map<Server, Deque<Waiter>> serverQueues = new IdentityHashMap<>();
+    private long queueSequence;
+
+    /** Fires {@code timeout queue}; one daemon thread for every backend. */
+    private static final ScheduledExecutorService QUEUE_TIMER = Executors.newSingleThreadScheduledExecutor(job -> {
+        Thread thread = new Thread(job, "lbkit-queue-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * What {@link #pickTakeOrQueue} did: took a slot on {@code server}, queued the request (its
+     * continuation gets the server later, or null when {@code timeout queue} ran out), or found no
+     * usable server at all ({@code server} null, not queued).
+     */
+    public record Pick(Server server, boolean queued) {
+        static final Pick NONE = new Pick(null, false);
+        static final Pick QUEUED = new Pick(null, true);
+    }
+
+    /** A queued request: its continuation and its place in the order of arrival. */
+    private static final class Waiter {
+        final Consumer<Server> continuation;
+        final long sequence;
+        final Server target;
+        boolean done;
+
+        Waiter(Consumer<Server> continuation, long sequence, Server target) {
+            this.continuation = continuation;
+            this.sequence = sequence;
+            this.target = target;
+        }
+    }
 
     public Backend(ProxySection section, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
         this(section, algorithm, Backend::monotonicMillis);
@@ -119,12 +164,118 @@ public final class Backend {
         }
     }
 
-    /** The request on {@code server} has ended. */
+    /**
+     * As {@link #pickAndTake}, but when every usable server is full ({@code maxconn}) the request
+     * waits, as in HAProxy: in the backend's queue when the algorithm found no server with a free
+     * slot, or in that server's own queue when a hash picked a full server. A server that frees a
+     * slot takes the oldest request of its own queue and the backend's, whichever came first, without
+     * a new pick (so a dequeued request takes no turn of the rotation). After {@code waitMs}
+     * ({@code timeout queue}, else {@code timeout connect}) a request still waiting is dropped and its
+     * continuation gets null (HAProxy answers 503). The continuation runs on the thread that freed
+     * the slot, or on the queue timer's, outside the lock; it must not block.
+     */
+    public Pick pickTakeOrQueue(RequestInfo request, Consumer<Server> continuation, long waitMs) {
+        Waiter waiter;
+        synchronized (lock) {
+            cumulativeRequests++;
+            long now = clockMillis.getAsLong();
+            Server chosen = lb.pick(request, null, now);
+            if (chosen != null && !chosen.full()) {
+                take(chosen, now);
+                chosen.countPick();
+                return new Pick(chosen, false);
+            }
+            if (chosen == null && servers.stream().noneMatch(Server::usable)) {
+                return Pick.NONE;
+            }
+            waiter = new Waiter(continuation, queueSequence++, chosen);
+            if (chosen != null) {
+                serverQueues.computeIfAbsent(chosen, s -> new ArrayDeque<>()).addLast(waiter);
+                chosen.addQueued(1);
+            } else {
+                queue.addLast(waiter);
+            }
+        }
+        if (waitMs > 0) {
+            QUEUE_TIMER.schedule(() -> expire(waiter), waitMs, TimeUnit.MILLISECONDS);
+        }
+        return Pick.QUEUED;
+    }
+
+    private void take(Server server, long now) {
+        server.addServed(1);
+        lb.taken(server, now);
+    }
+
+    private void expire(Waiter waiter) {
+        synchronized (lock) {
+            if (waiter.done) {
+                return;
+            }
+            waiter.done = true;
+            if (waiter.target != null) {
+                serverQueues.get(waiter.target).remove(waiter);
+                waiter.target.addQueued(-1);
+            } else {
+                queue.remove(waiter);
+            }
+        }
+        waiter.continuation.accept(null);
+    }
+
+    /** Requests waiting in this backend's queue and in its servers' queues. */
+    public int queued() {
+        synchronized (lock) {
+            int total = queue.size();
+            for (Deque<Waiter> q : serverQueues.values()) {
+                total += q.size();
+            }
+            return total;
+        }
+    }
+
+    /** The request on {@code server} has ended; a queued request may take the slot it frees. */
     public void release(Server server) {
+        List<Runnable> next;
         synchronized (lock) {
             server.addServed(-1);
             lb.released(server);
+            next = dequeue(server);
         }
+        next.forEach(Runnable::run);
+    }
+
+    /**
+     * Gives {@code server}'s free slots to the oldest waiting requests, its own queue and the
+     * backend's taken together in order of arrival; returns their continuations, to be run once the
+     * lock is released.
+     */
+    private List<Runnable> dequeue(Server server) {
+        List<Runnable> next = List.of();
+        Deque<Waiter> own = serverQueues.get(server);
+        while (server.usable() && (server.spec().maxconn() == 0 || server.served() < server.spec().maxconn())) {
+            Waiter first = own == null ? null : own.peekFirst();
+            Waiter shared = queue.peekFirst();
+            Waiter waiter = first == null ? shared
+                    : shared == null ? first : first.sequence < shared.sequence ? first : shared;
+            if (waiter == null) {
+                break;
+            }
+            if (waiter == first) {
+                own.pollFirst();
+                server.addQueued(-1);
+            } else {
+                queue.pollFirst();
+            }
+            waiter.done = true;
+            take(server, clockMillis.getAsLong());
+            if (next.isEmpty()) {
+                next = new ArrayList<>();
+            }
+            Waiter served = waiter;
+            next.add(() -> served.continuation.accept(server));
+        }
+        return next;
     }
 
     /** Health checks: the server is (or is no longer) passing its checks. */
@@ -182,6 +333,11 @@ public final class Backend {
     private void notifyUsability(Server server, boolean wasUsable, boolean isUsable) {
         if (!wasUsable && isUsable) {
             lb.serverUp(server);
+            List<Runnable> next = dequeue(server);
+            if (!next.isEmpty()) {
+                // Under the lock here: the continuations run on the queue timer's thread instead.
+                QUEUE_TIMER.execute(() -> next.forEach(Runnable::run));
+            }
         } else if (wasUsable && !isUsable) {
             lb.serverDown(server);
         }

@@ -102,6 +102,19 @@ public record TimedParity(Comparison comparison, TimedRun haproxy, TimedRun lbki
                 }
             }
         }
+        // Two answers before request k was answered: with a queue, their order decides which server a
+        // waiting request gets (the one that frees a slot first).
+        for (int i = 0; i < k; i++) {
+            for (int other = i + 1; other < k; other++) {
+                if (Boolean.TRUE.equals(haproxy.answeredBeforeAnswer(i, k, marginMs))
+                        && Boolean.TRUE.equals(haproxy.answeredBeforeAnswer(other, k, marginMs))) {
+                    Boolean onHaproxy = haproxy.answeredBeforeAnswer(i, other, marginMs);
+                    if (onHaproxy == null || !onHaproxy.equals(lbkit.answeredBeforeAnswer(i, other, marginMs))) {
+                        return false;
+                    }
+                }
+            }
+        }
         // Two answers before request k: their order decides who goes first among equal keys.
         for (int i = 0; i < k; i++) {
             for (int other = i + 1; other < k; other++) {

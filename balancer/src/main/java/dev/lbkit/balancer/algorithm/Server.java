@@ -15,6 +15,7 @@ public final class Server {
     private boolean drain;
     private boolean running = true;
     private int served;
+    private int queued;
     private int maxServed;
     private long lbtot;
 
@@ -80,10 +81,22 @@ public final class Server {
         return running;
     }
 
-    /** At its {@code maxconn}: HAProxy then passes it over (or queues the request). */
+    /**
+     * At its {@code maxconn}, or with requests waiting in its own queue: HAProxy then passes it over
+     * (or queues the request).
+     */
     public boolean full() {
         int maxconn = spec.maxconn();
-        return maxconn > 0 && served >= maxconn;
+        return maxconn > 0 && (queued > 0 || served >= maxconn);
+    }
+
+    /** Requests waiting in this server's own queue. */
+    public int queued() {
+        return queued;
+    }
+
+    public void addQueued(int delta) {
+        queued += delta;
     }
 
     /** Usable for load balancing: weight above 0, not in maintenance or drain, and UP. */

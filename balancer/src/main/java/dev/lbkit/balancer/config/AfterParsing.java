@@ -98,7 +98,8 @@ final class AfterParsing {
         boolean frontendOnly = proxy.kind == ProxySection.Kind.FRONTEND;
         return new ProxySection(proxy.kind, proxy.name, proxy.where, proxy.mode, proxy.binds,
                 proxy.kind == ProxySection.Kind.BACKEND ? null : proxy.defaultBackend, balance, proxy.hashType,
-                servers, new Timeouts(proxy.connectMs, proxy.clientMs, proxy.serverMs, proxy.checkMs),
+                servers, new Timeouts(proxy.connectMs, proxy.clientMs, proxy.serverMs, proxy.checkMs,
+                        proxy.queueMs),
                 proxy.retries, proxy.redispatch, proxy.forwardFor, frontendOnly ? null : proxy.httpCheck,
                 proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse, proxy.useBackends);
     }

@@ -22,6 +22,7 @@ final class ProxyDraft {
     long clientMs;
     long serverMs;
     long checkMs;
+    long queueMs;
     int retries = 3;
     boolean redispatch;
     ForwardFor forwardFor;
@@ -65,6 +66,7 @@ final class ProxyDraft {
         clientMs = defaults.clientMs;
         serverMs = defaults.serverMs;
         checkMs = defaults.checkMs;
+        queueMs = defaults.queueMs;
         retries = defaults.retries;
         redispatch = defaults.redispatch;
         forwardFor = defaults.forwardFor;

@@ -274,6 +274,7 @@ final class ProxyReader {
             case "client" -> proxy.clientMs = value.millis();
             case "server" -> proxy.serverMs = value.millis();
             case "check" -> proxy.checkMs = value.millis();
+            case "queue" -> proxy.queueMs = value.millis();
             default -> diag.warn("'" + name + "' is accepted but not enforced by lbkit.");
         }
     }

@@ -74,11 +74,31 @@ final class AsyncForward {
 
     private void pickAndSend() {
         info = ProxyHandler.requestInfo(request);
-        Server picked = backend.pickAndTake(info, null);
-        if (picked == null) {
+        Backend.Pick pick = backend.pickTakeOrQueue(info, this::dequeued, backend.section().timeouts().queueWaitMs());
+        if (pick.queued()) {
+            return;
+        }
+        if (pick.server() == null) {
             error(ErrorPage.NO_SERVER);
             return;
         }
+        sendOn(pick.server());
+    }
+
+    /** A queued request got a slot on {@code picked}, or waited {@code timeout queue} in vain (null). */
+    private void dequeued(Server picked) {
+        try {
+            if (picked == null) {
+                error(ErrorPage.NO_SERVER);
+                return;
+            }
+            sendOn(picked);
+        } catch (RuntimeException e) {
+            abort(e);
+        }
+    }
+
+    private void sendOn(Server picked) {
         slot = new ProxyHandler.Slot(backend, picked);
         attempts = new Attempts(backend, info, slot, request);
         attempt();

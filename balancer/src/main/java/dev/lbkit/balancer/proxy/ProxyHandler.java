@@ -118,7 +118,13 @@ final class ProxyHandler extends Handler.Abstract {
     /** Forwards a request with a body, blocking this (worker) thread until the answer is relayed. */
     private void forward(Request request, Response response, ClientBody body, Backend backend) throws IOException {
         RequestInfo info = requestInfo(request);
-        Server server = backend.pickAndTake(info, null);
+        java.util.concurrent.CompletableFuture<Server> dequeued = new java.util.concurrent.CompletableFuture<>();
+        Backend.Pick pick = backend.pickTakeOrQueue(info, dequeued::complete, backend.section().timeouts().queueWaitMs());
+        Server server = pick.server();
+        if (pick.queued()) {
+            // A worker thread, free to block: it waits for a slot, or for timeout queue's null.
+            server = dequeued.join();
+        }
         if (server == null) {
             sendError(response, ErrorPage.NO_SERVER);
             return;
