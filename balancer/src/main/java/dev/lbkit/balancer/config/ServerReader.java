@@ -197,6 +197,13 @@ final class ServerReader {
                     options.maxconn = Math.max(0, atoi(value));
                     i++;
                 }
+                case "maxqueue" -> {
+                    if (atoi(value) > 0) {
+                        diag.warn("'maxqueue' is read but not enforced by lbkit: a server's queue has no length"
+                                + " limit there.");
+                    }
+                    i++;
+                }
                 case "check" -> options.check = true;
                 case "no-check" -> options.check = false;
                 case "backup" -> options.backup = true;
