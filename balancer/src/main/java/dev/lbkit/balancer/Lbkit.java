@@ -13,6 +13,7 @@ import dev.lbkit.balancer.proxy.Frontend;
 import dev.lbkit.balancer.proxy.Upstream;
 import dev.lbkit.balancer.runtime.RunningProxies;
 import dev.lbkit.balancer.runtime.RuntimeApi;
+import dev.lbkit.balancer.stats.OperatorPageRoutes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,8 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
                         + " uses mode tcp; lbkit proxies HTTP only. Use 'mode http'.");
             }
             Backend backend = routeOf(section);
-            frontends.add(Frontend.start(section, backend, upstream));
+            frontends.add(Frontend.start(section, backend, upstream,
+                    OperatorPageRoutes.of(section, backend != null ? backend.section() : null, this)));
         }
         healthChecks.start();
         for (StatsSocket socket : config.global().statsSockets()) {

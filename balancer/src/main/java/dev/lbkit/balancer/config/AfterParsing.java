@@ -91,7 +91,7 @@ final class AfterParsing {
                 proxy.kind == ProxySection.Kind.BACKEND ? null : proxy.defaultBackend, balance, proxy.hashType,
                 servers, new Timeouts(proxy.connectMs, proxy.clientMs, proxy.serverMs, proxy.checkMs),
                 proxy.retries, proxy.redispatch, proxy.forwardFor, frontendOnly ? null : proxy.httpCheck,
-                proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse);
+                proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse, OperatorPagesReader.pagesOf(proxy, diag));
     }
 
     /** Alerts for each server whose host name does not resolve. */

@@ -32,6 +32,12 @@ final class ProxyDraft {
     String hashPreserveAffinity;
     HttpReuse httpReuse = HttpReuse.SAFE;
     ServerOptions defaultServer = new ServerOptions();
+    /** The {@code stats} lines read so far (inherited from defaults), or null when there are none. */
+    OperatorPagesReader.StatsDraft stats;
+    /** {@code http-request use-service} rules, in file order. */
+    final List<ServiceRule> services = new ArrayList<>();
+    /** Names declared by {@code acl} lines, for the conditions that name them. */
+    final java.util.Set<String> acls = new java.util.HashSet<>();
 
     boolean hasFrontend() {
         return isDefaults || kind != ProxySection.Kind.BACKEND;
@@ -71,6 +77,7 @@ final class ProxyDraft {
         hashBalanceFactor = defaults.hashBalanceFactor;
         hashPreserveAffinity = defaults.hashPreserveAffinity;
         defaultServer = defaults.defaultServer.copy();
+        stats = defaults.stats != null ? defaults.stats.copy() : null;
     }
 
     /** The section keyword of this proxy: frontend, backend or listen. */

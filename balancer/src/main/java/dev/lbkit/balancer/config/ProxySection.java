@@ -14,11 +14,13 @@ import java.util.List;
  * @param httpCheck {@code option httpchk}, or null for TCP-connect checks
  * @param hashBalanceFactor {@code hash-balance-factor}, 0 = off
  * @param httpReuse {@code http-reuse}, HAProxy's default {@code safe} when absent
+ * @param operatorPages the statistics page and {@code use-service} rules it serves itself
  */
 public record ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
                            Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
                            int retries, boolean redispatch, boolean forwardFor, HttpCheck httpCheck,
-                           boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
+                           boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse,
+                           OperatorPages operatorPages) {
 
     public enum Kind { FRONTEND, BACKEND, LISTEN }
 
@@ -31,9 +33,19 @@ public record ProxySection(Kind kind, String name, Where where, Mode mode, List<
                 forwardFor, httpCheck, allBackups, hashBalanceFactor, HttpReuse.SAFE);
     }
 
+    /** A section that serves no operator pages. */
+    public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
+                        Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
+                        int retries, boolean redispatch, boolean forwardFor, HttpCheck httpCheck,
+                        boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
+        this(kind, name, where, mode, binds, defaultBackend, balance, hashType, servers, timeouts, retries, redispatch,
+                forwardFor, httpCheck, allBackups, hashBalanceFactor, httpReuse, OperatorPages.NONE);
+    }
+
     public ProxySection {
         binds = List.copyOf(binds);
         servers = List.copyOf(servers);
+        operatorPages = operatorPages == null ? OperatorPages.NONE : operatorPages;
     }
 
     public boolean hasFrontend() {

@@ -35,11 +35,16 @@ public final class Frontend implements AutoCloseable {
      * section has no default backend (requests then get HAProxy's 503).
      */
     public static Frontend start(ProxySection section, Backend backend, Upstream upstream) {
+        return start(section, backend, upstream, OwnPages.NONE);
+    }
+
+    /** As {@link #start(ProxySection, Backend, Upstream)}, answering {@code pages} itself. */
+    public static Frontend start(ProxySection section, Backend backend, Upstream upstream, OwnPages pages) {
         Frontend frontend = new Frontend(section);
         Timeouts timeouts = new Timeouts(section, backend);
         try {
             for (Bind bind : section.binds()) {
-                frontend.servers.add(startOne(section, bind, backend, upstream, frontend.stats, timeouts));
+                frontend.servers.add(startOne(section, bind, backend, upstream, frontend.stats, timeouts, pages));
             }
         } catch (RuntimeException e) {
             frontend.close();
@@ -49,7 +54,7 @@ public final class Frontend implements AutoCloseable {
     }
 
     private static Javalin startOne(ProxySection section, Bind bind, Backend backend, Upstream upstream,
-                                    FrontendStats stats, Timeouts timeouts) {
+                                    FrontendStats stats, Timeouts timeouts, OwnPages pages) {
         ProxyHandler handler = new ProxyHandler(section, backend, upstream.forTimeouts(timeouts.backend), stats);
         // As many selectors (event-loop threads for the client side) as the upstream has loops:
         // HAProxy's nbthread. One of each measured 0.75x HAProxy's requests/s at 64 connections
@@ -58,6 +63,7 @@ public final class Frontend implements AutoCloseable {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.startupWatcherEnabled = false;
+            pages.addRoutes(cfg);
             cfg.jetty.threadPool = threadPool(section.name());
             cfg.jetty.modifyHttpConfiguration(http -> {
                 // Odd but legal targets ("//a", "/a/../b", "%2F") reach the balancer untouched.
@@ -82,9 +88,10 @@ public final class Frontend implements AutoCloseable {
                 return connector;
             });
             // The proxy sits in front of Javalin's servlet: every request, whatever its method or
-            // target, is handled by the core handler and never reaches a route.
+            // target, is handled by the core handler; only the pages the frontend serves itself
+            // (statistics, Prometheus) reach Javalin's routes.
             cfg.jetty.modifyServer(server -> {
-                server.insertHandler(new InsertedHandler(handler));
+                server.insertHandler(new InsertedHandler(handler, pages, stats));
                 // Requests Jetty refuses itself get HAProxy's status (400), not Jetty's 414/431/505.
                 server.setErrorHandler(new HaproxyErrorHandler());
             });

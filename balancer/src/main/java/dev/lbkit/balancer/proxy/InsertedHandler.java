@@ -7,19 +7,51 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * A wrapper that Javalin sees as the head of its handler chain: it hands every request to the
- * proxy and never to the wrapped (servlet) handlers behind it.
+ * proxy, except those for the frontend's own pages (statistics, Prometheus), which go on to the
+ * wrapped Javalin handlers and count in the frontend's statistics as any request does.
  */
 final class InsertedHandler extends Handler.Wrapper {
     private final Handler proxy;
+    private final OwnPages pages;
+    private final FrontendStats stats;
 
     InsertedHandler(Handler proxy) {
+        this(proxy, OwnPages.NONE, new FrontendStats());
+    }
+
+    InsertedHandler(Handler proxy, OwnPages pages, FrontendStats stats) {
         this.proxy = proxy;
+        this.pages = pages;
+        this.stats = stats;
         addBean(proxy);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        return proxy.handle(request, response, callback);
+        String target = RawTargetConnectionFactory.rawTarget(request);
+        if (pages == OwnPages.NONE || !pages.claims(target, Request.getRemoteAddr(request))) {
+            return proxy.handle(request, response, callback);
+        }
+        request.setAttribute(OwnPages.RAW_TARGET, target);
+        stats.requestStarted();
+        Callback ending = Callback.from(() -> {
+            stats.requestEnded(response.getStatus());
+            callback.succeeded();
+        }, failure -> {
+            stats.requestEnded(response.getStatus());
+            callback.failed(failure);
+        });
+        // Javalin's servlet may block (reading a form): never on the thread that parsed the request.
+        request.getComponents().getExecutor().execute(() -> {
+            try {
+                if (!InsertedHandler.super.handle(request, response, ending)) {
+                    Response.writeError(request, response, ending, 404);
+                }
+            } catch (Throwable failure) {
+                ending.failed(failure);
+            }
+        });
+        return true;
     }
 
     @Override

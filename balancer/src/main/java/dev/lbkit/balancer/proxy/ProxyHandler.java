@@ -69,7 +69,7 @@ final class ProxyHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         stats.requestStarted();
         Callback ending = Callback.from(() -> {
-            stats.requestEnded();
+            stats.requestEnded(response.getStatus());
             callback.succeeded();
         }, failure -> {
             stats.requestEnded();
@@ -274,6 +274,7 @@ final class ProxyHandler extends Handler.Abstract {
         ServerConnection connection = exchange.connection();
         AnswerHead answer = exchange.answer();
         boolean reusable = false;
+        exchange.server().countResponse(answer.status);
         try {
             copyAnswerHead(answer, response);
             switch (answer.framing) {
