@@ -34,24 +34,53 @@ final class InsertedHandler extends Handler.Wrapper {
         }
         request.setAttribute(OwnPages.RAW_TARGET, target);
         stats.requestStarted();
+        EndCounting counted = new EndCounting(request, response, stats);
         Callback ending = Callback.from(() -> {
-            stats.requestEnded(response.getStatus());
+            counted.ended();
             callback.succeeded();
         }, failure -> {
-            stats.requestEnded(response.getStatus());
+            counted.ended();
             callback.failed(failure);
         });
         // Javalin's servlet may block (reading a form): never on the thread that parsed the request.
         request.getComponents().getExecutor().execute(() -> {
             try {
-                if (!InsertedHandler.super.handle(request, response, ending)) {
-                    Response.writeError(request, response, ending, 404);
+                if (!InsertedHandler.super.handle(request, counted, ending)) {
+                    Response.writeError(request, counted, ending, 404);
                 }
             } catch (Throwable failure) {
                 ending.failed(failure);
             }
         });
         return true;
+    }
+
+    /**
+     * The response, which ends the request in the frontend's counts as its last bytes are handed
+     * over, before the client can see them and send its next request (as the proxy path does).
+     */
+    private static final class EndCounting extends Response.Wrapper {
+        private final FrontendStats stats;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        EndCounting(Request request, Response response, FrontendStats stats) {
+            super(request, response);
+            this.stats = stats;
+        }
+
+        void ended() {
+            if (done.compareAndSet(false, true)) {
+                stats.requestEnded(getStatus());
+            }
+        }
+
+        @Override
+        public void write(boolean last, java.nio.ByteBuffer content, Callback callback) {
+            if (last) {
+                ended();
+            }
+            super.write(last, content, callback);
+        }
     }
 
     @Override

@@ -40,8 +40,16 @@ public final class StatCsv {
 
     /** The answer to {@code show stat}, ending with the empty line the runtime API sends. */
     public static String render(RunningProxies lbkit) {
+        return render(lbkit, true);
+    }
+
+    /**
+     * The CSV; {@code cliColumns} false gives the statistics page's, where HAProxy 2.6 leaves a
+     * server's {@code addr} and a backend's {@code algo} empty (checked against the binary).
+     */
+    public static String render(RunningProxies lbkit, boolean cliColumns) {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
-        int iid = 1;
+        int iid = firstIid(lbkit) - 1;
         for (ProxySection section : lbkit.config().proxies()) {
             iid++;
             if (section.hasFrontend()) {
@@ -51,7 +59,7 @@ public final class StatCsv {
             if (section.hasBackend()) {
                 Optional<Backend> backend = lbkit.backend(section.name());
                 if (backend.isPresent()) {
-                    out.append(backendRows(backend.get(), lbkit.healthChecks(), iid));
+                    out.append(backendRows(backend.get(), lbkit.healthChecks(), iid, cliColumns));
                 }
             }
         }
@@ -70,7 +78,15 @@ public final class StatCsv {
         return row.line();
     }
 
-    private static String backendRows(Backend backend, HealthChecks checks, int iid) {
+    /**
+     * The first proxy's {@code iid}: HAProxy numbers proxies in file order from 1, after its
+     * internal runtime API frontend when the config has a {@code stats socket}.
+     */
+    public static int firstIid(RunningProxies lbkit) {
+        return lbkit.config().global().statsSockets().isEmpty() ? 1 : 2;
+    }
+
+    private static String backendRows(Backend backend, HealthChecks checks, int iid, boolean cliColumns) {
         StringBuilder rows = new StringBuilder();
         // One lock for the whole backend, servers and checks alike (checks.of takes this same lock
         // again): the rows are one consistent picture, and no second lock is waited for (issue 25).
@@ -96,7 +112,10 @@ public final class StatCsv {
                 row.set("act", server.backup() ? 0 : 1).set("bck", server.backup() ? 1 : 0);
                 row.set("pid", 1).set("iid", iid).set("sid", server.id());
                 row.set("lbtot", server.lbtot()).set("type", 2);
-                row.set("addr", server.spec().host() + ":" + server.spec().port()).set("mode", "http");
+                if (cliColumns) {
+                    row.set("addr", server.spec().host() + ":" + server.spec().port());
+                }
+                row.set("mode", "http");
                 row.set("lastchg", server.secondsSinceChange());
                 setResponses(row, server::responses);
                 check.ifPresent(c -> {
@@ -126,7 +145,10 @@ public final class StatCsv {
             row.set("weight", weight).set("uweight", weight);
             row.set("act", activeUsable).set("bck", backupUsable);
             row.set("pid", 1).set("iid", iid).set("sid", 0).set("lbtot", lbtot).set("type", 1);
-            row.set("mode", "http").set("algo", backend.section().balance().algorithm().keyword());
+            row.set("mode", "http");
+            if (cliColumns) {
+                row.set("algo", backend.section().balance().algorithm().keyword());
+            }
             rows.append(row.line());
         }
         return rows.toString();

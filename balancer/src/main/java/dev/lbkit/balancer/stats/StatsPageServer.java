@@ -66,7 +66,7 @@ final class StatsPageServer {
             return new PageAnswer(303, headers, "");
         }
         if (options.contains(";csv")) {
-            String csv = StatCsv.render(lbkit);
+            String csv = StatCsv.render(lbkit, false);
             // show stat ends with an empty line; the page does not.
             return PageAnswer.text(200, csv.endsWith("\n\n") ? csv.substring(0, csv.length() - 1) : csv);
         }
@@ -130,7 +130,7 @@ final class StatsPageServer {
         if (reference.startsWith("#")) {
             List<ProxySection> proxies = lbkit.config().proxies();
             for (int i = 0; i < proxies.size(); i++) {
-                if (reference.equals("#" + (i + 2)) && proxies.get(i).hasBackend()) {
+                if (reference.equals("#" + (i + StatCsv.firstIid(lbkit))) && proxies.get(i).hasBackend()) {
                     return lbkit.backend(proxies.get(i).name());
                 }
             }
