@@ -230,7 +230,7 @@ final class StatsPageServer {
             for (Server server : backend.servers()) {
                 Optional<HealthChecks.Snapshot> check = checks.of(server);
                 String status = StatCsv.status(server, check);
-                String css = status.contains(" ") ? "transition" : status.equals("no check") ? "UP" : status;
+                String css = status.equals("no check") ? "UP" : status.contains(" ") ? "transition" : status;
                 out.append("<tr class=\"server ").append(escape(css)).append("\" data-row=\"").append(escape(server.name()))
                         .append("\" data-status=\"").append(escape(status)).append("\"><td class=\"name\">")
                         .append(escape(server.name())).append("</td><td>").append(escape(status)).append("</td>")
