@@ -28,6 +28,9 @@ public final class PrometheusExporter {
 
     private static final String[] CODES = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};
     private static final String[] SERVER_STATES = {"DOWN", "UP", "MAINT", "DRAIN", "NOLB"};
+    /** The check results HAProxy's exporter labels {@code haproxy_server_check_status} with. */
+    private static final String[] CHECK_STATES = {"HANA", "SOCKERR", "L4OK", "L4TOUT", "L4CON", "L6OK", "L6TOUT",
+        "L6RSP", "L7TOUT", "L7RSP", "L7OK", "L7OKC", "L7STS", "PROCERR", "PROCTOUT", "PROCOK"};
 
     private final Map<String, Family> families = new LinkedHashMap<>();
 
@@ -151,6 +154,10 @@ public final class PrometheusExporter {
             counter("haproxy_server_check_failures_total", "Failed health checks of the server.").add(labels, c.failedChecks());
             counter("haproxy_server_check_up_down_total", "Times the health checks took the server DOWN.")
                     .add(labels, c.downTransitions());
+            Family results = gauge("haproxy_server_check_status", "The last health check's result (1 on its label).");
+            for (String result : CHECK_STATES) {
+                results.add(labels + ",state=\"" + result + "\"", result.equals(c.lastResult()) ? 1 : 0);
+            }
         });
     }
 

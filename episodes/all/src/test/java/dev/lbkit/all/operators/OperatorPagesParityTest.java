@@ -58,6 +58,7 @@ class OperatorPagesParityTest {
                 server s2 127.0.0.1:{APP2} weight 2
                 server s3 127.0.0.1:{APP3} weight 3
                 server s4 127.0.0.1:{APP3} disabled
+                server s5 127.0.0.1:{APP1} check inter 200ms
             listen stats
                 bind 127.0.0.1:{STATS}
                 stats enable
@@ -181,7 +182,7 @@ class OperatorPagesParityTest {
     static Pages traffic(Map<String, Integer> ports) throws IOException {
         InetSocketAddress web = new InetSocketAddress("127.0.0.1", ports.get("WEB"));
         InetSocketAddress stats = new InetSocketAddress("127.0.0.1", ports.get("STATS"));
-        String csvBefore = get(stats, "/;csv").body();
+        String csvBefore = settledCsv(stats);
         String metricsBefore = get(web, "/metrics").body();
         for (int i = 0; i < 36; i++) {
             get(web, i % 4 == 3 ? "/missing" : "/");
@@ -195,6 +196,30 @@ class OperatorPagesParityTest {
         String csv = get(stats, "/;csv").body();
         String metrics = get(web, "/metrics").body();
         return new Pages(csvBefore, csv, metricsBefore, metrics);
+    }
+
+    /**
+     * The CSV once s5's checks have settled (fully UP: health at rise + fall - 1, which the CSV
+     * writes as a plain "UP"), so both sides are read in the same check state. Read before the
+     * traffic: the polls count in the stats frontend, whose counters are compared as increments
+     * from the last of them.
+     */
+    static String settledCsv(InetSocketAddress stats) throws IOException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            String csv = get(stats, "/;csv").body();
+            Map<String, String> s5 = CsvComparison.rows(csv).get("be/s5");
+            if ((s5 != null && s5.get("status").equals("UP") && s5.get("check_status").equals("L4OK"))
+                    || System.nanoTime() > deadline) {
+                return csv;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
     }
 
     static RawHttpClient.Response get(InetSocketAddress to, String target) throws IOException {
