@@ -45,6 +45,20 @@ final class OperatorPagesReader {
         }
     }
 
+    /**
+     * HAProxy 2.6's {@code http-request} actions (Debian's build), in the order its alert lists
+     * them; a name ending in {@code (*)} takes an argument in parentheses ({@code set-var(txn.x)}).
+     */
+    private static final List<String> HTTP_REQUEST_ACTIONS = List.of("wait-for-handshake", "ot-group",
+            "set-log-level", "set-nice", "use-service", "sc-inc-gpc(*)", "sc-inc-gpc0(*)", "sc-inc-gpc1(*)",
+            "sc-set-gpt(*)", "sc-set-gpt0(*)", "send-spoe-group", "do-resolve(*)", "cache-use", "add-acl(*)",
+            "add-header", "allow", "auth", "capture", "del-acl(*)", "del-header", "del-map(*)", "deny",
+            "disable-l7-retry", "early-hint", "normalize-uri", "redirect", "reject", "replace-header", "replace-path",
+            "replace-pathq", "replace-uri", "replace-value", "return", "set-header", "set-map(*)", "set-method",
+            "set-path", "set-pathq", "set-query", "set-uri", "strict-mode", "tarpit", "track-sc(*)", "set-timeout",
+            "wait-for-body", "set-var-fmt(*)", "set-var(*)", "unset-var(*)", "set-dst", "set-dst-port", "set-mark",
+            "set-src", "set-src-port", "set-tos", "silent-drop", "set-priority-class", "set-priority-offset");
+
     private final Diagnostics diag;
 
     OperatorPagesReader(Diagnostics diag) {
@@ -159,7 +173,14 @@ final class OperatorPagesReader {
             diag.alert("'http-request' not allowed in anonymous 'defaults' section.");
             return;
         }
-        if (!args.get(1).equals("use-service") || proxy.isDefaults) {
+        String action = args.get(1);
+        if (!isHttpRequestAction(action)) {
+            diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: 'http-request' expects "
+                    + String.join(", ", HTTP_REQUEST_ACTIONS.stream().map(a -> "'" + a + "'").toList())
+                    + ", but got '" + action + "'.");
+            return;
+        }
+        if (!action.equals("use-service") || proxy.isDefaults) {
             diag.warn("'http-request' is accepted but ignored by lbkit.");
             return;
         }
@@ -189,6 +210,17 @@ final class OperatorPagesReader {
             }
         }
         proxy.services.add(new ServiceRule(service, condition, diag.where()));
+    }
+
+    /** HAProxy matches a name ending in {@code (*)} by its prefix ({@code track-sc0}, {@code set-var(txn.x)}). */
+    private static boolean isHttpRequestAction(String word) {
+        for (String action : HTTP_REQUEST_ACTIONS) {
+            boolean prefix = action.endsWith("(*)");
+            if (prefix ? word.startsWith(action.substring(0, action.length() - 3)) : word.equals(action)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An {@code acl} line: lbkit does not evaluate it, but remembers its name for the conditions above. */
