@@ -24,6 +24,7 @@ final class OperatorPagesReader {
         String uri = StatsPage.DEFAULT_URI;
         int refreshSeconds;
         RequestCondition admin;
+        Where adminWhere;
         String realm;
         final List<String> users = new ArrayList<>();
         Where where;
@@ -33,6 +34,7 @@ final class OperatorPagesReader {
             copy.uri = uri;
             copy.refreshSeconds = refreshSeconds;
             copy.admin = admin;
+            copy.adminWhere = adminWhere;
             copy.realm = realm;
             copy.users.addAll(users);
             copy.where = where;
@@ -41,7 +43,7 @@ final class OperatorPagesReader {
 
         StatsPage toPage() {
             String shownRealm = realm != null ? realm : StatsPage.DEFAULT_REALM;
-            return new StatsPage(uri, refreshSeconds, admin, shownRealm, users, where);
+            return new StatsPage(uri, refreshSeconds, admin, shownRealm, users, where, adminWhere);
         }
     }
 
@@ -123,6 +125,7 @@ final class OperatorPagesReader {
                     return;
                 }
                 stats.admin = condition;
+                stats.adminWhere = diag.where();
             }
             default -> {
                 if (what.equals("scope") && value.isEmpty()) {

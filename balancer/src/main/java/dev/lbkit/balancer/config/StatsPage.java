@@ -12,9 +12,10 @@ import java.util.List;
  * @param realm {@code stats realm}, the Basic authentication realm
  * @param users {@code stats auth user:password}, in file order; empty means no authentication
  * @param where the first {@code stats} line
+ * @param adminWhere the {@code stats admin} line, or null
  */
 public record StatsPage(String uri, int refreshSeconds, RequestCondition admin, String realm, List<String> users,
-                        Where where) {
+                        Where where, Where adminWhere) {
 
     /** HAProxy's page address when {@code stats uri} is not given. */
     public static final String DEFAULT_URI = "/haproxy?stats";

@@ -62,15 +62,15 @@ public final class OperatorPageRoutes implements OwnPages {
             refuseNotModelled(rule.condition(), "http-request use-service " + rule.service(), rule.where().toString());
         }
         if (routes.stats != null && routes.stats.admin() != null) {
-            refuseNotModelled(routes.stats.admin(), "stats admin", routes.stats.where().toString());
+            refuseNotModelled(routes.stats.admin(), "stats admin", routes.stats.adminWhere().toString());
         }
         return routes;
     }
 
     private static void refuseNotModelled(RequestCondition condition, String rule, String where) {
         if (!condition.modelled()) {
-            throw new IllegalArgumentException("'" + rule + " " + condition.asWritten() + "' (near " + where
-                    + "): lbkit evaluates only the conditions TRUE, FALSE, LOCALHOST, { path <p> } and"
+            throw new IllegalArgumentException("[ALERT] parsing [" + where + "] : '" + rule + " "
+                    + condition.asWritten() + "': lbkit evaluates only the conditions TRUE, FALSE, LOCALHOST, { path <p> } and"
                     + " { path_beg <p> } (with if or unless). Use one of these, or run this config with HAProxy.");
         }
     }
