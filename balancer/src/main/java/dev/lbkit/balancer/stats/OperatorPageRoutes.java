@@ -69,7 +69,7 @@ public final class OperatorPageRoutes implements OwnPages {
 
     private static void refuseNotModelled(RequestCondition condition, String rule, String where) {
         if (!condition.modelled()) {
-            throw new IllegalArgumentException("[ALERT] parsing [" + where + "] : '" + rule + " "
+            throw new IllegalArgumentException("parsing [" + where + "] : '" + rule + " "
                     + condition.asWritten() + "': lbkit evaluates only the conditions TRUE, FALSE, LOCALHOST, { path <p> } and"
                     + " { path_beg <p> } (with if or unless). Use one of these, or run this config with HAProxy.");
         }
