@@ -17,6 +17,7 @@ import dev.lbkit.balancer.proxy.Frontend;
 import dev.lbkit.balancer.proxy.Upstream;
 import dev.lbkit.balancer.runtime.RunningProxies;
 import dev.lbkit.balancer.runtime.RuntimeApi;
+import dev.lbkit.balancer.stats.OperatorPageRoutes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,9 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
                 throw new IllegalArgumentException("'" + section.name() + "' at " + section.where()
                         + " uses mode tcp; lbkit proxies HTTP only. Use 'mode http'.");
             }
-            frontends.add(Frontend.start(section, routesOf(section), upstream));
+            Backend backend = routeOf(section);
+            frontends.add(Frontend.start(section, routesOf(section), upstream,
+                    OperatorPageRoutes.of(section, backend != null ? backend.section() : null, this)));
         }
         healthChecks.start();
         for (StatsSocket socket : config.global().statsSockets()) {

@@ -448,7 +448,7 @@ public final class Main {
                         .toList(),
                 proxy.defaultBackend(), proxy.balance(), proxy.hashType(), proxy.servers(), proxy.timeouts(),
                 proxy.retries(), proxy.redispatch(), proxy.forwardFor(), proxy.httpCheck(), proxy.allBackups(),
-                proxy.hashBalanceFactor(), proxy.httpReuse(), proxy.useBackends())).toList();
+                proxy.hashBalanceFactor(), proxy.httpReuse(), proxy.useBackends(), proxy.operatorPages())).toList();
         List<StatsSocket> sockets = config.global().statsSockets().stream().map(socket -> {
             if (socket.isUnix()) {
                 return socket; // a unix socket has no port; give each balancer its own path if both use one

@@ -18,6 +18,10 @@ public final class Server {
     private int queued;
     private int maxServed;
     private long lbtot;
+    /** Answers relayed from this server by status class: 1xx to 5xx, then any other code. */
+    private final java.util.concurrent.atomic.AtomicLongArray responses = new java.util.concurrent.atomic.AtomicLongArray(6);
+    /** When the server's state last changed (health, maintenance, drain), from {@link System#nanoTime()}. */
+    private volatile long lastChangeNanos = System.nanoTime();
 
     public Server(ServerSpec spec, int index) {
         this.spec = spec;
@@ -111,15 +115,47 @@ public final class Server {
     }
 
     public void setMaint(boolean maint) {
+        if (this.maint != maint) {
+            lastChangeNanos = System.nanoTime();
+        }
         this.maint = maint;
     }
 
     public void setDrain(boolean drain) {
+        if (this.drain != drain) {
+            lastChangeNanos = System.nanoTime();
+        }
         this.drain = drain;
     }
 
     public void setRunning(boolean running) {
+        if (this.running != running) {
+            lastChangeNanos = System.nanoTime();
+        }
         this.running = running;
+    }
+
+    /**
+     * Counts one answer this server sent, by its status class (HAProxy's {@code hrsp_1xx} ...
+     * {@code hrsp_other}). Lock-free: called by the threads that relay answers.
+     */
+    public void countResponse(int status) {
+        responses.incrementAndGet(responseClass(status));
+    }
+
+    /** Answers counted for status class {@code index}: 0 for 1xx ... 4 for 5xx, 5 for other codes. */
+    public long responses(int index) {
+        return responses.get(index);
+    }
+
+    /** Seconds since the server's state last changed (HAProxy's {@code lastchg}). */
+    public long secondsSinceChange() {
+        return (System.nanoTime() - lastChangeNanos) / 1_000_000_000L;
+    }
+
+    /** The index {@link #responses(int)} counts {@code status} under. */
+    public static int responseClass(int status) {
+        return status >= 100 && status < 600 ? status / 100 - 1 : 5;
     }
 
     public void addServed(int delta) {

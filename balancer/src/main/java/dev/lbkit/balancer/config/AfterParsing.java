@@ -101,7 +101,8 @@ final class AfterParsing {
                 servers, new Timeouts(proxy.connectMs, proxy.clientMs, proxy.serverMs, proxy.checkMs,
                         proxy.queueMs),
                 proxy.retries, proxy.redispatch, proxy.forwardFor, frontendOnly ? null : proxy.httpCheck,
-                proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse, proxy.useBackends);
+                proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse, proxy.useBackends,
+                OperatorPagesReader.pagesOf(proxy, diag));
     }
 
     /** Alerts for each server whose host name does not resolve. */

@@ -52,6 +52,9 @@ final class GlobalReader {
                 if (args.get(1).isEmpty()) {
                     diag.alert("cannot find " + keyword + " id for '' : '" + keyword
                             + "' expects a name or a numeric id.");
+                } else if (!diag.tooManyArguments(args, 1) && !SystemAccounts.exists(keyword, args.get(1))) {
+                    diag.alert("cannot find " + keyword + " id for '" + args.get(1) + "': no such " + keyword
+                            + " on this machine. Use an existing name or a numeric id.");
                 }
             }
             case "nbthread" -> {

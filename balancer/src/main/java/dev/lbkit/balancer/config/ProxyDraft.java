@@ -36,6 +36,10 @@ final class ProxyDraft {
     /** The {@code acl} lines read so far, by name; a rule can only use ACLs declared above it. */
     final java.util.Map<String, List<AclTest>> acls = new java.util.LinkedHashMap<>();
     final List<UseBackend> useBackends = new ArrayList<>();
+    /** The {@code stats} lines read so far (inherited from defaults), or null when there are none. */
+    OperatorPagesReader.StatsDraft stats;
+    /** {@code http-request use-service} rules, in file order. */
+    final List<ServiceRule> services = new ArrayList<>();
 
     boolean hasFrontend() {
         return isDefaults || kind != ProxySection.Kind.BACKEND;
@@ -76,6 +80,7 @@ final class ProxyDraft {
         hashBalanceFactor = defaults.hashBalanceFactor;
         hashPreserveAffinity = defaults.hashPreserveAffinity;
         defaultServer = defaults.defaultServer.copy();
+        stats = defaults.stats != null ? defaults.stats.copy() : null;
     }
 
     /** The section keyword of this proxy: frontend, backend or listen. */

@@ -20,12 +20,14 @@ final class ProxyReader {
     private final BindReader binds;
     private final ServerReader servers;
     private final AclReader acls;
+    private final OperatorPagesReader operatorPages;
 
     ProxyReader(Diagnostics diag, UnaryOperator<String> env, HaproxyLine line) {
         this.diag = diag;
         this.acls = new AclReader(diag);
         this.binds = new BindReader(diag, env);
         this.servers = new ServerReader(diag, env, line);
+        this.operatorPages = new OperatorPagesReader(diag);
     }
 
     /** Reads one line of a proxy or defaults section into {@code proxy} (nothing when it is null). */
@@ -104,16 +106,8 @@ final class ProxyReader {
                     diag.warn("'maxconn' on a proxy is not enforced by lbkit.");
                 }
             }
-            case "stats" -> {
-                String what = args.get(1);
-                if (!Keywords.PROXY_STATS.contains(what)) {
-                    diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: unknown stats parameter '" + what
-                            + "', expects 'admin', 'uri', 'realm', 'auth', 'scope', 'enable', 'hide-version',"
-                            + " 'show-node', 'show-desc' or 'show-legends'.");
-                } else {
-                    diag.warn("lbkit has no statistics page; 'stats " + what + "' is ignored.");
-                }
-            }
+            case "stats" -> operatorPages.readStats(proxy, args);
+            case "http-request" -> operatorPages.readHttpRequest(proxy, args);
             case "id" -> {
                 if (proxy.isDefaults) {
                     diag.alert("'id' not allowed in 'defaults' section.");

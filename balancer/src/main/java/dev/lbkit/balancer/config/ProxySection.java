@@ -16,22 +16,23 @@ import java.util.List;
  * @param hashBalanceFactor {@code hash-balance-factor}, 0 = off
  * @param httpReuse {@code http-reuse}, HAProxy's default {@code safe} when absent
  * @param useBackends the {@code use_backend} rules (frontend and listen), in file order
+ * @param operatorPages the statistics page and {@code use-service} rules it serves itself
  */
 public record ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
                            Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
                            int retries, boolean redispatch, ForwardFor forwardFor, HttpCheck httpCheck,
                            boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse,
-                           List<UseBackend> useBackends) {
+                           List<UseBackend> useBackends, OperatorPages operatorPages) {
 
     public enum Kind { FRONTEND, BACKEND, LISTEN }
 
-    /** A section without {@code use_backend} rules. */
+    /** A section without {@code use_backend} rules and without operator pages. */
     public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
                         Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
                         int retries, boolean redispatch, ForwardFor forwardFor, HttpCheck httpCheck,
                         boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
         this(kind, name, where, mode, binds, defaultBackend, balance, hashType, servers, timeouts, retries, redispatch,
-                forwardFor, httpCheck, allBackups, hashBalanceFactor, httpReuse, List.of());
+                forwardFor, httpCheck, allBackups, hashBalanceFactor, httpReuse, List.of(), OperatorPages.NONE);
     }
 
     /** A section with HAProxy's default {@code http-reuse safe}. */
@@ -43,10 +44,12 @@ public record ProxySection(Kind kind, String name, Where where, Mode mode, List<
                 forwardFor, httpCheck, allBackups, hashBalanceFactor, HttpReuse.SAFE);
     }
 
+
     public ProxySection {
         binds = List.copyOf(binds);
         servers = List.copyOf(servers);
         useBackends = List.copyOf(useBackends);
+        operatorPages = operatorPages == null ? OperatorPages.NONE : operatorPages;
     }
 
     public boolean hasFrontend() {

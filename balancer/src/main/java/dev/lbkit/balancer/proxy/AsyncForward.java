@@ -202,6 +202,7 @@ final class AsyncForward {
             return;
         }
         Server answered = server;
+        answered.countResponse(answer.status);
         ProxyHandler.copyAnswerHead(answer, response);
         // The whole answer is read: the server connection is idle again before the client can see the
         // end of its answer, as in HAProxy, so the client's next request may reuse it (http-reuse).

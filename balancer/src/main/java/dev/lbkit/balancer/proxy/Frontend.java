@@ -35,16 +35,19 @@ public final class Frontend implements AutoCloseable {
      * section has no default backend (requests then get HAProxy's 503).
      */
     public static Frontend start(ProxySection section, Backend backend, Upstream upstream) {
-        return start(section, Routes.to(backend), upstream);
+        return start(section, Routes.to(backend), upstream, OwnPages.NONE);
     }
 
-    /** Starts listening on every bind of {@code section}, sending each request where {@code routes} say. */
-    public static Frontend start(ProxySection section, Routes routes, Upstream upstream) {
+    /**
+     * Starts listening on every bind of {@code section}, sending each request where {@code routes}
+     * say, and answering {@code pages} itself.
+     */
+    public static Frontend start(ProxySection section, Routes routes, Upstream upstream, OwnPages pages) {
         Frontend frontend = new Frontend(section);
         Timeouts timeouts = new Timeouts(section);
         try {
             for (Bind bind : section.binds()) {
-                frontend.servers.add(startOne(section, bind, routes, upstream, frontend.stats, timeouts));
+                frontend.servers.add(startOne(section, bind, routes, upstream, frontend.stats, timeouts, pages));
             }
         } catch (RuntimeException e) {
             frontend.close();
@@ -54,7 +57,7 @@ public final class Frontend implements AutoCloseable {
     }
 
     private static Javalin startOne(ProxySection section, Bind bind, Routes routes, Upstream upstream,
-                                    FrontendStats stats, Timeouts timeouts) {
+                                    FrontendStats stats, Timeouts timeouts, OwnPages pages) {
         ProxyHandler handler = new ProxyHandler(section, routes, upstream, stats);
         // As many selectors (event-loop threads for the client side) as the upstream has loops:
         // HAProxy's nbthread. One of each measured 0.75x HAProxy's requests/s at 64 connections
@@ -63,6 +66,7 @@ public final class Frontend implements AutoCloseable {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.startupWatcherEnabled = false;
+            pages.addRoutes(cfg);
             cfg.jetty.threadPool = threadPool(section.name());
             cfg.jetty.modifyHttpConfiguration(http -> {
                 // Odd but legal targets ("//a", "/a/../b", "%2F") reach the balancer untouched.
@@ -94,9 +98,10 @@ public final class Frontend implements AutoCloseable {
                 return connector;
             });
             // The proxy sits in front of Javalin's servlet: every request, whatever its method or
-            // target, is handled by the core handler and never reaches a route.
+            // target, is handled by the core handler; only the pages the frontend serves itself
+            // (statistics, Prometheus) reach Javalin's routes.
             cfg.jetty.modifyServer(server -> {
-                server.insertHandler(new InsertedHandler(handler));
+                server.insertHandler(new InsertedHandler(handler, pages, stats));
                 // Requests Jetty refuses itself get HAProxy's status (400), not Jetty's 414/431/505.
                 server.setErrorHandler(new HaproxyErrorHandler());
             });

@@ -8,6 +8,7 @@ public final class FrontendStats {
     private final AtomicInteger current = new AtomicInteger();
     private final AtomicInteger max = new AtomicInteger();
     private final AtomicLong total = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLongArray responses = new java.util.concurrent.atomic.AtomicLongArray(6);
 
     void requestStarted() {
         int now = current.incrementAndGet();
@@ -17,6 +18,17 @@ public final class FrontendStats {
 
     void requestEnded() {
         current.decrementAndGet();
+    }
+
+    /** The request has ended with an answer of {@code status} (any answer: a server's, an error page, a page of lbkit's own). */
+    void requestEnded(int status) {
+        responses.incrementAndGet(dev.lbkit.balancer.algorithm.Server.responseClass(status));
+        requestEnded();
+    }
+
+    /** Answers of status class {@code index}: 0 for 1xx ... 4 for 5xx, 5 for other codes ({@code hrsp_*}). */
+    public long responses(int index) {
+        return responses.get(index);
     }
 
     /** Requests in progress ({@code scur}). */

@@ -80,7 +80,7 @@ final class ProxyHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         stats.requestStarted();
         Callback ending = Callback.from(() -> {
-            stats.requestEnded();
+            stats.requestEnded(response.getStatus());
             callback.succeeded();
         }, failure -> {
             stats.requestEnded();
@@ -298,6 +298,7 @@ final class ProxyHandler extends Handler.Abstract {
         ServerConnection connection = exchange.connection();
         AnswerHead answer = exchange.answer();
         boolean reusable = false;
+        exchange.server().countResponse(answer.status);
         try {
             copyAnswerHead(answer, response);
             switch (answer.framing) {

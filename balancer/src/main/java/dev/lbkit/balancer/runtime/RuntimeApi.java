@@ -76,6 +76,14 @@ public final class RuntimeApi implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one runtime API command at admin level and returns its answer: the statistics page's
+     * admin actions go through here, so they act exactly as the same command on the socket.
+     */
+    public static String runAsAdmin(RunningProxies lbkit, String command) {
+        return new Commands(lbkit, Commands.Level.ADMIN).run(command);
+    }
+
     /** The bound address (with the real port when the line asked for port 0). */
     public SocketAddress address() {
         try {

@@ -14,9 +14,10 @@ import java.util.Optional;
 /**
  * {@code show stat}: HAProxy 2.6's CSV, same header and column order, one FRONTEND row per
  * frontend, one row per server and a BACKEND row per backend, in file order. lbkit fills the
- * columns it tracks (counts, status, weights, checks); the others stay empty.
+ * columns it tracks (counts, status, weights, checks, answers by status class); the others stay
+ * empty. The statistics page's {@code ;csv} is the same text without the final empty line.
  */
-final class StatCsv {
+public final class StatCsv {
     /** HAProxy 2.6.12's header line, taken from the binary's own output. */
     static final String HEADER = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other,hanafail,req_rate,req_rate_max,req_tot,cli_abrt,srv_abrt,comp_in,comp_out,comp_byp,comp_rsp,lastsess,last_chk,last_agt,qtime,ctime,rtime,ttime,agent_status,agent_code,agent_duration,check_desc,agent_desc,check_rise,check_fall,check_health,agent_rise,agent_fall,agent_health,addr,cookie,mode,algo,conn_rate,conn_rate_max,conn_tot,intercepted,dcon,dses,wrew,connect,reuse,cache_lookups,cache_hits,srv_icur,src_ilim,qtime_max,ctime_max,rtime_max,ttime_max,eint,idle_conn_cur,safe_conn_cur,used_conn_cur,need_conn_est,uweight,agg_server_status,agg_server_check_status,agg_check_status,-,ssl_sess,ssl_reused_sess,ssl_failed_handshake,h2_headers_rcvd,h2_data_rcvd,h2_settings_rcvd,h2_rst_stream_rcvd,h2_goaway_rcvd,h2_detected_conn_protocol_errors,h2_detected_strm_protocol_errors,h2_rst_stream_resp,h2_goaway_resp,h2_open_connections,h2_backend_open_streams,h2_total_connections,h2_backend_total_streams,h1_open_connections,h1_open_streams,h1_total_connections,h1_total_streams,h1_bytes_in,h1_bytes_out,h1_spliced_bytes_in,h1_spliced_bytes_out,";
 
@@ -32,9 +33,23 @@ final class StatCsv {
     private StatCsv() {
     }
 
-    static String render(RunningProxies lbkit) {
+    /** The columns of HAProxy 2.6's CSV, in order. */
+    public static List<String> columns() {
+        return List.copyOf(COLUMNS);
+    }
+
+    /** The answer to {@code show stat}, ending with the empty line the runtime API sends. */
+    public static String render(RunningProxies lbkit) {
+        return render(lbkit, true);
+    }
+
+    /**
+     * The CSV; {@code cliColumns} false gives the statistics page's, where HAProxy 2.6 leaves a
+     * server's {@code addr} and a backend's {@code algo} empty (checked against the binary).
+     */
+    public static String render(RunningProxies lbkit, boolean cliColumns) {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
-        int iid = 1;
+        int iid = firstIid(lbkit) - 1;
         for (ProxySection section : lbkit.config().proxies()) {
             iid++;
             if (section.hasFrontend()) {
@@ -44,7 +59,7 @@ final class StatCsv {
             if (section.hasBackend()) {
                 Optional<Backend> backend = lbkit.backend(section.name());
                 if (backend.isPresent()) {
-                    out.append(backendRows(backend.get(), lbkit.healthChecks(), iid));
+                    out.append(backendRows(backend.get(), lbkit.healthChecks(), iid, cliColumns));
                 }
             }
         }
@@ -57,12 +72,21 @@ final class StatCsv {
         row.set("smax", frontend.map(f -> f.stats().max()).orElse(0));
         row.set("stot", frontend.map(f -> f.stats().total()).orElse(0L));
         row.set("req_tot", frontend.map(f -> f.stats().total()).orElse(0L));
+        frontend.ifPresent(f -> setResponses(row, f.stats()::responses));
         row.set("status", "OPEN");
         row.set("pid", 1).set("iid", iid).set("sid", 0).set("type", 0).set("mode", "http");
         return row.line();
     }
 
-    private static String backendRows(Backend backend, HealthChecks checks, int iid) {
+    /**
+     * The first proxy's {@code iid}: HAProxy numbers proxies in file order from 1, after its
+     * internal runtime API frontend when the config has a {@code stats socket}.
+     */
+    public static int firstIid(RunningProxies lbkit) {
+        return lbkit.config().global().statsSockets().isEmpty() ? 1 : 2;
+    }
+
+    private static String backendRows(Backend backend, HealthChecks checks, int iid, boolean cliColumns) {
         StringBuilder rows = new StringBuilder();
         // One lock for the whole backend, servers and checks alike (checks.of takes this same lock
         // again): the rows are one consistent picture, and no second lock is waited for (issue 25).
@@ -88,7 +112,12 @@ final class StatCsv {
                 row.set("act", server.backup() ? 0 : 1).set("bck", server.backup() ? 1 : 0);
                 row.set("pid", 1).set("iid", iid).set("sid", server.id());
                 row.set("lbtot", server.lbtot()).set("type", 2);
-                row.set("addr", server.spec().host() + ":" + server.spec().port()).set("mode", "http");
+                if (cliColumns) {
+                    row.set("addr", server.spec().host() + ":" + server.spec().port());
+                }
+                row.set("mode", "http");
+                row.set("lastchg", server.secondsSinceChange());
+                setResponses(row, server::responses);
                 check.ifPresent(c -> {
                     row.set("chkfail", c.failedChecks()).set("chkdown", c.downTransitions());
                     row.set("check_status", c.lastResult());
@@ -110,18 +139,32 @@ final class StatCsv {
             Row row = new Row(backend.name(), "BACKEND");
             int weight = activeUsable > 0 ? activeWeight : backupWeight;
             row.set("qcur", 0).set("qmax", 0).set("scur", scur).set("stot", backend.cumulativeRequests());
-            row.set("status", activeUsable + backupUsable > 0 ? "UP" : "DOWN");
+            // A backend without servers (a stats-only listen) is UP for HAProxy.
+            boolean up = activeUsable + backupUsable > 0 || backend.servers().isEmpty();
+            row.set("status", up ? "UP" : "DOWN");
             row.set("weight", weight).set("uweight", weight);
             row.set("act", activeUsable).set("bck", backupUsable);
             row.set("pid", 1).set("iid", iid).set("sid", 0).set("lbtot", lbtot).set("type", 1);
-            row.set("mode", "http").set("algo", backend.section().balance().algorithm().keyword());
+            row.set("mode", "http");
+            if (cliColumns) {
+                row.set("algo", backend.section().balance().algorithm().keyword());
+            }
             rows.append(row.line());
         }
         return rows.toString();
     }
 
+    private static final String[] RESPONSE_COLUMNS = {"hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx",
+            "hrsp_other"};
+
+    private static void setResponses(Row row, java.util.function.IntToLongFunction responses) {
+        for (int i = 0; i < RESPONSE_COLUMNS.length; i++) {
+            row.set(RESPONSE_COLUMNS[i], responses.applyAsLong(i));
+        }
+    }
+
     /** HAProxy's server status word: admin states first, then the check's view. */
-    static String status(Server server, Optional<HealthChecks.Snapshot> check) {
+    public static String status(Server server, Optional<HealthChecks.Snapshot> check) {
         if (server.maint()) {
             return "MAINT";
         }
