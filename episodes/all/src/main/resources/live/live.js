@@ -272,12 +272,16 @@ function drawAlgorithm(s) {
       el('div', { class: 'bar-track' }, el('div', { class: 'bar', style: 'width:' + (100 * x.eweight / Math.max(1, ...servers.map((y) => y.eweight))) + '%;background:' + color(x.name) })),
       el('span', { class: 'mono', text: x.usable ? 'E = ' + x.eweight : x.state })));
   }
-  const last = page.sequence.lbkit.slice(-Math.max(1, window));
-  const line = el('div', { class: 'seq' }, el('span', { class: 'who small', text: 'last window' }));
-  for (const p of last) line.append(el('span', { class: 'chip', style: 'background:' + color(p), title: p, text: page.servers.indexOf(p) + 1 }));
-  const wrap = el('div', { id: 'sequence-window' });
-  wrap.append(line);
-  box.append(wrap);
+  const chips = (label, picks, attrs) => {
+    const line = el('div', Object.assign({ class: 'seq start' }, attrs), el('span', { class: 'who small', text: label }));
+    for (const p of picks) line.append(el('span', { class: 'chip', style: 'background:' + color(p), title: p, text: page.servers.indexOf(p) + 1 }));
+    return line;
+  };
+  box.append(chips('last ' + Math.max(1, window), page.sequence.lbkit.slice(-Math.max(1, window)), { id: 'last-window' }));
+  if (s.lbkit.next) {
+    box.append(el('p', { class: 'small', text: 'Next picks if nothing changes, from lbkit\'s algorithm state (its calls replayed into a copy):' }));
+    box.append(chips('next', s.lbkit.next, { id: 'next-picks', 'data-next': s.lbkit.next.join(',') }));
+  }
 }
 
 function ringSvg(points, r) {

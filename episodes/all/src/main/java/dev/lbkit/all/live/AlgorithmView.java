@@ -24,12 +24,23 @@ final class AlgorithmView {
     private final Backend backend;
     private final HaproxyLine line;
     private final Algorithm algorithm;
+    /** How many next picks the page shows for a predictable algorithm. */
+    private static final int LOOKAHEAD = 12;
+
+    private final Lookahead lookahead;
     private volatile HashRing ring = null;
 
-    AlgorithmView(Backend backend, HaproxyLine line) {
+    /** @param lookahead the log of the algorithm's calls, for {@link #predictable} algorithms; else null */
+    AlgorithmView(Backend backend, HaproxyLine line, Lookahead lookahead) {
         this.backend = backend;
         this.line = line;
         this.algorithm = backend.section().balance().algorithm();
+        this.lookahead = lookahead;
+    }
+
+    /** Algorithms whose next picks follow from their state alone when requests come one at a time. */
+    static boolean predictable(Algorithm algorithm) {
+        return algorithm == Algorithm.ROUNDROBIN || algorithm == Algorithm.STATIC_RR;
     }
 
     Algorithm algorithm() {
@@ -67,6 +78,9 @@ final class AlgorithmView {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("algorithm", algorithm.keyword());
         out.put("servers", rows);
+        if (lookahead != null) {
+            out.put("next", lookahead.next(backend, line, LOOKAHEAD));
+        }
         if (usesRing()) {
             HashRing now = HashRing.of(backend.servers(), usableWeights, line);
             ring = now;

@@ -91,7 +91,7 @@ final class LiveSession implements AutoCloseable {
     private final Deque<Map<String, Object>> recentCommands = new ArrayDeque<>();
 
     private LiveSession(LiveEpisode episode, String config, SideBySide sides, Lbkit lbkit, String lineText,
-            Queue<WatchedBalancer.Pick> reportedPicks, double rate) {
+            Queue<WatchedBalancer.Pick> reportedPicks, Map<String, Lookahead> lookaheads, double rate) {
         this.episode = episode;
         this.config = config;
         this.sides = sides;
@@ -99,7 +99,7 @@ final class LiveSession implements AutoCloseable {
         this.backend = lbkit.backends().stream().filter(b -> !b.servers().isEmpty()).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the config has no backend with servers"));
         this.lineText = lineText;
-        this.view = new AlgorithmView(backend, lbkit.config().line());
+        this.view = new AlgorithmView(backend, lbkit.config().line(), lookaheads.get(backend.name()));
         this.reportedPicks = reportedPicks;
         this.rate = rate;
         for (String side : sideNames()) {
@@ -118,6 +118,7 @@ final class LiveSession implements AutoCloseable {
             double rate) throws Exception {
         String config = episode.config();
         Queue<WatchedBalancer.Pick> picks = new ConcurrentLinkedQueue<>();
+        Map<String, Lookahead> lookaheads = new ConcurrentHashMap<>();
         AtomicReference<Lbkit> started = new AtomicReference<>();
         SideBySide.Options options = SideBySide.Options.exactRun();
         for (Map.Entry<Integer, Duration> delay : episode.delays().entrySet()) {
@@ -125,14 +126,20 @@ final class LiveSession implements AutoCloseable {
         }
         SideBySide sides = SideBySide.startWith(episode.title(), config, haproxy, options, lbkitChange, parsed -> {
             StatisticalPrng prng = StatisticalPrng.forLine(parsed.line());
-            Lbkit lbkit = Lbkit.start(parsed, (section, servers) -> new WatchedBalancer(
-                    Algorithms.create(section, servers, parsed.line(), prng), prng, picks));
+            Lbkit lbkit = Lbkit.start(parsed, (section, servers) -> {
+                Lookahead lookahead = AlgorithmView.predictable(section.balance().algorithm()) ? new Lookahead() : null;
+                if (lookahead != null) {
+                    lookaheads.put(section.name(), lookahead);
+                }
+                return new WatchedBalancer(Algorithms.create(section, servers, parsed.line(), prng), prng, picks, servers,
+                        lookahead);
+            });
             started.set(lbkit);
             return lbkit;
         });
         try {
             String line = haproxy == null ? started.get().config().line().text() : haproxy.line().text();
-            LiveSession session = new LiveSession(episode, config, sides, started.get(), line, picks, rate);
+            LiveSession session = new LiveSession(episode, config, sides, started.get(), line, picks, lookaheads, rate);
             session.driver.start();
             session.ticker.scheduleWithFixedDelay(session::publishState, 200, 500, TimeUnit.MILLISECONDS);
             return session;

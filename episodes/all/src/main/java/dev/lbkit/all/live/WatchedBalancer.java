@@ -35,15 +35,34 @@ final class WatchedBalancer implements LoadBalancer {
     private final LoadBalancer algorithm;
     private final StatisticalPrng prng;
     private final Queue<Pick> picks;
+    private final List<Server> servers;
+    private final Lookahead lookahead;
 
-    WatchedBalancer(LoadBalancer algorithm, StatisticalPrng prng, Queue<Pick> picks) {
+    /**
+     * @param servers the backend's servers, whose state {@code lookahead} logs with every call
+     * @param lookahead where every call is logged for {@link Lookahead}, or null
+     */
+    WatchedBalancer(LoadBalancer algorithm, StatisticalPrng prng, Queue<Pick> picks, List<Server> servers,
+            Lookahead lookahead) {
         this.algorithm = algorithm;
         this.prng = prng;
         this.picks = picks;
+        this.servers = servers;
+        this.lookahead = lookahead;
+        if (lookahead != null) {
+            lookahead.logStart(servers);
+        }
+    }
+
+    private void log(Lookahead.Call.Kind kind, Server server, int oldUweight) {
+        if (lookahead != null) {
+            lookahead.log(kind, server, oldUweight, servers);
+        }
     }
 
     @Override
     public Server pick(RequestInfo request, Server avoid) {
+        log(Lookahead.Call.Kind.PICK, null, 0);
         long before = prng.state();
         Server chosen = algorithm.pick(request, avoid);
         report(request, chosen, before);
@@ -52,6 +71,7 @@ final class WatchedBalancer implements LoadBalancer {
 
     @Override
     public Server pick(RequestInfo request, Server avoid, long nowMillis) {
+        log(Lookahead.Call.Kind.PICK, null, 0);
         long before = prng.state();
         Server chosen = algorithm.pick(request, avoid, nowMillis);
         report(request, chosen, before);
@@ -91,31 +111,37 @@ final class WatchedBalancer implements LoadBalancer {
 
     @Override
     public void serverUp(Server server) {
+        log(Lookahead.Call.Kind.UP, server, 0);
         algorithm.serverUp(server);
     }
 
     @Override
     public void serverDown(Server server) {
+        log(Lookahead.Call.Kind.DOWN, server, 0);
         algorithm.serverDown(server);
     }
 
     @Override
     public void weightChanged(Server server, int oldUweight) {
+        log(Lookahead.Call.Kind.WEIGHT, server, oldUweight);
         algorithm.weightChanged(server, oldUweight);
     }
 
     @Override
     public void taken(Server server) {
+        log(Lookahead.Call.Kind.TAKEN, server, 0);
         algorithm.taken(server);
     }
 
     @Override
     public void taken(Server server, long nowMillis) {
+        log(Lookahead.Call.Kind.TAKEN, server, 0);
         algorithm.taken(server, nowMillis);
     }
 
     @Override
     public void released(Server server) {
+        log(Lookahead.Call.Kind.RELEASED, server, 0);
         algorithm.released(server);
     }
 

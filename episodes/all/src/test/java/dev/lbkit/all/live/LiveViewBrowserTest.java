@@ -63,7 +63,17 @@ class LiveViewBrowserTest {
             browser.eval("document.getElementById('weight-input-server1').value = '3';"
                     + " document.getElementById('set-weight-server1').click()");
             waitForCommand(browser, "set server servers/server1 weight 3", true);
-            sendAndWait(browser, 40, 100);
+            // The page's "next picks", predicted from lbkit's algorithm state, are what HAProxy then does.
+            browser.waitFor("document.getElementById('weight-lbkit-server1')?.textContent", "3"::equals, WAIT);
+            String predicted = (String) browser.waitFor("document.getElementById('next-picks')?.dataset.next ?? ''",
+                    v -> ((String) v).split(",").length == 12, WAIT);
+            sendAndWait(browser, 8, 68);
+            String haproxyNext = (String) browser.eval("[...document.querySelectorAll('#requests tbody tr')].slice(0, 8).reverse()"
+                    + ".map(r => r.cells[2].textContent).join(',')");
+            assertThat(haproxyNext).as("HAProxy's next 8 picks, as the page predicted from lbkit's roundrobin state (%s)", predicted)
+                    .isEqualTo(String.join(",", java.util.Arrays.asList(predicted.split(",")).subList(0, 8)));
+            System.out.println("[lbkit] live view 01: predicted next picks " + predicted + "; HAProxy then picked " + haproxyNext);
+            sendAndWait(browser, 32, 100);
             String haproxyCounts = counts(browser, "haproxy");
             assertThat(counts(browser, "lbkit")).as("after the weight change both sides still count alike").isEqualTo(haproxyCounts);
             int server1 = Integer.parseInt(haproxyCounts.split("/")[0]);
@@ -163,7 +173,8 @@ class LiveViewBrowserTest {
             assertThat(checked).as("every request listed was checked").isEqualTo(40);
             browser.screenshot(SCREENSHOTS.resolve("live-view-" + episode + "-ring.png"));
             assertThat(browser.eval("window.liveErrors.join('; ')")).as("no script error on the page").isEqualTo("");
-            System.out.printf("[lbkit] live view %s: 40/40 same server; ring owner = pick for %d/40 rows%n", episode, checked);
+            System.out.printf("[lbkit] live view %s: 40/40 same server; %s for %d/40 rows%n", episode,
+                    episode.equals("05") ? "the pick is a drawn point's owner" : "the ring owner of the hash is the pick", checked);
         }
     }
 
