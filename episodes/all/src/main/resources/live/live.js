@@ -326,7 +326,7 @@ function ringExplain(r) {
       r.haproxy !== undefined ? ', HAProxy answered from ' : '', r.haproxy !== undefined ? el('b', { text: r.haproxy }) : '', '.');
   } else if (a.draws) {
     p.append('random(' + a.draws.length + ') drew ', ...a.draws.flatMap((d, i) => [i ? ' and ' : '', el('code', { text: hex(d.point) }), ' (' + d.owner + ')']),
-      '; it keeps the less loaded of the servers drawn: ', el('b', { text: r.lbkitPick || '-' }),
+      '; each later draw replaces the one kept unless it is more loaded (in flight ÷ weight): ', el('b', { text: r.lbkitPick || '-' }),
       r.haproxy !== undefined ? '. HAProxy: ' : '.', r.haproxy !== undefined ? el('b', { text: r.haproxy }) : '');
   }
   return p;
