@@ -40,8 +40,8 @@ public final class LiveView implements AutoCloseable {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--web" -> { }
-                    case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
-                    case "--rate" -> rate = Double.parseDouble(value(args, ++i, "--rate"));
+                    case "--port" -> port = (int) number(value(args, ++i, "--port"), "--port", 0, 65_535);
+                    case "--rate" -> rate = number(value(args, ++i, "--rate"), "--rate", 0, 200);
                     default -> {
                         if (episodeName != null || args[i].startsWith("-")) {
                             throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
@@ -52,9 +52,6 @@ public final class LiveView implements AutoCloseable {
             }
             if (episodeName == null) {
                 throw new IllegalArgumentException("which episode?");
-            }
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("--port must be 0 to 65535, got " + port);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("lbkit: " + e.getMessage() + "\n" + USAGE);
@@ -84,6 +81,19 @@ public final class LiveView implements AutoCloseable {
         System.out.println();
         System.out.println("Open " + view.url() + " in a browser. Ctrl-C stops the page, lbkit, HAProxy and the replicas.");
         stopped.await();
+    }
+
+    private static double number(String text, String flag, double min, double max) {
+        try {
+            double value = Double.parseDouble(text.strip());
+            if (value >= min && value <= max && (!flag.equals("--port") || value == Math.rint(value))) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " must be a " + (flag.equals("--port") ? "whole " : "") + "number from "
+                + (long) min + " to " + (long) max + ", got '" + text + "'");
     }
 
     private static String value(String[] args, int i, String flag) {
