@@ -253,6 +253,7 @@ function drawAlgorithm(s) {
   }
   if (page.algorithm === 'leastconn' || page.algorithm === 'first') {
     box.append(el('p', { class: 'small', text: 'leastconn picks the usable server with the fewest requests in flight per unit of weight (in flight ÷ 16·weight); ties go to the server that waited longest.' }));
+    box.append(el('p', { class: 'small muted', text: 'Timing decides here: if a slow answer ends just as a request arrives, the two balancers may count different requests in flight and differ on that one request. The parity tests compare such runs statistically.' }));
     let max = 1;
     for (const x of servers) max = Math.max(max, x.inFlight);
     for (const x of servers) {

@@ -28,6 +28,8 @@ import java.util.function.LongFunction;
 record LiveEpisode(String folder, String title, LongFunction<Traffic.Request> request, Map<Integer, Duration> delays,
         double rate) {
 
+    /** Episode 02's slow apps, as its demo has them, with a delay that suits the live view's rates. */
+    private static final Duration SLOW = Duration.ofMillis(2650);
     /** Clients episode 03 cycles through: 127.0.1.1 to 127.0.1.40, each on its own connection. */
     private static final List<InetAddress> CLIENTS = Clients.addresses(40);
     /** The URIs episode 04 cycles through (its demo's corpus). */
@@ -38,9 +40,11 @@ record LiveEpisode(String folder, String title, LongFunction<Traffic.Request> re
         String n = name.toLowerCase(Locale.ROOT);
         return switch (n) {
             case "1", "01", "roundrobin", "01-roundrobin" -> plain("01-roundrobin", "Episode 01 — balance roundrobin");
+            // 2.65 s, not a round number: at 1 to 10 requests per second a slow answer then never ends
+            // as the next request arrives, where the two balancers could see different in-flight counts.
             case "2", "02", "leastconn", "02-leastconn" -> new LiveEpisode("02-leastconn",
-                    "Episode 02 — balance leastconn (app1 and app3 start slow: 3 s)", i -> Traffic.Request.get("/"),
-                    Map.of(0, Duration.ofSeconds(3), 2, Duration.ofSeconds(3)), 1);
+                    "Episode 02 — balance leastconn (app1 and app3 start slow: 2.65 s)", i -> Traffic.Request.get("/"),
+                    Map.of(0, SLOW, 2, SLOW), 2);
             case "3", "03", "source-hash", "03-source-hash" -> new LiveEpisode("03-source-hash",
                     "Episode 03 — balance source, hash-type consistent (40 clients, 127.0.1.1 to 127.0.1.40)",
                     i -> new Traffic.Request("/", CLIENTS.get((int) (i % CLIENTS.size())), List.of()), Map.of(), 2);
