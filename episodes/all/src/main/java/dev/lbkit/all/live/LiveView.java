@@ -139,6 +139,13 @@ public final class LiveView implements AutoCloseable {
                 client.onClose(() -> session.unsubscribe(send));
                 session.subscribe(send);
             });
+            // Only this page may act: another site open in the same browser could post here too.
+            cfg.routes.before("/api/*", ctx -> {
+                String origin = ctx.header("Origin");
+                if (origin != null && !origin.equals("http://" + ctx.host())) {
+                    throw new io.javalin.http.ForbiddenResponse("the live view takes controls from its own page only");
+                }
+            });
             cfg.routes.post("/api/rate", ctx -> answer(ctx, () -> session.setRate(number(ctx, "value"))));
             cfg.routes.post("/api/send", ctx -> answer(ctx, () -> session.burst((int) number(ctx, "count"))));
             cfg.routes.post("/api/weight", ctx -> answer(ctx,
