@@ -86,10 +86,10 @@ function request(r, fresh) {
   const tbody = $('requests').tBodies[0];
   const row = el('tr', { 'data-n': r.n, class: (r.same ? 'same' : 'differ') + (fresh ? ' fresh' : '') });
   const who = (s) => { const td = el('td'); td.append(el('span', { class: 'swatch', style: 'background:' + color(s) }), s ?? '-'); return td; };
-  row.append(el('td', { class: 'mono', text: r.n }), el('td', { class: 'mono', text: r.request }),
+  row.append(el('td', { class: 'mono', text: r.n }), el('td', { class: 'mono cut', text: r.request, title: r.request }),
     r.haproxy !== undefined ? who(r.haproxy) : el('td', { text: '-' }), who(r.lbkit),
     el('td', { class: 'mark ' + (r.same ? 'same' : 'differ'), text: r.same ? '=' : '≠' }),
-    el('td', { class: 'mono', text: explainText(r) }),
+    el('td', { class: 'mono cut wide', text: explainText(r), title: explainText(r) }),
     el('td', { class: 'mono', text: (r.haproxyMs ?? '-') + ' / ' + r.lbkitMs }));
   tbody.prepend(row);
   while (tbody.rows.length > MAX_ROWS) tbody.deleteRow(tbody.rows.length - 1);
@@ -252,7 +252,9 @@ function drawAlgorithm(s) {
     return;
   }
   if (page.algorithm === 'leastconn' || page.algorithm === 'first') {
-    box.append(el('p', { class: 'small', text: 'leastconn picks the usable server with the fewest requests in flight per unit of weight (in flight ÷ 16·weight); ties go to the server that waited longest.' }));
+    box.append(el('p', { class: 'small', text: page.algorithm === 'first'
+      ? 'first sends every request to the first usable server (by id) that is below its maxconn, then the next one.'
+      : 'leastconn picks the usable server with the fewest requests in flight per unit of weight (in flight ÷ 16·weight); ties go to the server that waited longest.' }));
     box.append(el('p', { class: 'small muted', text: 'Timing decides here: if a slow answer ends just as a request arrives, the two balancers may count different requests in flight and differ on that one request. The parity tests compare such runs statistically.' }));
     let max = 1;
     for (const x of servers) max = Math.max(max, x.inFlight);
