@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -39,10 +40,11 @@ public final class FlaskReplica implements AutoCloseable {
 
     private final int app;
     private final String host;
-    private final Duration delay;
+    /** The delay now: {@link #setDelay} (the live view's "slow a backend") changes it while the replica runs. */
+    private final AtomicReference<Duration> delay;
     private final Javalin server;
 
-    private FlaskReplica(int app, String host, Duration delay, Javalin server) {
+    private FlaskReplica(int app, String host, AtomicReference<Duration> delay, Javalin server) {
         this.app = app;
         this.host = host;
         this.delay = delay;
@@ -68,19 +70,20 @@ public final class FlaskReplica implements AutoCloseable {
             throw new IllegalArgumentException("delay must not be negative, got " + delay);
         }
         String name = nameOf(app);
+        AtomicReference<Duration> delayNow = new AtomicReference<>(delay);
         Javalin server = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = host;
             cfg.jetty.port = port;
             cfg.jetty.threadPool = threadPool(name);
             cfg.routes.before(ctx -> ctx.header(SERVED_BY_HEADER, name));
-            cfg.routes.get("/", ctx -> answer(ctx, helloText(app), delay));
-            cfg.routes.get("/data", ctx -> answer(ctx, dataText(app), delay));
+            cfg.routes.get("/", ctx -> answer(ctx, helloText(app), delayNow.get()));
+            cfg.routes.get("/data", ctx -> answer(ctx, dataText(app), delayNow.get()));
             cfg.routes.error(404, ctx -> ctx.header(SERVED_BY_HEADER, name)
                     .contentType(CONTENT_TYPE).result(NOT_FOUND_PAGE));
         });
         server.start();
-        return new FlaskReplica(app, host, delay, server);
+        return new FlaskReplica(app, host, delayNow, server);
     }
 
     /** The body of {@code GET /} for app N. */
@@ -123,7 +126,15 @@ public final class FlaskReplica implements AutoCloseable {
 
     /** The delay every request gets unless it asks for its own with {@value #DELAY_PARAM}. */
     public Duration delay() {
-        return delay;
+        return delay.get();
+    }
+
+    /** Changes the delay of the requests that arrive from now on (those already sleeping keep theirs). */
+    public void setDelay(Duration newDelay) {
+        if (newDelay.isNegative() || newDelay.toMillis() > MAX_DELAY_MS) {
+            throw new IllegalArgumentException("delay must be 0 to " + MAX_DELAY_MS + " ms, got " + newDelay.toMillis() + " ms");
+        }
+        delay.set(newDelay);
     }
 
     /** {@code host:port}, the form a {@code server} line in haproxy.cfg takes. */
@@ -143,7 +154,7 @@ public final class FlaskReplica implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name() + "@" + address() + (delay.isZero() ? "" : " delay " + delay.toMillis() + " ms");
+        return name() + "@" + address() + (delay().isZero() ? "" : " delay " + delay().toMillis() + " ms");
     }
 
     private static void answer(Context ctx, String body, Duration appDelay) throws InterruptedException {

@@ -2,7 +2,7 @@ package dev.lbkit.harness;
 
 import dev.lbkit.backends.FlaskReplica;
 import dev.lbkit.balancer.Lbkit;
-import dev.lbkit.balancer.config.ConfigException;
+import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.ConfigParser;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.haproxy.Haproxy;
@@ -118,6 +118,7 @@ public final class SideBySide implements AutoCloseable {
     /** The HAProxy line lbkit balances as: the one HAProxy's side runs. */
     private final HaproxyLine line;
     private final UnaryOperator<String> lbkitMistake;
+    private final LbkitStarter lbkitStarter;
     private Endpoint haproxy;
     private Endpoint lbkit;
 
@@ -125,8 +126,18 @@ public final class SideBySide implements AutoCloseable {
     public record Endpoint(String side, String config, int port, int statsPort) {
     }
 
-    private SideBySide(String configName, String config, HaproxyStarter haproxyStarter, UnaryOperator<String> lbkitMistake) {
+    /**
+     * How lbkit's side starts from its parsed config: {@link Lbkit#start(Config)}, unless a tool
+     * (the live view) starts it with a watched algorithm ({@link Lbkit#start(Config, java.util.function.BiFunction)}).
+     */
+    public interface LbkitStarter {
+        AutoCloseable start(Config config) throws Exception;
+    }
+
+    private SideBySide(String configName, String config, HaproxyStarter haproxyStarter, UnaryOperator<String> lbkitMistake,
+            LbkitStarter lbkitStarter) {
         this.lbkitMistake = lbkitMistake;
+        this.lbkitStarter = lbkitStarter;
         this.configName = configName;
         this.originalConfig = config;
         this.serverNames = ConfigRewriter.serverNames(config);
@@ -137,7 +148,7 @@ public final class SideBySide implements AutoCloseable {
     /** Starts replicas, HAProxy (unless {@code haproxyStarter} is null: lbkit alone) and lbkit for {@code config}. */
     public static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options)
             throws Exception {
-        return start(configName, config, haproxyStarter, options, UnaryOperator.identity());
+        return start(configName, config, haproxyStarter, options, UnaryOperator.identity(), Lbkit::start);
     }
 
     /**
@@ -148,12 +159,21 @@ public final class SideBySide implements AutoCloseable {
      */
     public static SideBySide startNegativeControl(String configName, String config, HaproxyStarter haproxyStarter,
             Options options, UnaryOperator<String> mistake) throws Exception {
-        return start(configName, config, haproxyStarter, options, mistake);
+        return start(configName, config, haproxyStarter, options, mistake, Lbkit::start);
+    }
+
+    /**
+     * As {@link #start} (or {@link #startNegativeControl} when {@code lbkitChange} changes the config),
+     * with lbkit started by {@code lbkitStarter}: how the live view watches lbkit's algorithm.
+     */
+    public static SideBySide startWith(String configName, String config, HaproxyStarter haproxyStarter, Options options,
+            UnaryOperator<String> lbkitChange, LbkitStarter lbkitStarter) throws Exception {
+        return start(configName, config, haproxyStarter, options, lbkitChange, lbkitStarter);
     }
 
     private static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options,
-            UnaryOperator<String> lbkitMistake) throws Exception {
-        SideBySide run = new SideBySide(configName, config, haproxyStarter, lbkitMistake);
+            UnaryOperator<String> lbkitMistake, LbkitStarter lbkitStarter) throws Exception {
+        SideBySide run = new SideBySide(configName, config, haproxyStarter, lbkitMistake, lbkitStarter);
         try {
             run.startAll(haproxyStarter, options);
         } catch (Exception | Error e) {
@@ -192,8 +212,8 @@ public final class SideBySide implements AutoCloseable {
         return new Endpoint(side, config, bindPorts.isEmpty() ? 0 : bindPorts.get(0), stats);
     }
 
-    private AutoCloseable startLbkit(String config) throws ConfigException {
-        return Lbkit.start(ConfigParser.parse(config, configName + " (lbkit side, as HAProxy " + line.text() + ")", line));
+    private AutoCloseable startLbkit(String config) throws Exception {
+        return lbkitStarter.start(ConfigParser.parse(config, configName + " (lbkit side, as HAProxy " + line.text() + ")", line));
     }
 
     /** HAProxy's side, or null when this run has no HAProxy (a demo on a machine without one). */
@@ -207,6 +227,11 @@ public final class SideBySide implements AutoCloseable {
 
     public List<String> serverNames() {
         return serverNames;
+    }
+
+    /** The replicas both sides balance over, one per {@code server} line, in declaration order. */
+    public List<FlaskReplica> replicas() {
+        return List.copyOf(replicas);
     }
 
     /** Sends {@code traffic} to both sides (at the same time, each in its own thread) and compares. */
@@ -256,7 +281,7 @@ public final class SideBySide implements AutoCloseable {
     }
 
     /** The server name behind a response: replicas say {@code X-Served-By: appN}, N = server line number. */
-    String answeredBy(RawHttpClient.Response response) {
+    public String answeredBy(RawHttpClient.Response response) {
         String servedBy = response.header("x-served-by");
         if (servedBy != null && servedBy.startsWith("app")) {
             int n = Integer.parseInt(servedBy.substring(3));
