@@ -87,7 +87,7 @@ final class AfterParsing {
             ServerOptions o = draft.options();
             servers.add(new ServerSpec(draft.name(), draft.host(), draft.port(), o.weight, ids.get(i),
                     draft.explicitId() != null, o.check, o.interMs, o.rise, o.fall, o.backup, o.disabled,
-                    o.maxconn, draft.where(), o.hashKey, draft.guid()));
+                    o.maxconn, draft.where(), o.hashKey, draft.guid(), o.fastinterMs, o.downinterMs));
         }
         Balance balance = proxy.balance != null ? proxy.balance : Balance.defaultOf(line, proxy.where);
         if (balance.algorithm() == Algorithm.LOG_HASH) {

@@ -8,6 +8,8 @@ final class ServerOptions {
     int weight = 1;
     boolean check;
     int interMs = 2000;
+    int fastinterMs;
+    int downinterMs;
     int rise = 2;
     int fall = 3;
     boolean backup;
@@ -20,6 +22,8 @@ final class ServerOptions {
         copy.weight = weight;
         copy.check = check;
         copy.interMs = interMs;
+        copy.fastinterMs = fastinterMs;
+        copy.downinterMs = downinterMs;
         copy.rise = rise;
         copy.fall = fall;
         copy.backup = backup;

@@ -171,8 +171,10 @@ final class ServerReader {
                         diag.alertAt(prefix + "invalid value 0 for argument '" + option + "' of server " + name + "..");
                         return;
                     }
-                    if (option.equals("inter")) {
-                        options.interMs = (int) delay.millis();
+                    switch (option) {
+                        case "inter" -> options.interMs = (int) delay.millis();
+                        case "fastinter" -> options.fastinterMs = (int) delay.millis();
+                        default -> options.downinterMs = (int) delay.millis();
                     }
                     i++;
                 }

@@ -18,15 +18,25 @@ package dev.lbkit.balancer.config;
  * @param maxconn {@code maxconn}, 0 = no limit
  * @param hashKey {@code hash-key} (3.0+): what the server's ring points derive from; {@link HashKey#ID} by default
  * @param guid {@code guid} (3.0+), or null
+ * @param fastinterMs {@code fastinter}: the interval while the server changes state; 0 = {@code inter}
+ * @param downinterMs {@code downinter}: the interval while it is DOWN; 0 = {@code inter}
  */
 public record ServerSpec(String name, String host, int port, int weight, int id, boolean explicitId,
                          boolean check, int interMs, int rise, int fall, boolean backup, boolean disabled,
-                         int maxconn, Where where, HashKey hashKey, String guid) {
+                         int maxconn, Where where, HashKey hashKey, String guid, int fastinterMs, int downinterMs) {
 
     public ServerSpec {
         if (hashKey == null) {
             hashKey = HashKey.ID;
         }
+    }
+
+    /** A server whose checks run every {@code inter}, whatever its state. */
+    public ServerSpec(String name, String host, int port, int weight, int id, boolean explicitId, boolean check,
+                      int interMs, int rise, int fall, boolean backup, boolean disabled, int maxconn, Where where,
+                      HashKey hashKey, String guid) {
+        this(name, host, port, weight, id, explicitId, check, interMs, rise, fall, backup, disabled, maxconn, where,
+                hashKey, guid, 0, 0);
     }
 
     /** A server with the default {@code hash-key id} and no {@code guid}. */

@@ -39,9 +39,14 @@ public final class CheckState {
         return false;
     }
 
-    /** Records a failed check; returns true when this failure takes the server DOWN. */
+    /**
+     * Records a failed check; returns true when this failure takes the server DOWN. Only failures
+     * while the server is UP count in {@code chkfail}, as in HAProxy (HealthCheckParityTest).
+     */
     public boolean fail() {
-        failedChecks++;
+        if (up) {
+            failedChecks++;
+        }
         if (health > rise) {
             health--;
             return false;
@@ -71,7 +76,7 @@ public final class CheckState {
         return fall;
     }
 
-    /** Failed checks so far (HAProxy's {@code chkfail}). */
+    /** Failed checks while UP so far (HAProxy's {@code chkfail}). */
     public long failedChecks() {
         return failedChecks;
     }

@@ -109,6 +109,23 @@ public final class HealthChecks implements AutoCloseable {
         return spec.interMs() > 0 ? spec.interMs() : 2000;
     }
 
+    /**
+     * When the next check runs, as in HAProxy: {@code inter} while the server is steadily UP (health
+     * at its top), {@code downinter} while it is steadily DOWN (health 0), {@code fastinter} in
+     * between (going down, coming up, or at start, when health is only {@code rise}); either of the
+     * last two falls back to {@code inter} when not set.
+     */
+    static int nextInterval(ServerSpec spec, CheckState state) {
+        int inter = interOf(spec);
+        if (state.health() == state.rise() + state.fall() - 1) {
+            return inter;
+        }
+        if (!state.up() && state.health() == 0) {
+            return spec.downinterMs() > 0 ? spec.downinterMs() : inter;
+        }
+        return spec.fastinterMs() > 0 ? spec.fastinterMs() : inter;
+    }
+
     /** One server's checker: runs a check, updates the state, schedules the next one. */
     private final class Checker implements Runnable {
         final Backend backend;
@@ -143,10 +160,14 @@ public final class HealthChecks implements AutoCloseable {
             } else if (wentDown) {
                 LOG.warn("Server {}/{} is DOWN ({})", backend.name(), server.name(), result);
             }
+            int next;
+            synchronized (backend.lock()) {
+                next = nextInterval(server.spec(), state);
+            }
             ScheduledExecutorService current = scheduler;
             if (current != null && !current.isShutdown()) {
                 try {
-                    current.schedule(this, interOf(server.spec()), TimeUnit.MILLISECONDS);
+                    current.schedule(this, next, TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     // closing
                 }

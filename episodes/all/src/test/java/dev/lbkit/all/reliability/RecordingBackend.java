@@ -49,6 +49,10 @@ final class RecordingBackend implements AutoCloseable {
     }
 
     /** What {@code /health} answers from now on: 200 when healthy, 503 otherwise. */
+    boolean healthy() {
+        return healthy;
+    }
+
     void setHealthy(boolean healthy) {
         this.healthy = healthy;
     }
