@@ -287,7 +287,7 @@ public final class Main {
                         .toList(),
                 proxy.defaultBackend(), proxy.balance(), proxy.hashType(), proxy.servers(), proxy.timeouts(),
                 proxy.retries(), proxy.redispatch(), proxy.forwardFor(), proxy.httpCheck(), proxy.allBackups(),
-                proxy.hashBalanceFactor(), proxy.httpReuse())).toList();
+                proxy.hashBalanceFactor(), proxy.httpReuse(), proxy.log())).toList();
         List<StatsSocket> sockets = config.global().statsSockets().stream().map(socket -> {
             if (socket.isUnix()) {
                 return socket; // a unix socket has no port; give each balancer its own path if both use one
@@ -299,7 +299,8 @@ public final class Main {
                     : socket.address();
             return new StatsSocket(address, socket.host(), port, null, socket.level(), socket.where());
         }).toList();
-        Global global = new Global(config.global().nbthread(), config.global().maxconn(), sockets);
+        Global global = new Global(config.global().nbthread(), config.global().maxconn(), sockets,
+                config.global().logTargets());
         return new Config(global, proxies, config.warnings(), config.line());
     }
 

@@ -1,5 +1,6 @@
 package dev.lbkit.balancer.config;
 
+import dev.lbkit.balancer.log.LogTarget;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,13 @@ final class ProxyDraft {
     String hashPreserveAffinity;
     HttpReuse httpReuse = HttpReuse.SAFE;
     ServerOptions defaultServer = new ServerOptions();
+    /** The {@code log} lines, in order; a null entry stands for {@code log global}. */
+    List<LogTarget> logTargets = new ArrayList<>();
+    /** The line format ({@code log-format} or one of the {@code option} formats), or null. */
+    String logFormat;
+    /** Where {@link #logFormat} was set, for the alert when it cannot be read. */
+    Where logFormatWhere;
+    boolean dontLogNull;
 
     boolean hasFrontend() {
         return isDefaults || kind != ProxySection.Kind.BACKEND;
@@ -71,6 +79,10 @@ final class ProxyDraft {
         hashBalanceFactor = defaults.hashBalanceFactor;
         hashPreserveAffinity = defaults.hashPreserveAffinity;
         defaultServer = defaults.defaultServer.copy();
+        logTargets = new ArrayList<>(defaults.logTargets);
+        logFormat = defaults.logFormat;
+        logFormatWhere = defaults.logFormatWhere;
+        dontLogNull = defaults.dontLogNull;
     }
 
     /** The section keyword of this proxy: frontend, backend or listen. */

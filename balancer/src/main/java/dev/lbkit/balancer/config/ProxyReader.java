@@ -2,6 +2,9 @@ package dev.lbkit.balancer.config;
 
 import static dev.lbkit.balancer.config.ConfigParser.atoi;
 
+import dev.lbkit.balancer.log.LogFormat;
+import dev.lbkit.balancer.log.LogLines;
+import dev.lbkit.balancer.log.LogTarget;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -36,6 +39,10 @@ final class ProxyReader {
             readOption(proxy, args.shift(), true);
             return;
         }
+        if (keyword.equals("no") && args.get(1).equals("log")) {
+            proxy.logTargets.clear();
+            return;
+        }
         if (ONE_ARGUMENT_PROXY.contains(keyword) && diag.tooManyArguments(args, 1)) {
             return;
         }
@@ -64,6 +71,8 @@ final class ProxyReader {
                 }
             }
             case "hash-type" -> readHashType(proxy, args);
+            case "log" -> readLog(proxy, args);
+            case "log-format" -> readLogFormat(proxy, args);
             case "hash-preserve-affinity" -> readHashPreserveAffinity(proxy, args);
             case "hash-balance-factor" -> {
                 if (args.get(1).isEmpty()) {
@@ -290,6 +299,9 @@ final class ProxyReader {
             case "forwardfor" -> proxy.forwardFor = !negated;
             case "allbackups" -> proxy.allBackups = !negated;
             case "httpchk" -> proxy.httpCheck = negated ? null : httpCheck(args.rest(2));
+            case "httplog" -> readHttplog(proxy, args, negated);
+            case "tcplog" -> setLogFormat(proxy, "tcplog", negated ? null : LogFormat.TCPLOG);
+            case "dontlognull" -> proxy.dontLogNull = !negated;
             default -> {
                 if (Keywords.HARMLESS_OPTIONS.contains(name)) {
                     return;
@@ -297,6 +309,48 @@ final class ProxyReader {
                 diag.alert("unknown option '" + name + "'.");
             }
         }
+    }
+
+    /** {@code log global}, {@code log <address> ... <facility>}: a null entry stands for the global targets. */
+    private void readLog(ProxyDraft proxy, Args args) {
+        if (args.size() == 2 && args.get(1).equals("global")) {
+            proxy.logTargets.add(null);
+            return;
+        }
+        LogTarget target = LogLines.parse(args.rest(1), diag::alert);
+        if (target != null) {
+            proxy.logTargets.add(target);
+        }
+    }
+
+    /** {@code log-format "<format>"}: one word; read as a format once the whole file is (as HAProxy does). */
+    private void readLogFormat(ProxyDraft proxy, Args args) {
+        if (args.get(1).isEmpty()) {
+            diag.alert("log-format expects an argument.");
+        } else if (args.size() > 2) {
+            diag.alert("log-format expects only one argument, don't forget to escape spaces!");
+        } else {
+            setLogFormat(proxy, "log-format", args.get(1));
+        }
+    }
+
+    private void readHttplog(ProxyDraft proxy, Args args, boolean negated) {
+        String variant = args.get(2);
+        if (!variant.isEmpty() && !variant.equals("clf")) {
+            diag.alert("keyword 'httplog' only supports option 'clf'.");
+            return;
+        }
+        setLogFormat(proxy, "option httplog", negated ? null : variant.equals("clf") ? LogFormat.CLF : LogFormat.HTTPLOG);
+    }
+
+    /** A line format belongs to the frontend that logs; a backend only warns, as HAProxy's does. */
+    private void setLogFormat(ProxyDraft proxy, String directive, String format) {
+        if (!proxy.hasFrontend()) {
+            diag.warn(proxy.typeWord() + " '" + proxy.name + "' : '" + directive + "' directive is ignored in backends.");
+            return;
+        }
+        proxy.logFormat = format;
+        proxy.logFormatWhere = diag.where();
     }
 
     private static HttpCheck httpCheck(List<String> words) {

@@ -1,5 +1,6 @@
 package dev.lbkit.balancer.config;
 
+import dev.lbkit.balancer.log.LogSettings;
 import java.util.List;
 
 /**
@@ -14,13 +15,23 @@ import java.util.List;
  * @param httpCheck {@code option httpchk}, or null for TCP-connect checks
  * @param hashBalanceFactor {@code hash-balance-factor}, 0 = off
  * @param httpReuse {@code http-reuse}, HAProxy's default {@code safe} when absent
+ * @param log the access log of a frontend: targets and format ({@link LogSettings#OFF} when it logs nothing)
  */
 public record ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
                            Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
                            int retries, boolean redispatch, boolean forwardFor, HttpCheck httpCheck,
-                           boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
+                           boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse, LogSettings log) {
 
     public enum Kind { FRONTEND, BACKEND, LISTEN }
+
+    /** A section that logs nothing. */
+    public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
+                        Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
+                        int retries, boolean redispatch, boolean forwardFor, HttpCheck httpCheck,
+                        boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
+        this(kind, name, where, mode, binds, defaultBackend, balance, hashType, servers, timeouts, retries, redispatch,
+                forwardFor, httpCheck, allBackups, hashBalanceFactor, httpReuse, LogSettings.OFF);
+    }
 
     /** A section with HAProxy's default {@code http-reuse safe}. */
     public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,

@@ -3,6 +3,7 @@ package dev.lbkit.balancer.proxy;
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.config.Bind;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.log.AccessLog;
 import io.javalin.Javalin;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -25,9 +26,12 @@ public final class Frontend implements AutoCloseable {
     private final ProxySection section;
     private final FrontendStats stats = new FrontendStats();
     private final List<Javalin> servers = new ArrayList<>();
+    /** The access log, or null when this frontend logs nothing. */
+    private final AccessLog accessLog;
 
     private Frontend(ProxySection section) {
         this.section = section;
+        this.accessLog = AccessLog.open(section.name(), section.log());
     }
 
     /**
@@ -39,7 +43,8 @@ public final class Frontend implements AutoCloseable {
         Timeouts timeouts = new Timeouts(section, backend);
         try {
             for (Bind bind : section.binds()) {
-                frontend.servers.add(startOne(section, bind, backend, upstream, frontend.stats, timeouts));
+                frontend.servers.add(startOne(section, bind, backend, upstream, frontend.stats, timeouts,
+                        frontend.accessLog));
             }
         } catch (RuntimeException e) {
             frontend.close();
@@ -49,8 +54,9 @@ public final class Frontend implements AutoCloseable {
     }
 
     private static Javalin startOne(ProxySection section, Bind bind, Backend backend, Upstream upstream,
-                                    FrontendStats stats, Timeouts timeouts) {
-        ProxyHandler handler = new ProxyHandler(section, backend, upstream.forTimeouts(timeouts.backend), stats);
+                                    FrontendStats stats, Timeouts timeouts, AccessLog accessLog) {
+        ProxyHandler handler = new ProxyHandler(section, backend, upstream.forTimeouts(timeouts.backend), stats,
+                accessLog);
         // As many selectors (event-loop threads for the client side) as the upstream has loops:
         // HAProxy's nbthread. One of each measured 0.75x HAProxy's requests/s at 64 connections
         // on two cores, two of each 0.93x (docs/benchmarks.md).
@@ -166,6 +172,9 @@ public final class Frontend implements AutoCloseable {
             }
         }
         servers.clear();
+        if (accessLog != null) {
+            accessLog.close();
+        }
     }
 
     /** The client-side and server-side timeouts that apply to this frontend's traffic. */

@@ -4,6 +4,8 @@ import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.log.AccessLog;
+import dev.lbkit.balancer.log.AccessRecord;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,13 +49,23 @@ final class ProxyHandler extends Handler.Abstract {
     private final Upstream.Pools pools;
     private final boolean forwardFor;
     private final FrontendStats stats;
+    private final String frontendName;
+    /** The frontend's access log, or null when it logs nothing (then no request pays for logging). */
+    private final AccessLog accessLog;
 
     /**
      * @param frontend the frontend (or listen) section whose binds lead here
      * @param backend its default backend, or null when it has none (every request then gets a 503)
      */
     ProxyHandler(ProxySection frontend, Backend backend, Upstream.Pools pools, FrontendStats stats) {
+        this(frontend, backend, pools, stats, null);
+    }
+
+    ProxyHandler(ProxySection frontend, Backend backend, Upstream.Pools pools, FrontendStats stats,
+                 AccessLog accessLog) {
         super(InvocationType.NON_BLOCKING);
+        this.frontendName = frontend.name();
+        this.accessLog = accessLog;
         this.backend = backend;
         this.pools = pools;
         this.forwardFor = frontend.forwardFor() || (backend != null && backend.section().forwardFor());
@@ -68,32 +80,37 @@ final class ProxyHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         stats.requestStarted();
+        AccessRecord record = RequestLog.begin(accessLog, request, frontendName, backend);
         Callback ending = Callback.from(() -> {
+            RequestLog.end(accessLog, record, response, request, backend, stats, null);
             stats.requestEnded();
             callback.succeeded();
         }, failure -> {
+            RequestLog.end(accessLog, record, response, request, backend, stats, failure);
             stats.requestEnded();
             callback.failed(failure);
         });
         Optional<ErrorPage> refusal = RequestRules.refusal(RawTargetConnectionFactory.rawTarget(request),
                 request.getHeaders());
         if (refusal.isPresent()) {
+            RequestLog.failed(record, refusal.get());
             sendError(response, refusal.get(), ending);
             return true;
         }
         if (backend == null) {
+            RequestLog.failed(record, ErrorPage.NO_SERVER);
             sendError(response, ErrorPage.NO_SERVER, ending);
             return true;
         }
         ClientBody body = ClientBody.of(request);
         Executor workers = request.getComponents().getExecutor();
         if (body == null || body.length == 0) {
-            new AsyncForward(this, backend, pools, request, response, ending, body, workers).start();
+            new AsyncForward(this, backend, pools, request, response, ending, body, workers, record).start();
             return true;
         }
         workers.execute(() -> {
             try {
-                forward(request, response, body);
+                forward(request, response, body, record);
                 ending.succeeded();
             } catch (Throwable failure) {
                 LOG.debug("request failed after its answer had started", failure);
@@ -104,17 +121,19 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     /** Forwards a request with a body, blocking this (worker) thread until the answer is relayed. */
-    private void forward(Request request, Response response, ClientBody body) throws IOException {
+    private void forward(Request request, Response response, ClientBody body, AccessRecord record) throws IOException {
         RequestInfo info = requestInfo(request);
         Server server = backend.pickAndTake(info, null);
         if (server == null) {
+            RequestLog.failed(record, ErrorPage.NO_SERVER);
             sendError(response, ErrorPage.NO_SERVER);
             return;
         }
         Slot slot = new Slot(backend, server);
         try {
-            Exchange exchange = exchangeWithRetries(request, info, slot, body);
+            Exchange exchange = exchangeWithRetries(request, info, slot, body, record);
             if (exchange == null) {
+                RequestLog.failed(record, ErrorPage.NO_SERVER);
                 sendError(response, ErrorPage.NO_SERVER);
                 return;
             }
@@ -123,6 +142,7 @@ final class ProxyHandler extends Handler.Abstract {
             if (response.isCommitted()) {
                 throw failure;
             }
+            RequestLog.failed(record, failure.page);
             sendError(response, failure.page);
         } finally {
             slot.release();
@@ -138,16 +158,22 @@ final class ProxyHandler extends Handler.Abstract {
      * the last of them on another server when {@code option redispatch} is set. Returns null when
      * every attempt failed to connect (HAProxy answers 503 then).
      */
-    private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot, ClientBody body) throws IOException {
+    private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot, ClientBody body,
+                                         AccessRecord record) throws IOException {
         Attempts attempts = new Attempts(backend, info, slot, request);
         boolean headRequest = request.getMethod().equals("HEAD");
         while (true) {
             Server server = slot.server;
+            RequestLog.picked(record, server);
             ServerConnection connection;
             try {
+                RequestLog.connecting(record, false);
                 connection = attempts.mayTakeIdle() ? pools.acquire(server) : pools.connect(server);
+                RequestLog.connected(record);
             } catch (IOException e) {
-                if (attempts.afterConnectFailure()) {
+                boolean again = attempts.afterConnectFailure();
+                RequestLog.retries(record, attempts);
+                if (again) {
                     continue;
                 }
                 LOG.debug("connect to {} failed, no retries left", server, e);
@@ -155,7 +181,9 @@ final class ProxyHandler extends Handler.Abstract {
             }
             try {
                 send(request, server, body, connection);
-                return new Exchange(server, connection, connection.readAnswer(headRequest));
+                AnswerHead answer = connection.readAnswer(headRequest);
+                RequestLog.answered(record);
+                return new Exchange(server, connection, answer);
             } catch (IOException e) {
                 connection.close();
                 if (body != null && body.clientFailure != null) {

@@ -1,0 +1,27 @@
+package dev.lbkit.balancer.log;
+
+import java.util.List;
+
+/**
+ * What a frontend logs and where: its targets ({@code log} lines, {@code log global} resolved to
+ * the global section's), and its format ({@code option httplog}, {@code option httplog clf},
+ * {@code option tcplog} or {@code log-format}). A frontend logs only when it has both.
+ *
+ * @param targets where lines go, in {@code log} line order
+ * @param format the line format, or null when none was set (HAProxy then logs only connections)
+ * @param dontLogNull {@code option dontlognull}: connections that sent nothing are not logged
+ */
+public record LogSettings(List<LogTarget> targets, LogFormat format, boolean dontLogNull) {
+
+    /** No logging, the default. */
+    public static final LogSettings OFF = new LogSettings(List.of(), null, false);
+
+    public LogSettings {
+        targets = List.copyOf(targets);
+    }
+
+    /** Whether request lines are written at all. */
+    public boolean logsRequests() {
+        return format != null && !targets.isEmpty();
+    }
+}
