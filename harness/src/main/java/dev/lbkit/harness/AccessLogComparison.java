@@ -12,13 +12,13 @@ import java.util.regex.Pattern;
  * {@code option httplog} lines against lbkit's.
  *
  * <p>What must be equal: frontend, backend, server, status, bytes, termination state, retries,
- * the backend and server counters, the queues, the captured cookies and the request line. What may
- * differ, and by how much: the date by {@link #DATE_TOLERANCE_MS} (the two sides get each request a
- * moment apart, but the format must be the same); each timer by {@link #TIMER_TOLERANCE_MS}, with -1
- * (a step that never happened) on both sides or neither; the process and frontend counters
- * ({@code %ac}, {@code %fc}) by 1, since a request's end and the next one's start can overlap by
- * a moment on either side. The client port is not compared: each side has its own client
- * connection, so the kernel gives each its own port.
+ * the queues, the captured cookies and the request line. What may differ, and by how much: the date
+ * by {@link #DATE_TOLERANCE_MS} (the two sides get each request a moment apart, but the format must
+ * be the same); each timer by {@link #TIMER_TOLERANCE_MS}, with -1 (a step that never happened) on
+ * both sides or neither; the four connection counters ({@code %ac/%fc/%bc/%sc}) by 1, since the
+ * previous request's teardown can still be under way on either side when the next one is logged
+ * (seen on HAProxy's side as {@code 2/2/1/1} between two sequential requests). The client port is
+ * not compared: each side has its own client connection, so the kernel gives each its own port.
  *
  * <p>Lines are paired by their request line (the traffic makes each one unique), since two
  * requests that end within a moment may be logged in either order.
@@ -33,9 +33,10 @@ public final class AccessLogComparison {
             + "\\d\\d\\.\\d{3})\\] (\\S+) (\\S+)/(\\S+) (-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/(\\d+) (\\d+) (\\d+) (\\S+) "
             + "(\\S+) (\\S{4}) (\\d+)/(\\d+)/(\\d+)/(\\d+)/(\\+?\\d+) (\\d+)/(\\d+) \"(.*)\"$");
     private static final List<String> EXACT = List.of("client ip", "frontend", "backend", "server", "status",
-            "bytes", "request cookie", "response cookie", "termination state", "backend conns", "server conns",
-            "retries", "server queue", "backend queue", "request line");
-    private static final List<String> COUNTERS = List.of("active conns", "frontend conns");
+            "bytes", "request cookie", "response cookie", "termination state", "retries", "server queue",
+            "backend queue", "request line");
+    private static final List<String> COUNTERS = List.of("active conns", "frontend conns", "backend conns",
+            "server conns");
     private static final List<String> TIMERS = List.of("TR", "Tw", "Tc", "Tr", "Ta");
     private static final java.time.format.DateTimeFormatter DATE = java.time.format.DateTimeFormatter
             .ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", java.util.Locale.ENGLISH);

@@ -299,8 +299,16 @@ final class ProxyReader {
             case "forwardfor" -> proxy.forwardFor = !negated;
             case "allbackups" -> proxy.allBackups = !negated;
             case "httpchk" -> proxy.httpCheck = negated ? null : httpCheck(args.rest(2));
-            case "httplog" -> readHttplog(proxy, args, negated);
-            case "tcplog" -> setLogFormat(proxy, "tcplog", negated ? null : LogFormat.TCPLOG);
+            case "httplog", "tcplog" -> {
+                if (negated) {
+                    diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: negation/default is not supported for"
+                            + " option '" + name + "'.");
+                } else if (name.equals("httplog")) {
+                    readHttplog(proxy, args);
+                } else {
+                    setLogFormat(proxy, "option tcplog", LogFormat.TCPLOG);
+                }
+            }
             case "dontlognull" -> proxy.dontLogNull = !negated;
             default -> {
                 if (Keywords.HARMLESS_OPTIONS.contains(name)) {
@@ -334,13 +342,13 @@ final class ProxyReader {
         }
     }
 
-    private void readHttplog(ProxyDraft proxy, Args args, boolean negated) {
+    private void readHttplog(ProxyDraft proxy, Args args) {
         String variant = args.get(2);
         if (!variant.isEmpty() && !variant.equals("clf")) {
             diag.alert("keyword 'httplog' only supports option 'clf'.");
             return;
         }
-        setLogFormat(proxy, "option httplog", negated ? null : variant.equals("clf") ? LogFormat.CLF : LogFormat.HTTPLOG);
+        setLogFormat(proxy, "option httplog", variant.equals("clf") ? LogFormat.CLF : LogFormat.HTTPLOG);
     }
 
     /** A line format belongs to the frontend that logs; a backend only warns, as HAProxy's does. */

@@ -54,11 +54,11 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /**
-     * The access log of {@code frontend}, started; null when {@code settings} log no requests or
+     * The access log of {@code frontend}, started; null when {@code settings} have no target or
      * none of its targets can be written (each such target is named on stderr, once).
      */
     public static AccessLog open(String frontend, LogSettings settings) {
-        if (!settings.logsRequests()) {
+        if (settings.targets().isEmpty()) {
             return null;
         }
         List<Sink> sinks = new ArrayList<>();
@@ -80,6 +80,19 @@ public final class AccessLog implements AutoCloseable {
         return log;
     }
 
+    /** Whether this log writes a line per request (it has a format); else one per connection. */
+    public boolean logsRequests() {
+        return format != null;
+    }
+
+    /**
+     * A client connection was accepted, in a frontend that has log targets but no log format:
+     * HAProxy's line for it, {@code Connect from 127.0.0.1:44624 to 127.0.0.1:8080 (web/HTTP)}.
+     */
+    public void connectionAccepted(String client, String listener, String frontend) {
+        enqueue("Connect from " + client + " to " + listener + " (" + frontend + "/HTTP)");
+    }
+
     /** A request began: counts it for %ac and returns its number (%rt). */
     public static long requestStarted() {
         ACTIVE.incrementAndGet();
@@ -94,6 +107,10 @@ public final class AccessLog implements AutoCloseable {
     /** Formats the finished request and queues its line; never blocks. */
     public void write(AccessRecord record) {
         ACTIVE.decrementAndGet();
+        enqueue(format.format(record));
+    }
+
+    private void enqueue(String line) {
         if (closed) {
             return;
         }
@@ -102,7 +119,7 @@ public final class AccessLog implements AutoCloseable {
             dropped.incrementAndGet();
             return;
         }
-        pending.add(format.format(record));
+        pending.add(line);
         if (writerParked.get()) {
             LockSupport.unpark(writer);
         }

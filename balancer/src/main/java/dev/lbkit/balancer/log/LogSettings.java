@@ -24,4 +24,9 @@ public record LogSettings(List<LogTarget> targets, LogFormat format, boolean don
     public boolean logsRequests() {
         return format != null && !targets.isEmpty();
     }
+
+    /** Targets but no format: HAProxy then writes a line per accepted connection, and none per request. */
+    public boolean logsConnections() {
+        return format == null && !targets.isEmpty();
+    }
 }

@@ -85,6 +85,9 @@ public final class Frontend implements AutoCloseable {
                 connector.setHost(bind.host().isEmpty() ? null : bind.host());
                 connector.setPort(bind.port());
                 connector.setIdleTimeout(timeouts.clientMs > 0 ? timeouts.clientMs : 0);
+                if (accessLog != null && !accessLog.logsRequests()) {
+                    connector.addEventListener(RequestLog.connectionLines(accessLog, section.name()));
+                }
                 return connector;
             });
             // The proxy sits in front of Javalin's servlet: every request, whatever its method or

@@ -23,9 +23,9 @@ final class RequestLog {
     private RequestLog() {
     }
 
-    /** The record of a request that just arrived, or null when {@code log} is null (no logging). */
+    /** The record of a request that just arrived, or null when {@code log} writes no request lines. */
     static AccessRecord begin(AccessLog log, Request request, String frontend, Backend backend) {
-        if (log == null) {
+        if (log == null || !log.logsRequests()) {
             return null;
         }
         AccessRecord record = new AccessRecord();
@@ -44,6 +44,24 @@ final class RequestLog {
         record.bytesOut = -connection.getBytesOut();
         record.bytesIn = -connection.getBytesIn();
         return record;
+    }
+
+    /** Writes HAProxy's "Connect from" line for each connection a listener accepts. */
+    static Connection.Listener connectionLines(AccessLog log, String frontend) {
+        return new Connection.Listener() {
+            @Override
+            public void onOpened(Connection connection) {
+                log.connectionAccepted(hostPort(connection.getEndPoint().getRemoteSocketAddress()),
+                        hostPort(connection.getEndPoint().getLocalSocketAddress()), frontend);
+            }
+        };
+    }
+
+    private static String hostPort(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
     }
 
     private static void setAddress(SocketAddress address, AccessRecord record, boolean client) {

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * from its stdout, compared line by line and field by field ({@link AccessLogComparison}). The
  * traffic has 200s and 404s from the backends, 503s from a backend whose every server is in
  * maintenance, and requests to a backend whose first server refuses connections (one retry,
- * redispatched to the other). Figures go to {@code target/lbkit-reports/access-log/}.
+ * redispatched to the other). A last frontend has a log target but no format: both then write a
+ * line per accepted connection. Figures go to {@code target/lbkit-reports/access-log/}.
  */
 class AccessLogParityTest {
 
@@ -86,6 +87,15 @@ class AccessLogParityTest {
                 option redispatch
                 server closed 127.0.0.1:${DEAD}
                 server open 127.0.0.1:${S3}
+            defaults
+                mode http
+                log global
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+            frontend plain
+                bind 127.0.0.1:${PLAIN}
+                default_backend app
             """;
 
     /** What one side of a run logged. */
@@ -100,11 +110,14 @@ class AccessLogParityTest {
         List<String> clf = compareTokens(linesOf(logs, "clf", true), linesOf(logs, "clf", false), List.of(3, 12, 13, 17,
                 18, 19, 20, 21));
         List<String> custom = compareTokens(linesOf(logs, "custom", true), linesOf(logs, "custom", false), List.of(1));
+        List<String> connects = compareTokens(lastConnects(logs.haproxy()), lastConnects(logs.lbkit()), List.of());
         String report = "access log, HAProxy (" + logs.haproxyDescription() + ") vs lbkit, option httplog:\n"
                 + httplog.figures() + "option httplog clf: " + linesOf(logs, "clf", true).size()
                 + " lines compared token by token (client port, ms, dates and timers left out): "
                 + (clf.isEmpty() ? "all equal" : clf) + "\nlog-format: " + linesOf(logs, "custom", true).size()
-                + " lines compared token by token (date left out): " + (custom.isEmpty() ? "all equal" : custom);
+                + " lines compared token by token (date left out): " + (custom.isEmpty() ? "all equal" : custom)
+                + "\nconnection lines (log, no format): " + lastConnects(logs.haproxy()).size()
+                + " compared, ports left out: " + (connects.isEmpty() ? "all equal" : connects);
         System.out.println("[lbkit] " + report);
         Report.writeLine("access-log", "access-log-parity", report + "\n" + String.join("\n", httplog.problems()));
 
@@ -115,6 +128,8 @@ class AccessLogParityTest {
         assertThat(clf).as("clf lines match token by token").isEmpty();
         assertThat(linesOf(logs, "custom", true)).as("log-format lines on HAProxy's side").hasSize(2);
         assertThat(custom).as("log-format lines match token by token").isEmpty();
+        assertThat(lastConnects(logs.lbkit())).as("lbkit's connection lines").hasSize(2);
+        assertThat(connects).as("connection lines match, ports aside").isEmpty();
     }
 
     @Test
@@ -163,6 +178,8 @@ class AccessLogParityTest {
         requests.add(new String[] {"CLF", "/missing"});
         requests.add(new String[] {"CUSTOM", "/data?x=1"});
         requests.add(new String[] {"CUSTOM", "/nothing/here"});
+        requests.add(new String[] {"PLAIN", "/"});
+        requests.add(new String[] {"PLAIN", "/"});
         return requests;
     }
 
@@ -224,16 +241,17 @@ class AccessLogParityTest {
         }
     }
 
-    /** Both logs are written a moment after the answers: wait until each has a line per request (10 s at most). */
+    /**
+     * Both logs are written a moment after the answers (HAProxy's reach us through the container's
+     * log stream): wait until each has every request line (10 s at most), then a second more for the
+     * connection lines, which cannot be counted (HAProxy also logs the probes of its listeners).
+     */
     private static void waitForLines(Supplier<String> haproxy, Supplier<String> lbkit) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (countLines(haproxy.get()) >= TRAFFIC_SIZE + 20 && countLines(lbkit.get()) >= TRAFFIC_SIZE + 20) {
-                Thread.sleep(300);
-                return;
-            }
+        while (System.nanoTime() < deadline && !(complete(haproxy.get()) && complete(lbkit.get()))) {
             Thread.sleep(50);
         }
+        Thread.sleep(1000);
     }
 
     /** The httplog lines of the compared frontends (the warm-up frontend's left out). */
@@ -242,8 +260,10 @@ class AccessLogParityTest {
                 .filter(line -> !line.fields().get("frontend").equals("warmup")).toList();
     }
 
-    private static int countLines(String text) {
-        return (int) text.lines().filter(line -> line.contains(" \"") || line.contains("[")).count();
+    private static boolean complete(String output) {
+        Logs logs = new Logs("", output, output);
+        return AccessLogComparison.httplogLines(output).size() >= TRAFFIC_SIZE + 20
+                && linesOf(logs, "clf", true).size() >= 2 && linesOf(logs, "custom", true).size() >= 2;
     }
 
     /** The lines of one frontend that does not use httplog ({@code clf}, {@code custom}), in order. */
@@ -251,6 +271,16 @@ class AccessLogParityTest {
         String text = haproxySide ? logs.haproxy() : logs.lbkit();
         String marker = frontend.equals("clf") ? " \"clf\" " : " custom app/";
         return text.lines().filter(line -> line.contains(marker)).map(String::strip).toList();
+    }
+
+    /**
+     * The "Connect from" lines of the last two connections to the frontend without a log format, ports
+     * masked. HAProxy also logs the harness's probes of its listeners at start, hence the last two.
+     */
+    private static List<String> lastConnects(String output) {
+        List<String> lines = output.lines().map(String::strip).filter(line -> line.startsWith("Connect from ")
+                && line.endsWith("(plain/HTTP)")).map(line -> line.replaceAll(":\\d+", ":PORT")).toList();
+        return lines.subList(Math.max(0, lines.size() - 2), lines.size());
     }
 
     /** Token i of line n on both sides, for every token but {@code skipped}; the differences found. */
@@ -282,7 +312,7 @@ class AccessLogParityTest {
 
         String apply(String config) throws IOException {
             String result = config;
-            for (String name : List.of("WARMUP", "WEB", "DOWN", "FLAKY", "CLF", "CUSTOM")) {
+            for (String name : List.of("WARMUP", "WEB", "DOWN", "FLAKY", "CLF", "CUSTOM", "PLAIN")) {
                 ports.put(name, SideBySide.freePort());
                 result = result.replace("${" + name + "}", "" + ports.get(name));
             }
