@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 public final class AccessLogComparison {
     /** How far apart the two sides' dates of one request may be. */
     public static final long DATE_TOLERANCE_MS = 2000;
-    /** How far apart one timer may be, in ms: two processes on a loaded machine. */
-    public static final long TIMER_TOLERANCE_MS = 100;
+    /** How far apart one timer may be, in ms: two processes on a loaded machine (a 200 ms stall was seen). */
+    public static final long TIMER_TOLERANCE_MS = 250;
 
     private static final Pattern HTTPLOG = Pattern.compile("^(\\S+):(\\d+) \\[(\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:"
             + "\\d\\d\\.\\d{3})\\] (\\S+) (\\S+)/(\\S+) (-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/(\\d+) (\\d+) (\\d+) (\\S+) "

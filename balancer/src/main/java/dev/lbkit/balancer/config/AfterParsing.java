@@ -101,7 +101,7 @@ final class AfterParsing {
                         + "' since it has no log address.");
             }
         }
-        return new LogSettings(targets, format, proxy.dontLogNull);
+        return new LogSettings(targets, format, proxy.dontLogNull, !diag.since(HaproxyLine.V3_4));
     }
 
     private static ProxySection toSection(ProxyDraft proxy, HaproxyLine line, Diagnostics diag, LogSettings log) {

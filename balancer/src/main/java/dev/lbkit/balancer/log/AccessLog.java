@@ -38,6 +38,7 @@ public final class AccessLog implements AutoCloseable {
     private static final AtomicLong REQUESTS = new AtomicLong();
 
     private final LogFormat format;
+    private final boolean countsOwnAnswers;
     private final List<Sink> sinks;
     private final Queue<String> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
@@ -46,8 +47,9 @@ public final class AccessLog implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
 
-    private AccessLog(String frontend, LogFormat format, List<Sink> sinks) {
+    private AccessLog(String frontend, LogFormat format, boolean countsOwnAnswers, List<Sink> sinks) {
         this.format = format;
+        this.countsOwnAnswers = countsOwnAnswers;
         this.sinks = sinks;
         this.writer = new Thread(this::drainForever, "lbkit-log-" + frontend);
         writer.setDaemon(true);
@@ -75,9 +77,14 @@ public final class AccessLog implements AutoCloseable {
         if (sinks.isEmpty()) {
             return null;
         }
-        AccessLog log = new AccessLog(frontend, settings.format(), sinks);
+        AccessLog log = new AccessLog(frontend, settings.format(), settings.countsOwnAnswers(), sinks);
         log.writer.start();
         return log;
+    }
+
+    /** Whether {@code %B} counts the balancer's own answers (error pages); false from HAProxy 3.4. */
+    public boolean countsOwnAnswers() {
+        return countsOwnAnswers;
     }
 
     /** Whether this log writes a line per request (it has a format); else one per connection. */

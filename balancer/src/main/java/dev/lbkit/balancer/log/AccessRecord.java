@@ -44,6 +44,8 @@ public final class AccessRecord {
     public long bytesIn;
     /** The two termination characters (%ts): who ended the request, and in which phase; "--" for a normal end. */
     public String termination = "--";
+    /** The answer is one of the balancer's own error pages, not a server's. */
+    public boolean ownAnswer;
     /** Connect attempts beyond the first (%rc). */
     public int retries;
     /** Whether a retry moved the request to another server (%rc then starts with '+'). */

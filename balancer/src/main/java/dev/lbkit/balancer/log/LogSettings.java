@@ -10,11 +10,19 @@ import java.util.List;
  * @param targets where lines go, in {@code log} line order
  * @param format the line format, or null when none was set (HAProxy then logs only connections)
  * @param dontLogNull {@code option dontlognull}: connections that sent nothing are not logged
+ * @param countsOwnAnswers whether {@code %B} counts the answers the balancer writes itself (its error
+ *     pages): true up to HAProxy 3.2, false in 3.4, which logs 0 bytes for its 503 page (seen with
+ *     the 3.4.7 container)
  */
-public record LogSettings(List<LogTarget> targets, LogFormat format, boolean dontLogNull) {
+public record LogSettings(List<LogTarget> targets, LogFormat format, boolean dontLogNull, boolean countsOwnAnswers) {
 
     /** No logging, the default. */
     public static final LogSettings OFF = new LogSettings(List.of(), null, false);
+
+    /** Settings that count the balancer's own answers, as HAProxy up to 3.2 does. */
+    public LogSettings(List<LogTarget> targets, LogFormat format, boolean dontLogNull) {
+        this(targets, format, dontLogNull, true);
+    }
 
     public LogSettings {
         targets = List.copyOf(targets);

@@ -117,6 +117,7 @@ final class RequestLog {
         if (record == null) {
             return;
         }
+        record.ownAnswer = true;
         record.termination = switch (page) {
             // no server, or every connect attempt failed: the server side, while connecting
             case NO_SERVER -> "SC";
@@ -193,7 +194,8 @@ final class RequestLog {
         Connection connection = request.getConnectionMetaData().getConnection();
         long wireOut = record.bytesOut + connection.getBytesOut();
         record.bytesIn += connection.getBytesIn();
-        record.bytesOut = countedAsHaproxyDoes(response, request, wireOut);
+        record.bytesOut = record.ownAnswer && !log.countsOwnAnswers() ? 0
+                : countedAsHaproxyDoes(response, request, wireOut);
         if (failure != null && record.termination.equals("--")) {
             record.termination = "SD";
         }

@@ -77,8 +77,10 @@ class AccessLogParityTest {
                 server s2 127.0.0.1:${S2}
                 server s3 127.0.0.1:${S3}
             backend warm
+                balance roundrobin
                 server w1 127.0.0.1:${S1}
             backend nobody
+                balance roundrobin
                 server n1 127.0.0.1:${S1} disabled
                 server n2 127.0.0.1:${S2} disabled
             backend refusing
