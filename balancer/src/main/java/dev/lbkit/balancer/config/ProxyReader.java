@@ -2,9 +2,6 @@ package dev.lbkit.balancer.config;
 
 import static dev.lbkit.balancer.config.ConfigParser.atoi;
 
-import dev.lbkit.balancer.log.LogFormat;
-import dev.lbkit.balancer.log.LogLines;
-import dev.lbkit.balancer.log.LogTarget;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -22,11 +19,13 @@ final class ProxyReader {
     private final Diagnostics diag;
     private final BindReader binds;
     private final ServerReader servers;
+    private final LogReader logs;
 
     ProxyReader(Diagnostics diag, UnaryOperator<String> env, HaproxyLine line) {
         this.diag = diag;
         this.binds = new BindReader(diag, env);
         this.servers = new ServerReader(diag, env, line);
+        this.logs = new LogReader(diag);
     }
 
     /** Reads one line of a proxy or defaults section into {@code proxy} (nothing when it is null). */
@@ -40,7 +39,7 @@ final class ProxyReader {
             return;
         }
         if (keyword.equals("no") && args.get(1).equals("log")) {
-            proxy.logTargets.clear();
+            logs.readNoLog(proxy);
             return;
         }
         if (ONE_ARGUMENT_PROXY.contains(keyword) && diag.tooManyArguments(args, 1)) {
@@ -71,8 +70,8 @@ final class ProxyReader {
                 }
             }
             case "hash-type" -> readHashType(proxy, args);
-            case "log" -> readLog(proxy, args);
-            case "log-format" -> readLogFormat(proxy, args);
+            case "log" -> logs.readLog(proxy, args);
+            case "log-format" -> logs.readLogFormat(proxy, args);
             case "hash-preserve-affinity" -> readHashPreserveAffinity(proxy, args);
             case "hash-balance-factor" -> {
                 if (args.get(1).isEmpty()) {
@@ -299,17 +298,7 @@ final class ProxyReader {
             case "forwardfor" -> proxy.forwardFor = !negated;
             case "allbackups" -> proxy.allBackups = !negated;
             case "httpchk" -> proxy.httpCheck = negated ? null : httpCheck(args.rest(2));
-            case "httplog", "tcplog" -> {
-                if (negated) {
-                    diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: negation/default is not supported for"
-                            + " option '" + name + "'.");
-                } else if (name.equals("httplog")) {
-                    readHttplog(proxy, args);
-                } else {
-                    setLogFormat(proxy, "option tcplog", LogFormat.TCPLOG);
-                }
-            }
-            case "dontlognull" -> proxy.dontLogNull = !negated;
+            case "httplog", "tcplog", "dontlognull" -> logs.readOption(proxy, args, negated);
             default -> {
                 if (Keywords.HARMLESS_OPTIONS.contains(name)) {
                     return;
@@ -317,48 +306,6 @@ final class ProxyReader {
                 diag.alert("unknown option '" + name + "'.");
             }
         }
-    }
-
-    /** {@code log global}, {@code log <address> ... <facility>}: a null entry stands for the global targets. */
-    private void readLog(ProxyDraft proxy, Args args) {
-        if (args.size() == 2 && args.get(1).equals("global")) {
-            proxy.logTargets.add(null);
-            return;
-        }
-        LogTarget target = LogLines.parse(args.rest(1), diag::alert);
-        if (target != null) {
-            proxy.logTargets.add(target);
-        }
-    }
-
-    /** {@code log-format "<format>"}: one word; read as a format once the whole file is (as HAProxy does). */
-    private void readLogFormat(ProxyDraft proxy, Args args) {
-        if (args.get(1).isEmpty()) {
-            diag.alert("log-format expects an argument.");
-        } else if (args.size() > 2) {
-            diag.alert("log-format expects only one argument, don't forget to escape spaces!");
-        } else {
-            setLogFormat(proxy, "log-format", args.get(1));
-        }
-    }
-
-    private void readHttplog(ProxyDraft proxy, Args args) {
-        String variant = args.get(2);
-        if (!variant.isEmpty() && !variant.equals("clf")) {
-            diag.alert("keyword 'httplog' only supports option 'clf'.");
-            return;
-        }
-        setLogFormat(proxy, "option httplog", variant.equals("clf") ? LogFormat.CLF : LogFormat.HTTPLOG);
-    }
-
-    /** A line format belongs to the frontend that logs; a backend only warns, as HAProxy's does. */
-    private void setLogFormat(ProxyDraft proxy, String directive, String format) {
-        if (!proxy.hasFrontend()) {
-            diag.warn(proxy.typeWord() + " '" + proxy.name + "' : '" + directive + "' directive is ignored in backends.");
-            return;
-        }
-        proxy.logFormat = format;
-        proxy.logFormatWhere = diag.where();
     }
 
     private static HttpCheck httpCheck(List<String> words) {

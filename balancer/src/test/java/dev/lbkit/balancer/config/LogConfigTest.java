@@ -79,6 +79,49 @@ class LogConfigTest {
     }
 
     @Test
+    void from34TheBalancersOwnAnswersCountNoBytes() throws Exception {
+        String text = GLOBAL_AND_DEFAULTS + """
+                frontend web
+                    bind 127.0.0.1:8080
+                    default_backend app
+                backend app
+                    balance roundrobin
+                    server a 127.0.0.1:5001
+                """;
+        assertThat(proxy(ConfigParser.parse(text, "test.cfg", HaproxyLine.V3_2), "web").log().countsOwnAnswers())
+                .as("3.2 counts its 503 page (217 bytes)").isTrue();
+        assertThat(proxy(ConfigParser.parse(text, "test.cfg", HaproxyLine.V3_4), "web").log().countsOwnAnswers())
+                .as("3.4 logs 0 bytes for it").isFalse();
+    }
+
+    @Test
+    void targetsWithoutAFormatLogConnections() throws Exception {
+        Config config = parse(GLOBAL_AND_DEFAULTS.replace("    option httplog\n", "") + """
+                frontend web
+                    bind 127.0.0.1:8080
+                    default_backend app
+                backend app
+                    server a 127.0.0.1:5001
+                """);
+        assertThat(proxy(config, "web").log().logsConnections()).as("HAProxy's 'Connect from' lines").isTrue();
+        assertThat(proxy(config, "web").log().logsRequests()).isFalse();
+    }
+
+    @Test
+    void optionHttplogCannotBeNegated() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(GLOBAL_AND_DEFAULTS + """
+                frontend web
+                    bind 127.0.0.1:8080
+                    no option httplog
+                    default_backend app
+                backend app
+                    server a 127.0.0.1:5001
+                """));
+        assertThat(e.alerts()).containsExactly(
+                "[ALERT] parsing [test.cfg:13]: negation/default is not supported for option 'httplog'.");
+    }
+
+    @Test
     void aFormatWithoutATargetIsWarnedAbout() throws Exception {
         Config config = parse("""
                 defaults
