@@ -45,9 +45,11 @@ public final class AccessLog implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean writerParked = new AtomicBoolean();
     private final Thread writer;
+    private final String frontend;
     private volatile boolean closed;
 
     private AccessLog(String frontend, LogFormat format, boolean countsOwnAnswers, List<Sink> sinks) {
+        this.frontend = frontend;
         this.format = format;
         this.countsOwnAnswers = countsOwnAnswers;
         this.sinks = sinks;
@@ -171,6 +173,10 @@ public final class AccessLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sinks.forEach(Sink::close);
+        if (dropped.get() > 0) {
+            System.err.println("[WARNING] frontend '" + frontend + "': " + dropped.get() + " access log lines were"
+                    + " dropped because the log writer fell " + MAX_PENDING + " lines behind (a slow stdout or pipe?).");
+        }
     }
 
     /** One target, as the writer thread uses it. */

@@ -59,6 +59,42 @@ class AccessLogTest {
     }
 
     @Test
+    void linesFromManyThreadsAtOnceAreAllWritten() throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AccessLog log;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            log = AccessLog.open("fe", new LogSettings(List.of(parse("stdout format raw local0")),
+                    LogFormat.compile("%HU"), false));
+        } finally {
+            System.setOut(original);
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    AccessLog.requestStarted();
+                    log.write(request("/" + thread + "/" + i));
+                }
+            });
+            writer.start();
+            threads.add(writer);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        log.close();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).as("8 threads x 1000 lines, none lost, none torn").hasSize(8000)
+                .allMatch(line -> line.matches("/[0-7]/\\d+"));
+        assertThat(log.dropped()).as("nothing dropped below the queue's limit").isZero();
+        assertThat(lines.stream().filter(line -> line.startsWith("/3/")).toList()).as("one thread's lines keep their order")
+                .isEqualTo(java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "/3/" + i).toList());
+    }
+
+    @Test
     void udpSyslogGetsRfc3164Datagrams() throws Exception {
         try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             syslog.setSoTimeout(5000);
