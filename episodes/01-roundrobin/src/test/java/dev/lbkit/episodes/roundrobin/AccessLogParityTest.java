@@ -135,6 +135,23 @@ class AccessLogParityTest {
     }
 
     @Test
+    void theEpisodeConfigMakesLbkitLogEachDecision() throws Exception {
+        // lbkit alone (no HAProxy): the episode's haproxy.cfg, as docker-compose gives it to both balancers.
+        try (SideBySide lbkit = SideBySide.start("episode 01 config", dev.lbkit.harness.Parity.episodeConfig(), null,
+                SideBySide.Options.exactRun())) {
+            dev.lbkit.harness.Picks picks = lbkit.drive(lbkit.lbkit(), dev.lbkit.harness.Traffic.sequential("six", 6));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (AccessLogComparison.httplogLines(lbkit.lbkitLog()).size() < 6 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            List<String> logged = AccessLogComparison.httplogLines(lbkit.lbkitLog()).stream()
+                    .map(line -> line.fields().get("backend") + "/" + line.fields().get("server")).toList();
+            assertThat(logged).as("one httplog line per request, naming the server that answered it")
+                    .isEqualTo(picks.answers().stream().map(server -> "servers/" + server).toList());
+        }
+    }
+
+    @Test
     @Tag(NegativeControl.TAG)
     void comparisonRejectsAnLbkitThatLogsAnotherServer() throws Exception {
         Logs logs = run(NegativeControl.replace("^(\\s*server s1 \\S+)$", "$1 weight 3"));
