@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.Response;
  * request of a frontend that does not log. The line is written by {@link #end}.
  */
 final class RequestLog {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RequestLog.class);
 
     private RequestLog() {
     }
@@ -189,6 +190,16 @@ final class RequestLog {
         if (record == null) {
             return;
         }
+        try {
+            finish(log, record, response, request, backend, stats, failure);
+        } catch (RuntimeException e) {
+            // A log line must never keep a request from ending: this one is lost, the request is not.
+            LOG.warn("could not write the access log line of {} {}: {}", record.method, record.uri, e.toString());
+        }
+    }
+
+    private static void finish(AccessLog log, AccessRecord record, Response response, Request request, Backend backend,
+                               FrontendStats stats, Throwable failure) {
         record.endNanos = System.nanoTime();
         record.status = response.getStatus();
         Connection connection = request.getConnectionMetaData().getConnection();
