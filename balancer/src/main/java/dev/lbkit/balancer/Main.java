@@ -448,7 +448,8 @@ public final class Main {
                         .toList(),
                 proxy.defaultBackend(), proxy.balance(), proxy.hashType(), proxy.servers(), proxy.timeouts(),
                 proxy.retries(), proxy.redispatch(), proxy.forwardFor(), proxy.httpCheck(), proxy.allBackups(),
-                proxy.hashBalanceFactor(), proxy.httpReuse(), proxy.useBackends(), proxy.operatorPages())).toList();
+                proxy.hashBalanceFactor(), proxy.httpReuse(), proxy.useBackends(), proxy.operatorPages(),
+                proxy.log())).toList();
         List<StatsSocket> sockets = config.global().statsSockets().stream().map(socket -> {
             if (socket.isUnix()) {
                 return socket; // a unix socket has no port; give each balancer its own path if both use one
@@ -460,7 +461,8 @@ public final class Main {
                     : socket.address();
             return new StatsSocket(address, socket.host(), port, null, socket.level(), socket.where());
         }).toList();
-        Global global = new Global(config.global().nbthread(), config.global().maxconn(), sockets);
+        Global global = new Global(config.global().nbthread(), config.global().maxconn(), sockets,
+                config.global().logTargets());
         return new Config(global, proxies, config.warnings(), config.line());
     }
 

@@ -119,6 +119,7 @@ public final class SideBySide implements AutoCloseable {
     private final HaproxyLine line;
     private final UnaryOperator<String> lbkitMistake;
     private final LbkitStarter lbkitStarter;
+    private final LbkitLog lbkitLog = new LbkitLog();
     private Endpoint haproxy;
     private Endpoint lbkit;
 
@@ -212,8 +213,47 @@ public final class SideBySide implements AutoCloseable {
         return new Endpoint(side, config, bindPorts.isEmpty() ? 0 : bindPorts.get(0), stats);
     }
 
+    /**
+     * Starts lbkit in this process. Its access log to stdout (the episode configs have one) goes to
+     * {@link #lbkitLog()} instead of this process's stdout, where it would run through a demo's output;
+     * HAProxy's goes to its own process or container.
+     */
     private AutoCloseable startLbkit(String config) throws Exception {
-        return lbkitStarter.start(ConfigParser.parse(config, configName + " (lbkit side, as HAProxy " + line.text() + ")", line));
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(lbkitLog, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return lbkitStarter.start(ConfigParser.parse(config, configName + " (lbkit side, as HAProxy " + line.text()
+                    + ")", line));
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    /** What lbkit's access log wrote to stdout so far (its first {@value LbkitLog#LIMIT} bytes). */
+    public String lbkitLog() {
+        return lbkitLog.text();
+    }
+
+    /** lbkit's stdout during a run, kept up to a limit. */
+    private static final class LbkitLog extends java.io.OutputStream {
+        static final int LIMIT = 8 * 1024 * 1024;
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            if (bytes.size() < LIMIT) {
+                bytes.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, Math.max(0, Math.min(len, LIMIT - bytes.size())));
+        }
+
+        synchronized String text() {
+            return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** HAProxy's side, or null when this run has no HAProxy (a demo on a machine without one). */

@@ -1,5 +1,8 @@
 package dev.lbkit.balancer.config;
 
+import dev.lbkit.balancer.log.LogFormat;
+import dev.lbkit.balancer.log.LogSettings;
+import dev.lbkit.balancer.log.LogTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +22,8 @@ final class AfterParsing {
      * Checks every proxy (default_backend, duplicate server names, a frontend without bind) in file
      * order, and returns them as sections.
      */
-    static List<ProxySection> checkAfterParsing(List<ProxyDraft> proxies, Diagnostics diag, HaproxyLine line) {
+    static List<ProxySection> checkAfterParsing(List<ProxyDraft> proxies, Diagnostics diag, HaproxyLine line,
+                                                List<LogTarget> globalLogTargets) {
         List<ProxySection> sections = new ArrayList<>();
         for (ProxyDraft proxy : proxies) {
             diag.at(proxy.where.line());
@@ -47,7 +51,7 @@ final class AfterParsing {
             if (proxy.hasFrontend() && proxy.binds.isEmpty() && proxy.kind == ProxySection.Kind.FRONTEND) {
                 diag.rawWarning("[WARNING] frontend '" + proxy.name + "' has no 'bind' directive.");
             }
-            sections.add(toSection(proxy, line, diag));
+            sections.add(toSection(proxy, line, diag, logSettings(proxy, globalLogTargets, diag)));
         }
         return sections;
     }
@@ -75,7 +79,41 @@ final class AfterParsing {
         }
     }
 
-    private static ProxySection toSection(ProxyDraft proxy, HaproxyLine line, Diagnostics diag) {
+    /**
+     * A frontend's log: its {@code log} lines ({@code log global} standing for the global
+     * section's) and its format, read now as HAProxy reads a {@code log-format} after the whole
+     * file (an alert naming the format's line when it cannot be read).
+     */
+    private static LogSettings logSettings(ProxyDraft proxy, List<LogTarget> globalLogTargets, Diagnostics diag) {
+        if (!proxy.hasFrontend()) {
+            return LogSettings.OFF;
+        }
+        List<LogTarget> targets = new ArrayList<>();
+        for (LogTarget target : proxy.logTargets) {
+            if (target == null) {
+                targets.addAll(globalLogTargets);
+            } else {
+                targets.add(target);
+            }
+        }
+        LogFormat format = null;
+        if (proxy.logFormat != null) {
+            try {
+                format = LogFormat.compile(proxy.logFormat);
+            } catch (LogFormat.Invalid e) {
+                diag.rawAlert("[ALERT] Parsing [" + proxy.logFormatWhere + "]: failed to parse log-format : "
+                        + e.getMessage());
+                return LogSettings.OFF;
+            }
+            if (targets.isEmpty()) {
+                diag.rawWarning("[WARNING] log format ignored for " + proxy.typeWord() + " '" + proxy.name
+                        + "' since it has no log address.");
+            }
+        }
+        return new LogSettings(targets, format, proxy.dontLogNull, !diag.since(HaproxyLine.V3_4));
+    }
+
+    private static ProxySection toSection(ProxyDraft proxy, HaproxyLine line, Diagnostics diag, LogSettings log) {
         if (proxy.hashPreserveAffinity != null && !proxy.hashPreserveAffinity.equals("always")) {
             diag.rawWarning("[WARNING] " + proxy.typeWord() + " '" + proxy.name + "': 'hash-preserve-affinity "
                     + proxy.hashPreserveAffinity + "' is read but not modelled by lbkit, which balances as with 'always'.");
@@ -102,7 +140,7 @@ final class AfterParsing {
                         proxy.queueMs),
                 proxy.retries, proxy.redispatch, proxy.forwardFor, frontendOnly ? null : proxy.httpCheck,
                 proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse, proxy.useBackends,
-                OperatorPagesReader.pagesOf(proxy, diag));
+                OperatorPagesReader.pagesOf(proxy, diag), log);
     }
 
     /** Alerts for each server whose host name does not resolve. */

@@ -103,7 +103,8 @@ public final class ConfigParser {
         if (diag.hasAlerts()) {
             throw new ConfigException(diag.alerts());
         }
-        List<ProxySection> sections = AfterParsing.checkAfterParsing(proxies, diag, line);
+        List<ProxySection> sections = AfterParsing.checkAfterParsing(proxies, diag, line,
+                global.global().logTargets());
         if (diag.hasAlerts()) {
             throw new ConfigException(diag.alerts());
         }

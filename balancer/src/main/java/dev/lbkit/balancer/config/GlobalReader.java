@@ -2,6 +2,8 @@ package dev.lbkit.balancer.config;
 
 import static dev.lbkit.balancer.config.ConfigParser.atoi;
 
+import dev.lbkit.balancer.log.LogLines;
+import dev.lbkit.balancer.log.LogTarget;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +27,7 @@ final class GlobalReader {
     private int nbthread;
     private int globalMaxconn;
     private final List<StatsSocket> statsSockets = new ArrayList<>();
+    private final List<LogTarget> logTargets = new ArrayList<>();
 
     GlobalReader(Diagnostics diag, UnaryOperator<String> systemEnv) {
         this.diag = diag;
@@ -38,7 +41,7 @@ final class GlobalReader {
 
     /** What the global section said, once the whole file is read. */
     Global global() {
-        return new Global(nbthread, globalMaxconn, statsSockets);
+        return new Global(nbthread, globalMaxconn, statsSockets, logTargets);
     }
 
     /** Reads one line of the {@code global} section. */
@@ -77,6 +80,12 @@ final class GlobalReader {
                 }
             }
             case "stats" -> readGlobalStats(args);
+            case "log" -> {
+                LogTarget target = LogLines.parse(args.rest(1), diag::alert);
+                if (target != null) {
+                    logTargets.add(target);
+                }
+            }
             case "setenv", "presetenv" -> {
                 if (args.get(1).isEmpty() || args.size() < 3) {
                     diag.alert("'" + keyword + "' expects a name and a value.");

@@ -1,5 +1,6 @@
 package dev.lbkit.balancer.config;
 
+import dev.lbkit.balancer.log.LogTarget;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +41,13 @@ final class ProxyDraft {
     OperatorPagesReader.StatsDraft stats;
     /** {@code http-request use-service} rules, in file order. */
     final List<ServiceRule> services = new ArrayList<>();
+    /** The {@code log} lines, in order; a null entry stands for {@code log global}. */
+    List<LogTarget> logTargets = new ArrayList<>();
+    /** The line format ({@code log-format} or one of the {@code option} formats), or null. */
+    String logFormat;
+    /** Where {@link #logFormat} was set, for the alert when it cannot be read. */
+    Where logFormatWhere;
+    boolean dontLogNull;
 
     boolean hasFrontend() {
         return isDefaults || kind != ProxySection.Kind.BACKEND;
@@ -81,6 +89,10 @@ final class ProxyDraft {
         hashPreserveAffinity = defaults.hashPreserveAffinity;
         defaultServer = defaults.defaultServer.copy();
         stats = defaults.stats != null ? defaults.stats.copy() : null;
+        logTargets = new ArrayList<>(defaults.logTargets);
+        logFormat = defaults.logFormat;
+        logFormatWhere = defaults.logFormatWhere;
+        dontLogNull = defaults.dontLogNull;
     }
 
     /** The section keyword of this proxy: frontend, backend or listen. */

@@ -21,6 +21,7 @@ final class ProxyReader {
     private final ServerReader servers;
     private final AclReader acls;
     private final OperatorPagesReader operatorPages;
+    private final LogReader logs;
 
     ProxyReader(Diagnostics diag, UnaryOperator<String> env, HaproxyLine line) {
         this.diag = diag;
@@ -28,6 +29,7 @@ final class ProxyReader {
         this.binds = new BindReader(diag, env);
         this.servers = new ServerReader(diag, env, line);
         this.operatorPages = new OperatorPagesReader(diag);
+        this.logs = new LogReader(diag);
     }
 
     /** Reads one line of a proxy or defaults section into {@code proxy} (nothing when it is null). */
@@ -38,6 +40,10 @@ final class ProxyReader {
         String keyword = args.get(0);
         if (keyword.equals("no") && args.get(1).equals("option")) {
             readOption(proxy, args.shift(), true);
+            return;
+        }
+        if (keyword.equals("no") && args.get(1).equals("log")) {
+            logs.readNoLog(proxy);
             return;
         }
         if (ONE_ARGUMENT_PROXY.contains(keyword) && diag.tooManyArguments(args, 1)) {
@@ -68,6 +74,8 @@ final class ProxyReader {
                 }
             }
             case "hash-type" -> readHashType(proxy, args);
+            case "log" -> logs.readLog(proxy, args);
+            case "log-format" -> logs.readLogFormat(proxy, args);
             case "hash-preserve-affinity" -> readHashPreserveAffinity(proxy, args);
             case "hash-balance-factor" -> {
                 if (args.get(1).isEmpty()) {
@@ -326,6 +334,7 @@ final class ProxyReader {
             case "forwardfor" -> proxy.forwardFor = negated ? null : forwardFor(args);
             case "allbackups" -> proxy.allBackups = !negated;
             case "httpchk" -> proxy.httpCheck = negated ? null : httpCheck(args.rest(2));
+            case "httplog", "tcplog", "dontlognull" -> logs.readOption(proxy, args, negated);
             default -> {
                 if (Keywords.HARMLESS_OPTIONS.contains(name)) {
                     return;

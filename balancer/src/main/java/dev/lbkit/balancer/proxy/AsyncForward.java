@@ -3,6 +3,7 @@ package dev.lbkit.balancer.proxy;
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.log.AccessRecord;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -41,9 +42,12 @@ final class AsyncForward {
     private ProxyHandler.Slot slot;
     private Server server;
     private Attempts attempts;
+    /** This request's access log record, or null when its frontend does not log. */
+    private final AccessRecord record;
 
     AsyncForward(ProxyHandler handler, Backend backend, Upstream.Pools pools, Request request, Response response,
-                 Callback callback, ProxyHandler.ClientBody body, Executor workers) {
+                 Callback callback, ProxyHandler.ClientBody body, Executor workers, AccessRecord record) {
+        this.record = record;
         this.handler = handler;
         this.backend = backend;
         this.pools = pools;
@@ -106,7 +110,9 @@ final class AsyncForward {
 
     private void attempt() {
         server = slot.server();
+        RequestLog.picked(record, server);
         AsyncConnection pooled = attempts.mayTakeIdle() ? pools.takeAsync(server) : null;
+        RequestLog.connecting(record, pooled != null);
         if (pooled != null) {
             send(pooled);
             return;
@@ -120,6 +126,7 @@ final class AsyncForward {
 
     /** The loop finished connecting. */
     void onConnected(AsyncConnection connection) {
+        RequestLog.connected(record);
         send(connection);
     }
 
@@ -129,7 +136,9 @@ final class AsyncForward {
     }
 
     private void connectFailed(IOException e) {
-        if (attempts.afterConnectFailure()) {
+        boolean again = attempts.afterConnectFailure();
+        RequestLog.retries(record, attempts);
+        if (again) {
             attempt();
             return;
         }
@@ -182,6 +191,7 @@ final class AsyncForward {
                 connection.discard(end);
                 continue;
             }
+            RequestLog.answered(record);
             deliver(connection, answer, end);
             return;
         }
@@ -261,6 +271,7 @@ final class AsyncForward {
     }
 
     private void error(ErrorPage page) {
+        RequestLog.failed(record, page);
         if (slot != null) {
             slot.release();
         }

@@ -17,8 +17,10 @@ final class Attempts {
     private final RequestInfo info;
     private final ProxyHandler.Slot slot;
     private final boolean mayShareIdle;
+    private final int retries;
     private int retriesLeft;
     private boolean staleRetryUsed;
+    private boolean redispatched;
 
     Attempts(Backend backend, RequestInfo info, ProxyHandler.Slot slot, Request request) {
         this.backend = backend;
@@ -28,7 +30,8 @@ final class Attempts {
         // a server connection of its own, which then joins the idle pool; lbkit treats never as safe.
         this.mayShareIdle = backend.section().httpReuse().sharesForFirstRequest()
                 || RawTargetConnectionFactory.requestNumber(request) > 1;
-        this.retriesLeft = Math.max(0, backend.section().retries());
+        this.retries = Math.max(0, backend.section().retries());
+        this.retriesLeft = retries;
     }
 
     /** Whether the next try may take an idle connection rather than open a new one. */
@@ -45,7 +48,21 @@ final class Attempts {
             return false;
         }
         retriesLeft--;
-        return retriesLeft > 0 || !backend.section().redispatch() || slot.redispatch(info);
+        if (retriesLeft > 0 || !backend.section().redispatch()) {
+            return true;
+        }
+        redispatched = slot.redispatch(info);
+        return redispatched;
+    }
+
+    /** Connect attempts made after the first failed (the access log's retry count). */
+    int retriesUsed() {
+        return retries - retriesLeft;
+    }
+
+    /** Whether the last retry went to another server ({@code option redispatch}). */
+    boolean redispatched() {
+        return redispatched;
     }
 
     /**

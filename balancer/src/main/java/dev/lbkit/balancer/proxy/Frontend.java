@@ -3,6 +3,7 @@ package dev.lbkit.balancer.proxy;
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.config.Bind;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.log.AccessLog;
 import io.javalin.Javalin;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -25,9 +26,12 @@ public final class Frontend implements AutoCloseable {
     private final ProxySection section;
     private final FrontendStats stats = new FrontendStats();
     private final List<Javalin> servers = new ArrayList<>();
+    /** The access log, or null when this frontend logs nothing. */
+    private final AccessLog accessLog;
 
     private Frontend(ProxySection section) {
         this.section = section;
+        this.accessLog = AccessLog.open(section.name(), section.log());
     }
 
     /**
@@ -47,7 +51,8 @@ public final class Frontend implements AutoCloseable {
         Timeouts timeouts = new Timeouts(section);
         try {
             for (Bind bind : section.binds()) {
-                frontend.servers.add(startOne(section, bind, routes, upstream, frontend.stats, timeouts, pages));
+                frontend.servers.add(startOne(section, bind, routes, upstream, frontend.stats, timeouts, pages,
+                        frontend.accessLog));
             }
         } catch (RuntimeException e) {
             frontend.close();
@@ -57,8 +62,8 @@ public final class Frontend implements AutoCloseable {
     }
 
     private static Javalin startOne(ProxySection section, Bind bind, Routes routes, Upstream upstream,
-                                    FrontendStats stats, Timeouts timeouts, OwnPages pages) {
-        ProxyHandler handler = new ProxyHandler(section, routes, upstream, stats);
+                                    FrontendStats stats, Timeouts timeouts, OwnPages pages, AccessLog accessLog) {
+        ProxyHandler handler = new ProxyHandler(section, routes, upstream, stats, accessLog);
         // As many selectors (event-loop threads for the client side) as the upstream has loops:
         // HAProxy's nbthread. One of each measured 0.75x HAProxy's requests/s at 64 connections
         // on two cores, two of each 0.93x (docs/benchmarks.md).
@@ -95,6 +100,9 @@ public final class Frontend implements AutoCloseable {
                 connector.setHost(bind.host().isEmpty() ? null : bind.host());
                 connector.setPort(bind.port());
                 connector.setIdleTimeout(timeouts.clientMs > 0 ? timeouts.clientMs : 0);
+                if (accessLog != null && !accessLog.logsRequests()) {
+                    connector.addEventListener(RequestLog.connectionLines(accessLog, section.name()));
+                }
                 return connector;
             });
             // The proxy sits in front of Javalin's servlet: every request, whatever its method or
@@ -183,6 +191,9 @@ public final class Frontend implements AutoCloseable {
             }
         }
         servers.clear();
+        if (accessLog != null) {
+            accessLog.close();
+        }
     }
 
     /** The client-side timeout of this frontend (each backend's own apply on the server side). */

@@ -4,6 +4,8 @@ import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.log.AccessLog;
+import dev.lbkit.balancer.log.AccessRecord;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +54,9 @@ final class ProxyHandler extends Handler.Abstract {
     /** {@code option forwardfor} of the frontend and each backend together; no entry when off. */
     private final Map<Backend, ForwardedFor> forwardFor = new IdentityHashMap<>();
     private final FrontendStats stats;
+    private final String frontendName;
+    /** The frontend's access log, or null when it logs nothing (then no request pays for logging). */
+    private final AccessLog accessLog;
 
     /**
      * @param frontend the frontend (or listen) section whose binds lead here
@@ -59,7 +64,13 @@ final class ProxyHandler extends Handler.Abstract {
      *     applies, the request gets a 503)
      */
     ProxyHandler(ProxySection frontend, Routes routes, Upstream upstream, FrontendStats stats) {
+        this(frontend, routes, upstream, stats, null);
+    }
+
+    ProxyHandler(ProxySection frontend, Routes routes, Upstream upstream, FrontendStats stats, AccessLog accessLog) {
         super(InvocationType.NON_BLOCKING);
+        this.frontendName = frontend.name();
+        this.accessLog = accessLog;
         this.routes = routes;
         for (Backend backend : routes.backends()) {
             pools.put(backend, upstream.forTimeouts(backend.section().timeouts()));
@@ -79,33 +90,39 @@ final class ProxyHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         stats.requestStarted();
+        Backend backend = routes.backendFor(request);
+        AccessRecord record = RequestLog.begin(accessLog, request, frontendName, backend);
         Callback ending = Callback.from(() -> {
+            RequestLog.end(accessLog, record, response, request, backend, stats, null);
             stats.requestEnded(response.getStatus());
             callback.succeeded();
         }, failure -> {
+            RequestLog.end(accessLog, record, response, request, backend, stats, failure);
             stats.requestEnded();
             callback.failed(failure);
         });
         Optional<ErrorPage> refusal = RequestRules.refusal(RawTargetConnectionFactory.rawTarget(request),
                 request.getHeaders());
         if (refusal.isPresent()) {
+            RequestLog.failed(record, refusal.get());
             sendError(response, refusal.get(), ending);
             return true;
         }
-        Backend backend = routes.backendFor(request);
         if (backend == null) {
+            RequestLog.failed(record, ErrorPage.NO_SERVER);
             sendError(response, ErrorPage.NO_SERVER, ending);
             return true;
         }
         ClientBody body = ClientBody.of(request);
         Executor workers = request.getComponents().getExecutor();
         if (body == null || body.length == 0) {
-            new AsyncForward(this, backend, pools.get(backend), request, response, ending, body, workers).start();
+            new AsyncForward(this, backend, pools.get(backend), request, response, ending, body, workers, record)
+                    .start();
             return true;
         }
         workers.execute(() -> {
             try {
-                forward(request, response, body, backend);
+                forward(request, response, body, backend, record);
                 ending.succeeded();
             } catch (Throwable failure) {
                 LOG.debug("request failed after its answer had started", failure);
@@ -116,7 +133,8 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     /** Forwards a request with a body, blocking this (worker) thread until the answer is relayed. */
-    private void forward(Request request, Response response, ClientBody body, Backend backend) throws IOException {
+    private void forward(Request request, Response response, ClientBody body, Backend backend, AccessRecord record)
+            throws IOException {
         RequestInfo info = requestInfo(request);
         java.util.concurrent.CompletableFuture<Server> dequeued = new java.util.concurrent.CompletableFuture<>();
         Backend.Pick pick = backend.pickTakeOrQueue(info, dequeued::complete, backend.section().timeouts().queueWaitMs());
@@ -126,13 +144,15 @@ final class ProxyHandler extends Handler.Abstract {
             server = dequeued.join();
         }
         if (server == null) {
+            RequestLog.failed(record, ErrorPage.NO_SERVER);
             sendError(response, ErrorPage.NO_SERVER);
             return;
         }
         Slot slot = new Slot(backend, server);
         try {
-            Exchange exchange = exchangeWithRetries(request, info, slot, body);
+            Exchange exchange = exchangeWithRetries(request, info, slot, body, record);
             if (exchange == null) {
+                RequestLog.failed(record, ErrorPage.NO_SERVER);
                 sendError(response, ErrorPage.NO_SERVER);
                 return;
             }
@@ -141,6 +161,7 @@ final class ProxyHandler extends Handler.Abstract {
             if (response.isCommitted()) {
                 throw failure;
             }
+            RequestLog.failed(record, failure.page);
             sendError(response, failure.page);
         } finally {
             slot.release();
@@ -156,17 +177,23 @@ final class ProxyHandler extends Handler.Abstract {
      * the last of them on another server when {@code option redispatch} is set. Returns null when
      * every attempt failed to connect (HAProxy answers 503 then).
      */
-    private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot, ClientBody body) throws IOException {
+    private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot, ClientBody body,
+                                         AccessRecord record) throws IOException {
         Attempts attempts = new Attempts(slot.backend, info, slot, request);
         boolean headRequest = request.getMethod().equals("HEAD");
         while (true) {
             Server server = slot.server;
+            RequestLog.picked(record, server);
             ServerConnection connection;
             try {
                 Upstream.Pools serverPools = pools.get(slot.backend);
+                RequestLog.connecting(record, false);
                 connection = attempts.mayTakeIdle() ? serverPools.acquire(server) : serverPools.connect(server);
+                RequestLog.connected(record);
             } catch (IOException e) {
-                if (attempts.afterConnectFailure()) {
+                boolean again = attempts.afterConnectFailure();
+                RequestLog.retries(record, attempts);
+                if (again) {
                     continue;
                 }
                 LOG.debug("connect to {} failed, no retries left", server, e);
@@ -174,7 +201,9 @@ final class ProxyHandler extends Handler.Abstract {
             }
             try {
                 send(request, slot.backend, server, body, connection);
-                return new Exchange(server, connection, connection.readAnswer(headRequest));
+                AnswerHead answer = connection.readAnswer(headRequest);
+                RequestLog.answered(record);
+                return new Exchange(server, connection, answer);
             } catch (IOException e) {
                 connection.close();
                 if (body != null && body.clientFailure != null) {

@@ -1,0 +1,374 @@
+package dev.lbkit.episodes.roundrobin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.backends.FlaskReplica;
+import dev.lbkit.balancer.Lbkit;
+import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
+import dev.lbkit.harness.AccessLogComparison;
+import dev.lbkit.harness.NegativeControl;
+import dev.lbkit.harness.RawHttpClient;
+import dev.lbkit.harness.Report;
+import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.haproxy.Haproxy;
+import dev.lbkit.harness.haproxy.HaproxyForTests;
+import dev.lbkit.harness.haproxy.RunningHaproxy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The access log side by side: one config (log stdout format raw, option httplog, plus a frontend
+ * with {@code option httplog clf} and one with a {@code log-format}), the same requests to a real
+ * HAProxy and to lbkit, HAProxy's lines read from its container's (or process's) output and lbkit's
+ * from its stdout, compared line by line and field by field ({@link AccessLogComparison}). The
+ * traffic has 200s and 404s from the backends, 503s from a backend whose every server is in
+ * maintenance, and requests to a backend whose first server refuses connections (one retry,
+ * redispatched to the other). A last frontend has a log target but no format: both then write a
+ * line per accepted connection. Figures go to {@code target/lbkit-reports/access-log/}.
+ */
+class AccessLogParityTest {
+
+    private static final String CONFIG = """
+            global
+                log stdout format raw local0
+            defaults
+                mode http
+                log global
+                option httplog
+                option dontlognull
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+            frontend warmup
+                bind 127.0.0.1:${WARMUP}
+                default_backend warm
+            frontend web
+                bind 127.0.0.1:${WEB}
+                default_backend app
+            frontend down
+                bind 127.0.0.1:${DOWN}
+                default_backend nobody
+            frontend flaky
+                bind 127.0.0.1:${FLAKY}
+                default_backend refusing
+            frontend clf
+                bind 127.0.0.1:${CLF}
+                option httplog clf
+                default_backend app
+            frontend custom
+                bind 127.0.0.1:${CUSTOM}
+                log-format "%ci [%tr] %ft %b/%s %ST %B %ts %rc %HM %HP %HU %HV %{+Q}r %ID"
+                default_backend app
+            backend app
+                balance roundrobin
+                server s1 127.0.0.1:${S1}
+                server s2 127.0.0.1:${S2}
+                server s3 127.0.0.1:${S3}
+            backend warm
+                balance roundrobin
+                server w1 127.0.0.1:${S1}
+            backend nobody
+                balance roundrobin
+                server n1 127.0.0.1:${S1} disabled
+                server n2 127.0.0.1:${S2} disabled
+            backend refusing
+                balance roundrobin
+                retries 1
+                option redispatch
+                server closed 127.0.0.1:${DEAD}
+                server open 127.0.0.1:${S3}
+            defaults
+                mode http
+                log global
+                timeout connect 2s
+                timeout client 10s
+                timeout server 10s
+            frontend plain
+                bind 127.0.0.1:${PLAIN}
+                default_backend app
+            """;
+
+    /** What one side of a run logged. */
+    record Logs(String haproxyDescription, String haproxy, String lbkit) {
+    }
+
+    @Test
+    void lbkitLogsTheSameLinesAsHaproxy() throws Exception {
+        Logs logs = run(UnaryOperator.identity());
+        AccessLogComparison.Result httplog = AccessLogComparison.compare(
+                httplog(logs.haproxy()), httplog(logs.lbkit()));
+        List<String> clf = compareTokens(linesOf(logs, "clf", true), linesOf(logs, "clf", false), List.of(3, 12, 13, 17,
+                18, 19, 20, 21));
+        List<String> custom = compareTokens(linesOf(logs, "custom", true), linesOf(logs, "custom", false), List.of(1));
+        List<String> connects = compareTokens(lastConnects(logs.haproxy()), lastConnects(logs.lbkit()), List.of());
+        String report = "access log, HAProxy (" + logs.haproxyDescription() + ") vs lbkit, option httplog:\n"
+                + httplog.figures() + "option httplog clf: " + linesOf(logs, "clf", true).size()
+                + " lines compared token by token (client port, ms, dates and timers left out): "
+                + (clf.isEmpty() ? "all equal" : clf) + "\nlog-format: " + linesOf(logs, "custom", true).size()
+                + " lines compared token by token (date left out): " + (custom.isEmpty() ? "all equal" : custom)
+                + "\nconnection lines (log, no format): " + lastConnects(logs.haproxy()).size()
+                + " compared, ports left out: " + (connects.isEmpty() ? "all equal" : connects);
+        System.out.println("[lbkit] " + report);
+        Report.writeLine("access-log", "access-log-parity", report + "\n" + String.join("\n", httplog.problems()));
+
+        assertThat(httplog.compared()).as("every request logged on both sides").isEqualTo(TRAFFIC_SIZE);
+        assertThat(httplog.problems()).as("lbkit's httplog lines match HAProxy's field by field:%n%s%nHAProxy:%n%s"
+                + "%nlbkit:%n%s", httplog.figures(), logs.haproxy(), logs.lbkit()).isEmpty();
+        assertThat(linesOf(logs, "clf", true)).as("clf lines on HAProxy's side").hasSize(2);
+        assertThat(clf).as("clf lines match token by token").isEmpty();
+        assertThat(linesOf(logs, "custom", true)).as("log-format lines on HAProxy's side").hasSize(2);
+        assertThat(custom).as("log-format lines match token by token").isEmpty();
+        assertThat(lastConnects(logs.lbkit())).as("lbkit's connection lines").hasSize(2);
+        assertThat(connects).as("connection lines match, ports aside").isEmpty();
+    }
+
+    @Test
+    void theEpisodeConfigMakesLbkitLogEachDecision() throws Exception {
+        // lbkit alone (no HAProxy): the episode's haproxy.cfg, as docker-compose gives it to both balancers.
+        try (SideBySide lbkit = SideBySide.start("episode 01 config", dev.lbkit.harness.Parity.episodeConfig(), null,
+                SideBySide.Options.exactRun())) {
+            dev.lbkit.harness.Picks picks = lbkit.drive(lbkit.lbkit(), dev.lbkit.harness.Traffic.sequential("six", 6));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (AccessLogComparison.httplogLines(lbkit.lbkitLog()).size() < 6 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            List<String> logged = AccessLogComparison.httplogLines(lbkit.lbkitLog()).stream()
+                    .map(line -> line.fields().get("backend") + "/" + line.fields().get("server")).toList();
+            assertThat(logged).as("one httplog line per request, naming the server that answered it")
+                    .isEqualTo(picks.answers().stream().map(server -> "servers/" + server).toList());
+        }
+    }
+
+    @Test
+    @Tag(NegativeControl.TAG)
+    void comparisonRejectsAnLbkitThatLogsAnotherServer() throws Exception {
+        Logs logs = run(NegativeControl.replace("^(\\s*server s1 \\S+)$", "$1 weight 3"));
+        AccessLogComparison.Result result = AccessLogComparison.compare(
+                httplog(logs.haproxy()), httplog(logs.lbkit()));
+        NegativeControl.record("access-log-wrong-server", "access log comparison (AccessLogParityTest)",
+                "server s1 at weight 3 where HAProxy has 1/1/1", result.agrees() ? "NOT REJECTED"
+                        : "rejected: server equal on " + result.equalByField().get("server") + "/" + result.compared());
+        assertThat(result.agrees()).as("the log comparison rejects an lbkit that sends requests elsewhere").isFalse();
+        assertThat(result.equalByField().get("server")).as("it is the server field that differs")
+                .isLessThan(result.compared());
+    }
+
+    @Test
+    @Tag(NegativeControl.TAG)
+    void comparisonRejectsAnLbkitThatLogsAnotherFormat() throws Exception {
+        Logs logs = run(NegativeControl.replace("^(\\s*)option httplog$", "$1option httplog clf"));
+        AccessLogComparison.Result result = AccessLogComparison.compare(
+                httplog(logs.haproxy()), httplog(logs.lbkit()));
+        NegativeControl.record("access-log-wrong-format", "access log comparison (AccessLogParityTest)",
+                "option httplog clf where HAProxy has option httplog", result.agrees() ? "NOT REJECTED"
+                        : "rejected: HAProxy " + result.haproxyLines() + " httplog lines, lbkit " + result.lbkitLines());
+        assertThat(result.agrees()).as("the log comparison rejects lines in another format").isFalse();
+    }
+
+    /** Requests to the httplog frontends (web, down, flaky). */
+    private static final int TRAFFIC_SIZE = 20;
+
+    /** The requests, in order: which frontend, which target. */
+    private static List<String[]> traffic() {
+        List<String[]> requests = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            requests.add(new String[] {"WEB", i % 4 == 3 ? "/missing/" + i : i % 2 == 0 ? "/" : "/data?n=" + i});
+        }
+        for (int i = 0; i < 3; i++) {
+            requests.add(new String[] {"DOWN", "/?down=" + i});
+        }
+        for (int i = 0; i < 4; i++) {
+            requests.add(new String[] {"FLAKY", "/?try=" + i});
+        }
+        requests.add(new String[] {"WEB", "/a%20b?q=1&r=2"});
+        requests.add(new String[] {"CLF", "/"});
+        requests.add(new String[] {"CLF", "/missing"});
+        requests.add(new String[] {"CUSTOM", "/data?x=1"});
+        requests.add(new String[] {"CUSTOM", "/nothing/here"});
+        requests.add(new String[] {"PLAIN", "/"});
+        requests.add(new String[] {"PLAIN", "/"});
+        return requests;
+    }
+
+    /** Starts both sides, sends the traffic to each (request i to HAProxy, then to lbkit), and returns their logs. */
+    private static Logs run(UnaryOperator<String> lbkitMistake) throws Exception {
+        Haproxy haproxy = HaproxyForTests.get();
+        List<FlaskReplica> replicas = new ArrayList<>();
+        PrintStream originalOut = System.out;
+        ByteArrayOutputStream lbkitOut = new ByteArrayOutputStream();
+        try {
+            for (int i = 1; i <= 3; i++) {
+                replicas.add(FlaskReplica.start(i, "127.0.0.1", 0, Duration.ZERO));
+            }
+            for (FlaskReplica replica : replicas) {
+                // A replica's first answer is slow (its JIT is cold): it would land in the timers of whichever
+                // balancer happened to send first.
+                send(replica.port(), "/");
+            }
+            String servers = CONFIG.replace("${S1}", "" + replicas.get(0).port())
+                    .replace("${S2}", "" + replicas.get(1).port()).replace("${S3}", "" + replicas.get(2).port())
+                    .replace("${DEAD}", "" + SideBySide.freePort());
+            Ports onHaproxy = new Ports();
+            Ports onLbkit = new Ports();
+            try (RunningHaproxy running = haproxy.start(onHaproxy.apply(servers))) {
+                Lbkit lbkit;
+                // lbkit's stdout log keeps the stream it found at start: give it one that also keeps a copy.
+                System.setOut(new PrintStream(new Tee(originalOut, lbkitOut), true, StandardCharsets.UTF_8));
+                try {
+                    lbkit = Lbkit.start(ConfigParser.parse(lbkitMistake.apply(onLbkit.apply(servers)),
+                            "access-log.cfg", HaproxyLine.ofVersion(haproxy.version())));
+                } finally {
+                    System.setOut(originalOut);
+                }
+                try (lbkit) {
+                    for (int i = 0; i < 20; i++) {
+                        // JIT warm-up on both sides, in a frontend of its own: left out of the comparison.
+                        send(onHaproxy.port("WARMUP"), "/warm");
+                        send(onLbkit.port("WARMUP"), "/warm");
+                    }
+                    for (String[] request : traffic()) {
+                        send(onHaproxy.port(request[0]), request[1]);
+                        send(onLbkit.port(request[0]), request[1]);
+                    }
+                    Supplier<String> lbkitText = () -> lbkitOut.toString(StandardCharsets.UTF_8);
+                    waitForLines(running::logs, lbkitText);
+                    return new Logs(haproxy.describe(), running.logs(), lbkitText.get());
+                }
+            }
+        } finally {
+            replicas.forEach(FlaskReplica::close);
+        }
+    }
+
+    private static void send(int port, String target) throws IOException {
+        try (RawHttpClient client = new RawHttpClient(new InetSocketAddress("127.0.0.1", port), null, 10_000)) {
+            // "Connection: close": each balancer closes its client connection itself before the next request
+            // comes, so the connection counters (%ac, %fc) read the same on both sides.
+            client.get(target, "127.0.0.1:" + port, List.of(), false);
+        }
+    }
+
+    /**
+     * Both logs are written a moment after the answers (HAProxy's reach us through the container's
+     * log stream): wait until each has every request line (10 s at most), then a second more for the
+     * connection lines, which cannot be counted (HAProxy also logs the probes of its listeners).
+     */
+    private static void waitForLines(Supplier<String> haproxy, Supplier<String> lbkit) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline && !(complete(haproxy.get()) && complete(lbkit.get()))) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1000);
+    }
+
+    /** The httplog lines of the compared frontends (the warm-up frontend's left out). */
+    private static List<AccessLogComparison.Line> httplog(String output) {
+        return AccessLogComparison.httplogLines(output).stream()
+                .filter(line -> !line.fields().get("frontend").equals("warmup")).toList();
+    }
+
+    private static boolean complete(String output) {
+        Logs logs = new Logs("", output, output);
+        return AccessLogComparison.httplogLines(output).size() >= TRAFFIC_SIZE + 20
+                && linesOf(logs, "clf", true).size() >= 2 && linesOf(logs, "custom", true).size() >= 2;
+    }
+
+    /** The lines of one frontend that does not use httplog ({@code clf}, {@code custom}), in order. */
+    private static List<String> linesOf(Logs logs, String frontend, boolean haproxySide) {
+        String text = haproxySide ? logs.haproxy() : logs.lbkit();
+        String marker = frontend.equals("clf") ? " \"clf\" " : " custom app/";
+        return text.lines().filter(line -> line.contains(marker)).map(String::strip).toList();
+    }
+
+    /**
+     * The "Connect from" lines of the last two connections to the frontend without a log format, ports
+     * masked. HAProxy also logs the harness's probes of its listeners at start, hence the last two.
+     */
+    private static List<String> lastConnects(String output) {
+        List<String> lines = output.lines().map(String::strip).filter(line -> line.startsWith("Connect from ")
+                && line.endsWith("(plain/HTTP)")).map(line -> line.replaceAll(":\\d+", ":PORT")).toList();
+        return lines.subList(Math.max(0, lines.size() - 2), lines.size());
+    }
+
+    /** Token i of line n on both sides, for every token but {@code skipped}; the differences found. */
+    private static List<String> compareTokens(List<String> haproxy, List<String> lbkit, List<Integer> skipped) {
+        List<String> problems = new ArrayList<>();
+        if (haproxy.size() != lbkit.size()) {
+            problems.add("HAProxy " + haproxy.size() + " lines, lbkit " + lbkit.size());
+        }
+        for (int n = 0; n < Math.min(haproxy.size(), lbkit.size()); n++) {
+            String[] h = haproxy.get(n).split(" ");
+            String[] l = lbkit.get(n).split(" ");
+            if (h.length != l.length) {
+                problems.add("line " + n + ": " + h.length + " vs " + l.length + " tokens: " + haproxy.get(n) + " | "
+                        + lbkit.get(n));
+                continue;
+            }
+            for (int i = 0; i < h.length; i++) {
+                if (!skipped.contains(i) && !h[i].equals(l[i])) {
+                    problems.add("line " + n + " token " + i + ": '" + h[i] + "' vs '" + l[i] + "'");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** One side's listening ports, by the placeholder of their bind line. */
+    private static final class Ports {
+        private final java.util.Map<String, Integer> ports = new java.util.HashMap<>();
+
+        String apply(String config) throws IOException {
+            String result = config;
+            for (String name : List.of("WARMUP", "WEB", "DOWN", "FLAKY", "CLF", "CUSTOM", "PLAIN")) {
+                ports.put(name, SideBySide.freePort());
+                result = result.replace("${" + name + "}", "" + ports.get(name));
+            }
+            return result;
+        }
+
+        int port(String name) {
+            return ports.get(name);
+        }
+    }
+
+    /** Writes to two streams. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        Tee(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            first.flush();
+            second.flush();
+        }
+    }
+}
