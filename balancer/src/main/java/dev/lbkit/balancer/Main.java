@@ -283,7 +283,8 @@ public final class Main {
                 return INVALID;
             }
         }
-        if (config.frontends().stream().allMatch(p -> p.binds().isEmpty())) {
+        // A stats socket listens too: with one, HAProxy starts (and -c says valid) without any bind.
+        if (config.frontends().stream().allMatch(p -> p.binds().isEmpty()) && config.global().statsSockets().isEmpty()) {
             if (warn) {
                 out.println("Configuration file has no error but will not start (no listener) => exit(2).");
             }
