@@ -20,6 +20,17 @@ public final class DemoRunner {
     }
 
     /**
+     * The config's {@code balance} and {@code hash-type} lines as written, joined for a demo's title:
+     * {@code "balance uri, hash-type consistent"}. A learner who edits haproxy.cfg sees the edit there.
+     */
+    public static String balancing(String config) {
+        return config.lines().map(String::strip)
+                .filter(line -> line.startsWith("balance ") || line.startsWith("hash-type "))
+                .map(line -> line.replaceAll("\\s+", " "))
+                .collect(Collectors.joining(", "));
+    }
+
+    /**
      * Reads {@code haproxy.cfg} from the working directory or from {@code episodes/<folder>/}, else
      * the copy lbkit.jar carries (episodes/all packs every episode's file).
      */

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Where a lesson's picture generator writes its SVG: the path given as the first argument, else the
- * episode's folder when run from the repository root (as {@code ./lbkit} does), else the current folder.
+ * episode's (or {@code docs/}) folder when run from the repository root, else the current folder.
  */
 public final class Pictures {
 
@@ -16,9 +16,17 @@ public final class Pictures {
 
     /** Writes {@code svg} for {@code episode}'s {@code fileName} and says where; returns the path. */
     public static Path write(String[] args, String episode, String fileName, String svg) throws IOException {
+        return write(args, Path.of("episodes", episode, fileName), svg);
+    }
+
+    /**
+     * Writes {@code svg} to the path given as the first argument, else to {@code fromRoot} (a path from
+     * the repository root) when run from there, else to its file name in the current folder.
+     */
+    public static Path write(String[] args, Path fromRoot, String svg) throws IOException {
         Path out = args.length > 0 ? Path.of(args[0])
-                : Files.isDirectory(Path.of("episodes", episode)) ? Path.of("episodes", episode, fileName)
-                : Path.of(fileName);
+                : fromRoot.getParent() != null && Files.isDirectory(fromRoot.getParent()) ? fromRoot
+                : fromRoot.getFileName();
         Files.writeString(out, svg, StandardCharsets.UTF_8);
         System.out.println("wrote " + out.toAbsolutePath());
         return out;

@@ -17,7 +17,7 @@ public final class Demo {
         Traffic traffic = Traffic.sequential("new connection each; server2 disabled at #30, enabled at #45", 60)
                 .withEvent(30, "disable server servers/server2")
                 .withEvent(45, "enable server servers/server2");
-        DemoRunner.run("Episode 01 — balance roundrobin", DemoRunner.episodeConfig("01-roundrobin"),
-                SideBySide.Options.exactRun(), traffic);
+        String config = DemoRunner.episodeConfig("01-roundrobin");
+        DemoRunner.run("Episode 01 — " + DemoRunner.balancing(config), config, SideBySide.Options.exactRun(), traffic);
     }
 }

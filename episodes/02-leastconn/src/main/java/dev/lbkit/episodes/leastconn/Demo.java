@@ -33,7 +33,8 @@ public final class Demo {
         TimedTraffic traffic = TimedTraffic.every("one GET / every " + GAP_MS + " ms, each on a new connection",
                 REQUESTS, GAP_MS, i -> "/");
         // snippet:end slow-apps
-        TimedDemo.run("Episode 02 — balance leastconn (app1 and app3 sleep 5 s)",
-                DemoRunner.episodeConfig("02-leastconn"), articleApps, traffic);
+        String config = DemoRunner.episodeConfig("02-leastconn");
+        TimedDemo.run("Episode 02 — " + DemoRunner.balancing(config) + " (app1 and app3 sleep 5 s)", config,
+                articleApps, traffic);
     }
 }

@@ -2,12 +2,7 @@ package dev.lbkit.episodes.leastconn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lbkit.balancer.algorithm.Server;
-import dev.lbkit.balancer.config.Algorithm;
-import dev.lbkit.harness.TestBackend;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,30 +14,11 @@ import org.junit.jupiter.api.Test;
  */
 class LeastConnDemoTimelineTest {
 
-    static final long GAP_MS = 600;
-    static final long SLOW_MS = 5000;
+    static final long SLOW_MS = DemoTimeline.SLOW_MS;
 
-    /** Runs {@code count} requests on the demo's timetable and returns who got each one. */
+    /** Runs {@code count} requests on the demo's timetable and returns who got each one (see {@link DemoTimeline}). */
     static List<String> demoTimeline(int count, long slowMs) {
-        TestBackend backend = TestBackend.weights(Algorithm.LEASTCONN, 1, 1, 1);
-        record End(long at, Server server) {
-        }
-        PriorityQueue<End> inFlight = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
-        List<String> picks = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            long now = i * GAP_MS;
-            while (!inFlight.isEmpty() && inFlight.peek().at() <= now) {
-                backend.release(inFlight.poll().server()); // answers that ended before this request
-            }
-            Server server = backend.take();
-            picks.add(server.name());
-            if (server.name().equals("s2")) {
-                backend.release(server); // app2 answers at once
-            } else {
-                inFlight.add(new End(now + slowMs, server));
-            }
-        }
-        return picks;
+        return DemoTimeline.picks(count, slowMs);
     }
 
     @Test

@@ -24,10 +24,11 @@ public final class Demo {
                 .withEvent(CLIENTS, "disable server servers/server2");
         HaproxyLocator.Lookup lookup = HaproxyLocator.find();
         SideBySide.HaproxyStarter haproxy = lookup.haproxy().map(SideBySide.HaproxyStarter::of).orElse(null);
-        System.out.println("== Episode 03 — balance source, hash-type consistent");
+        String config = DemoRunner.episodeConfig("03-source-hash");
+        System.out.println("== Episode 03 — " + DemoRunner.balancing(config));
         System.out.println(haproxy == null ? "No HAProxy here (" + lookup.missing() + "): lbkit alone."
                 : "Side by side with " + haproxy.describe());
-        try (SideBySide sides = SideBySide.start("episode 03", DemoRunner.episodeConfig("03-source-hash"), haproxy,
+        try (SideBySide sides = SideBySide.start("episode 03", config, haproxy,
                 SideBySide.Options.exactRun())) {
             Picks lbkit = ParallelClients.drive(sides.lbkit(), sides.serverNames(), traffic, 4);
             Picks onHaproxy = haproxy == null ? null : ParallelClients.drive(sides.haproxy(), sides.serverNames(), traffic, 4);

@@ -23,9 +23,10 @@ public final class Demo {
         Traffic traffic = Traffic.of("40 URIs, then again with server2 disabled", 2 * URIS,
                 i -> Traffic.Request.get(uris.get(i % URIS))).withEvent(URIS, "disable server servers/server2");
         SideBySide.HaproxyStarter starter = SideBySide.HaproxyStarter.onThisMachine();
-        System.out.println("== Episode 04 — balance uri, hash-type consistent; "
+        String config = DemoRunner.episodeConfig("04-uri-hash");
+        System.out.println("== Episode 04 — " + DemoRunner.balancing(config) + "; "
                 + (starter == null ? "no HAProxy found, lbkit alone" : "side by side with " + starter.describe()));
-        try (SideBySide sides = SideBySide.start("episode 04", DemoRunner.episodeConfig("04-uri-hash"), starter,
+        try (SideBySide sides = SideBySide.start("episode 04", config, starter,
                 SideBySide.Options.exactRun())) {
             Picks lbkit = sides.drive(sides.lbkit(), traffic);
             // Without a HAProxy the lbkit column is all there is; the "moved" count is then lbkit's.

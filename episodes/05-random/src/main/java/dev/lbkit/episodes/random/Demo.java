@@ -15,9 +15,9 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
-        DemoRunner.run("Episode 05 — balance random(2), nbthread 1, one request at a time",
-                DemoRunner.episodeConfig("05-random"), SideBySide.Options.exactRun(),
-                Traffic.sequential("new connection each", 300));
+        String config = DemoRunner.episodeConfig("05-random");
+        DemoRunner.run("Episode 05 — " + DemoRunner.balancing(config) + ", nbthread 1, one request at a time",
+                config, SideBySide.Options.exactRun(), Traffic.sequential("new connection each", 300));
 
         System.out.println();
         System.out.println("== One slow server under concurrency: pure random against two choices");
