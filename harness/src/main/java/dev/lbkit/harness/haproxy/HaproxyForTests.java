@@ -42,6 +42,18 @@ public final class HaproxyForTests {
     }
 
     /**
+     * As {@link #get()}, but the binary first when this machine has one ({@link HaproxyLocator#findPreferringBinary()}):
+     * for tests that start or check HAProxy many times. Without a binary they meet the container.
+     */
+    public static Haproxy preferringBinary() {
+        HaproxyLocator.Choice choice = HaproxyLocator.choice();
+        long startNanos = System.nanoTime();
+        HaproxyLocator.Lookup lookup = HaproxyLocator.findPreferringBinary();
+        announce(lookup, startNanos);
+        return use(lookup, choice != HaproxyLocator.Choice.AUTO && choice != HaproxyLocator.Choice.NONE, required());
+    }
+
+    /**
      * That kind of HAProxy, for tests that run against each kind. Skipped when {@code -Dlbkit.haproxy}
      * chose another kind; skipped or failed per the policy when it is missing.
      */
