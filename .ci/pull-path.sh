@@ -147,7 +147,7 @@ D images
 if $FULL; then
   # --- 3 (--full). every test of every module, no binary, no image: each HAProxy is pulled ---------
   # every haproxy on this PATH, on a normal user's PATH, and where the harness also looks (/usr/sbin, /usr/local/sbin)
-  hidden=$( { PATH=$PATH:/usr/local/sbin:/usr/local/bin type -ap haproxy; ls -d /usr/sbin/haproxy /usr/local/sbin/haproxy; } 2>/dev/null \
+  hidden=$( { { PATH=$PATH:/usr/local/sbin:/usr/local/bin type -ap haproxy; ls -d /usr/sbin/haproxy /usr/local/sbin/haproxy; } 2>/dev/null || true; } \
     | xargs -r readlink -f | sort -u | tr '\n' ' ')
   say "haproxy binaries on this machine, hidden from the tests: ${hidden:-none}"
   cat > "$W/hidden.sh" <<'SH'
