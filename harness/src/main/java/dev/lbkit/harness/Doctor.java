@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Doctor {
 
-    private static final String PROBE_TAG = "lbkit-doctor-probe-no-such-tag";
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(10);
 
     private final StringBuilder out = new StringBuilder();
@@ -151,21 +150,26 @@ public final class Doctor {
     private record Registry(boolean reachable, String detail) {
     }
 
-    /** Pulls a tag that does not exist: a registry that answers says "not found" quickly. */
+    /**
+     * Asks the daemon what the registry has under the image the tests would pull ({@code GET
+     * /distribution/haproxy:<line>/json}): the daemon asks its registry mirrors and Docker Hub as a
+     * pull would, but downloads nothing. (A pull of a tag that does not exist cannot tell: behind a
+     * mirror, the daemon reports Docker Hub's error, not the mirror's.)
+     */
     private Registry registry() {
+        String official = HaproxyImages.official(line);
         long start = System.nanoTime();
-        Optional<DockerEnvironment.Answer> answer = DockerEnvironment.post(
-                "/images/create?fromImage=haproxy&tag=" + PROBE_TAG, REGISTRY_TIMEOUT);
+        Optional<DockerEnvironment.Answer> answer = DockerEnvironment.get("/distribution/" + official + "/json", REGISTRY_TIMEOUT);
         String took = String.format(Locale.ROOT, "%.2f s", (System.nanoTime() - start) / 1e9);
         if (answer.isEmpty()) {
-            return new Registry(false, "a pull of haproxy:" + PROBE_TAG + " got no answer in " + REGISTRY_TIMEOUT.toSeconds() + " s");
+            return new Registry(false, "no answer about " + official + " in " + REGISTRY_TIMEOUT.toSeconds() + " s");
         }
-        String body = answer.get().body();
-        String message = DockerEnvironmentText.message(body);
-        String lower = body.toLowerCase(Locale.ROOT);
-        boolean reachable = lower.contains("manifest unknown") || lower.contains("not found") || lower.contains("pull access denied");
-        return new Registry(reachable, (reachable ? "answered" : "not reachable:") + " a pull of haproxy:" + PROBE_TAG
-                + " (a tag that does not exist) in " + took + ": " + message);
+        if (answer.get().ok()) {
+            java.util.regex.Matcher digest = java.util.regex.Pattern.compile("\"digest\"\\s*:\\s*\"([^\"]+)\"").matcher(answer.get().body());
+            return new Registry(true, "has " + official + " (" + (digest.find() ? digest.group(1) : "?") + "), answered in " + took);
+        }
+        return new Registry(false, "not reachable: asked for " + official + " in " + took + ": "
+                + DockerEnvironmentText.message(answer.get().body()));
     }
 
     /** Local HAProxy images of every line, official and locally built, with the version each reports. */
