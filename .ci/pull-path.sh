@@ -156,11 +156,13 @@ for b in $HIDDEN; do mount --bind /dev/null "$b"; done
 echo "[no-binary] command -v haproxy: $(command -v haproxy || echo 'not found')"
 for b in $HIDDEN; do echo "[no-binary] $(ls -l "$b")"; done
 ( haproxy -v >/dev/null 2>&1 && echo "[no-binary] haproxy -v ANSWERS" ) || echo "[no-binary] haproxy -v: cannot run"
-exec ./mvnw -B -o test
+exec ./mvnw -B -o test -Dsurefire.rerunFailingTestsCount=$RERUNS
 SH
   say "./mvnw -B -o test (every module) against that daemon, CI=true, binaries hidden; log: $W/mvn.log"
   set +e
-  HIDDEN="$hidden" DOCKER_HOST=unix://$SOCK \
+  # A test that fails and then passes on a re-run counts as a flake (timing under load), reported below.
+  RERUNS=${PULL_PATH_RERUNS:-2}
+  HIDDEN="$hidden" RERUNS="$RERUNS" DOCKER_HOST=unix://$SOCK \
   TESTCONTAINERS_DOCKER_CLIENT_STRATEGY=org.testcontainers.dockerclient.EnvironmentAndSystemPropertyClientProviderStrategy \
   LBKIT_DOCKER_BRIDGELESS=true TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost CI=true \
     unshare --mount --propagation private sh "$W/hidden.sh" >"$W/mvn.log" 2>&1 </dev/null &
@@ -174,12 +176,17 @@ SH
   say "the HAProxy the tests met (one line per test JVM and line):"
   grep -E '^\[lbkit\] HAProxy( [0-9.]+)?: ' "$W/mvn.log" | sed -E 's/ \(found in [0-9]+ ms\)//' | sort | uniq -c | sed 's/^/    /'
   say "per module:"
-  grep -E '^\[INFO\] (Building lbkit|Reactor Summary)|^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$|BUILD (SUCCESS|FAILURE)|Total time' "$W/mvn.log" | sed 's/^/    /'
-  totals=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$W/mvn.log" \
-    | sed -E 's/.*Tests run: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+), Skipped: ([0-9]+)/\1 \2 \3 \4/' \
-    | awk '{r+=$1; f+=$2; e+=$3; s+=$4; m++} END {printf "%d %d %d %d %d", r, f, e, s, m}')
-  read -r run failures errors skipped modules <<<"$totals"
-  say "totals over $modules modules: tests run $run, failures $failures, errors $errors, skipped $skipped"
+  SUMMARY='^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+(, Flakes: [0-9]+)?$'
+  grep -E "^\[INFO\] (Building lbkit|Reactor Summary)|$SUMMARY|BUILD (SUCCESS|FAILURE)|Total time" "$W/mvn.log" | sed 's/^/    /'
+  totals=$(grep -E "$SUMMARY" "$W/mvn.log" \
+    | sed -E 's/.*Tests run: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+), Skipped: ([0-9]+)(, Flakes: ([0-9]+))?/\1 \2 \3 \4 \6/' \
+    | awk '{r+=$1; f+=$2; e+=$3; s+=$4; k+=$5; m++} END {printf "%d %d %d %d %d %d", r, f, e, s, k, m}')
+  read -r run failures errors skipped flakes modules <<<"$totals"
+  say "totals over $modules modules: tests run $run, failures $failures, errors $errors, skipped $skipped, flakes $flakes (failed, then passed on a re-run; up to $RERUNS re-runs)"
+  if [ "$flakes" != 0 ]; then
+    say "the flakes:"
+    grep -A4 '^\[WARNING\] Flakes:' "$W/mvn.log" | cut -c1-220 | sed 's/^/    /' | head -40
+  fi
   say "the registry served (its access log, manifests and blobs by name):"
   grep -oE '"(GET|HEAD) /v2/library/haproxy/manifests/[^ ]* HTTP/1.1" [0-9]+' "$W/registry.log" | sort | uniq -c | sed 's/^/    /'
   say "the second dockerd's image store now:"
@@ -193,7 +200,7 @@ SH
     grep -q "^\[lbkit\] pulled haproxy:$l in " "$W/mvn.log" || fail "haproxy:$l was not pulled"
   done
   [ "$skipped" = 0 ] && [ "$failures" = 0 ] && [ "$errors" = 0 ] && [ "$run" -gt 0 ] || fail "not every test ran and passed"
-  say "OK: empty store, no binary -> pulled haproxy:${LINES// /, haproxy:} from $REG -> ./mvnw test: $run tests run, 0 failures, 0 errors, 0 skipped"
+  say "OK: empty store, no binary -> pulled haproxy:${LINES// /, haproxy:} from $REG -> ./mvnw test: $run tests run, 0 failures, 0 errors, 0 skipped ($flakes flakes)"
   exit 0
 fi
 
