@@ -12,6 +12,13 @@
 # Then it checks the log for the empty store, the pull, the tests run (none skipped) and the image met,
 # and stops the daemon and the registry by PID. Needs: the main dockerd up with local/haproxy:2.6
 # (.ci/run does that first), the modules compiled (it runs Maven offline).
+#
+# --full: the learner's machine with Docker and a registry but no image and no haproxy binary, for
+# the WHOLE `./mvnw test` (every module, every test; 10-20 minutes, so .ci/run does not run it).
+# The registry holds every line lbkit models (local/haproxy:2.6, 3.0, 3.2, 3.4 as library/haproxy:<line>),
+# and Maven runs in its own mount namespace where every haproxy binary (on PATH, /usr/sbin,
+# /usr/local/sbin) is covered by /dev/null, so neither a PATH lookup nor a fixed path can reach one.
+# With CI=true a missing HAProxy fails, so no test can pass by skipping: the run must show 0 skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
@@ -20,11 +27,18 @@ say() { printf '[pull-path %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
 fail() { say "FAILED: $*"; exit 1; }
 
 LINE=${PULL_PATH_LINE:-2.6}
+FULL=false
+case "${1:-}" in
+  --full) FULL=true ;;
+  "") ;;
+  *) echo "usage: $0 [--full]" >&2; exit 2 ;;
+esac
+if $FULL; then LINES="2.6 3.0 3.2 3.4"; else LINES=$LINE; fi
 RUN=/run/lbkit-pull
 SOCK=$RUN/docker.sock
 DATA=/var/lib/lbkit-pull
 W=$(mktemp -d /tmp/lbkit-pull.XXXXXX)
-REGISTRY_PID=""; DOCKERD_PID=""; TAGGED=""
+REGISTRY_PID=""; DOCKERD_PID=""; TAGGED=""; MVN_PID=""
 
 stop_pid() {  # stop_pid PID NAME: TERM, wait up to 20 s, then KILL
   local pid=$1 name=$2 i=0
@@ -38,6 +52,7 @@ stop_pid() {  # stop_pid PID NAME: TERM, wait up to 20 s, then KILL
 }
 cleanup() {
   set +e
+  [ -n "$MVN_PID" ] && stop_pid "$MVN_PID" "Maven"
   if [ -n "$DOCKERD_PID" ]; then
     docker -H "unix://$SOCK" ps -aq | xargs -r docker -H "unix://$SOCK" rm -f >/dev/null 2>&1
     stop_pid "$DOCKERD_PID" "the second dockerd"
@@ -56,7 +71,9 @@ if ! command -v docker-registry >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker-registry >/dev/null
 fi
 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || fail "the main dockerd does not answer (.ci/docker-up.sh)"
-docker image inspect "local/haproxy:$LINE" >/dev/null 2>&1 || fail "no local/haproxy:$LINE (.ci/build-haproxy-image.sh)"
+for l in $LINES; do
+  docker image inspect "local/haproxy:$l" >/dev/null 2>&1 || fail "no local/haproxy:$l (.ci/build-haproxy-image.sh, .ci/build-haproxy-versions.sh)"
+done
 [ ! -e "$SOCK" ] || fail "$SOCK exists: another pull-path run? (remove it if not)"
 
 # --- 1. the registry on 127.0.0.1 ---------------------------------------------------------------
@@ -78,12 +95,15 @@ for i in $(seq 100); do curl -fsS "http://$REG/v2/" >/dev/null 2>&1 && break; sl
 curl -fsS "http://$REG/v2/" >/dev/null || { tail "$W/registry.log"; fail "docker-registry does not answer on $REG"; }
 say "docker-registry $(docker-registry --version 2>/dev/null | awk '{print $NF}') listening on $REG (pid $REGISTRY_PID): $(ss -ltnH "sport = :$PORT" | awk '{print $4}')"
 
-# Push the locally built image under the official name (Docker Hub's library/ namespace).
-TAGGED=$REG/library/haproxy:$LINE
-docker tag "local/haproxy:$LINE" "$TAGGED"
-docker push "$TAGGED" >"$W/push.log" 2>&1 || { cat "$W/push.log"; fail "push to $REG"; }
-docker rmi "$TAGGED" >/dev/null; TAGGED=""
-say "pushed local/haproxy:$LINE as $REG/library/haproxy:$LINE; catalog: $(curl -fsS "http://$REG/v2/_catalog"), tags: $(curl -fsS "http://$REG/v2/library/haproxy/tags/list")"
+# Push the locally built images under the official name (Docker Hub's library/ namespace).
+for l in $LINES; do
+  TAGGED=$REG/library/haproxy:$l
+  docker tag "local/haproxy:$l" "$TAGGED"
+  docker push "$TAGGED" >"$W/push.log" 2>&1 || { cat "$W/push.log"; fail "push to $REG"; }
+  docker rmi "$TAGGED" >/dev/null; TAGGED=""
+  say "pushed local/haproxy:$l as $REG/library/haproxy:$l"
+done
+say "registry catalog: $(curl -fsS "http://$REG/v2/_catalog"), tags: $(curl -fsS "http://$REG/v2/library/haproxy/tags/list")"
 
 # --- 2. the second dockerd: empty store, registry mirror on 127.0.0.1, no bridge ----------------
 rm -rf "$DATA" "$RUN"; mkdir -p "$DATA" "$RUN"
@@ -123,6 +143,66 @@ D network ls --format '{{.Name}}' | grep -qx bridge && fail "the second dockerd 
 say "  image store: $(D info --format '{{.Images}}') images"
 D images
 [ "$(D info --format '{{.Images}}')" = 0 ] || fail "the image store is not empty"
+
+if $FULL; then
+  # --- 3 (--full). every test of every module, no binary, no image: each HAProxy is pulled ---------
+  # every haproxy on this PATH, on a normal user's PATH, and where the harness also looks (/usr/sbin, /usr/local/sbin)
+  hidden=$( { { PATH=$PATH:/usr/local/sbin:/usr/local/bin type -ap haproxy; ls -d /usr/sbin/haproxy /usr/local/sbin/haproxy; } 2>/dev/null || true; } \
+    | xargs -r readlink -f | sort -u | tr '\n' ' ')
+  say "haproxy binaries on this machine, hidden from the tests: ${hidden:-none}"
+  cat > "$W/hidden.sh" <<'SH'
+set -e
+for b in $HIDDEN; do mount --bind /dev/null "$b"; done
+echo "[no-binary] command -v haproxy: $(command -v haproxy || echo 'not found')"
+for b in $HIDDEN; do echo "[no-binary] $(ls -l "$b")"; done
+( haproxy -v >/dev/null 2>&1 && echo "[no-binary] haproxy -v ANSWERS" ) || echo "[no-binary] haproxy -v: cannot run"
+exec ./mvnw -B -o test -Dsurefire.rerunFailingTestsCount=$RERUNS
+SH
+  say "./mvnw -B -o test (every module) against that daemon, CI=true, binaries hidden; log: $W/mvn.log"
+  set +e
+  # A test that fails and then passes on a re-run counts as a flake (timing under load), reported below.
+  RERUNS=${PULL_PATH_RERUNS:-2}
+  HIDDEN="$hidden" RERUNS="$RERUNS" DOCKER_HOST=unix://$SOCK \
+  TESTCONTAINERS_DOCKER_CLIENT_STRATEGY=org.testcontainers.dockerclient.EnvironmentAndSystemPropertyClientProviderStrategy \
+  LBKIT_DOCKER_BRIDGELESS=true TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost CI=true \
+    unshare --mount --propagation private sh "$W/hidden.sh" >"$W/mvn.log" 2>&1 </dev/null &
+  MVN_PID=$!
+  wait "$MVN_PID"; rc=$?; MVN_PID=""
+  set -e
+  [ -n "${PULL_PATH_KEEP_LOG:-}" ] && cp "$W/mvn.log" "$PULL_PATH_KEEP_LOG"
+  grep -E '^\[no-binary\]' "$W/mvn.log" | sed 's/^/    /'
+  say "the pulls (the harness's own lines):"
+  grep -E '^\[lbkit\] (haproxy:[0-9.]+ is not in the local Docker|pulled |pull of )' "$W/mvn.log" | sort | uniq -c | sed 's/^/    /'
+  say "the HAProxy the tests met (one line per test JVM and line):"
+  grep -E '^\[lbkit\] HAProxy( [0-9.]+)?: ' "$W/mvn.log" | sed -E 's/ \(found in [0-9]+ ms\)//' | sort | uniq -c | sed 's/^/    /'
+  say "per module:"
+  SUMMARY='^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+(, Flakes: [0-9]+)?$'
+  grep -E "^\[INFO\] (Building lbkit|Reactor Summary)|$SUMMARY|BUILD (SUCCESS|FAILURE)|Total time" "$W/mvn.log" | sed 's/^/    /'
+  totals=$(grep -E "$SUMMARY" "$W/mvn.log" \
+    | sed -E 's/.*Tests run: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+), Skipped: ([0-9]+)(, Flakes: ([0-9]+))?/\1 \2 \3 \4 \6/' \
+    | awk '{r+=$1; f+=$2; e+=$3; s+=$4; k+=$5; m++} END {printf "%d %d %d %d %d %d", r, f, e, s, k, m}')
+  read -r run failures errors skipped flakes modules <<<"$totals"
+  say "totals over $modules modules: tests run $run, failures $failures, errors $errors, skipped $skipped, flakes $flakes (failed, then passed on a re-run; up to $RERUNS re-runs)"
+  if [ "$flakes" != 0 ]; then
+    say "the flakes:"
+    grep -A4 '^\[WARNING\] Flakes:' "$W/mvn.log" | cut -c1-220 | sed 's/^/    /' | head -40
+  fi
+  say "the registry served (its access log, manifests and blobs by name):"
+  grep -oE '"(GET|HEAD) /v2/library/haproxy/manifests/[^ ]* HTTP/1.1" [0-9]+' "$W/registry.log" | sort | uniq -c | sed 's/^/    /'
+  say "the second dockerd's image store now:"
+  D images --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}' | sed 's/^/    /'
+  [ $rc = 0 ] || { grep -E 'FAIL|ERROR\]' "$W/mvn.log" | head -60; fail "./mvnw test failed (exit $rc)"; }
+  grep -q '^\[no-binary\] command -v haproxy: not found' "$W/mvn.log" || fail "a haproxy binary was reachable"
+  grep -q '^\[no-binary\] haproxy -v: cannot run' "$W/mvn.log" || fail "haproxy -v answered inside the run"
+  grep -qE '^\[lbkit\] HAProxy: binary ' "$W/mvn.log" && fail "a test met a haproxy binary"
+  grep -q 'using the locally built' "$W/mvn.log" && fail "a test fell back to a locally built image"
+  for l in $LINES; do
+    grep -q "^\[lbkit\] pulled haproxy:$l in " "$W/mvn.log" || fail "haproxy:$l was not pulled"
+  done
+  [ "$skipped" = 0 ] && [ "$failures" = 0 ] && [ "$errors" = 0 ] && [ "$run" -gt 0 ] || fail "not every test ran and passed"
+  say "OK: empty store, no binary -> pulled haproxy:${LINES// /, haproxy:} from $REG -> ./mvnw test: $run tests run, 0 failures, 0 errors, 0 skipped ($flakes flakes)"
+  exit 0
+fi
 
 # --- 3. the parity test, pulling through the mirror ---------------------------------------------
 say "RoundRobinParityTest against that daemon, -Dlbkit.haproxy=container (no image there: the harness pulls haproxy:$LINE)"

@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Doctor {
 
-    private static final String PROBE_TAG = "lbkit-doctor-probe-no-such-tag";
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(10);
 
     private final StringBuilder out = new StringBuilder();
@@ -47,6 +46,11 @@ public final class Doctor {
         System.out.print(doctor.out);
         System.out.flush();
         System.exit(canRun ? 0 : 1);
+    }
+
+    /** What the doctor has said so far. */
+    String output() {
+        return out.toString();
     }
 
     private void say(String format, Object... args) {
@@ -71,7 +75,7 @@ public final class Doctor {
         say("");
         java();
         Optional<String> viaContainer = docker();
-        Optional<String> viaBinary = binary();
+        Optional<String> viaBinary = binary(HaproxyLocator.binaryOnThisMachine());
         loopback();
         wrk();
         say("");
@@ -96,7 +100,7 @@ public final class Doctor {
             say("%-16s %-4s %s", "Docker", "no", endpoint.map(e -> "no answer at " + e).orElse("no socket (DOCKER_HOST unset, no /var/run/docker.sock)"));
             fix("Docker, for the HAProxy container", "sudo apt-get install -y docker.io && sudo usermod -aG docker \"$USER\"",
                     "sudo dnf install -y moby-engine && sudo systemctl enable --now docker",
-                    "brew install --cask docker   (Docker Desktop; open it once)",
+                    "brew install --cask docker-desktop   (Docker Desktop, the cask called docker before 2025; open it once)",
                     "winget install Docker.DockerDesktop   (in PowerShell; enable WSL integration for your distro)");
             return Optional.empty();
         }
@@ -146,21 +150,26 @@ public final class Doctor {
     private record Registry(boolean reachable, String detail) {
     }
 
-    /** Pulls a tag that does not exist: a registry that answers says "not found" quickly. */
+    /**
+     * Asks the daemon what the registry has under the image the tests would pull ({@code GET
+     * /distribution/haproxy:<line>/json}): the daemon asks its registry mirrors and Docker Hub as a
+     * pull would, but downloads nothing. (A pull of a tag that does not exist cannot tell: behind a
+     * mirror, the daemon reports Docker Hub's error, not the mirror's.)
+     */
     private Registry registry() {
+        String official = HaproxyImages.official(line);
         long start = System.nanoTime();
-        Optional<DockerEnvironment.Answer> answer = DockerEnvironment.post(
-                "/images/create?fromImage=haproxy&tag=" + PROBE_TAG, REGISTRY_TIMEOUT);
+        Optional<DockerEnvironment.Answer> answer = DockerEnvironment.get("/distribution/" + official + "/json", REGISTRY_TIMEOUT);
         String took = String.format(Locale.ROOT, "%.2f s", (System.nanoTime() - start) / 1e9);
         if (answer.isEmpty()) {
-            return new Registry(false, "a pull of haproxy:" + PROBE_TAG + " got no answer in " + REGISTRY_TIMEOUT.toSeconds() + " s");
+            return new Registry(false, "no answer about " + official + " in " + REGISTRY_TIMEOUT.toSeconds() + " s");
         }
-        String body = answer.get().body();
-        String message = DockerEnvironmentText.message(body);
-        String lower = body.toLowerCase(Locale.ROOT);
-        boolean reachable = lower.contains("manifest unknown") || lower.contains("not found") || lower.contains("pull access denied");
-        return new Registry(reachable, (reachable ? "answered" : "not reachable:") + " a pull of haproxy:" + PROBE_TAG
-                + " (a tag that does not exist) in " + took + ": " + message);
+        if (answer.get().ok()) {
+            java.util.regex.Matcher digest = java.util.regex.Pattern.compile("\"digest\"\\s*:\\s*\"([^\"]+)\"").matcher(answer.get().body());
+            return new Registry(true, "has " + official + " (" + (digest.find() ? digest.group(1) : "?") + "), answered in " + took);
+        }
+        return new Registry(false, "not reachable: asked for " + official + " in " + took + ": "
+                + DockerEnvironmentText.message(answer.get().body()));
     }
 
     /** Local HAProxy images of every line, official and locally built, with the version each reports. */
@@ -240,23 +249,28 @@ public final class Doctor {
         }
     }
 
-    /** The binary route; returns a description when its line is modelled. */
-    private Optional<String> binary() {
-        Optional<Path> path = HaproxyLocator.binaryOnThisMachine();
+    /** The binary route for the haproxy found at {@code path} (if any); a description when its line is the one asked and modelled. */
+    Optional<String> binary(Optional<Path> path) {
         if (path.isEmpty()) {
             say("%-16s %-4s %s", "HAProxy binary", "no", "no haproxy on PATH, in /usr/sbin or /usr/local/sbin");
             fix("a HAProxy " + HaproxyLine.DEFAULT.text() + " binary (or use Docker, above)",
                     "sudo apt-get install -y haproxy   (Debian 12 gives 2.6.12; Ubuntu: sudo add-apt-repository -y ppa:vbernat/haproxy-2.6 && sudo apt-get install -y haproxy=2.6.\\*)",
-                    "no 2.6 package: use Docker (the tests pull haproxy:2.6)",
-                    "Homebrew has only the newest line: use Docker Desktop (the tests pull haproxy:2.6)",
+                    "sudo dnf install -y haproxy   (your release's line, not 2.6; run ./lbkit doctor again: lbkit models "
+                            + HaproxyLine.modelledText() + "; or use Docker, the tests pull haproxy:2.6)",
+                    "brew install haproxy   (Homebrew's newest line, not 2.6; run ./lbkit doctor again: lbkit models "
+                            + HaproxyLine.modelledText() + "; or use Docker Desktop)",
                     "wsl --install -d Debian   then, in it: sudo apt-get install -y haproxy");
             return Optional.empty();
         }
         try {
             String version = Haproxy.binary(path.get()).version();
             HaproxyLine met = HaproxyLine.ofVersion(version);
-            boolean usable = met == line && met.modelled();
+            // The tests take a binary of any modelled line and lbkit balances as that line (HaproxyForTests).
+            boolean usable = met != null && met.modelled();
             say("%-16s %-4s %s: HAProxy %s — %s", "HAProxy binary", usable ? "ok" : "--", path.get(), version, lineText(version));
+            if (usable && met != line) {
+                say("      the parity tests that need no container run against it, lbkit balancing as %s (asked: %s)", met.text(), line.text());
+            }
             return usable ? Optional.of("binary " + path.get() + " (HAProxy " + version + ")") : Optional.empty();
         } catch (RuntimeException broken) {
             say("%-16s %-4s %s does not report a version: %s", "HAProxy binary", "!!", path.get(), oneLine(broken.getMessage()));
@@ -293,7 +307,8 @@ public final class Doctor {
         }
     }
 
-    private boolean verdict(Optional<String> viaContainer, Optional<String> viaBinary) {
+    /** The verdict from the two routes: true (exit 0) when the parity tests can run here. */
+    boolean verdict(Optional<String> viaContainer, Optional<String> viaBinary) {
         if (!line.modelled()) {
             say("Parity tests: SKIPPED here: HAProxy %s is a line lbkit does not model yet (modelled: %s).", line.text(), HaproxyLine.modelledText());
             return false;

@@ -9,6 +9,7 @@ import dev.lbkit.harness.haproxy.CheckResult;
 import dev.lbkit.harness.haproxy.Haproxy;
 import dev.lbkit.harness.haproxy.HaproxyForTests;
 import dev.lbkit.harness.haproxy.HaproxyLines;
+import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the whole corpus: configs/valid and configs/invalid (written for 2.6) and configs/lines, whose
  * verdicts change between lines (sticky, log-hash and {@code hash-type ... none} since 3.0,
  * {@code hash-preserve-affinity} since 3.2, a frontend named like a defaults section refused in 3.4,
- * {@code nbthread} limits, the {@code balance} alert's wording). 2.6 is the haproxy binary.
+ * {@code nbthread} limits, the {@code balance} alert's wording). 2.6 is the haproxy binary when there is one.
  */
 class ConfigCorpusPerLineTest {
 
@@ -53,8 +54,8 @@ class ConfigCorpusPerLineTest {
 
     /** The files on which lbkit (reading as {@code lbkitLine}) and HAProxy {@code line} disagree. */
     private static List<String> compare(HaproxyLine line, HaproxyLine lbkitLine) throws Exception {
-        // 2.6: the haproxy binary (its image has no shell for the one-container batch).
-        Haproxy haproxy = line == HaproxyLine.V2_6 ? HaproxyForTests.get(Haproxy.Kind.BINARY) : HaproxyLines.get(line);
+        // 2.6: the haproxy binary when this machine has one, else a 2.6 container.
+        Haproxy haproxy = line == HaproxyLine.V2_6 ? twoSix() : HaproxyLines.get(line);
         assertThat(HaproxyLine.ofVersion(haproxy.version())).as("the HAProxy met is of line %s", line.text())
                 .isEqualTo(line);
         Map<String, String> configs = new LinkedHashMap<>();
@@ -94,6 +95,16 @@ class ConfigCorpusPerLineTest {
                 + " ./lbkit --haproxy-version %s -c: %d/%d%n", lbkitLine.text(), line.text(), haproxy.describe(), agree,
                 configs.size(), lbkitLine.text(), cliAgree, configs.size());
         return disagreements;
+    }
+
+    /** The 2.6 binary when this machine has one (Debian 12's), else {@link HaproxyLines#get} of 2.6. */
+    private static Haproxy twoSix() {
+        HaproxyLocator.Lookup binary = HaproxyLocator.find(Haproxy.Kind.BINARY);
+        if (HaproxyLocator.choice().allows(Haproxy.Kind.BINARY) && binary.haproxy().isPresent()
+                && HaproxyLine.ofVersion(binary.haproxy().get().version()) == HaproxyLine.V2_6) {
+            return HaproxyForTests.get(Haproxy.Kind.BINARY);
+        }
+        return HaproxyLines.get(HaproxyLine.V2_6);
     }
 
     /** {@code lbkit --haproxy-version V -c -f file}, in-process: exit 0 is valid; the alerts name the file. */

@@ -1,21 +1,24 @@
 package dev.lbkit.all;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
+import dev.lbkit.harness.haproxy.CheckResult;
+import dev.lbkit.harness.haproxy.Haproxy;
+import dev.lbkit.harness.haproxy.HaproxyForTests;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,8 +31,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every file of the config corpus (src/test/resources/configs/{valid,invalid}) must be judged the
  * same way by lbkit's parser and by {@code haproxy -c}: valid or invalid, and, when invalid, with
- * the same first line named. Without a haproxy binary the HAProxy half is skipped, unless CI=true or
- * -Dlbkit.haproxy.required=true, where a missing binary fails the build.
+ * the same first line named. HAProxy is the binary when this machine has one, else the container;
+ * without either the HAProxy half is skipped, unless CI=true or -Dlbkit.haproxy.required=true, where
+ * a missing HAProxy fails the build.
  */
 class ConfigCorpusTest {
 
@@ -61,9 +65,8 @@ class ConfigCorpusTest {
                             }
                         }),
                         DynamicTest.dynamicTest("haproxy -c agrees", () -> {
-                            Path haproxy = haproxyOrSkip();
-                            Verdict expected = haproxy(haproxy, file);
-                            Verdict actual = lbkit(file);
+                            Verdict expected = haproxy(file);
+                            Verdict actual = lbkit(file, haproxyOnCorpus().line());
                             assertThat(actual.valid()).as("lbkit and haproxy -c agree on validity of %s%n"
                                     + "haproxy said:%n%s%nlbkit said:%n%s", file, expected.output(), actual.output())
                                     .isEqualTo(expected.valid());
@@ -77,8 +80,13 @@ class ConfigCorpusTest {
     }
 
     static Verdict lbkit(Path file) throws IOException {
+        return lbkit(file, HaproxyLine.DEFAULT);
+    }
+
+    /** lbkit's verdict reading as HAProxy {@code line} does. */
+    static Verdict lbkit(Path file, HaproxyLine line) throws IOException {
         try {
-            Config config = ConfigParser.parse(file);
+            Config config = ConfigParser.parse(file, line);
             return new Verdict(true, Optional.empty(), String.join("\n", config.warnings()));
         } catch (ConfigException e) {
             String output = String.join("\n", e.alerts());
@@ -86,21 +94,48 @@ class ConfigCorpusTest {
         }
     }
 
-    static Verdict haproxy(Path haproxy, Path file) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(haproxy.toString(), "-c", "-f", file.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("haproxy -c -f %s did not finish in 30 s", file);
+    /** What {@code haproxy -c} said about every corpus file, by the HAProxy the tests meet, and its line. */
+    record CorpusCheck(Haproxy haproxy, HaproxyLine line, Map<String, CheckResult> results) {
+    }
+
+    private static CorpusCheck corpusCheck;
+
+    /**
+     * {@code haproxy -c} on the whole corpus, once per test JVM: the binary when this machine has one,
+     * else the container (one batch); skipped without a HAProxy, failed when CI=true or
+     * -Dlbkit.haproxy.required=true.
+     */
+    static synchronized CorpusCheck haproxyOnCorpus() throws IOException, URISyntaxException {
+        if (corpusCheck == null) {
+            Haproxy haproxy = HaproxyForTests.preferringBinary();
+            Map<String, String> configs = new LinkedHashMap<>();
+            for (String kind : List.of("valid", "invalid")) {
+                for (Path file : files(kind)) {
+                    configs.put(checkedName(file), Files.readString(file, StandardCharsets.ISO_8859_1));
+                }
+            }
+            corpusCheck = new CorpusCheck(haproxy, HaproxyLine.ofVersion(haproxy.version()), haproxy.checkEach(configs));
+            System.out.printf("[lbkit] config corpus: %d files checked by haproxy -c of %s%n", configs.size(),
+                    haproxy.describe());
         }
+        return corpusCheck;
+    }
+
+    /** HAProxy's verdict on a corpus file: valid or not, and the first line its alerts name. */
+    static Verdict haproxy(Path file) throws IOException, URISyntaxException {
+        CheckResult result = haproxyOnCorpus().results().get(checkedName(file));
         StringBuilder alerts = new StringBuilder();
-        for (String line : output.split("\n")) {
+        for (String line : result.output().split("\n")) {
             if (line.contains("[ALERT]")) {
                 alerts.append(line).append('\n');
             }
         }
-        return new Verdict(process.exitValue() == 0, firstLineNamed(alerts.toString(), file.toString()), output);
+        return new Verdict(result.valid(), firstLineNamed(alerts.toString(), checkedName(file)), result.output());
+    }
+
+    /** The name a corpus file is checked under: its folder and file name, e.g. {@code invalid-bad-port.cfg}. */
+    static String checkedName(Path file) {
+        return file.getParent().getFileName() + "-" + file.getFileName();
     }
 
     /** The first {@code [file:N]} or {@code (file:N)} in the alerts, as both tools print places. */
@@ -114,38 +149,5 @@ class ConfigCorpusTest {
         try (Stream<Path> stream = Files.list(dir)) {
             return stream.filter(p -> p.toString().endsWith(".cfg")).sorted().toList();
         }
-    }
-
-    /** The haproxy binary, or a skipped test (a failed one when HAProxy is required). */
-    static Path haproxyOrSkip() {
-        Optional<Path> haproxy = findHaproxy();
-        if (haproxy.isPresent()) {
-            return haproxy.get();
-        }
-        boolean required = "true".equalsIgnoreCase(System.getenv("CI"))
-                || Boolean.getBoolean("lbkit.haproxy.required");
-        String message = "no haproxy binary at /usr/sbin/haproxy or on PATH, so lbkit's verdicts were not compared"
-                + " with haproxy -c. Install HAProxy 2.6 (e.g. 'apt-get install haproxy') to run this half.";
-        if (required) {
-            fail(message + " It is required here (CI=true or -Dlbkit.haproxy.required=true).");
-        }
-        return abort(message);
-    }
-
-    static Optional<Path> findHaproxy() {
-        Path system = Path.of("/usr/sbin/haproxy");
-        if (Files.isExecutable(system)) {
-            return Optional.of(system);
-        }
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                Path candidate = Path.of(dir, "haproxy");
-                if (Files.isExecutable(candidate)) {
-                    return Optional.of(candidate);
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -37,12 +37,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * <p>Run it with {@code ./lbkit bench [--duration 10] [--rounds 3] [--concurrency 1,64,256]
  * [--warmup 15] [--lbkit-jvm "-XX:+UseSerialGC -Xmx128m"] [--lbkit-java /usr/lib/jvm/.../bin/java]}. It needs
- * {@code wrk} (Debian: {@code apt-get install wrk}) and {@code /usr/sbin/haproxy}. Everything listens on 127.0.0.1 on free ports; every process
+ * {@code wrk} (Debian: {@code apt-get install wrk}) and the {@code haproxy} binary. Everything listens on 127.0.0.1 on free ports; every process
  * it starts is stopped by its PID at the end. The report goes to stdout and to
  * {@code target/lbkit-reports/benchmark-<time>.md}.
  */
 public final class SideBySideBenchmark {
-    private static final String HAPROXY = "/usr/sbin/haproxy";
+    /** The haproxy binary as the parity tests find it (PATH, then /usr/sbin, /usr/local/sbin); "haproxy" when there is none. */
+    private static final String HAPROXY = dev.lbkit.harness.haproxy.HaproxyLocator.binaryOnThisMachine()
+            .map(Path::toString).orElse("haproxy");
     private static final String WRK = "/usr/bin/wrk";
     private static final Pattern RESULT = Pattern.compile(
             "LBKIT_RESULT requests=(\\d+) duration_us=(\\d+) errors=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) max_us=(\\d+)");

@@ -132,25 +132,51 @@ final class ContainerHaproxy implements Haproxy {
         return new CheckResult(result.exitCode(), result.output());
     }
 
-    /** Every check in one container (one shell loop), as starting a container per file costs a second each. */
+    /**
+     * Every check in one container per batch (one shell script), as starting a container per file
+     * costs a second each. The script uses shell built-ins only ({@code printf}, {@code cd}, {@code echo}):
+     * the locally built images have a shell but no {@code cat} or {@code mkdir}. A batch stays under
+     * Linux's limit on one argument's length (128 KiB), so a long list runs as several containers.
+     */
     @Override
     public Map<String, CheckResult> checkEach(Map<String, String> configsByName) {
-        StringBuilder script = new StringBuilder("mkdir -p /tmp/lbkit-check && cd /tmp/lbkit-check\n");
-        int i = 0;
+        Map<String, CheckResult> results = new LinkedHashMap<>();
+        StringBuilder script = new StringBuilder();
+        Map<String, String> batch = new LinkedHashMap<>();
         for (Map.Entry<String, String> config : configsByName.entrySet()) {
-            String marker = "LBKIT_END_OF_CONFIG_" + i++;
-            if (config.getValue().contains(marker) || !config.getKey().matches("[A-Za-z0-9._-]+")) {
+            if (!config.getKey().matches("[A-Za-z0-9._-]+")) {
                 throw new IllegalArgumentException("config '" + config.getKey() + "' cannot be checked in a batch");
             }
-            script.append("cat > '").append(config.getKey()).append("' <<'").append(marker).append("'\n")
-                    .append(config.getValue()).append(config.getValue().endsWith("\n") ? "" : "\n")
-                    .append(marker).append('\n')
-                    .append("echo '").append(BATCH_START).append(config.getKey()).append("'\n")
-                    .append("haproxy -c -f '").append(config.getKey()).append("' 2>&1\n")
-                    .append("echo \"").append(BATCH_END).append("$?\"\n");
+            String step = checkStep(config.getKey(), config.getValue());
+            if (!batch.isEmpty() && script.length() + step.length() > MAX_SCRIPT_CHARS) {
+                results.putAll(checkBatch(script.toString(), batch));
+                script.setLength(0);
+                batch.clear();
+            }
+            script.append(step);
+            batch.put(config.getKey(), config.getValue());
         }
+        if (!batch.isEmpty()) {
+            results.putAll(checkBatch(script.toString(), batch));
+        }
+        return results;
+    }
+
+    /** Room for the script in one argument (Linux: 128 KiB), counting a character as up to 2 bytes. */
+    private static final int MAX_SCRIPT_CHARS = 60_000;
+
+    /** Writes one config under its name in /tmp and checks it there, between markers. */
+    private static String checkStep(String name, String text) {
+        return "cd /tmp || exit 1\n"
+                + "printf '%s' '" + text.replace("'", "'\\''") + (text.endsWith("\n") ? "" : "\n") + "' > '" + name + "' || exit 1\n"
+                + "echo '" + BATCH_START + name + "'\n"
+                + "haproxy -c -f '" + name + "' 2>&1\n"
+                + "echo \"" + BATCH_END + "$?\"\n";
+    }
+
+    private Map<String, CheckResult> checkBatch(String script, Map<String, String> configsByName) {
         String output;
-        try (HaproxyContainer container = new HaproxyContainer(image, "").shellOnce(script.toString())) {
+        try (HaproxyContainer container = new HaproxyContainer(image, "").shellOnce(script)) {
             container.start();
             int exitCode = container.getDockerClient().waitContainerCmd(container.getContainerId()).start()
                     .awaitStatusCode(ONE_SHOT_TIMEOUT_SECONDS * 4, TimeUnit.SECONDS);

@@ -54,7 +54,7 @@ public interface Haproxy {
 
     /**
      * {@code haproxy -c} on each configuration, by name; each is checked as a file called
-     * {@code /tmp/lbkit-check/<name>}, so alerts name {@code <name>:line}.
+     * {@code <name>} in the current directory, so alerts name {@code <name>:line}.
      */
     default java.util.Map<String, CheckResult> checkEach(java.util.Map<String, String> configsByName) {
         java.util.Map<String, CheckResult> results = new java.util.LinkedHashMap<>();

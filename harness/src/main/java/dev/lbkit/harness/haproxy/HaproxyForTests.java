@@ -42,6 +42,18 @@ public final class HaproxyForTests {
     }
 
     /**
+     * As {@link #get()}, but the binary first when this machine has one ({@link HaproxyLocator#findPreferringBinary()}):
+     * for tests that start or check HAProxy many times. Without a binary they meet the container.
+     */
+    public static Haproxy preferringBinary() {
+        HaproxyLocator.Choice choice = HaproxyLocator.choice();
+        long startNanos = System.nanoTime();
+        HaproxyLocator.Lookup lookup = HaproxyLocator.findPreferringBinary();
+        announce(lookup, startNanos);
+        return use(lookup, choice != HaproxyLocator.Choice.AUTO && choice != HaproxyLocator.Choice.NONE, required());
+    }
+
+    /**
      * That kind of HAProxy, for tests that run against each kind. Skipped when {@code -Dlbkit.haproxy}
      * chose another kind; skipped or failed per the policy when it is missing.
      */
@@ -55,6 +67,44 @@ public final class HaproxyForTests {
         HaproxyLocator.Lookup lookup = HaproxyLocator.find(kind);
         announce(lookup, startNanos);
         return use(lookup, choice != HaproxyLocator.Choice.AUTO, required());
+    }
+
+    /**
+     * The kinds of HAProxy a test "for each kind" runs against here (a {@code @MethodSource}): with
+     * {@code -Dlbkit.haproxy=auto}, every kind this machine offers, so a machine with Docker and no
+     * binary runs those tests against the container instead of skipping (or, in CI, failing) the
+     * binary's half; a kind asked for explicitly, only that one. When no kind is here, all of them, so
+     * each test meets the missing-HAProxy policy of {@link #get(Haproxy.Kind)}.
+     */
+    public static java.util.List<Haproxy.Kind> kindsHere() {
+        HaproxyLocator.Choice choice = HaproxyLocator.choice();
+        java.util.List<Haproxy.Kind> all = java.util.List.of(Haproxy.Kind.values());
+        if (choice == HaproxyLocator.Choice.NONE) {
+            return all;
+        }
+        java.util.List<Haproxy.Kind> here = all.stream().filter(choice::allows)
+                .filter(kind -> choice != HaproxyLocator.Choice.AUTO || HaproxyLocator.find(kind).haproxy().isPresent())
+                .toList();
+        if (here.isEmpty()) {
+            return all;
+        }
+        for (Haproxy.Kind kind : all) {
+            if (!here.contains(kind) && choice == HaproxyLocator.Choice.AUTO) {
+                announceLeftOut(kind, HaproxyLocator.find(kind).missing());
+            }
+        }
+        return here;
+    }
+
+    private static final Set<Haproxy.Kind> LEFT_OUT = EnumSet.noneOf(Haproxy.Kind.class);
+
+    private static void announceLeftOut(Haproxy.Kind kind, String why) {
+        synchronized (LEFT_OUT) {
+            if (LEFT_OUT.add(kind)) {
+                System.out.println("[lbkit] no HAProxy " + kind.id() + " here (" + why + "): the tests for each kind run"
+                        + " against the other kind only");
+            }
+        }
     }
 
     /** True with env {@code CI=true} or {@code -Dlbkit.haproxy.required=true}: a missing HAProxy fails tests. */

@@ -111,6 +111,21 @@ public final class HaproxyLocator {
         };
     }
 
+    /**
+     * The binary when this machine has one and the choice is auto (it starts in milliseconds, for tests
+     * that start or check HAProxy many times), else what {@link #find()} finds: a machine with Docker and
+     * no binary runs those tests against the container.
+     */
+    public static Lookup findPreferringBinary() {
+        if (choice() == Choice.AUTO) {
+            Lookup binary = find(Haproxy.Kind.BINARY);
+            if (binary.haproxy().isPresent()) {
+                return binary;
+            }
+        }
+        return find();
+    }
+
     /** That kind of HAProxy, with its version read, or why it is not available here. */
     public static synchronized Lookup find(Haproxy.Kind kind) {
         return LOOKUPS.computeIfAbsent(kind, k -> k == Haproxy.Kind.CONTAINER ? lookForContainer() : lookForBinary());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lbkit.balancer.config.HaproxyLine;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
@@ -40,10 +39,10 @@ class HaproxyForTestsTest {
 
     @Test
     void foundHaproxyIsHandedOver() {
-        Haproxy binary = Haproxy.binary(Path.of("/usr/sbin/haproxy"));
+        Haproxy found = HaproxyForTests.get();
 
-        assertThat(HaproxyForTests.use(HaproxyLocator.Lookup.found(binary), false, true))
-                .as("a found HAProxy is returned as is").isSameAs(binary);
+        assertThat(HaproxyForTests.use(HaproxyLocator.Lookup.found(found), false, true))
+                .as("a found HAProxy is returned as is").isSameAs(found);
     }
 
     @Test
@@ -62,32 +61,23 @@ class HaproxyForTestsTest {
 
     @Test
     void aHaproxyOfAModelledLineIsHandedOverAndItsLineRead() {
-        Haproxy binary = Haproxy.binary(Path.of("/usr/sbin/haproxy"));
-        assertThat(HaproxyLine.ofVersion(binary.version())).as("Debian bookworm's haproxy is of line 2.6")
-                .isEqualTo(HaproxyLine.V2_6);
-        assertThat(HaproxyForTests.modelledOrRefused(binary, true)).as("2.6 is modelled: used, even in CI")
-                .isSameAs(binary);
+        Haproxy met = HaproxyForTests.get();
+        assertThat(HaproxyLine.ofVersion(met.version())).as("the HAProxy met here (%s) is of a modelled line",
+                met.describe()).isIn(HaproxyLine.modelledLines());
+        assertThat(HaproxyForTests.modelledOrRefused(met, true)).as("its line is modelled: used, even in CI")
+                .isSameAs(met);
     }
 
     /**
-     * A HAProxy of a line lbkit does not model is refused: checked with a real HAProxy 3.2 (the image
-     * .ci/build-haproxy-versions.sh builds) and the policy told that only 2.6 is modelled, as it was
+     * A HAProxy of a line lbkit does not model is refused: checked with a real HAProxy 3.2 (pulled, or
+     * the image .ci/build-haproxy-versions.sh builds) and the policy told that only 2.6 is modelled, as it was
      * before lbkit modelled 3.2 (no image of an unknown line, such as 2.8, can be built here).
      */
     @Test
     void aHaproxyOfALineLbkitDoesNotModelIsSkippedLocallyAndFailsInCi() {
-        Haproxy newer = Haproxy.container("local/haproxy:3.2");
-        String version;
-        try {
-            version = newer.version();
-        } catch (RuntimeException e) {
-            // Without that image this check cannot run; in CI .ci/run builds it, so there it must.
-            if (HaproxyForTests.required()) {
-                throw e;
-            }
-            org.junit.jupiter.api.Assumptions.abort("local/haproxy:3.2 is not here: " + e.getMessage());
-            return;
-        }
+        // haproxy:3.2, pulled when it is not local, else local/haproxy:3.2; skipped without either (failed in CI)
+        Haproxy newer = HaproxyLines.get(HaproxyLine.V3_2);
+        String version = newer.version();
         assertThat(version).as("the image holds HAProxy 3.2").startsWith("3.2.");
         java.util.List<HaproxyLine> only26 = java.util.List.of(HaproxyLine.V2_6);
         assertThat(HaproxyForTests.modelledOrRefused(newer, true)).as("3.2 is modelled now: used, even in CI")

@@ -13,7 +13,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** What every kind of {@link Haproxy} must do: check configs, start, log, fail clearly, stop. */
 class HaproxyLifecycleTest {
@@ -32,7 +32,7 @@ class HaproxyLifecycleTest {
             """;
 
     @ParameterizedTest(name = "HAProxy {0}")
-    @EnumSource(Haproxy.Kind.class)
+    @MethodSource("dev.lbkit.harness.haproxy.HaproxyForTests#kindsHere")
     void checkAcceptsTheArticlesConfigOnceItsAddressesAreLocal(Haproxy.Kind kind) {
         Haproxy haproxy = HaproxyForTests.get(kind);
         String article = ArticleConfigs.read("article/ep9-weighted-roundrobin.cfg");
@@ -50,7 +50,7 @@ class HaproxyLifecycleTest {
     }
 
     @ParameterizedTest(name = "HAProxy {0}")
-    @EnumSource(Haproxy.Kind.class)
+    @MethodSource("dev.lbkit.harness.haproxy.HaproxyForTests#kindsHere")
     void checkRejectsABrokenConfigWithFileAndLine(Haproxy.Kind kind) {
         Haproxy haproxy = HaproxyForTests.get(kind);
 
@@ -61,7 +61,7 @@ class HaproxyLifecycleTest {
     }
 
     @ParameterizedTest(name = "HAProxy {0}")
-    @EnumSource(Haproxy.Kind.class)
+    @MethodSource("dev.lbkit.harness.haproxy.HaproxyForTests#kindsHere")
     void startFailsWithHaproxysOwnAlertWhenTheConfigIsBroken(Haproxy.Kind kind) {
         Haproxy haproxy = HaproxyForTests.get(kind);
 
@@ -72,7 +72,7 @@ class HaproxyLifecycleTest {
     }
 
     @ParameterizedTest(name = "HAProxy {0}")
-    @EnumSource(Haproxy.Kind.class)
+    @MethodSource("dev.lbkit.harness.haproxy.HaproxyForTests#kindsHere")
     void refusesToStartOnAPortAnotherProcessListensOn(Haproxy.Kind kind) throws IOException {
         Haproxy haproxy = HaproxyForTests.get(kind);
         try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -86,7 +86,7 @@ class HaproxyLifecycleTest {
     }
 
     @ParameterizedTest(name = "HAProxy {0}")
-    @EnumSource(Haproxy.Kind.class)
+    @MethodSource("dev.lbkit.harness.haproxy.HaproxyForTests#kindsHere")
     void servesLogsAndStopsListeningWhenClosed(Haproxy.Kind kind) throws IOException {
         Haproxy haproxy = HaproxyForTests.get(kind);
         int port = ArticleConfigs.freeLoopbackPort();

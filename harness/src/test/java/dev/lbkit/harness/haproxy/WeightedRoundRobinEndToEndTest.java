@@ -16,7 +16,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The article's EP 9 (weights 2/1/3, roundrobin) on a real HAProxy in front of three replicas:
@@ -34,7 +34,7 @@ class WeightedRoundRobinEndToEndTest {
     private static final Map<String, Long> PER_CYCLE = Map.of("app1", 2L, "app2", 1L, "app3", 3L);
 
     @ParameterizedTest(name = "HAProxy {0}")
-    @EnumSource(Haproxy.Kind.class)
+    @MethodSource("dev.lbkit.harness.haproxy.HaproxyForTests#kindsHere")
     void sendsTwoOneThreeOfEverySixRequestsToApp1App2App3(Haproxy.Kind kind) throws IOException {
         Haproxy haproxy = HaproxyForTests.get(kind);
         try (Replicas apps = Replicas.start(3)) {

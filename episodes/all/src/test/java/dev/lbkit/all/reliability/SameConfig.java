@@ -4,7 +4,6 @@ import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
 import dev.lbkit.harness.SideBySide;
-import dev.lbkit.harness.haproxy.Haproxy;
 import dev.lbkit.harness.haproxy.HaproxyForTests;
 import dev.lbkit.harness.haproxy.HaproxyLocator;
 import dev.lbkit.harness.haproxy.RunningHaproxy;
@@ -13,7 +12,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 
 /**
- * lbkit and (when this machine has one) the real HAProxy binary, each started from the same config
+ * lbkit and (when this machine has one) a real HAProxy, the binary when there is one, else the
+ * container, each started from the same config
  * text with its own ports and its own {@link RecordingBackend}, so a test can send both the same
  * bytes and compare answers and what each forwarded. The config is a template: {@code {BIND}} is
  * replaced by the listening port, {@code {SERVER}} by the backend's port and {@code {STATS}} by a
@@ -44,7 +44,7 @@ final class SameConfig implements AutoCloseable {
         this.haproxyMissing = haproxyMissing;
     }
 
-    /** Starts lbkit, and HAProxy when the binary is installed (in CI a missing one fails). */
+    /** Starts lbkit, and HAProxy when there is one (in CI a missing one fails). */
     static SameConfig start(String template) throws IOException, ConfigException {
         return start(template, java.util.function.UnaryOperator.identity());
     }
@@ -60,12 +60,12 @@ final class SameConfig implements AutoCloseable {
         int lbkitStats = SideBySide.freePort();
         Lbkit lbkit = Lbkit.start(ConfigParser.parse(mistake.apply(fill(template, lbkitPort, lbkitBackend.port(),
                 lbkitStats)), "reliability.cfg"));
-        HaproxyLocator.Lookup lookup = HaproxyLocator.find(Haproxy.Kind.BINARY);
+        HaproxyLocator.Lookup lookup = HaproxyLocator.findPreferringBinary();
         if (lookup.haproxy().isEmpty()) {
             if (HaproxyForTests.required()) {
-                Assertions.fail("no HAProxy binary to compare with: " + lookup.missing());
+                Assertions.fail("no HAProxy to compare with: " + lookup.missing());
             }
-            System.out.println("[lbkit] reliability: no HAProxy binary (" + lookup.missing()
+            System.out.println("[lbkit] reliability: no HAProxy (" + lookup.missing()
                     + "); lbkit's answers are checked, the HAProxy comparison is skipped");
             return new SameConfig(lbkit, lbkitBackend, lbkitPort, lbkitStats, null, null, 0, 0, lookup.missing());
         }
@@ -122,15 +122,15 @@ final class SameConfig implements AutoCloseable {
     }
 
     /**
-     * The harness policy ({@code HaproxyForTests}) for the HAProxy half of a case: with no HAProxy
-     * binary, the case is reported SKIPPED after its lbkit checks (never passed), and in CI
+     * The harness policy ({@code HaproxyForTests}) for the HAProxy half of a case: with no HAProxy,
+     * the case is reported SKIPPED after its lbkit checks (never passed), and in CI
      * ({@code CI=true} or {@code -Dlbkit.haproxy.required=true}) it fails.
      */
     void haproxyOrSkip(String what) {
         if (haproxy != null) {
             return;
         }
-        String message = what + " needs the HAProxy binary: " + haproxyMissing;
+        String message = what + " needs a HAProxy: " + haproxyMissing;
         if (HaproxyForTests.required()) {
             Assertions.fail(message + " (failing, not skipping: a HAProxy is required)");
         }
