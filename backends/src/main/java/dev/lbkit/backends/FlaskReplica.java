@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * One of the article's Flask apps, rebuilt with Javalin: {@code GET /} answers
- * {@code Hello from Flask App N!} and {@code GET /data} answers {@code Data from Flask App N!}.
+ * One of the article's Flask apps, rebuilt with Javalin: {@code GET /} answers {@code Hello from
+ * Flask App N!} and {@code GET /data} answers {@code Data from Flask App N!}.
  *
- * <p>Every response, 404s included, carries {@code X-Served-By: appN}, so a harness can tell
- * which replica answered without parsing bodies. The optional delay blocks the request thread
- * the way {@code time.sleep(5)} does in the leastconn article; a request's {@code delay_ms}
- * query parameter overrides it for that request only.
+ * <p>Every response, 404s included, carries {@code X-Served-By: appN}, so a harness can tell which
+ * replica answered without parsing bodies. The optional delay blocks the request thread the way
+ * {@code time.sleep(5)} does in the leastconn article; a request's {@code delay_ms} query parameter
+ * overrides it for that request only.
  *
  * <pre>{@code
  * try (FlaskReplica app1 = FlaskReplica.start(1, "127.0.0.1", 0, Duration.ZERO)) {
@@ -26,22 +26,34 @@ public final class FlaskReplica implements AutoCloseable {
 
     /** The response header naming the replica that answered, e.g. {@code X-Served-By: app2}. */
     public static final String SERVED_BY_HEADER = "X-Served-By";
+
     /** The query parameter that overrides the replica's delay for one request, in milliseconds. */
     public static final String DELAY_PARAM = "delay_ms";
+
     /** Flask's content type for a view that returns a {@code str}. */
     public static final String CONTENT_TYPE = "text/html; charset=utf-8";
+
     /** The article's app N listens on port 5000 + N (5001-5003). */
     public static final int FIRST_DEFAULT_PORT = 5001;
 
-    /** Delayed requests block a thread each, so concurrency tests need many more than Jetty's default. */
+    /**
+     * Delayed requests block a thread each, so concurrency tests need many more than Jetty's
+     * default.
+     */
     private static final int MAX_THREADS = 256;
+
     /** A per-request delay above this is a typo, not a test scenario. */
     private static final long MAX_DELAY_MS = Duration.ofMinutes(10).toMillis();
 
     private final int app;
     private final String host;
-    /** The delay now: {@link #setDelay} (the live view's "slow a backend") changes it while the replica runs. */
+
+    /**
+     * The delay now: {@link #setDelay} (the live view's "slow a backend") changes it while the
+     * replica runs.
+     */
     private final AtomicReference<Duration> delay;
+
     private final Javalin server;
 
     private FlaskReplica(int app, String host, AtomicReference<Duration> delay, Javalin server) {
@@ -54,8 +66,8 @@ public final class FlaskReplica implements AutoCloseable {
     /**
      * Starts app {@code app} on {@code host:port} and returns once it accepts connections.
      *
-     * @param app   the app number N (1 or more); it names the replica {@code appN}
-     * @param port  the port to listen on, 0 for an ephemeral one (see {@link #port()})
+     * @param app the app number N (1 or more); it names the replica {@code appN}
+     * @param port the port to listen on, 0 for an ephemeral one (see {@link #port()})
      * @param delay how long every request sleeps before answering, {@link Duration#ZERO} for none
      */
     public static FlaskReplica start(int app, String host, int port, Duration delay) {
@@ -71,17 +83,24 @@ public final class FlaskReplica implements AutoCloseable {
         }
         String name = nameOf(app);
         AtomicReference<Duration> delayNow = new AtomicReference<>(delay);
-        Javalin server = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.jetty.host = host;
-            cfg.jetty.port = port;
-            cfg.jetty.threadPool = threadPool(name);
-            cfg.routes.before(ctx -> ctx.header(SERVED_BY_HEADER, name));
-            cfg.routes.get("/", ctx -> answer(ctx, helloText(app), delayNow.get()));
-            cfg.routes.get("/data", ctx -> answer(ctx, dataText(app), delayNow.get()));
-            cfg.routes.error(404, ctx -> ctx.header(SERVED_BY_HEADER, name)
-                    .contentType(CONTENT_TYPE).result(NOT_FOUND_PAGE));
-        });
+        Javalin server =
+                Javalin.create(
+                        cfg -> {
+                            cfg.startup.showJavalinBanner = false;
+                            cfg.jetty.host = host;
+                            cfg.jetty.port = port;
+                            cfg.jetty.threadPool = threadPool(name);
+                            cfg.routes.before(ctx -> ctx.header(SERVED_BY_HEADER, name));
+                            cfg.routes.get("/", ctx -> answer(ctx, helloText(app), delayNow.get()));
+                            cfg.routes.get(
+                                    "/data", ctx -> answer(ctx, dataText(app), delayNow.get()));
+                            cfg.routes.error(
+                                    404,
+                                    ctx ->
+                                            ctx.header(SERVED_BY_HEADER, name)
+                                                    .contentType(CONTENT_TYPE)
+                                                    .result(NOT_FOUND_PAGE));
+                        });
         server.start();
         return new FlaskReplica(app, host, delayNow, server);
     }
@@ -129,10 +148,18 @@ public final class FlaskReplica implements AutoCloseable {
         return delay.get();
     }
 
-    /** Changes the delay of the requests that arrive from now on (those already sleeping keep theirs). */
+    /**
+     * Changes the delay of the requests that arrive from now on (those already sleeping keep
+     * theirs).
+     */
     public void setDelay(Duration newDelay) {
         if (newDelay.isNegative() || newDelay.toMillis() > MAX_DELAY_MS) {
-            throw new IllegalArgumentException("delay must be 0 to " + MAX_DELAY_MS + " ms, got " + newDelay.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "delay must be 0 to "
+                            + MAX_DELAY_MS
+                            + " ms, got "
+                            + newDelay.toMillis()
+                            + " ms");
         }
         delay.set(newDelay);
     }
@@ -154,10 +181,14 @@ public final class FlaskReplica implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name() + "@" + address() + (delay().isZero() ? "" : " delay " + delay().toMillis() + " ms");
+        return name()
+                + "@"
+                + address()
+                + (delay().isZero() ? "" : " delay " + delay().toMillis() + " ms");
     }
 
-    private static void answer(Context ctx, String body, Duration appDelay) throws InterruptedException {
+    private static void answer(Context ctx, String body, Duration appDelay)
+            throws InterruptedException {
         String requested = ctx.queryParam(DELAY_PARAM);
         long delayMs = appDelay.toMillis();
         if (requested != null) {
@@ -167,9 +198,15 @@ public final class FlaskReplica implements AutoCloseable {
                 delayMs = -1;
             }
             if (delayMs < 0 || delayMs > MAX_DELAY_MS) {
-                ctx.status(400).contentType("text/plain; charset=utf-8").result(DELAY_PARAM
-                        + " must be a whole number of milliseconds from 0 to " + MAX_DELAY_MS
-                        + ", got '" + requested + "'\n");
+                ctx.status(400)
+                        .contentType("text/plain; charset=utf-8")
+                        .result(
+                                DELAY_PARAM
+                                        + " must be a whole number of milliseconds from 0 to "
+                                        + MAX_DELAY_MS
+                                        + ", got '"
+                                        + requested
+                                        + "'\n");
                 return;
             }
         }
@@ -186,7 +223,8 @@ public final class FlaskReplica implements AutoCloseable {
     }
 
     /** Close to the page Flask (Werkzeug) sends for an unknown path. */
-    private static final String NOT_FOUND_PAGE = """
+    private static final String NOT_FOUND_PAGE =
+            """
             <!doctype html>
             <html lang=en>
             <title>404 Not Found</title>

@@ -19,22 +19,27 @@ public final class Main {
     /** Exit status for a bad flag or setting, and for an app that cannot listen. */
     static final int INVALID = 1;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         CommandLine command = new CommandLine(replicas(false));
-        command.setParameterExceptionHandler((badFlag, ignored) -> {
-            badFlag.getCommandLine().getErr().println("backends: " + ReplicaSettings.explain(badFlag) + "\n"
-                    + ReplicaSettings.usage());
-            return INVALID;
-        });
+        command.setParameterExceptionHandler(
+                (badFlag, ignored) -> {
+                    badFlag.getCommandLine()
+                            .getErr()
+                            .println(
+                                    "backends: "
+                                            + ReplicaSettings.explain(badFlag)
+                                            + "\n"
+                                            + ReplicaSettings.usage());
+                    return INVALID;
+                });
         System.exit(command.execute(args));
     }
 
     /**
-     * The command that starts the apps. {@code lbkit replicas} registers it with
-     * {@code allByDefault}: no {@code --app} (nor {@code APP_NUMBER}) then starts all three.
+     * The command that starts the apps. {@code lbkit replicas} registers it with {@code
+     * allByDefault}: no {@code --app} (nor {@code APP_NUMBER}) then starts all three.
      */
     public static Callable<Integer> replicas(boolean allByDefault) {
         return new Replicas(allByDefault);
@@ -43,8 +48,7 @@ public final class Main {
     private static final class Replicas extends ReplicaSettings.Flags implements Callable<Integer> {
         private final boolean allByDefault;
 
-        @Spec
-        CommandSpec spec;
+        @Spec CommandSpec spec;
 
         Replicas(boolean allByDefault) {
             this.allByDefault = allByDefault;
@@ -62,14 +66,22 @@ public final class Main {
                 return INVALID;
             }
             List<FlaskReplica> started = new ArrayList<>();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(FlaskReplica::close)));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> started.forEach(FlaskReplica::close)));
             for (int app : settings.apps()) {
                 try {
-                    started.add(FlaskReplica.start(app, settings.host(), settings.portOf(app), settings.delay()));
+                    started.add(
+                            FlaskReplica.start(
+                                    app, settings.host(), settings.portOf(app), settings.delay()));
                 } catch (RuntimeException cannotListen) {
-                    System.err.printf("%s: app%d cannot listen on %s:%d (%s). Is the port taken? "
-                            + "Pick another with --port or APP_PORT.%n",
-                            name, app, settings.host(), settings.portOf(app), rootMessage(cannotListen));
+                    System.err.printf(
+                            "%s: app%d cannot listen on %s:%d (%s). Is the port taken? "
+                                    + "Pick another with --port or APP_PORT.%n",
+                            name,
+                            app,
+                            settings.host(),
+                            settings.portOf(app),
+                            rootMessage(cannotListen));
                     return INVALID;
                 }
                 System.out.println("listening: " + started.get(started.size() - 1));
@@ -79,7 +91,10 @@ public final class Main {
         }
     }
 
-    /** One "listening:" line per app reads better in a demo than Jetty's start-up lines; -D settings still win. */
+    /**
+     * One "listening:" line per app reads better in a demo than Jetty's start-up lines; -D settings
+     * still win.
+     */
     private static void quietStartupLogs() {
         for (String logger : new String[] {"org.eclipse.jetty", "io.javalin"}) {
             String key = "org.slf4j.simpleLogger.log." + logger;

@@ -51,7 +51,8 @@ public final class Replicas implements AutoCloseable {
     /** The replica for app N (1-based, like the article's app1..app3). */
     public FlaskReplica get(int app) {
         if (app < 1 || app > replicas.size()) {
-            throw new IllegalArgumentException("no app" + app + ": this group has app1..app" + replicas.size());
+            throw new IllegalArgumentException(
+                    "no app" + app + ": this group has app1..app" + replicas.size());
         }
         return replicas.get(app - 1);
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class FlaskReplicaTest {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void answersRootLikeTheArticlesFlaskApp() throws Exception {
@@ -24,11 +25,17 @@ class FlaskReplicaTest {
             HttpResponse<String> response = get(app2.url() + "/");
 
             assertThat(response.statusCode()).as("GET / succeeds").isEqualTo(200);
-            assertThat(response.body()).as("GET / body, exactly as app2.py returns it").isEqualTo("Hello from Flask App 2!");
-            // Jetty writes "text/html;charset=utf-8" where Flask writes "text/html; charset=utf-8": same value.
+            assertThat(response.body())
+                    .as("GET / body, exactly as app2.py returns it")
+                    .isEqualTo("Hello from Flask App 2!");
+            // Jetty writes "text/html;charset=utf-8" where Flask writes "text/html; charset=utf-8":
+            // same value.
             assertThat(response.headers().firstValue("Content-Type").orElse("").replace(" ", ""))
-                    .as("Flask serves a str as utf-8 html").isEqualToIgnoringCase("text/html;charset=utf-8");
-            assertThat(response.headers().firstValue("X-Served-By")).as("the replica names itself").hasValue("app2");
+                    .as("Flask serves a str as utf-8 html")
+                    .isEqualToIgnoringCase("text/html;charset=utf-8");
+            assertThat(response.headers().firstValue("X-Served-By"))
+                    .as("the replica names itself")
+                    .hasValue("app2");
         }
     }
 
@@ -39,7 +46,9 @@ class FlaskReplicaTest {
 
             assertThat(response.statusCode()).as("GET /data succeeds").isEqualTo(200);
             assertThat(response.body()).as("GET /data body").isEqualTo("Data from Flask App 3!");
-            assertThat(response.headers().firstValue("X-Served-By")).as("the replica names itself").hasValue("app3");
+            assertThat(response.headers().firstValue("X-Served-By"))
+                    .as("the replica names itself")
+                    .hasValue("app3");
         }
     }
 
@@ -48,8 +57,12 @@ class FlaskReplicaTest {
         try (FlaskReplica app1 = FlaskReplica.start(1, "127.0.0.1", 0, Duration.ZERO)) {
             HttpResponse<String> response = get(app1.url() + "/no/such/page?x=1");
 
-            assertThat(response.statusCode()).as("an unknown path is a 404, as in Flask").isEqualTo(404);
-            assertThat(response.headers().firstValue("X-Served-By")).as("a 404 names its replica too").hasValue("app1");
+            assertThat(response.statusCode())
+                    .as("an unknown path is a 404, as in Flask")
+                    .isEqualTo(404);
+            assertThat(response.headers().firstValue("X-Served-By"))
+                    .as("a 404 names its replica too")
+                    .hasValue("app1");
             assertThat(response.body()).as("Flask-like 404 page").contains("Not Found");
         }
     }
@@ -59,14 +72,22 @@ class FlaskReplicaTest {
         try (FlaskReplica app12 = FlaskReplica.start(12, "127.0.0.1", 0, Duration.ZERO)) {
             HttpResponse<String> response = get(app12.url() + "/");
 
-            assertThat(response.body()).as("app 12 answers with its own number").isEqualTo("Hello from Flask App 12!");
-            assertThat(response.headers().firstValue("X-Served-By")).as("header of app 12").hasValue("app12");
+            assertThat(response.body())
+                    .as("app 12 answers with its own number")
+                    .isEqualTo("Hello from Flask App 12!");
+            assertThat(response.headers().firstValue("X-Served-By"))
+                    .as("header of app 12")
+                    .hasValue("app12");
         }
     }
 
     @Test
     void defaultPortsAreTheArticles() {
-        assertThat(List.of(FlaskReplica.defaultPort(1), FlaskReplica.defaultPort(2), FlaskReplica.defaultPort(3)))
+        assertThat(
+                        List.of(
+                                FlaskReplica.defaultPort(1),
+                                FlaskReplica.defaultPort(2),
+                                FlaskReplica.defaultPort(3)))
                 .as("apps 1-3 listen on 5001-5003 in the article")
                 .containsExactly(5001, 5002, 5003);
     }
@@ -76,19 +97,23 @@ class FlaskReplicaTest {
         try (FlaskReplica slow = FlaskReplica.start(1, "127.0.0.1", 0, Duration.ofMillis(400))) {
             long elapsedMs = timeMs(() -> get(slow.url() + "/"));
 
-            assertThat(elapsedMs).as("a 400 ms app delay holds the answer at least 400 ms").isGreaterThanOrEqualTo(400);
+            assertThat(elapsedMs)
+                    .as("a 400 ms app delay holds the answer at least 400 ms")
+                    .isGreaterThanOrEqualTo(400);
         }
     }
 
     @Test
     void delayParamOverridesTheAppDelayForOneRequest() throws Exception {
         try (FlaskReplica slow = FlaskReplica.start(1, "127.0.0.1", 0, Duration.ofSeconds(5));
-             FlaskReplica fast = FlaskReplica.start(2, "127.0.0.1", 0, Duration.ZERO)) {
+                FlaskReplica fast = FlaskReplica.start(2, "127.0.0.1", 0, Duration.ZERO)) {
             long unheldMs = timeMs(() -> get(slow.url() + "/?delay_ms=0"));
             long heldMs = timeMs(() -> get(fast.url() + "/data?delay_ms=300"));
 
             assertThat(unheldMs).as("delay_ms=0 cancels the app's 5 s delay").isLessThan(2_000);
-            assertThat(heldMs).as("delay_ms=300 delays an undelayed app").isGreaterThanOrEqualTo(300);
+            assertThat(heldMs)
+                    .as("delay_ms=300 delays an undelayed app")
+                    .isGreaterThanOrEqualTo(300);
         }
     }
 
@@ -97,8 +122,12 @@ class FlaskReplicaTest {
         try (FlaskReplica app1 = FlaskReplica.start(1, "127.0.0.1", 0, Duration.ZERO)) {
             HttpResponse<String> response = get(app1.url() + "/?delay_ms=soon");
 
-            assertThat(response.statusCode()).as("a non-numeric delay is the client's mistake").isEqualTo(400);
-            assertThat(response.body()).as("the answer says what is allowed").contains("delay_ms must be a whole number");
+            assertThat(response.statusCode())
+                    .as("a non-numeric delay is the client's mistake")
+                    .isEqualTo(400);
+            assertThat(response.body())
+                    .as("the answer says what is allowed")
+                    .contains("delay_ms must be a whole number");
         }
     }
 
@@ -109,20 +138,31 @@ class FlaskReplicaTest {
         // under the extra round a too-small pool would need.
         long delayMs = 3_000;
         try (FlaskReplica app1 = FlaskReplica.start(1, "127.0.0.1", 0, Duration.ZERO)) {
-            long elapsedMs = timeMs(() -> {
-                List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
-                for (int i = 0; i < concurrent; i++) {
-                    inFlight.add(CLIENT.sendAsync(request(app1.url() + "/?delay_ms=" + delayMs),
-                            HttpResponse.BodyHandlers.ofString()));
-                }
-                for (CompletableFuture<HttpResponse<String>> response : inFlight) {
-                    assertThat(response.join().statusCode()).as("every delayed request succeeds").isEqualTo(200);
-                }
-                return null;
-            });
+            long elapsedMs =
+                    timeMs(
+                            () -> {
+                                List<CompletableFuture<HttpResponse<String>>> inFlight =
+                                        new ArrayList<>();
+                                for (int i = 0; i < concurrent; i++) {
+                                    inFlight.add(
+                                            CLIENT.sendAsync(
+                                                    request(app1.url() + "/?delay_ms=" + delayMs),
+                                                    HttpResponse.BodyHandlers.ofString()));
+                                }
+                                for (CompletableFuture<HttpResponse<String>> response : inFlight) {
+                                    assertThat(response.join().statusCode())
+                                            .as("every delayed request succeeds")
+                                            .isEqualTo(200);
+                                }
+                                return null;
+                            });
 
-            // Jetty's default pool (200 threads, some taken by selectors) would need two rounds: >= 3 s.
-            assertThat(elapsedMs).as("%d requests sleeping %d ms run side by side, not in rounds", concurrent, delayMs)
+            // Jetty's default pool (200 threads, some taken by selectors) would need two rounds: >=
+            // 3 s.
+            assertThat(elapsedMs)
+                    .as(
+                            "%d requests sleeping %d ms run side by side, not in rounds",
+                            concurrent, delayMs)
                     .isLessThan(2 * delayMs - 100);
         }
     }

@@ -19,18 +19,25 @@ class ReplicasTest {
                 servedBy.add(response.headers().firstValue("X-Served-By").orElse("none"));
             }
 
-            assertThat(apps.ports()).as("each replica has its own port").doesNotHaveDuplicates().hasSize(12);
-            assertThat(servedBy).as("replica N answers as appN, in order")
-                    .containsExactly("app1", "app2", "app3", "app4", "app5", "app6",
-                            "app7", "app8", "app9", "app10", "app11", "app12");
+            assertThat(apps.ports())
+                    .as("each replica has its own port")
+                    .doesNotHaveDuplicates()
+                    .hasSize(12);
+            assertThat(servedBy)
+                    .as("replica N answers as appN, in order")
+                    .containsExactly(
+                            "app1", "app2", "app3", "app4", "app5", "app6", "app7", "app8", "app9",
+                            "app10", "app11", "app12");
             assertThat(apps.get(12).app()).as("get(N) is appN").isEqualTo(12);
         }
     }
 
     @Test
     void givesEachAppItsOwnDelay() {
-        try (Replicas apps = Replicas.start(3, app -> app == 2 ? Duration.ZERO : Duration.ofSeconds(5))) {
-            assertThat(apps.all()).extracting(FlaskReplica::delay)
+        try (Replicas apps =
+                Replicas.start(3, app -> app == 2 ? Duration.ZERO : Duration.ofSeconds(5))) {
+            assertThat(apps.all())
+                    .extracting(FlaskReplica::delay)
                     .as("the leastconn article's slow app1 and app3")
                     .containsExactly(Duration.ofSeconds(5), Duration.ZERO, Duration.ofSeconds(5));
         }

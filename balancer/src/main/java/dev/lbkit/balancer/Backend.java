@@ -25,15 +25,15 @@ import java.util.function.LongSupplier;
  * sees the same sequence of events HAProxy's would.
  *
  * <p><b>Lock order.</b> {@link #lock()} guards all of this backend's run-time state: the servers'
- * state and counters, the algorithm, and the health-check state of its servers (HealthChecks
- * keeps that under this lock too, not under a lock of its own). It is a leaf lock: code holding
- * it only reads and writes that memory and calls the algorithm, whose callbacks are pure (see
- * {@link LoadBalancer}); it takes no other lock, does no I/O and does not log. As no thread ever
- * waits for anything while holding it, it can never close a wait cycle, whatever a thread holds
- * when it takes it (an upstream loop takes it inside its selector's monitors, see UpstreamLoop).
- * Issue 25 was what happens otherwise: a health checker held a lock of its own while marking its
- * server DOWN here, {@code show stat} held this lock while reading the checker's state under the
- * checker's lock, and each waited for the other for good.
+ * state and counters, the algorithm, and the health-check state of its servers (HealthChecks keeps
+ * that under this lock too, not under a lock of its own). It is a leaf lock: code holding it only
+ * reads and writes that memory and calls the algorithm, whose callbacks are pure (see {@link
+ * LoadBalancer}); it takes no other lock, does no I/O and does not log. As no thread ever waits for
+ * anything while holding it, it can never close a wait cycle, whatever a thread holds when it takes
+ * it (an upstream loop takes it inside its selector's monitors, see UpstreamLoop). Issue 25 was
+ * what happens otherwise: a health checker held a lock of its own while marking its server DOWN
+ * here, {@code show stat} held this lock while reading the checker's state under the checker's
+ * lock, and each waited for the other for good.
  */
 public final class Backend {
     private final ProxySection section;
@@ -42,18 +42,26 @@ public final class Backend {
     private final Object lock = new Object();
     private final LongSupplier clockMillis;
     private long cumulativeRequests;
+
     /** Requests waiting for any server (every usable one was full when they came), oldest first. */
     private final Deque<Waiter> queue = new ArrayDeque<>();
-    /** Requests waiting for one server in particular (a hash picked it while it was full), oldest first. */
+
+    /**
+     * Requests waiting for one server in particular (a hash picked it while it was full), oldest
+     * first.
+     */
     private final Map<Server, Deque<Waiter>> serverQueues = new IdentityHashMap<>();
+
     private long queueSequence;
 
     /** Fires {@code timeout queue}; one daemon thread for every backend. */
-    private static final ScheduledExecutorService QUEUE_TIMER = Executors.newSingleThreadScheduledExecutor(job -> {
-        Thread thread = new Thread(job, "lbkit-queue-timer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService QUEUE_TIMER =
+            Executors.newSingleThreadScheduledExecutor(
+                    job -> {
+                        Thread thread = new Thread(job, "lbkit-queue-timer");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
 
     /**
      * What {@link #pickTakeOrQueue} did: took a slot on {@code server}, queued the request (its
@@ -79,21 +87,25 @@ public final class Backend {
         }
     }
 
-    public Backend(ProxySection section, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
+    public Backend(
+            ProxySection section, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
         this(section, algorithm, Backend::monotonicMillis);
     }
 
     /**
-     * A backend whose picks are timed by {@code clockMillis} (milliseconds, monotonic), read once per
-     * request and handed to the algorithm; tests pass a clock of their own.
+     * A backend whose picks are timed by {@code clockMillis} (milliseconds, monotonic), read once
+     * per request and handed to the algorithm; tests pass a clock of their own.
      */
-    public Backend(ProxySection section, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm,
+    public Backend(
+            ProxySection section,
+            BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm,
             LongSupplier clockMillis) {
         this.clockMillis = clockMillis;
         this.section = section;
-        this.servers = section.servers().stream()
-                .map(spec -> new Server(spec, section.servers().indexOf(spec)))
-                .toList();
+        this.servers =
+                section.servers().stream()
+                        .map(spec -> new Server(spec, section.servers().indexOf(spec)))
+                        .toList();
         this.lb = algorithm.apply(section, servers);
     }
 
@@ -109,7 +121,10 @@ public final class Backend {
         return section;
     }
 
-    /** The servers in declaration order. Read their state under {@link #lock()} for a consistent view. */
+    /**
+     * The servers in declaration order. Read their state under {@link #lock()} for a consistent
+     * view.
+     */
     public List<Server> servers() {
         return servers;
     }
@@ -120,18 +135,25 @@ public final class Backend {
 
     /**
      * The lock that orders picks and state changes; hold it to read several counters at once. A
-     * leaf lock (see the class comment): take no other lock, do no I/O and do not log while holding it.
+     * leaf lock (see the class comment): take no other lock, do no I/O and do not log while holding
+     * it.
      */
     public Object lock() {
         return lock;
     }
 
-    /** Whether the algorithm fixes weights at startup (HAProxy's static algorithms); see {@link LoadBalancer#staticWeights()}. */
+    /**
+     * Whether the algorithm fixes weights at startup (HAProxy's static algorithms); see {@link
+     * LoadBalancer#staticWeights()}.
+     */
     public boolean staticWeights() {
         return lb.staticWeights();
     }
 
-    /** The server's user weight now (runtime API {@code get weight}); the runtime API changes it from other threads. */
+    /**
+     * The server's user weight now (runtime API {@code get weight}); the runtime API changes it
+     * from other threads.
+     */
     public int uweight(Server server) {
         synchronized (lock) {
             return server.uweight();
@@ -147,8 +169,8 @@ public final class Backend {
 
     /**
      * Picks a server and takes a slot on it in one step, so concurrent requests see each other's
-     * in-flight counts exactly as HAProxy's leastconn and random do. Returns null if none is usable;
-     * every non-null result must be given back with {@link #release(Server)}.
+     * in-flight counts exactly as HAProxy's leastconn and random do. Returns null if none is
+     * usable; every non-null result must be given back with {@link #release(Server)}.
      */
     public Server pickAndTake(RequestInfo request, Server avoid) {
         synchronized (lock) {
@@ -168,11 +190,11 @@ public final class Backend {
      * As {@link #pickAndTake}, but when every usable server is full ({@code maxconn}) the request
      * waits, as in HAProxy: in the backend's queue when the algorithm found no server with a free
      * slot, or in that server's own queue when a hash picked a full server. A server that frees a
-     * slot takes the oldest request of its own queue and the backend's, whichever came first, without
-     * a new pick (so a dequeued request takes no turn of the rotation). After {@code waitMs}
-     * ({@code timeout queue}, else {@code timeout connect}) a request still waiting is dropped and its
-     * continuation gets null (HAProxy answers 503). The continuation runs on the thread that freed
-     * the slot, or on the queue timer's, outside the lock; it must not block.
+     * slot takes the oldest request of its own queue and the backend's, whichever came first,
+     * without a new pick (so a dequeued request takes no turn of the rotation). After {@code
+     * waitMs} ({@code timeout queue}, else {@code timeout connect}) a request still waiting is
+     * dropped and its continuation gets null (HAProxy answers 503). The continuation runs on the
+     * thread that freed the slot, or on the queue timer's, outside the lock; it must not block.
      */
     public Pick pickTakeOrQueue(RequestInfo request, Consumer<Server> continuation, long waitMs) {
         Waiter waiter;
@@ -253,11 +275,16 @@ public final class Backend {
     private List<Runnable> dequeue(Server server) {
         List<Runnable> next = List.of();
         Deque<Waiter> own = serverQueues.get(server);
-        while (server.usable() && (server.spec().maxconn() == 0 || server.served() < server.spec().maxconn())) {
+        while (server.usable()
+                && (server.spec().maxconn() == 0 || server.served() < server.spec().maxconn())) {
             Waiter first = own == null ? null : own.peekFirst();
             Waiter shared = queue.peekFirst();
-            Waiter waiter = first == null ? shared
-                    : shared == null ? first : first.sequence < shared.sequence ? first : shared;
+            Waiter waiter =
+                    first == null
+                            ? shared
+                            : shared == null
+                                    ? first
+                                    : first.sequence < shared.sequence ? first : shared;
             if (waiter == null) {
                 break;
             }
@@ -283,7 +310,10 @@ public final class Backend {
         change(server, () -> server.setRunning(running));
     }
 
-    /** Runtime API {@code disable server} / {@code enable server}, or {@code set server ... state maint|ready}. */
+    /**
+     * Runtime API {@code disable server} / {@code enable server}, or {@code set server ... state
+     * maint|ready}.
+     */
     public void setMaint(Server server, boolean maint) {
         change(server, () -> server.setMaint(maint));
     }
@@ -299,10 +329,12 @@ public final class Backend {
      * maint to drain one flag at a time would make the server usable for a moment).
      */
     public void setAdminState(Server server, boolean maint, boolean drain) {
-        change(server, () -> {
-            server.setMaint(maint);
-            server.setDrain(drain);
-        });
+        change(
+                server,
+                () -> {
+                    server.setMaint(maint);
+                    server.setDrain(drain);
+                });
     }
 
     /** Runtime API {@code set server ... weight N}. */

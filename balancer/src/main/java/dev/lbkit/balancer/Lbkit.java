@@ -1,19 +1,19 @@
 package dev.lbkit.balancer;
 
-import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Algorithms;
+import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.algorithm.StatisticalPrng;
 import dev.lbkit.balancer.config.AclTest;
 import dev.lbkit.balancer.config.Condition;
-import dev.lbkit.balancer.config.UseBackend;
-import dev.lbkit.balancer.proxy.Routes;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.config.StatsSocket;
+import dev.lbkit.balancer.config.UseBackend;
 import dev.lbkit.balancer.health.HealthChecks;
 import dev.lbkit.balancer.proxy.Frontend;
+import dev.lbkit.balancer.proxy.Routes;
 import dev.lbkit.balancer.proxy.Upstream;
 import dev.lbkit.balancer.runtime.RunningProxies;
 import dev.lbkit.balancer.runtime.RuntimeApi;
@@ -26,8 +26,8 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * A running lbkit: every frontend listening, every backend balancing, health checks and the
- * runtime API started, all from one {@link Config}. Close it to stop everything it started.
+ * A running lbkit: every frontend listening, every backend balancing, health checks and the runtime
+ * API started, all from one {@link Config}. Close it to stop everything it started.
  */
 public final class Lbkit implements RunningProxies, AutoCloseable {
     private final Config config;
@@ -40,7 +40,8 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
     private Lbkit(Config config, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
         this.config = config;
         int nbthread = config.global().nbthread();
-        this.upstream = new Upstream(nbthread > 0 ? nbthread : Runtime.getRuntime().availableProcessors());
+        this.upstream =
+                new Upstream(nbthread > 0 ? nbthread : Runtime.getRuntime().availableProcessors());
         for (ProxySection section : config.proxies()) {
             if (section.hasBackend()) {
                 backends.put(section.name(), new Backend(section, algorithm));
@@ -56,14 +57,17 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
      */
     public static Lbkit start(Config config) {
         StatisticalPrng prng = StatisticalPrng.forLine(config.line());
-        return start(config, (section, servers) -> Algorithms.create(section, servers, config.line(), prng));
+        return start(
+                config,
+                (section, servers) -> Algorithms.create(section, servers, config.line(), prng));
     }
 
     /**
      * As {@link #start(Config)}, with each backend's algorithm made by {@code algorithm}; tests and
      * tools use it to run the proxy with an algorithm of their own.
      */
-    public static Lbkit start(Config config, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
+    public static Lbkit start(
+            Config config, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
         Lbkit lbkit = new Lbkit(config, algorithm);
         try {
             lbkit.startListeners();
@@ -77,12 +81,21 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
     private void startListeners() {
         for (ProxySection section : config.frontends()) {
             if (section.mode() == Mode.TCP) {
-                throw new IllegalArgumentException("'" + section.name() + "' at " + section.where()
-                        + " uses mode tcp; lbkit proxies HTTP only. Use 'mode http'.");
+                throw new IllegalArgumentException(
+                        "'"
+                                + section.name()
+                                + "' at "
+                                + section.where()
+                                + " uses mode tcp; lbkit proxies HTTP only. Use 'mode http'.");
             }
             Backend backend = routeOf(section);
-            frontends.add(Frontend.start(section, routesOf(section), upstream,
-                    OperatorPageRoutes.of(section, backend != null ? backend.section() : null, this)));
+            frontends.add(
+                    Frontend.start(
+                            section,
+                            routesOf(section),
+                            upstream,
+                            OperatorPageRoutes.of(
+                                    section, backend != null ? backend.section() : null, this)));
         }
         healthChecks.start();
         for (StatsSocket socket : config.global().statsSockets()) {
@@ -91,8 +104,8 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
     }
 
     /**
-     * The frontend's {@code use_backend} rules with the backends they name, and its default backend;
-     * refuses a rule lbkit cannot evaluate (see {@link #unmodelledRules}).
+     * The frontend's {@code use_backend} rules with the backends they name, and its default
+     * backend; refuses a rule lbkit cannot evaluate (see {@link #unmodelledRules}).
      */
     private Routes routesOf(ProxySection section) {
         List<String> unmodelled = unmodelledRules(section);
@@ -103,8 +116,12 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
         for (UseBackend rule : section.useBackends()) {
             Backend target = backends.get(rule.backend());
             if (target == null) {
-                throw new IllegalArgumentException("the use_backend line at " + rule.where() + " names backend '"
-                        + rule.backend() + "', which is not defined. Add a backend of that name or fix the name.");
+                throw new IllegalArgumentException(
+                        "the use_backend line at "
+                                + rule.where()
+                                + " names backend '"
+                                + rule.backend()
+                                + "', which is not defined. Add a backend of that name or fix the name.");
             }
             rules.add(new Routes.Route(rule, target));
         }
@@ -112,8 +129,8 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
     }
 
     /**
-     * What lbkit cannot evaluate in a frontend's {@code use_backend} rules (an ACL on a fetch it does
-     * not model, patterns from a file...), one sentence per rule, naming its file and line.
+     * What lbkit cannot evaluate in a frontend's {@code use_backend} rules (an ACL on a fetch it
+     * does not model, patterns from a file...), one sentence per rule, naming its file and line.
      */
     public static List<String> unmodelledRules(ProxySection section) {
         List<String> problems = new ArrayList<>();
@@ -125,9 +142,13 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
                 for (Condition.Term term : group) {
                     for (AclTest test : term.tests()) {
                         if (test.unmodelled() != null) {
-                            problems.add("the use_backend rule at " + rule.where() + " uses " + test.unmodelled()
-                                    + ", which lbkit cannot evaluate yet. Route with path, url, hdr(name) and their"
-                                    + " _beg/_end/_sub/_reg/_dom forms, method or src, or remove the rule");
+                            problems.add(
+                                    "the use_backend rule at "
+                                            + rule.where()
+                                            + " uses "
+                                            + test.unmodelled()
+                                            + ", which lbkit cannot evaluate yet. Route with path, url, hdr(name) and their"
+                                            + " _beg/_end/_sub/_reg/_dom forms, method or src, or remove the rule");
                         }
                     }
                 }
@@ -145,9 +166,15 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
         }
         Backend backend = backends.get(section.defaultBackend());
         if (backend == null) {
-            throw new IllegalArgumentException("frontend '" + section.name() + "' at " + section.where()
-                    + " uses default_backend '" + section.defaultBackend() + "', which is not defined."
-                    + " Add a backend of that name or fix the name.");
+            throw new IllegalArgumentException(
+                    "frontend '"
+                            + section.name()
+                            + "' at "
+                            + section.where()
+                            + " uses default_backend '"
+                            + section.defaultBackend()
+                            + "', which is not defined."
+                            + " Add a backend of that name or fix the name.");
         }
         return backend;
     }

@@ -11,64 +11,97 @@ import java.util.regex.Pattern;
  * Compares two access logs of the same traffic, line i with line i, field by field: HAProxy's
  * {@code option httplog} lines against lbkit's.
  *
- * <p>What must be equal: frontend, backend, server, status, bytes, termination state, retries,
- * the queues, the captured cookies and the request line. What may differ, and by how much: the date
- * by {@link #DATE_TOLERANCE_MS} (the two sides get each request a moment apart, but the format must
- * be the same); each timer by {@link #TIMER_TOLERANCE_MS}, with -1 (a step that never happened) on
+ * <p>What must be equal: frontend, backend, server, status, bytes, termination state, retries, the
+ * queues, the captured cookies and the request line. What may differ, and by how much: the date by
+ * {@link #DATE_TOLERANCE_MS} (the two sides get each request a moment apart, but the format must be
+ * the same); each timer by {@link #TIMER_TOLERANCE_MS}, with -1 (a step that never happened) on
  * both sides or neither; the four connection counters ({@code %ac/%fc/%bc/%sc}) by 1, since the
  * previous request's teardown can still be under way on either side when the next one is logged
  * (seen on HAProxy's side as {@code 2/2/1/1} between two sequential requests). The client port is
  * not compared: each side has its own client connection, so the kernel gives each its own port.
  *
- * <p>Lines are paired by their request line (the traffic makes each one unique), since two
- * requests that end within a moment may be logged in either order.
+ * <p>Lines are paired by their request line (the traffic makes each one unique), since two requests
+ * that end within a moment may be logged in either order.
  */
 public final class AccessLogComparison {
     /** How far apart the two sides' dates of one request may be. */
     public static final long DATE_TOLERANCE_MS = 2000;
-    /** How far apart one timer may be, in ms: two processes on a loaded machine (a 200 ms stall was seen). */
-    public static final long TIMER_TOLERANCE_MS = 250;
-
-    private static final Pattern HTTPLOG = Pattern.compile("^(\\S+):(\\d+) \\[(\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:"
-            + "\\d\\d\\.\\d{3})\\] (\\S+) (\\S+)/(\\S+) (-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/(\\d+) (\\d+) (\\d+) (\\S+) "
-            + "(\\S+) (\\S{4}) (\\d+)/(\\d+)/(\\d+)/(\\d+)/(\\+?\\d+) (\\d+)/(\\d+) \"(.*)\"$");
-    private static final List<String> EXACT = List.of("client ip", "frontend", "backend", "server", "status",
-            "bytes", "request cookie", "response cookie", "termination state", "retries", "server queue",
-            "backend queue", "request line");
-    private static final List<String> COUNTERS = List.of("active conns", "frontend conns", "backend conns",
-            "server conns");
-    private static final List<String> TIMERS = List.of("TR", "Tw", "Tc", "Tr", "Ta");
-    private static final java.time.format.DateTimeFormatter DATE = java.time.format.DateTimeFormatter
-            .ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", java.util.Locale.ENGLISH);
-
-    /** One parsed line: its fields by name, in line order. */
-    public record Line(String text, Map<String, String> fields) {
-    }
 
     /**
-     * The outcome: how many lines each side had, how many pairs were compared, and for each field how
-     * many pairs agreed (within tolerance for the timers and the date); {@link #problems} names each
-     * disagreement.
+     * How far apart one timer may be, in ms: two processes on a loaded machine (a 200 ms stall was
+     * seen).
      */
-    public record Result(int haproxyLines, int lbkitLines, int compared, Map<String, Integer> equalByField,
-                         List<String> problems) {
+    public static final long TIMER_TOLERANCE_MS = 250;
+
+    private static final Pattern HTTPLOG =
+            Pattern.compile(
+                    "^(\\S+):(\\d+) \\[(\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:"
+                            + "\\d\\d\\.\\d{3})\\] (\\S+) (\\S+)/(\\S+) (-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/(\\d+) (\\d+) (\\d+) (\\S+) "
+                            + "(\\S+) (\\S{4}) (\\d+)/(\\d+)/(\\d+)/(\\d+)/(\\+?\\d+) (\\d+)/(\\d+) \"(.*)\"$");
+    private static final List<String> EXACT =
+            List.of(
+                    "client ip",
+                    "frontend",
+                    "backend",
+                    "server",
+                    "status",
+                    "bytes",
+                    "request cookie",
+                    "response cookie",
+                    "termination state",
+                    "retries",
+                    "server queue",
+                    "backend queue",
+                    "request line");
+    private static final List<String> COUNTERS =
+            List.of("active conns", "frontend conns", "backend conns", "server conns");
+    private static final List<String> TIMERS = List.of("TR", "Tw", "Tc", "Tr", "Ta");
+    private static final java.time.format.DateTimeFormatter DATE =
+            java.time.format.DateTimeFormatter.ofPattern(
+                    "dd/MMM/yyyy:HH:mm:ss.SSS", java.util.Locale.ENGLISH);
+
+    /** One parsed line: its fields by name, in line order. */
+    public record Line(String text, Map<String, String> fields) {}
+
+    /**
+     * The outcome: how many lines each side had, how many pairs were compared, and for each field
+     * how many pairs agreed (within tolerance for the timers and the date); {@link #problems} names
+     * each disagreement.
+     */
+    public record Result(
+            int haproxyLines,
+            int lbkitLines,
+            int compared,
+            Map<String, Integer> equalByField,
+            List<String> problems) {
         public boolean agrees() {
             return problems.isEmpty();
         }
 
         /** One line per field: {@code server: 40/40}. */
         public String figures() {
-            StringBuilder text = new StringBuilder("lines: HAProxy " + haproxyLines + ", lbkit " + lbkitLines
-                    + ", compared " + compared + "\n");
-            equalByField.forEach((field, equal) -> text.append(String.format("  %-18s %d/%d%n", field, equal, compared)));
+            StringBuilder text =
+                    new StringBuilder(
+                            "lines: HAProxy "
+                                    + haproxyLines
+                                    + ", lbkit "
+                                    + lbkitLines
+                                    + ", compared "
+                                    + compared
+                                    + "\n");
+            equalByField.forEach(
+                    (field, equal) ->
+                            text.append(String.format("  %-18s %d/%d%n", field, equal, compared)));
             return text.toString();
         }
     }
 
-    private AccessLogComparison() {
-    }
+    private AccessLogComparison() {}
 
-    /** The httplog lines in {@code output} (anything else, alerts or test chatter, is left out), parsed. */
+    /**
+     * The httplog lines in {@code output} (anything else, alerts or test chatter, is left out),
+     * parsed.
+     */
     public static List<Line> httplogLines(String output) {
         List<Line> lines = new ArrayList<>();
         for (String text : output.split("\n")) {
@@ -77,10 +110,32 @@ public final class AccessLogComparison {
                 continue;
             }
             Map<String, String> f = new LinkedHashMap<>();
-            String[] names = {"client ip", "client port", "date", "frontend", "backend", "server", "TR", "Tw", "Tc",
-                "Tr", "Ta", "status", "bytes", "request cookie", "response cookie", "termination state",
-                "active conns", "frontend conns", "backend conns", "server conns", "retries", "server queue",
-                "backend queue", "request line"};
+            String[] names = {
+                "client ip",
+                "client port",
+                "date",
+                "frontend",
+                "backend",
+                "server",
+                "TR",
+                "Tw",
+                "Tc",
+                "Tr",
+                "Ta",
+                "status",
+                "bytes",
+                "request cookie",
+                "response cookie",
+                "termination state",
+                "active conns",
+                "frontend conns",
+                "backend conns",
+                "server conns",
+                "retries",
+                "server queue",
+                "backend queue",
+                "request line"
+            };
             for (int i = 0; i < names.length; i++) {
                 f.put(names[i], m.group(i + 1));
             }
@@ -98,10 +153,14 @@ public final class AccessLogComparison {
         List<Line> lbkit = new ArrayList<>();
         for (Line line : haproxy) {
             String request = line.fields().get("request line");
-            left.stream().filter(l -> l.fields().get("request line").equals(request)).findFirst().ifPresent(l -> {
-                left.remove(l);
-                lbkit.add(l);
-            });
+            left.stream()
+                    .filter(l -> l.fields().get("request line").equals(request))
+                    .findFirst()
+                    .ifPresent(
+                            l -> {
+                                left.remove(l);
+                                lbkit.add(l);
+                            });
         }
         lbkit.addAll(left);
         List<String> problems = new ArrayList<>();
@@ -133,7 +192,8 @@ public final class AccessLogComparison {
                 }
             }
             String dateKey = "date (format, +-" + DATE_TOLERANCE_MS + " ms)";
-            if (Math.abs(epochMillis(h.get("date")) - epochMillis(l.get("date"))) <= DATE_TOLERANCE_MS) {
+            if (Math.abs(epochMillis(h.get("date")) - epochMillis(l.get("date")))
+                    <= DATE_TOLERANCE_MS) {
                 equal.merge(dateKey, 1, Integer::sum);
             } else {
                 differing.add("date '" + h.get("date") + "' vs '" + l.get("date") + "'");
@@ -149,15 +209,24 @@ public final class AccessLogComparison {
                 }
             }
             if (!differing.isEmpty()) {
-                problems.add("line " + (i + 1) + ": " + String.join(", ", differing) + "\n  HAProxy: "
-                        + haproxy.get(i).text() + "\n  lbkit:   " + lbkit.get(i).text());
+                problems.add(
+                        "line "
+                                + (i + 1)
+                                + ": "
+                                + String.join(", ", differing)
+                                + "\n  HAProxy: "
+                                + haproxy.get(i).text()
+                                + "\n  lbkit:   "
+                                + lbkit.get(i).text());
             }
         }
         return new Result(haproxy.size(), lbkit.size(), n, equal, problems);
     }
 
     private static long epochMillis(String date) {
-        return java.time.LocalDateTime.parse(date, DATE).atZone(java.time.ZoneId.systemDefault()).toInstant()
+        return java.time.LocalDateTime.parse(date, DATE)
+                .atZone(java.time.ZoneId.systemDefault())
+                .toInstant()
                 .toEpochMilli();
     }
 }

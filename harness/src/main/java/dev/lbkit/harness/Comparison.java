@@ -15,9 +15,10 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
     }
 
     /**
-     * Requests answered by the same server on both sides. Two equal answers that name no server (the
-     * same {@code 503}, or both sides failing with {@code error: ...}) are not counted: they say the two
-     * sides agree that nobody served, not that they picked the same server. See {@link #neitherServed()}.
+     * Requests answered by the same server on both sides. Two equal answers that name no server
+     * (the same {@code 503}, or both sides failing with {@code error: ...}) are not counted: they
+     * say the two sides agree that nobody served, not that they picked the same server. See {@link
+     * #neitherServed()}.
      */
     public int matching() {
         int n = Math.min(haproxy.answers().size(), lbkit.answers().size());
@@ -31,7 +32,10 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
         return same;
     }
 
-    /** Requests that neither side's server answered but both answered alike (same status, or both failed). */
+    /**
+     * Requests that neither side's server answered but both answered alike (same status, or both
+     * failed).
+     */
     public int neitherServed() {
         int n = Math.min(haproxy.answers().size(), lbkit.answers().size());
         int none = 0;
@@ -46,7 +50,8 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
 
     /**
      * True when an answer names the server that served it; false for a bare status (HAProxy's or
-     * lbkit's own {@code 503}, {@code 504}, ...) and for a request that failed ({@code error: ...}).
+     * lbkit's own {@code 503}, {@code 504}, ...) and for a request that failed ({@code error:
+     * ...}).
      */
     public static boolean namesAServer(String answer) {
         return !answer.startsWith("error") && !answer.chars().allMatch(Character::isDigit);
@@ -69,15 +74,25 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
 
     /**
      * One line: "roundrobin 2/1/3: 600/600 requests on the same server", plus, when some requests
-     * were served by no server on either side, "(40 more answered alike by no server: 503 or error)".
+     * were served by no server on either side, "(40 more answered alike by no server: 503 or
+     * error)".
      */
     public String summary() {
         int none = neitherServed();
-        return title + ": " + matching() + "/" + total() + " requests on the same server"
-                + (none == 0 ? "" : " (" + none + " more answered alike by no server: status or error)");
+        return title
+                + ": "
+                + matching()
+                + "/"
+                + total()
+                + " requests on the same server"
+                + (none == 0
+                        ? ""
+                        : " (" + none + " more answered alike by no server: status or error)");
     }
 
-    /** A readable account of the first difference: index, both answers, neighbours, events, config. */
+    /**
+     * A readable account of the first difference: index, both answers, neighbours, events, config.
+     */
     public String explainDifference() {
         int at = firstDifference();
         if (at < 0) {
@@ -85,15 +100,21 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
         }
         List<String> lines = new ArrayList<>();
         lines.add(summary());
-        lines.add("first difference at request #" + at
-                + (at < traffic.requests().size() ? " (" + describe(traffic.requests().get(at)) + ")" : ""));
+        lines.add(
+                "first difference at request #"
+                        + at
+                        + (at < traffic.requests().size()
+                                ? " (" + describe(traffic.requests().get(at)) + ")"
+                                : ""));
         lines.add(String.format("  %-8s %-28s %-28s", "request", "HAProxy", "lbkit"));
         for (int i = Math.max(0, at - 5); i < Math.min(total(), at + 4); i++) {
             for (String command : traffic.commandsBefore(i)) {
                 lines.add("           (runtime API: " + command + ")");
             }
-            lines.add(String.format("%s #%-6d %-28s %-28s", i == at ? ">" : " ", i,
-                    answer(haproxy, i), answer(lbkit, i)));
+            lines.add(
+                    String.format(
+                            "%s #%-6d %-28s %-28s",
+                            i == at ? ">" : " ", i, answer(haproxy, i), answer(lbkit, i)));
         }
         lines.add("HAProxy side: " + haproxy.side());
         lines.add("lbkit side:   " + lbkit.side());
@@ -107,7 +128,9 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
     }
 
     private static String describe(Traffic.Request request) {
-        return "GET " + request.target() + (request.source() == null ? "" : " from " + request.source().getHostAddress())
+        return "GET "
+                + request.target()
+                + (request.source() == null ? "" : " from " + request.source().getHostAddress())
                 + (request.headers().isEmpty() ? "" : " " + request.headers());
     }
 }

@@ -20,11 +20,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class ConcurrentDriver {
     private static final int TIMEOUT_MS = 60_000;
 
-    private ConcurrentDriver() {
-    }
+    private ConcurrentDriver() {}
 
-    /** Runs {@code traffic} against {@code side}: one thread per new connection and per named keep-alive connection. */
-    public static TimedRun timed(SideBySide sides, SideBySide.Endpoint side, TimedTraffic traffic) throws InterruptedException {
+    /**
+     * Runs {@code traffic} against {@code side}: one thread per new connection and per named
+     * keep-alive connection.
+     */
+    public static TimedRun timed(SideBySide sides, SideBySide.Endpoint side, TimedTraffic traffic)
+            throws InterruptedException {
         List<TimedTraffic.TimedRequest> requests = traffic.requests();
         int n = requests.size();
         String[] answers = new String[n];
@@ -35,7 +38,10 @@ public final class ConcurrentDriver {
         Map<String, List<Integer>> byConnection = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String connection = requests.get(i).connection();
-            byConnection.computeIfAbsent(connection == null ? "#" + i : connection, k -> new ArrayList<>()).add(i);
+            byConnection
+                    .computeIfAbsent(
+                            connection == null ? "#" + i : connection, k -> new ArrayList<>())
+                    .add(i);
         }
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", side.port());
         String host = "127.0.0.1:" + side.port();
@@ -44,20 +50,29 @@ public final class ConcurrentDriver {
         List<Thread> threads = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> group : byConnection.entrySet()) {
             boolean keepAlive = !group.getKey().startsWith("#");
-            threads.add(clientThread(() -> {
-                try (RawHttpClient client = new RawHttpClient(address, null, TIMEOUT_MS)) {
-                    for (int i : group.getValue()) {
-                        sleepUntil(t0, requests.get(i).startMs());
-                        started[i] = sinceMs(t0);
-                        try {
-                            answers[i] = sides.answeredBy(client.get(requests.get(i).target(), host, List.of(), keepAlive));
-                        } catch (IOException e) {
-                            answers[i] = "error: " + e.getMessage();
-                        }
-                        ended[i] = sinceMs(t0);
-                    }
-                }
-            }));
+            threads.add(
+                    clientThread(
+                            () -> {
+                                try (RawHttpClient client =
+                                        new RawHttpClient(address, null, TIMEOUT_MS)) {
+                                    for (int i : group.getValue()) {
+                                        sleepUntil(t0, requests.get(i).startMs());
+                                        started[i] = sinceMs(t0);
+                                        try {
+                                            answers[i] =
+                                                    sides.answeredBy(
+                                                            client.get(
+                                                                    requests.get(i).target(),
+                                                                    host,
+                                                                    List.of(),
+                                                                    keepAlive));
+                                        } catch (IOException e) {
+                                            answers[i] = "error: " + e.getMessage();
+                                        }
+                                        ended[i] = sinceMs(t0);
+                                    }
+                                }
+                            }));
         }
         List<String> probeAnswers = new ArrayList<>();
         threads.forEach(Thread::start);
@@ -70,14 +85,21 @@ public final class ConcurrentDriver {
         }
         List<Long> startedMs = Arrays.stream(started).boxed().toList();
         List<Long> endedMs = Arrays.stream(ended).boxed().toList();
-        return new TimedRun(new Picks(side.side(), Arrays.asList(answers)), startedMs, endedMs, probeAnswers, traffic);
+        return new TimedRun(
+                new Picks(side.side(), Arrays.asList(answers)),
+                startedMs,
+                endedMs,
+                probeAnswers,
+                traffic);
     }
 
     /**
      * Runs {@code load} against {@code side}: {@code clients} threads take request numbers from one
-     * counter until all are sent; the answers are kept by request number (the order requests were taken).
+     * counter until all are sent; the answers are kept by request number (the order requests were
+     * taken).
      */
-    public static LoadRun load(SideBySide sides, SideBySide.Endpoint side, ConcurrentLoad load) throws InterruptedException {
+    public static LoadRun load(SideBySide sides, SideBySide.Endpoint side, ConcurrentLoad load)
+            throws InterruptedException {
         String[] answers = new String[load.requests()];
         Arrays.fill(answers, "(no answer)");
         AtomicInteger next = new AtomicInteger();
@@ -85,17 +107,28 @@ public final class ConcurrentDriver {
         String host = "127.0.0.1:" + side.port();
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < load.clients(); c++) {
-            clients.add(clientThread(() -> {
-                try (RawHttpClient client = new RawHttpClient(address, null, TIMEOUT_MS)) {
-                    for (int i = next.getAndIncrement(); i < answers.length; i = next.getAndIncrement()) {
-                        try {
-                            answers[i] = sides.answeredBy(client.get(load.target(), host, List.of(), load.keepAlive()));
-                        } catch (IOException e) {
-                            answers[i] = "error: " + e.getMessage();
-                        }
-                    }
-                }
-            }));
+            clients.add(
+                    clientThread(
+                            () -> {
+                                try (RawHttpClient client =
+                                        new RawHttpClient(address, null, TIMEOUT_MS)) {
+                                    for (int i = next.getAndIncrement();
+                                            i < answers.length;
+                                            i = next.getAndIncrement()) {
+                                        try {
+                                            answers[i] =
+                                                    sides.answeredBy(
+                                                            client.get(
+                                                                    load.target(),
+                                                                    host,
+                                                                    List.of(),
+                                                                    load.keepAlive()));
+                                        } catch (IOException e) {
+                                            answers[i] = "error: " + e.getMessage();
+                                        }
+                                    }
+                                }
+                            }));
         }
         long start = System.nanoTime();
         clients.forEach(Thread::start);
@@ -108,7 +141,9 @@ public final class ConcurrentDriver {
 
     private static void sleepUntil(long t0, long atMs) {
         long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(atMs);
-        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+        for (long left = deadline - System.nanoTime();
+                left > 0;
+                left = deadline - System.nanoTime()) {
             LockSupport.parkNanos(left);
         }
     }

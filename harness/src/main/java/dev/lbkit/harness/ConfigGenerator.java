@@ -26,12 +26,12 @@ public final class ConfigGenerator {
     }
 
     /** One generated config and what a test needs to know about it. */
-    public record Generated(String name, String config, List<String> serverNames, List<Integer> weights) {
-    }
+    public record Generated(
+            String name, String config, List<String> serverNames, List<Integer> weights) {}
 
     /**
-     * A config with one frontend and one backend {@code be} using {@code balanceLines} (e.g.
-     * {@code "balance roundrobin"}, or {@code "balance uri\n    hash-type consistent"}).
+     * A config with one frontend and one backend {@code be} using {@code balanceLines} (e.g. {@code
+     * "balance roundrobin"}, or {@code "balance uri\n hash-type consistent"}).
      */
     public Generated next(String name, String balanceLines) {
         int servers = 2 + random.nextInt(11);
@@ -57,13 +57,15 @@ public final class ConfigGenerator {
             }
             extras.add(extra);
         }
-        String config = """
+        String config =
+                """
                 # %s (generated, seed %d)
                 global
                     maxconn 512
 
-                """.formatted(name, seed)
-                + new SingleBackendConfig("be", "s", balanceLines, weights, extras).text();
+                """
+                                .formatted(name, seed)
+                        + new SingleBackendConfig("be", "s", balanceLines, weights, extras).text();
         return new Generated(name, config, names, weights);
     }
 

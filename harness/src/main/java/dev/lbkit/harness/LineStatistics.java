@@ -11,8 +11,8 @@ import org.apache.commons.math3.stat.inference.ChiSquareTest;
 
 /**
  * The statistical comparisons of lbkit with a HAProxy line that does not repeat itself (random from
- * 3.0, leastconn from 3.2): a two-sample test on two pick sequences, its power against a named wrong
- * model by seeded Monte Carlo of lbkit's own models, and its minimum detectable effect.
+ * 3.0, leastconn from 3.2): a two-sample test on two pick sequences, its power against a named
+ * wrong model by seeded Monte Carlo of lbkit's own models, and its minimum detectable effect.
  *
  * <p>Worked example (measured): HAProxy 3.2.26 gave server1/2/3 = 1552/549/1899 of 4000 random(2)
  * picks (weights 2/1/3) and lbkit as 3.2 gave 1529/574/1897; {@link #counts} of the two is a 2x3
@@ -22,8 +22,7 @@ import org.apache.commons.math3.stat.inference.ChiSquareTest;
  * such power would prove nothing.
  */
 public final class LineStatistics {
-    private LineStatistics() {
-    }
+    private LineStatistics() {}
 
     /** One test's outcome: what was measured, its statistic and p-value. */
     public record Result(String what, double statistic, int degreesOfFreedom, double pValue) {
@@ -33,7 +32,8 @@ public final class LineStatistics {
 
         @Override
         public String toString() {
-            return String.format("%s: chi2 = %.2f, %d df, p = %.4g", what, statistic, degreesOfFreedom, pValue);
+            return String.format(
+                    "%s: chi2 = %.2f, %d df, p = %.4g", what, statistic, degreesOfFreedom, pValue);
         }
     }
 
@@ -42,7 +42,10 @@ public final class LineStatistics {
         Result test(List<String> first, List<String> second);
     }
 
-    /** Two-sample chi-square on the per-server counts (commons-math3), every server named in either sample. */
+    /**
+     * Two-sample chi-square on the per-server counts (commons-math3), every server named in either
+     * sample.
+     */
     public static Result counts(List<String> first, List<String> second) {
         TreeSet<String> names = new TreeSet<>(first);
         names.addAll(second);
@@ -60,8 +63,16 @@ public final class LineStatistics {
         }
         ChiSquareTest test = new ChiSquareTest();
         double statistic = test.chiSquareDataSetsComparison(a, b);
-        return new Result("counts " + java.util.Arrays.toString(a) + " vs " + java.util.Arrays.toString(b)
-                + " " + names, statistic, df, test.chiSquareTestDataSetsComparison(a, b));
+        return new Result(
+                "counts "
+                        + java.util.Arrays.toString(a)
+                        + " vs "
+                        + java.util.Arrays.toString(b)
+                        + " "
+                        + names,
+                statistic,
+                df,
+                test.chiSquareTestDataSetsComparison(a, b));
     }
 
     /** How often a pick names the same server as the one before (of size - 1 transitions). */
@@ -86,24 +97,51 @@ public final class LineStatistics {
         long[] a = {r1, first.size() - 1 - r1};
         long[] b = {r2, second.size() - 1 - r2};
         if ((r1 == 0 && r2 == 0) || (a[1] == 0 && b[1] == 0)) {
-            return new Result("repeats " + r1 + "/" + (first.size() - 1) + " vs " + r2 + "/" + (second.size() - 1),
-                    0, 1, 1);
+            return new Result(
+                    "repeats "
+                            + r1
+                            + "/"
+                            + (first.size() - 1)
+                            + " vs "
+                            + r2
+                            + "/"
+                            + (second.size() - 1),
+                    0,
+                    1,
+                    1);
         }
         ChiSquareTest test = new ChiSquareTest();
-        return new Result("repeats " + r1 + "/" + (first.size() - 1) + " vs " + r2 + "/" + (second.size() - 1),
-                test.chiSquareDataSetsComparison(a, b), 1, test.chiSquareTestDataSetsComparison(a, b));
+        return new Result(
+                "repeats "
+                        + r1
+                        + "/"
+                        + (first.size() - 1)
+                        + " vs "
+                        + r2
+                        + "/"
+                        + (second.size() - 1),
+                test.chiSquareDataSetsComparison(a, b),
+                1,
+                test.chiSquareTestDataSetsComparison(a, b));
     }
 
     /**
-     * The fraction of {@code replications} in which {@code test} rejects at {@code alpha} when its two
-     * samples come from {@code first} and {@code second} (each called with a distinct seed). With a
-     * wrong model as {@code second} this is the power against it; with the right one, the true size.
+     * The fraction of {@code replications} in which {@code test} rejects at {@code alpha} when its
+     * two samples come from {@code first} and {@code second} (each called with a distinct seed).
+     * With a wrong model as {@code second} this is the power against it; with the right one, the
+     * true size.
      */
-    public static double power(TwoSampleTest test, IntFunction<List<String>> first, IntFunction<List<String>> second,
-            double alpha, int replications, int baseSeed) {
+    public static double power(
+            TwoSampleTest test,
+            IntFunction<List<String>> first,
+            IntFunction<List<String>> second,
+            double alpha,
+            int replications,
+            int baseSeed) {
         int rejected = 0;
         for (int r = 0; r < replications; r++) {
-            if (test.test(first.apply(baseSeed + 2 * r), second.apply(baseSeed + 2 * r + 1)).rejectsAt(alpha)) {
+            if (test.test(first.apply(baseSeed + 2 * r), second.apply(baseSeed + 2 * r + 1))
+                    .rejectsAt(alpha)) {
                 rejected++;
             }
         }
@@ -111,10 +149,10 @@ public final class LineStatistics {
     }
 
     /**
-     * The minimum detectable effect (Cohen's w) of a two-sample chi-square with {@code df} degrees of
-     * freedom, samples of {@code n1} and {@code n2}, at {@code alpha} with 80% power: the
-     * noncentrality lambda whose seeded Monte Carlo power is 0.8, then w = sqrt(lambda (n1+n2) / (n1 n2)).
-     * For df 2, alpha 0.01, 4000 + 4000 picks: w = 0.083 (2400 + 2400: 0.107).
+     * The minimum detectable effect (Cohen's w) of a two-sample chi-square with {@code df} degrees
+     * of freedom, samples of {@code n1} and {@code n2}, at {@code alpha} with 80% power: the
+     * noncentrality lambda whose seeded Monte Carlo power is 0.8, then w = sqrt(lambda (n1+n2) /
+     * (n1 n2)). For df 2, alpha 0.01, 4000 + 4000 picks: w = 0.083 (2400 + 2400: 0.107).
      */
     public static double minimumDetectableW(int df, double alpha, int n1, int n2) {
         double critical = new ChiSquaredDistribution(df).inverseCumulativeProbability(1 - alpha);
@@ -126,20 +164,21 @@ public final class LineStatistics {
                 row[j] = random.nextGaussian();
             }
         }
-        ToDoubleBiFunction<Double, Double> powerAt = (lambda, crit) -> {
-            double shift = Math.sqrt(lambda);
-            int over = 0;
-            for (double[] row : normals) {
-                double sum = (row[0] + shift) * (row[0] + shift);
-                for (int j = 1; j < df; j++) {
-                    sum += row[j] * row[j];
-                }
-                if (sum > crit) {
-                    over++;
-                }
-            }
-            return (double) over / draws;
-        };
+        ToDoubleBiFunction<Double, Double> powerAt =
+                (lambda, crit) -> {
+                    double shift = Math.sqrt(lambda);
+                    int over = 0;
+                    for (double[] row : normals) {
+                        double sum = (row[0] + shift) * (row[0] + shift);
+                        for (int j = 1; j < df; j++) {
+                            sum += row[j] * row[j];
+                        }
+                        if (sum > crit) {
+                            over++;
+                        }
+                    }
+                    return (double) over / draws;
+                };
         double low = 0;
         double high = 100;
         for (int i = 0; i < 40; i++) {

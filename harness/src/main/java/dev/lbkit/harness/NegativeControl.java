@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
 public final class NegativeControl {
     public static final String TAG = "negative-control";
 
-    private NegativeControl() {
-    }
+    private NegativeControl() {}
 
     /**
      * A config rewrite replacing every match of {@code regex} (multiline) with {@code replacement};
@@ -26,8 +25,12 @@ public final class NegativeControl {
         return config -> {
             Matcher m = pattern.matcher(config);
             if (!m.find()) {
-                throw new IllegalArgumentException("negative control: '" + regex + "' is not in the config, so lbkit"
-                        + " would not be wrong:\n" + config);
+                throw new IllegalArgumentException(
+                        "negative control: '"
+                                + regex
+                                + "' is not in the config, so lbkit"
+                                + " would not be wrong:\n"
+                                + config);
             }
             return m.replaceAll(replacement);
         };
@@ -43,16 +46,36 @@ public final class NegativeControl {
         Report.writeLine("negative-controls", slug, line);
     }
 
-    /** Runs {@code scripts} side by side with lbkit given {@code mistake}; one comparison per script, each printed. */
-    public static List<Comparison> run(String title, String config, SideBySide.Options options, List<Traffic> scripts,
-            UnaryOperator<String> mistake) throws Exception {
-        try (SideBySide sides = SideBySide.startNegativeControl(title, config, Parity.haproxy(), options, mistake)) {
-            return scripts.stream().map(t -> {
-                Comparison c = sides.run("NEGATIVE CONTROL " + title + " — " + t.name(), t);
-                System.out.println("[lbkit] " + c.summary() + (c.identical() ? "  NOT REJECTED"
-                        : "  rejected at request #" + c.firstDifference()));
-                return c;
-            }).toList();
+    /**
+     * Runs {@code scripts} side by side with lbkit given {@code mistake}; one comparison per
+     * script, each printed.
+     */
+    public static List<Comparison> run(
+            String title,
+            String config,
+            SideBySide.Options options,
+            List<Traffic> scripts,
+            UnaryOperator<String> mistake)
+            throws Exception {
+        try (SideBySide sides =
+                SideBySide.startNegativeControl(
+                        title, config, Parity.haproxy(), options, mistake)) {
+            return scripts.stream()
+                    .map(
+                            t -> {
+                                Comparison c =
+                                        sides.run(
+                                                "NEGATIVE CONTROL " + title + " — " + t.name(), t);
+                                System.out.println(
+                                        "[lbkit] "
+                                                + c.summary()
+                                                + (c.identical()
+                                                        ? "  NOT REJECTED"
+                                                        : "  rejected at request #"
+                                                                + c.firstDifference()));
+                                return c;
+                            })
+                    .toList();
         }
     }
 }

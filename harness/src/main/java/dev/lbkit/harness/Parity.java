@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Assertions;
  * message that shows the first difference.
  */
 public final class Parity {
-    private Parity() {
-    }
+    private Parity() {}
 
     /** The episode's own haproxy.cfg: tests run with the module folder as working directory. */
     public static String episodeConfig() {
@@ -22,54 +21,80 @@ public final class Parity {
         try {
             return Files.readString(cfg);
         } catch (IOException e) {
-            throw new UncheckedIOException("no haproxy.cfg in " + cfg.toAbsolutePath().getParent(), e);
+            throw new UncheckedIOException(
+                    "no haproxy.cfg in " + cfg.toAbsolutePath().getParent(), e);
         }
     }
 
-    /** The HAProxy the tests meet: skipped when none (outside CI), a failure when one is required. */
+    /**
+     * The HAProxy the tests meet: skipped when none (outside CI), a failure when one is required.
+     */
     public static SideBySide.HaproxyStarter haproxy() {
         return HaproxyForParity.get();
     }
 
-    /** Starts both sides for {@code config}, runs each traffic script in turn, writes a report per script. */
-    public static List<Comparison> run(String title, String config, SideBySide.Options options, List<Traffic> scripts)
+    /**
+     * Starts both sides for {@code config}, runs each traffic script in turn, writes a report per
+     * script.
+     */
+    public static List<Comparison> run(
+            String title, String config, SideBySide.Options options, List<Traffic> scripts)
             throws Exception {
         try (SideBySide sides = SideBySide.start(title, config, haproxy(), options)) {
-            return scripts.stream().map(t -> {
-                Comparison c = sides.run(title + " — " + t.name(), t);
-                Report.write(slug(title + "-" + t.name()), c, List.of());
-                System.out.println("[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
-                return c;
-            }).toList();
+            return scripts.stream()
+                    .map(
+                            t -> {
+                                Comparison c = sides.run(title + " — " + t.name(), t);
+                                Report.write(slug(title + "-" + t.name()), c, List.of());
+                                System.out.println(
+                                        "[lbkit] "
+                                                + c.summary()
+                                                + "  (HAProxy: "
+                                                + c.haproxy().side()
+                                                + ")");
+                                return c;
+                            })
+                    .toList();
         }
     }
 
     /** One generated config and its side-by-side run. */
-    public record GeneratedRun(ConfigGenerator.Generated config, Comparison comparison) {
-    }
+    public record GeneratedRun(ConfigGenerator.Generated config, Comparison comparison) {}
 
     /**
-     * Runs {@code count} generated configs of {@code algorithm} side by side: {@code requests} sequential
-     * requests each, a random server disabled after a third of them and enabled again after two thirds,
-     * every {@code keepAliveEvery}-th config on one keep-alive connection. The seed is printed for replay.
+     * Runs {@code count} generated configs of {@code algorithm} side by side: {@code requests}
+     * sequential requests each, a random server disabled after a third of them and enabled again
+     * after two thirds, every {@code keepAliveEvery}-th config on one keep-alive connection. The
+     * seed is printed for replay.
      */
-    public static List<GeneratedRun> downUpOnGeneratedConfigs(String algorithm, long baseSeed, int count,
-                                                             int requests, int keepAliveEvery) throws Exception {
+    public static List<GeneratedRun> downUpOnGeneratedConfigs(
+            String algorithm, long baseSeed, int count, int requests, int keepAliveEvery)
+            throws Exception {
         ConfigGenerator generator = new ConfigGenerator(baseSeed + algorithm.hashCode());
-        System.out.printf("[lbkit] %s: %d generated configs, seed %d (replay with -Dlbkit.seed=%d)%n",
+        System.out.printf(
+                "[lbkit] %s: %d generated configs, seed %d (replay with -Dlbkit.seed=%d)%n",
                 algorithm, count, generator.seed(), baseSeed);
         List<GeneratedRun> runs = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ConfigGenerator.Generated config = generator.next(algorithm + " #" + i, "balance " + algorithm);
-            String victim = config.serverNames().get(generator.random().nextInt(config.serverNames().size()));
-            Traffic traffic = Traffic.sequential("DOWN/UP of " + victim, requests)
-                    .withEvent(requests / 3, "disable server be/" + victim)
-                    .withEvent(2 * requests / 3, "enable server be/" + victim);
+            ConfigGenerator.Generated config =
+                    generator.next(algorithm + " #" + i, "balance " + algorithm);
+            String victim =
+                    config.serverNames()
+                            .get(generator.random().nextInt(config.serverNames().size()));
+            Traffic traffic =
+                    Traffic.sequential("DOWN/UP of " + victim, requests)
+                            .withEvent(requests / 3, "disable server be/" + victim)
+                            .withEvent(2 * requests / 3, "enable server be/" + victim);
             if (i % keepAliveEvery == keepAliveEvery - 1) {
                 traffic = traffic.keepAliveConnection();
             }
-            Comparison result = run(config.name() + " weights " + config.weights(), config.config(),
-                    SideBySide.Options.exactRun(), List.of(traffic)).get(0);
+            Comparison result =
+                    run(
+                                    config.name() + " weights " + config.weights(),
+                                    config.config(),
+                                    SideBySide.Options.exactRun(),
+                                    List.of(traffic))
+                            .get(0);
             runs.add(new GeneratedRun(config, result));
         }
         return runs;

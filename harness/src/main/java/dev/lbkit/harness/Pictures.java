@@ -11,22 +11,27 @@ import java.nio.file.Path;
  */
 public final class Pictures {
 
-    private Pictures() {
-    }
+    private Pictures() {}
 
-    /** Writes {@code svg} for {@code episode}'s {@code fileName} and says where; returns the path. */
-    public static Path write(String[] args, String episode, String fileName, String svg) throws IOException {
+    /**
+     * Writes {@code svg} for {@code episode}'s {@code fileName} and says where; returns the path.
+     */
+    public static Path write(String[] args, String episode, String fileName, String svg)
+            throws IOException {
         return write(args, Path.of("episodes", episode, fileName), svg);
     }
 
     /**
-     * Writes {@code svg} to the path given as the first argument, else to {@code fromRoot} (a path from
-     * the repository root) when run from there, else to its file name in the current folder.
+     * Writes {@code svg} to the path given as the first argument, else to {@code fromRoot} (a path
+     * from the repository root) when run from there, else to its file name in the current folder.
      */
     public static Path write(String[] args, Path fromRoot, String svg) throws IOException {
-        Path out = args.length > 0 ? Path.of(args[0])
-                : fromRoot.getParent() != null && Files.isDirectory(fromRoot.getParent()) ? fromRoot
-                : fromRoot.getFileName();
+        Path out =
+                args.length > 0
+                        ? Path.of(args[0])
+                        : fromRoot.getParent() != null && Files.isDirectory(fromRoot.getParent())
+                                ? fromRoot
+                                : fromRoot.getFileName();
         Files.writeString(out, svg, StandardCharsets.UTF_8);
         System.out.println("wrote " + out.toAbsolutePath());
         return out;

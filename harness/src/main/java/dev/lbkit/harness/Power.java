@@ -13,51 +13,89 @@ import java.util.SplittableRandom;
  * reference split and {@code n2} from the alternative one, run the same two-sample test at the same
  * alpha, repeat {@value #REPETITIONS} times, count the rejections. (commons-math3 has no noncentral
  * chi-square distribution, which would give the same number in closed form.) The multinomial is a
- * model: it treats every request as an independent draw, which is exact for random with
- * {@code nbthread > 1} and an approximation for a timing-driven load, where neighbouring picks are
+ * model: it treats every request as an independent draw, which is exact for random with {@code
+ * nbthread > 1} and an approximation for a timing-driven load, where neighbouring picks are
  * correlated. The seed is fixed, so the same inputs always give the same figures.
  *
  * <p>The minimum detectable effect is stated as a share moved from the reference's largest server
- * to its smallest one, in percentage points: e.g. "2.9 points" means the test sees, 80 times in 100,
- * a proxy that gives the smallest server 2.9 points more of the requests, taken from the largest.
+ * to its smallest one, in percentage points: e.g. "2.9 points" means the test sees, 80 times in
+ * 100, a proxy that gives the smallest server 2.9 points more of the requests, taken from the
+ * largest.
  */
 public final class Power {
     public static final int REPETITIONS = 1000;
     public static final double TARGET = 0.80;
     private static final long SEED = 20240518L;
 
-    private Power() {
-    }
+    private Power() {}
 
     /** One comparison's strength, for reports and docs/testing.md's table. */
-    public record Statement(String comparison, int n1, int n2, double alpha, double[] reference,
-                            double minimumShift) {
-        /** e.g. "n = 6000 + 6000, alpha = 0.01, detects with 80% power a shift of 2.1 points (largest to smallest share)". */
-        /** Writes {@link #describe()} to {@code target/lbkit-reports/power/<slug>.txt}, where docs/testing.md's table comes from. */
+    public record Statement(
+            String comparison,
+            int n1,
+            int n2,
+            double alpha,
+            double[] reference,
+            double minimumShift) {
+        /**
+         * e.g. "n = 6000 + 6000, alpha = 0.01, detects with 80% power a shift of 2.1 points
+         * (largest to smallest share)".
+         */
+        /**
+         * Writes {@link #describe()} to {@code target/lbkit-reports/power/<slug>.txt}, where
+         * docs/testing.md's table comes from.
+         */
         public void write(String slug) {
             Report.writeLine("power", slug, describe());
         }
 
         public String describe() {
-            return String.format(Locale.ROOT, "%s: n = %d + %d, alpha = %s, reference split %s; detects with %.0f%%"
+            return String.format(
+                    Locale.ROOT,
+                    "%s: n = %d + %d, alpha = %s, reference split %s; detects with %.0f%%"
                             + " power a shift of %.1f points of share from the largest to the smallest server "
-                            + "(Monte Carlo, %d multinomial repetitions, seed %d)", comparison, n1, n2, alpha,
-                    shares(reference), TARGET * 100, minimumShift * 100, REPETITIONS, SEED);
+                            + "(Monte Carlo, %d multinomial repetitions, seed %d)",
+                    comparison,
+                    n1,
+                    n2,
+                    alpha,
+                    shares(reference),
+                    TARGET * 100,
+                    minimumShift * 100,
+                    REPETITIONS,
+                    SEED);
         }
     }
 
-    /** The statement for a comparison of {@code n1} against {@code n2} requests whose reference split is {@code reference}. */
-    public static Statement of(String comparison, double[] reference, int n1, int n2, double alpha) {
-        return new Statement(comparison, n1, n2, alpha, reference.clone(), minimumShift(reference, n1, n2, alpha));
+    /**
+     * The statement for a comparison of {@code n1} against {@code n2} requests whose reference
+     * split is {@code reference}.
+     */
+    public static Statement of(
+            String comparison, double[] reference, int n1, int n2, double alpha) {
+        return new Statement(
+                comparison,
+                n1,
+                n2,
+                alpha,
+                reference.clone(),
+                minimumShift(reference, n1, n2, alpha));
     }
 
-    /** The reference split of a count map, in key order: e.g. {server1=1041, server2=897, ...} to {0.347, 0.299, ...}. */
+    /**
+     * The reference split of a count map, in key order: e.g. {server1=1041, server2=897, ...} to
+     * {0.347, 0.299, ...}.
+     */
     public static double[] shares(java.util.Map<String, Integer> counts) {
         double total = counts.values().stream().mapToInt(Integer::intValue).sum();
-        return new java.util.TreeMap<>(counts).values().stream().mapToDouble(c -> c / total).toArray();
+        return new java.util.TreeMap<>(counts)
+                .values().stream().mapToDouble(c -> c / total).toArray();
     }
 
-    /** The chance that the two-sample test at {@code alpha} rejects when one side splits by {@code p}, the other by {@code q}. */
+    /**
+     * The chance that the two-sample test at {@code alpha} rejects when one side splits by {@code
+     * p}, the other by {@code q}.
+     */
     public static double power(double[] p, double[] q, int n1, int n2, double alpha) {
         SplittableRandom random = new SplittableRandom(SEED);
         int rejected = 0;
@@ -104,7 +142,10 @@ public final class Power {
         return high;
     }
 
-    /** The test on two count vectors, with categories empty on both sides dropped (as the maps version does). */
+    /**
+     * The test on two count vectors, with categories empty on both sides dropped (as the maps
+     * version does).
+     */
     private static ChiSquare test(long[] a, long[] b) {
         int used = 0;
         for (int i = 0; i < a.length; i++) {
@@ -141,7 +182,8 @@ public final class Power {
     static String shares(double[] p) {
         StringBuilder text = new StringBuilder();
         for (double share : p) {
-            text.append(text.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.3f", share));
+            text.append(text.length() == 0 ? "" : "/")
+                    .append(String.format(Locale.ROOT, "%.3f", share));
         }
         return text.toString();
     }

@@ -18,7 +18,8 @@ import java.util.Map;
  * A deliberately small HTTP/1.1 client over a plain socket. The harness needs what general-purpose
  * clients hide: the request-target sent byte for byte (absolute-form, "//", "%2F", odd queries are
  * what {@code balance uri} hashes), the client socket bound to a chosen 127.x.y.z source address
- * (what {@code balance source} hashes), headers in a chosen order, and keep-alive under our control.
+ * (what {@code balance source} hashes), headers in a chosen order, and keep-alive under our
+ * control.
  */
 public final class RawHttpClient implements AutoCloseable {
     private final InetSocketAddress server;
@@ -37,7 +38,8 @@ public final class RawHttpClient implements AutoCloseable {
     }
 
     /**
-     * @param source the local address to bind before connecting (any 127.x.y.z is local on Linux), or null
+     * @param source the local address to bind before connecting (any 127.x.y.z is local on Linux),
+     *     or null
      */
     public RawHttpClient(InetSocketAddress server, InetAddress source, int timeoutMs) {
         this(server, source, null, timeoutMs);
@@ -46,7 +48,8 @@ public final class RawHttpClient implements AutoCloseable {
     /**
      * @param proxy the PROXY protocol header each new connection opens with, or null for none
      */
-    public RawHttpClient(InetSocketAddress server, InetAddress source, ProxyHeader proxy, int timeoutMs) {
+    public RawHttpClient(
+            InetSocketAddress server, InetAddress source, ProxyHeader proxy, int timeoutMs) {
         this.server = server;
         this.source = source;
         this.preamble = proxy == null ? null : proxy.bytes();
@@ -55,19 +58,22 @@ public final class RawHttpClient implements AutoCloseable {
 
     /**
      * Sends one request on the current connection (opening one if needed) and reads the answer.
-     * With {@code keepAlive} false the request says {@code Connection: close} and the socket is closed after.
+     * With {@code keepAlive} false the request says {@code Connection: close} and the socket is
+     * closed after.
      *
      * @param extraHeaders header lines after Host, in order, e.g. {@code "X-Key: a"}
      */
-    public Response get(String target, String host, List<String> extraHeaders, boolean keepAlive) throws IOException {
+    public Response get(String target, String host, List<String> extraHeaders, boolean keepAlive)
+            throws IOException {
         return send("GET", target, host, extraHeaders, keepAlive);
     }
 
     /**
-     * As {@link #get}, with another method (no body). A {@code Host:} line among {@code extraHeaders}
-     * is sent instead of {@code host}.
+     * As {@link #get}, with another method (no body). A {@code Host:} line among {@code
+     * extraHeaders} is sent instead of {@code host}.
      */
-    public Response send(String method, String target, String host, List<String> extraHeaders, boolean keepAlive)
+    public Response send(
+            String method, String target, String host, List<String> extraHeaders, boolean keepAlive)
             throws IOException {
         if (socket == null || socket.isClosed()) {
             open();
@@ -129,7 +135,9 @@ public final class RawHttpClient implements AutoCloseable {
         for (String line = readLine(); line != null && !line.isEmpty(); line = readLine()) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.putIfAbsent(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
         byte[] body;
@@ -156,9 +164,14 @@ public final class RawHttpClient implements AutoCloseable {
                 throw new IOException("connection closed inside a chunked body");
             }
             int semicolon = sizeLine.indexOf(';');
-            int size = Integer.parseInt((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim(), 16);
+            int size =
+                    Integer.parseInt(
+                            (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim(),
+                            16);
             if (size == 0) {
-                for (String trailer = readLine(); trailer != null && !trailer.isEmpty(); trailer = readLine()) {
+                for (String trailer = readLine();
+                        trailer != null && !trailer.isEmpty();
+                        trailer = readLine()) {
                     // trailers are not needed by the harness
                 }
                 return body.toByteArray();

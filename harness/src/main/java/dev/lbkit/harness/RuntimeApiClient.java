@@ -9,24 +9,30 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Sends one command to a runtime API socket ({@code stats socket ipv4@127.0.0.1:PORT}) and returns
- * the answer. HAProxy and lbkit both answer one command per connection, so the same client drives both.
+ * the answer. HAProxy and lbkit both answer one command per connection, so the same client drives
+ * both.
  */
 public final class RuntimeApiClient {
-    private RuntimeApiClient() {
-    }
+    private RuntimeApiClient() {}
 
     /**
      * Sends an admin command that changes state ({@code disable server}, {@code enable server},
-     * {@code set weight}, {@code set server}) and checks that it was accepted: HAProxy and lbkit answer
-     * an accepted change with an empty line, and a refused one with words ("No such server.",
-     * "Permission denied", ...). A refused command throws, so a DOWN/UP run whose commands were both
-     * refused cannot pass as a plain run. Other commands ({@code show}, {@code get}) return their answer.
+     * {@code set weight}, {@code set server}) and checks that it was accepted: HAProxy and lbkit
+     * answer an accepted change with an empty line, and a refused one with words ("No such
+     * server.", "Permission denied", ...). A refused command throws, so a DOWN/UP run whose
+     * commands were both refused cannot pass as a plain run. Other commands ({@code show}, {@code
+     * get}) return their answer.
      */
     public static String admin(int port, String command) {
         String answer = send(port, command);
         if (changesState(command) && !answer.isBlank()) {
-            throw new IllegalStateException("runtime API on 127.0.0.1:" + port + " refused '" + command + "': "
-                    + answer.strip());
+            throw new IllegalStateException(
+                    "runtime API on 127.0.0.1:"
+                            + port
+                            + " refused '"
+                            + command
+                            + "': "
+                            + answer.strip());
         }
         return answer;
     }
@@ -48,10 +54,22 @@ public final class RuntimeApiClient {
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (java.net.SocketTimeoutException e) {
-            throw new IllegalStateException("runtime API on 127.0.0.1:" + port + " hung on '" + command
-                    + "': no answer and no close within 10 s", e);
+            throw new IllegalStateException(
+                    "runtime API on 127.0.0.1:"
+                            + port
+                            + " hung on '"
+                            + command
+                            + "': no answer and no close within 10 s",
+                    e);
         } catch (IOException e) {
-            throw new IllegalStateException("runtime API on 127.0.0.1:" + port + " did not answer '" + command + "': " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "runtime API on 127.0.0.1:"
+                            + port
+                            + " did not answer '"
+                            + command
+                            + "': "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

@@ -20,9 +20,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Runs a real HAProxy and lbkit side by side from one configuration: starts one backend replica per
- * {@code server} line, rewrites the config only in its addresses (and, for exact runs, {@code nbthread 1}
- * plus a runtime API socket), starts both balancers, sends them the same traffic and records which
- * server answered each request. Close it to stop everything it started.
+ * {@code server} line, rewrites the config only in its addresses (and, for exact runs, {@code
+ * nbthread 1} plus a runtime API socket), starts both balancers, sends them the same traffic and
+ * records which server answered each request. Close it to stop everything it started.
  */
 public final class SideBySide implements AutoCloseable {
 
@@ -41,8 +41,8 @@ public final class SideBySide implements AutoCloseable {
         }
 
         /**
-         * The same HAProxy, with lbkit balancing as {@code lbkitLine} instead: how a negative control
-         * gives lbkit a wrong line's model without a switch in lbkit itself.
+         * The same HAProxy, with lbkit balancing as {@code lbkitLine} instead: how a negative
+         * control gives lbkit a wrong line's model without a switch in lbkit itself.
          */
         default HaproxyStarter withLbkitAs(HaproxyLine lbkitLine) {
             HaproxyStarter real = this;
@@ -85,7 +85,10 @@ public final class SideBySide implements AutoCloseable {
             };
         }
 
-        /** The HAProxy this machine offers (see {@link HaproxyLocator}), or null when it has none: for demos. */
+        /**
+         * The HAProxy this machine offers (see {@link HaproxyLocator}), or null when it has none:
+         * for demos.
+         */
         static HaproxyStarter onThisMachine() {
             return HaproxyLocator.find().haproxy().map(HaproxyStarter::of).orElse(null);
         }
@@ -95,7 +98,8 @@ public final class SideBySide implements AutoCloseable {
      * How to run.
      *
      * @param exact true: {@code nbthread 1} and a runtime API socket on both sides
-     * @param delays a per-request delay for some servers, by server index (0-based, declaration order)
+     * @param delays a per-request delay for some servers, by server index (0-based, declaration
+     *     order)
      */
     public record Options(boolean exact, Map<Integer, Duration> delays) {
         public static Options exactRun() {
@@ -115,8 +119,10 @@ public final class SideBySide implements AutoCloseable {
     private final List<FlaskReplica> replicas = new ArrayList<>();
     private final List<AutoCloseable> running = new ArrayList<>();
     private final String haproxyDescription;
+
     /** The HAProxy line lbkit balances as: the one HAProxy's side runs. */
     private final HaproxyLine line;
+
     private final UnaryOperator<String> lbkitMistake;
     private final LbkitStarter lbkitStarter;
     private final LbkitLog lbkitLog = new LbkitLog();
@@ -124,18 +130,22 @@ public final class SideBySide implements AutoCloseable {
     private Endpoint lbkit;
 
     /** Where one side listens: its first bind port and its runtime API port (0 = none). */
-    public record Endpoint(String side, String config, int port, int statsPort) {
-    }
+    public record Endpoint(String side, String config, int port, int statsPort) {}
 
     /**
      * How lbkit's side starts from its parsed config: {@link Lbkit#start(Config)}, unless a tool
-     * (the live view) starts it with a watched algorithm ({@link Lbkit#start(Config, java.util.function.BiFunction)}).
+     * (the live view) starts it with a watched algorithm ({@link Lbkit#start(Config,
+     * java.util.function.BiFunction)}).
      */
     public interface LbkitStarter {
         AutoCloseable start(Config config) throws Exception;
     }
 
-    private SideBySide(String configName, String config, HaproxyStarter haproxyStarter, UnaryOperator<String> lbkitMistake,
+    private SideBySide(
+            String configName,
+            String config,
+            HaproxyStarter haproxyStarter,
+            UnaryOperator<String> lbkitMistake,
             LbkitStarter lbkitStarter) {
         this.lbkitMistake = lbkitMistake;
         this.lbkitStarter = lbkitStarter;
@@ -146,35 +156,64 @@ public final class SideBySide implements AutoCloseable {
         this.line = haproxyStarter == null ? HaproxyLine.DEFAULT : haproxyStarter.line();
     }
 
-    /** Starts replicas, HAProxy (unless {@code haproxyStarter} is null: lbkit alone) and lbkit for {@code config}. */
-    public static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options)
+    /**
+     * Starts replicas, HAProxy (unless {@code haproxyStarter} is null: lbkit alone) and lbkit for
+     * {@code config}.
+     */
+    public static SideBySide start(
+            String configName, String config, HaproxyStarter haproxyStarter, Options options)
             throws Exception {
-        return start(configName, config, haproxyStarter, options, UnaryOperator.identity(), Lbkit::start);
+        return start(
+                configName,
+                config,
+                haproxyStarter,
+                options,
+                UnaryOperator.identity(),
+                Lbkit::start);
     }
 
     /**
      * A negative control: as {@link #start}, but lbkit is given {@code mistake} applied to its
-     * (already rewritten) config, e.g. another {@code balance} line, while HAProxy gets the config as
-     * it is. The comparison that follows must reject this deliberately wrong lbkit
-     * ({@link NegativeControl}); production code has no switch for it.
+     * (already rewritten) config, e.g. another {@code balance} line, while HAProxy gets the config
+     * as it is. The comparison that follows must reject this deliberately wrong lbkit ({@link
+     * NegativeControl}); production code has no switch for it.
      */
-    public static SideBySide startNegativeControl(String configName, String config, HaproxyStarter haproxyStarter,
-            Options options, UnaryOperator<String> mistake) throws Exception {
+    public static SideBySide startNegativeControl(
+            String configName,
+            String config,
+            HaproxyStarter haproxyStarter,
+            Options options,
+            UnaryOperator<String> mistake)
+            throws Exception {
         return start(configName, config, haproxyStarter, options, mistake, Lbkit::start);
     }
 
     /**
-     * As {@link #start} (or {@link #startNegativeControl} when {@code lbkitChange} changes the config),
-     * with lbkit started by {@code lbkitStarter}: how the live view watches lbkit's algorithm.
+     * As {@link #start} (or {@link #startNegativeControl} when {@code lbkitChange} changes the
+     * config), with lbkit started by {@code lbkitStarter}: how the live view watches lbkit's
+     * algorithm.
      */
-    public static SideBySide startWith(String configName, String config, HaproxyStarter haproxyStarter, Options options,
-            UnaryOperator<String> lbkitChange, LbkitStarter lbkitStarter) throws Exception {
+    public static SideBySide startWith(
+            String configName,
+            String config,
+            HaproxyStarter haproxyStarter,
+            Options options,
+            UnaryOperator<String> lbkitChange,
+            LbkitStarter lbkitStarter)
+            throws Exception {
         return start(configName, config, haproxyStarter, options, lbkitChange, lbkitStarter);
     }
 
-    private static SideBySide start(String configName, String config, HaproxyStarter haproxyStarter, Options options,
-            UnaryOperator<String> lbkitMistake, LbkitStarter lbkitStarter) throws Exception {
-        SideBySide run = new SideBySide(configName, config, haproxyStarter, lbkitMistake, lbkitStarter);
+    private static SideBySide start(
+            String configName,
+            String config,
+            HaproxyStarter haproxyStarter,
+            Options options,
+            UnaryOperator<String> lbkitMistake,
+            LbkitStarter lbkitStarter)
+            throws Exception {
+        SideBySide run =
+                new SideBySide(configName, config, haproxyStarter, lbkitMistake, lbkitStarter);
         try {
             run.startAll(haproxyStarter, options);
         } catch (Exception | Error e) {
@@ -188,7 +227,9 @@ public final class SideBySide implements AutoCloseable {
         int[] counts = ConfigRewriter.countBindsAndServers(originalConfig);
         List<Integer> serverPorts = new ArrayList<>();
         for (int i = 0; i < counts[1]; i++) {
-            FlaskReplica replica = FlaskReplica.start(i + 1, "127.0.0.1", 0, options.delays().getOrDefault(i, Duration.ZERO));
+            FlaskReplica replica =
+                    FlaskReplica.start(
+                            i + 1, "127.0.0.1", 0, options.delays().getOrDefault(i, Duration.ZERO));
             replicas.add(replica);
             serverPorts.add(replica.port());
         }
@@ -196,34 +237,53 @@ public final class SideBySide implements AutoCloseable {
             haproxy = endpoint(haproxyDescription, counts[0], serverPorts, options.exact());
             running.add(haproxyStarter.start(haproxy.config()));
         }
-        Endpoint plain = endpoint("lbkit (in-process, dev.lbkit.balancer.Lbkit)", counts[0], serverPorts, options.exact());
+        Endpoint plain =
+                endpoint(
+                        "lbkit (in-process, dev.lbkit.balancer.Lbkit)",
+                        counts[0],
+                        serverPorts,
+                        options.exact());
         String lbkitConfig = lbkitMistake.apply(plain.config());
-        lbkit = lbkitConfig.equals(plain.config()) ? plain : new Endpoint(plain.side() + ", NEGATIVE CONTROL: deliberately"
-                + " wrong config", lbkitConfig, plain.port(), plain.statsPort());
+        lbkit =
+                lbkitConfig.equals(plain.config())
+                        ? plain
+                        : new Endpoint(
+                                plain.side() + ", NEGATIVE CONTROL: deliberately" + " wrong config",
+                                lbkitConfig,
+                                plain.port(),
+                                plain.statsPort());
         running.add(startLbkit(lbkit.config()));
     }
 
-    private Endpoint endpoint(String side, int binds, List<Integer> serverPorts, boolean exact) throws IOException {
+    private Endpoint endpoint(String side, int binds, List<Integer> serverPorts, boolean exact)
+            throws IOException {
         List<Integer> bindPorts = new ArrayList<>();
         for (int i = 0; i < binds; i++) {
             bindPorts.add(freePort());
         }
         int stats = exact ? freePort() : 0;
-        String config = ConfigRewriter.rewrite(originalConfig, new ConfigRewriter.Plan(bindPorts, serverPorts, stats, exact));
+        String config =
+                ConfigRewriter.rewrite(
+                        originalConfig,
+                        new ConfigRewriter.Plan(bindPorts, serverPorts, stats, exact));
         return new Endpoint(side, config, bindPorts.isEmpty() ? 0 : bindPorts.get(0), stats);
     }
 
     /**
      * Starts lbkit in this process. Its access log to stdout (the episode configs have one) goes to
-     * {@link #lbkitLog()} instead of this process's stdout, where it would run through a demo's output;
-     * HAProxy's goes to its own process or container.
+     * {@link #lbkitLog()} instead of this process's stdout, where it would run through a demo's
+     * output; HAProxy's goes to its own process or container.
      */
     private AutoCloseable startLbkit(String config) throws Exception {
         java.io.PrintStream original = System.out;
-        System.setOut(new java.io.PrintStream(lbkitLog, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setOut(
+                new java.io.PrintStream(lbkitLog, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
-            return lbkitStarter.start(ConfigParser.parse(config, configName + " (lbkit side, as HAProxy " + line.text()
-                    + ")", line));
+            return lbkitStarter.start(
+                    ConfigParser.parse(
+                            config,
+                            configName + " (lbkit side, as HAProxy " + line.text() + ")",
+                            line));
         } finally {
             System.setOut(original);
         }
@@ -274,9 +334,12 @@ public final class SideBySide implements AutoCloseable {
         return List.copyOf(replicas);
     }
 
-    /** Sends {@code traffic} to both sides (at the same time, each in its own thread) and compares. */
+    /**
+     * Sends {@code traffic} to both sides (at the same time, each in its own thread) and compares.
+     */
     public Comparison run(String title, Traffic traffic) {
-        CompletableFuture<Picks> onHaproxy = CompletableFuture.supplyAsync(() -> drive(haproxy, traffic));
+        CompletableFuture<Picks> onHaproxy =
+                CompletableFuture.supplyAsync(() -> drive(haproxy, traffic));
         Picks onLbkit = drive(lbkit, traffic);
         return new Comparison(title, originalConfig, traffic, onHaproxy.join(), onLbkit);
     }
@@ -285,8 +348,16 @@ public final class SideBySide implements AutoCloseable {
     public Picks drive(Endpoint side, Traffic traffic) {
         List<String> answers = new ArrayList<>(traffic.requests().size());
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", side.port());
-        RawHttpClient keepAlive = traffic.keepAlive() ? new RawHttpClient(address, null,
-                traffic.requests().isEmpty() ? null : traffic.requests().get(0).proxy(), 30_000) : null;
+        RawHttpClient keepAlive =
+                traffic.keepAlive()
+                        ? new RawHttpClient(
+                                address,
+                                null,
+                                traffic.requests().isEmpty()
+                                        ? null
+                                        : traffic.requests().get(0).proxy(),
+                                30_000)
+                        : null;
         try {
             for (int i = 0; i < traffic.requests().size(); i++) {
                 for (String command : traffic.commandsBefore(i)) {
@@ -303,15 +374,28 @@ public final class SideBySide implements AutoCloseable {
         return new Picks(side.side(), answers);
     }
 
-    private String send(RawHttpClient keepAlive, InetSocketAddress address, Traffic.Request request) {
+    private String send(
+            RawHttpClient keepAlive, InetSocketAddress address, Traffic.Request request) {
         try {
             RawHttpClient.Response response;
             if (keepAlive != null) {
-                response = keepAlive.send(request.method(), request.target(), "127.0.0.1:" + address.getPort(), request.headers(), true);
+                response =
+                        keepAlive.send(
+                                request.method(),
+                                request.target(),
+                                "127.0.0.1:" + address.getPort(),
+                                request.headers(),
+                                true);
             } else {
-                try (RawHttpClient client = new RawHttpClient(address, request.source(), request.proxy(), 30_000)) {
-                    response = client.send(request.method(), request.target(), "127.0.0.1:" + address.getPort(),
-                            request.headers(), false);
+                try (RawHttpClient client =
+                        new RawHttpClient(address, request.source(), request.proxy(), 30_000)) {
+                    response =
+                            client.send(
+                                    request.method(),
+                                    request.target(),
+                                    "127.0.0.1:" + address.getPort(),
+                                    request.headers(),
+                                    false);
                 }
             }
             return answeredBy(response);
@@ -320,7 +404,10 @@ public final class SideBySide implements AutoCloseable {
         }
     }
 
-    /** The server name behind a response: replicas say {@code X-Served-By: appN}, N = server line number. */
+    /**
+     * The server name behind a response: replicas say {@code X-Served-By: appN}, N = server line
+     * number.
+     */
     public String answeredBy(RawHttpClient.Response response) {
         String servedBy = response.header("x-served-by");
         if (servedBy != null && servedBy.startsWith("app")) {
@@ -331,8 +418,8 @@ public final class SideBySide implements AutoCloseable {
     }
 
     /**
-     * The runtime API of both sides, for events outside a traffic script; a state change that either
-     * side refuses throws ({@link RuntimeApiClient#admin}).
+     * The runtime API of both sides, for events outside a traffic script; a state change that
+     * either side refuses throws ({@link RuntimeApiClient#admin}).
      */
     public void command(String command) {
         for (Endpoint side : new Endpoint[] {haproxy, lbkit}) {
@@ -369,7 +456,8 @@ public final class SideBySide implements AutoCloseable {
     }
 
     /** Ports {@link #freePort} handed out, oldest first. */
-    private static final java.util.LinkedHashSet<Integer> RECENT_PORTS = new java.util.LinkedHashSet<>();
+    private static final java.util.LinkedHashSet<Integer> RECENT_PORTS =
+            new java.util.LinkedHashSet<>();
 
     @Override
     public void close() {
@@ -385,5 +473,4 @@ public final class SideBySide implements AutoCloseable {
         running.clear();
         replicas.clear();
     }
-
 }

@@ -13,19 +13,24 @@ import java.util.stream.Stream;
 
 /**
  * Keeps code shown in the lessons identical to the compiled source. A lesson marks a block with
- * {@code <!-- snippet: path/to/File.java#name -->} ... {@code <!-- /snippet -->}; the source marks the
- * region with {@code // snippet:start name} and {@code // snippet:end name} ({@code # snippet:start name}
- * in a {@code haproxy.cfg}, a YAML or a shell file, whose blocks are fenced as such). {@link #check} lists every
- * block whose text no longer matches its source; {@code main --fix} rewrites the blocks from the source.
+ * {@code <!-- snippet: path/to/File.java#name -->} ... {@code <!-- /snippet -->}; the source marks
+ * the region with {@code // snippet:start name} and {@code // snippet:end name} ({@code #
+ * snippet:start name} in a {@code haproxy.cfg}, a YAML or a shell file, whose blocks are fenced as
+ * such). {@link #check} lists every block whose text no longer matches its source; {@code main
+ * --fix} rewrites the blocks from the source.
  */
 public final class Snippets {
-    private static final Pattern BLOCK = Pattern.compile(
-            "<!-- snippet: ([^#\\s]+)#([\\w-]+) -->\\n(.*?)<!-- /snippet -->", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile(
+                    "<!-- snippet: ([^#\\s]+)#([\\w-]+) -->\\n(.*?)<!-- /snippet -->",
+                    Pattern.DOTALL);
 
-    private Snippets() {
-    }
+    private Snippets() {}
 
-    /** A block in a Markdown file that does not match its source region, or names one that does not exist. */
+    /**
+     * A block in a Markdown file that does not match its source region, or names one that does not
+     * exist.
+     */
     public record Drift(Path markdown, int line, String reference, String problem) {
         @Override
         public String toString() {
@@ -40,7 +45,13 @@ public final class Snippets {
             String text = read(md);
             Matcher m = BLOCK.matcher(text);
             while (m.find()) {
-                int line = 1 + (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count();
+                int line =
+                        1
+                                + (int)
+                                        text.substring(0, m.start())
+                                                .chars()
+                                                .filter(c -> c == '\n')
+                                                .count();
                 String reference = m.group(1) + "#" + m.group(2);
                 String expected;
                 try {
@@ -50,8 +61,12 @@ public final class Snippets {
                     continue;
                 }
                 if (!m.group(3).equals(expected)) {
-                    drifts.add(new Drift(root.relativize(md), line, reference,
-                            "the lesson's copy differs from the source; run ./lbkit snippets --fix"));
+                    drifts.add(
+                            new Drift(
+                                    root.relativize(md),
+                                    line,
+                                    reference,
+                                    "the lesson's copy differs from the source; run ./lbkit snippets --fix"));
                 }
             }
         }
@@ -70,8 +85,16 @@ public final class Snippets {
                 if (!body.equals(m.group(3))) {
                     changed++;
                 }
-                m.appendReplacement(out, Matcher.quoteReplacement(
-                        "<!-- snippet: " + m.group(1) + "#" + m.group(2) + " -->\n" + body + "<!-- /snippet -->"));
+                m.appendReplacement(
+                        out,
+                        Matcher.quoteReplacement(
+                                "<!-- snippet: "
+                                        + m.group(1)
+                                        + "#"
+                                        + m.group(2)
+                                        + " -->\n"
+                                        + body
+                                        + "<!-- /snippet -->"));
             }
             m.appendTail(out);
             if (!out.toString().equals(text)) {
@@ -100,12 +123,25 @@ public final class Snippets {
             }
         }
         if (start < 0 || end < 0) {
-            throw new IllegalArgumentException("markers '" + comment + " snippet:start " + name + "' / '" + comment
-                    + " snippet:end " + name + "' not found in " + source.getFileName());
+            throw new IllegalArgumentException(
+                    "markers '"
+                            + comment
+                            + " snippet:start "
+                            + name
+                            + "' / '"
+                            + comment
+                            + " snippet:end "
+                            + name
+                            + "' not found in "
+                            + source.getFileName());
         }
         List<String> body = lines.subList(start + 1, end);
-        int indent = body.stream().filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        int indent =
+                body.stream()
+                        .filter(l -> !l.isBlank())
+                        .mapToInt(l -> l.length() - l.stripLeading().length())
+                        .min()
+                        .orElse(0);
         StringBuilder out = new StringBuilder();
         for (String l : body) {
             out.append(l.isBlank() ? "" : l.substring(indent)).append('\n');
@@ -117,7 +153,9 @@ public final class Snippets {
         return "```" + language(source) + "\n" + code + "```\n";
     }
 
-    /** The fence's language, from the source file's name: haproxy for a .cfg, yaml, sh, else java. */
+    /**
+     * The fence's language, from the source file's name: haproxy for a .cfg, yaml, sh, else java.
+     */
     static String language(String source) {
         if (source.endsWith(".cfg")) {
             return "haproxy";
@@ -133,7 +171,8 @@ public final class Snippets {
             return files.filter(p -> p.toString().endsWith(".md"))
                     .filter(p -> !root.relativize(p).toString().contains("target/"))
                     .filter(p -> !root.relativize(p).toString().startsWith("."))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -155,10 +194,16 @@ public final class Snippets {
         }
     }
 
-    /** {@code Snippets [--fix] [root]}: checks (exit 1 on drift) or rewrites the lessons' code blocks. */
+    /**
+     * {@code Snippets [--fix] [root]}: checks (exit 1 on drift) or rewrites the lessons' code
+     * blocks.
+     */
     public static void main(String[] args) {
         boolean fix = args.length > 0 && args[0].equals("--fix");
-        Path root = Path.of(args.length > (fix ? 1 : 0) ? args[fix ? 1 : 0] : ".").toAbsolutePath().normalize();
+        Path root =
+                Path.of(args.length > (fix ? 1 : 0) ? args[fix ? 1 : 0] : ".")
+                        .toAbsolutePath()
+                        .normalize();
         if (fix) {
             System.out.println(fix(root) + " snippet(s) updated from the source");
         }

@@ -1,10 +1,10 @@
 package dev.lbkit.harness;
 
+import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.algorithm.StatisticalPrng;
-import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
 import dev.lbkit.balancer.config.HaproxyLine;
@@ -21,14 +21,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Builds a {@link Backend} from short server lines such as {@code "s1 2"} or {@code "b1 1 backup maxconn 2 id 30"}
- * (name, weight, then any of {@code backup}, {@code disabled}, {@code maxconn N}, {@code id N}) and drives it the
- * way the proxy does: pick and take a slot, release it later. The episodes' unit tests use it to
- * assert exact pick sequences of their algorithm, which it finds on the classpath like lbkit does.
+ * Builds a {@link Backend} from short server lines such as {@code "s1 2"} or {@code "b1 1 backup
+ * maxconn 2 id 30"} (name, weight, then any of {@code backup}, {@code disabled}, {@code maxconn N},
+ * {@code id N}) and drives it the way the proxy does: pick and take a slot, release it later. The
+ * episodes' unit tests use it to assert exact pick sequences of their algorithm, which it finds on
+ * the classpath like lbkit does.
  */
 public final class TestBackend {
     private static final Where HERE = new Where("test.cfg", 1);
-    private static final RequestInfo REQUEST = RequestInfo.of(InetAddress.getLoopbackAddress(), "/");
+    private static final RequestInfo REQUEST =
+            RequestInfo.of(InetAddress.getLoopbackAddress(), "/");
 
     public final Backend backend;
 
@@ -41,22 +43,42 @@ public final class TestBackend {
     }
 
     public static TestBackend of(Algorithm algorithm, boolean allBackups, String... serverLines) {
-        return new TestBackend(new Backend(section(algorithm, allBackups, serverLines), Algorithms::create));
+        return new TestBackend(
+                new Backend(section(algorithm, allBackups, serverLines), Algorithms::create));
     }
 
     /**
      * As {@link #of(Algorithm, String...)}, balancing as HAProxy {@code line} with the process
-     * generator {@code prng} (e.g. {@code StatisticalPrng.reseededBy(v)} for a reproducible 3.2 run).
+     * generator {@code prng} (e.g. {@code StatisticalPrng.reseededBy(v)} for a reproducible 3.2
+     * run).
      */
-    public static TestBackend of(HaproxyLine line, StatisticalPrng prng, Algorithm algorithm, String... serverLines) {
-        return new TestBackend(new Backend(section(algorithm, false, serverLines),
-                (section, servers) -> Algorithms.create(section, servers, line, prng)));
+    public static TestBackend of(
+            HaproxyLine line, StatisticalPrng prng, Algorithm algorithm, String... serverLines) {
+        return new TestBackend(
+                new Backend(
+                        section(algorithm, false, serverLines),
+                        (section, servers) -> Algorithms.create(section, servers, line, prng)));
     }
 
-    private static ProxySection section(Algorithm algorithm, boolean allBackups, String... serverLines) {
-        return new ProxySection(ProxySection.Kind.BACKEND, "be", HERE, Mode.HTTP, List.of(), null,
-                Balance.of(algorithm, HERE), HashType.defaults(), specs(serverLines), Timeouts.none(), 3, false,
-                null, null, allBackups, 0);
+    private static ProxySection section(
+            Algorithm algorithm, boolean allBackups, String... serverLines) {
+        return new ProxySection(
+                ProxySection.Kind.BACKEND,
+                "be",
+                HERE,
+                Mode.HTTP,
+                List.of(),
+                null,
+                Balance.of(algorithm, HERE),
+                HashType.defaults(),
+                specs(serverLines),
+                Timeouts.none(),
+                3,
+                false,
+                null,
+                null,
+                allBackups,
+                0);
     }
 
     /** Weights only: servers s1, s2, ... with these weights. */
@@ -81,7 +103,9 @@ public final class TestBackend {
         return names;
     }
 
-    /** Picks a server and takes a slot on it (the request stays in flight until {@link #release}). */
+    /**
+     * Picks a server and takes a slot on it (the request stays in flight until {@link #release}).
+     */
     public Server take() {
         return backend.pickAndTake(REQUEST, null);
     }
@@ -95,7 +119,8 @@ public final class TestBackend {
     }
 
     public Server server(String name) {
-        return backend.server(name).orElseThrow(() -> new IllegalArgumentException("no server " + name));
+        return backend.server(name)
+                .orElseThrow(() -> new IllegalArgumentException("no server " + name));
     }
 
     public void down(String name) {
@@ -128,7 +153,8 @@ public final class TestBackend {
             Integer id = option(words, "id");
             boolean explicit = id != null;
             if (!explicit) {
-                // HAProxy: the smallest unused id >= the counter; the counter moves on after every server.
+                // HAProxy: the smallest unused id >= the counter; the counter moves on after every
+                // server.
                 int candidate = counter;
                 while (usedIds.contains(candidate)) {
                     candidate++;
@@ -139,8 +165,22 @@ public final class TestBackend {
             counter++;
             Integer maxconn = option(words, "maxconn");
             List<String> flags = List.of(words);
-            specs.add(new ServerSpec(words[0], "127.0.0.1", 1, Integer.parseInt(words[1]), id, explicit, false, 2000,
-                    2, 3, flags.contains("backup"), flags.contains("disabled"), maxconn == null ? 0 : maxconn, HERE));
+            specs.add(
+                    new ServerSpec(
+                            words[0],
+                            "127.0.0.1",
+                            1,
+                            Integer.parseInt(words[1]),
+                            id,
+                            explicit,
+                            false,
+                            2000,
+                            2,
+                            3,
+                            flags.contains("backup"),
+                            flags.contains("disabled"),
+                            maxconn == null ? 0 : maxconn,
+                            HERE));
         }
         return specs;
     }

@@ -9,8 +9,8 @@ import java.util.function.IntFunction;
  * Overlapping requests on a fixed timetable: request i is launched {@code startMs} after the run
  * begins, so the order of every start and every end is known in advance and is the same on both
  * sides. That is what makes leastconn comparable request by request under concurrency: its choice
- * depends on which requests are still in flight, and with starts and ends kept tens of
- * milliseconds apart, scheduling jitter cannot swap two of them.
+ * depends on which requests are still in flight, and with starts and ends kept tens of milliseconds
+ * apart, scheduling jitter cannot swap two of them.
  *
  * <p>A server holds a request for its replica's delay ({@link SideBySide.Options#withDelay}) or for
  * the request's own {@code ?delay_ms=N}. Pick both so that every end falls between two starts and
@@ -18,7 +18,8 @@ import java.util.function.IntFunction;
  * the order of two releases decides which server goes first among equally loaded ones.
  *
  * @param requests the timetable, in launch order
- * @param probes runtime API commands run at fixed times (e.g. {@code show stat} to read who holds a slot)
+ * @param probes runtime API commands run at fixed times (e.g. {@code show stat} to read who holds a
+ *     slot)
  */
 public record TimedTraffic(String name, List<TimedRequest> requests, List<Probe> probes) {
 
@@ -28,22 +29,28 @@ public record TimedTraffic(String name, List<TimedRequest> requests, List<Probe>
      * @param startMs when to send it, counted from the start of the run
      * @param target the request-target, e.g. {@code /} or {@code /?delay_ms=330}
      * @param connection requests naming the same connection share one keep-alive connection (in
-     *     launch order; each waits for the previous answer); null opens a new connection, closed after
+     *     launch order; each waits for the previous answer); null opens a new connection, closed
+     *     after
      */
-    public record TimedRequest(long startMs, String target, String connection) {
-    }
+    public record TimedRequest(long startMs, String target, String connection) {}
 
-    /** A runtime API command sent to the side under test {@code atMs} after the start of the run. */
-    public record Probe(long atMs, String command) {
-    }
+    /**
+     * A runtime API command sent to the side under test {@code atMs} after the start of the run.
+     */
+    public record Probe(long atMs, String command) {}
 
     public TimedTraffic {
-        requests = requests.stream().sorted(Comparator.comparingLong(TimedRequest::startMs)).toList();
+        requests =
+                requests.stream().sorted(Comparator.comparingLong(TimedRequest::startMs)).toList();
         probes = List.copyOf(probes);
     }
 
-    /** {@code count} requests, one every {@code gapMs}, each on a new connection, targets built by {@code target}. */
-    public static TimedTraffic every(String name, int count, long gapMs, IntFunction<String> target) {
+    /**
+     * {@code count} requests, one every {@code gapMs}, each on a new connection, targets built by
+     * {@code target}.
+     */
+    public static TimedTraffic every(
+            String name, int count, long gapMs, IntFunction<String> target) {
         List<TimedRequest> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             requests.add(new TimedRequest(i * gapMs, target.apply(i), null));
@@ -73,6 +80,7 @@ public record TimedTraffic(String name, List<TimedRequest> requests, List<Probe>
 
     /** The same requests as a plain {@link Traffic}, for {@link Comparison} and {@link Report}. */
     public Traffic asTraffic() {
-        return Traffic.of(name, requests.size(), i -> Traffic.Request.get(requests.get(i).target()));
+        return Traffic.of(
+                name, requests.size(), i -> Traffic.Request.get(requests.get(i).target()));
     }
 }

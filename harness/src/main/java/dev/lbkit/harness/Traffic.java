@@ -10,7 +10,8 @@ import java.util.function.IntFunction;
  * runtime API commands run before which request.
  *
  * @param keepAlive true: all requests on one keep-alive connection; false: a new connection each
- * @param events runtime API commands, each sent to both sides just before request {@code beforeRequest}
+ * @param events runtime API commands, each sent to both sides just before request {@code
+ *     beforeRequest}
  */
 public record Traffic(String name, List<Request> requests, List<Event> events, boolean keepAlive) {
 
@@ -20,7 +21,12 @@ public record Traffic(String name, List<Request> requests, List<Event> events, b
      * header its connection opens with (null = none; for a listener with {@code accept-proxy}), and
      * its method (GET unless said).
      */
-    public record Request(String target, InetAddress source, List<String> headers, ProxyHeader proxy, String method) {
+    public record Request(
+            String target,
+            InetAddress source,
+            List<String> headers,
+            ProxyHeader proxy,
+            String method) {
         public Request(String target, InetAddress source, List<String> headers) {
             this(target, source, headers, null, "GET");
         }
@@ -29,7 +35,10 @@ public record Traffic(String name, List<Request> requests, List<Event> events, b
             this(target, source, headers, proxy, "GET");
         }
 
-        /** A request with {@code method} for {@code target} and these extra headers, on a new connection. */
+        /**
+         * A request with {@code method} for {@code target} and these extra headers, on a new
+         * connection.
+         */
         public static Request of(String method, String target, List<String> headers) {
             return new Request(target, null, headers, null, method);
         }
@@ -44,9 +53,11 @@ public record Traffic(String name, List<Request> requests, List<Event> events, b
         }
     }
 
-    /** A runtime API command (e.g. {@code disable server be/s1}) sent to both sides before a request. */
-    public record Event(int beforeRequest, String command) {
-    }
+    /**
+     * A runtime API command (e.g. {@code disable server be/s1}) sent to both sides before a
+     * request.
+     */
+    public record Event(int beforeRequest, String command) {}
 
     public Traffic {
         requests = List.copyOf(requests);

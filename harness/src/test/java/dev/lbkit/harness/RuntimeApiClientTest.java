@@ -12,22 +12,28 @@ import org.junit.jupiter.api.Test;
 
 class RuntimeApiClientTest {
 
-    /** A one-shot runtime API on 127.0.0.1 that reads the command and answers {@code answer} (null: never answers). */
+    /**
+     * A one-shot runtime API on 127.0.0.1 that reads the command and answers {@code answer} (null:
+     * never answers).
+     */
     private static ServerSocket answering(String answer) throws IOException {
         ServerSocket server = new ServerSocket();
         server.bind(new InetSocketAddress("127.0.0.1", 0));
-        Thread t = new Thread(() -> {
-            try (Socket s = server.accept()) {
-                s.getInputStream().readAllBytes();
-                if (answer == null) {
-                    Thread.sleep(15_000);
-                } else {
-                    s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
-                }
-            } catch (IOException | InterruptedException ignored) {
-                // the test is over
-            }
-        });
+        Thread t =
+                new Thread(
+                        () -> {
+                            try (Socket s = server.accept()) {
+                                s.getInputStream().readAllBytes();
+                                if (answer == null) {
+                                    Thread.sleep(15_000);
+                                } else {
+                                    s.getOutputStream()
+                                            .write(answer.getBytes(StandardCharsets.US_ASCII));
+                                }
+                            } catch (IOException | InterruptedException ignored) {
+                                // the test is over
+                            }
+                        });
         t.setDaemon(true);
         t.start();
         return server;
@@ -37,16 +43,21 @@ class RuntimeApiClientTest {
     void anAcceptedStateChangeAnswersAnEmptyLine() throws IOException {
         try (ServerSocket api = answering("\n")) {
             assertThat(RuntimeApiClient.admin(api.getLocalPort(), "disable server be/s1"))
-                    .as("HAProxy's answer to an accepted 'disable server'").isEqualTo("\n");
+                    .as("HAProxy's answer to an accepted 'disable server'")
+                    .isEqualTo("\n");
         }
     }
 
     @Test
     void aRefusedStateChangeThrowsWithTheAnswer() throws IOException {
         try (ServerSocket api = answering("No such server.\n\n")) {
-            assertThatThrownBy(() -> RuntimeApiClient.admin(api.getLocalPort(), "disable server be/nope"))
+            assertThatThrownBy(
+                            () ->
+                                    RuntimeApiClient.admin(
+                                            api.getLocalPort(), "disable server be/nope"))
                     .as("a refused command must not let a DOWN/UP run pass as a plain run")
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("refused")
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("refused")
                     .hasMessageContaining("No such server.");
         }
     }
@@ -55,7 +66,8 @@ class RuntimeApiClientTest {
     void aQueryReturnsItsAnswer() throws IOException {
         try (ServerSocket api = answering("1 (initial 1)\n\n")) {
             assertThat(RuntimeApiClient.admin(api.getLocalPort(), "get weight be/s1"))
-                    .as("queries are not state changes: their answer is returned").isEqualTo("1 (initial 1)\n\n");
+                    .as("queries are not state changes: their answer is returned")
+                    .isEqualTo("1 (initial 1)\n\n");
         }
     }
 
@@ -64,7 +76,8 @@ class RuntimeApiClientTest {
         try (ServerSocket api = answering(null)) {
             assertThatThrownBy(() -> RuntimeApiClient.send(api.getLocalPort(), "show stat"))
                     .as("no answer and no close is a hang, never an empty answer")
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("hung");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("hung");
         }
     }
 }

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * {@code META-INF/services/dev.lbkit.balancer.algorithm.AlgorithmProvider}; {@link Algorithms}
  * finds them with {@link java.util.ServiceLoader}, so the engine never names an algorithm class.
  *
- * <p>Example: episode 01 serves {@code roundrobin} and {@code static-rr}; a config with
- * {@code balance uri} needs episode 04's provider on the classpath.
+ * <p>Example: episode 01 serves {@code roundrobin} and {@code static-rr}; a config with {@code
+ * balance uri} needs episode 04's provider on the classpath.
  */
 public interface AlgorithmProvider {
 
@@ -30,7 +30,8 @@ public interface AlgorithmProvider {
      *
      * @param words the words after {@code balance}, the algorithm's name first
      */
-    default Balance read(Algorithm algorithm, List<String> words, Where where, Consumer<String> alert) {
+    default Balance read(
+            Algorithm algorithm, List<String> words, Where where, Consumer<String> alert) {
         return Balance.of(algorithm, where);
     }
 
@@ -42,15 +43,16 @@ public interface AlgorithmProvider {
     LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line);
 
     /**
-     * As {@link #create(ProxySection, List, HaproxyLine)}, inside a process whose backends share one
-     * {@link StatisticalPrng} (HAProxy's per-thread generator, {@code nbthread 1}). Algorithms that
-     * draw random numbers override this and draw from {@code prng}; the three-argument form then
-     * gives the backend a generator of its own, as a process with that one backend would have.
+     * As {@link #create(ProxySection, List, HaproxyLine)}, inside a process whose backends share
+     * one {@link StatisticalPrng} (HAProxy's per-thread generator, {@code nbthread 1}). Algorithms
+     * that draw random numbers override this and draw from {@code prng}; the three-argument form
+     * then gives the backend a generator of its own, as a process with that one backend would have.
      *
      * <p>Example: two {@code balance random} backends in one config take turns on one stream, so
      * each one's picks depend on the other's traffic, as in HAProxy.
      */
-    default LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
+    default LoadBalancer create(
+            ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
         return create(backend, servers, line);
     }
 }

@@ -19,8 +19,7 @@ import java.util.Set;
 public final class Algorithms {
     private static final Map<Algorithm, AlgorithmProvider> PROVIDERS = load();
 
-    private Algorithms() {
-    }
+    private Algorithms() {}
 
     private static Map<Algorithm, AlgorithmProvider> load() {
         Map<Algorithm, AlgorithmProvider> byAlgorithm = new EnumMap<>(Algorithm.class);
@@ -29,15 +28,21 @@ public final class Algorithms {
                 for (Algorithm algorithm : provider.algorithms()) {
                     AlgorithmProvider earlier = byAlgorithm.putIfAbsent(algorithm, provider);
                     if (earlier != null && earlier.getClass() != provider.getClass()) {
-                        throw new IllegalStateException("balance " + algorithm.keyword() + " is served by both "
-                                + earlier.getClass().getName() + " and " + provider.getClass().getName()
-                                + "; keep one of them on the classpath.");
+                        throw new IllegalStateException(
+                                "balance "
+                                        + algorithm.keyword()
+                                        + " is served by both "
+                                        + earlier.getClass().getName()
+                                        + " and "
+                                        + provider.getClass().getName()
+                                        + "; keep one of them on the classpath.");
                     }
                 }
             }
         } catch (ServiceConfigurationError e) {
-            throw new IllegalStateException("an algorithm provider on the classpath cannot be loaded: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "an algorithm provider on the classpath cannot be loaded: " + e.getMessage(),
+                    e);
         }
         return Collections.unmodifiableMap(byAlgorithm);
     }
@@ -74,10 +79,15 @@ public final class Algorithms {
     public static String whyMissing(Algorithm algorithm) {
         String module = moduleOf(algorithm);
         if (module == null) {
-            return "is not supported yet by lbkit (supported: " + String.join(", ", availableNames()) + ")";
+            return "is not supported yet by lbkit (supported: "
+                    + String.join(", ", availableNames())
+                    + ")";
         }
-        return "is provided by the module " + module + ", which is not on lbkit's classpath."
-                + " Run the whole kit (./lbkit puts every episode on the classpath), or add " + module
+        return "is provided by the module "
+                + module
+                + ", which is not on lbkit's classpath."
+                + " Run the whole kit (./lbkit puts every episode on the classpath), or add "
+                + module
                 + " as a dependency of the module you run.";
     }
 
@@ -91,10 +101,11 @@ public final class Algorithms {
     }
 
     /**
-     * Creates the algorithm of {@code backend} as HAProxy {@code line} runs it; fails with
-     * {@link #whyMissing} when it has no provider.
+     * Creates the algorithm of {@code backend} as HAProxy {@code line} runs it; fails with {@link
+     * #whyMissing} when it has no provider.
      */
-    public static LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
+    public static LoadBalancer create(
+            ProxySection backend, List<Server> servers, HaproxyLine line) {
         return create(backend, servers, line, null);
     }
 
@@ -102,14 +113,23 @@ public final class Algorithms {
      * As {@link #create(ProxySection, List, HaproxyLine)}, drawing from the process's shared
      * generator {@code prng} (null: the backend gets one of its own).
      */
-    public static LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line,
-            StatisticalPrng prng) {
+    public static LoadBalancer create(
+            ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
         Algorithm algorithm = backend.balance().algorithm();
         AlgorithmProvider provider = PROVIDERS.get(algorithm);
         if (provider == null) {
-            throw new IllegalStateException("backend '" + backend.name() + "' at " + backend.balance().where()
-                    + ": balance '" + algorithm.keyword() + "' " + whyMissing(algorithm));
+            throw new IllegalStateException(
+                    "backend '"
+                            + backend.name()
+                            + "' at "
+                            + backend.balance().where()
+                            + ": balance '"
+                            + algorithm.keyword()
+                            + "' "
+                            + whyMissing(algorithm));
         }
-        return prng == null ? provider.create(backend, servers, line) : provider.create(backend, servers, line, prng);
+        return prng == null
+                ? provider.create(backend, servers, line)
+                : provider.create(backend, servers, line, prng);
     }
 }

@@ -2,23 +2,26 @@ package dev.lbkit.balancer.algorithm;
 
 /**
  * One backend's algorithm: picks a server per request and follows the servers' state changes.
- * Implementations are pure (no I/O, no clock of their own: time comes in as an argument) and single-threaded: the backend calls them under
- * its lock, so an exact sequence of calls gives an exact sequence of picks.
+ * Implementations are pure (no I/O, no clock of their own: time comes in as an argument) and
+ * single-threaded: the backend calls them under its lock, so an exact sequence of calls gives an
+ * exact sequence of picks.
  */
 public interface LoadBalancer {
 
     /**
      * Chooses the server for one request.
      *
-     * @param avoid a server to avoid if any other will do (the previous one, on redispatch), or null
+     * @param avoid a server to avoid if any other will do (the previous one, on redispatch), or
+     *     null
      * @return the server, or null when no server is usable
      */
     Server pick(RequestInfo request, Server avoid);
 
     /**
-     * As {@link #pick(RequestInfo, Server)} at time {@code nowMillis} (a monotonic millisecond clock
-     * the backend reads once per request and hands in, so the algorithm stays a pure function of its
-     * inputs). Only algorithms that keep time-based state (3.4's random tie on session rates) use it.
+     * As {@link #pick(RequestInfo, Server)} at time {@code nowMillis} (a monotonic millisecond
+     * clock the backend reads once per request and hands in, so the algorithm stays a pure function
+     * of its inputs). Only algorithms that keep time-based state (3.4's random tie on session
+     * rates) use it.
      */
     default Server pick(RequestInfo request, Server avoid, long nowMillis) {
         return pick(request, avoid);
@@ -34,8 +37,7 @@ public interface LoadBalancer {
     void weightChanged(Server server, int oldUweight);
 
     /** A request was assigned to {@code server}: its {@code served} count has just gone up. */
-    default void taken(Server server) {
-    }
+    default void taken(Server server) {}
 
     /** As {@link #taken(Server)} at time {@code nowMillis}, the same reading the pick was given. */
     default void taken(Server server, long nowMillis) {
@@ -43,8 +45,7 @@ public interface LoadBalancer {
     }
 
     /** A request on {@code server} ended: its {@code served} count has just gone down. */
-    default void released(Server server) {
-    }
+    default void released(Server server) {}
 
     /**
      * Whether the servers' weights are fixed when the algorithm is built, as in HAProxy's static

@@ -7,8 +7,8 @@ import java.util.function.Function;
  * What an algorithm may look at in a request.
  *
  * @param client the client address of the front connection (what {@code balance source} hashes)
- * @param target the request-target exactly as received on the start line, e.g. {@code /a/b?x=1}
- *     or {@code http://host/a} for absolute-form (what {@code balance uri} hashes)
+ * @param target the request-target exactly as received on the start line, e.g. {@code /a/b?x=1} or
+ *     {@code http://host/a} for absolute-form (what {@code balance uri} hashes)
  * @param firstHeader the value of the first occurrence of a header, by case-insensitive name, or
  *     null when absent
  */

@@ -3,8 +3,8 @@ package dev.lbkit.balancer.algorithm;
 import dev.lbkit.balancer.config.ServerSpec;
 
 /**
- * One server of a backend at run time: its configured facts plus the state that changes while
- * lbkit runs (weight, health, maintenance, in-flight requests). Only {@link dev.lbkit.balancer.Backend}
+ * One server of a backend at run time: its configured facts plus the state that changes while lbkit
+ * runs (weight, health, maintenance, in-flight requests). Only {@link dev.lbkit.balancer.Backend}
  * changes it, under the backend's lock; algorithms read it.
  */
 public final class Server {
@@ -18,9 +18,15 @@ public final class Server {
     private int queued;
     private int maxServed;
     private long lbtot;
+
     /** Answers relayed from this server by status class: 1xx to 5xx, then any other code. */
-    private final java.util.concurrent.atomic.AtomicLongArray responses = new java.util.concurrent.atomic.AtomicLongArray(6);
-    /** When the server's state last changed (health, maintenance, drain), from {@link System#nanoTime()}. */
+    private final java.util.concurrent.atomic.AtomicLongArray responses =
+            new java.util.concurrent.atomic.AtomicLongArray(6);
+
+    /**
+     * When the server's state last changed (health, maintenance, drain), from {@link
+     * System#nanoTime()}.
+     */
     private volatile long lastChangeNanos = System.nanoTime();
 
     public Server(ServerSpec spec, int index) {
@@ -86,8 +92,8 @@ public final class Server {
     }
 
     /**
-     * At its {@code maxconn}, or with requests waiting in its own queue: HAProxy then passes it over
-     * (or queues the request).
+     * At its {@code maxconn}, or with requests waiting in its own queue: HAProxy then passes it
+     * over (or queues the request).
      */
     public boolean full() {
         int maxconn = spec.maxconn();
@@ -143,7 +149,9 @@ public final class Server {
         responses.incrementAndGet(responseClass(status));
     }
 
-    /** Answers counted for status class {@code index}: 0 for 1xx ... 4 for 5xx, 5 for other codes. */
+    /**
+     * Answers counted for status class {@code index}: 0 for 1xx ... 4 for 5xx, 5 for other codes.
+     */
     public long responses(int index) {
         return responses.get(index);
     }

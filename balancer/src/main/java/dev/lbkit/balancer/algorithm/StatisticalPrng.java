@@ -7,14 +7,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One lbkit process's "statistical" random generator: the xorshift32 stream that HAProxy keeps per
  * thread and that every backend on that thread draws from ({@code balance random}, and leastconn's
- * list choices from 3.2 on). lbkit models {@code nbthread 1}, so there is one per process, shared by
- * all backends that draw.
+ * list choices from 3.2 on). lbkit models {@code nbthread 1}, so there is one per process, shared
+ * by all backends that draw.
  *
- * <p>Worked example: {@code forLine(V2_6)} starts at 2463534242 and its first outputs are 723471715,
- * 2497366906, 2064144800 (unsigned), in every run. {@code forLine(V3_0)} gives the same outputs to
- * {@link #startupDraw()} (3.2's leastconn lays out its idle servers with them while the config is
- * read), but its first {@link #next()} first adds a value chosen at random for this process to the
- * state, so two runs of a 3.0+ lbkit, like two runs of a 3.0+ HAProxy, draw different streams.
+ * <p>Worked example: {@code forLine(V2_6)} starts at 2463534242 and its first outputs are
+ * 723471715, 2497366906, 2064144800 (unsigned), in every run. {@code forLine(V3_0)} gives the same
+ * outputs to {@link #startupDraw()} (3.2's leastconn lays out its idle servers with them while the
+ * config is read), but its first {@link #next()} first adds a value chosen at random for this
+ * process to the state, so two runs of a 3.0+ lbkit, like two runs of a 3.0+ HAProxy, draw
+ * different streams.
  *
  * <p>Thread-safe without a lock (one atomic word), so backends may draw under their own leaf locks.
  * Facts and their origin: /work/notes/versions-spec.md §5.1 (the 3.0 per-process seed).
@@ -25,8 +26,12 @@ public final class StatisticalPrng {
 
     private static final long STARTED = 1L << 32;
 
-    /** Low 32 bits: the state; bit 32: the run-time phase has begun (the per-process value is added). */
+    /**
+     * Low 32 bits: the state; bit 32: the run-time phase has begun (the per-process value is
+     * added).
+     */
     private final AtomicLong word;
+
     private final int perProcess;
 
     private StatisticalPrng(int state, boolean started, int perProcess) {
@@ -43,7 +48,9 @@ public final class StatisticalPrng {
      * serving (HAProxy 3.0: "seeded per process").
      */
     public static StatisticalPrng forLine(HaproxyLine line) {
-        return line == HaproxyLine.V2_6 ? fixedSeed() : reseededBy(ThreadLocalRandom.current().nextInt());
+        return line == HaproxyLine.V2_6
+                ? fixedSeed()
+                : reseededBy(ThreadLocalRandom.current().nextInt());
     }
 
     /** HAProxy 2.6: the fixed seed, never changed. */
@@ -52,15 +59,18 @@ public final class StatisticalPrng {
     }
 
     /**
-     * HAProxy 3.0+ with a known per-process value: the fixed seed during start-up, then
-     * {@code state + perProcess} (0 becomes 1) at the first run-time draw. Tests use it to make a
-     * 3.0+ process reproducible; e.g. {@code reseededBy(0)} draws as 2.6 does.
+     * HAProxy 3.0+ with a known per-process value: the fixed seed during start-up, then {@code
+     * state + perProcess} (0 becomes 1) at the first run-time draw. Tests use it to make a 3.0+
+     * process reproducible; e.g. {@code reseededBy(0)} draws as 2.6 does.
      */
     public static StatisticalPrng reseededBy(int perProcess) {
         return new StatisticalPrng(FIXED_SEED, perProcess == 0, perProcess);
     }
 
-    /** A generator already serving, whose next draw starts from {@code state} (replay after recovering it). */
+    /**
+     * A generator already serving, whose next draw starts from {@code state} (replay after
+     * recovering it).
+     */
     public static StatisticalPrng running(int state) {
         return new StatisticalPrng(state, true, 0);
     }
@@ -82,7 +92,9 @@ public final class StatisticalPrng {
         }
     }
 
-    /** The next output (read it unsigned); the first one adds the per-process value to the state. */
+    /**
+     * The next output (read it unsigned); the first one adds the per-process value to the state.
+     */
     public int next() {
         while (true) {
             long current = word.get();
@@ -123,6 +135,7 @@ public final class StatisticalPrng {
         x ^= x << 5;
         return x;
     }
+
     // snippet:end statistical-prng-step
 
     /** The current state, unsigned, for reports. */

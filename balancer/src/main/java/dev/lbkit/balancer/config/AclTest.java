@@ -22,13 +22,31 @@ import java.util.regex.Pattern;
  * @param unmodelled why lbkit cannot evaluate this test (HAProxy accepts it), or null; lbkit then
  *     refuses to run a rule that uses it, and {@code -c} warns
  */
-public record AclTest(Fetch fetch, String header, Match match, boolean ignoreCase, List<String> patterns,
-                      List<Pattern> regexes, List<ForwardFor.Network> networks, String unmodelled) {
+public record AclTest(
+        Fetch fetch,
+        String header,
+        Match match,
+        boolean ignoreCase,
+        List<String> patterns,
+        List<Pattern> regexes,
+        List<ForwardFor.Network> networks,
+        String unmodelled) {
 
     /** What a test reads from the request. */
     public enum Fetch {
-        PATH, URL, HDR, METHOD, SRC, ALWAYS_TRUE, ALWAYS_FALSE, HTTP_VERSION, URL_ABSOLUTE, URL_SLASH, URL_STAR,
-        HAS_CONTENT, UNMODELLED
+        PATH,
+        URL,
+        HDR,
+        METHOD,
+        SRC,
+        ALWAYS_TRUE,
+        ALWAYS_FALSE,
+        HTTP_VERSION,
+        URL_ABSOLUTE,
+        URL_SLASH,
+        URL_STAR,
+        HAS_CONTENT,
+        UNMODELLED
     }
 
     /** A test lbkit cannot evaluate, with the reason. */
@@ -43,7 +61,15 @@ public record AclTest(Fetch fetch, String header, Match match, boolean ignoreCas
 
     /** How values are matched against the patterns ({@code -m}). */
     public enum Match {
-        STR, BEG, END, SUB, REG, DOM, FOUND, IP, BOOL
+        STR,
+        BEG,
+        END,
+        SUB,
+        REG,
+        DOM,
+        FOUND,
+        IP,
+        BOOL
     }
 
     /** What a test can read from one request; the proxy gives one per request. */
@@ -53,7 +79,10 @@ public record AclTest(Fetch fetch, String header, Match match, boolean ignoreCas
         /** The request-target as received. */
         String target();
 
-        /** The path of the target, without the query string; the path part of an absolute-form target. */
+        /**
+         * The path of the target, without the query string; the path part of an absolute-form
+         * target.
+         */
         String path();
 
         /** Every value of the header, comma-separated values apart, in order; empty when absent. */
@@ -88,7 +117,9 @@ public record AclTest(Fetch fetch, String header, Match match, boolean ignoreCas
             case METHOD -> matchesAny(List.of(facts.method()));
             case HDR -> matchesAny(facts.headerValues(header));
             case SRC -> networks.stream().anyMatch(n -> inNetwork(n, facts.client()));
-            case UNMODELLED -> throw new IllegalStateException("lbkit cannot evaluate this ACL: " + unmodelled);
+            case UNMODELLED ->
+                    throw new IllegalStateException(
+                            "lbkit cannot evaluate this ACL: " + unmodelled);
         };
     }
 
@@ -108,14 +139,15 @@ public record AclTest(Fetch fetch, String header, Match match, boolean ignoreCas
             String v = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
             for (String pattern : patterns) {
                 String p = ignoreCase ? pattern.toLowerCase(Locale.ROOT) : pattern;
-                boolean hit = switch (match) {
-                    case STR -> v.equals(p);
-                    case BEG -> v.startsWith(p);
-                    case END -> v.endsWith(p);
-                    case SUB -> v.contains(p);
-                    case DOM -> domainMatch(v, p);
-                    default -> false;
-                };
+                boolean hit =
+                        switch (match) {
+                            case STR -> v.equals(p);
+                            case BEG -> v.startsWith(p);
+                            case END -> v.endsWith(p);
+                            case SUB -> v.contains(p);
+                            case DOM -> domainMatch(v, p);
+                            default -> false;
+                        };
                 if (hit) {
                     return true;
                 }
@@ -132,7 +164,9 @@ public record AclTest(Fetch fetch, String header, Match match, boolean ignoreCas
         if (pattern.isEmpty()) {
             return false;
         }
-        for (int from = value.indexOf(pattern); from >= 0; from = value.indexOf(pattern, from + 1)) {
+        for (int from = value.indexOf(pattern);
+                from >= 0;
+                from = value.indexOf(pattern, from + 1)) {
             int end = from + pattern.length();
             boolean startOk = from == 0 || isDelimiter(value.charAt(from - 1));
             boolean endOk = end == value.length() || isDelimiter(value.charAt(end));
@@ -147,7 +181,10 @@ public record AclTest(Fetch fetch, String header, Match match, boolean ignoreCas
         return c == '/' || c == '?' || c == '.' || c == ':';
     }
 
-    /** An IPv4 client against an IPv6 network is compared as ::ffff:a.b.c.d, and the other way round. */
+    /**
+     * An IPv4 client against an IPv6 network is compared as ::ffff:a.b.c.d, and the other way
+     * round.
+     */
     private static boolean inNetwork(ForwardFor.Network network, InetAddress client) {
         if (network.contains(client)) {
             return true;
@@ -161,7 +198,8 @@ public record AclTest(Fetch fetch, String header, Match match, boolean ignoreCas
                 System.arraycopy(bytes, 0, mapped, 12, 4);
                 return network.contains(Inet6Address.getByAddress(null, mapped, -1));
             }
-            boolean v4Mapped = bytes.length == 16 && bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+            boolean v4Mapped =
+                    bytes.length == 16 && bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
             for (int i = 0; i < 10 && v4Mapped; i++) {
                 v4Mapped = bytes[i] == 0;
             }

@@ -7,8 +7,8 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /**
- * Splits HAProxy addresses ({@code host:port}, {@code [v6]:port}, {@code ipv4@host:port},
- * {@code *:port}, {@code :port}, a unix path) into host and port text.
+ * Splits HAProxy addresses ({@code host:port}, {@code [v6]:port}, {@code ipv4@host:port}, {@code
+ * *:port}, {@code :port}, a unix path) into host and port text.
  *
  * @param host the host, "" for every address, or null for a unix socket
  * @param portText the text after the last colon, or null when there is none
@@ -61,7 +61,8 @@ record Address(String host, String portText, String path, String family) {
         if (colon < 0) {
             return new Address(normalizeAny(rest), null, null, family);
         }
-        return new Address(normalizeAny(rest.substring(0, colon)), rest.substring(colon + 1), null, family);
+        return new Address(
+                normalizeAny(rest.substring(0, colon)), rest.substring(colon + 1), null, family);
     }
 
     private static String normalizeAny(String host) {
@@ -82,12 +83,18 @@ record Address(String host, String portText, String path, String family) {
                 return parseIpv4(host);
             }
             InetAddress[] all = InetAddress.getAllByName(host);
-            if (family != null && family.equals("ipv6") && host.contains(":") && all.length == 1
+            if (family != null
+                    && family.equals("ipv6")
+                    && host.contains(":")
+                    && all.length == 1
                     && all[0] instanceof Inet4Address) {
-                return all[0]; // a v4-mapped literal such as [::ffff:127.0.0.1]: IPv6 to HAProxy, IPv4 to Java
+                return all[
+                        0]; // a v4-mapped literal such as [::ffff:127.0.0.1]: IPv6 to HAProxy, IPv4
+                // to Java
             }
             for (InetAddress address : all) {
-                if (family == null || (family.equals("ipv4") && address instanceof Inet4Address)
+                if (family == null
+                        || (family.equals("ipv4") && address instanceof Inet4Address)
                         || (family.equals("ipv6") && address instanceof Inet6Address)) {
                     return address;
                 }

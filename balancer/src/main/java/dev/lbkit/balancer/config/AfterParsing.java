@@ -15,15 +15,17 @@ import java.util.Map;
  */
 final class AfterParsing {
 
-    private AfterParsing() {
-    }
+    private AfterParsing() {}
 
     /**
      * Checks every proxy (default_backend, duplicate server names, a frontend without bind) in file
      * order, and returns them as sections.
      */
-    static List<ProxySection> checkAfterParsing(List<ProxyDraft> proxies, Diagnostics diag, HaproxyLine line,
-                                                List<LogTarget> globalLogTargets) {
+    static List<ProxySection> checkAfterParsing(
+            List<ProxyDraft> proxies,
+            Diagnostics diag,
+            HaproxyLine line,
+            List<LogTarget> globalLogTargets) {
         List<ProxySection> sections = new ArrayList<>();
         for (ProxyDraft proxy : proxies) {
             diag.at(proxy.where.line());
@@ -31,24 +33,48 @@ final class AfterParsing {
                 checkDefaultBackend(proxy, proxies, diag);
             }
             for (UseBackend rule : proxy.useBackends) {
-                boolean found = rule.backend().contains("%[") || proxies.stream()
-                        .anyMatch(p -> !p.isDefaults && p.hasBackend() && p.name.equals(rule.backend()));
+                boolean found =
+                        rule.backend().contains("%[")
+                                || proxies.stream()
+                                        .anyMatch(
+                                                p ->
+                                                        !p.isDefaults
+                                                                && p.hasBackend()
+                                                                && p.name.equals(rule.backend()));
                 if (!found) {
-                    diag.rawAlert("[ALERT] Proxy '" + proxy.name + "': unable to find required use_backend: '"
-                            + rule.backend() + "'. Declare a backend named '" + rule.backend()
-                            + "' or fix the name on the use_backend line at " + rule.where() + ".");
+                    diag.rawAlert(
+                            "[ALERT] Proxy '"
+                                    + proxy.name
+                                    + "': unable to find required use_backend: '"
+                                    + rule.backend()
+                                    + "'. Declare a backend named '"
+                                    + rule.backend()
+                                    + "' or fix the name on the use_backend line at "
+                                    + rule.where()
+                                    + ".");
                 }
             }
             Map<String, ServerDraft> byName = new LinkedHashMap<>();
             for (ServerDraft server : proxy.servers) {
                 ServerDraft earlier = byName.putIfAbsent(server.name(), server);
                 if (earlier != null) {
-                    diag.rawAlert("[ALERT] parsing [" + server.where() + "] : " + proxy.typeWord() + " '" + proxy.name
-                            + "', another server named '" + server.name() + "' was already defined at line "
-                            + earlier.where().line() + ", please use distinct names.");
+                    diag.rawAlert(
+                            "[ALERT] parsing ["
+                                    + server.where()
+                                    + "] : "
+                                    + proxy.typeWord()
+                                    + " '"
+                                    + proxy.name
+                                    + "', another server named '"
+                                    + server.name()
+                                    + "' was already defined at line "
+                                    + earlier.where().line()
+                                    + ", please use distinct names.");
                 }
             }
-            if (proxy.hasFrontend() && proxy.binds.isEmpty() && proxy.kind == ProxySection.Kind.FRONTEND) {
+            if (proxy.hasFrontend()
+                    && proxy.binds.isEmpty()
+                    && proxy.kind == ProxySection.Kind.FRONTEND) {
                 diag.rawWarning("[WARNING] frontend '" + proxy.name + "' has no 'bind' directive.");
             }
             sections.add(toSection(proxy, line, diag, logSettings(proxy, globalLogTargets, diag)));
@@ -56,7 +82,8 @@ final class AfterParsing {
         return sections;
     }
 
-    private static void checkDefaultBackend(ProxyDraft frontend, List<ProxyDraft> proxies, Diagnostics diag) {
+    private static void checkDefaultBackend(
+            ProxyDraft frontend, List<ProxyDraft> proxies, Diagnostics diag) {
         ProxyDraft target = null;
         for (ProxyDraft candidate : proxies) {
             if (candidate.hasBackend() && candidate.name.equals(frontend.defaultBackend)) {
@@ -65,17 +92,42 @@ final class AfterParsing {
             }
         }
         if (target == null) {
-            diag.rawAlert("[ALERT] Proxy '" + frontend.name + "': unable to find required default_backend: '"
-                    + frontend.defaultBackend + "'. Declare a backend named '" + frontend.defaultBackend
-                    + "' or fix the name on the default_backend line of " + frontend.sectionName() + " '"
-                    + frontend.name + "' (section starts at line " + frontend.where.line() + ").");
+            diag.rawAlert(
+                    "[ALERT] Proxy '"
+                            + frontend.name
+                            + "': unable to find required default_backend: '"
+                            + frontend.defaultBackend
+                            + "'. Declare a backend named '"
+                            + frontend.defaultBackend
+                            + "' or fix the name on the default_backend line of "
+                            + frontend.sectionName()
+                            + " '"
+                            + frontend.name
+                            + "' (section starts at line "
+                            + frontend.where.line()
+                            + ").");
         } else if (target == frontend) {
-            diag.rawAlert("[ALERT] Proxy '" + frontend.name + "': loop detected for default_backend: '"
-                    + frontend.defaultBackend + "'.");
+            diag.rawAlert(
+                    "[ALERT] Proxy '"
+                            + frontend.name
+                            + "': loop detected for default_backend: '"
+                            + frontend.defaultBackend
+                            + "'.");
         } else if (frontend.mode == Mode.HTTP && target.mode == Mode.TCP) {
-            diag.rawAlert("[ALERT] http " + frontend.sectionName() + " '" + frontend.name + "' (" + frontend.where
-                    + ") tries to use incompatible tcp " + target.sectionName() + " '" + target.name + "' ("
-                    + target.where + ") as its default backend (see 'mode').");
+            diag.rawAlert(
+                    "[ALERT] http "
+                            + frontend.sectionName()
+                            + " '"
+                            + frontend.name
+                            + "' ("
+                            + frontend.where
+                            + ") tries to use incompatible tcp "
+                            + target.sectionName()
+                            + " '"
+                            + target.name
+                            + "' ("
+                            + target.where
+                            + ") as its default backend (see 'mode').");
         }
     }
 
@@ -84,7 +136,8 @@ final class AfterParsing {
      * section's) and its format, read now as HAProxy reads a {@code log-format} after the whole
      * file (an alert naming the format's line when it cannot be read).
      */
-    private static LogSettings logSettings(ProxyDraft proxy, List<LogTarget> globalLogTargets, Diagnostics diag) {
+    private static LogSettings logSettings(
+            ProxyDraft proxy, List<LogTarget> globalLogTargets, Diagnostics diag) {
         if (!proxy.hasFrontend()) {
             return LogSettings.OFF;
         }
@@ -101,46 +154,100 @@ final class AfterParsing {
             try {
                 format = LogFormat.compile(proxy.logFormat);
             } catch (LogFormat.Invalid e) {
-                diag.rawAlert("[ALERT] Parsing [" + proxy.logFormatWhere + "]: failed to parse log-format : "
-                        + e.getMessage());
+                diag.rawAlert(
+                        "[ALERT] Parsing ["
+                                + proxy.logFormatWhere
+                                + "]: failed to parse log-format : "
+                                + e.getMessage());
                 return LogSettings.OFF;
             }
             if (targets.isEmpty()) {
-                diag.rawWarning("[WARNING] log format ignored for " + proxy.typeWord() + " '" + proxy.name
-                        + "' since it has no log address.");
+                diag.rawWarning(
+                        "[WARNING] log format ignored for "
+                                + proxy.typeWord()
+                                + " '"
+                                + proxy.name
+                                + "' since it has no log address.");
             }
         }
         return new LogSettings(targets, format, proxy.dontLogNull, !diag.since(HaproxyLine.V3_4));
     }
 
-    private static ProxySection toSection(ProxyDraft proxy, HaproxyLine line, Diagnostics diag, LogSettings log) {
+    private static ProxySection toSection(
+            ProxyDraft proxy, HaproxyLine line, Diagnostics diag, LogSettings log) {
         if (proxy.hashPreserveAffinity != null && !proxy.hashPreserveAffinity.equals("always")) {
-            diag.rawWarning("[WARNING] " + proxy.typeWord() + " '" + proxy.name + "': 'hash-preserve-affinity "
-                    + proxy.hashPreserveAffinity + "' is read but not modelled by lbkit, which balances as with 'always'.");
+            diag.rawWarning(
+                    "[WARNING] "
+                            + proxy.typeWord()
+                            + " '"
+                            + proxy.name
+                            + "': 'hash-preserve-affinity "
+                            + proxy.hashPreserveAffinity
+                            + "' is read but not modelled by lbkit, which balances as with 'always'.");
         }
         List<ServerSpec> servers = new ArrayList<>();
-        List<Integer> ids = ServerIds.resolve(proxy.servers.stream().map(ServerDraft::explicitId).toList());
+        List<Integer> ids =
+                ServerIds.resolve(proxy.servers.stream().map(ServerDraft::explicitId).toList());
         for (int i = 0; i < proxy.servers.size(); i++) {
             ServerDraft draft = proxy.servers.get(i);
             ServerOptions o = draft.options();
-            servers.add(new ServerSpec(draft.name(), draft.host(), draft.port(), o.weight, ids.get(i),
-                    draft.explicitId() != null, o.check, o.interMs, o.rise, o.fall, o.backup, o.disabled,
-                    o.maxconn, draft.where(), o.hashKey, draft.guid(), o.fastinterMs, o.downinterMs));
+            servers.add(
+                    new ServerSpec(
+                            draft.name(),
+                            draft.host(),
+                            draft.port(),
+                            o.weight,
+                            ids.get(i),
+                            draft.explicitId() != null,
+                            o.check,
+                            o.interMs,
+                            o.rise,
+                            o.fall,
+                            o.backup,
+                            o.disabled,
+                            o.maxconn,
+                            draft.where(),
+                            o.hashKey,
+                            draft.guid(),
+                            o.fastinterMs,
+                            o.downinterMs));
         }
-        Balance balance = proxy.balance != null ? proxy.balance : Balance.defaultOf(line, proxy.where);
+        Balance balance =
+                proxy.balance != null ? proxy.balance : Balance.defaultOf(line, proxy.where);
         if (balance.algorithm() == Algorithm.LOG_HASH) {
-            diag.rawWarning("[WARNING] Unusable balance algorithm for backend '" + proxy.name
-                    + "' (needs 'mode log'). Falling back to round robin.");
+            diag.rawWarning(
+                    "[WARNING] Unusable balance algorithm for backend '"
+                            + proxy.name
+                            + "' (needs 'mode log'). Falling back to round robin.");
             balance = Balance.roundrobin(balance.where());
         }
         boolean frontendOnly = proxy.kind == ProxySection.Kind.FRONTEND;
-        return new ProxySection(proxy.kind, proxy.name, proxy.where, proxy.mode, proxy.binds,
-                proxy.kind == ProxySection.Kind.BACKEND ? null : proxy.defaultBackend, balance, proxy.hashType,
-                servers, new Timeouts(proxy.connectMs, proxy.clientMs, proxy.serverMs, proxy.checkMs,
+        return new ProxySection(
+                proxy.kind,
+                proxy.name,
+                proxy.where,
+                proxy.mode,
+                proxy.binds,
+                proxy.kind == ProxySection.Kind.BACKEND ? null : proxy.defaultBackend,
+                balance,
+                proxy.hashType,
+                servers,
+                new Timeouts(
+                        proxy.connectMs,
+                        proxy.clientMs,
+                        proxy.serverMs,
+                        proxy.checkMs,
                         proxy.queueMs),
-                proxy.retries, proxy.redispatch, proxy.forwardFor, frontendOnly ? null : proxy.httpCheck,
-                proxy.allBackups, proxy.hashBalanceFactor, proxy.httpReuse, proxy.useBackends,
-                OperatorPagesReader.pagesOf(proxy, diag), log);
+                proxy.retries,
+                proxy.redispatch,
+                proxy.forwardFor,
+                frontendOnly ? null : proxy.httpCheck,
+                proxy.allBackups,
+                proxy.hashBalanceFactor,
+                proxy.httpReuse,
+                proxy.useBackends,
+                OperatorPagesReader.pagesOf(proxy, diag),
+                log);
     }
 
     /** Alerts for each server whose host name does not resolve. */
@@ -148,8 +255,16 @@ final class AfterParsing {
         for (ProxySection section : sections) {
             for (ServerSpec server : section.servers()) {
                 if (!server.host().isEmpty() && Address.resolve(server.host(), null) == null) {
-                    diag.rawAlert("[ALERT] [" + server.where() + "] : 'server " + section.name() + "/"
-                            + server.name() + "' : could not resolve address '" + server.host() + "'.");
+                    diag.rawAlert(
+                            "[ALERT] ["
+                                    + server.where()
+                                    + "] : 'server "
+                                    + section.name()
+                                    + "/"
+                                    + server.name()
+                                    + "' : could not resolve address '"
+                                    + server.host()
+                                    + "'.");
                 }
             }
         }

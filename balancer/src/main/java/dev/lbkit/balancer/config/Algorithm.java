@@ -1,8 +1,8 @@
 package dev.lbkit.balancer.config;
 
 /**
- * Every algorithm name HAProxy accepts after {@code balance}, with the line that brought it:
- * {@code sticky} and {@code log-hash} came after 2.6 (HAProxy 3.0 has them).
+ * Every algorithm name HAProxy accepts after {@code balance}, with the line that brought it: {@code
+ * sticky} and {@code log-hash} came after 2.6 (HAProxy 3.0 has them).
  */
 public enum Algorithm {
     ROUNDROBIN("roundrobin"),

@@ -15,8 +15,17 @@ package dev.lbkit.balancer.config;
  * @param checkPost {@code url_param ... check_post}
  * @param useDomainOnly {@code hdr(...) use_domain_only}
  */
-public record Balance(Algorithm algorithm, boolean uriWhole, int uriLen, int uriDepth, boolean uriPathOnly,
-                      int randomDraws, String name, boolean checkPost, boolean useDomainOnly, Where where) {
+public record Balance(
+        Algorithm algorithm,
+        boolean uriWhole,
+        int uriLen,
+        int uriDepth,
+        boolean uriPathOnly,
+        int randomDraws,
+        String name,
+        boolean checkPost,
+        boolean useDomainOnly,
+        Where where) {
 
     /** HAProxy 2.6's default when a backend has no {@code balance} line. */
     public static Balance roundrobin(Where where) {

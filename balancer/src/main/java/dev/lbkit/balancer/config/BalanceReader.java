@@ -8,20 +8,24 @@ import java.util.function.Consumer;
 
 /**
  * Reads the words after {@code balance}: the engine recognises the algorithm's name, and the
- * episode that provides the algorithm reads its arguments ({@link AlgorithmProvider#read}), refusing
- * what HAProxy refuses in HAProxy's words. A known algorithm whose module is not on the classpath is
- * refused with the module to add.
+ * episode that provides the algorithm reads its arguments ({@link AlgorithmProvider#read}),
+ * refusing what HAProxy refuses in HAProxy's words. A known algorithm whose module is not on the
+ * classpath is refused with the module to add.
  */
 final class BalanceReader {
 
-    private static final String SUPPORTED = "balance only supports 'roundrobin', 'static-rr', 'leastconn', "
-            + "'source', 'uri', 'url_param', 'hdr(name)' and 'rdp-cookie(name)' options.";
-    /** The same alert since 3.0, which lists more (random and first are accepted but never listed). */
-    private static final String SUPPORTED_SINCE_3_0 = "balance only supports 'roundrobin', 'static-rr', 'leastconn', "
-            + "'source', 'uri', 'url_param', 'hash', 'hdr(name)', 'rdp-cookie(name)', 'log-hash' and 'sticky' options.";
+    private static final String SUPPORTED =
+            "balance only supports 'roundrobin', 'static-rr', 'leastconn', "
+                    + "'source', 'uri', 'url_param', 'hdr(name)' and 'rdp-cookie(name)' options.";
 
-    private BalanceReader() {
-    }
+    /**
+     * The same alert since 3.0, which lists more (random and first are accepted but never listed).
+     */
+    private static final String SUPPORTED_SINCE_3_0 =
+            "balance only supports 'roundrobin', 'static-rr', 'leastconn', "
+                    + "'source', 'uri', 'url_param', 'hash', 'hdr(name)', 'rdp-cookie(name)', 'log-hash' and 'sticky' options.";
+
+    private BalanceReader() {}
 
     /** Returns the balance, or null after sending the reason to {@code alert}. */
     static Balance read(List<String> words, Where where, HaproxyLine line, Consumer<String> alert) {
@@ -40,10 +44,15 @@ final class BalanceReader {
             case RDP_COOKIE -> rdpCookie(words.get(0), where, alert);
             case HASH -> hash(words, where, alert);
             case STICKY -> Balance.of(Algorithm.STICKY, where);
-            // Only usable in 'mode log' backends; the reading after the file warns and uses roundrobin.
+            // Only usable in 'mode log' backends; the reading after the file warns and uses
+            // roundrobin.
             case LOG_HASH -> Balance.of(Algorithm.LOG_HASH, where);
             default -> {
-                alert.accept("balance '" + algorithm.keyword() + "' " + Algorithms.whyMissing(algorithm));
+                alert.accept(
+                        "balance '"
+                                + algorithm.keyword()
+                                + "' "
+                                + Algorithms.whyMissing(algorithm));
                 yield null;
             }
         };
@@ -97,6 +106,7 @@ final class BalanceReader {
             }
             cookie = name.substring(11, close);
         }
-        return new Balance(Algorithm.RDP_COOKIE, false, 0, 0, false, 2, cookie, false, false, where);
+        return new Balance(
+                Algorithm.RDP_COOKIE, false, 0, 0, false, 2, cookie, false, false, where);
     }
 }

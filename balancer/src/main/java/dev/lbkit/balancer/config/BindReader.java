@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** Reads {@code bind} lines: comma-separated addresses, ports and port ranges, and their options. */
+/**
+ * Reads {@code bind} lines: comma-separated addresses, ports and port ranges, and their options.
+ */
 final class BindReader {
 
     private final Diagnostics diag;
@@ -22,12 +24,16 @@ final class BindReader {
             return;
         }
         if (!proxy.hasFrontend()) {
-            diag.warn("'bind' ignored because backend '" + proxy.name + "' has no frontend capability.");
+            diag.warn(
+                    "'bind' ignored because backend '"
+                            + proxy.name
+                            + "' has no frontend capability.");
             return;
         }
         String raw = args.get(1);
         if (raw.isEmpty()) {
-            diag.alert("'bind' expects {<path>|[addr1]:port1[-end1]}{,[addr]:port[-end]}... as arguments.");
+            diag.alert(
+                    "'bind' expects {<path>|[addr1]:port1[-end1]}{,[addr]:port[-end]}... as arguments.");
             return;
         }
         boolean v4v6 = false;
@@ -41,8 +47,15 @@ final class BindReader {
             } else if (Keywords.BIND_OPTIONS.containsKey(option)) {
                 i += Keywords.BIND_OPTIONS.get(option);
             } else {
-                diag.alert("'bind " + raw + "' in section '" + proxy.sectionName() + "': unknown keyword '" + option
-                        + "'" + Diagnostics.suggestion(option, Keywords.BIND_OPTIONS.keySet()));
+                diag.alert(
+                        "'bind "
+                                + raw
+                                + "' in section '"
+                                + proxy.sectionName()
+                                + "': unknown keyword '"
+                                + option
+                                + "'"
+                                + Diagnostics.suggestion(option, Keywords.BIND_OPTIONS.keySet()));
                 return;
             }
         }
@@ -57,14 +70,18 @@ final class BindReader {
                 return;
             }
             if (address.path() != null) {
-                diag.warn("lbkit listens on TCP only; the unix socket '" + address.path() + "' is not opened.");
+                diag.warn(
+                        "lbkit listens on TCP only; the unix socket '"
+                                + address.path()
+                                + "' is not opened.");
                 continue;
             }
             if (address.portText() == null) {
                 diag.alert("'bind' : missing port specification in '" + part + "'");
                 return;
             }
-            if (!address.host().isEmpty() && Address.resolve(address.host(), address.family()) == null) {
+            if (!address.host().isEmpty()
+                    && Address.resolve(address.host(), address.family()) == null) {
                 diag.alert("'bind' : invalid address: '" + address.host() + "' in '" + part + "'");
                 return;
             }
@@ -79,7 +96,9 @@ final class BindReader {
         proxy.binds.addAll(binds);
     }
 
-    /** Reads {@code port} or {@code low-high}; alerts and returns null when HAProxy would refuse it. */
+    /**
+     * Reads {@code port} or {@code low-high}; alerts and returns null when HAProxy would refuse it.
+     */
     private int[] bindPortRange(String part, String text) {
         if (text.startsWith("+") || text.startsWith("-")) {
             diag.alert("'bind' : port offset not permitted here in '" + part + "'");
@@ -89,7 +108,9 @@ final class BindReader {
         int[] range = new int[2];
         for (int i = 0; i < 2; i++) {
             String end = ends.length == 2 ? ends[i] : ends[0];
-            if (!end.matches("[0-9]{1,6}") || Integer.parseInt(end) < 1 || Integer.parseInt(end) > 65535) {
+            if (!end.matches("[0-9]{1,6}")
+                    || Integer.parseInt(end) < 1
+                    || Integer.parseInt(end) > 65535) {
                 diag.alert("'bind' : invalid port '" + end + "'");
                 return null;
             }
@@ -112,7 +133,9 @@ final class BindReader {
             diag.alert("'" + keyword + "' : missing port specification in '" + raw + "'");
             return null;
         }
-        if (!text.matches("[0-9]{1,6}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
+        if (!text.matches("[0-9]{1,6}")
+                || Integer.parseInt(text) < 1
+                || Integer.parseInt(text) > 65535) {
             diag.alert("'" + keyword + "' : invalid port '" + text + "'");
             return null;
         }

@@ -35,9 +35,9 @@ public record Condition(boolean unless, List<List<Term>> alternatives) {
     }
 
     /**
-     * Whether a rule with this condition applies to the request. An {@code if} with nothing after it
-     * never applies (no alternative holds), and an {@code unless} with nothing after it always does,
-     * as in HAProxy (RoutingParityTest).
+     * Whether a rule with this condition applies to the request. An {@code if} with nothing after
+     * it never applies (no alternative holds), and an {@code unless} with nothing after it always
+     * does, as in HAProxy (RoutingParityTest).
      */
     public boolean holds(AclTest.Facts facts) {
         boolean holds = false;

@@ -5,11 +5,12 @@ import java.util.Optional;
 
 /**
  * One parsed haproxy.cfg: the global section and every proxy (frontend, backend, listen) in file
- * order, with {@code defaults} already applied. A {@code listen} section appears once, with both its
- * binds and its servers. Warnings are the lines that were accepted but do nothing in lbkit. The
+ * order, with {@code defaults} already applied. A {@code listen} section appears once, with both
+ * its binds and its servers. Warnings are the lines that were accepted but do nothing in lbkit. The
  * HAProxy line is the one whose rules read the file and whose algorithms lbkit runs.
  */
-public record Config(Global global, List<ProxySection> proxies, List<String> warnings, HaproxyLine line) {
+public record Config(
+        Global global, List<ProxySection> proxies, List<String> warnings, HaproxyLine line) {
 
     public Config {
         proxies = List.copyOf(proxies);
@@ -21,7 +22,9 @@ public record Config(Global global, List<ProxySection> proxies, List<String> war
         this(global, proxies, warnings, HaproxyLine.DEFAULT);
     }
 
-    /** The proxy that serves as a backend under this name (a {@code backend} or a {@code listen}). */
+    /**
+     * The proxy that serves as a backend under this name (a {@code backend} or a {@code listen}).
+     */
     public Optional<ProxySection> backend(String name) {
         return proxies.stream().filter(p -> p.hasBackend() && p.name().equals(name)).findFirst();
     }

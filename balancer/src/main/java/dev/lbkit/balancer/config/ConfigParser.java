@@ -14,9 +14,9 @@ import java.util.function.UnaryOperator;
  * Reads HAProxy's configuration syntax into a {@link Config}.
  *
  * <p>It follows HAProxy 2.6 closely enough that {@code haproxy -c} and lbkit accept and refuse the
- * same files, naming the same first line: mistakes are collected as HAProxy-shaped alerts
- * ({@code [ALERT] parsing [haproxy.cfg:12] : ...}) and thrown together in a {@link ConfigException}.
- * Checks that HAProxy runs after reading the whole file (a missing {@code default_backend}, duplicate
+ * same files, naming the same first line: mistakes are collected as HAProxy-shaped alerts ({@code
+ * [ALERT] parsing [haproxy.cfg:12] : ...}) and thrown together in a {@link ConfigException}. Checks
+ * that HAProxy runs after reading the whole file (a missing {@code default_backend}, duplicate
  * server names, unresolvable server addresses) run in the same order and stages here.
  *
  * <p>This class reads the lines that open sections and hands the others to the section's reader:
@@ -26,12 +26,19 @@ import java.util.function.UnaryOperator;
  */
 public final class ConfigParser {
 
-    private enum Section { NONE, GLOBAL, DEFAULTS, PROXY, IGNORED }
+    private enum Section {
+        NONE,
+        GLOBAL,
+        DEFAULTS,
+        PROXY,
+        IGNORED
+    }
 
     private final Diagnostics diag;
     private final GlobalReader global;
     private final UnaryOperator<String> env;
     private final ProxyReader proxyReader;
+
     /** The HAProxy line whose rules read the file (e.g. its default {@code balance}). */
     private final HaproxyLine line;
 
@@ -51,7 +58,9 @@ public final class ConfigParser {
         currentDefaults.isDefaults = true;
     }
 
-    /** Parses a file; alerts name it as HAProxy would ({@code [ALERT] parsing [path:line] : ...}). */
+    /**
+     * Parses a file; alerts name it as HAProxy would ({@code [ALERT] parsing [path:line] : ...}).
+     */
     public static Config parse(Path file) throws IOException, ConfigException {
         return parse(file, HaproxyLine.DEFAULT);
     }
@@ -69,12 +78,14 @@ public final class ConfigParser {
     }
 
     /** Parses text as HAProxy {@code line} reads it. */
-    public static Config parse(String text, String fileName, HaproxyLine line) throws ConfigException {
+    public static Config parse(String text, String fileName, HaproxyLine line)
+            throws ConfigException {
         return parse(text, fileName, System::getenv, line);
     }
 
     /** Parses text with {@code env} as the process environment (for {@code "${VAR}"} expansion). */
-    static Config parse(String text, String fileName, UnaryOperator<String> env) throws ConfigException {
+    static Config parse(String text, String fileName, UnaryOperator<String> env)
+            throws ConfigException {
         return parse(text, fileName, env, HaproxyLine.DEFAULT);
     }
 
@@ -87,12 +98,27 @@ public final class ConfigParser {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             diag.at(i + 1);
-            String rawLine = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            String rawLine =
+                    lines[i].endsWith("\r")
+                            ? lines[i].substring(0, lines[i].length() - 1)
+                            : lines[i];
             LineTokenizer.Result tokens = LineTokenizer.tokenize(rawLine, env);
             if (tokens.failed()) {
-                diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: " + tokens.error() + " at position "
-                        + tokens.column() + ":" + System.lineSeparator() + "  " + rawLine
-                        + System.lineSeparator() + "  " + " ".repeat(tokens.column() - 1) + "^");
+                diag.rawAlert(
+                        "[ALERT] parsing ["
+                                + diag.where()
+                                + "]: "
+                                + tokens.error()
+                                + " at position "
+                                + tokens.column()
+                                + ":"
+                                + System.lineSeparator()
+                                + "  "
+                                + rawLine
+                                + System.lineSeparator()
+                                + "  "
+                                + " ".repeat(tokens.column() - 1)
+                                + "^");
                 continue;
             }
             if (tokens.words().isEmpty()) {
@@ -103,8 +129,8 @@ public final class ConfigParser {
         if (diag.hasAlerts()) {
             throw new ConfigException(diag.alerts());
         }
-        List<ProxySection> sections = AfterParsing.checkAfterParsing(proxies, diag, line,
-                global.global().logTargets());
+        List<ProxySection> sections =
+                AfterParsing.checkAfterParsing(proxies, diag, line, global.global().logTargets());
         if (diag.hasAlerts()) {
             throw new ConfigException(diag.alerts());
         }
@@ -117,21 +143,36 @@ public final class ConfigParser {
     }
 
     /**
-     * A frontend (or listen) named like a named defaults section: fine up to 3.0, a warning in
-     * 3.2, refused since 3.3.
+     * A frontend (or listen) named like a named defaults section: fine up to 3.0, a warning in 3.2,
+     * refused since 3.3.
      */
     private void sameNameAsADefaultsSection(ProxyDraft proxy, String name) {
         ProxyDraft defaults = namedDefaults.get(name);
         if (defaults == null || !proxy.hasFrontend() || !diag.since(HaproxyLine.V3_2)) {
             return;
         }
-        String clash = "Parsing [" + diag.where() + "]: " + proxy.typeWord() + " '" + name
-                + "' has the same name as defaults '" + name + "' declared at " + defaults.where + ".";
+        String clash =
+                "Parsing ["
+                        + diag.where()
+                        + "]: "
+                        + proxy.typeWord()
+                        + " '"
+                        + name
+                        + "' has the same name as defaults '"
+                        + name
+                        + "' declared at "
+                        + defaults.where
+                        + ".";
         if (diag.since(HaproxyLine.V3_4)) {
-            diag.rawAlert("[ALERT] " + clash + " This is no longer supported as of 3.3. Please rename one or the other.");
+            diag.rawAlert(
+                    "[ALERT] "
+                            + clash
+                            + " This is no longer supported as of 3.3. Please rename one or the other.");
         } else {
-            diag.rawWarning("[WARNING] " + clash
-                    + " This is dangerous and will not be supported anymore in version 3.3.");
+            diag.rawWarning(
+                    "[WARNING] "
+                            + clash
+                            + " This is dangerous and will not be supported anymore in version 3.3.");
         }
     }
 
@@ -165,12 +206,18 @@ public final class ConfigParser {
             }
         }
         switch (section) {
-            case NONE -> diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: unknown keyword '" + keyword
-                    + "' out of section.");
+            case NONE ->
+                    diag.rawAlert(
+                            "[ALERT] parsing ["
+                                    + diag.where()
+                                    + "]: unknown keyword '"
+                                    + keyword
+                                    + "' out of section.");
             case GLOBAL -> global.read(args);
             case DEFAULTS, PROXY -> proxyReader.read(current, args);
             case IGNORED -> {
-                // Lines of a section lbkit does not use (userlist, peers, ...): warned once at its start.
+                // Lines of a section lbkit does not use (userlist, peers, ...): warned once at its
+                // start.
             }
         }
     }
@@ -196,11 +243,12 @@ public final class ConfigParser {
         String keyword = args.get(0);
         section = Section.PROXY;
         ProxyDraft proxy = new ProxyDraft();
-        proxy.kind = switch (keyword) {
-            case "frontend" -> ProxySection.Kind.FRONTEND;
-            case "backend" -> ProxySection.Kind.BACKEND;
-            default -> ProxySection.Kind.LISTEN;
-        };
+        proxy.kind =
+                switch (keyword) {
+                    case "frontend" -> ProxySection.Kind.FRONTEND;
+                    case "backend" -> ProxySection.Kind.BACKEND;
+                    default -> ProxySection.Kind.LISTEN;
+                };
         proxy.where = diag.where();
         String name = args.get(1);
         proxy.name = name;
@@ -211,15 +259,34 @@ public final class ConfigParser {
         }
         Character bad = invalidNameChar(name);
         if (bad != null) {
-            diag.alert("character '" + bad + "' is not permitted in '" + keyword + "' name '" + name + "'.");
+            diag.alert(
+                    "character '"
+                            + bad
+                            + "' is not permitted in '"
+                            + keyword
+                            + "' name '"
+                            + name
+                            + "'.");
         }
         for (ProxyDraft other : proxies) {
-            boolean clash = (proxy.hasFrontend() && other.hasFrontend())
-                    || (proxy.hasBackend() && other.hasBackend());
+            boolean clash =
+                    (proxy.hasFrontend() && other.hasFrontend())
+                            || (proxy.hasBackend() && other.hasBackend());
             if (clash && other.name.equals(name)) {
-                diag.rawAlert("[ALERT] Parsing [" + diag.where() + "]: " + proxy.typeWord() + " '" + name
-                        + "' has the same name as " + other.typeWord() + " '" + name + "' declared at "
-                        + other.where + ".");
+                diag.rawAlert(
+                        "[ALERT] Parsing ["
+                                + diag.where()
+                                + "]: "
+                                + proxy.typeWord()
+                                + " '"
+                                + name
+                                + "' has the same name as "
+                                + other.typeWord()
+                                + " '"
+                                + name
+                                + "' declared at "
+                                + other.where
+                                + ".");
                 break;
             }
         }
@@ -229,13 +296,27 @@ public final class ConfigParser {
             String from = args.get(3);
             defaults = namedDefaults.get(from);
             if (defaults == null) {
-                diag.alert("defaults section '" + from + "' not found for " + keyword + " '" + name
-                        + "'. Declare a 'defaults " + from + "' section above it.");
+                diag.alert(
+                        "defaults section '"
+                                + from
+                                + "' not found for "
+                                + keyword
+                                + " '"
+                                + name
+                                + "'. Declare a 'defaults "
+                                + from
+                                + "' section above it.");
                 defaults = currentDefaults;
             }
         } else if (!args.get(2).isEmpty()) {
-            diag.alert("'" + keyword + " " + name + "' only accepts 'from <defaults>' after its name (got '"
-                    + args.get(2) + "').");
+            diag.alert(
+                    "'"
+                            + keyword
+                            + " "
+                            + name
+                            + "' only accepts 'from <defaults>' after its name (got '"
+                            + args.get(2)
+                            + "').");
         }
         proxy.inherit(defaults);
         proxies.add(proxy);
@@ -253,7 +334,9 @@ public final class ConfigParser {
             i++;
         }
         long value = 0;
-        while (i < text.length() && Character.isDigit(text.charAt(i)) && value <= Integer.MAX_VALUE) {
+        while (i < text.length()
+                && Character.isDigit(text.charAt(i))
+                && value <= Integer.MAX_VALUE) {
             value = value * 10 + (text.charAt(i) - '0');
             i++;
         }
@@ -261,11 +344,19 @@ public final class ConfigParser {
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
     }
 
-    /** The first character HAProxy refuses in a proxy or server name, or null when the name is fine. */
+    /**
+     * The first character HAProxy refuses in a proxy or server name, or null when the name is fine.
+     */
     static Character invalidNameChar(String name) {
         for (char c : name.toCharArray()) {
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '-' || c == '_' || c == ':';
+            boolean ok =
+                    (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9')
+                            || c == '.'
+                            || c == '-'
+                            || c == '_'
+                            || c == ':';
             if (!ok) {
                 return c;
             }

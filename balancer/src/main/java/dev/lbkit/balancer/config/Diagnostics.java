@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects the alerts and warnings of one reading, in HAProxy's words and order, and knows the
- * line being read so that each message can name it.
+ * Collects the alerts and warnings of one reading, in HAProxy's words and order, and knows the line
+ * being read so that each message can name it.
  */
 final class Diagnostics {
     private final String file;
+
     /** The HAProxy line whose rules and words this reading follows. */
     private final HaproxyLine haproxyLine;
+
     private final List<String> alerts = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private int line;
@@ -82,15 +84,28 @@ final class Diagnostics {
         if (args.size() <= expected + 1) {
             return false;
         }
-        alert("'" + args.get(0) + "' cannot handle unexpected argument '" + args.get(expected + 1) + "'.");
+        alert(
+                "'"
+                        + args.get(0)
+                        + "' cannot handle unexpected argument '"
+                        + args.get(expected + 1)
+                        + "'.");
         return true;
     }
 
     void unknownKeyword(String keyword, String sectionName, Iterable<String> known) {
-        alert("unknown keyword '" + keyword + "' in '" + sectionName + "' section" + suggestion(keyword, known));
+        alert(
+                "unknown keyword '"
+                        + keyword
+                        + "' in '"
+                        + sectionName
+                        + "' section"
+                        + suggestion(keyword, known));
     }
 
-    /** {@code "; did you mean 'x' maybe ?"} for the closest known word, or "" when none is close. */
+    /**
+     * {@code "; did you mean 'x' maybe ?"} for the closest known word, or "" when none is close.
+     */
     static String suggestion(String word, Iterable<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

@@ -8,9 +8,12 @@ import java.net.UnknownHostException;
  * An {@code option forwardfor} line: the balancer adds a header naming the client's address to the
  * request the server gets.
  *
- * @param header the header's name; {@code X-Forwarded-For} unless {@code header <name>} says otherwise
- * @param except with {@code except <address>[/mask]}: clients in this network get no header; null when absent
- * @param ifNone with {@code if-none}: the header is added only when the request has none of that name
+ * @param header the header's name; {@code X-Forwarded-For} unless {@code header <name>} says
+ *     otherwise
+ * @param except with {@code except <address>[/mask]}: clients in this network get no header; null
+ *     when absent
+ * @param ifNone with {@code if-none}: the header is added only when the request has none of that
+ *     name
  */
 public record ForwardFor(String header, Network except, boolean ifNone) {
     public static final String DEFAULT_HEADER = "X-Forwarded-For";
@@ -22,8 +25,9 @@ public record ForwardFor(String header, Network except, boolean ifNone) {
 
     /**
      * An address with a mask, IPv4 or IPv6. An IPv4 network holds only IPv4 clients and an IPv6
-     * network only IPv6 ones: a v4-mapped client (::ffff:a.b.c.d, an IPv4 client on an IPv6 listener)
-     * is matched by IPv6 networks such as {@code ::ffff:127.0.0.0/104}, never by {@code 127.0.0.0/8}.
+     * network only IPv6 ones: a v4-mapped client (::ffff:a.b.c.d, an IPv4 client on an IPv6
+     * listener) is matched by IPv6 networks such as {@code ::ffff:127.0.0.0/104}, never by {@code
+     * 127.0.0.0/8}.
      */
     public record Network(byte[] address, int prefix) {
         public boolean contains(InetAddress client) {
@@ -41,8 +45,8 @@ public record ForwardFor(String header, Network except, boolean ifNone) {
         }
 
         /**
-         * Reads {@code a.b.c.d}, {@code a.b.c.d/n}, {@code a.b.c.d/w.x.y.z} (a dotted mask), an IPv6
-         * address or an IPv6 address with {@code /n}; null when the text is none of these.
+         * Reads {@code a.b.c.d}, {@code a.b.c.d/n}, {@code a.b.c.d/w.x.y.z} (a dotted mask), an
+         * IPv6 address or an IPv6 address with {@code /n}; null when the text is none of these.
          */
         public static Network parse(String text) {
             int slash = text.indexOf('/');
@@ -104,7 +108,9 @@ public record ForwardFor(String header, Network except, boolean ifNone) {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Network n && java.util.Arrays.equals(address, n.address) && prefix == n.prefix;
+            return other instanceof Network n
+                    && java.util.Arrays.equals(address, n.address)
+                    && prefix == n.prefix;
         }
 
         @Override

@@ -11,7 +11,8 @@ import java.util.List;
  * @param statsSockets every {@code stats socket} line, in file order
  * @param logTargets every {@code log} line, in file order: what {@code log global} in a proxy means
  */
-public record Global(int nbthread, int maxconn, List<StatsSocket> statsSockets, List<LogTarget> logTargets) {
+public record Global(
+        int nbthread, int maxconn, List<StatsSocket> statsSockets, List<LogTarget> logTargets) {
     public Global {
         statsSockets = List.copyOf(statsSockets);
         logTargets = List.copyOf(logTargets);

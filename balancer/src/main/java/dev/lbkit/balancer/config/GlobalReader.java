@@ -31,10 +31,17 @@ final class GlobalReader {
 
     GlobalReader(Diagnostics diag, UnaryOperator<String> systemEnv) {
         this.diag = diag;
-        this.env = name -> envOverrides.containsKey(name) ? envOverrides.get(name) : systemEnv.apply(name);
+        this.env =
+                name ->
+                        envOverrides.containsKey(name)
+                                ? envOverrides.get(name)
+                                : systemEnv.apply(name);
     }
 
-    /** The process environment as changed so far by {@code setenv}, {@code presetenv} and {@code unsetenv}. */
+    /**
+     * The process environment as changed so far by {@code setenv}, {@code presetenv} and {@code
+     * unsetenv}.
+     */
     UnaryOperator<String> env() {
         return env;
     }
@@ -53,21 +60,40 @@ final class GlobalReader {
         switch (keyword) {
             case "user", "group" -> {
                 if (args.get(1).isEmpty()) {
-                    diag.alert("cannot find " + keyword + " id for '' : '" + keyword
-                            + "' expects a name or a numeric id.");
-                } else if (!diag.tooManyArguments(args, 1) && !SystemAccounts.exists(keyword, args.get(1))) {
-                    diag.alert("cannot find " + keyword + " id for '" + args.get(1) + "': no such " + keyword
-                            + " on this machine. Use an existing name or a numeric id.");
+                    diag.alert(
+                            "cannot find "
+                                    + keyword
+                                    + " id for '' : '"
+                                    + keyword
+                                    + "' expects a name or a numeric id.");
+                } else if (!diag.tooManyArguments(args, 1)
+                        && !SystemAccounts.exists(keyword, args.get(1))) {
+                    diag.alert(
+                            "cannot find "
+                                    + keyword
+                                    + " id for '"
+                                    + args.get(1)
+                                    + "': no such "
+                                    + keyword
+                                    + " on this machine. Use an existing name or a numeric id.");
                 }
             }
             case "nbthread" -> {
                 String value = args.get(1);
                 if (!value.matches("[0-9]+")) {
-                    diag.alert("'nbthread' passed a missing or unparsable integer value in '" + value + "'");
-                } else if (value.length() > 6 || Integer.parseInt(value) < 1
+                    diag.alert(
+                            "'nbthread' passed a missing or unparsable integer value in '"
+                                    + value
+                                    + "'");
+                } else if (value.length() > 6
+                        || Integer.parseInt(value) < 1
                         || Integer.parseInt(value) > maxThreads(diag.haproxyLine())) {
-                    diag.alert("'nbthread' value must be between 1 and " + maxThreads(diag.haproxyLine())
-                            + " (was " + value + ")");
+                    diag.alert(
+                            "'nbthread' value must be between 1 and "
+                                    + maxThreads(diag.haproxyLine())
+                                    + " (was "
+                                    + value
+                                    + ")");
                 } else {
                     nbthread = Integer.parseInt(value);
                 }
@@ -99,15 +125,23 @@ final class GlobalReader {
                 }
             }
             case "resetenv" -> diag.warn("lbkit does not clear the environment for 'resetenv'.");
-            case "nbproc" -> diag.alert("nbproc is not supported any more since HAProxy 2.5. Threads will "
-                    + "automatically be used on multi-processor machines if available.");
+            case "nbproc" ->
+                    diag.alert(
+                            "nbproc is not supported any more since HAProxy 2.5. Threads will "
+                                    + "automatically be used on multi-processor machines if available.");
             default -> {
                 if (Keywords.GLOBAL_FLAGS.contains(keyword)) {
                     if (!args.get(1).isEmpty()) {
-                        diag.alert("'" + keyword + "' cannot handle unexpected argument '" + args.get(1) + "'.");
+                        diag.alert(
+                                "'"
+                                        + keyword
+                                        + "' cannot handle unexpected argument '"
+                                        + args.get(1)
+                                        + "'.");
                     }
                 } else if (Keywords.isHarmlessGlobal(keyword)) {
-                    // Process settings (user, chroot, logging, tuning) change nothing in how lbkit balances.
+                    // Process settings (user, chroot, logging, tuning) change nothing in how lbkit
+                    // balances.
                     return;
                 } else {
                     diag.unknownKeyword(keyword, "global", Keywords.globalNames());
@@ -123,8 +157,12 @@ final class GlobalReader {
             case "timeout" -> {
                 HaproxyTime.Value value = HaproxyTime.parse(args.get(2));
                 if (!value.ok()) {
-                    diag.alert("'stats timeout' : unexpected character '"
-                            + (value.badChar() == null || value.badChar() == '\0' ? "" : value.badChar()) + "'");
+                    diag.alert(
+                            "'stats timeout' : unexpected character '"
+                                    + (value.badChar() == null || value.badChar() == '\0'
+                                            ? ""
+                                            : value.badChar())
+                                    + "'");
                 }
             }
             case "maxconn", "bind-process" -> {
@@ -132,15 +170,19 @@ final class GlobalReader {
                     diag.alert("'stats " + what + "' expects an argument.");
                 }
             }
-            default -> diag.alert("'stats' only supports 'socket', 'maxconn', 'bind-process' and 'timeout' (got '"
-                    + what + "')");
+            default ->
+                    diag.alert(
+                            "'stats' only supports 'socket', 'maxconn', 'bind-process' and 'timeout' (got '"
+                                    + what
+                                    + "')");
         }
     }
 
     private void readStatsSocket(Args args) {
         String raw = args.get(2);
         if (raw.isEmpty()) {
-            diag.alert("'stats socket' in global section expects an address or a path to a UNIX socket");
+            diag.alert(
+                    "'stats socket' in global section expects an address or a path to a UNIX socket");
             return;
         }
         String level = "operator";
@@ -149,8 +191,10 @@ final class GlobalReader {
             if (option.equals("level")) {
                 String value = args.get(i + 1);
                 if (!value.equals("user") && !value.equals("operator") && !value.equals("admin")) {
-                    diag.alert("'stats socket' : ''level' only supports 'user', 'operator', and 'admin' (got '"
-                            + value + "')'");
+                    diag.alert(
+                            "'stats socket' : ''level' only supports 'user', 'operator', and 'admin' (got '"
+                                    + value
+                                    + "')'");
                     return;
                 }
                 level = value;
@@ -158,8 +202,12 @@ final class GlobalReader {
             } else if (Keywords.BIND_OPTIONS.containsKey(option)) {
                 i += Keywords.BIND_OPTIONS.get(option);
             } else {
-                diag.alert("'stats socket' : unknown keyword '" + option + "'."
-                        + Diagnostics.suggestion(option, Keywords.BIND_OPTIONS.keySet()).replace("; did", " Did"));
+                diag.alert(
+                        "'stats socket' : unknown keyword '"
+                                + option
+                                + "'."
+                                + Diagnostics.suggestion(option, Keywords.BIND_OPTIONS.keySet())
+                                        .replace("; did", " Did"));
                 return;
             }
         }
@@ -167,7 +215,8 @@ final class GlobalReader {
         try {
             address = Address.split(LineTokenizer.expandInAddress(raw, env));
         } catch (Address.BadPrefixException e) {
-            diag.alert("'stats socket' : invalid address: '" + e.getMessage() + "' in '" + raw + "'");
+            diag.alert(
+                    "'stats socket' : invalid address: '" + e.getMessage() + "' in '" + raw + "'");
             return;
         }
         if (address.path() != null) {
@@ -181,7 +230,10 @@ final class GlobalReader {
         statsSockets.add(new StatsSocket(raw, address.host(), port, null, level, diag.where()));
     }
 
-    /** The most threads a build of that line takes (its MAX_THREADS): 64, then 256 in 3.0, 1024 since 3.2. */
+    /**
+     * The most threads a build of that line takes (its MAX_THREADS): 64, then 256 in 3.0, 1024
+     * since 3.2.
+     */
     static int maxThreads(HaproxyLine line) {
         return switch (line) {
             case V2_6 -> 64;

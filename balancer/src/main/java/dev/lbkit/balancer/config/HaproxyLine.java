@@ -22,10 +22,12 @@ public enum HaproxyLine {
     V3_4("3.4", true);
 
     /**
-     * The line lbkit balances as when nothing else is asked: 2.6, the line on which every algorithm,
-     * random included, repeats itself request by request, and on which the lessons were measured.
+     * The line lbkit balances as when nothing else is asked: 2.6, the line on which every
+     * algorithm, random included, repeats itself request by request, and on which the lessons were
+     * measured.
      */
     public static final HaproxyLine DEFAULT = V2_6;
+
     /** The environment variable that chooses the line, as {@code --haproxy-version} does. */
     public static final String ENVIRONMENT = "LBKIT_HAPROXY_VERSION";
 
@@ -60,8 +62,8 @@ public enum HaproxyLine {
     }
 
     /**
-     * The line of a version as HAProxy prints it ({@code 2.6.12-1+deb12u4}, {@code 3.2.26}) or as
-     * a user writes it ({@code 3.2}); null when it names none of the lines above.
+     * The line of a version as HAProxy prints it ({@code 2.6.12-1+deb12u4}, {@code 3.2.26}) or as a
+     * user writes it ({@code 3.2}); null when it names none of the lines above.
      */
     public static HaproxyLine ofVersion(String version) {
         Matcher m = LEADING_LINE.matcher(version.trim().toLowerCase(Locale.ROOT));
@@ -76,24 +78,43 @@ public enum HaproxyLine {
     public static HaproxyLine requireKnown(String version, String askedWhere) {
         HaproxyLine line = ofVersion(version);
         if (line == null) {
-            throw new IllegalArgumentException(askedWhere + " '" + version + "' is not a HAProxy line lbkit knows."
-                    + " Known lines: " + String.join(", ", Arrays.stream(values()).map(HaproxyLine::text).toList())
-                    + "; modelled: " + modelledText() + ".");
+            throw new IllegalArgumentException(
+                    askedWhere
+                            + " '"
+                            + version
+                            + "' is not a HAProxy line lbkit knows."
+                            + " Known lines: "
+                            + String.join(
+                                    ", ", Arrays.stream(values()).map(HaproxyLine::text).toList())
+                            + "; modelled: "
+                            + modelledText()
+                            + ".");
         }
         return line;
     }
 
     /**
-     * The line a user asked for, which lbkit must model; otherwise an {@link IllegalArgumentException}
-     * whose message says what is wrong and what to do.
+     * The line a user asked for, which lbkit must model; otherwise an {@link
+     * IllegalArgumentException} whose message says what is wrong and what to do.
      */
     public static HaproxyLine requireModelled(String version, String askedWhere) {
         HaproxyLine line = requireKnown(version, askedWhere);
         if (!line.modelled) {
-            throw new IllegalArgumentException(askedWhere + " '" + version + "': lbkit does not model HAProxy "
-                    + line.text + " yet (modelled: " + modelledText() + "). docs/versions.md lists what "
-                    + line.text + " does differently; run with --haproxy-version " + DEFAULT.text
-                    + " to balance as HAProxy " + DEFAULT.text + " does.");
+            throw new IllegalArgumentException(
+                    askedWhere
+                            + " '"
+                            + version
+                            + "': lbkit does not model HAProxy "
+                            + line.text
+                            + " yet (modelled: "
+                            + modelledText()
+                            + "). docs/versions.md lists what "
+                            + line.text
+                            + " does differently; run with --haproxy-version "
+                            + DEFAULT.text
+                            + " to balance as HAProxy "
+                            + DEFAULT.text
+                            + " does.");
         }
         return line;
     }

@@ -23,8 +23,7 @@ final class HaproxyTime {
         }
     }
 
-    private HaproxyTime() {
-    }
+    private HaproxyTime() {}
 
     static Value parse(String text) {
         int i = 0;

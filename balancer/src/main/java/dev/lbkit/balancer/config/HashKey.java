@@ -49,6 +49,9 @@ public enum HashKey {
 
     /** The value {@code line} accepts for {@code word}, or null. */
     static HashKey of(String word, HaproxyLine line) {
-        return acceptedBy(line).stream().filter(k -> k.keyword.equals(word)).findFirst().orElse(null);
+        return acceptedBy(line).stream()
+                .filter(k -> k.keyword.equals(word))
+                .findFirst()
+                .orElse(null);
     }
 }

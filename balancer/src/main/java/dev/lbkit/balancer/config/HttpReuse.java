@@ -7,7 +7,10 @@ package dev.lbkit.balancer.config;
 public enum HttpReuse {
     /** Idle server connections are never shared between client connections. */
     NEVER,
-    /** The first request of a client connection gets a server connection of its own; later ones may share. */
+    /**
+     * The first request of a client connection gets a server connection of its own; later ones may
+     * share.
+     */
     SAFE,
     /** As safe, but a first request may take an idle connection that already carried a request. */
     AGGRESSIVE,
@@ -15,8 +18,8 @@ public enum HttpReuse {
     ALWAYS;
 
     /**
-     * True when a request may take an idle connection from the shared pool. With {@code never}
-     * and {@code safe} the first request of each client connection opens a new one.
+     * True when a request may take an idle connection from the shared pool. With {@code never} and
+     * {@code safe} the first request of each client connection opens a new one.
      */
     public boolean sharesForFirstRequest() {
         return this == AGGRESSIVE || this == ALWAYS;

@@ -6,22 +6,26 @@ import java.util.function.UnaryOperator;
 
 /**
  * Splits one configuration line into words the way HAProxy does: blanks separate words, {@code #}
- * outside quotes starts a comment, double quotes group and expand {@code ${VAR}}, single quotes group
- * literally, and a backslash escapes a blank, a quote, {@code #}, {@code $} or itself.
+ * outside quotes starts a comment, double quotes group and expand {@code ${VAR}}, single quotes
+ * group literally, and a backslash escapes a blank, a quote, {@code #}, {@code $} or itself.
  */
 final class LineTokenizer {
 
-    /** The words of a line, or why the line cannot be read (with the 1-based column HAProxy points at). */
+    /**
+     * The words of a line, or why the line cannot be read (with the 1-based column HAProxy points
+     * at).
+     */
     record Result(List<String> words, String error, int column) {
         boolean failed() {
             return error != null;
         }
     }
 
-    private LineTokenizer() {
-    }
+    private LineTokenizer() {}
 
-    /** Tokenizes {@code line}; {@code env} returns a variable's value or null when it is not set. */
+    /**
+     * Tokenizes {@code line}; {@code env} returns a variable's value or null when it is not set.
+     */
     static Result tokenize(String line, UnaryOperator<String> env) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
@@ -118,10 +122,12 @@ final class LineTokenizer {
         return new Result(List.copyOf(words), null, 0);
     }
 
-    private record Expansion(String value, int end, String error, int column) {
-    }
+    private record Expansion(String value, int end, String error, int column) {}
 
-    /** Expands {@code $NAME}, {@code ${NAME}}, {@code ${NAME-default}} or {@code ${NAME[*]}} at {@code dollar}. */
+    /**
+     * Expands {@code $NAME}, {@code ${NAME}}, {@code ${NAME-default}} or {@code ${NAME[*]}} at
+     * {@code dollar}.
+     */
     private static Expansion expand(String line, int dollar, UnaryOperator<String> env) {
         int n = line.length();
         if (dollar + 1 < n && line.charAt(dollar + 1) == '{') {
@@ -129,9 +135,11 @@ final class LineTokenizer {
             int p = brace + 1;
             if (p >= n || !isNameStart(line.charAt(p))) {
                 if (p < n && line.charAt(p) != '}') {
-                    return new Expansion(null, 0, "forbidden first char in environment variable name", p + 1);
+                    return new Expansion(
+                            null, 0, "forbidden first char in environment variable name", p + 1);
                 }
-                return new Expansion(null, 0, "unmatched brace in environment variable name", brace + 1);
+                return new Expansion(
+                        null, 0, "unmatched brace in environment variable name", brace + 1);
             }
             int nameStart = p;
             while (p < n && isNamePart(line.charAt(p))) {
@@ -142,16 +150,19 @@ final class LineTokenizer {
             if (p < n && line.charAt(p) == '-') {
                 int close = line.indexOf('}', p);
                 if (close < 0) {
-                    return new Expansion(null, 0, "unmatched brace in environment variable name", brace + 1);
+                    return new Expansion(
+                            null, 0, "unmatched brace in environment variable name", brace + 1);
                 }
                 fallback = line.substring(p + 1, close);
                 p = close;
             } else if (line.startsWith("[*]", p)) {
-                // HAProxy would split the value into several words; one word is enough for the keywords lbkit reads.
+                // HAProxy would split the value into several words; one word is enough for the
+                // keywords lbkit reads.
                 p += 3;
             }
             if (p >= n || line.charAt(p) != '}') {
-                return new Expansion(null, 0, "unmatched brace in environment variable name", brace + 1);
+                return new Expansion(
+                        null, 0, "unmatched brace in environment variable name", brace + 1);
             }
             String value = env.apply(name);
             if (value == null) {
@@ -170,7 +181,10 @@ final class LineTokenizer {
         return new Expansion(value == null ? "" : value, p, null, 0);
     }
 
-    /** Expands {@code ${NAME}} and {@code $NAME} in an address, as HAProxy's address reader does even outside quotes. */
+    /**
+     * Expands {@code ${NAME}} and {@code $NAME} in an address, as HAProxy's address reader does
+     * even outside quotes.
+     */
     static String expandInAddress(String address, UnaryOperator<String> env) {
         if (address.indexOf('$') < 0) {
             return address;

@@ -5,10 +5,10 @@ import dev.lbkit.balancer.log.LogLines;
 import dev.lbkit.balancer.log.LogTarget;
 
 /**
- * Reads the logging lines of a proxy or defaults section: {@code log}, {@code no log},
- * {@code log-format}, {@code option httplog [clf]}, {@code option tcplog} and
- * {@code option dontlognull}. The format string itself is read after the whole file
- * ({@link AfterParsing}), as HAProxy reads it.
+ * Reads the logging lines of a proxy or defaults section: {@code log}, {@code no log}, {@code
+ * log-format}, {@code option httplog [clf]}, {@code option tcplog} and {@code option dontlognull}.
+ * The format string itself is read after the whole file ({@link AfterParsing}), as HAProxy reads
+ * it.
  */
 final class LogReader {
     private final Diagnostics diag;
@@ -17,7 +17,10 @@ final class LogReader {
         this.diag = diag;
     }
 
-    /** {@code log global}, {@code log <address> ... <facility>}: a null entry stands for the global targets. */
+    /**
+     * {@code log global}, {@code log <address> ... <facility>}: a null entry stands for the global
+     * targets.
+     */
     void readLog(ProxyDraft proxy, Args args) {
         if (args.size() == 2 && args.get(1).equals("global")) {
             proxy.logTargets.add(null);
@@ -34,7 +37,10 @@ final class LogReader {
         proxy.logTargets.clear();
     }
 
-    /** {@code log-format "<format>"}: one word; read as a format once the whole file is (as HAProxy does). */
+    /**
+     * {@code log-format "<format>"}: one word; read as a format once the whole file is (as HAProxy
+     * does).
+     */
     void readLogFormat(ProxyDraft proxy, Args args) {
         if (args.get(1).isEmpty()) {
             diag.alert("log-format expects an argument.");
@@ -45,7 +51,10 @@ final class LogReader {
         }
     }
 
-    /** {@code option httplog [clf]}, {@code option tcplog}, {@code option dontlognull}; {@code args} start at "option". */
+    /**
+     * {@code option httplog [clf]}, {@code option tcplog}, {@code option dontlognull}; {@code args}
+     * start at "option".
+     */
     void readOption(ProxyDraft proxy, Args args, boolean negated) {
         String name = args.get(1);
         if (name.equals("dontlognull")) {
@@ -53,8 +62,12 @@ final class LogReader {
             return;
         }
         if (negated) {
-            diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: negation/default is not supported for option '"
-                    + name + "'.");
+            diag.rawAlert(
+                    "[ALERT] parsing ["
+                            + diag.where()
+                            + "]: negation/default is not supported for option '"
+                            + name
+                            + "'.");
             return;
         }
         if (name.equals("tcplog")) {
@@ -66,13 +79,20 @@ final class LogReader {
             diag.alert("keyword 'httplog' only supports option 'clf'.");
             return;
         }
-        setLogFormat(proxy, "option httplog", variant.equals("clf") ? LogFormat.CLF : LogFormat.HTTPLOG);
+        setLogFormat(
+                proxy, "option httplog", variant.equals("clf") ? LogFormat.CLF : LogFormat.HTTPLOG);
     }
 
     /** A line format belongs to the frontend that logs; a backend only warns, as HAProxy's does. */
     private void setLogFormat(ProxyDraft proxy, String directive, String format) {
         if (!proxy.hasFrontend()) {
-            diag.warn(proxy.typeWord() + " '" + proxy.name + "' : '" + directive + "' directive is ignored in backends.");
+            diag.warn(
+                    proxy.typeWord()
+                            + " '"
+                            + proxy.name
+                            + "' : '"
+                            + directive
+                            + "' directive is ignored in backends.");
             return;
         }
         proxy.logFormat = format;

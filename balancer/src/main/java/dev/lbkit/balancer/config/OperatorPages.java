@@ -3,8 +3,8 @@ package dev.lbkit.balancer.config;
 import java.util.List;
 
 /**
- * What a proxy serves to operators rather than forwarding: its statistics page (null when off)
- * and its {@code http-request use-service} rules, in file order.
+ * What a proxy serves to operators rather than forwarding: its statistics page (null when off) and
+ * its {@code http-request use-service} rules, in file order.
  */
 public record OperatorPages(StatsPage stats, List<ServiceRule> services) {
 

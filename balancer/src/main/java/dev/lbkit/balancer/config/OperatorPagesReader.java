@@ -5,19 +5,28 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads the lines that make a proxy serve operators itself: {@code stats ...} (the statistics
- * page) and {@code http-request use-service ...} (the Prometheus exporter), with HAProxy 2.6's
- * alerts (checked against {@code haproxy -c}). Other {@code http-request} actions stay accepted
- * and ignored, as before.
+ * Reads the lines that make a proxy serve operators itself: {@code stats ...} (the statistics page)
+ * and {@code http-request use-service ...} (the Prometheus exporter), with HAProxy 2.6's alerts
+ * (checked against {@code haproxy -c}). Other {@code http-request} actions stay accepted and
+ * ignored, as before.
  */
 final class OperatorPagesReader {
 
     /** {@code stats} sub-keywords that turn the page on but change nothing lbkit draws. */
-    private static final Set<String> NOT_MODELLED = Set.of("hide-version", "show-node", "show-desc", "show-legends",
-            "scope", "http-request", "bind-process", "show-modules");
+    private static final Set<String> NOT_MODELLED =
+            Set.of(
+                    "hide-version",
+                    "show-node",
+                    "show-desc",
+                    "show-legends",
+                    "scope",
+                    "http-request",
+                    "bind-process",
+                    "show-modules");
 
-    private static final String STATS_KEYWORDS = "expects 'admin', 'uri', 'realm', 'auth', 'scope', 'enable',"
-            + " 'hide-version', 'show-node', 'show-desc' or 'show-legends'.";
+    private static final String STATS_KEYWORDS =
+            "expects 'admin', 'uri', 'realm', 'auth', 'scope', 'enable',"
+                    + " 'hide-version', 'show-node', 'show-desc' or 'show-legends'.";
 
     /** A proxy's {@code stats} lines while they are being read. */
     static final class StatsDraft {
@@ -51,15 +60,65 @@ final class OperatorPagesReader {
      * HAProxy 2.6's {@code http-request} actions (Debian's build), in the order its alert lists
      * them; a name ending in {@code (*)} takes an argument in parentheses ({@code set-var(txn.x)}).
      */
-    private static final List<String> HTTP_REQUEST_ACTIONS = List.of("wait-for-handshake", "ot-group",
-            "set-log-level", "set-nice", "use-service", "sc-inc-gpc(*)", "sc-inc-gpc0(*)", "sc-inc-gpc1(*)",
-            "sc-set-gpt(*)", "sc-set-gpt0(*)", "send-spoe-group", "do-resolve(*)", "cache-use", "add-acl(*)",
-            "add-header", "allow", "auth", "capture", "del-acl(*)", "del-header", "del-map(*)", "deny",
-            "disable-l7-retry", "early-hint", "normalize-uri", "redirect", "reject", "replace-header", "replace-path",
-            "replace-pathq", "replace-uri", "replace-value", "return", "set-header", "set-map(*)", "set-method",
-            "set-path", "set-pathq", "set-query", "set-uri", "strict-mode", "tarpit", "track-sc(*)", "set-timeout",
-            "wait-for-body", "set-var-fmt(*)", "set-var(*)", "unset-var(*)", "set-dst", "set-dst-port", "set-mark",
-            "set-src", "set-src-port", "set-tos", "silent-drop", "set-priority-class", "set-priority-offset");
+    private static final List<String> HTTP_REQUEST_ACTIONS =
+            List.of(
+                    "wait-for-handshake",
+                    "ot-group",
+                    "set-log-level",
+                    "set-nice",
+                    "use-service",
+                    "sc-inc-gpc(*)",
+                    "sc-inc-gpc0(*)",
+                    "sc-inc-gpc1(*)",
+                    "sc-set-gpt(*)",
+                    "sc-set-gpt0(*)",
+                    "send-spoe-group",
+                    "do-resolve(*)",
+                    "cache-use",
+                    "add-acl(*)",
+                    "add-header",
+                    "allow",
+                    "auth",
+                    "capture",
+                    "del-acl(*)",
+                    "del-header",
+                    "del-map(*)",
+                    "deny",
+                    "disable-l7-retry",
+                    "early-hint",
+                    "normalize-uri",
+                    "redirect",
+                    "reject",
+                    "replace-header",
+                    "replace-path",
+                    "replace-pathq",
+                    "replace-uri",
+                    "replace-value",
+                    "return",
+                    "set-header",
+                    "set-map(*)",
+                    "set-method",
+                    "set-path",
+                    "set-pathq",
+                    "set-query",
+                    "set-uri",
+                    "strict-mode",
+                    "tarpit",
+                    "track-sc(*)",
+                    "set-timeout",
+                    "wait-for-body",
+                    "set-var-fmt(*)",
+                    "set-var(*)",
+                    "unset-var(*)",
+                    "set-dst",
+                    "set-dst-port",
+                    "set-mark",
+                    "set-src",
+                    "set-src-port",
+                    "set-tos",
+                    "silent-drop",
+                    "set-priority-class",
+                    "set-priority-offset");
 
     private final Diagnostics diag;
 
@@ -71,12 +130,21 @@ final class OperatorPagesReader {
     void readStats(ProxyDraft proxy, Args args) {
         String what = args.get(1);
         if (what.isEmpty()) {
-            diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: missing keyword in 'stats', " + STATS_KEYWORDS);
+            diag.rawAlert(
+                    "[ALERT] parsing ["
+                            + diag.where()
+                            + "]: missing keyword in 'stats', "
+                            + STATS_KEYWORDS);
             return;
         }
         if (!Keywords.PROXY_STATS.contains(what)) {
-            diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: unknown stats parameter '" + what + "', "
-                    + STATS_KEYWORDS);
+            diag.rawAlert(
+                    "[ALERT] parsing ["
+                            + diag.where()
+                            + "]: unknown stats parameter '"
+                            + what
+                            + "', "
+                            + STATS_KEYWORDS);
             return;
         }
         StatsDraft stats = proxy.stats != null ? proxy.stats : new StatsDraft();
@@ -116,11 +184,20 @@ final class OperatorPagesReader {
             case "admin" -> {
                 String word = args.get(2);
                 if (!word.equals("if") && !word.equals("unless")) {
-                    diag.alert("'stats admin' requires either 'if' or 'unless' followed by a condition.");
+                    diag.alert(
+                            "'stats admin' requires either 'if' or 'unless' followed by a condition.");
                     return;
                 }
-                RequestCondition condition = RequestCondition.read(args.rest(3), word.equals("unless"), proxy.acls.keySet(),
-                        reason -> diag.alert("error detected while parsing a 'stats admin' rule : " + reason + "."));
+                RequestCondition condition =
+                        RequestCondition.read(
+                                args.rest(3),
+                                word.equals("unless"),
+                                proxy.acls.keySet(),
+                                reason ->
+                                        diag.alert(
+                                                "error detected while parsing a 'stats admin' rule : "
+                                                        + reason
+                                                        + "."));
                 if (condition == null) {
                     return;
                 }
@@ -133,7 +210,10 @@ final class OperatorPagesReader {
                     return;
                 }
                 if (NOT_MODELLED.contains(what)) {
-                    diag.warn("'stats " + what + "' is accepted but lbkit's statistics page does not model it.");
+                    diag.warn(
+                            "'stats "
+                                    + what
+                                    + "' is accepted but lbkit's statistics page does not model it.");
                 }
             }
         }
@@ -154,10 +234,15 @@ final class OperatorPagesReader {
             end++;
         }
         String unit = text.substring(end);
-        if (end == 0 || !(unit.isEmpty() || List.of("us", "ms", "s", "m", "h", "d").contains(unit))) {
+        if (end == 0
+                || !(unit.isEmpty() || List.of("us", "ms", "s", "m", "h", "d").contains(unit))) {
             String bad = end < text.length() ? String.valueOf(text.charAt(end)) : "";
-            diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: unexpected character '" + bad
-                    + "' in argument to stats refresh interval.");
+            diag.rawAlert(
+                    "[ALERT] parsing ["
+                            + diag.where()
+                            + "]: unexpected character '"
+                            + bad
+                            + "' in argument to stats refresh interval.");
             return null;
         }
         if (unit.isEmpty()) {
@@ -168,8 +253,8 @@ final class OperatorPagesReader {
     }
 
     /**
-     * An {@code http-request} line: {@code use-service} is read here; every other action keeps
-     * the old treatment (accepted, ignored, with a warning).
+     * An {@code http-request} line: {@code use-service} is read here; every other action keeps the
+     * old treatment (accepted, ignored, with a warning).
      */
     void readHttpRequest(ProxyDraft proxy, Args args) {
         if (proxy.isDefaults && (proxy.name == null || proxy.name.isEmpty())) {
@@ -178,17 +263,28 @@ final class OperatorPagesReader {
         }
         String action = args.get(1);
         if (!isHttpRequestAction(action)) {
-            diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: 'http-request' expects "
-                    + String.join(", ", HTTP_REQUEST_ACTIONS.stream().map(a -> "'" + a + "'").toList())
-                    + ", but got '" + action + "'.");
+            diag.rawAlert(
+                    "[ALERT] parsing ["
+                            + diag.where()
+                            + "]: 'http-request' expects "
+                            + String.join(
+                                    ", ",
+                                    HTTP_REQUEST_ACTIONS.stream().map(a -> "'" + a + "'").toList())
+                            + ", but got '"
+                            + action
+                            + "'.");
             return;
         }
         if (!action.equals("use-service") || proxy.isDefaults) {
             diag.warn("'http-request' is accepted but ignored by lbkit.");
             return;
         }
-        String rule = "error detected in " + proxy.typeWord() + " '" + proxy.name
-                + "' while parsing 'http-request use-service' rule : ";
+        String rule =
+                "error detected in "
+                        + proxy.typeWord()
+                        + " '"
+                        + proxy.name
+                        + "' while parsing 'http-request use-service' rule : ";
         String service = args.get(2);
         if (service.isEmpty()) {
             diag.alert(rule + "'use-service' expects a service name..");
@@ -202,12 +298,25 @@ final class OperatorPagesReader {
         RequestCondition condition = RequestCondition.NONE;
         if (!word.isEmpty()) {
             if (!word.equals("if") && !word.equals("unless")) {
-                diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: 'http-request use-service' expects either"
-                        + " 'if' or 'unless' followed by a condition but found '" + word + "'.");
+                diag.rawAlert(
+                        "[ALERT] parsing ["
+                                + diag.where()
+                                + "]: 'http-request use-service' expects either"
+                                + " 'if' or 'unless' followed by a condition but found '"
+                                + word
+                                + "'.");
                 return;
             }
-            condition = RequestCondition.read(args.rest(4), word.equals("unless"), proxy.acls.keySet(), reason -> diag.alert(
-                    "error detected while parsing an 'http-request use-service' condition : " + reason + "."));
+            condition =
+                    RequestCondition.read(
+                            args.rest(4),
+                            word.equals("unless"),
+                            proxy.acls.keySet(),
+                            reason ->
+                                    diag.alert(
+                                            "error detected while parsing an 'http-request use-service' condition : "
+                                                    + reason
+                                                    + "."));
             if (condition == null) {
                 return;
             }
@@ -215,11 +324,16 @@ final class OperatorPagesReader {
         proxy.services.add(new ServiceRule(service, condition, diag.where()));
     }
 
-    /** HAProxy matches a name ending in {@code (*)} by its prefix ({@code track-sc0}, {@code set-var(txn.x)}). */
+    /**
+     * HAProxy matches a name ending in {@code (*)} by its prefix ({@code track-sc0}, {@code
+     * set-var(txn.x)}).
+     */
     private static boolean isHttpRequestAction(String word) {
         for (String action : HTTP_REQUEST_ACTIONS) {
             boolean prefix = action.endsWith("(*)");
-            if (prefix ? word.startsWith(action.substring(0, action.length() - 3)) : word.equals(action)) {
+            if (prefix
+                    ? word.startsWith(action.substring(0, action.length() - 3))
+                    : word.equals(action)) {
                 return true;
             }
         }
@@ -235,16 +349,24 @@ final class OperatorPagesReader {
         List<ServiceRule> services = proxy.services;
         if (proxy.mode == Mode.TCP) {
             if (stats != null) {
-                diag.rawWarning("[WARNING] 'stats' statement ignored for proxy '" + proxy.name
-                        + "' as it requires HTTP mode.");
+                diag.rawWarning(
+                        "[WARNING] 'stats' statement ignored for proxy '"
+                                + proxy.name
+                                + "' as it requires HTTP mode.");
                 stats = null;
             }
             if (!services.isEmpty()) {
-                diag.rawWarning("[WARNING] 'http-request' rules ignored for " + proxy.typeWord() + " '" + proxy.name
-                        + "' as they require HTTP mode.");
+                diag.rawWarning(
+                        "[WARNING] 'http-request' rules ignored for "
+                                + proxy.typeWord()
+                                + " '"
+                                + proxy.name
+                                + "' as they require HTTP mode.");
                 services = List.of();
             }
         }
-        return stats == null && services.isEmpty() ? OperatorPages.NONE : new OperatorPages(stats, services);
+        return stats == null && services.isEmpty()
+                ? OperatorPages.NONE
+                : new OperatorPages(stats, services);
     }
 }

@@ -30,23 +30,35 @@ final class ProxyDraft {
     HttpCheck httpCheck;
     boolean allBackups;
     int hashBalanceFactor;
+
     /** {@code hash-preserve-affinity} (3.2+), or null when not set. */
     String hashPreserveAffinity;
+
     HttpReuse httpReuse = HttpReuse.SAFE;
     ServerOptions defaultServer = new ServerOptions();
+
     /** The {@code acl} lines read so far, by name; a rule can only use ACLs declared above it. */
     final java.util.Map<String, List<AclTest>> acls = new java.util.LinkedHashMap<>();
+
     final List<UseBackend> useBackends = new ArrayList<>();
-    /** The {@code stats} lines read so far (inherited from defaults), or null when there are none. */
+
+    /**
+     * The {@code stats} lines read so far (inherited from defaults), or null when there are none.
+     */
     OperatorPagesReader.StatsDraft stats;
+
     /** {@code http-request use-service} rules, in file order. */
     final List<ServiceRule> services = new ArrayList<>();
+
     /** The {@code log} lines, in order; a null entry stands for {@code log global}. */
     List<LogTarget> logTargets = new ArrayList<>();
+
     /** The line format ({@code log-format} or one of the {@code option} formats), or null. */
     String logFormat;
+
     /** Where {@link #logFormat} was set, for the alert when it cannot be read. */
     Where logFormatWhere;
+
     boolean dontLogNull;
 
     boolean hasFrontend() {

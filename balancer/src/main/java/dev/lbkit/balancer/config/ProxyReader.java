@@ -9,12 +9,14 @@ import java.util.function.UnaryOperator;
 /**
  * Reads the keywords of {@code frontend}, {@code backend}, {@code listen} and {@code defaults}
  * sections: mode, default_backend, balance, hash-type, timeouts, options, http-reuse and the rest,
- * handing {@code bind} lines to {@link BindReader} and {@code server} lines to {@link ServerReader}.
+ * handing {@code bind} lines to {@link BindReader} and {@code server} lines to {@link
+ * ServerReader}.
  */
 final class ProxyReader {
 
     /** Proxy keywords HAProxy allows exactly one argument (more is an alert). */
-    private static final Set<String> ONE_ARGUMENT_PROXY = Set.of("mode", "default_backend", "retries", "maxconn", "id");
+    private static final Set<String> ONE_ARGUMENT_PROXY =
+            Set.of("mode", "default_backend", "retries", "maxconn", "id");
 
     private final Diagnostics diag;
     private final BindReader binds;
@@ -32,7 +34,9 @@ final class ProxyReader {
         this.logs = new LogReader(diag);
     }
 
-    /** Reads one line of a proxy or defaults section into {@code proxy} (nothing when it is null). */
+    /**
+     * Reads one line of a proxy or defaults section into {@code proxy} (nothing when it is null).
+     */
     void read(ProxyDraft proxy, Args args) {
         if (proxy == null) {
             return;
@@ -54,8 +58,10 @@ final class ProxyReader {
             case "mode" -> readMode(proxy, args);
             case "default_backend" -> {
                 if (!proxy.hasFrontend()) {
-                    diag.warn("'default_backend' ignored because backend '" + proxy.name
-                            + "' has no frontend capability.");
+                    diag.warn(
+                            "'default_backend' ignored because backend '"
+                                    + proxy.name
+                                    + "' has no frontend capability.");
                 } else if (args.get(1).isEmpty()) {
                     diag.alert("'default_backend' expects a backend name.");
                 } else {
@@ -65,9 +71,14 @@ final class ProxyReader {
             case "http-reuse" -> readHttpReuse(proxy, args);
             case "balance" -> {
                 if (!proxy.hasBackend()) {
-                    diag.warn("'balance' ignored because frontend '" + proxy.name + "' has no backend capability.");
+                    diag.warn(
+                            "'balance' ignored because frontend '"
+                                    + proxy.name
+                                    + "' has no backend capability.");
                 } else if (!args.get(1).isEmpty()) {
-                    Balance balance = BalanceReader.read(args.rest(1), diag.where(), diag.haproxyLine(), diag::alert);
+                    Balance balance =
+                            BalanceReader.read(
+                                    args.rest(1), diag.where(), diag.haproxyLine(), diag::alert);
                     if (balance != null) {
                         proxy.balance = balance;
                     }
@@ -94,7 +105,10 @@ final class ProxyReader {
             case "timeout" -> readTimeout(proxy, args);
             case "retries" -> {
                 if (!proxy.hasBackend()) {
-                    diag.warn("'retries' ignored because frontend '" + proxy.name + "' has no backend capability.");
+                    diag.warn(
+                            "'retries' ignored because frontend '"
+                                    + proxy.name
+                                    + "' has no backend capability.");
                 } else if (args.get(1).isEmpty()) {
                     diag.alert("'retries' expects an integer argument (dispatch counts for one).");
                 } else {
@@ -106,8 +120,11 @@ final class ProxyReader {
             case "use_backend" -> acls.readUseBackend(proxy, args);
             case "maxconn" -> {
                 if (!proxy.hasFrontend()) {
-                    diag.warn("'maxconn' ignored because backend '" + proxy.name + "' has no frontend capability."
-                            + " Maybe you want 'fullconn' instead ?");
+                    diag.warn(
+                            "'maxconn' ignored because backend '"
+                                    + proxy.name
+                                    + "' has no frontend capability."
+                                    + " Maybe you want 'fullconn' instead ?");
                 } else if (args.get(1).isEmpty()) {
                     diag.alert("'maxconn' expects an integer argument.");
                 } else {
@@ -120,14 +137,17 @@ final class ProxyReader {
                 if (proxy.isDefaults) {
                     diag.alert("'id' not allowed in 'defaults' section.");
                 } else if (atoi(args.get(1)) <= 0) {
-                    diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: custom id has to be > 0.");
+                    diag.rawAlert(
+                            "[ALERT] parsing [" + diag.where() + "]: custom id has to be > 0.");
                 }
             }
             default -> {
                 if (Keywords.HARMLESS_PROXY.contains(keyword)) {
                     diag.warn("'" + keyword + "' is accepted but ignored by lbkit.");
                 } else {
-                    diag.unknownKeyword(keyword, proxy.isDefaults ? "defaults" : proxy.sectionName(),
+                    diag.unknownKeyword(
+                            keyword,
+                            proxy.isDefaults ? "defaults" : proxy.sectionName(),
                             Keywords.proxyNames());
                 }
             }
@@ -141,7 +161,9 @@ final class ProxyReader {
      */
     private void readHashPreserveAffinity(ProxyDraft proxy, Args args) {
         if (!diag.since(HaproxyLine.V3_2)) {
-            diag.unknownKeyword("hash-preserve-affinity", proxy.isDefaults ? "defaults" : proxy.sectionName(),
+            diag.unknownKeyword(
+                    "hash-preserve-affinity",
+                    proxy.isDefaults ? "defaults" : proxy.sectionName(),
                     Keywords.proxyNames());
             return;
         }
@@ -155,20 +177,29 @@ final class ProxyReader {
 
     private void readHttpReuse(ProxyDraft proxy, Args args) {
         if (!proxy.hasBackend()) {
-            diag.warn("'http-reuse' ignored because frontend '" + proxy.name + "' has no backend capability.");
+            diag.warn(
+                    "'http-reuse' ignored because frontend '"
+                            + proxy.name
+                            + "' has no backend capability.");
             return;
         }
-        HttpReuse mode = switch (args.get(1)) {
-            case "never" -> HttpReuse.NEVER;
-            case "safe" -> HttpReuse.SAFE;
-            case "aggressive" -> HttpReuse.AGGRESSIVE;
-            case "always" -> HttpReuse.ALWAYS;
-            default -> null;
-        };
+        HttpReuse mode =
+                switch (args.get(1)) {
+                    case "never" -> HttpReuse.NEVER;
+                    case "safe" -> HttpReuse.SAFE;
+                    case "aggressive" -> HttpReuse.AGGRESSIVE;
+                    case "always" -> HttpReuse.ALWAYS;
+                    default -> null;
+                };
         if (mode == null) {
             diag.alert("'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'.");
         } else if (!args.get(2).isEmpty()) {
-            diag.alert("'http-reuse " + args.get(1) + "' cannot handle unexpected argument '" + args.get(2) + "'.");
+            diag.alert(
+                    "'http-reuse "
+                            + args.get(1)
+                            + "' cannot handle unexpected argument '"
+                            + args.get(2)
+                            + "'.");
         } else {
             proxy.httpReuse = mode;
         }
@@ -178,15 +209,20 @@ final class ProxyReader {
         switch (args.get(1)) {
             case "http" -> proxy.mode = Mode.HTTP;
             case "tcp" -> proxy.mode = Mode.TCP;
-            case "health" -> diag.alert("'mode health' doesn't exist anymore. Please use "
-                    + "'http-request return status 200' instead.");
+            case "health" ->
+                    diag.alert(
+                            "'mode health' doesn't exist anymore. Please use "
+                                    + "'http-request return status 200' instead.");
             default -> diag.alert("unknown proxy mode '" + args.get(1) + "'.");
         }
     }
 
     private void readHashType(ProxyDraft proxy, Args args) {
         if (!proxy.hasBackend()) {
-            diag.warn("'hash-type' ignored because frontend '" + proxy.name + "' has no backend capability.");
+            diag.warn(
+                    "'hash-type' ignored because frontend '"
+                            + proxy.name
+                            + "' has no backend capability.");
             return;
         }
         boolean consistent;
@@ -200,7 +236,8 @@ final class ProxyReader {
         }
         String function = args.get(2);
         if (function.isEmpty()) {
-            // HAProxy adds avalanche on its own only to consistent hashing without a named function.
+            // HAProxy adds avalanche on its own only to consistent hashing without a named
+            // function.
             proxy.hashType = new HashType(consistent, HashFunction.SDBM, consistent);
             return;
         }
@@ -212,13 +249,15 @@ final class ProxyReader {
             case "crc32" -> hashFunction = HashFunction.CRC32;
             case "none" -> {
                 if (!diag.since(HaproxyLine.V3_0)) {
-                    diag.alert("'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.");
+                    diag.alert(
+                            "'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.");
                     return;
                 }
                 hashFunction = HashFunction.NONE;
             }
             default -> {
-                diag.alert("'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.");
+                diag.alert(
+                        "'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.");
                 return;
             }
         }
@@ -233,8 +272,11 @@ final class ProxyReader {
     private void readTimeout(ProxyDraft proxy, Args args) {
         String kind = args.get(1);
         if (!Keywords.TIMEOUTS.contains(kind)) {
-            diag.alert("'timeout' supports 'client', 'server', 'connect', 'check', 'queue', 'http-keep-alive', "
-                    + "'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got '" + kind + "')");
+            diag.alert(
+                    "'timeout' supports 'client', 'server', 'connect', 'check', 'queue', 'http-keep-alive', "
+                            + "'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got '"
+                            + kind
+                            + "')");
             return;
         }
         String name = "timeout " + kind;
@@ -249,26 +291,54 @@ final class ProxyReader {
             return;
         }
         if (value.overflow()) {
-            diag.alert("timer overflow in argument '" + text + "' to '" + name
-                    + "' (maximum value is 2147483647 ms or ~24.8 days)");
+            diag.alert(
+                    "timer overflow in argument '"
+                            + text
+                            + "' to '"
+                            + name
+                            + "' (maximum value is 2147483647 ms or ~24.8 days)");
             return;
         }
         if (!args.get(3).isEmpty()) {
-            diag.alert("'" + name + "' : unexpected extra argument '" + args.get(3) + "' after value '" + text + "'.");
+            diag.alert(
+                    "'"
+                            + name
+                            + "' : unexpected extra argument '"
+                            + args.get(3)
+                            + "' after value '"
+                            + text
+                            + "'.");
             return;
         }
         if (!value.trailing().isEmpty()) {
-            diag.warn("unexpected character '" + value.trailing().charAt(0) + "' after the timer value '" + text
-                    + "'; use us, ms, s, m, h or d.");
+            diag.warn(
+                    "unexpected character '"
+                            + value.trailing().charAt(0)
+                            + "' after the timer value '"
+                            + text
+                            + "'; use us, ms, s, m, h or d.");
         }
-        boolean frontendSide = kind.equals("client") || kind.equals("http-request")
-                || kind.equals("http-keep-alive") || kind.equals("client-fin");
+        boolean frontendSide =
+                kind.equals("client")
+                        || kind.equals("http-request")
+                        || kind.equals("http-keep-alive")
+                        || kind.equals("client-fin");
         if (frontendSide && !proxy.hasFrontend()) {
-            diag.warn("'" + name + "' will be ignored because backend '" + proxy.name + "' has no frontend capability");
+            diag.warn(
+                    "'"
+                            + name
+                            + "' will be ignored because backend '"
+                            + proxy.name
+                            + "' has no frontend capability");
             return;
         }
         if (!frontendSide && !proxy.hasBackend() && !kind.equals("tarpit")) {
-            diag.warn("'" + name + "' will be ignored because frontend '" + proxy.name + "' has no backend capability");
+            diag.warn(
+                    "'"
+                            + name
+                            + "' will be ignored because frontend '"
+                            + proxy.name
+                            + "' has no backend capability");
             return;
         }
         switch (kind) {
@@ -282,8 +352,8 @@ final class ProxyReader {
     }
 
     /**
-     * Reads {@code option forwardfor [except <network>] [header <name>] [if-none]}; each line sets all
-     * three afresh. Returns the plain option after an alert, so reading goes on.
+     * Reads {@code option forwardfor [except <network>] [header <name>] [if-none]}; each line sets
+     * all three afresh. Returns the plain option after an alert, so reading goes on.
      */
     private ForwardFor forwardFor(Args args) {
         String header = ForwardFor.DEFAULT_HEADER;
@@ -295,7 +365,8 @@ final class ProxyReader {
                 case "except" -> {
                     except = ForwardFor.Network.parse(args.get(i + 1));
                     if (except == null) {
-                        diag.alert("'option forwardfor except' expects <address>[/mask] as argument.");
+                        diag.alert(
+                                "'option forwardfor except' expects <address>[/mask] as argument.");
                         return ForwardFor.plain();
                     }
                     i++;
@@ -310,7 +381,8 @@ final class ProxyReader {
                 }
                 case "if-none" -> ifNone = true;
                 default -> {
-                    diag.alert("'option forwardfor' only supports optional values: 'except', 'header' and 'if-none'.");
+                    diag.alert(
+                            "'option forwardfor' only supports optional values: 'except', 'header' and 'if-none'.");
                     return ForwardFor.plain();
                 }
             }
@@ -321,12 +393,19 @@ final class ProxyReader {
     private void readOption(ProxyDraft proxy, Args args, boolean negated) {
         String name = args.get(1);
         if (name.isEmpty()) {
-            diag.rawAlert("[ALERT] parsing [" + diag.where() + "]: 'option' expects an option name.");
+            diag.rawAlert(
+                    "[ALERT] parsing [" + diag.where() + "]: 'option' expects an option name.");
             return;
         }
-        boolean backendOption = name.equals("redispatch") || name.equals("httpchk") || name.equals("allbackups");
+        boolean backendOption =
+                name.equals("redispatch") || name.equals("httpchk") || name.equals("allbackups");
         if (backendOption && !proxy.hasBackend()) {
-            diag.warn("'" + name + "' ignored because frontend '" + proxy.name + "' has no backend capability.");
+            diag.warn(
+                    "'"
+                            + name
+                            + "' ignored because frontend '"
+                            + proxy.name
+                            + "' has no backend capability.");
             return;
         }
         switch (name) {

@@ -18,33 +18,115 @@ import java.util.List;
  * @param httpReuse {@code http-reuse}, HAProxy's default {@code safe} when absent
  * @param useBackends the {@code use_backend} rules (frontend and listen), in file order
  * @param operatorPages the statistics page and {@code use-service} rules it serves itself
- * @param log the access log of a frontend: targets and format ({@link LogSettings#OFF} when it logs nothing)
+ * @param log the access log of a frontend: targets and format ({@link LogSettings#OFF} when it logs
+ *     nothing)
  */
-public record ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
-                           Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
-                           int retries, boolean redispatch, ForwardFor forwardFor, HttpCheck httpCheck,
-                           boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse,
-                           List<UseBackend> useBackends, OperatorPages operatorPages, LogSettings log) {
+public record ProxySection(
+        Kind kind,
+        String name,
+        Where where,
+        Mode mode,
+        List<Bind> binds,
+        String defaultBackend,
+        Balance balance,
+        HashType hashType,
+        List<ServerSpec> servers,
+        Timeouts timeouts,
+        int retries,
+        boolean redispatch,
+        ForwardFor forwardFor,
+        HttpCheck httpCheck,
+        boolean allBackups,
+        int hashBalanceFactor,
+        HttpReuse httpReuse,
+        List<UseBackend> useBackends,
+        OperatorPages operatorPages,
+        LogSettings log) {
 
-    public enum Kind { FRONTEND, BACKEND, LISTEN }
+    public enum Kind {
+        FRONTEND,
+        BACKEND,
+        LISTEN
+    }
 
     /** A section without {@code use_backend} rules, operator pages or an access log. */
-    public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
-                        Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
-                        int retries, boolean redispatch, ForwardFor forwardFor, HttpCheck httpCheck,
-                        boolean allBackups, int hashBalanceFactor, HttpReuse httpReuse) {
-        this(kind, name, where, mode, binds, defaultBackend, balance, hashType, servers, timeouts, retries, redispatch,
-                forwardFor, httpCheck, allBackups, hashBalanceFactor, httpReuse, List.of(), OperatorPages.NONE,
+    public ProxySection(
+            Kind kind,
+            String name,
+            Where where,
+            Mode mode,
+            List<Bind> binds,
+            String defaultBackend,
+            Balance balance,
+            HashType hashType,
+            List<ServerSpec> servers,
+            Timeouts timeouts,
+            int retries,
+            boolean redispatch,
+            ForwardFor forwardFor,
+            HttpCheck httpCheck,
+            boolean allBackups,
+            int hashBalanceFactor,
+            HttpReuse httpReuse) {
+        this(
+                kind,
+                name,
+                where,
+                mode,
+                binds,
+                defaultBackend,
+                balance,
+                hashType,
+                servers,
+                timeouts,
+                retries,
+                redispatch,
+                forwardFor,
+                httpCheck,
+                allBackups,
+                hashBalanceFactor,
+                httpReuse,
+                List.of(),
+                OperatorPages.NONE,
                 LogSettings.OFF);
     }
 
     /** A section with HAProxy's default {@code http-reuse safe}. */
-    public ProxySection(Kind kind, String name, Where where, Mode mode, List<Bind> binds, String defaultBackend,
-                        Balance balance, HashType hashType, List<ServerSpec> servers, Timeouts timeouts,
-                        int retries, boolean redispatch, ForwardFor forwardFor, HttpCheck httpCheck,
-                        boolean allBackups, int hashBalanceFactor) {
-        this(kind, name, where, mode, binds, defaultBackend, balance, hashType, servers, timeouts, retries, redispatch,
-                forwardFor, httpCheck, allBackups, hashBalanceFactor, HttpReuse.SAFE);
+    public ProxySection(
+            Kind kind,
+            String name,
+            Where where,
+            Mode mode,
+            List<Bind> binds,
+            String defaultBackend,
+            Balance balance,
+            HashType hashType,
+            List<ServerSpec> servers,
+            Timeouts timeouts,
+            int retries,
+            boolean redispatch,
+            ForwardFor forwardFor,
+            HttpCheck httpCheck,
+            boolean allBackups,
+            int hashBalanceFactor) {
+        this(
+                kind,
+                name,
+                where,
+                mode,
+                binds,
+                defaultBackend,
+                balance,
+                hashType,
+                servers,
+                timeouts,
+                retries,
+                redispatch,
+                forwardFor,
+                httpCheck,
+                allBackups,
+                hashBalanceFactor,
+                HttpReuse.SAFE);
     }
 
     public ProxySection {

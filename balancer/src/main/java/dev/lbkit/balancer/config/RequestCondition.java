@@ -5,11 +5,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The {@code if <cond>} or {@code unless <cond>} of a rule, in the few forms lbkit evaluates:
- * the predefined ACLs {@code TRUE}, {@code FALSE} and {@code LOCALHOST}, and an anonymous ACL on
- * the path, {@code { path /metrics }} or {@code { path_beg /metrics }}. Any other condition
- * HAProxy would accept is read (so {@code ./lbkit -c} agrees with {@code haproxy -c}) and kept as
- * {@link Kind#NOT_MODELLED}; lbkit refuses to run a rule that has one.
+ * The {@code if <cond>} or {@code unless <cond>} of a rule, in the few forms lbkit evaluates: the
+ * predefined ACLs {@code TRUE}, {@code FALSE} and {@code LOCALHOST}, and an anonymous ACL on the
+ * path, {@code { path /metrics }} or {@code { path_beg /metrics }}. Any other condition HAProxy
+ * would accept is read (so {@code ./lbkit -c} agrees with {@code haproxy -c}) and kept as {@link
+ * Kind#NOT_MODELLED}; lbkit refuses to run a rule that has one.
  *
  * @param kind what the condition tests
  * @param argument the path for {@link Kind#PATH} and {@link Kind#PATH_BEG}, else ""
@@ -18,30 +18,119 @@ import java.util.function.Consumer;
  */
 public record RequestCondition(Kind kind, String argument, boolean negated, String text) {
 
-    public enum Kind { ALWAYS, NEVER, LOCALHOST, PATH, PATH_BEG, NOT_MODELLED }
+    public enum Kind {
+        ALWAYS,
+        NEVER,
+        LOCALHOST,
+        PATH,
+        PATH_BEG,
+        NOT_MODELLED
+    }
 
     /** A rule without a condition applies to every request. */
     public static final RequestCondition NONE = new RequestCondition(Kind.ALWAYS, "", false, "");
 
     /** ACL names HAProxy 2.6 predefines (usable without an {@code acl} line). */
-    private static final Set<String> PREDEFINED_ACLS = Set.of("TRUE", "FALSE", "LOCALHOST", "HTTP", "HTTP_1.0",
-            "HTTP_1.1", "HTTP_2.0", "HTTP_CONTENT", "HTTP_URL_ABS", "HTTP_URL_SLASH", "HTTP_URL_STAR", "METH_CONNECT",
-            "METH_DELETE", "METH_GET", "METH_HEAD", "METH_OPTIONS", "METH_POST", "METH_PUT", "METH_TRACE",
-            "RDP_COOKIE", "REQ_CONTENT", "WAIT_END");
+    private static final Set<String> PREDEFINED_ACLS =
+            Set.of(
+                    "TRUE",
+                    "FALSE",
+                    "LOCALHOST",
+                    "HTTP",
+                    "HTTP_1.0",
+                    "HTTP_1.1",
+                    "HTTP_2.0",
+                    "HTTP_CONTENT",
+                    "HTTP_URL_ABS",
+                    "HTTP_URL_SLASH",
+                    "HTTP_URL_STAR",
+                    "METH_CONNECT",
+                    "METH_DELETE",
+                    "METH_GET",
+                    "METH_HEAD",
+                    "METH_OPTIONS",
+                    "METH_POST",
+                    "METH_PUT",
+                    "METH_TRACE",
+                    "RDP_COOKIE",
+                    "REQ_CONTENT",
+                    "WAIT_END");
 
     /**
      * Sample fetches and ACL keywords lbkit knows by name: an anonymous ACL on one of these is read
      * (and not modelled unless it is {@code path} or {@code path_beg}); any other name is refused,
      * as HAProxy refuses an unknown fetch method.
      */
-    private static final Set<String> KNOWN_FETCHES = Set.of("path", "path_beg", "path_end", "path_sub", "path_reg",
-            "path_dir", "path_dom", "path_len", "url", "url_beg", "url_end", "url_sub", "url_reg", "url_dir",
-            "url_dom", "url_len", "url_param", "urlp", "base", "base_beg", "base_end", "base_sub", "base_reg",
-            "query", "method", "src", "dst", "src_port", "dst_port", "hdr", "hdr_beg", "hdr_end", "hdr_sub",
-            "hdr_reg", "hdr_dom", "hdr_cnt", "hdr_len", "hdr_ip", "hdr_val", "req.hdr", "req.fhdr", "req.hdr_cnt",
-            "req.cook", "cook", "req.ver", "req_ver", "var", "http_auth", "nbsrv", "always_true", "always_false",
-            "ssl_fc", "ssl_fc_sni", "req.ssl_sni", "fc_http_major", "capture.req.uri", "capture.req.method",
-            "req.body", "req.len", "req_len", "status", "int", "str", "env", "be_id", "fe_id", "fe_name", "be_name");
+    private static final Set<String> KNOWN_FETCHES =
+            Set.of(
+                    "path",
+                    "path_beg",
+                    "path_end",
+                    "path_sub",
+                    "path_reg",
+                    "path_dir",
+                    "path_dom",
+                    "path_len",
+                    "url",
+                    "url_beg",
+                    "url_end",
+                    "url_sub",
+                    "url_reg",
+                    "url_dir",
+                    "url_dom",
+                    "url_len",
+                    "url_param",
+                    "urlp",
+                    "base",
+                    "base_beg",
+                    "base_end",
+                    "base_sub",
+                    "base_reg",
+                    "query",
+                    "method",
+                    "src",
+                    "dst",
+                    "src_port",
+                    "dst_port",
+                    "hdr",
+                    "hdr_beg",
+                    "hdr_end",
+                    "hdr_sub",
+                    "hdr_reg",
+                    "hdr_dom",
+                    "hdr_cnt",
+                    "hdr_len",
+                    "hdr_ip",
+                    "hdr_val",
+                    "req.hdr",
+                    "req.fhdr",
+                    "req.hdr_cnt",
+                    "req.cook",
+                    "cook",
+                    "req.ver",
+                    "req_ver",
+                    "var",
+                    "http_auth",
+                    "nbsrv",
+                    "always_true",
+                    "always_false",
+                    "ssl_fc",
+                    "ssl_fc_sni",
+                    "req.ssl_sni",
+                    "fc_http_major",
+                    "capture.req.uri",
+                    "capture.req.method",
+                    "req.body",
+                    "req.len",
+                    "req_len",
+                    "status",
+                    "int",
+                    "str",
+                    "env",
+                    "be_id",
+                    "fe_id",
+                    "fe_name",
+                    "be_name");
 
     /** Whether lbkit can evaluate this condition. */
     public boolean modelled() {
@@ -49,17 +138,18 @@ public record RequestCondition(Kind kind, String argument, boolean negated, Stri
     }
 
     /**
-     * Whether a request matches, from its path and whether its client is on this machine
-     * ({@code LOCALHOST} is HAProxy's {@code src 127.0.0.1/8 ::1}).
+     * Whether a request matches, from its path and whether its client is on this machine ({@code
+     * LOCALHOST} is HAProxy's {@code src 127.0.0.1/8 ::1}).
      */
     public boolean matches(String path, boolean localClient) {
-        boolean result = switch (kind) {
-            case ALWAYS -> true;
-            case NEVER, NOT_MODELLED -> false;
-            case LOCALHOST -> localClient;
-            case PATH -> path.equals(argument);
-            case PATH_BEG -> path.startsWith(argument);
-        };
+        boolean result =
+                switch (kind) {
+                    case ALWAYS -> true;
+                    case NEVER, NOT_MODELLED -> false;
+                    case LOCALHOST -> localClient;
+                    case PATH -> path.equals(argument);
+                    case PATH_BEG -> path.startsWith(argument);
+                };
         return negated != result;
     }
 
@@ -69,12 +159,12 @@ public record RequestCondition(Kind kind, String argument, boolean negated, Stri
     }
 
     /**
-     * Reads {@code words} (everything after {@code if} or {@code unless}). Calls {@code alert}
-     * with HAProxy's reason (without the rule's name) and returns null when HAProxy would refuse
-     * the condition.
+     * Reads {@code words} (everything after {@code if} or {@code unless}). Calls {@code alert} with
+     * HAProxy's reason (without the rule's name) and returns null when HAProxy would refuse the
+     * condition.
      */
-    static RequestCondition read(List<String> words, boolean negated, Set<String> declaredAcls,
-                                 Consumer<String> alert) {
+    static RequestCondition read(
+            List<String> words, boolean negated, Set<String> declaredAcls, Consumer<String> alert) {
         String text = String.join(" ", words);
         if (words.isEmpty()) {
             // HAProxy takes an empty condition as always true.
@@ -106,7 +196,8 @@ public record RequestCondition(Kind kind, String argument, boolean negated, Stri
             String bare = fetch.contains("(") ? fetch.substring(0, fetch.indexOf('(')) : fetch;
             bare = bare.contains(",") ? bare.substring(0, bare.indexOf(',')) : bare;
             if (!bare.isEmpty() && !bare.equals("}") && !KNOWN_FETCHES.contains(bare)) {
-                alert.accept("unknown fetch method '" + bare + "' in ACL expression '" + fetch + "'");
+                alert.accept(
+                        "unknown fetch method '" + bare + "' in ACL expression '" + fetch + "'");
                 return null;
             }
             boolean oneValue = words.size() == 4 && words.get(3).equals("}");

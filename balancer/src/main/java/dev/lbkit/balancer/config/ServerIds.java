@@ -8,15 +8,17 @@ import java.util.Set;
 /**
  * Gives every server its id (puid) the way HAProxy does: explicit {@code id N} first; then, in
  * declaration order, a counter starting at 1 gives each server without an id the smallest unused id
- * at or above the counter, and the counter goes up by one after every server, explicit or not.
- * So ids 30, 10 and none give the third server id 3.
+ * at or above the counter, and the counter goes up by one after every server, explicit or not. So
+ * ids 30, 10 and none give the third server id 3.
  */
 final class ServerIds {
 
-    private ServerIds() {
-    }
+    private ServerIds() {}
 
-    /** Resolves ids; {@code explicitIds} holds each server's {@code id N} in declaration order, or null. */
+    /**
+     * Resolves ids; {@code explicitIds} holds each server's {@code id N} in declaration order, or
+     * null.
+     */
     static List<Integer> resolve(List<Integer> explicitIds) {
         Set<Integer> used = new HashSet<>();
         for (Integer id : explicitIds) {

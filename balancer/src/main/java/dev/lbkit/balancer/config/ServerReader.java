@@ -14,7 +14,11 @@ final class ServerReader {
 
     private final Diagnostics diag;
     private final UnaryOperator<String> env;
-    /** The HAProxy line whose keywords are read: {@code hash-key} and {@code guid} exist from 3.0 on. */
+
+    /**
+     * The HAProxy line whose keywords are read: {@code hash-key} and {@code guid} exist from 3.0
+     * on.
+     */
     private final HaproxyLine line;
 
     ServerReader(Diagnostics diag, UnaryOperator<String> env, HaproxyLine line) {
@@ -24,8 +28,8 @@ final class ServerReader {
     }
 
     /**
-     * Reads a {@code server} line into {@code proxy}, or with {@code defaultServer} a
-     * {@code default-server} line.
+     * Reads a {@code server} line into {@code proxy}, or with {@code defaultServer} a {@code
+     * default-server} line.
      */
     void read(ProxyDraft proxy, Args args, boolean defaultServer) {
         String keyword = args.get(0);
@@ -34,8 +38,14 @@ final class ServerReader {
             return;
         }
         if (!proxy.hasBackend()) {
-            diag.alertAt("parsing [" + diag.where() + "] : '" + keyword + "' not allowed because frontend '"
-                    + proxy.name + "' has no backend capability.");
+            diag.alertAt(
+                    "parsing ["
+                            + diag.where()
+                            + "] : '"
+                            + keyword
+                            + "' not allowed because frontend '"
+                            + proxy.name
+                            + "' has no backend capability.");
             return;
         }
         ServerOptions options = proxy.defaultServer.copy();
@@ -52,7 +62,8 @@ final class ServerReader {
             }
             Character bad = invalidNameChar(name);
             if (bad != null) {
-                diag.alertAt("character '" + bad + "' is not permitted in server name '" + name + "'.");
+                diag.alertAt(
+                        "character '" + bad + "' is not permitted in server name '" + name + "'.");
                 return;
             }
             String expanded = LineTokenizer.expandInAddress(raw, env);
@@ -65,20 +76,32 @@ final class ServerReader {
                 return;
             }
             if (address.path() != null) {
-                diag.alertAt(prefix + "lbkit forwards to TCP servers only, not to the unix socket '"
-                        + address.path() + "'.");
+                diag.alertAt(
+                        prefix
+                                + "lbkit forwards to TCP servers only, not to the unix socket '"
+                                + address.path()
+                                + "'.");
                 return;
             }
             host = address.host();
             String portText = address.portText();
             if (portText != null && !portText.isEmpty()) {
                 if (portText.startsWith("+") || portText.startsWith("-")) {
-                    diag.warn(prefix + "port offsets are not supported by lbkit; the client's port is used.");
+                    diag.warn(
+                            prefix
+                                    + "port offsets are not supported by lbkit; the client's port is used.");
                 } else {
                     for (char c : portText.toCharArray()) {
                         if (c < '0' || c > '9') {
-                            diag.alertAt(prefix + "invalid character '" + c + "' in port number '" + portText
-                                    + "' in '" + expanded + "'");
+                            diag.alertAt(
+                                    prefix
+                                            + "invalid character '"
+                                            + c
+                                            + "' in port number '"
+                                            + portText
+                                            + "' in '"
+                                            + expanded
+                                            + "'");
                             return;
                         }
                     }
@@ -90,7 +113,10 @@ final class ServerReader {
                 }
             }
         }
-        String prefix = defaultServer ? "'default-server' : " : "'server " + proxy.name + "/" + name + "' : ";
+        String prefix =
+                defaultServer
+                        ? "'default-server' : "
+                        : "'server " + proxy.name + "/" + name + "' : ";
         Integer explicitId = null;
         String guid = null;
         for (int i = first; i < args.size(); i++) {
@@ -120,8 +146,13 @@ final class ServerReader {
                 case "weight" -> {
                     int weight = atoi(value);
                     if (weight < 0 || weight > 256) {
-                        diag.alertAt(prefix + "weight of server " + name + " is not within 0 and 256 (" + weight
-                                + ")..");
+                        diag.alertAt(
+                                prefix
+                                        + "weight of server "
+                                        + name
+                                        + " is not within 0 and 256 ("
+                                        + weight
+                                        + ")..");
                         return;
                     }
                     options.weight = weight;
@@ -143,8 +174,15 @@ final class ServerReader {
                     }
                     for (ServerDraft other : proxy.servers) {
                         if (other.explicitId() != null && other.explicitId() == id) {
-                            diag.alertAt(prefix + "'id' : custom id " + id + " already used at " + other.where()
-                                    + " ('server " + other.name() + "').");
+                            diag.alertAt(
+                                    prefix
+                                            + "'id' : custom id "
+                                            + id
+                                            + " already used at "
+                                            + other.where()
+                                            + " ('server "
+                                            + other.name()
+                                            + "').");
                             return;
                         }
                     }
@@ -158,17 +196,37 @@ final class ServerReader {
                     }
                     HaproxyTime.Value delay = HaproxyTime.parse(value);
                     if (delay.badChar() != null) {
-                        diag.alertAt(prefix + "unexpected character '" + delay.badChar() + "' in '" + option
-                                + "' argument of server " + name + "..");
+                        diag.alertAt(
+                                prefix
+                                        + "unexpected character '"
+                                        + delay.badChar()
+                                        + "' in '"
+                                        + option
+                                        + "' argument of server "
+                                        + name
+                                        + "..");
                         return;
                     }
                     if (delay.overflow()) {
-                        diag.alertAt(prefix + "timer overflow in argument '" + value + "' to '" + option
-                                + "' of server " + name + "..");
+                        diag.alertAt(
+                                prefix
+                                        + "timer overflow in argument '"
+                                        + value
+                                        + "' to '"
+                                        + option
+                                        + "' of server "
+                                        + name
+                                        + "..");
                         return;
                     }
                     if (delay.millis() == 0) {
-                        diag.alertAt(prefix + "invalid value 0 for argument '" + option + "' of server " + name + "..");
+                        diag.alertAt(
+                                prefix
+                                        + "invalid value 0 for argument '"
+                                        + option
+                                        + "' of server "
+                                        + name
+                                        + "..");
                         return;
                     }
                     switch (option) {
@@ -201,8 +259,9 @@ final class ServerReader {
                 }
                 case "maxqueue" -> {
                     if (atoi(value) > 0) {
-                        diag.warn("'maxqueue' is read but not enforced by lbkit: a server's queue has no length"
-                                + " limit there.");
+                        diag.warn(
+                                "'maxqueue' is read but not enforced by lbkit: a server's queue has no length"
+                                        + " limit there.");
                     }
                     i++;
                 }
@@ -221,7 +280,10 @@ final class ServerReader {
                         if (!suggestion.isEmpty()) {
                             diag.alertAt(prefix + "unknown keyword '" + option + "'" + suggestion);
                         } else if (defaultServer) {
-                            diag.alertAt("unknown keyword '" + option + "'. Hint: no address was expected for this server.");
+                            diag.alertAt(
+                                    "unknown keyword '"
+                                            + option
+                                            + "'. Hint: no address was expected for this server.");
                         } else {
                             diag.alertAt(prefix + "unknown keyword '" + option + "'.");
                         }
@@ -235,13 +297,20 @@ final class ServerReader {
         if (defaultServer) {
             proxy.defaultServer = options;
         } else {
-            proxy.servers.add(new ServerDraft(name, host, port, options, explicitId, diag.where(), guid));
+            proxy.servers.add(
+                    new ServerDraft(name, host, port, options, explicitId, diag.where(), guid));
         }
     }
 
-    /** The {@code hash-key} values of this line as HAProxy lists them: "'id', 'addr', or 'addr-port'". */
+    /**
+     * The {@code hash-key} values of this line as HAProxy lists them: "'id', 'addr', or
+     * 'addr-port'".
+     */
     private String hashKeyChoices() {
-        List<String> words = HashKey.acceptedBy(line).stream().map(k -> "'" + k.keyword() + "'").toList();
-        return String.join(", ", words.subList(0, words.size() - 1)) + ", or " + words.get(words.size() - 1);
+        List<String> words =
+                HashKey.acceptedBy(line).stream().map(k -> "'" + k.keyword() + "'").toList();
+        return String.join(", ", words.subList(0, words.size() - 1))
+                + ", or "
+                + words.get(words.size() - 1);
     }
 }

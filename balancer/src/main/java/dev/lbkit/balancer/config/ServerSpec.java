@@ -16,14 +16,32 @@ package dev.lbkit.balancer.config;
  * @param backup {@code backup}
  * @param disabled {@code disabled}: starts in maintenance
  * @param maxconn {@code maxconn}, 0 = no limit
- * @param hashKey {@code hash-key} (3.0+): what the server's ring points derive from; {@link HashKey#ID} by default
+ * @param hashKey {@code hash-key} (3.0+): what the server's ring points derive from; {@link
+ *     HashKey#ID} by default
  * @param guid {@code guid} (3.0+), or null
- * @param fastinterMs {@code fastinter}: the interval while the server changes state; 0 = {@code inter}
+ * @param fastinterMs {@code fastinter}: the interval while the server changes state; 0 = {@code
+ *     inter}
  * @param downinterMs {@code downinter}: the interval while it is DOWN; 0 = {@code inter}
  */
-public record ServerSpec(String name, String host, int port, int weight, int id, boolean explicitId,
-                         boolean check, int interMs, int rise, int fall, boolean backup, boolean disabled,
-                         int maxconn, Where where, HashKey hashKey, String guid, int fastinterMs, int downinterMs) {
+public record ServerSpec(
+        String name,
+        String host,
+        int port,
+        int weight,
+        int id,
+        boolean explicitId,
+        boolean check,
+        int interMs,
+        int rise,
+        int fall,
+        boolean backup,
+        boolean disabled,
+        int maxconn,
+        Where where,
+        HashKey hashKey,
+        String guid,
+        int fastinterMs,
+        int downinterMs) {
 
     public ServerSpec {
         if (hashKey == null) {
@@ -32,23 +50,83 @@ public record ServerSpec(String name, String host, int port, int weight, int id,
     }
 
     /** A server whose checks run every {@code inter}, whatever its state. */
-    public ServerSpec(String name, String host, int port, int weight, int id, boolean explicitId, boolean check,
-                      int interMs, int rise, int fall, boolean backup, boolean disabled, int maxconn, Where where,
-                      HashKey hashKey, String guid) {
-        this(name, host, port, weight, id, explicitId, check, interMs, rise, fall, backup, disabled, maxconn, where,
-                hashKey, guid, 0, 0);
+    public ServerSpec(
+            String name,
+            String host,
+            int port,
+            int weight,
+            int id,
+            boolean explicitId,
+            boolean check,
+            int interMs,
+            int rise,
+            int fall,
+            boolean backup,
+            boolean disabled,
+            int maxconn,
+            Where where,
+            HashKey hashKey,
+            String guid) {
+        this(
+                name,
+                host,
+                port,
+                weight,
+                id,
+                explicitId,
+                check,
+                interMs,
+                rise,
+                fall,
+                backup,
+                disabled,
+                maxconn,
+                where,
+                hashKey,
+                guid,
+                0,
+                0);
     }
 
     /** A server with the default {@code hash-key id} and no {@code guid}. */
-    public ServerSpec(String name, String host, int port, int weight, int id, boolean explicitId, boolean check,
-                      int interMs, int rise, int fall, boolean backup, boolean disabled, int maxconn, Where where) {
-        this(name, host, port, weight, id, explicitId, check, interMs, rise, fall, backup, disabled, maxconn, where,
-                HashKey.ID, null);
+    public ServerSpec(
+            String name,
+            String host,
+            int port,
+            int weight,
+            int id,
+            boolean explicitId,
+            boolean check,
+            int interMs,
+            int rise,
+            int fall,
+            boolean backup,
+            boolean disabled,
+            int maxconn,
+            Where where) {
+        this(
+                name,
+                host,
+                port,
+                weight,
+                id,
+                explicitId,
+                check,
+                interMs,
+                rise,
+                fall,
+                backup,
+                disabled,
+                maxconn,
+                where,
+                HashKey.ID,
+                null);
     }
 
     /**
-     * The server's IP address as HAProxy's libc resolves {@code host} at start, or null (no host, or a
-     * name that does not resolve). E.g. "127.0.0.1" gives 127.0.0.1; "localhost" the resolver's first answer.
+     * The server's IP address as HAProxy's libc resolves {@code host} at start, or null (no host,
+     * or a name that does not resolve). E.g. "127.0.0.1" gives 127.0.0.1; "localhost" the
+     * resolver's first answer.
      */
     public java.net.InetAddress resolvedAddress() {
         return host == null ? null : Address.resolve(host, null);

@@ -2,8 +2,8 @@ package dev.lbkit.balancer.config;
 
 /**
  * {@code http-request use-service <name> [if|unless <cond>]}: requests that match are answered by
- * the named service instead of a server. lbkit has one service, HAProxy's
- * {@code prometheus-exporter}.
+ * the named service instead of a server. lbkit has one service, HAProxy's {@code
+ * prometheus-exporter}.
  */
 public record ServiceRule(String service, RequestCondition condition, Where where) {
 

@@ -9,7 +9,8 @@ package dev.lbkit.balancer.config;
  * @param path the unix socket path, or null for TCP
  * @param level {@code user}, {@code operator} or {@code admin}
  */
-public record StatsSocket(String address, String host, int port, String path, String level, Where where) {
+public record StatsSocket(
+        String address, String host, int port, String path, String level, Where where) {
     public boolean isUnix() {
         return path != null;
     }

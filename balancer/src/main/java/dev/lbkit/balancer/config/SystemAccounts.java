@@ -12,8 +12,7 @@ import java.nio.file.Path;
  */
 final class SystemAccounts {
 
-    private SystemAccounts() {
-    }
+    private SystemAccounts() {}
 
     static boolean exists(String keyword, String name) {
         if (name.chars().allMatch(Character::isDigit)) {

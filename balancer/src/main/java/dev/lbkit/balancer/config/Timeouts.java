@@ -14,7 +14,10 @@ public record Timeouts(long connectMs, long clientMs, long serverMs, long checkM
         return new Timeouts(0, 0, 0, 0);
     }
 
-    /** How long a queued request waits before its 503: {@code timeout queue}, else {@code timeout connect}. */
+    /**
+     * How long a queued request waits before its 503: {@code timeout queue}, else {@code timeout
+     * connect}.
+     */
     public long queueWaitMs() {
         return queueMs > 0 ? queueMs : connectMs;
     }

@@ -3,9 +3,9 @@ package dev.lbkit.balancer.health;
 /**
  * One server's health counter, with HAProxy's rules: health runs from 0 to rise+fall-1 and the
  * server is UP while health >= rise. A server starts UP at health = rise, so a single failure at
- * startup takes it DOWN; a pass that reaches rise jumps to the top, so from then on it takes
- * {@code fall} consecutive failures to go DOWN and {@code rise} consecutive passes to come back.
- * Not thread-safe: its checker reads and writes it under the backend's lock (see HealthChecks).
+ * startup takes it DOWN; a pass that reaches rise jumps to the top, so from then on it takes {@code
+ * fall} consecutive failures to go DOWN and {@code rise} consecutive passes to come back. Not
+ * thread-safe: its checker reads and writes it under the backend's lock (see HealthChecks).
  */
 public final class CheckState {
     private final int rise;
@@ -17,7 +17,8 @@ public final class CheckState {
 
     public CheckState(int rise, int fall) {
         if (rise < 1 || fall < 1) {
-            throw new IllegalArgumentException("rise and fall must be at least 1, got rise " + rise + " fall " + fall);
+            throw new IllegalArgumentException(
+                    "rise and fall must be at least 1, got rise " + rise + " fall " + fall);
         }
         this.rise = rise;
         this.fall = fall;
@@ -88,7 +89,8 @@ public final class CheckState {
 
     /**
      * The status as {@code show stat} prints it: "UP", "DOWN", or a transitional "UP 1/3" (going
-     * down: failures still allowed out of fall) / "DOWN 1/2" (coming up: passes so far out of rise).
+     * down: failures still allowed out of fall) / "DOWN 1/2" (coming up: passes so far out of
+     * rise).
      */
     public String status() {
         if (up) {

@@ -24,24 +24,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Active health checks for every server with {@code check}: a TCP connect, or with
- * {@code option httpchk} an HTTP request whose 2xx or 3xx answer passes, every {@code inter}
- * milliseconds. The first checks are spread over the interval; state changes go through
- * {@link Backend#setRunning(Server, boolean)} so the algorithm hears them.
+ * Active health checks for every server with {@code check}: a TCP connect, or with {@code option
+ * httpchk} an HTTP request whose 2xx or 3xx answer passes, every {@code inter} milliseconds. The
+ * first checks are spread over the interval; state changes go through {@link
+ * Backend#setRunning(Server, boolean)} so the algorithm hears them.
  *
  * <p><b>Lock order.</b> A checker has no lock of its own: its {@link CheckState} and last result
- * are guarded by its backend's lock ({@link Backend#lock()}), the lock that guards the server's
- * own state. A check's outcome and the server's move UP or DOWN are one step under that lock, and
+ * are guarded by its backend's lock ({@link Backend#lock()}), the lock that guards the server's own
+ * state. A check's outcome and the server's move UP or DOWN are one step under that lock, and
  * {@code show stat} reads a server and its check under that one lock, so neither ever waits for a
  * second lock while holding the first. The check itself (connect, request, answer) runs with no
- * lock held, and the UP/DOWN log line is written after the lock is let go. This class's own
- * monitor only keeps {@link #start()} and {@link #close()} apart; nothing else is locked under it.
+ * lock held, and the UP/DOWN log line is written after the lock is let go. This class's own monitor
+ * only keeps {@link #start()} and {@link #close()} apart; nothing else is locked under it.
  */
 public final class HealthChecks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecks.class);
 
     private final List<Checker> checkers = new ArrayList<>();
     private final Map<Server, Checker> byServer = new IdentityHashMap<>();
+
     /** Written under this object's monitor (start, close); read by the checkers without it. */
     private volatile ScheduledExecutorService scheduler;
 
@@ -62,11 +63,14 @@ public final class HealthChecks implements AutoCloseable {
         if (checkers.isEmpty() || scheduler != null) {
             return;
         }
-        scheduler = Executors.newScheduledThreadPool(Math.min(4, checkers.size()), runnable -> {
-            Thread thread = new Thread(runnable, "lbkit-health");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler =
+                Executors.newScheduledThreadPool(
+                        Math.min(4, checkers.size()),
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "lbkit-health");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
         for (int i = 0; i < checkers.size(); i++) {
             Checker checker = checkers.get(i);
             long firstDelay = (long) interOf(checker.server.spec()) * i / checkers.size();
@@ -82,8 +86,16 @@ public final class HealthChecks implements AutoCloseable {
         }
         synchronized (checker.backend.lock()) {
             CheckState s = checker.state;
-            return Optional.of(new Snapshot(s.status(), s.up(), s.health(), s.rise(), s.fall(), s.failedChecks(),
-                    s.downTransitions(), checker.lastResult));
+            return Optional.of(
+                    new Snapshot(
+                            s.status(),
+                            s.up(),
+                            s.health(),
+                            s.rise(),
+                            s.fall(),
+                            s.failedChecks(),
+                            s.downTransitions(),
+                            checker.lastResult));
         }
     }
 
@@ -93,9 +105,15 @@ public final class HealthChecks implements AutoCloseable {
      * @param lastResult HAProxy's short check status ({@code L4OK}, {@code L4CON}, {@code L7OK},
      *     {@code L7STS}, {@code L4TOUT}, ...) or {@code INI} before the first check
      */
-    public record Snapshot(String status, boolean up, int health, int rise, int fall, long failedChecks,
-                           long downTransitions, String lastResult) {
-    }
+    public record Snapshot(
+            String status,
+            boolean up,
+            int health,
+            int rise,
+            int fall,
+            long failedChecks,
+            long downTransitions,
+            String lastResult) {}
 
     @Override
     public synchronized void close() {
@@ -110,10 +128,10 @@ public final class HealthChecks implements AutoCloseable {
     }
 
     /**
-     * When the next check runs, as in HAProxy: {@code inter} while the server is steadily UP (health
-     * at its top), {@code downinter} while it is steadily DOWN (health 0), {@code fastinter} in
-     * between (going down, coming up, or at start, when health is only {@code rise}); either of the
-     * last two falls back to {@code inter} when not set.
+     * When the next check runs, as in HAProxy: {@code inter} while the server is steadily UP
+     * (health at its top), {@code downinter} while it is steadily DOWN (health 0), {@code
+     * fastinter} in between (going down, coming up, or at start, when health is only {@code rise});
+     * either of the last two falls back to {@code inter} when not set.
      */
     static int nextInterval(ServerSpec spec, CheckState state) {
         int inter = interOf(spec);
@@ -130,15 +148,19 @@ public final class HealthChecks implements AutoCloseable {
     private final class Checker implements Runnable {
         final Backend backend;
         final Server server;
+
         /** Guarded by {@code backend.lock()}, as the server's own state is. */
         final CheckState state;
+
         /** Guarded by {@code backend.lock()}. */
         String lastResult = "INI";
 
         Checker(Backend backend, Server server) {
             this.backend = backend;
             this.server = server;
-            this.state = new CheckState(Math.max(1, server.spec().rise()), Math.max(1, server.spec().fall()));
+            this.state =
+                    new CheckState(
+                            Math.max(1, server.spec().rise()), Math.max(1, server.spec().fall()));
         }
 
         @Override
@@ -181,7 +203,11 @@ public final class HealthChecks implements AutoCloseable {
             Timeouts timeouts = backend.section().timeouts();
             // As HAProxy documents: connect within min(timeout connect, inter), then read within
             // timeout check, or inter when that is not set.
-            int connectTimeout = (int) (timeouts.connectMs() > 0 ? Math.min(timeouts.connectMs(), inter) : inter);
+            int connectTimeout =
+                    (int)
+                            (timeouts.connectMs() > 0
+                                    ? Math.min(timeouts.connectMs(), inter)
+                                    : inter);
             int readTimeout = (int) (timeouts.checkMs() > 0 ? timeouts.checkMs() : inter);
             try (Socket socket = new Socket()) {
                 try {
@@ -205,8 +231,14 @@ public final class HealthChecks implements AutoCloseable {
         }
 
         private String httpCheck(Socket socket, HttpCheck http) throws IOException {
-            String request = http.method() + " " + http.uri() + " " + http.version() + "\r\n"
-                    + "Connection: close\r\n\r\n";
+            String request =
+                    http.method()
+                            + " "
+                            + http.uri()
+                            + " "
+                            + http.version()
+                            + "\r\n"
+                            + "Connection: close\r\n\r\n";
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();

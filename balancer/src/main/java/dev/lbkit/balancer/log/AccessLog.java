@@ -18,11 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One frontend's access log: formats each finished request on the thread that finished it and
- * hands the line to a writer thread of its own, through a lock-free queue, so the request path
- * never waits for a pipe, a terminal or a syslog server. When the writer falls
- * {@value #MAX_PENDING} lines behind, new lines are dropped and counted, as HAProxy drops log
- * lines it cannot send. A frontend that does not log has no {@code AccessLog} at all.
+ * One frontend's access log: formats each finished request on the thread that finished it and hands
+ * the line to a writer thread of its own, through a lock-free queue, so the request path never
+ * waits for a pipe, a terminal or a syslog server. When the writer falls {@value #MAX_PENDING}
+ * lines behind, new lines are dropped and counted, as HAProxy drops log lines it cannot send. A
+ * frontend that does not log has no {@code AccessLog} at all.
  *
  * <pre>{@code
  * AccessLog log = AccessLog.open("web", settings);   // null when the frontend does not log
@@ -32,8 +32,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class AccessLog implements AutoCloseable {
     static final int MAX_PENDING = 100_000;
     private static final String TAG = "lbkit";
+
     /** Requests in progress in every logging frontend of this process (%ac). */
     private static final AtomicInteger ACTIVE = new AtomicInteger();
+
     /** Requests seen by every logging frontend of this process (%rt). */
     private static final AtomicLong REQUESTS = new AtomicLong();
 
@@ -48,7 +50,8 @@ public final class AccessLog implements AutoCloseable {
     private final String frontend;
     private volatile boolean closed;
 
-    private AccessLog(String frontend, LogFormat format, boolean countsOwnAnswers, List<Sink> sinks) {
+    private AccessLog(
+            String frontend, LogFormat format, boolean countsOwnAnswers, List<Sink> sinks) {
         this.frontend = frontend;
         this.format = format;
         this.countsOwnAnswers = countsOwnAnswers;
@@ -69,9 +72,13 @@ public final class AccessLog implements AutoCloseable {
         for (LogTarget target : settings.targets()) {
             Sink sink = Sink.of(target);
             if (sink == null) {
-                System.err.println("[WARNING] frontend '" + frontend + "': lbkit cannot write logs to '"
-                        + target.address() + "' (a UNIX datagram socket or a ring); use 'log stdout' or a UDP"
-                        + " syslog address. Lines for it are skipped.");
+                System.err.println(
+                        "[WARNING] frontend '"
+                                + frontend
+                                + "': lbkit cannot write logs to '"
+                                + target.address()
+                                + "' (a UNIX datagram socket or a ring); use 'log stdout' or a UDP"
+                                + " syslog address. Lines for it are skipped.");
             } else {
                 sinks.add(sink);
             }
@@ -79,12 +86,15 @@ public final class AccessLog implements AutoCloseable {
         if (sinks.isEmpty()) {
             return null;
         }
-        AccessLog log = new AccessLog(frontend, settings.format(), settings.countsOwnAnswers(), sinks);
+        AccessLog log =
+                new AccessLog(frontend, settings.format(), settings.countsOwnAnswers(), sinks);
         log.writer.start();
         return log;
     }
 
-    /** Whether {@code %B} counts the balancer's own answers (error pages); false from HAProxy 3.4. */
+    /**
+     * Whether {@code %B} counts the balancer's own answers (error pages); false from HAProxy 3.4.
+     */
     public boolean countsOwnAnswers() {
         return countsOwnAnswers;
     }
@@ -174,8 +184,15 @@ public final class AccessLog implements AutoCloseable {
         }
         sinks.forEach(Sink::close);
         if (dropped.get() > 0) {
-            System.err.println("[WARNING] frontend '" + frontend + "': " + dropped.get() + " access log lines were"
-                    + " dropped because the log writer fell " + MAX_PENDING + " lines behind (a slow stdout or pipe?).");
+            System.err.println(
+                    "[WARNING] frontend '"
+                            + frontend
+                            + "': "
+                            + dropped.get()
+                            + " access log lines were"
+                            + " dropped because the log writer fell "
+                            + MAX_PENDING
+                            + " lines behind (a slow stdout or pipe?).");
         }
     }
 
@@ -213,11 +230,9 @@ public final class AccessLog implements AutoCloseable {
 
         abstract void write(String line, Instant now);
 
-        void flush() {
-        }
+        void flush() {}
 
-        void close() {
-        }
+        void close() {}
     }
 
     /** stdout or stderr, as the process had them when the log opened. */
@@ -258,8 +273,11 @@ public final class AccessLog implements AutoCloseable {
             try {
                 return new UdpSink(target, DatagramChannel.open());
             } catch (IOException e) {
-                System.err.println("[WARNING] cannot open a UDP socket for 'log " + target.address() + "': "
-                        + e.getMessage());
+                System.err.println(
+                        "[WARNING] cannot open a UDP socket for 'log "
+                                + target.address()
+                                + "': "
+                                + e.getMessage());
                 return null;
             }
         }
@@ -273,7 +291,8 @@ public final class AccessLog implements AutoCloseable {
             try {
                 channel.send(ByteBuffer.wrap(framed), server);
             } catch (IOException e) {
-                // A syslog server that is not there loses the line, as with HAProxy; the request is not affected.
+                // A syslog server that is not there loses the line, as with HAProxy; the request is
+                // not affected.
             }
         }
 

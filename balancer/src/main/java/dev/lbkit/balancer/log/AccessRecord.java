@@ -3,10 +3,10 @@ package dev.lbkit.balancer.log;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What one request did, as its access log line reports it: who asked, which server answered,
- * how long each step took, how it ended. The request path fills it in as the request goes (one
- * thread at a time, each hand-over ordered by the queue that carries the request on), and
- * {@link AccessLog#write} turns it into a line at the end.
+ * What one request did, as its access log line reports it: who asked, which server answered, how
+ * long each step took, how it ended. The request path fills it in as the request goes (one thread
+ * at a time, each hand-over ordered by the queue that carries the request on), and {@link
+ * AccessLog#write} turns it into a line at the end.
  *
  * <p>Times are {@link System#nanoTime()} readings; -1 marks a step that never happened, which the
  * timers print as -1, as HAProxy does.
@@ -14,17 +14,24 @@ import java.util.concurrent.TimeUnit;
 public final class AccessRecord {
     /** Wall-clock time the request began (its first byte), in epoch milliseconds. */
     public long acceptMillis;
+
     public long beginNanos;
+
     /** The request head was complete. */
     public long headersNanos;
+
     /** A server was picked (the end of the queue wait). */
     public long pickedNanos = -1;
+
     /** The last connect attempt began. */
     public long connectStartNanos = -1;
+
     /** The server connection was ready (0 ms for an idle one reused). */
     public long connectedNanos = -1;
+
     /** The server's answer head arrived. */
     public long answerNanos = -1;
+
     public long endNanos;
 
     public String clientIp = "-";
@@ -32,22 +39,32 @@ public final class AccessRecord {
     public String frontendIp = "-";
     public int frontendPort;
     public String frontend = "-";
+
     /** The backend's name; the frontend's when the request never reached one (HAProxy's habit). */
     public String backend;
+
     /** The server that answered (or was tried last), null for none. */
     public String server;
+
     public String serverIp = "-";
     public int serverPort;
 
     public int status = -1;
     public long bytesOut;
     public long bytesIn;
-    /** The two termination characters (%ts): who ended the request, and in which phase; "--" for a normal end. */
+
+    /**
+     * The two termination characters (%ts): who ended the request, and in which phase; "--" for a
+     * normal end.
+     */
     public String termination = "--";
+
     /** The answer is one of the balancer's own error pages, not a server's. */
     public boolean ownAnswer;
+
     /** Connect attempts beyond the first (%rc). */
     public int retries;
+
     /** Whether a retry moved the request to another server (%rc then starts with '+'). */
     public boolean redispatched;
 
@@ -57,9 +74,12 @@ public final class AccessRecord {
     public int serverConnections;
 
     public String method = "";
+
     /** The target as HAProxy stores it (an absolute-form target without its default port). */
     public String uri = "";
+
     public String version = "";
+
     /** The process-wide request counter (%rt). */
     public long requestCounter;
 

@@ -8,13 +8,16 @@ import java.util.Locale;
 
 /**
  * The {@code format} of a {@code log} line: what goes before the message. Each shape below is what
- * HAProxy 2.6 wrote for {@code log stdout format X local0} (checked with the binary), with
- * {@code <134>} the priority (facility times 8 plus level), then lbkit's tag and process id.
+ * HAProxy 2.6 wrote for {@code log stdout format X local0} (checked with the binary), with {@code
+ * <134>} the priority (facility times 8 plus level), then lbkit's tag and process id.
  */
 public enum Framing {
     /** No {@code format} word: {@code <134>Nov 30 18:36:41 lbkit[42]: message}. */
     LEGACY,
-    /** {@code <134>Nov 30 18:36:41 localhost lbkit[42]: message}: HAProxy 2.6 puts "localhost" as the host. */
+    /**
+     * {@code <134>Nov 30 18:36:41 localhost lbkit[42]: message}: HAProxy 2.6 puts "localhost" as
+     * the host.
+     */
     RFC3164,
     /** {@code <134>1 2026-11-30T18:38:01.158977+00:00 - lbkit 42 - - message}. */
     RFC5424,
@@ -29,7 +32,8 @@ public enum Framing {
     /** {@code <134>message}. */
     PRIORITY;
 
-    private static final DateTimeFormatter BSD = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
+    private static final DateTimeFormatter BSD =
+            DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
     private static final DateTimeFormatter ISO_MICROS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ENGLISH);
 
@@ -56,8 +60,18 @@ public enum Framing {
             case PRIORITY -> "<" + priority + ">";
             case TIMED -> "<" + level + ">" + iso(now) + " ";
             case ISO -> iso(now) + " ";
-            case LEGACY -> "<" + priority + ">" + BSD.format(local(now)) + " " + tag + "[" + pid + "]: ";
-            case RFC3164 -> "<" + priority + ">" + BSD.format(local(now)) + " localhost " + tag + "[" + pid + "]: ";
+            case LEGACY ->
+                    "<" + priority + ">" + BSD.format(local(now)) + " " + tag + "[" + pid + "]: ";
+            case RFC3164 ->
+                    "<"
+                            + priority
+                            + ">"
+                            + BSD.format(local(now))
+                            + " localhost "
+                            + tag
+                            + "["
+                            + pid
+                            + "]: ";
             case RFC5424 -> "<" + priority + ">1 " + iso(now) + " - " + tag + " " + pid + " - - ";
         };
     }

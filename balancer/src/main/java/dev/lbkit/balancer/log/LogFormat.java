@@ -21,28 +21,29 @@ import java.util.List;
 public final class LogFormat {
 
     /** {@code option httplog}. */
-    public static final String HTTPLOG = "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc "
-            + "%ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r";
+    public static final String HTTPLOG =
+            "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc "
+                    + "%ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r";
+
     /** {@code option httplog clf}. */
-    public static final String CLF = "%{+Q}o %{-Q}ci - - [%trg] %r %ST %B \"\" \"\" %cp %ms %ft %b %s %TR %Tw %Tc "
-            + "%Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl";
+    public static final String CLF =
+            "%{+Q}o %{-Q}ci - - [%trg] %r %ST %B \"\" \"\" %cp %ms %ft %b %s %TR %Tw %Tc "
+                    + "%Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl";
+
     /** {@code option tcplog}. */
-    public static final String TCPLOG = "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
+    public static final String TCPLOG =
+            "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
 
     private static final int QUOTE = 1;
     private static final int HEX = 2;
 
-    private sealed interface Node permits Text, Separator, Field {
-    }
+    private sealed interface Node permits Text, Separator, Field {}
 
-    private record Text(String text) implements Node {
-    }
+    private record Text(String text) implements Node {}
 
-    private record Separator() implements Node {
-    }
+    private record Separator() implements Node {}
 
-    private record Field(Variable variable, int flags) implements Node {
-    }
+    private record Field(Variable variable, int flags) implements Node {}
 
     private final String source;
     private final List<Node> nodes;
@@ -52,7 +53,10 @@ public final class LogFormat {
         this.nodes = List.copyOf(nodes);
     }
 
-    /** Why a {@code log-format} cannot be read, in HAProxy's words after "failed to parse log-format : ". */
+    /**
+     * Why a {@code log-format} cannot be read, in HAProxy's words after "failed to parse log-format
+     * : ".
+     */
     public static final class Invalid extends Exception {
         Invalid(String message) {
             super(message);
@@ -104,9 +108,13 @@ public final class LogFormat {
                 }
                 flags = applyFlags(defaults, format.substring(i + 1, close));
                 i = close + 1;
-                if (i >= n || !(Character.isLetterOrDigit(format.charAt(i)) || format.charAt(i) == '[')) {
-                    throw new Invalid("parse argument modifier without variable name near '"
-                            + format.substring(start, i) + "'.");
+                if (i >= n
+                        || !(Character.isLetterOrDigit(format.charAt(i))
+                                || format.charAt(i) == '[')) {
+                    throw new Invalid(
+                            "parse argument modifier without variable name near '"
+                                    + format.substring(start, i)
+                                    + "'.");
                 }
             }
             if (format.charAt(i) == '[') {
@@ -114,8 +122,10 @@ public final class LogFormat {
                 if (close < 0) {
                     throw new Invalid("missing ']' after '" + format.substring(i + 1) + "'.");
                 }
-                throw new Invalid("lbkit does not evaluate sample expressions such as '%["
-                        + format.substring(i + 1, close) + "]'. Use the %-variables instead (%ci, %b, %s, %ST, ...).");
+                throw new Invalid(
+                        "lbkit does not evaluate sample expressions such as '%["
+                                + format.substring(i + 1, close)
+                                + "]'. Use the %-variables instead (%ci, %b, %s, %ST, ...).");
             }
             int nameStart = i;
             while (i < n && Character.isLetterOrDigit(format.charAt(i))) {
@@ -128,8 +138,11 @@ public final class LogFormat {
             }
             Variable variable = Variable.named(name);
             if (variable == null) {
-                throw new Invalid("no such format variable '" + name + "'. If you wanted to emit the '%' character"
-                        + " verbatim, you need to use '%%'.");
+                throw new Invalid(
+                        "no such format variable '"
+                                + name
+                                + "'. If you wanted to emit the '%' character"
+                                + " verbatim, you need to use '%%'.");
             }
             flush(text, nodes);
             nodes.add(new Field(variable, flags));
@@ -152,12 +165,16 @@ public final class LogFormat {
             if (flag.length() < 2) {
                 continue;
             }
-            int bit = switch (flag.substring(1)) {
-                case "Q" -> QUOTE;
-                case "X" -> HEX;
-                default -> 0;
-            };
-            result = flag.charAt(0) == '+' ? result | bit : flag.charAt(0) == '-' ? result & ~bit : result;
+            int bit =
+                    switch (flag.substring(1)) {
+                        case "Q" -> QUOTE;
+                        case "X" -> HEX;
+                        default -> 0;
+                    };
+            result =
+                    flag.charAt(0) == '+'
+                            ? result | bit
+                            : flag.charAt(0) == '-' ? result & ~bit : result;
         }
         return result;
     }
@@ -172,7 +189,12 @@ public final class LogFormat {
                 afterSeparator = false;
             } else if (node instanceof Field field) {
                 int before = line.length();
-                field.variable().write(request, line, (field.flags() & QUOTE) != 0, (field.flags() & HEX) != 0);
+                field.variable()
+                        .write(
+                                request,
+                                line,
+                                (field.flags() & QUOTE) != 0,
+                                (field.flags() & HEX) != 0);
                 if (line.length() > before) {
                     afterSeparator = false;
                 }

@@ -6,17 +6,16 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Reads the words of a {@code log} line (after the keyword): {@code <address> [len <n>]
- * [format <f>] [sample <ranges>:<size>] <facility> [<level> [<minlevel>]]}. Mistakes are refused
- * with HAProxy 2.6's words (checked with {@code haproxy -c}).
+ * Reads the words of a {@code log} line (after the keyword): {@code <address> [len <n>] [format
+ * <f>] [sample <ranges>:<size>] <facility> [<level> [<minlevel>]]}. Mistakes are refused with
+ * HAProxy 2.6's words (checked with {@code haproxy -c}).
  */
 public final class LogLines {
 
     /** HAProxy's default {@code len}. */
     static final int DEFAULT_LENGTH = 1024;
 
-    private LogLines() {
-    }
+    private LogLines() {}
 
     /**
      * The target a {@code log} line names, or null after {@code alert} heard why it is refused.
@@ -37,7 +36,10 @@ public final class LogLines {
                 String value = words.get(i + 1);
                 Integer length = value.matches("[0-9]{1,6}") ? Integer.valueOf(value) : null;
                 if (length == null || length < 80 || length > 65535) {
-                    alert.accept("log : invalid log length '" + value + "', must be between 80 and 65535");
+                    alert.accept(
+                            "log : invalid log length '"
+                                    + value
+                                    + "', must be between 80 and 65535");
                     return null;
                 }
                 maxLength = length;
@@ -84,25 +86,59 @@ public final class LogLines {
         return target(address, framing, facility, level, minLevel, maxLength, alert);
     }
 
-    private static LogTarget target(String address, Framing framing, int facility, int level, int minLevel,
-                                    int maxLength, Consumer<String> alert) {
+    private static LogTarget target(
+            String address,
+            Framing framing,
+            int facility,
+            int level,
+            int minLevel,
+            int maxLength,
+            Consumer<String> alert) {
         switch (address) {
             case "stdout", "fd@1" -> {
-                return new LogTarget(LogTarget.Kind.STDOUT, null, 0, null, framing, facility, level, minLevel,
-                        maxLength, address);
+                return new LogTarget(
+                        LogTarget.Kind.STDOUT,
+                        null,
+                        0,
+                        null,
+                        framing,
+                        facility,
+                        level,
+                        minLevel,
+                        maxLength,
+                        address);
             }
             case "stderr", "fd@2" -> {
-                return new LogTarget(LogTarget.Kind.STDERR, null, 0, null, framing, facility, level, minLevel,
-                        maxLength, address);
+                return new LogTarget(
+                        LogTarget.Kind.STDERR,
+                        null,
+                        0,
+                        null,
+                        framing,
+                        facility,
+                        level,
+                        minLevel,
+                        maxLength,
+                        address);
             }
             default -> {
                 // the other addresses follow
             }
         }
         if (address.startsWith("/") || address.startsWith("unix@") || address.startsWith("ring@")) {
-            // A ring buffer is not a socket lbkit can write; it is read here and skipped at start, with a warning.
+            // A ring buffer is not a socket lbkit can write; it is read here and skipped at start,
+            // with a warning.
             String path = address.startsWith("/") ? address : address.substring(5);
-            return new LogTarget(LogTarget.Kind.UNIX, null, 0, path, framing, facility, level, minLevel, maxLength,
+            return new LogTarget(
+                    LogTarget.Kind.UNIX,
+                    null,
+                    0,
+                    path,
+                    framing,
+                    facility,
+                    level,
+                    minLevel,
+                    maxLength,
                     address);
         }
         String rest = address;
@@ -113,7 +149,9 @@ public final class LogLines {
         String host = rest;
         int port = 514;
         int colon = rest.lastIndexOf(':');
-        if (colon >= 0 && (!rest.startsWith("[") || rest.lastIndexOf(']') < colon) && rest.indexOf(':') == colon) {
+        if (colon >= 0
+                && (!rest.startsWith("[") || rest.lastIndexOf(']') < colon)
+                && rest.indexOf(':') == colon) {
             host = rest.substring(0, colon);
             String portText = rest.substring(colon + 1);
             if (!portText.matches("[0-9]{1,5}") || Integer.parseInt(portText) > 65535) {
@@ -134,7 +172,16 @@ public final class LogLines {
             alert.accept("log : invalid address: '" + host + "' in '" + address + "'");
             return null;
         }
-        return new LogTarget(LogTarget.Kind.UDP, host, port, null, framing, facility, level, minLevel, maxLength,
+        return new LogTarget(
+                LogTarget.Kind.UDP,
+                host,
+                port,
+                null,
+                framing,
+                facility,
+                level,
+                minLevel,
+                maxLength,
                 address);
     }
 

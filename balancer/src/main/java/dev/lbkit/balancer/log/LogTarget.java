@@ -15,19 +15,37 @@ package dev.lbkit.balancer.log;
  * @param maxLength {@code len}: longer lines are cut to this many bytes, newline included
  * @param address the address as written, for messages
  */
-public record LogTarget(Kind kind, String host, int port, String path, Framing framing, int facility, int level,
-                        int minLevel, int maxLength, String address) {
+public record LogTarget(
+        Kind kind,
+        String host,
+        int port,
+        String path,
+        Framing framing,
+        int facility,
+        int level,
+        int minLevel,
+        int maxLength,
+        String address) {
 
     /** Where a target writes. */
-    public enum Kind { STDOUT, STDERR, UDP, UNIX }
+    public enum Kind {
+        STDOUT,
+        STDERR,
+        UDP,
+        UNIX
+    }
 
     /** The syslog levels, most urgent first, as their numbers. */
-    static final String[] LEVELS = {"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
+    static final String[] LEVELS = {
+        "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"
+    };
 
     /** The facility names, in number order (local0 is 16). */
-    static final String[] FACILITIES = {"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp",
-        "cron", "auth2", "ftp", "ntp", "audit", "alert", "cron2", "local0", "local1", "local2", "local3", "local4",
-        "local5", "local6", "local7"};
+    static final String[] FACILITIES = {
+        "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "auth2",
+        "ftp", "ntp", "audit", "alert", "cron2", "local0", "local1", "local2", "local3", "local4",
+        "local5", "local6", "local7"
+    };
 
     /** The level HAProxy writes its traffic logs at. */
     public static final int INFO = 6;
@@ -37,7 +55,9 @@ public record LogTarget(Kind kind, String host, int port, String path, Framing f
         return lineLevel <= level;
     }
 
-    /** The level a line at {@code lineLevel} is written at here (raised to {@code minLevel} if set). */
+    /**
+     * The level a line at {@code lineLevel} is written at here (raised to {@code minLevel} if set).
+     */
     int writtenLevel(int lineLevel) {
         return minLevel >= 0 && lineLevel < minLevel ? minLevel : lineLevel;
     }

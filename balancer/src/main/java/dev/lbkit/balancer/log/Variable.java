@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code %} variables lbkit writes, each with what it takes from an {@link AccessRecord}.
- * Text values are the ones {@code +Q} quotes; an empty one is written {@code -} unquoted and
- * {@code ""} quoted. Captures ({@code %hr}, {@code %hs}) write nothing, since lbkit has no
- * {@code capture} lines; cookies ({@code %CC}, {@code %CS}) and {@code %ID} are empty.
+ * The {@code %} variables lbkit writes, each with what it takes from an {@link AccessRecord}. Text
+ * values are the ones {@code +Q} quotes; an empty one is written {@code -} unquoted and {@code ""}
+ * quoted. Captures ({@code %hr}, {@code %hs}) write nothing, since lbkit has no {@code capture}
+ * lines; cookies ({@code %CC}, {@code %CS}) and {@code %ID} are empty.
  */
 enum Variable {
     CLIENT_IP("ci", Kind.TEXT_UNQUOTED, r -> r.clientIp),
@@ -31,7 +31,10 @@ enum Variable {
     REQUEST_DATE_LOCAL("trl", Kind.TEXT_UNQUOTED, r -> Dates.localWithOffset(r.acceptMillis)),
     DATE_GMT("T", Kind.TEXT_UNQUOTED, r -> Dates.gmt(r.acceptMillis)),
     DATE_LOCAL("Tl", Kind.TEXT_UNQUOTED, r -> Dates.localWithOffset(r.acceptMillis)),
-    MILLISECONDS("ms", Kind.TEXT_UNQUOTED, r -> String.format(Locale.ROOT, "%03d", r.acceptMillis % 1000)),
+    MILLISECONDS(
+            "ms",
+            Kind.TEXT_UNQUOTED,
+            r -> String.format(Locale.ROOT, "%03d", r.acceptMillis % 1000)),
     FRONTEND_NAME("f", Kind.TEXT, r -> r.frontend),
     FRONTEND_NAME_TRANSPORT("ft", Kind.TEXT, r -> r.frontend),
     BACKEND_NAME("b", Kind.TEXT, r -> r.backend),
@@ -121,7 +124,10 @@ enum Variable {
             }
             case NUMBER -> {
                 long number = ((Number) v).longValue();
-                line.append(hex && number >= 0 ? "0x" + Long.toHexString(number).toUpperCase(Locale.ROOT) : number);
+                line.append(
+                        hex && number >= 0
+                                ? "0x" + Long.toHexString(number).toUpperCase(Locale.ROOT)
+                                : number);
             }
             case TEXT -> {
                 String text = v == null ? "" : v.toString();
@@ -144,12 +150,13 @@ enum Variable {
                 DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS", Locale.ENGLISH);
         private static final DateTimeFormatter WITH_OFFSET =
                 DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss xx", Locale.ENGLISH);
-        private Dates() {
-        }
+
+        private Dates() {}
 
         /** {@code 30/Nov/2026:18:36:07.849}, local time. */
         static String local(long epochMillis) {
-            return LOCAL_MILLIS.format(Instant.ofEpochMilli(epochMillis).atZone(ZoneId.systemDefault()));
+            return LOCAL_MILLIS.format(
+                    Instant.ofEpochMilli(epochMillis).atZone(ZoneId.systemDefault()));
         }
 
         /** {@code 30/Nov/2026:18:36:07 +0000}. */
@@ -158,7 +165,8 @@ enum Variable {
         }
 
         static String localWithOffset(long epochMillis) {
-            return WITH_OFFSET.format(Instant.ofEpochMilli(epochMillis).atZone(ZoneId.systemDefault()));
+            return WITH_OFFSET.format(
+                    Instant.ofEpochMilli(epochMillis).atZone(ZoneId.systemDefault()));
         }
 
         static String pathOf(String uri) {
@@ -171,12 +179,14 @@ enum Variable {
             return query < 0 ? "" : uri.substring(query);
         }
 
-        /** Looked up on first use only: a name lookup has no place on the way of a format without %H. */
+        /**
+         * Looked up on first use only: a name lookup has no place on the way of a format without
+         * %H.
+         */
         static final class Host {
             static final String NAME = lookUp();
 
-            private Host() {
-            }
+            private Host() {}
 
             private static String lookUp() {
                 try {

@@ -11,55 +11,63 @@ import java.nio.charset.StandardCharsets;
  */
 final class AnswerHead {
     /** How an answer's body ends. */
-    enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
+    enum Framing {
+        NONE,
+        LENGTH,
+        CHUNKED,
+        UNTIL_CLOSE
+    }
 
-        final int status;
-        final String reason;
-        private String[] fields = new String[16];
-        private int size;
-        Framing framing;
-        long length = -1;
-        boolean reusable;
+    final int status;
+    final String reason;
+    private String[] fields = new String[16];
+    private int size;
+    Framing framing;
+    long length = -1;
+    boolean reusable;
 
-        AnswerHead(int status, String reason) {
-            this.status = status;
-            this.reason = reason;
+    AnswerHead(int status, String reason) {
+        this.status = status;
+        this.reason = reason;
+    }
+
+    void add(String name, String value) {
+        if (size == fields.length) {
+            String[] bigger = new String[fields.length * 2];
+            System.arraycopy(fields, 0, bigger, 0, size);
+            fields = bigger;
         }
+        fields[size++] = name;
+        fields[size++] = value;
+    }
 
-        void add(String name, String value) {
-            if (size == fields.length) {
-                String[] bigger = new String[fields.length * 2];
-                System.arraycopy(fields, 0, bigger, 0, size);
-                fields = bigger;
+    /** The values of every header called {@code name}. */
+    java.util.List<String> headers(String name) {
+        java.util.List<String> values = new java.util.ArrayList<>(1);
+        for (int i = 0; i < size; i += 2) {
+            if (fields[i].equalsIgnoreCase(name)) {
+                values.add(fields[i + 1]);
             }
-            fields[size++] = name;
-            fields[size++] = value;
         }
+        return values;
+    }
 
-        /** The values of every header called {@code name}. */
-        java.util.List<String> headers(String name) {
-            java.util.List<String> values = new java.util.ArrayList<>(1);
-            for (int i = 0; i < size; i += 2) {
-                if (fields[i].equalsIgnoreCase(name)) {
-                    values.add(fields[i + 1]);
-                }
-            }
-            return values;
-        }
+    int headerCount() {
+        return size / 2;
+    }
 
-        int headerCount() {
-            return size / 2;
-        }
+    String name(int i) {
+        return fields[2 * i];
+    }
 
-        String name(int i) {
-            return fields[2 * i];
-        }
+    String value(int i) {
+        return fields[2 * i + 1];
+    }
 
-        String value(int i) {
-            return fields[2 * i + 1];
-        }
-    
-    /** Index just past the blank line ending the head in {@code buffer[pos, limit)}, or -1 when it is not all there yet. */
+    /**
+     * Index just past the blank line ending the head in {@code buffer[pos, limit)}, or -1 when it
+     * is not all there yet.
+     */
     static int endOfHead(byte[] buffer, int pos, int limit) {
         for (int i = pos; i < limit; i++) {
             if (buffer[i] == '\n') {
@@ -74,10 +82,13 @@ final class AnswerHead {
         return -1;
     }
 
-    static AnswerHead parse(byte[] buffer, int start, int end, boolean headRequest) throws IOException {
+    static AnswerHead parse(byte[] buffer, int start, int end, boolean headRequest)
+            throws IOException {
         int lineEnd = lineEnd(buffer, start, end);
         String statusLine = new String(buffer, start, lineEnd - start, StandardCharsets.ISO_8859_1);
-        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
+        if (!statusLine.startsWith("HTTP/1.")
+                || statusLine.length() < 12
+                || statusLine.charAt(8) != ' ') {
             throw new ProtocolException("not an HTTP/1.x status line: " + statusLine);
         }
         int status = parseStatus(statusLine);
@@ -112,10 +123,12 @@ final class AnswerHead {
                 try {
                     length = Long.parseLong(value);
                 } catch (NumberFormatException ex) {
-                    throw new ProtocolException("bad Content-Length in the server's answer: " + value);
+                    throw new ProtocolException(
+                            "bad Content-Length in the server's answer: " + value);
                 }
             } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                chunked = value.regionMatches(true, Math.max(0, value.length() - 7), "chunked", 0, 7);
+                chunked =
+                        value.regionMatches(true, Math.max(0, value.length() - 7), "chunked", 0, 7);
             } else if (name.equalsIgnoreCase("Connection")) {
                 if (containsToken(value, "close")) {
                     close = true;
@@ -182,5 +195,4 @@ final class AnswerHead {
         }
         return -1;
     }
-
 }

@@ -37,8 +37,12 @@ final class AsyncConnection implements Upstream.Idle {
     private long serverNanos;
     private int uses;
     private boolean answerStarted;
-    /** Reading stopped while an answer is relayed (the server sent more than its answer, or closed). */
+
+    /**
+     * Reading stopped while an answer is relayed (the server sent more than its answer, or closed).
+     */
     private boolean paused;
+
     private boolean serverDone;
     private long idleSinceNanos;
 
@@ -52,11 +56,14 @@ final class AsyncConnection implements Upstream.Idle {
      * Starts connecting to {@code address} for {@code exchange}, which hears back on the loop's
      * thread: {@link AsyncForward#onConnected} or {@link AsyncForward#onConnectFailed}.
      */
-    static void connect(UpstreamLoop loop, InetSocketAddress address, long connectMs, AsyncForward exchange) throws IOException {
+    static void connect(
+            UpstreamLoop loop, InetSocketAddress address, long connectMs, AsyncForward exchange)
+            throws IOException {
         SocketChannel channel = SocketChannel.open();
         AsyncConnection connection = new AsyncConnection(loop, channel, CONNECTING);
         connection.exchange = exchange;
-        connection.deadline = connectMs > 0 ? deadlineAfter(TimeUnit.MILLISECONDS.toNanos(connectMs)) : 0;
+        connection.deadline =
+                connectMs > 0 ? deadlineAfter(TimeUnit.MILLISECONDS.toNanos(connectMs)) : 0;
         boolean connected;
         try {
             channel.configureBlocking(false);
@@ -79,7 +86,11 @@ final class AsyncConnection implements Upstream.Idle {
             return;
         }
         try {
-            key = channel.register(loop.selector(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
+            key =
+                    channel.register(
+                            loop.selector(),
+                            connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
+                            this);
         } catch (ClosedChannelException e) {
             close();
             exchange.onConnectFailed(e);
@@ -129,11 +140,12 @@ final class AsyncConnection implements Upstream.Idle {
         channel.write(bytes);
         if (bytes.hasRemaining()) {
             pending = bytes;
-            loop.execute(() -> {
-                if (key != null && key.isValid()) {
-                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                }
-            });
+            loop.execute(
+                    () -> {
+                        if (key != null && key.isValid()) {
+                            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        }
+                    });
         }
     }
 
@@ -227,7 +239,10 @@ final class AsyncConnection implements Upstream.Idle {
         inLength -= n;
     }
 
-    /** The answer head is parsed and its body is in the buffer: no more reading or deadline until it is relayed. */
+    /**
+     * The answer head is parsed and its body is in the buffer: no more reading or deadline until it
+     * is relayed.
+     */
     boolean relaying() {
         deadline = 0;
         return state.compareAndSet(BUSY, RELAYING);
@@ -239,8 +254,8 @@ final class AsyncConnection implements Upstream.Idle {
     }
 
     /**
-     * Ends the exchange on this connection because it failed: true for the one caller that does
-     * so (a failed write on the request's thread and a failed read on the loop can race).
+     * Ends the exchange on this connection because it failed: true for the one caller that does so
+     * (a failed write on the request's thread and a failed read on the loop can race).
      */
     boolean failBusy() {
         if (!state.compareAndSet(BUSY, CLOSED)) {
@@ -260,16 +275,18 @@ final class AsyncConnection implements Upstream.Idle {
             return;
         }
         key.cancel();
-        loop.execute(() -> {
-            try {
-                // The cancelled key leaves the selector on its next selection; only then may the channel block.
-                loop.selector().selectNow(loop::readyKey);
-                channel.configureBlocking(true);
-            } catch (IOException e) {
-                close();
-            }
-            then.run();
-        });
+        loop.execute(
+                () -> {
+                    try {
+                        // The cancelled key leaves the selector on its next selection; only then
+                        // may the channel block.
+                        loop.selector().selectNow(loop::readyKey);
+                        channel.configureBlocking(true);
+                    } catch (IOException e) {
+                        close();
+                    }
+                    then.run();
+                });
     }
 
     /** The blocking side of this connection, with the bytes already read after the answer head. */
@@ -281,8 +298,8 @@ final class AsyncConnection implements Upstream.Idle {
     }
 
     /**
-     * Back to idle after its answer was relayed; false when it cannot carry another request
-     * (the caller closes it then).
+     * Back to idle after its answer was relayed; false when it cannot carry another request (the
+     * caller closes it then).
      */
     boolean backToIdle() {
         if (serverDone || !state.compareAndSet(RELAYING, IDLE)) {
@@ -292,11 +309,12 @@ final class AsyncConnection implements Upstream.Idle {
         idleSinceNanos = System.nanoTime();
         if (paused) {
             paused = false;
-            loop.execute(() -> {
-                if (key != null && key.isValid()) {
-                    key.interestOps(SelectionKey.OP_READ);
-                }
-            });
+            loop.execute(
+                    () -> {
+                        if (key != null && key.isValid()) {
+                            key.interestOps(SelectionKey.OP_READ);
+                        }
+                    });
         }
         return true;
     }
@@ -310,15 +328,21 @@ final class AsyncConnection implements Upstream.Idle {
             if (s == CONNECTING) {
                 if (state.compareAndSet(CONNECTING, CLOSED)) {
                     close();
-                    exchange.onConnectFailed(new java.net.SocketTimeoutException("connect timed out"));
+                    exchange.onConnectFailed(
+                            new java.net.SocketTimeoutException("connect timed out"));
                 }
             } else {
-                exchange.onFailed(this, new java.net.SocketTimeoutException("the server did not answer in time"));
+                exchange.onFailed(
+                        this,
+                        new java.net.SocketTimeoutException("the server did not answer in time"));
             }
         }
     }
 
-    /** The loop caught an unexpected exception while handling this connection: close it and fail its request. */
+    /**
+     * The loop caught an unexpected exception while handling this connection: close it and fail its
+     * request.
+     */
     void failUnexpectedly(RuntimeException e) {
         int was = state.getAndSet(CLOSED);
         close();

@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One request without a body, forwarded without holding a thread while the server works: the
  * request goes out from the thread that parsed it, and the answer is read and relayed by the
- * upstream event loop when it arrives. An answer whose body is not all there with its head
- * (large, chunked, or ended by close) is handed to a worker thread that relays it as a stream.
- * Retries, redispatch, the stale-connection retry and the error pages are those of
- * {@link ProxyHandler}'s blocking path.
+ * upstream event loop when it arrives. An answer whose body is not all there with its head (large,
+ * chunked, or ended by close) is handed to a worker thread that relays it as a stream. Retries,
+ * redispatch, the stale-connection retry and the error pages are those of {@link ProxyHandler}'s
+ * blocking path.
  */
 final class AsyncForward {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncForward.class);
@@ -42,11 +42,20 @@ final class AsyncForward {
     private ProxyHandler.Slot slot;
     private Server server;
     private Attempts attempts;
+
     /** This request's access log record, or null when its frontend does not log. */
     private final AccessRecord record;
 
-    AsyncForward(ProxyHandler handler, Backend backend, Upstream.Pools pools, Request request, Response response,
-                 Callback callback, ProxyHandler.ClientBody body, Executor workers, AccessRecord record) {
+    AsyncForward(
+            ProxyHandler handler,
+            Backend backend,
+            Upstream.Pools pools,
+            Request request,
+            Response response,
+            Callback callback,
+            ProxyHandler.ClientBody body,
+            Executor workers,
+            AccessRecord record) {
         this.record = record;
         this.handler = handler;
         this.backend = backend;
@@ -78,7 +87,9 @@ final class AsyncForward {
 
     private void pickAndSend() {
         info = ProxyHandler.requestInfo(request);
-        Backend.Pick pick = backend.pickTakeOrQueue(info, this::dequeued, backend.section().timeouts().queueWaitMs());
+        Backend.Pick pick =
+                backend.pickTakeOrQueue(
+                        info, this::dequeued, backend.section().timeouts().queueWaitMs());
         if (pick.queued()) {
             return;
         }
@@ -89,7 +100,10 @@ final class AsyncForward {
         sendOn(pick.server());
     }
 
-    /** A queued request got a slot on {@code picked}, or waited {@code timeout queue} in vain (null). */
+    /**
+     * A queued request got a slot on {@code picked}, or waited {@code timeout queue} in vain
+     * (null).
+     */
     private void dequeued(Server picked) {
         try {
             if (picked == null) {
@@ -166,17 +180,24 @@ final class AsyncForward {
             return;
         }
         if (n < 0) {
-            onFailed(connection, new EOFException(connection.answerStarted()
-                    ? "the server closed the connection in the middle of its answer head"
-                    : "the server closed the connection before answering"));
+            onFailed(
+                    connection,
+                    new EOFException(
+                            connection.answerStarted()
+                                    ? "the server closed the connection in the middle of its answer head"
+                                    : "the server closed the connection before answering"));
             return;
         }
         while (true) {
             int end = AnswerHead.endOfHead(connection.in(), 0, connection.inLength());
             if (end < 0) {
                 if (connection.inLength() == connection.in().length) {
-                    onFailed(connection, new ProtocolException("the server's answer head is larger than "
-                            + ServerConnection.BUFFER + " bytes"));
+                    onFailed(
+                            connection,
+                            new ProtocolException(
+                                    "the server's answer head is larger than "
+                                            + ServerConnection.BUFFER
+                                            + " bytes"));
                 }
                 return;
             }
@@ -199,14 +220,17 @@ final class AsyncForward {
 
     private void deliver(AsyncConnection connection, AnswerHead answer, int headEnd) {
         int buffered = connection.inLength() - headEnd;
-        boolean whole = answer.framing == AnswerHead.Framing.NONE
-                || (answer.framing == AnswerHead.Framing.LENGTH && answer.length <= buffered);
+        boolean whole =
+                answer.framing == AnswerHead.Framing.NONE
+                        || (answer.framing == AnswerHead.Framing.LENGTH
+                                && answer.length <= buffered);
         if (!whole) {
             handOff(connection, answer, headEnd);
             return;
         }
         int bodyLength = answer.framing == AnswerHead.Framing.NONE ? 0 : (int) answer.length;
-        // Not reusable when the server answered before taking the whole request, or sent more than its answer.
+        // Not reusable when the server answered before taking the whole request, or sent more than
+        // its answer.
         boolean reusable = answer.reusable && buffered == bodyLength && !connection.writing();
         if (!connection.relaying()) {
             return;
@@ -214,60 +238,80 @@ final class AsyncForward {
         Server answered = server;
         answered.countResponse(answer.status);
         ProxyHandler.copyAnswerHead(answer, response);
-        // The whole answer is read: the server connection is idle again before the client can see the
+        // The whole answer is read: the server connection is idle again before the client can see
+        // the
         // end of its answer, as in HAProxy, so the client's next request may reuse it (http-reuse).
-        // The body leaves the connection's buffer first, since the next exchange reuses that buffer.
-        ByteBuffer body = ByteBuffer.wrap(java.util.Arrays.copyOfRange(connection.in(), headEnd, headEnd + bodyLength));
+        // The body leaves the connection's buffer first, since the next exchange reuses that
+        // buffer.
+        ByteBuffer body =
+                ByteBuffer.wrap(
+                        java.util.Arrays.copyOfRange(
+                                connection.in(), headEnd, headEnd + bodyLength));
         pools.releaseAsync(answered, connection, reusable);
-        // The request is over for the balancer before the client can see its end, as in HAProxy's event loop.
+        // The request is over for the balancer before the client can see its end, as in HAProxy's
+        // event loop.
         slot.release();
         response.write(true, body, Callback.from(() -> finish(null), this::finish));
     }
 
-    /** A body that is not all there yet: a worker relays it as a stream over the same connection, made blocking. */
+    /**
+     * A body that is not all there yet: a worker relays it as a stream over the same connection,
+     * made blocking.
+     */
     private void handOff(AsyncConnection connection, AnswerHead answer, int headEnd) {
         Server answered = server;
-        connection.handOff(() -> workers.execute(() -> {
-            ServerConnection blocking;
-            try {
-                blocking = connection.adopt(headEnd);
-                blocking.readTimeout(pools.serverMs());
-            } catch (IOException e) {
-                connection.close();
-                error(ErrorPage.BAD_GATEWAY);
-                return;
-            }
-            try {
-                handler.relay(new ProxyHandler.Exchange(answered, blocking, answer), response, slot);
-                finish(null);
-            } catch (ProxyHandler.UpstreamFailure failure) {
-                if (response.isCommitted()) {
-                    finish(failure);
-                } else {
-                    error(failure.page);
-                }
-            } catch (Throwable failure) {
-                finish(failure);
-            }
-        }));
+        connection.handOff(
+                () ->
+                        workers.execute(
+                                () -> {
+                                    ServerConnection blocking;
+                                    try {
+                                        blocking = connection.adopt(headEnd);
+                                        blocking.readTimeout(pools.serverMs());
+                                    } catch (IOException e) {
+                                        connection.close();
+                                        error(ErrorPage.BAD_GATEWAY);
+                                        return;
+                                    }
+                                    try {
+                                        handler.relay(
+                                                new ProxyHandler.Exchange(
+                                                        answered, blocking, answer),
+                                                response,
+                                                slot);
+                                        finish(null);
+                                    } catch (ProxyHandler.UpstreamFailure failure) {
+                                        if (response.isCommitted()) {
+                                            finish(failure);
+                                        } else {
+                                            error(failure.page);
+                                        }
+                                    } catch (Throwable failure) {
+                                        finish(failure);
+                                    }
+                                }));
     }
 
     /**
-     * The exchange failed after the connection was made. A pooled connection the server had
-     * closed is retried once on a new one (the server never saw the request); anything else is a
-     * 502, or a 504 when the server took too long.
+     * The exchange failed after the connection was made. A pooled connection the server had closed
+     * is retried once on a new one (the server never saw the request); anything else is a 502, or a
+     * 504 when the server took too long.
      */
     void onFailed(AsyncConnection connection, IOException e) {
         if (!connection.failBusy()) {
             return;
         }
-        if (attempts.afterStaleConnection(connection.reused(), connection.answerStarted(), false, e)) {
+        if (attempts.afterStaleConnection(
+                connection.reused(), connection.answerStarted(), false, e)) {
             pools.dropIdle(server);
             attempt();
             return;
         }
         LOG.debug("exchange with {} failed", server, e);
-        error(e instanceof InterruptedIOException ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY);
+        error(
+                e instanceof InterruptedIOException
+                        ? ErrorPage.GATEWAY_TIMEOUT
+                        : ErrorPage.BAD_GATEWAY);
     }
 
     private void error(ErrorPage page) {

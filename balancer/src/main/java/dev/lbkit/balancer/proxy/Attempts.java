@@ -8,9 +8,9 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * The retry rules of one request, the same on the blocking and the event-loop paths: HAProxy's
- * {@code retries} after a failed connect, the last of them on another server with
- * {@code option redispatch}; one more try on a new connection when a pooled one turns out closed
- * by the server; and {@code http-reuse}, which says whether an idle connection may be taken at all.
+ * {@code retries} after a failed connect, the last of them on another server with {@code option
+ * redispatch}; one more try on a new connection when a pooled one turns out closed by the server;
+ * and {@code http-reuse}, which says whether an idle connection may be taken at all.
  */
 final class Attempts {
     private final Backend backend;
@@ -26,10 +26,13 @@ final class Attempts {
         this.backend = backend;
         this.info = info;
         this.slot = slot;
-        // http-reuse safe (the default) and never: the first request of each client connection opens
-        // a server connection of its own, which then joins the idle pool; lbkit treats never as safe.
-        this.mayShareIdle = backend.section().httpReuse().sharesForFirstRequest()
-                || RawTargetConnectionFactory.requestNumber(request) > 1;
+        // http-reuse safe (the default) and never: the first request of each client connection
+        // opens
+        // a server connection of its own, which then joins the idle pool; lbkit treats never as
+        // safe.
+        this.mayShareIdle =
+                backend.section().httpReuse().sharesForFirstRequest()
+                        || RawTargetConnectionFactory.requestNumber(request) > 1;
         this.retries = Math.max(0, backend.section().retries());
         this.retriesLeft = retries;
     }
@@ -67,11 +70,16 @@ final class Attempts {
 
     /**
      * An exchange failed on a connection: true, once, when it was a pooled connection the server
-     * had already closed (nothing of the request's body sent, nothing answered, no timeout), so
-     * the server never saw the request and it may go again on a new connection.
+     * had already closed (nothing of the request's body sent, nothing answered, no timeout), so the
+     * server never saw the request and it may go again on a new connection.
      */
-    boolean afterStaleConnection(boolean reused, boolean answerStarted, boolean bodyStarted, IOException failure) {
-        if (!reused || answerStarted || bodyStarted || staleRetryUsed || failure instanceof InterruptedIOException) {
+    boolean afterStaleConnection(
+            boolean reused, boolean answerStarted, boolean bodyStarted, IOException failure) {
+        if (!reused
+                || answerStarted
+                || bodyStarted
+                || staleRetryUsed
+                || failure instanceof InterruptedIOException) {
             return false;
         }
         staleRetryUsed = true;

@@ -26,6 +26,7 @@ public final class Frontend implements AutoCloseable {
     private final ProxySection section;
     private final FrontendStats stats = new FrontendStats();
     private final List<Javalin> servers = new ArrayList<>();
+
     /** The access log, or null when this frontend logs nothing. */
     private final AccessLog accessLog;
 
@@ -46,13 +47,22 @@ public final class Frontend implements AutoCloseable {
      * Starts listening on every bind of {@code section}, sending each request where {@code routes}
      * say, and answering {@code pages} itself.
      */
-    public static Frontend start(ProxySection section, Routes routes, Upstream upstream, OwnPages pages) {
+    public static Frontend start(
+            ProxySection section, Routes routes, Upstream upstream, OwnPages pages) {
         Frontend frontend = new Frontend(section);
         Timeouts timeouts = new Timeouts(section);
         try {
             for (Bind bind : section.binds()) {
-                frontend.servers.add(startOne(section, bind, routes, upstream, frontend.stats, timeouts, pages,
-                        frontend.accessLog));
+                frontend.servers.add(
+                        startOne(
+                                section,
+                                bind,
+                                routes,
+                                upstream,
+                                frontend.stats,
+                                timeouts,
+                                pages,
+                                frontend.accessLog));
             }
         } catch (RuntimeException e) {
             frontend.close();
@@ -61,88 +71,140 @@ public final class Frontend implements AutoCloseable {
         return frontend;
     }
 
-    private static Javalin startOne(ProxySection section, Bind bind, Routes routes, Upstream upstream,
-                                    FrontendStats stats, Timeouts timeouts, OwnPages pages, AccessLog accessLog) {
+    private static Javalin startOne(
+            ProxySection section,
+            Bind bind,
+            Routes routes,
+            Upstream upstream,
+            FrontendStats stats,
+            Timeouts timeouts,
+            OwnPages pages,
+            AccessLog accessLog) {
         ProxyHandler handler = new ProxyHandler(section, routes, upstream, stats, accessLog);
         // As many selectors (event-loop threads for the client side) as the upstream has loops:
         // HAProxy's nbthread. One of each measured 0.75x HAProxy's requests/s at 64 connections
         // on two cores, two of each 0.93x (docs/benchmarks.md).
         int selectors = upstream.threads();
-        Javalin app = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.startup.startupWatcherEnabled = false;
-            pages.addRoutes(cfg);
-            cfg.jetty.threadPool = threadPool(section.name());
-            cfg.jetty.modifyHttpConfiguration(http -> {
-                // Odd but legal targets ("//a", "/a/../b", "%2F") reach the balancer untouched.
-                http.setUriCompliance(UriCompliance.UNSAFE);
-                // An absolute-form target wins over Host (RFC 9112 §3.2.2), as in HAProxy: no 400. A folded
-                // header line (obs-fold) is unfolded and forwarded, as HAProxy does, not refused.
-                http.setHttpCompliance(HttpCompliance.RFC9110.with("LBKIT", HttpCompliance.Violation.MISMATCHED_AUTHORITY,
-                        HttpCompliance.Violation.MULTILINE_FIELD_VALUE));
-                http.setSendServerVersion(false);
-                http.setSendDateHeader(false);
-                http.setSendXPoweredBy(false);
-                http.setRelativeRedirectAllowed(true);
-                // HAProxy's default buffer (bufsize 16384 less maxrewrite 1024) bounds the request head;
-                // Jetty's default (8 KiB) would refuse heads HAProxy forwards.
-                http.setRequestHeaderSize(HAPROXY_MAX_REQUEST_HEAD);
-            });
-            cfg.jetty.addConnector((server, http) -> {
-                RawTargetConnectionFactory httpFactory = new RawTargetConnectionFactory(http);
-                // accept-proxy: each connection opens with a PROXY protocol header (v1 text or v2
-                // binary); Jetty reads it first, and the address it carries becomes the client's.
-                // A connection without a valid header is closed unanswered, as HAProxy does.
-                ServerConnector connector = bind.acceptProxy()
-                        ? new ServerConnector(server, -1, selectors,
-                                new StrictProxyConnectionFactory(httpFactory.getProtocol()), httpFactory)
-                        : new ServerConnector(server, -1, selectors, httpFactory);
-                connector.setHost(bind.host().isEmpty() ? null : bind.host());
-                connector.setPort(bind.port());
-                connector.setIdleTimeout(timeouts.clientMs > 0 ? timeouts.clientMs : 0);
-                if (accessLog != null && !accessLog.logsRequests()) {
-                    connector.addEventListener(RequestLog.connectionLines(accessLog, section.name()));
-                }
-                return connector;
-            });
-            // The proxy sits in front of Javalin's servlet: every request, whatever its method or
-            // target, is handled by the core handler; only the pages the frontend serves itself
-            // (statistics, Prometheus) reach Javalin's routes.
-            cfg.jetty.modifyServer(server -> {
-                server.insertHandler(new InsertedHandler(handler, pages, stats));
-                // Requests Jetty refuses itself get HAProxy's status (400), not Jetty's 414/431/505.
-                server.setErrorHandler(new HaproxyErrorHandler());
-            });
-        });
+        Javalin app =
+                Javalin.create(
+                        cfg -> {
+                            cfg.startup.showJavalinBanner = false;
+                            cfg.startup.startupWatcherEnabled = false;
+                            pages.addRoutes(cfg);
+                            cfg.jetty.threadPool = threadPool(section.name());
+                            cfg.jetty.modifyHttpConfiguration(
+                                    http -> {
+                                        // Odd but legal targets ("//a", "/a/../b", "%2F") reach the
+                                        // balancer untouched.
+                                        http.setUriCompliance(UriCompliance.UNSAFE);
+                                        // An absolute-form target wins over Host (RFC 9112 §3.2.2),
+                                        // as in HAProxy: no 400. A folded
+                                        // header line (obs-fold) is unfolded and forwarded, as
+                                        // HAProxy does, not refused.
+                                        http.setHttpCompliance(
+                                                HttpCompliance.RFC9110.with(
+                                                        "LBKIT",
+                                                        HttpCompliance.Violation
+                                                                .MISMATCHED_AUTHORITY,
+                                                        HttpCompliance.Violation
+                                                                .MULTILINE_FIELD_VALUE));
+                                        http.setSendServerVersion(false);
+                                        http.setSendDateHeader(false);
+                                        http.setSendXPoweredBy(false);
+                                        http.setRelativeRedirectAllowed(true);
+                                        // HAProxy's default buffer (bufsize 16384 less maxrewrite
+                                        // 1024) bounds the request head;
+                                        // Jetty's default (8 KiB) would refuse heads HAProxy
+                                        // forwards.
+                                        http.setRequestHeaderSize(HAPROXY_MAX_REQUEST_HEAD);
+                                    });
+                            cfg.jetty.addConnector(
+                                    (server, http) -> {
+                                        RawTargetConnectionFactory httpFactory =
+                                                new RawTargetConnectionFactory(http);
+                                        // accept-proxy: each connection opens with a PROXY protocol
+                                        // header (v1 text or v2
+                                        // binary); Jetty reads it first, and the address it carries
+                                        // becomes the client's.
+                                        // A connection without a valid header is closed unanswered,
+                                        // as HAProxy does.
+                                        ServerConnector connector =
+                                                bind.acceptProxy()
+                                                        ? new ServerConnector(
+                                                                server,
+                                                                -1,
+                                                                selectors,
+                                                                new StrictProxyConnectionFactory(
+                                                                        httpFactory.getProtocol()),
+                                                                httpFactory)
+                                                        : new ServerConnector(
+                                                                server, -1, selectors, httpFactory);
+                                        connector.setHost(
+                                                bind.host().isEmpty() ? null : bind.host());
+                                        connector.setPort(bind.port());
+                                        connector.setIdleTimeout(
+                                                timeouts.clientMs > 0 ? timeouts.clientMs : 0);
+                                        if (accessLog != null && !accessLog.logsRequests()) {
+                                            connector.addEventListener(
+                                                    RequestLog.connectionLines(
+                                                            accessLog, section.name()));
+                                        }
+                                        return connector;
+                                    });
+                            // The proxy sits in front of Javalin's servlet: every request, whatever
+                            // its method or
+                            // target, is handled by the core handler; only the pages the frontend
+                            // serves itself
+                            // (statistics, Prometheus) reach Javalin's routes.
+                            cfg.jetty.modifyServer(
+                                    server -> {
+                                        server.insertHandler(
+                                                new InsertedHandler(handler, pages, stats));
+                                        // Requests Jetty refuses itself get HAProxy's status (400),
+                                        // not Jetty's 414/431/505.
+                                        server.setErrorHandler(new HaproxyErrorHandler());
+                                    });
+                        });
         try {
             app.start();
         } catch (RuntimeException e) {
             app.stop();
-            throw new IllegalStateException("cannot listen on " + bind.host() + ":" + bind.port()
-                    + " (bind of '" + section.name() + "' at " + bind.where() + "): " + rootMessage(e)
-                    + ". Free the port or change the bind line.", e);
+            throw new IllegalStateException(
+                    "cannot listen on "
+                            + bind.host()
+                            + ":"
+                            + bind.port()
+                            + " (bind of '"
+                            + section.name()
+                            + "' at "
+                            + bind.where()
+                            + "): "
+                            + rootMessage(e)
+                            + ". Free the port or change the bind line.",
+                    e);
         }
         return app;
     }
 
     /**
      * Jetty's thread pool, with one shortcut: when an answer relayed by an upstream event loop
-     * completes a request, Jetty hands the client connection to a pool thread to look for the
-     * next request; on a loop thread that look runs at once instead (it reads without blocking,
-     * and the proxy's handler does not block), which spares a thread wake-up per request.
-     * Virtual threads when the JVM has them (Java 21+), a bounded platform pool otherwise.
+     * completes a request, Jetty hands the client connection to a pool thread to look for the next
+     * request; on a loop thread that look runs at once instead (it reads without blocking, and the
+     * proxy's handler does not block), which spares a thread wake-up per request. Virtual threads
+     * when the JVM has them (Java 21+), a bounded platform pool otherwise.
      */
     private static QueuedThreadPool threadPool(String name) {
-        QueuedThreadPool pool = new QueuedThreadPool(200, 4, 60_000) {
-            @Override
-            public void execute(Runnable job) {
-                if (job instanceof HttpConnection && UpstreamLoop.inAnyLoop()) {
-                    job.run();
-                } else {
-                    super.execute(job);
-                }
-            }
-        };
+        QueuedThreadPool pool =
+                new QueuedThreadPool(200, 4, 60_000) {
+                    @Override
+                    public void execute(Runnable job) {
+                        if (job instanceof HttpConnection && UpstreamLoop.inAnyLoop()) {
+                            job.run();
+                        } else {
+                            super.execute(job);
+                        }
+                    }
+                };
         pool.setName("lbkit-" + name);
         Executor virtual = virtualThreadExecutor();
         if (virtual != null) {
@@ -153,7 +215,9 @@ public final class Frontend implements AutoCloseable {
 
     private static Executor virtualThreadExecutor() {
         try {
-            Method factory = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+            Method factory =
+                    java.util.concurrent.Executors.class.getMethod(
+                            "newVirtualThreadPerTaskExecutor");
             return (Executor) factory.invoke(null);
         } catch (ReflectiveOperationException e) {
             return null;

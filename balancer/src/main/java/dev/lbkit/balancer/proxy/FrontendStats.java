@@ -8,7 +8,8 @@ public final class FrontendStats {
     private final AtomicInteger current = new AtomicInteger();
     private final AtomicInteger max = new AtomicInteger();
     private final AtomicLong total = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLongArray responses = new java.util.concurrent.atomic.AtomicLongArray(6);
+    private final java.util.concurrent.atomic.AtomicLongArray responses =
+            new java.util.concurrent.atomic.AtomicLongArray(6);
 
     void requestStarted() {
         int now = current.incrementAndGet();
@@ -20,13 +21,19 @@ public final class FrontendStats {
         current.decrementAndGet();
     }
 
-    /** The request has ended with an answer of {@code status} (any answer: a server's, an error page, a page of lbkit's own). */
+    /**
+     * The request has ended with an answer of {@code status} (any answer: a server's, an error
+     * page, a page of lbkit's own).
+     */
     void requestEnded(int status) {
         responses.incrementAndGet(dev.lbkit.balancer.algorithm.Server.responseClass(status));
         requestEnded();
     }
 
-    /** Answers of status class {@code index}: 0 for 1xx ... 4 for 5xx, 5 for other codes ({@code hrsp_*}). */
+    /**
+     * Answers of status class {@code index}: 0 for 1xx ... 4 for 5xx, 5 for other codes ({@code
+     * hrsp_*}).
+     */
     public long responses(int index) {
         return responses.get(index);
     }

@@ -35,7 +35,10 @@ final class HaproxyErrorHandler implements Request.Handler {
         return true;
     }
 
-    /** A parser refusal is HAProxy's 400, a client too slow its 408; anything else is lbkit's own failure. */
+    /**
+     * A parser refusal is HAProxy's 400, a client too slow its 408; anything else is lbkit's own
+     * failure.
+     */
     static ErrorPage pageFor(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {

@@ -4,8 +4,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The hop-by-hop headers a proxy must not forward: the fixed list of RFC 9110 plus every header
- * the message's own {@code Connection} header names.
+ * The hop-by-hop headers a proxy must not forward: the fixed list of RFC 9110 plus every header the
+ * message's own {@code Connection} header names.
  */
 final class HopByHop {
     /** A message with no {@code Connection} header: only the fixed list. */
@@ -17,7 +17,9 @@ final class HopByHop {
         this.named = named;
     }
 
-    /** The hop-by-hop set of one message, given the values of all its {@code Connection} headers. */
+    /**
+     * The hop-by-hop set of one message, given the values of all its {@code Connection} headers.
+     */
     static HopByHop of(Iterable<String> connectionValues) {
         Set<String> named = null;
         for (String value : connectionValues) {
@@ -38,7 +40,10 @@ final class HopByHop {
         return always(headerName) || (!named.isEmpty() && named.contains(headerName));
     }
 
-    /** RFC 9110's fixed list, without lower-casing the name (this runs for every header of every message). */
+    /**
+     * RFC 9110's fixed list, without lower-casing the name (this runs for every header of every
+     * message).
+     */
     private static boolean always(String name) {
         return switch (name.length()) {
             case 2 -> name.equalsIgnoreCase("te");

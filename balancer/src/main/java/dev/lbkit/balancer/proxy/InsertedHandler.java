@@ -35,23 +35,30 @@ final class InsertedHandler extends Handler.Wrapper {
         request.setAttribute(OwnPages.RAW_TARGET, target);
         stats.requestStarted();
         EndCounting counted = new EndCounting(request, response, stats);
-        Callback ending = Callback.from(() -> {
-            counted.ended();
-            callback.succeeded();
-        }, failure -> {
-            counted.ended();
-            callback.failed(failure);
-        });
-        // Javalin's servlet may block (reading a form): never on the thread that parsed the request.
-        request.getComponents().getExecutor().execute(() -> {
-            try {
-                if (!InsertedHandler.super.handle(request, counted, ending)) {
-                    Response.writeError(request, counted, ending, 404);
-                }
-            } catch (Throwable failure) {
-                ending.failed(failure);
-            }
-        });
+        Callback ending =
+                Callback.from(
+                        () -> {
+                            counted.ended();
+                            callback.succeeded();
+                        },
+                        failure -> {
+                            counted.ended();
+                            callback.failed(failure);
+                        });
+        // Javalin's servlet may block (reading a form): never on the thread that parsed the
+        // request.
+        request.getComponents()
+                .getExecutor()
+                .execute(
+                        () -> {
+                            try {
+                                if (!InsertedHandler.super.handle(request, counted, ending)) {
+                                    Response.writeError(request, counted, ending, 404);
+                                }
+                            } catch (Throwable failure) {
+                                ending.failed(failure);
+                            }
+                        });
         return true;
     }
 
@@ -61,7 +68,8 @@ final class InsertedHandler extends Handler.Wrapper {
      */
     private static final class EndCounting extends Response.Wrapper {
         private final FrontendStats stats;
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicBoolean done =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         EndCounting(Request request, Response response, FrontendStats stats) {
             super(request, response);

@@ -13,18 +13,21 @@ public interface OwnPages {
     String RAW_TARGET = "lbkit.rawTarget";
 
     /** A frontend without pages of its own. */
-    OwnPages NONE = new OwnPages() {
-        @Override
-        public boolean claims(String rawTarget, String clientAddress) {
-            return false;
-        }
+    OwnPages NONE =
+            new OwnPages() {
+                @Override
+                public boolean claims(String rawTarget, String clientAddress) {
+                    return false;
+                }
 
-        @Override
-        public void addRoutes(JavalinConfig config) {
-        }
-    };
+                @Override
+                public void addRoutes(JavalinConfig config) {}
+            };
 
-    /** Whether the request with this target (as received), from this client address, is for one of these pages. */
+    /**
+     * Whether the request with this target (as received), from this client address, is for one of
+     * these pages.
+     */
     boolean claims(String rawTarget, String clientAddress);
 
     /** Registers the routes that answer the claimed requests. */

@@ -39,42 +39,57 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards every request of one frontend to its backend: balances it on its own (also on
- * keep-alive connections), streams both bodies, retries connect failures as HAProxy's
- * {@code retries} and {@code option redispatch} do, and always answers, with an HAProxy-like
- * error page when it cannot forward.
+ * Forwards every request of one frontend to its backend: balances it on its own (also on keep-alive
+ * connections), streams both bodies, retries connect failures as HAProxy's {@code retries} and
+ * {@code option redispatch} do, and always answers, with an HAProxy-like error page when it cannot
+ * forward.
  */
 final class ProxyHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     private static final int BUFFER = 16 * 1024;
 
     private final Routes routes;
-    /** The server connections of each backend, kept under that backend's connect and server timeouts. */
+
+    /**
+     * The server connections of each backend, kept under that backend's connect and server
+     * timeouts.
+     */
     private final Map<Backend, Upstream.Pools> pools = new IdentityHashMap<>();
+
     /** {@code option forwardfor} of the frontend and each backend together; no entry when off. */
     private final Map<Backend, ForwardedFor> forwardFor = new IdentityHashMap<>();
+
     private final FrontendStats stats;
     private final String frontendName;
-    /** The frontend's access log, or null when it logs nothing (then no request pays for logging). */
+
+    /**
+     * The frontend's access log, or null when it logs nothing (then no request pays for logging).
+     */
     private final AccessLog accessLog;
 
     /**
      * @param frontend the frontend (or listen) section whose binds lead here
-     * @param routes its {@code use_backend} rules and default backend (when there is none and no rule
-     *     applies, the request gets a 503)
+     * @param routes its {@code use_backend} rules and default backend (when there is none and no
+     *     rule applies, the request gets a 503)
      */
     ProxyHandler(ProxySection frontend, Routes routes, Upstream upstream, FrontendStats stats) {
         this(frontend, routes, upstream, stats, null);
     }
 
-    ProxyHandler(ProxySection frontend, Routes routes, Upstream upstream, FrontendStats stats, AccessLog accessLog) {
+    ProxyHandler(
+            ProxySection frontend,
+            Routes routes,
+            Upstream upstream,
+            FrontendStats stats,
+            AccessLog accessLog) {
         super(InvocationType.NON_BLOCKING);
         this.frontendName = frontend.name();
         this.accessLog = accessLog;
         this.routes = routes;
         for (Backend backend : routes.backends()) {
             pools.put(backend, upstream.forTimeouts(backend.section().timeouts()));
-            ForwardedFor rule = ForwardedFor.of(frontend.forwardFor(), backend.section().forwardFor());
+            ForwardedFor rule =
+                    ForwardedFor.of(frontend.forwardFor(), backend.section().forwardFor());
             if (rule != null) {
                 forwardFor.put(backend, rule);
             }
@@ -92,17 +107,23 @@ final class ProxyHandler extends Handler.Abstract {
         stats.requestStarted();
         Backend backend = routes.backendFor(request);
         AccessRecord record = RequestLog.begin(accessLog, request, frontendName, backend);
-        Callback ending = Callback.from(() -> {
-            RequestLog.end(accessLog, record, response, request, backend, stats, null);
-            stats.requestEnded(response.getStatus());
-            callback.succeeded();
-        }, failure -> {
-            RequestLog.end(accessLog, record, response, request, backend, stats, failure);
-            stats.requestEnded();
-            callback.failed(failure);
-        });
-        Optional<ErrorPage> refusal = RequestRules.refusal(RawTargetConnectionFactory.rawTarget(request),
-                request.getHeaders());
+        Callback ending =
+                Callback.from(
+                        () -> {
+                            RequestLog.end(
+                                    accessLog, record, response, request, backend, stats, null);
+                            stats.requestEnded(response.getStatus());
+                            callback.succeeded();
+                        },
+                        failure -> {
+                            RequestLog.end(
+                                    accessLog, record, response, request, backend, stats, failure);
+                            stats.requestEnded();
+                            callback.failed(failure);
+                        });
+        Optional<ErrorPage> refusal =
+                RequestRules.refusal(
+                        RawTargetConnectionFactory.rawTarget(request), request.getHeaders());
         if (refusal.isPresent()) {
             RequestLog.failed(record, refusal.get());
             sendError(response, refusal.get(), ending);
@@ -116,28 +137,48 @@ final class ProxyHandler extends Handler.Abstract {
         ClientBody body = ClientBody.of(request);
         Executor workers = request.getComponents().getExecutor();
         if (body == null || body.length == 0) {
-            new AsyncForward(this, backend, pools.get(backend), request, response, ending, body, workers, record)
+            new AsyncForward(
+                            this,
+                            backend,
+                            pools.get(backend),
+                            request,
+                            response,
+                            ending,
+                            body,
+                            workers,
+                            record)
                     .start();
             return true;
         }
-        workers.execute(() -> {
-            try {
-                forward(request, response, body, backend, record);
-                ending.succeeded();
-            } catch (Throwable failure) {
-                LOG.debug("request failed after its answer had started", failure);
-                ending.failed(failure);
-            }
-        });
+        workers.execute(
+                () -> {
+                    try {
+                        forward(request, response, body, backend, record);
+                        ending.succeeded();
+                    } catch (Throwable failure) {
+                        LOG.debug("request failed after its answer had started", failure);
+                        ending.failed(failure);
+                    }
+                });
         return true;
     }
 
-    /** Forwards a request with a body, blocking this (worker) thread until the answer is relayed. */
-    private void forward(Request request, Response response, ClientBody body, Backend backend, AccessRecord record)
+    /**
+     * Forwards a request with a body, blocking this (worker) thread until the answer is relayed.
+     */
+    private void forward(
+            Request request,
+            Response response,
+            ClientBody body,
+            Backend backend,
+            AccessRecord record)
             throws IOException {
         RequestInfo info = requestInfo(request);
-        java.util.concurrent.CompletableFuture<Server> dequeued = new java.util.concurrent.CompletableFuture<>();
-        Backend.Pick pick = backend.pickTakeOrQueue(info, dequeued::complete, backend.section().timeouts().queueWaitMs());
+        java.util.concurrent.CompletableFuture<Server> dequeued =
+                new java.util.concurrent.CompletableFuture<>();
+        Backend.Pick pick =
+                backend.pickTakeOrQueue(
+                        info, dequeued::complete, backend.section().timeouts().queueWaitMs());
         Server server = pick.server();
         if (pick.queued()) {
             // A worker thread, free to block: it waits for a slot, or for timeout queue's null.
@@ -169,16 +210,16 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     /** A request sent on a server connection, and the head of the server's answer. */
-    record Exchange(Server server, ServerConnection connection, AnswerHead answer) {
-    }
+    record Exchange(Server server, ServerConnection connection, AnswerHead answer) {}
 
     /**
      * Sends the request, retrying connect failures: {@code retries} more times on the same server,
      * the last of them on another server when {@code option redispatch} is set. Returns null when
      * every attempt failed to connect (HAProxy answers 503 then).
      */
-    private Exchange exchangeWithRetries(Request request, RequestInfo info, Slot slot, ClientBody body,
-                                         AccessRecord record) throws IOException {
+    private Exchange exchangeWithRetries(
+            Request request, RequestInfo info, Slot slot, ClientBody body, AccessRecord record)
+            throws IOException {
         Attempts attempts = new Attempts(slot.backend, info, slot, request);
         boolean headRequest = request.getMethod().equals("HEAD");
         while (true) {
@@ -188,7 +229,10 @@ final class ProxyHandler extends Handler.Abstract {
             try {
                 Upstream.Pools serverPools = pools.get(slot.backend);
                 RequestLog.connecting(record, false);
-                connection = attempts.mayTakeIdle() ? serverPools.acquire(server) : serverPools.connect(server);
+                connection =
+                        attempts.mayTakeIdle()
+                                ? serverPools.acquire(server)
+                                : serverPools.connect(server);
                 RequestLog.connected(record);
             } catch (IOException e) {
                 boolean again = attempts.afterConnectFailure();
@@ -207,19 +251,29 @@ final class ProxyHandler extends Handler.Abstract {
             } catch (IOException e) {
                 connection.close();
                 if (body != null && body.clientFailure != null) {
-                    // The client stopped sending its body: too slowly for timeout client (HAProxy's 408),
+                    // The client stopped sending its body: too slowly for timeout client (HAProxy's
+                    // 408),
                     // or it went away. Either way the answer is the client's fault, never a 500.
-                    throw new UpstreamFailure(causedByTimeout(body.clientFailure)
-                            ? ErrorPage.REQUEST_TIMEOUT : ErrorPage.BAD_REQUEST, body.clientFailure);
+                    throw new UpstreamFailure(
+                            causedByTimeout(body.clientFailure)
+                                    ? ErrorPage.REQUEST_TIMEOUT
+                                    : ErrorPage.BAD_REQUEST,
+                            body.clientFailure);
                 }
-                if (attempts.afterStaleConnection(connection.reused(), connection.answerStarted(),
-                        body != null && body.started, e)) {
+                if (attempts.afterStaleConnection(
+                        connection.reused(),
+                        connection.answerStarted(),
+                        body != null && body.started,
+                        e)) {
                     // The other idle connections to that server are likely closed too.
                     pools.get(slot.backend).dropIdle(server);
                     continue;
                 }
-                throw new UpstreamFailure(e instanceof InterruptedIOException
-                        ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY, e);
+                throw new UpstreamFailure(
+                        e instanceof InterruptedIOException
+                                ? ErrorPage.GATEWAY_TIMEOUT
+                                : ErrorPage.BAD_GATEWAY,
+                        e);
             }
         }
     }
@@ -228,7 +282,12 @@ final class ProxyHandler extends Handler.Abstract {
      * Writes the request to the server: the client's method and target as received, its headers
      * less the hop-by-hop ones, and its body, in one write when the body is small.
      */
-    private void send(Request request, Backend backend, Server server, ClientBody body, ServerConnection connection)
+    private void send(
+            Request request,
+            Backend backend,
+            Server server,
+            ClientBody body,
+            ServerConnection connection)
             throws IOException {
         RequestHead head = connection.beginHead();
         writeHead(request, backend, server, body, head);
@@ -248,17 +307,21 @@ final class ProxyHandler extends Handler.Abstract {
 
     /**
      * The server's copy of the request head: the client's method and target as received, its
-     * headers less the hop-by-hop ones, Host when the client sent none, X-Forwarded-For with
-     * {@code option forwardfor}, and how long the body is.
+     * headers less the hop-by-hop ones, Host when the client sent none, X-Forwarded-For with {@code
+     * option forwardfor}, and how long the body is.
      */
-    void writeHead(Request request, Backend backend, Server server, ClientBody body, RequestHead head) {
+    void writeHead(
+            Request request, Backend backend, Server server, ClientBody body, RequestHead head) {
         String method = request.getMethod();
         head.append(method);
         head.append(" ");
         head.append(originForm(RawTargetConnectionFactory.rawTarget(request)));
         head.append(" HTTP/1.1\r\n");
         HttpFields fields = request.getHeaders();
-        HopByHop hop = fields.contains(HttpHeader.CONNECTION) ? HopByHop.of(fields.getValuesList(HttpHeader.CONNECTION)) : HopByHop.EMPTY;
+        HopByHop hop =
+                fields.contains(HttpHeader.CONNECTION)
+                        ? HopByHop.of(fields.getValuesList(HttpHeader.CONNECTION))
+                        : HopByHop.EMPTY;
         boolean host = false;
         for (HttpField field : fields) {
             String name = field.getName();
@@ -269,7 +332,8 @@ final class ProxyHandler extends Handler.Abstract {
             head.appendHeader(name, field.getValue() == null ? "" : field.getValue());
         }
         if (!host) {
-            // An HTTP/1.0 client may omit Host; the server gets its own address, as from any HTTP/1.1 client.
+            // An HTTP/1.0 client may omit Host; the server gets its own address, as from any
+            // HTTP/1.1 client.
             head.appendHeader("Host", hostForHeader(server));
         }
         ForwardedFor forwarding = forwardFor.get(backend);
@@ -299,7 +363,10 @@ final class ProxyHandler extends Handler.Abstract {
         };
     }
 
-    /** The client's path and query, still percent-encoded as received; an absolute-form target loses its scheme and authority. */
+    /**
+     * The client's path and query, still percent-encoded as received; an absolute-form target loses
+     * its scheme and authority.
+     */
     private static String originForm(String rawTarget) {
         if (rawTarget.startsWith("/")) {
             return rawTarget;
@@ -316,7 +383,9 @@ final class ProxyHandler extends Handler.Abstract {
 
     private static String hostForHeader(Server server) {
         String host = server.spec().host();
-        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + server.spec().port();
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
+                + ":"
+                + server.spec().port();
     }
 
     /**
@@ -364,7 +433,9 @@ final class ProxyHandler extends Handler.Abstract {
         }
     }
 
-    private static void relayLength(ServerConnection connection, long length, Response response, Slot slot) throws IOException {
+    private static void relayLength(
+            ServerConnection connection, long length, Response response, Slot slot)
+            throws IOException {
         long left = length;
         if (left == 0) {
             slot.release();
@@ -374,8 +445,12 @@ final class ProxyHandler extends Handler.Abstract {
         while (left > 0) {
             int n = fromServer(connection);
             if (n < 0) {
-                throw new UpstreamFailure(ErrorPage.BAD_GATEWAY,
-                        new EOFException("the server closed the connection " + left + " bytes before the end of its answer"));
+                throw new UpstreamFailure(
+                        ErrorPage.BAD_GATEWAY,
+                        new EOFException(
+                                "the server closed the connection "
+                                        + left
+                                        + " bytes before the end of its answer"));
             }
             n = (int) Math.min(n, left);
             left -= n;
@@ -384,12 +459,16 @@ final class ProxyHandler extends Handler.Abstract {
                 // its end and send the next one, as in HAProxy's event loop.
                 slot.release();
             }
-            write(response, left == 0, ByteBuffer.wrap(connection.buffer(), connection.offset(), n));
+            write(
+                    response,
+                    left == 0,
+                    ByteBuffer.wrap(connection.buffer(), connection.offset(), n));
             connection.consume(n);
         }
     }
 
-    private static void relayChunked(ServerConnection connection, Response response, Slot slot) throws IOException {
+    private static void relayChunked(ServerConnection connection, Response response, Slot slot)
+            throws IOException {
         while (true) {
             long size;
             try {
@@ -403,11 +482,16 @@ final class ProxyHandler extends Handler.Abstract {
             while (size > 0) {
                 int n = fromServer(connection);
                 if (n < 0) {
-                    throw new UpstreamFailure(ErrorPage.BAD_GATEWAY, new EOFException("the server closed the connection in a chunk"));
+                    throw new UpstreamFailure(
+                            ErrorPage.BAD_GATEWAY,
+                            new EOFException("the server closed the connection in a chunk"));
                 }
                 n = (int) Math.min(n, size);
                 size -= n;
-                write(response, false, ByteBuffer.wrap(connection.buffer(), connection.offset(), n));
+                write(
+                        response,
+                        false,
+                        ByteBuffer.wrap(connection.buffer(), connection.offset(), n));
                 connection.consume(n);
             }
             try {
@@ -420,7 +504,8 @@ final class ProxyHandler extends Handler.Abstract {
         write(response, true, BufferUtil.EMPTY_BUFFER);
     }
 
-    private static void relayUntilClose(ServerConnection connection, Response response, Slot slot) throws IOException {
+    private static void relayUntilClose(ServerConnection connection, Response response, Slot slot)
+            throws IOException {
         int n;
         while ((n = fromServer(connection)) >= 0) {
             write(response, false, ByteBuffer.wrap(connection.buffer(), connection.offset(), n));
@@ -440,11 +525,18 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     private static UpstreamFailure upstreamFailure(IOException e) {
-        return new UpstreamFailure(e instanceof InterruptedIOException ? ErrorPage.GATEWAY_TIMEOUT : ErrorPage.BAD_GATEWAY, e);
+        return new UpstreamFailure(
+                e instanceof InterruptedIOException
+                        ? ErrorPage.GATEWAY_TIMEOUT
+                        : ErrorPage.BAD_GATEWAY,
+                e);
     }
 
-    /** Writes to the client and waits until Jetty has taken the bytes (the buffer is reused after). */
-    private static void write(Response response, boolean last, ByteBuffer bytes) throws IOException {
+    /**
+     * Writes to the client and waits until Jetty has taken the bytes (the buffer is reused after).
+     */
+    private static void write(Response response, boolean last, ByteBuffer bytes)
+            throws IOException {
         try (Blocker.Callback callback = Blocker.callback()) {
             response.write(last, bytes, callback);
             callback.block();
@@ -468,7 +560,8 @@ final class ProxyHandler extends Handler.Abstract {
         headers.put(HttpHeader.CACHE_CONTROL, "no-cache");
         headers.put(HttpHeader.CONTENT_TYPE, "text/html");
         if (page.status() / 100 == 4) {
-            // The client sent something wrong (or too slowly): like HAProxy, do not read on after it.
+            // The client sent something wrong (or too slowly): like HAProxy, do not read on after
+            // it.
             headers.put(HttpHeader.CONNECTION, "close");
         }
         response.write(true, ByteBuffer.wrap(body), callback);
@@ -480,25 +573,33 @@ final class ProxyHandler extends Handler.Abstract {
      */
     static RequestInfo requestInfo(Request request) {
         HttpFields fields = request.getHeaders();
-        DefaultPortRemoval.Result stored = DefaultPortRemoval.apply(RawTargetConnectionFactory.rawTarget(request));
+        DefaultPortRemoval.Result stored =
+                DefaultPortRemoval.apply(RawTargetConnectionFactory.rawTarget(request));
         if (!stored.changed()) {
             return new RequestInfo(balancingAddress(request), stored.target(), fields::get);
         }
-        return new RequestInfo(balancingAddress(request), stored.target(),
-                name -> name.equalsIgnoreCase("host") && fields.get(name) != null ? stored.host() : fields.get(name));
+        return new RequestInfo(
+                balancingAddress(request),
+                stored.target(),
+                name ->
+                        name.equalsIgnoreCase("host") && fields.get(name) != null
+                                ? stored.host()
+                                : fields.get(name));
     }
 
     /**
      * The client address as HAProxy sees it on this listener: an IPv4 client accepted on an IPv6
-     * bind ({@code [::ffff:127.0.0.1]:80}, {@code :::80}) is ::ffff:a.b.c.d there, and
-     * {@code balance source} hashes that (0x0000FFFF XOR the IPv4 integer). Java reports such a
-     * client as plain IPv4, so the mapping is put back here.
+     * bind ({@code [::ffff:127.0.0.1]:80}, {@code :::80}) is ::ffff:a.b.c.d there, and {@code
+     * balance source} hashes that (0x0000FFFF XOR the IPv4 integer). Java reports such a client as
+     * plain IPv4, so the mapping is put back here.
      */
     // snippet:start v4-mapped-client
     static InetAddress balancingAddress(Request request) {
         InetAddress client = clientAddress(request);
-        boolean ipv6Listener = request.getConnectionMetaData().getConnector() instanceof NetworkConnector listener
-                && listener.getHost() != null && listener.getHost().contains(":");
+        boolean ipv6Listener =
+                request.getConnectionMetaData().getConnector() instanceof NetworkConnector listener
+                        && listener.getHost() != null
+                        && listener.getHost().contains(":");
         if (!(client instanceof Inet4Address) || !ipv6Listener || fromProxyHeader(request)) {
             return client;
         }
@@ -512,6 +613,7 @@ final class ProxyHandler extends Handler.Abstract {
             throw new IllegalStateException("16 bytes are always an IPv6 address", e);
         }
     }
+
     // snippet:end v4-mapped-client
 
     /**
@@ -525,7 +627,9 @@ final class ProxyHandler extends Handler.Abstract {
 
     private static InetAddress clientAddress(Request request) {
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
-        return remote instanceof InetSocketAddress inet ? inet.getAddress() : InetAddress.getLoopbackAddress();
+        return remote instanceof InetSocketAddress inet
+                ? inet.getAddress()
+                : InetAddress.getLoopbackAddress();
     }
 
     /** The server slot a request holds; given back exactly once, however the request ends. */
@@ -543,7 +647,9 @@ final class ProxyHandler extends Handler.Abstract {
             return server;
         }
 
-        /** Moves the request to another server, avoiding the current one; false when there is none. */
+        /**
+         * Moves the request to another server, avoiding the current one; false when there is none.
+         */
         boolean redispatch(RequestInfo info) {
             Server next = backend.pickAndTake(info, server);
             if (next == null) {
@@ -565,8 +671,10 @@ final class ProxyHandler extends Handler.Abstract {
     /** The client's request body, read from Jetty as it is written to the server. */
     static final class ClientBody {
         private final InputStream in;
+
         /** Its length, or -1 when the client sends it chunked. */
         final long length;
+
         boolean started;
         IOException clientFailure;
 
@@ -615,7 +723,8 @@ final class ProxyHandler extends Handler.Abstract {
                     continue;
                 }
                 if (chunked) {
-                    byte[] size = (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    byte[] size =
+                            (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII);
                     connection.write(size, 0, size.length);
                     connection.write(buffer, 0, n);
                     connection.write(CRLF, 0, 2);
@@ -631,7 +740,8 @@ final class ProxyHandler extends Handler.Abstract {
 
     private static boolean causedByTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.util.concurrent.TimeoutException || t instanceof InterruptedIOException) {
+            if (t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof InterruptedIOException) {
                 return true;
             }
         }
@@ -639,8 +749,8 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     /**
-     * The exchange failed after the connection was made: the server answered garbage, reset, or timed
-     * out, or the client stopped sending its body; {@link #page} is what the client gets.
+     * The exchange failed after the connection was made: the server answered garbage, reset, or
+     * timed out, or the client stopped sending its body; {@link #page} is what the client gets.
      */
     static final class UpstreamFailure extends IOException {
         final transient ErrorPage page;

@@ -17,8 +17,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * An HTTP/1 connection factory whose connections remember each request's target exactly as it
  * appeared on the start line. Jetty turns the target into an {@code HttpURI} and fills in scheme
- * and authority for origin-form requests, so afterwards nobody can tell {@code /p} from
- * {@code http://host/p}; {@code balance uri} hashes the two differently, so lbkit keeps the bytes.
+ * and authority for origin-form requests, so afterwards nobody can tell {@code /p} from {@code
+ * http://host/p}; {@code balance uri} hashes the two differently, so lbkit keeps the bytes.
  */
 final class RawTargetConnectionFactory extends HttpConnectionFactory {
 
@@ -28,7 +28,8 @@ final class RawTargetConnectionFactory extends HttpConnectionFactory {
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        RawTargetConnection connection = new RawTargetConnection(getHttpConfiguration(), connector, endPoint);
+        RawTargetConnection connection =
+                new RawTargetConnection(getHttpConfiguration(), connector, endPoint);
         connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
         return configure(connection, connector, endPoint);
     }
@@ -38,16 +39,17 @@ final class RawTargetConnectionFactory extends HttpConnectionFactory {
      * the request did not come through this factory.
      */
     static String rawTarget(Request request) {
-        if (request.getConnectionMetaData().getConnection() instanceof RawTargetConnection raw && raw.lastTarget != null) {
+        if (request.getConnectionMetaData().getConnection() instanceof RawTargetConnection raw
+                && raw.lastTarget != null) {
             return raw.lastTarget;
         }
         return request.getHttpURI().getPathQuery();
     }
 
     /**
-     * Which request of its client connection {@code request} is: 1 for the first. HAProxy's
-     * {@code http-reuse safe} treats the first one apart. 1 when the request did not come through
-     * this factory.
+     * Which request of its client connection {@code request} is: 1 for the first. HAProxy's {@code
+     * http-reuse safe} treats the first one apart. 1 when the request did not come through this
+     * factory.
      */
     static int requestNumber(Request request) {
         if (request.getConnectionMetaData().getConnection() instanceof RawTargetConnection raw) {
@@ -64,34 +66,41 @@ final class RawTargetConnectionFactory extends HttpConnectionFactory {
         private volatile String lastTarget;
         private volatile int requests;
 
-        RawTargetConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
+        RawTargetConnection(
+                HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
             super(configuration, connector, endPoint);
         }
 
         /**
-         * {@code timeout client} ran out. While a request is being handled Jetty fails its body read
-         * (the proxy answers 408 then). Before that, HAProxy answers 408 to a client that sent part
-         * of a request, or nothing at all on a new connection, and closes an idle keep-alive
+         * {@code timeout client} ran out. While a request is being handled Jetty fails its body
+         * read (the proxy answers 408 then). Before that, HAProxy answers 408 to a client that sent
+         * part of a request, or nothing at all on a new connection, and closes an idle keep-alive
          * connection silently; Jetty would close silently in every case.
          */
         @Override
         public boolean onIdleExpired(TimeoutException timeout) {
             HttpParser parser = getParser();
-            boolean waitingForHead = parser.inHeaderState() && (!parser.isStart() || getMessagesIn() == 0);
+            boolean waitingForHead =
+                    parser.inHeaderState() && (!parser.isStart() || getMessagesIn() == 0);
             if (!waitingForHead) {
                 return super.onIdleExpired(timeout);
             }
             byte[] body = ErrorPage.REQUEST_TIMEOUT.body();
-            String head = "HTTP/1.1 408 Request Time-out\r\nContent-Length: " + body.length
-                    + "\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n";
+            String head =
+                    "HTTP/1.1 408 Request Time-out\r\nContent-Length: "
+                            + body.length
+                            + "\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n";
             EndPoint endPoint = getEndPoint();
-            endPoint.write(Callback.from(endPoint::close, failed -> endPoint.close()),
-                    ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), ByteBuffer.wrap(body));
+            endPoint.write(
+                    Callback.from(endPoint::close, failed -> endPoint.close()),
+                    ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)),
+                    ByteBuffer.wrap(body));
             return false;
         }
 
         @Override
-        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+        protected HttpStreamOverHTTP1 newHttpStream(
+                String method, String uri, HttpVersion version) {
             lastTarget = uri;
             requests++;
             return super.newHttpStream(method, uri, version);

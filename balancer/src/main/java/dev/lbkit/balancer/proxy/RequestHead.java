@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A request head being written for a server, as bytes: lbkit has the client's request parsed
- * already, so it writes the server's copy straight into one buffer that goes out in one write
- * (with a small body after it when there is one).
+ * already, so it writes the server's copy straight into one buffer that goes out in one write (with
+ * a small body after it when there is one).
  */
 final class RequestHead {
     private byte[] bytes = new byte[ServerConnection.BUFFER];
@@ -55,7 +55,10 @@ final class RequestHead {
         return bytes.length - length;
     }
 
-    /** Reads exactly {@code n} body bytes from {@code body} after the head ({@code n} ≤ {@link #room()}). */
+    /**
+     * Reads exactly {@code n} body bytes from {@code body} after the head ({@code n} ≤ {@link
+     * #room()}).
+     */
     void appendBody(InputStream body, int n) throws IOException {
         int end = length + n;
         while (length < end) {

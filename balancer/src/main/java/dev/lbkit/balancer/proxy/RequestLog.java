@@ -21,10 +21,11 @@ import org.eclipse.jetty.server.Response;
 final class RequestLog {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RequestLog.class);
 
-    private RequestLog() {
-    }
+    private RequestLog() {}
 
-    /** The record of a request that just arrived, or null when {@code log} writes no request lines. */
+    /**
+     * The record of a request that just arrived, or null when {@code log} writes no request lines.
+     */
     static AccessRecord begin(AccessLog log, Request request, String frontend, Backend backend) {
         if (log == null || !log.logsRequests()) {
             return null;
@@ -39,7 +40,8 @@ final class RequestLog {
         setAddress(request.getConnectionMetaData().getRemoteSocketAddress(), record, true);
         setAddress(request.getConnectionMetaData().getLocalSocketAddress(), record, false);
         record.method = request.getMethod();
-        record.uri = DefaultPortRemoval.apply(RawTargetConnectionFactory.rawTarget(request)).target();
+        record.uri =
+                DefaultPortRemoval.apply(RawTargetConnectionFactory.rawTarget(request)).target();
         record.version = request.getConnectionMetaData().getHttpVersion().asString();
         Connection connection = request.getConnectionMetaData().getConnection();
         record.bytesOut = -connection.getBytesOut();
@@ -52,8 +54,10 @@ final class RequestLog {
         return new Connection.Listener() {
             @Override
             public void onOpened(Connection connection) {
-                log.connectionAccepted(hostPort(connection.getEndPoint().getRemoteSocketAddress()),
-                        hostPort(connection.getEndPoint().getLocalSocketAddress()), frontend);
+                log.connectionAccepted(
+                        hostPort(connection.getEndPoint().getRemoteSocketAddress()),
+                        hostPort(connection.getEndPoint().getLocalSocketAddress()),
+                        frontend);
             }
         };
     }
@@ -67,7 +71,10 @@ final class RequestLog {
 
     private static void setAddress(SocketAddress address, AccessRecord record, boolean client) {
         if (address instanceof InetSocketAddress inet) {
-            String ip = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            String ip =
+                    inet.getAddress() != null
+                            ? inet.getAddress().getHostAddress()
+                            : inet.getHostString();
             if (client) {
                 record.clientIp = ip;
                 record.clientPort = inet.getPort();
@@ -119,17 +126,19 @@ final class RequestLog {
             return;
         }
         record.ownAnswer = true;
-        record.termination = switch (page) {
-            // no server, or every connect attempt failed: the server side, while connecting
-            case NO_SERVER -> "SC";
-            // the server reset, closed or sent garbage before its head; or took longer than timeout server
-            case BAD_GATEWAY -> "SH";
-            case GATEWAY_TIMEOUT -> "sH";
-            // the client's fault while it sent its request (or body)
-            case REQUEST_TIMEOUT -> "cR";
-            case BAD_REQUEST, UNPROCESSABLE -> "PR";
-            case INTERNAL_ERROR -> "PH";
-        };
+        record.termination =
+                switch (page) {
+                    // no server, or every connect attempt failed: the server side, while connecting
+                    case NO_SERVER -> "SC";
+                    // the server reset, closed or sent garbage before its head; or took longer than
+                    // timeout server
+                    case BAD_GATEWAY -> "SH";
+                    case GATEWAY_TIMEOUT -> "sH";
+                    // the client's fault while it sent its request (or body)
+                    case REQUEST_TIMEOUT -> "cR";
+                    case BAD_REQUEST, UNPROCESSABLE -> "PR";
+                    case INTERNAL_ERROR -> "PH";
+                };
     }
 
     /** How many connect attempts the request needed beyond its first, and whether one moved it. */
@@ -140,7 +149,10 @@ final class RequestLog {
         }
     }
 
-    /** What HAProxy adds to every answer's count, whatever its size (see {@link #countedAsHaproxyDoes}). */
+    /**
+     * What HAProxy adds to every answer's count, whatever its size (see {@link
+     * #countedAsHaproxyDoes}).
+     */
     private static final int HAPROXY_ANSWER_OVERHEAD = 21;
 
     /**
@@ -182,31 +194,50 @@ final class RequestLog {
     }
 
     /**
-     * The request is over: status, bytes and counters are read now, and the line is queued.
-     * {@code failure} is non-null when the answer broke off after it had started.
+     * The request is over: status, bytes and counters are read now, and the line is queued. {@code
+     * failure} is non-null when the answer broke off after it had started.
      */
-    static void end(AccessLog log, AccessRecord record, Response response, Request request, Backend backend,
-                    FrontendStats stats, Throwable failure) {
+    static void end(
+            AccessLog log,
+            AccessRecord record,
+            Response response,
+            Request request,
+            Backend backend,
+            FrontendStats stats,
+            Throwable failure) {
         if (record == null) {
             return;
         }
         try {
             finish(log, record, response, request, backend, stats, failure);
         } catch (RuntimeException e) {
-            // A log line must never keep a request from ending: this one is lost, the request is not.
-            LOG.warn("could not write the access log line of {} {}: {}", record.method, record.uri, e.toString());
+            // A log line must never keep a request from ending: this one is lost, the request is
+            // not.
+            LOG.warn(
+                    "could not write the access log line of {} {}: {}",
+                    record.method,
+                    record.uri,
+                    e.toString());
         }
     }
 
-    private static void finish(AccessLog log, AccessRecord record, Response response, Request request, Backend backend,
-                               FrontendStats stats, Throwable failure) {
+    private static void finish(
+            AccessLog log,
+            AccessRecord record,
+            Response response,
+            Request request,
+            Backend backend,
+            FrontendStats stats,
+            Throwable failure) {
         record.endNanos = System.nanoTime();
         record.status = response.getStatus();
         Connection connection = request.getConnectionMetaData().getConnection();
         long wireOut = record.bytesOut + connection.getBytesOut();
         record.bytesIn += connection.getBytesIn();
-        record.bytesOut = record.ownAnswer && !log.countsOwnAnswers() ? 0
-                : countedAsHaproxyDoes(response, request, wireOut);
+        record.bytesOut =
+                record.ownAnswer && !log.countsOwnAnswers()
+                        ? 0
+                        : countedAsHaproxyDoes(response, request, wireOut);
         if (failure != null && record.termination.equals("--")) {
             record.termination = "SD";
         }

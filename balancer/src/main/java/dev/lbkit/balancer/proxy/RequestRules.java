@@ -7,15 +7,14 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * The checks HAProxy 2.6 makes on a request that Jetty's parser lets through: what HAProxy
- * refuses, lbkit must refuse too, and with the same status, before anything reaches a server.
+ * The checks HAProxy 2.6 makes on a request that Jetty's parser lets through: what HAProxy refuses,
+ * lbkit must refuse too, and with the same status, before anything reaches a server.
  */
 final class RequestRules {
     /** HAProxy's {@code tune.http.maxhdr} default: more header lines than this get a 400. */
     static final int MAX_HEADER_LINES = 100;
 
-    private RequestRules() {
-    }
+    private RequestRules() {}
 
     /** The error page HAProxy would answer this request with, or empty when it would forward it. */
     static Optional<ErrorPage> refusal(String rawTarget, HttpFields headers) {
@@ -28,7 +27,8 @@ final class RequestRules {
             return Optional.of(ErrorPage.BAD_REQUEST);
         }
         for (HttpField field : headers) {
-            if (field.getHeader() == HttpHeader.TRANSFER_ENCODING && hasCodingOtherThanChunked(field.getValue())) {
+            if (field.getHeader() == HttpHeader.TRANSFER_ENCODING
+                    && hasCodingOtherThanChunked(field.getValue())) {
                 // lbkit (like HAProxy) only frames chunked bodies; "gzip, chunked" would reach the
                 // server as a chunked body that claims no gzip.
                 return Optional.of(ErrorPage.UNPROCESSABLE);

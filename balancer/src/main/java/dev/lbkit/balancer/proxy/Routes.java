@@ -15,12 +15,12 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * Which backend a frontend sends a request to: the first {@code use_backend} rule whose condition
- * holds, else the default backend (the {@code default_backend}, or a listen section's own), else none.
+ * holds, else the default backend (the {@code default_backend}, or a listen section's own), else
+ * none.
  */
 public final class Routes {
     /** A {@code use_backend} rule with the running backend it names. */
-    public record Route(UseBackend rule, Backend backend) {
-    }
+    public record Route(UseBackend rule, Backend backend) {}
 
     private final List<Route> rules;
     private final Backend defaultBackend;
@@ -45,7 +45,10 @@ public final class Routes {
         return all;
     }
 
-    /** The backend for {@code request}, or null when no rule applies and there is no default backend. */
+    /**
+     * The backend for {@code request}, or null when no rule applies and there is no default
+     * backend.
+     */
     Backend backendFor(Request request) {
         if (rules.isEmpty()) {
             return defaultBackend;

@@ -10,11 +10,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One HTTP/1.1 connection from lbkit to a server: a blocking socket with a read buffer, and
- * just enough of HTTP/1.1 to forward a request and read its answer. A proxy knows the messages
- * it relays (it has the client's request already parsed), so this writes the request head as
- * bytes in one go and parses only what forwarding needs from the answer: status, headers and
- * how the body ends.
+ * One HTTP/1.1 connection from lbkit to a server: a blocking socket with a read buffer, and just
+ * enough of HTTP/1.1 to forward a request and read its answer. A proxy knows the messages it relays
+ * (it has the client's request already parsed), so this writes the request head as bytes in one go
+ * and parses only what forwarding needs from the answer: status, headers and how the body ends.
  */
 final class ServerConnection implements Upstream.Idle {
     /** Read buffer; an answer head must fit in it, as in HAProxy (bufsize 16384). */
@@ -27,10 +26,13 @@ final class ServerConnection implements Upstream.Idle {
     private int pos;
     private int limit;
     private final RequestHead head = new RequestHead();
+
     /** Requests sent on this connection so far; 0 means the connection is new. */
     private int uses;
+
     /** Whether any byte of the current answer has arrived. */
     private boolean answerStarted;
+
     private long idleSinceNanos;
 
     private ServerConnection(Socket socket) throws IOException {
@@ -43,7 +45,8 @@ final class ServerConnection implements Upstream.Idle {
      * Takes over a connection the event loop started an exchange on: {@code received} holds the
      * answer bytes that arrived after the head, {@code uses} the requests sent on it so far.
      */
-    static ServerConnection adopt(Socket socket, byte[] received, int offset, int length, int uses) throws IOException {
+    static ServerConnection adopt(Socket socket, byte[] received, int offset, int length, int uses)
+            throws IOException {
         ServerConnection connection = new ServerConnection(socket);
         System.arraycopy(received, offset, connection.buffer, 0, length);
         connection.limit = length;
@@ -68,7 +71,10 @@ final class ServerConnection implements Upstream.Idle {
         }
     }
 
-    /** True when this connection came from the pool: it may have been closed by the server meanwhile. */
+    /**
+     * True when this connection came from the pool: it may have been closed by the server
+     * meanwhile.
+     */
     boolean reused() {
         return uses > 0;
     }
@@ -107,8 +113,8 @@ final class ServerConnection implements Upstream.Idle {
     // ---- reading the answer ----
 
     /**
-     * Reads the server's answer head, skipping interim 1xx answers (a 101 is final). {@code headRequest}
-     * says the answer has no body whatever its headers say.
+     * Reads the server's answer head, skipping interim 1xx answers (a 101 is final). {@code
+     * headRequest} says the answer has no body whatever its headers say.
      */
     AnswerHead readAnswer(boolean headRequest) throws IOException {
         while (true) {
@@ -123,11 +129,14 @@ final class ServerConnection implements Upstream.Idle {
         int end;
         while ((end = AnswerHead.endOfHead(buffer, pos, limit)) < 0) {
             if (pos == 0 && limit == buffer.length) {
-                throw new ProtocolException("the server's answer head is larger than " + BUFFER + " bytes");
+                throw new ProtocolException(
+                        "the server's answer head is larger than " + BUFFER + " bytes");
             }
             if (fill() < 0) {
-                throw new EOFException(answerStarted ? "the server closed the connection in the middle of its answer head"
-                        : "the server closed the connection before answering");
+                throw new EOFException(
+                        answerStarted
+                                ? "the server closed the connection in the middle of its answer head"
+                                : "the server closed the connection before answering");
             }
         }
         AnswerHead answer = AnswerHead.parse(buffer, pos, end, headRequest);
@@ -160,7 +169,9 @@ final class ServerConnection implements Upstream.Idle {
         return pos;
     }
 
-    /** Bytes available in the buffer, reading from the socket when none are; -1 at end of stream. */
+    /**
+     * Bytes available in the buffer, reading from the socket when none are; -1 at end of stream.
+     */
     int available() throws IOException {
         if (pos == limit) {
             pos = 0;
@@ -222,7 +233,8 @@ final class ServerConnection implements Upstream.Idle {
                 throw new ProtocolException("chunk line too long in the server's answer");
             }
             if (fill() < 0) {
-                throw new EOFException("the server closed the connection in the middle of a chunked body");
+                throw new EOFException(
+                        "the server closed the connection in the middle of a chunked body");
             }
         }
     }
@@ -250,5 +262,4 @@ final class ServerConnection implements Upstream.Idle {
             // closing anyway
         }
     }
-
 }

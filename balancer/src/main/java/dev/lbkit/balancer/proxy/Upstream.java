@@ -16,34 +16,40 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * lbkit's connections to the servers. Requests without a body go through event loops on
- * non-blocking connections ({@link AsyncConnection}); requests with a body, and answers too big
- * to relay in one piece, use blocking ones ({@link ServerConnection}). Per server there is a
- * stack of idle keep-alive connections of each kind that requests take from and give back to,
- * the most recently used first (as HAProxy's idle lists do); connections idle for longer than
- * {@link #IDLE_MS} are closed in the background.
+ * non-blocking connections ({@link AsyncConnection}); requests with a body, and answers too big to
+ * relay in one piece, use blocking ones ({@link ServerConnection}). Per server there is a stack of
+ * idle keep-alive connections of each kind that requests take from and give back to, the most
+ * recently used first (as HAProxy's idle lists do); connections idle for longer than {@link
+ * #IDLE_MS} are closed in the background.
  *
- * <p>This replaced an OkHttp client. A general-purpose client does per call what a proxy does
- * not need (URL and address canonicalisation, an interceptor chain, call bookkeeping), and that
- * was about 60% of lbkit's CPU time per request; see docs/benchmarks.md.
+ * <p>This replaced an OkHttp client. A general-purpose client does per call what a proxy does not
+ * need (URL and address canonicalisation, an interceptor chain, call bookkeeping), and that was
+ * about 60% of lbkit's CPU time per request; see docs/benchmarks.md.
  */
 public final class Upstream implements AutoCloseable {
-    /** Idle connections of each kind kept per server, enough for the client concurrency a proxy should serve. */
+    /**
+     * Idle connections of each kind kept per server, enough for the client concurrency a proxy
+     * should serve.
+     */
     static final int MAX_IDLE_PER_SERVER = 1024;
+
     /** How long an idle connection is kept. */
     static final long IDLE_MS = 30_000;
 
     private final List<Pools> views = new CopyOnWriteArrayList<>();
     private final UpstreamLoop[] loops;
     private final AtomicInteger nextLoop = new AtomicInteger();
-    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "lbkit-upstream-reaper");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService reaper =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread thread = new Thread(r, "lbkit-upstream-reaper");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
 
     /**
-     * @param threads event-loop threads for the non-blocking connections: the config's
-     *     {@code nbthread}, else one per CPU, as in HAProxy (the frontends get as many selectors)
+     * @param threads event-loop threads for the non-blocking connections: the config's {@code
+     *     nbthread}, else one per CPU, as in HAProxy (the frontends get as many selectors)
      */
     public Upstream(int threads) {
         loops = new UpstreamLoop[threads];
@@ -112,7 +118,10 @@ public final class Upstream implements AutoCloseable {
             return serverMs;
         }
 
-        /** An idle blocking connection to {@code server}, or a new one; an IOException means the connect failed. */
+        /**
+         * An idle blocking connection to {@code server}, or a new one; an IOException means the
+         * connect failed.
+         */
         ServerConnection acquire(Server server) throws IOException {
             ServerConnection idle = pool(server).blocking.poll();
             if (idle != null) {
@@ -122,7 +131,9 @@ public final class Upstream implements AutoCloseable {
             return connect(server);
         }
 
-        /** Always a new blocking connection (after a pooled one turned out closed by the server). */
+        /**
+         * Always a new blocking connection (after a pooled one turned out closed by the server).
+         */
         ServerConnection connect(Server server) throws IOException {
             ServerConnection fresh = ServerConnection.open(pool(server).address(), connectMs);
             try {
@@ -134,7 +145,10 @@ public final class Upstream implements AutoCloseable {
             return fresh;
         }
 
-        /** Gives a blocking connection back: kept for the next request when {@code reusable}, closed otherwise. */
+        /**
+         * Gives a blocking connection back: kept for the next request when {@code reusable}, closed
+         * otherwise.
+         */
         void release(Server server, ServerConnection connection, boolean reusable) {
             if (reusable && connection.clean()) {
                 connection.idleNow();
@@ -156,7 +170,10 @@ public final class Upstream implements AutoCloseable {
             return null;
         }
 
-        /** Starts a new non-blocking connection to {@code server}; {@code forward} hears when it is ready. */
+        /**
+         * Starts a new non-blocking connection to {@code server}; {@code forward} hears when it is
+         * ready.
+         */
         void connectAsync(Server server, AsyncForward forward) throws IOException {
             UpstreamLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
             AsyncConnection.connect(loop, pool(server).address(), connectMs, forward);
@@ -171,7 +188,10 @@ public final class Upstream implements AutoCloseable {
             }
         }
 
-        /** Closes every idle connection to {@code server}: one was found closed, the others likely are. */
+        /**
+         * Closes every idle connection to {@code server}: one was found closed, the others likely
+         * are.
+         */
         void dropIdle(Server server) {
             pool(server).closeAll();
         }
@@ -193,7 +213,10 @@ public final class Upstream implements AutoCloseable {
             this.server = server;
         }
 
-        /** The server's address, resolved once it can be (a name that does not resolve yet is tried again next time). */
+        /**
+         * The server's address, resolved once it can be (a name that does not resolve yet is tried
+         * again next time).
+         */
         InetSocketAddress address() {
             InetSocketAddress a = address;
             if (a == null) {

@@ -12,16 +12,16 @@ import org.slf4j.LoggerFactory;
 /**
  * An event loop for lbkit's non-blocking server connections, as HAProxy runs one per thread: one
  * thread waits for every connection of the loop at once and handles what is ready (an answer
- * arriving, a connect completing), so a request waiting for its server holds no thread.
- * Deadlines ({@code timeout connect}, {@code timeout server}) are checked every
- * {@link #TICK_MS} milliseconds.
+ * arriving, a connect completing), so a request waiting for its server holds no thread. Deadlines
+ * ({@code timeout connect}, {@code timeout server}) are checked every {@link #TICK_MS}
+ * milliseconds.
  *
  * <p><b>Locks.</b> {@code select} calls {@link #readyKey} for each ready key while it holds the
  * selector's own monitors, so a connection's whole answer path (relaying to Jetty, giving the
- * server slot back under the backend's lock) runs under them. That is safe because no other
- * thread ever waits for this selector: they hand work over with {@link #execute} (a lock-free
- * queue and a wakeup), and connections register from the loop's own thread. Keep it that way,
- * and keep the backend's lock a leaf (see {@link dev.lbkit.balancer.Backend}).
+ * server slot back under the backend's lock) runs under them. That is safe because no other thread
+ * ever waits for this selector: they hand work over with {@link #execute} (a lock-free queue and a
+ * wakeup), and connections register from the loop's own thread. Keep it that way, and keep the
+ * backend's lock a leaf (see {@link dev.lbkit.balancer.Backend}).
  */
 final class UpstreamLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLoop.class);

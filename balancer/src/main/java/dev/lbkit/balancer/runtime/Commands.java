@@ -8,14 +8,16 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The runtime API commands lbkit understands, answered with HAProxy 2.6's wording (checked
- * against the binary): {@code show stat}, {@code disable|enable server}, {@code set server
- * b/s weight|state}, {@code set weight}, {@code get weight} and {@code help}.
+ * The runtime API commands lbkit understands, answered with HAProxy 2.6's wording (checked against
+ * the binary): {@code show stat}, {@code disable|enable server}, {@code set server b/s
+ * weight|state}, {@code set weight}, {@code get weight} and {@code help}.
  */
 final class Commands {
     /** The privilege of a stats socket, in HAProxy's order. */
     enum Level {
-        USER, OPERATOR, ADMIN;
+        USER,
+        OPERATOR,
+        ADMIN;
 
         /** HAProxy's default for a socket without {@code level} is operator. */
         static Level parse(String word) {
@@ -37,21 +39,36 @@ final class Commands {
     private static final String REQUIRE_WEIGHT = "Require <weight> or <weight%>.\n\n";
     private static final String STATIC_WEIGHTS =
             "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n\n";
-    private static final String WEIGHT_RANGE = "Absolute weight can only be between 0 and 256 inclusive.\n\n";
-    private static final String STATE_WORDS = "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n";
-    private static final String SET_SERVER_USAGE = "usage: set server <backend>/<server> addr | agent | agent-addr"
-            + " | agent-port | agent-send | check-addr | check-port | fqdn | health | ssl | state | weight\n\n";
+    private static final String WEIGHT_RANGE =
+            "Absolute weight can only be between 0 and 256 inclusive.\n\n";
+    private static final String STATE_WORDS =
+            "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n";
+    private static final String SET_SERVER_USAGE =
+            "usage: set server <backend>/<server> addr | agent | agent-addr"
+                    + " | agent-port | agent-send | check-addr | check-port | fqdn | health | ssl | state | weight\n\n";
 
     /** Our commands, in HAProxy's help layout (the command padded to 40 columns, then a colon). */
-    private static final List<String[]> HELP = List.of(
-            new String[] {"disable server <bk>/<srv>", "put a server in maintenance (prefer 'set server')"},
-            new String[] {"enable server <bk>/<srv>", "take a server out of maintenance"},
-            new String[] {"get weight <bk>/<srv>", "report a server's current and initial weight"},
-            new String[] {"set server <bk>/<srv> [opts]", "change a server's weight or state (ready|drain|maint)"},
-            new String[] {"set weight <bk>/<srv> <w>", "change a server's weight (prefer 'set server')"},
-            new String[] {"show stat", "report counters for each proxy and server as CSV"},
-            new String[] {"help", "list the commands"},
-            new String[] {"quit", "disconnect"});
+    private static final List<String[]> HELP =
+            List.of(
+                    new String[] {
+                        "disable server <bk>/<srv>",
+                        "put a server in maintenance (prefer 'set server')"
+                    },
+                    new String[] {"enable server <bk>/<srv>", "take a server out of maintenance"},
+                    new String[] {
+                        "get weight <bk>/<srv>", "report a server's current and initial weight"
+                    },
+                    new String[] {
+                        "set server <bk>/<srv> [opts]",
+                        "change a server's weight or state (ready|drain|maint)"
+                    },
+                    new String[] {
+                        "set weight <bk>/<srv> <w>",
+                        "change a server's weight (prefer 'set server')"
+                    },
+                    new String[] {"show stat", "report counters for each proxy and server as CSV"},
+                    new String[] {"help", "list the commands"},
+                    new String[] {"quit", "disconnect"});
 
     private final RunningProxies lbkit;
     private final Level level;
@@ -91,21 +108,44 @@ final class Commands {
             return "";
         }
         if ((first.equals("disable") || first.equals("enable")) && second.equals("server")) {
-            return admin(() -> withServer(words, 2, (backend, server) -> {
-                backend.setMaint(server, first.equals("disable"));
-                return "\n";
-            }));
+            return admin(
+                    () ->
+                            withServer(
+                                    words,
+                                    2,
+                                    (backend, server) -> {
+                                        backend.setMaint(server, first.equals("disable"));
+                                        return "\n";
+                                    }));
         }
         if (first.equals("get") && second.equals("weight")) {
-            return withServer(words, 2, (backend, server) ->
-                    backend.uweight(server) + " (initial " + server.spec().weight() + ")\n\n");
+            return withServer(
+                    words,
+                    2,
+                    (backend, server) ->
+                            backend.uweight(server)
+                                    + " (initial "
+                                    + server.spec().weight()
+                                    + ")\n\n");
         }
         if (first.equals("set") && second.equals("weight")) {
-            return admin(() -> withServer(words, 2, (backend, server) ->
-                    words.size() < 4 ? REQUIRE_WEIGHT : setWeight(backend, server, words.get(3))));
+            return admin(
+                    () ->
+                            withServer(
+                                    words,
+                                    2,
+                                    (backend, server) ->
+                                            words.size() < 4
+                                                    ? REQUIRE_WEIGHT
+                                                    : setWeight(backend, server, words.get(3))));
         }
         if (first.equals("set") && second.equals("server")) {
-            return admin(() -> withServer(words, 2, (backend, server) -> setServer(backend, server, words)));
+            return admin(
+                    () ->
+                            withServer(
+                                    words,
+                                    2,
+                                    (backend, server) -> setServer(backend, server, words)));
         }
         return help("Unknown command, but maybe one of the following ones is a better match:\n");
     }
@@ -137,8 +177,8 @@ final class Commands {
 
     /**
      * {@code N} is an absolute user weight (0..256); {@code N%} is relative to the configured
-     * weight. Static algorithms (static-rr, map-based hashing) only take 0% and 100% (absolute
-     * 0 and the configured weight included), as HAProxy.
+     * weight. Static algorithms (static-rr, map-based hashing) only take 0% and 100% (absolute 0
+     * and the configured weight included), as HAProxy.
      */
     private static String setWeight(Backend backend, Server server, String text) {
         boolean percent = text.endsWith("%");
@@ -199,7 +239,9 @@ final class Commands {
         List<String> lines = new ArrayList<>();
         lines.add(title);
         for (String[] entry : HELP) {
-            lines.add(String.format("  %-40s: %s%n", entry[0], entry[1]).replace(System.lineSeparator(), "\n"));
+            lines.add(
+                    String.format("  %-40s: %s%n", entry[0], entry[1])
+                            .replace(System.lineSeparator(), "\n"));
         }
         return String.join("", lines) + "\n";
     }

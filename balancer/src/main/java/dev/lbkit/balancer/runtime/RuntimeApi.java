@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code stats socket}: a TCP or unix-domain listener speaking HAProxy's non-interactive
- * runtime API. Each connection sends one line (commands separated by ';'), gets the answers and
- * is closed.
+ * runtime API. Each connection sends one line (commands separated by ';'), gets the answers and is
+ * closed.
  */
 public final class RuntimeApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeApi.class);
+
     /**
      * The longest command line HAProxy 2.6 takes (its CLI reads into one default-size buffer, 16384
      * bytes); on a longer line it closes the connection without an answer, and so does lbkit.
@@ -39,16 +40,22 @@ public final class RuntimeApi implements AutoCloseable {
     private final Path unixPath;
     private final ExecutorService workers;
 
-    private RuntimeApi(ServerSocketChannel channel, Commands.Level level, RunningProxies lbkit, Path unixPath) {
+    private RuntimeApi(
+            ServerSocketChannel channel,
+            Commands.Level level,
+            RunningProxies lbkit,
+            Path unixPath) {
         this.channel = channel;
         this.level = level;
         this.lbkit = lbkit;
         this.unixPath = unixPath;
-        this.workers = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "lbkit-runtime-api");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers =
+                Executors.newCachedThreadPool(
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "lbkit-runtime-api");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
     }
 
     /** Binds the socket the line describes and starts answering. */
@@ -67,12 +74,20 @@ public final class RuntimeApi implements AutoCloseable {
                 address = new InetSocketAddress(socket.host(), socket.port());
             }
             channel.bind(address);
-            RuntimeApi api = new RuntimeApi(channel, Commands.Level.parse(socket.level()), lbkit, unixPath);
+            RuntimeApi api =
+                    new RuntimeApi(channel, Commands.Level.parse(socket.level()), lbkit, unixPath);
             api.workers.execute(api::acceptLoop);
             return api;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open stats socket '" + socket.address() + "' (" + socket.where()
-                    + "): " + e.getMessage() + ". Free the address or change the 'stats socket' line.", e);
+            throw new IllegalStateException(
+                    "cannot open stats socket '"
+                            + socket.address()
+                            + "' ("
+                            + socket.where()
+                            + "): "
+                            + e.getMessage()
+                            + ". Free the address or change the 'stats socket' line.",
+                    e);
         }
     }
 
@@ -125,7 +140,10 @@ public final class RuntimeApi implements AutoCloseable {
         }
     }
 
-    /** The command line, or null when it is longer than {@link #MAX_LINE} (then nothing is answered). */
+    /**
+     * The command line, or null when it is longer than {@link #MAX_LINE} (then nothing is
+     * answered).
+     */
     private static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int c;

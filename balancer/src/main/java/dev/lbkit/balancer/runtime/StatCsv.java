@@ -19,7 +19,8 @@ import java.util.Optional;
  */
 public final class StatCsv {
     /** HAProxy 2.6.12's header line, taken from the binary's own output. */
-    static final String HEADER = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other,hanafail,req_rate,req_rate_max,req_tot,cli_abrt,srv_abrt,comp_in,comp_out,comp_byp,comp_rsp,lastsess,last_chk,last_agt,qtime,ctime,rtime,ttime,agent_status,agent_code,agent_duration,check_desc,agent_desc,check_rise,check_fall,check_health,agent_rise,agent_fall,agent_health,addr,cookie,mode,algo,conn_rate,conn_rate_max,conn_tot,intercepted,dcon,dses,wrew,connect,reuse,cache_lookups,cache_hits,srv_icur,src_ilim,qtime_max,ctime_max,rtime_max,ttime_max,eint,idle_conn_cur,safe_conn_cur,used_conn_cur,need_conn_est,uweight,agg_server_status,agg_server_check_status,agg_check_status,-,ssl_sess,ssl_reused_sess,ssl_failed_handshake,h2_headers_rcvd,h2_data_rcvd,h2_settings_rcvd,h2_rst_stream_rcvd,h2_goaway_rcvd,h2_detected_conn_protocol_errors,h2_detected_strm_protocol_errors,h2_rst_stream_resp,h2_goaway_resp,h2_open_connections,h2_backend_open_streams,h2_total_connections,h2_backend_total_streams,h1_open_connections,h1_open_streams,h1_total_connections,h1_total_streams,h1_bytes_in,h1_bytes_out,h1_spliced_bytes_in,h1_spliced_bytes_out,";
+    static final String HEADER =
+            "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other,hanafail,req_rate,req_rate_max,req_tot,cli_abrt,srv_abrt,comp_in,comp_out,comp_byp,comp_rsp,lastsess,last_chk,last_agt,qtime,ctime,rtime,ttime,agent_status,agent_code,agent_duration,check_desc,agent_desc,check_rise,check_fall,check_health,agent_rise,agent_fall,agent_health,addr,cookie,mode,algo,conn_rate,conn_rate_max,conn_tot,intercepted,dcon,dses,wrew,connect,reuse,cache_lookups,cache_hits,srv_icur,src_ilim,qtime_max,ctime_max,rtime_max,ttime_max,eint,idle_conn_cur,safe_conn_cur,used_conn_cur,need_conn_est,uweight,agg_server_status,agg_server_check_status,agg_check_status,-,ssl_sess,ssl_reused_sess,ssl_failed_handshake,h2_headers_rcvd,h2_data_rcvd,h2_settings_rcvd,h2_rst_stream_rcvd,h2_goaway_rcvd,h2_detected_conn_protocol_errors,h2_detected_strm_protocol_errors,h2_rst_stream_resp,h2_goaway_resp,h2_open_connections,h2_backend_open_streams,h2_total_connections,h2_backend_total_streams,h1_open_connections,h1_open_streams,h1_total_connections,h1_total_streams,h1_bytes_in,h1_bytes_out,h1_spliced_bytes_in,h1_spliced_bytes_out,";
 
     private static final List<String> COLUMNS = Arrays.asList(HEADER.substring(2).split(",", -1));
     private static final Map<String, Integer> INDEX = new HashMap<>();
@@ -30,8 +31,7 @@ public final class StatCsv {
         }
     }
 
-    private StatCsv() {
-    }
+    private StatCsv() {}
 
     /** The columns of HAProxy 2.6's CSV, in order. */
     public static List<String> columns() {
@@ -53,7 +53,8 @@ public final class StatCsv {
         for (ProxySection section : lbkit.config().proxies()) {
             iid++;
             if (section.hasFrontend()) {
-                Optional<Frontend> frontend = lbkit.frontends().stream().filter(f -> f.section() == section).findFirst();
+                Optional<Frontend> frontend =
+                        lbkit.frontends().stream().filter(f -> f.section() == section).findFirst();
                 out.append(frontendRow(section, frontend, iid));
             }
             if (section.hasBackend()) {
@@ -86,7 +87,8 @@ public final class StatCsv {
         return lbkit.config().global().statsSockets().isEmpty() ? 1 : 2;
     }
 
-    private static String backendRows(Backend backend, HealthChecks checks, int iid, boolean cliColumns) {
+    private static String backendRows(
+            Backend backend, HealthChecks checks, int iid, boolean cliColumns) {
         StringBuilder rows = new StringBuilder();
         // One lock for the whole backend, servers and checks alike (checks.of takes this same lock
         // again): the rows are one consistent picture, and no second lock is waited for (issue 25).
@@ -118,11 +120,15 @@ public final class StatCsv {
                 row.set("mode", "http");
                 row.set("lastchg", server.secondsSinceChange());
                 setResponses(row, server::responses);
-                check.ifPresent(c -> {
-                    row.set("chkfail", c.failedChecks()).set("chkdown", c.downTransitions());
-                    row.set("check_status", c.lastResult());
-                    row.set("check_rise", c.rise()).set("check_fall", c.fall()).set("check_health", c.health());
-                });
+                check.ifPresent(
+                        c -> {
+                            row.set("chkfail", c.failedChecks())
+                                    .set("chkdown", c.downTransitions());
+                            row.set("check_status", c.lastResult());
+                            row.set("check_rise", c.rise())
+                                    .set("check_fall", c.fall())
+                                    .set("check_health", c.health());
+                        });
                 rows.append(row.line());
                 scur += server.served();
                 lbtot += server.lbtot();
@@ -138,7 +144,10 @@ public final class StatCsv {
             }
             Row row = new Row(backend.name(), "BACKEND");
             int weight = activeUsable > 0 ? activeWeight : backupWeight;
-            row.set("qcur", 0).set("qmax", 0).set("scur", scur).set("stot", backend.cumulativeRequests());
+            row.set("qcur", 0)
+                    .set("qmax", 0)
+                    .set("scur", scur)
+                    .set("stot", backend.cumulativeRequests());
             // A backend without servers (a stats-only listen) is UP for HAProxy.
             boolean up = activeUsable + backupUsable > 0 || backend.servers().isEmpty();
             row.set("status", up ? "UP" : "DOWN");
@@ -154,8 +163,9 @@ public final class StatCsv {
         return rows.toString();
     }
 
-    private static final String[] RESPONSE_COLUMNS = {"hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx",
-            "hrsp_other"};
+    private static final String[] RESPONSE_COLUMNS = {
+        "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other"
+    };
 
     private static void setResponses(Row row, java.util.function.IntToLongFunction responses) {
         for (int i = 0; i < RESPONSE_COLUMNS.length; i++) {

@@ -48,8 +48,8 @@ public final class OperatorPageRoutes implements OwnPages {
     }
 
     /**
-     * The pages of {@code frontend} (routing to {@code backend}, which may be null), or
-     * {@link OwnPages#NONE}. Refuses, before anything listens, a condition lbkit cannot evaluate.
+     * The pages of {@code frontend} (routing to {@code backend}, which may be null), or {@link
+     * OwnPages#NONE}. Refuses, before anything listens, a condition lbkit cannot evaluate.
      */
     public static OwnPages of(ProxySection frontend, ProxySection backend, RunningProxies lbkit) {
         OperatorPages own = frontend.operatorPages();
@@ -59,19 +59,29 @@ public final class OperatorPageRoutes implements OwnPages {
         }
         OperatorPageRoutes routes = new OperatorPageRoutes(frontend, backend, lbkit);
         for (ServiceRule rule : routes.services) {
-            refuseNotModelled(rule.condition(), "http-request use-service " + rule.service(), rule.where().toString());
+            refuseNotModelled(
+                    rule.condition(),
+                    "http-request use-service " + rule.service(),
+                    rule.where().toString());
         }
         if (routes.stats != null && routes.stats.admin() != null) {
-            refuseNotModelled(routes.stats.admin(), "stats admin", routes.stats.adminWhere().toString());
+            refuseNotModelled(
+                    routes.stats.admin(), "stats admin", routes.stats.adminWhere().toString());
         }
         return routes;
     }
 
     private static void refuseNotModelled(RequestCondition condition, String rule, String where) {
         if (!condition.modelled()) {
-            throw new IllegalArgumentException("parsing [" + where + "] : '" + rule + " "
-                    + condition.asWritten() + "': lbkit evaluates only the conditions TRUE, FALSE, LOCALHOST, { path <p> } and"
-                    + " { path_beg <p> } (with if or unless). Use one of these, or run this config with HAProxy.");
+            throw new IllegalArgumentException(
+                    "parsing ["
+                            + where
+                            + "] : '"
+                            + rule
+                            + " "
+                            + condition.asWritten()
+                            + "': lbkit evaluates only the conditions TRUE, FALSE, LOCALHOST, { path <p> } and"
+                            + " { path_beg <p> } (with if or unless). Use one of these, or run this config with HAProxy.");
         }
     }
 
@@ -83,7 +93,9 @@ public final class OperatorPageRoutes implements OwnPages {
 
     private Optional<ServiceRule> serviceFor(String rawTarget, boolean localClient) {
         String path = pathOf(rawTarget);
-        return services.stream().filter(rule -> rule.condition().matches(path, localClient)).findFirst();
+        return services.stream()
+                .filter(rule -> rule.condition().matches(path, localClient))
+                .findFirst();
     }
 
     @Override
@@ -98,15 +110,23 @@ public final class OperatorPageRoutes implements OwnPages {
     }
 
     private void serve(Context ctx) {
-        String rawTarget = Optional.ofNullable((String) ctx.attribute(RAW_TARGET)).orElse(ctx.path());
+        String rawTarget =
+                Optional.ofNullable((String) ctx.attribute(RAW_TARGET)).orElse(ctx.path());
         boolean local = isLocal(ctx.req().getRemoteAddr());
         Optional<ServiceRule> service = serviceFor(rawTarget, local);
         PageAnswer answer;
         if (service.isPresent()) {
             answer = PrometheusExporter.answer(lbkit);
         } else if (stats != null && rawTarget.startsWith(stats.uri())) {
-            answer = new StatsPageServer(stats, statsProxy, lbkit).answer(new StatsPageServer.Request(ctx.method().name(),
-                    rawTarget, ctx.body(), local, ctx.header("Authorization")));
+            answer =
+                    new StatsPageServer(stats, statsProxy, lbkit)
+                            .answer(
+                                    new StatsPageServer.Request(
+                                            ctx.method().name(),
+                                            rawTarget,
+                                            ctx.body(),
+                                            local,
+                                            ctx.header("Authorization")));
         } else {
             answer = PageAnswer.text(503, "No server is available to handle this request.\n");
         }
@@ -115,7 +135,10 @@ public final class OperatorPageRoutes implements OwnPages {
         ctx.result(answer.body());
     }
 
-    /** The path of a target: up to the query string, the scheme and authority of an absolute form removed. */
+    /**
+     * The path of a target: up to the query string, the scheme and authority of an absolute form
+     * removed.
+     */
     static String pathOf(String rawTarget) {
         String target = rawTarget;
         int scheme = target.indexOf("://");
@@ -131,8 +154,8 @@ public final class OperatorPageRoutes implements OwnPages {
     static boolean isLocal(String address) {
         try {
             InetAddress client = InetAddress.getByName(address);
-            return client.isLoopbackAddress() || (client.getAddress().length == 16
-                    && address.startsWith("::ffff:127."));
+            return client.isLoopbackAddress()
+                    || (client.getAddress().length == 16 && address.startsWith("::ffff:127."));
         } catch (UnknownHostException e) {
             return false;
         }

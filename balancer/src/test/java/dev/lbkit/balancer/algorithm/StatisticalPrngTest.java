@@ -21,7 +21,8 @@ class StatisticalPrngTest {
     void theFixedSeedGivesHaproxy26sFirstOutputs() {
         assertThat(draws(StatisticalPrng.fixedSeed(), 5))
                 .containsExactly(723471715L, 2497366906L, 2064144800L, 2008045182L, 3532304609L);
-        assertThat(draws(StatisticalPrng.forLine(HaproxyLine.V2_6), 5)).as("2.6 repeats itself")
+        assertThat(draws(StatisticalPrng.forLine(HaproxyLine.V2_6), 5))
+                .as("2.6 repeats itself")
                 .isEqualTo(draws(StatisticalPrng.fixedSeed(), 5));
     }
 
@@ -32,11 +33,14 @@ class StatisticalPrngTest {
         for (int i = 0; i < 5; i++) {
             lists[i] = prng.startupDrawBelow(4);
         }
-        assertThat(lists).as("3.2 leastconn's initial layout of 5 servers").containsExactly(0, 2, 1, 1, 3);
+        assertThat(lists)
+                .as("3.2 leastconn's initial layout of 5 servers")
+                .containsExactly(0, 2, 1, 1, 3);
         int expected = StatisticalPrng.step((int) 3532304609L + 12345);
         assertThat(prng.next()).isEqualTo(expected);
         assertThat(prng.next()).isEqualTo(StatisticalPrng.step(expected));
-        assertThat(prng.startupDraw()).as("once serving, a start-up draw is a normal draw")
+        assertThat(prng.startupDraw())
+                .as("once serving, a start-up draw is a normal draw")
                 .isEqualTo(StatisticalPrng.step(StatisticalPrng.step(expected)));
     }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ConfigParserTest {
 
-    private static final String DEFAULTS = """
+    private static final String DEFAULTS =
+            """
             defaults
                 mode http
                 timeout connect 5s
@@ -36,7 +37,9 @@ class ConfigParserTest {
 
     @Test
     void defaultsApplyToTheProxiesAfterItUntilTheNextDefaults() throws Exception {
-        Config config = parse("""
+        Config config =
+                parse(
+                        """
                 defaults
                     mode http
                     balance leastconn
@@ -52,17 +55,30 @@ class ConfigParserTest {
                 """);
         ProxySection first = backend(config, "first");
         ProxySection second = backend(config, "second");
-        assertThat(first.balance().algorithm()).as("first backend inherits the first defaults").isEqualTo(Algorithm.LEASTCONN);
-        assertThat(first.timeouts().serverMs()).as("timeout server 7s from the first defaults").isEqualTo(7000);
+        assertThat(first.balance().algorithm())
+                .as("first backend inherits the first defaults")
+                .isEqualTo(Algorithm.LEASTCONN);
+        assertThat(first.timeouts().serverMs())
+                .as("timeout server 7s from the first defaults")
+                .isEqualTo(7000);
         assertThat(first.redispatch()).as("option redispatch is inherited").isTrue();
-        assertThat(second.balance().algorithm()).as("second backend follows the second defaults").isEqualTo(Algorithm.SOURCE);
-        assertThat(second.timeouts().serverMs()).as("a new defaults section starts from HAProxy's own defaults").isZero();
-        assertThat(second.redispatch()).as("redispatch is not carried into a new defaults section").isFalse();
+        assertThat(second.balance().algorithm())
+                .as("second backend follows the second defaults")
+                .isEqualTo(Algorithm.SOURCE);
+        assertThat(second.timeouts().serverMs())
+                .as("a new defaults section starts from HAProxy's own defaults")
+                .isZero();
+        assertThat(second.redispatch())
+                .as("redispatch is not carried into a new defaults section")
+                .isFalse();
     }
 
     @Test
     void aProxyOverridesWhatItsDefaultsSay() throws Exception {
-        Config config = parse(DEFAULTS + """
+        Config config =
+                parse(
+                        DEFAULTS
+                                + """
                     balance leastconn
                     hash-type consistent
                 backend app
@@ -72,27 +88,39 @@ class ConfigParserTest {
                     server a 127.0.0.1:5001
                 """);
         ProxySection app = backend(config, "app");
-        assertThat(app.balance().algorithm()).as("the backend's own balance wins").isEqualTo(Algorithm.STATIC_RR);
+        assertThat(app.balance().algorithm())
+                .as("the backend's own balance wins")
+                .isEqualTo(Algorithm.STATIC_RR);
         assertThat(app.balance().where().line()).as("balance remembers its line").isEqualTo(9);
-        assertThat(app.hashType()).as("the backend's own hash-type wins").isEqualTo(new HashType(false, HashFunction.DJB2, false));
+        assertThat(app.hashType())
+                .as("the backend's own hash-type wins")
+                .isEqualTo(new HashType(false, HashFunction.DJB2, false));
         assertThat(app.timeouts().serverMs()).as("timeout server 1m").isEqualTo(60_000);
-        assertThat(app.timeouts().connectMs()).as("timeout connect still inherited").isEqualTo(5_000);
+        assertThat(app.timeouts().connectMs())
+                .as("timeout connect still inherited")
+                .isEqualTo(5_000);
     }
 
     @Test
     void modeIsTcpWhenNothingSaysHttp() throws Exception {
-        Config config = parse("""
+        Config config =
+                parse(
+                        """
                 backend app
                     server a 127.0.0.1:5001
                 """);
         assertThat(backend(config, "app").mode()).as("HAProxy's default mode").isEqualTo(Mode.TCP);
-        assertThat(backend(config, "app").balance().algorithm()).as("HAProxy's default algorithm").isEqualTo(Algorithm.ROUNDROBIN);
+        assertThat(backend(config, "app").balance().algorithm())
+                .as("HAProxy's default algorithm")
+                .isEqualTo(Algorithm.ROUNDROBIN);
         assertThat(backend(config, "app").retries()).as("HAProxy's default retries").isEqualTo(3);
     }
 
     @Test
     void namedDefaultsArePickedWithFrom() throws Exception {
-        Config config = parse("""
+        Config config =
+                parse(
+                        """
                 defaults fast
                     mode http
                     timeout server 1s
@@ -104,13 +132,20 @@ class ConfigParserTest {
                 backend other
                     server a 127.0.0.1:5001
                 """);
-        assertThat(backend(config, "app").timeouts().serverMs()).as("'from fast' picks the named defaults").isEqualTo(1000);
-        assertThat(backend(config, "other").timeouts().serverMs()).as("without 'from', the last defaults").isEqualTo(9000);
+        assertThat(backend(config, "app").timeouts().serverMs())
+                .as("'from fast' picks the named defaults")
+                .isEqualTo(1000);
+        assertThat(backend(config, "other").timeouts().serverMs())
+                .as("without 'from', the last defaults")
+                .isEqualTo(9000);
     }
 
     @Test
     void defaultServerPresetsServerOptions() throws Exception {
-        Config config = parse(DEFAULTS + """
+        Config config =
+                parse(
+                        DEFAULTS
+                                + """
                     default-server inter 5s rise 4 fall 5 weight 3
                 backend app
                     server a 127.0.0.1:5001 check
@@ -118,8 +153,12 @@ class ConfigParserTest {
                 """);
         ServerSpec a = backend(config, "app").servers().get(0);
         ServerSpec b = backend(config, "app").servers().get(1);
-        assertThat(List.of(a.interMs(), a.rise(), a.fall(), a.weight())).as("default-server values").containsExactly(5000, 4, 5, 3);
-        assertThat(List.of(b.weight(), b.fall())).as("a server's own options win").containsExactly(7, 1);
+        assertThat(List.of(a.interMs(), a.rise(), a.fall(), a.weight()))
+                .as("default-server values")
+                .containsExactly(5000, 4, 5, 3);
+        assertThat(List.of(b.weight(), b.fall()))
+                .as("a server's own options win")
+                .containsExactly(7, 1);
         assertThat(a.check()).as("check on a").isTrue();
         assertThat(b.check()).as("no check on b").isFalse();
     }
@@ -128,21 +167,31 @@ class ConfigParserTest {
 
     @Test
     void automaticIdsSkipExplicitOnesAndTheCounterCountsEveryServer() throws Exception {
-        Config config = parse(DEFAULTS + """
+        Config config =
+                parse(
+                        DEFAULTS
+                                + """
                 backend app
                     server s1 127.0.0.1:5001 id 30
                     server s2 127.0.0.1:5002 id 10
                     server s3 127.0.0.1:5003
                 """);
-        assertThat(backend(config, "app").servers()).extracting(ServerSpec::id)
-                .as("s3 gets 3: the counter went up after s1 and s2").containsExactly(30, 10, 3);
-        assertThat(backend(config, "app").servers()).extracting(ServerSpec::explicitId)
-                .as("which ids were written").containsExactly(true, true, false);
+        assertThat(backend(config, "app").servers())
+                .extracting(ServerSpec::id)
+                .as("s3 gets 3: the counter went up after s1 and s2")
+                .containsExactly(30, 10, 3);
+        assertThat(backend(config, "app").servers())
+                .extracting(ServerSpec::explicitId)
+                .as("which ids were written")
+                .containsExactly(true, true, false);
     }
 
     @Test
     void automaticIdsAvoidLaterExplicitIds() throws Exception {
-        Config config = parse(DEFAULTS + """
+        Config config =
+                parse(
+                        DEFAULTS
+                                + """
                 backend app
                     server s1 127.0.0.1:5001
                     server s2 127.0.0.1:5002 id 1
@@ -150,8 +199,10 @@ class ConfigParserTest {
                     server s4 127.0.0.1:5004 id 4
                     server s5 127.0.0.1:5005
                 """);
-        assertThat(backend(config, "app").servers()).extracting(ServerSpec::id)
-                .as("smallest unused id >= counter").containsExactly(2, 1, 3, 4, 5);
+        assertThat(backend(config, "app").servers())
+                .extracting(ServerSpec::id)
+                .as("smallest unused id >= counter")
+                .containsExactly(2, 1, 3, 4, 5);
     }
 
     @Test
@@ -163,62 +214,89 @@ class ConfigParserTest {
 
     @Test
     void duplicateExplicitIdIsReportedAtTheSecondServer() {
-        List<String> alerts = alerts(DEFAULTS + """
+        List<String> alerts =
+                alerts(
+                        DEFAULTS
+                                + """
                 backend app
                     server s1 127.0.0.1:5001 id 3
                     server s2 127.0.0.1:5002 id 3
                 """);
-        assertThat(alerts).as("HAProxy's duplicate-id alert").containsExactly(
-                "[ALERT] [test.cfg:8] : 'server app/s2' : 'id' : custom id 3 already used at test.cfg:7 ('server s1').");
+        assertThat(alerts)
+                .as("HAProxy's duplicate-id alert")
+                .containsExactly(
+                        "[ALERT] [test.cfg:8] : 'server app/s2' : 'id' : custom id 3 already used at test.cfg:7 ('server s1').");
     }
 
     // ------------------------------------------------------------------ hash-type
 
     @Test
     void hashTypeDefaultsFollowHaproxy() throws Exception {
-        assertThat(hashType("")).as("no hash-type: map-based sdbm").isEqualTo(new HashType(false, HashFunction.SDBM, false));
-        assertThat(hashType("hash-type map-based")).as("map-based alone: no avalanche")
+        assertThat(hashType(""))
+                .as("no hash-type: map-based sdbm")
                 .isEqualTo(new HashType(false, HashFunction.SDBM, false));
-        assertThat(hashType("hash-type consistent")).as("consistent alone: sdbm plus implicit avalanche")
+        assertThat(hashType("hash-type map-based"))
+                .as("map-based alone: no avalanche")
+                .isEqualTo(new HashType(false, HashFunction.SDBM, false));
+        assertThat(hashType("hash-type consistent"))
+                .as("consistent alone: sdbm plus implicit avalanche")
                 .isEqualTo(new HashType(true, HashFunction.SDBM, true));
-        assertThat(hashType("hash-type consistent sdbm")).as("naming a function drops the implicit avalanche")
+        assertThat(hashType("hash-type consistent sdbm"))
+                .as("naming a function drops the implicit avalanche")
                 .isEqualTo(new HashType(true, HashFunction.SDBM, false));
-        assertThat(hashType("hash-type consistent wt6 avalanche")).as("explicit avalanche")
+        assertThat(hashType("hash-type consistent wt6 avalanche"))
+                .as("explicit avalanche")
                 .isEqualTo(new HashType(true, HashFunction.WT6, true));
-        assertThat(hashType("hash-type map-based crc32 avalanche")).as("map-based with avalanche")
+        assertThat(hashType("hash-type map-based crc32 avalanche"))
+                .as("map-based with avalanche")
                 .isEqualTo(new HashType(false, HashFunction.CRC32, true));
     }
 
     private static HashType hashType(String line) throws ConfigException {
-        return backend(parse(DEFAULTS + "backend app\n    " + line + "\n    server a 127.0.0.1:5001\n"), "app").hashType();
+        return backend(
+                        parse(
+                                DEFAULTS
+                                        + "backend app\n    "
+                                        + line
+                                        + "\n    server a 127.0.0.1:5001\n"),
+                        "app")
+                .hashType();
     }
 
     @Test
     void avalancheWithoutAFunctionIsRefused() {
         assertThat(alerts(DEFAULTS + "backend app\n    hash-type consistent avalanche\n"))
-                .as("avalanche must follow a function").containsExactly("[ALERT] parsing [test.cfg:7] : "
-                        + "'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.");
+                .as("avalanche must follow a function")
+                .containsExactly(
+                        "[ALERT] parsing [test.cfg:7] : "
+                                + "'hash-type' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.");
     }
 
     // ------------------------------------------------------------------ time units
 
     @Test
     void timeUnitsConvertToMilliseconds() {
-        assertThat(HaproxyTime.parse("250").millis()).as("no unit means milliseconds").isEqualTo(250);
+        assertThat(HaproxyTime.parse("250").millis())
+                .as("no unit means milliseconds")
+                .isEqualTo(250);
         assertThat(HaproxyTime.parse("1500us").millis()).as("microseconds round up").isEqualTo(2);
         assertThat(HaproxyTime.parse("10ms").millis()).as("ms").isEqualTo(10);
         assertThat(HaproxyTime.parse("5s").millis()).as("s").isEqualTo(5_000);
         assertThat(HaproxyTime.parse("2m").millis()).as("m is minutes").isEqualTo(120_000);
         assertThat(HaproxyTime.parse("1h").millis()).as("h").isEqualTo(3_600_000);
         assertThat(HaproxyTime.parse("1d").millis()).as("d").isEqualTo(86_400_000);
-        assertThat(HaproxyTime.parse("25d").overflow()).as("25 days exceed HAProxy's 32-bit timer").isTrue();
+        assertThat(HaproxyTime.parse("25d").overflow())
+                .as("25 days exceed HAProxy's 32-bit timer")
+                .isTrue();
         assertThat(HaproxyTime.parse("5x").badChar()).as("x is no unit").isEqualTo('x');
         assertThat(HaproxyTime.parse("1.5s").badChar()).as("no fractions").isEqualTo('.');
     }
 
     @Test
     void timeoutLinesUseUnitsAndRefuseBadOnes() throws Exception {
-        Config config = parse("""
+        Config config =
+                parse(
+                        """
                 defaults
                     mode http
                     timeout connect 500000us
@@ -228,31 +306,40 @@ class ConfigParserTest {
                 backend app
                     server a 127.0.0.1:5001
                 """);
-        assertThat(backend(config, "app").timeouts()).as("all four timeouts in ms")
+        assertThat(backend(config, "app").timeouts())
+                .as("all four timeouts in ms")
                 .isEqualTo(new Timeouts(500, 120_000, 3_600_000, 3000));
-        assertThat(alerts(DEFAULTS + "    timeout server 5S\n")).as("units are lower case")
-                .containsExactly("[ALERT] parsing [test.cfg:6] : unexpected character 'S' in 'timeout server'");
+        assertThat(alerts(DEFAULTS + "    timeout server 5S\n"))
+                .as("units are lower case")
+                .containsExactly(
+                        "[ALERT] parsing [test.cfg:6] : unexpected character 'S' in 'timeout server'");
     }
 
     // ------------------------------------------------------------------ quoting
 
     @Test
     void quotesEscapesCommentsAndEnvironmentVariables() {
-        assertThat(words("a \"b c\" 'd e' f\\ g # comment")).as("quotes and escaped blank group words")
+        assertThat(words("a \"b c\" 'd e' f\\ g # comment"))
+                .as("quotes and escaped blank group words")
                 .containsExactly("a", "b c", "d e", "f g");
-        assertThat(words("x\"${APP_PORT}\" '${APP_PORT}' ${APP_PORT}")).as("only double quotes expand")
+        assertThat(words("x\"${APP_PORT}\" '${APP_PORT}' ${APP_PORT}"))
+                .as("only double quotes expand")
                 .containsExactly("x5001", "${APP_PORT}", "${APP_PORT}");
-        assertThat(words("\"${MISSING-dflt}\" \"[${EMPTY}]\" \"$APP_PORT\"")).as("default, empty and brace-less forms")
+        assertThat(words("\"${MISSING-dflt}\" \"[${EMPTY}]\" \"$APP_PORT\""))
+                .as("default, empty and brace-less forms")
                 .containsExactly("dflt", "[]", "5001");
-        assertThat(words("a#b \"c#d\" e\\#f")).as("# starts a comment only outside quotes and unescaped")
+        assertThat(words("a#b \"c#d\" e\\#f"))
+                .as("# starts a comment only outside quotes and unescaped")
                 .containsExactly("a");
-        assertThat(words("\"c#d\" e\\#f \\x41 \\q \"\\\"\"")).as("escapes")
+        assertThat(words("\"c#d\" e\\#f \\x41 \\q \"\\\"\""))
+                .as("escapes")
                 .containsExactly("c#d", "e#f", "A", "\\q", "\"");
         assertThat(words("a'b'\"c\"")).as("adjacent quoted parts join").containsExactly("abc");
     }
 
     private static List<String> words(String line) {
-        LineTokenizer.Result result = LineTokenizer.tokenize(line, Map.of("APP_PORT", "5001", "EMPTY", "")::get);
+        LineTokenizer.Result result =
+                LineTokenizer.tokenize(line, Map.of("APP_PORT", "5001", "EMPTY", "")::get);
         assertThat(result.error()).as("tokenizing %s", line).isNull();
         return result.words();
     }
@@ -261,53 +348,90 @@ class ConfigParserTest {
     void unmatchedQuoteIsReportedWithItsColumn() {
         List<String> alerts = alerts(DEFAULTS + "backend app\n    server a \"127.0.0.1:5001\n");
         assertThat(alerts).hasSize(1);
-        assertThat(alerts.get(0)).as("HAProxy's unmatched-quote alert points at the quote").isEqualTo(String.join(
-                System.lineSeparator(), "[ALERT] parsing [test.cfg:7]: unmatched quote at position 14:",
-                "      server a \"127.0.0.1:5001", "               ^"));
+        assertThat(alerts.get(0))
+                .as("HAProxy's unmatched-quote alert points at the quote")
+                .isEqualTo(
+                        String.join(
+                                System.lineSeparator(),
+                                "[ALERT] parsing [test.cfg:7]: unmatched quote at position 14:",
+                                "      server a \"127.0.0.1:5001",
+                                "               ^"));
     }
 
     @Test
     void environmentVariablesReachServerAddresses() throws Exception {
         Config config = parse(DEFAULTS + "backend app\n    server a \"127.0.0.1:${APP_PORT}\"\n");
-        assertThat(backend(config, "app").servers().get(0).port()).as("port from APP_PORT").isEqualTo(5001);
+        assertThat(backend(config, "app").servers().get(0).port())
+                .as("port from APP_PORT")
+                .isEqualTo(5001);
     }
 
     // ------------------------------------------------------------------ balance, bind, server
 
     @Test
     void balanceArgumentsAreRead() throws Exception {
-        assertThat(balance("rdp-cookie").name()).as("rdp-cookie's default cookie").isEqualTo("mstshash");
+        assertThat(balance("rdp-cookie").name())
+                .as("rdp-cookie's default cookie")
+                .isEqualTo("mstshash");
         assertThat(balance("rdp-cookie(user)").name()).as("rdp-cookie(name)").isEqualTo("user");
-        assertThat(balance("hash req.hdr(x-key)")).as("hash expression")
-                .extracting(Balance::algorithm, Balance::name).containsExactly(Algorithm.HASH, "req.hdr(x-key)");
-        for (Algorithm plain : List.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR, Algorithm.LEASTCONN, Algorithm.FIRST,
-                Algorithm.SOURCE)) {
-            assertThat(balance(plain.keyword()).algorithm()).as("balance %s", plain.keyword()).isEqualTo(plain);
+        assertThat(balance("hash req.hdr(x-key)"))
+                .as("hash expression")
+                .extracting(Balance::algorithm, Balance::name)
+                .containsExactly(Algorithm.HASH, "req.hdr(x-key)");
+        for (Algorithm plain :
+                List.of(
+                        Algorithm.ROUNDROBIN,
+                        Algorithm.STATIC_RR,
+                        Algorithm.LEASTCONN,
+                        Algorithm.FIRST,
+                        Algorithm.SOURCE)) {
+            assertThat(balance(plain.keyword()).algorithm())
+                    .as("balance %s", plain.keyword())
+                    .isEqualTo(plain);
         }
     }
 
     @Test
     void aBalanceWhoseEpisodeIsNotOnTheClasspathIsRefusedWithTheModuleToAdd() {
         // The engine's tests run without the episodes: uri (episode 04) has no provider here.
-        assertThat(alerts(DEFAULTS + "backend app\n    balance uri depth 2\n    server a 127.0.0.1:5001\n"))
-                .as("names the file and line, the module that provides the algorithm and what to do")
-                .containsExactly("[ALERT] parsing [test.cfg:7] : balance 'uri' is provided by the module"
-                        + " episodes/04-uri-hash, which is not on lbkit's classpath. Run the whole kit (./lbkit puts"
-                        + " every episode on the classpath), or add episodes/04-uri-hash as a dependency of the module"
-                        + " you run.");
-        assertThat(alerts(DEFAULTS + "backend app\n    balance bogus\n    server a 127.0.0.1:5001\n"))
+        assertThat(
+                        alerts(
+                                DEFAULTS
+                                        + "backend app\n    balance uri depth 2\n    server a 127.0.0.1:5001\n"))
+                .as(
+                        "names the file and line, the module that provides the algorithm and what to do")
+                .containsExactly(
+                        "[ALERT] parsing [test.cfg:7] : balance 'uri' is provided by the module"
+                                + " episodes/04-uri-hash, which is not on lbkit's classpath. Run the whole kit (./lbkit puts"
+                                + " every episode on the classpath), or add episodes/04-uri-hash as a dependency of the module"
+                                + " you run.");
+        assertThat(
+                        alerts(
+                                DEFAULTS
+                                        + "backend app\n    balance bogus\n    server a 127.0.0.1:5001\n"))
                 .as("an unknown algorithm is still HAProxy's own alert")
-                .singleElement().asString().contains("balance only supports");
+                .singleElement()
+                .asString()
+                .contains("balance only supports");
     }
 
     private static Balance balance(String words) throws ConfigException {
-        return backend(parse(DEFAULTS + "backend app\n    balance " + words + "\n    server a 127.0.0.1:5001\n"), "app")
+        return backend(
+                        parse(
+                                DEFAULTS
+                                        + "backend app\n    balance "
+                                        + words
+                                        + "\n    server a 127.0.0.1:5001\n"),
+                        "app")
                 .balance();
     }
 
     @Test
     void bindFormsGiveHostAndPort() throws Exception {
-        Config config = parse(DEFAULTS + """
+        Config config =
+                parse(
+                        DEFAULTS
+                                + """
                 frontend web
                     bind 127.0.0.1:8080
                     bind *:8081
@@ -322,7 +446,8 @@ class ConfigParserTest {
                 """);
         assertThat(config.frontends().get(0).binds())
                 .extracting(Bind::host, Bind::port, Bind::v4v6)
-                .as("every bind form").containsExactly(
+                .as("every bind form")
+                .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("127.0.0.1", 8080, false),
                         org.assertj.core.groups.Tuple.tuple("", 8081, false),
                         org.assertj.core.groups.Tuple.tuple("", 8082, false),
@@ -336,38 +461,80 @@ class ConfigParserTest {
 
     @Test
     void serverOptionsAreRead() throws Exception {
-        Config config = parse(DEFAULTS + """
+        Config config =
+                parse(
+                        DEFAULTS
+                                + """
                 backend app
                     option allbackups
                     option httpchk GET /health HTTP/1.1
                     server a 127.0.0.1:5001 weight 0 check inter 500ms rise 1 fall 2 backup disabled maxconn 10
                 """);
         ProxySection app = backend(config, "app");
-        assertThat(app.servers().get(0)).as("every server option").isEqualTo(new ServerSpec("a", "127.0.0.1", 5001, 0, 1,
-                false, true, 500, 1, 2, true, true, 10, new Where("test.cfg", 9)));
-        assertThat(app.httpCheck()).as("option httpchk").isEqualTo(new HttpCheck("GET", "/health", "HTTP/1.1"));
+        assertThat(app.servers().get(0))
+                .as("every server option")
+                .isEqualTo(
+                        new ServerSpec(
+                                "a",
+                                "127.0.0.1",
+                                5001,
+                                0,
+                                1,
+                                false,
+                                true,
+                                500,
+                                1,
+                                2,
+                                true,
+                                true,
+                                10,
+                                new Where("test.cfg", 9)));
+        assertThat(app.httpCheck())
+                .as("option httpchk")
+                .isEqualTo(new HttpCheck("GET", "/health", "HTTP/1.1"));
         assertThat(app.allBackups()).as("option allbackups").isTrue();
     }
 
     @Test
     void statsSocketsAndGlobalsAreRead() throws Exception {
-        Config config = parse("""
+        Config config =
+                parse(
+                        """
                 global
                     nbthread 1
                     maxconn 100
                     stats socket ipv4@127.0.0.1:9999 level admin
                     stats socket /tmp/x.sock mode 600
-                """ + DEFAULTS + "backend app\n    server a 127.0.0.1:5001\n");
+                """
+                                + DEFAULTS
+                                + "backend app\n    server a 127.0.0.1:5001\n");
         assertThat(config.global().nbthread()).as("nbthread").isEqualTo(1);
         assertThat(config.global().maxconn()).as("maxconn").isEqualTo(100);
-        assertThat(config.global().statsSockets()).as("both sockets").containsExactly(
-                new StatsSocket("ipv4@127.0.0.1:9999", "127.0.0.1", 9999, null, "admin", new Where("test.cfg", 4)),
-                new StatsSocket("/tmp/x.sock", null, 0, "/tmp/x.sock", "operator", new Where("test.cfg", 5)));
+        assertThat(config.global().statsSockets())
+                .as("both sockets")
+                .containsExactly(
+                        new StatsSocket(
+                                "ipv4@127.0.0.1:9999",
+                                "127.0.0.1",
+                                9999,
+                                null,
+                                "admin",
+                                new Where("test.cfg", 4)),
+                        new StatsSocket(
+                                "/tmp/x.sock",
+                                null,
+                                0,
+                                "/tmp/x.sock",
+                                "operator",
+                                new Where("test.cfg", 5)));
     }
 
     @Test
     void harmlessKeywordsOnlyWarn() throws Exception {
-        Config config = parse(DEFAULTS + """
+        Config config =
+                parse(
+                        DEFAULTS
+                                + """
                     option httplog
                 frontend web
                     bind 127.0.0.1:8080
@@ -376,31 +543,47 @@ class ConfigParserTest {
                 backend app
                     server a 127.0.0.1:5001 slowstart 10s
                 """);
-        assertThat(config.warnings()).as("ignored keywords are listed").anyMatch(w -> w.contains("'http-request'"));
-        assertThat(config.warnings()).as("ignored server options are listed").anyMatch(w -> w.contains("'slowstart'"));
+        assertThat(config.warnings())
+                .as("ignored keywords are listed")
+                .anyMatch(w -> w.contains("'http-request'"));
+        assertThat(config.warnings())
+                .as("ignored server options are listed")
+                .anyMatch(w -> w.contains("'slowstart'"));
     }
 
     // ------------------------------------------------------------------ alerts
 
     @Test
     void everyAlertOfTheFileIsCollected() {
-        List<String> alerts = alerts(DEFAULTS + """
+        List<String> alerts =
+                alerts(
+                        DEFAULTS
+                                + """
                 backend app
                     balanse roundrobin
                     server a 127.0.0.1:5001 weight 300
                     server b 127.0.0.1:5002 colour blue
                 """);
         assertThat(alerts).as("three alerts, in line order").hasSize(3);
-        assertThat(alerts.get(0)).as("typo with a hint").isEqualTo(
-                "[ALERT] parsing [test.cfg:7] : unknown keyword 'balanse' in 'backend' section; did you mean 'balance' maybe ?");
-        assertThat(alerts.get(1)).as("weight range").isEqualTo(
-                "[ALERT] [test.cfg:8] : 'server app/a' : weight of server a is not within 0 and 256 (300)..");
-        assertThat(alerts.get(2)).as("unknown server keyword").startsWith("[ALERT] [test.cfg:9] : 'server app/b' : unknown keyword 'colour'");
+        assertThat(alerts.get(0))
+                .as("typo with a hint")
+                .isEqualTo(
+                        "[ALERT] parsing [test.cfg:7] : unknown keyword 'balanse' in 'backend' section; did you mean 'balance' maybe ?");
+        assertThat(alerts.get(1))
+                .as("weight range")
+                .isEqualTo(
+                        "[ALERT] [test.cfg:8] : 'server app/a' : weight of server a is not within 0 and 256 (300)..");
+        assertThat(alerts.get(2))
+                .as("unknown server keyword")
+                .startsWith("[ALERT] [test.cfg:9] : 'server app/b' : unknown keyword 'colour'");
     }
 
     @Test
     void postParseChecksRunOnlyWhenTheFileParsed() {
-        List<String> alerts = alerts(DEFAULTS + """
+        List<String> alerts =
+                alerts(
+                        DEFAULTS
+                                + """
                 frontend web
                     bind 127.0.0.1:8080
                     default_backend nowhere
@@ -408,17 +591,26 @@ class ConfigParserTest {
                     server a 127.0.0.1:5001
                     server a 127.0.0.1:5002
                 """);
-        assertThat(alerts).as("missing backend, then duplicate server name, in proxy order").hasSize(2);
-        assertThat(alerts.get(0)).as("missing default_backend")
-                .startsWith("[ALERT] Proxy 'web': unable to find required default_backend: 'nowhere'.");
-        assertThat(alerts.get(1)).as("duplicate server name names the second server's line").isEqualTo(
-                "[ALERT] parsing [test.cfg:11] : backend 'app', another server named 'a' was already defined at line 10,"
-                        + " please use distinct names.");
+        assertThat(alerts)
+                .as("missing backend, then duplicate server name, in proxy order")
+                .hasSize(2);
+        assertThat(alerts.get(0))
+                .as("missing default_backend")
+                .startsWith(
+                        "[ALERT] Proxy 'web': unable to find required default_backend: 'nowhere'.");
+        assertThat(alerts.get(1))
+                .as("duplicate server name names the second server's line")
+                .isEqualTo(
+                        "[ALERT] parsing [test.cfg:11] : backend 'app', another server named 'a' was already defined at line 10,"
+                                + " please use distinct names.");
     }
 
     @Test
     void httpReuseDefaultsToSafeAndIsReadFromDefaultsAndBackends() throws Exception {
-        Config config = parse(DEFAULTS + """
+        Config config =
+                parse(
+                        DEFAULTS
+                                + """
                 backend plain
                     server a 127.0.0.1:5001
                 backend shared
@@ -434,35 +626,93 @@ class ConfigParserTest {
                     http-reuse never
                     default_backend plain
                 """);
-        assertThat(backend(config, "plain").httpReuse()).as("HAProxy 2.6's default").isEqualTo(HttpReuse.SAFE);
+        assertThat(backend(config, "plain").httpReuse())
+                .as("HAProxy 2.6's default")
+                .isEqualTo(HttpReuse.SAFE);
         assertThat(backend(config, "shared").httpReuse()).isEqualTo(HttpReuse.ALWAYS);
-        assertThat(backend(config, "inherited").httpReuse()).as("from the defaults section").isEqualTo(HttpReuse.AGGRESSIVE);
+        assertThat(backend(config, "inherited").httpReuse())
+                .as("from the defaults section")
+                .isEqualTo(HttpReuse.AGGRESSIVE);
         // Wording checked against haproxy -c (2.6.12).
-        assertThat(config.warnings()).contains(
-                "[WARNING] parsing [test.cfg:18] : 'http-reuse' ignored because frontend 'web' has no backend capability.");
+        assertThat(config.warnings())
+                .contains(
+                        "[WARNING] parsing [test.cfg:18] : 'http-reuse' ignored because frontend 'web' has no backend capability.");
     }
 
     @Test
     void httpReuseRefusesAnUnknownModeOrAnExtraArgumentAsHaproxyDoes() {
         // Alerts as haproxy -c (2.6.12) prints them for the same lines.
-        assertThat(alerts(DEFAULTS + "backend b\n    http-reuse sometimes\n    server a 127.0.0.1:5001\n"))
-                .containsExactly("[ALERT] parsing [test.cfg:7] : 'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'.");
-        assertThat(alerts(DEFAULTS + "backend b\n    http-reuse never extra\n    server a 127.0.0.1:5001\n"))
-                .containsExactly("[ALERT] parsing [test.cfg:7] : 'http-reuse never' cannot handle unexpected argument 'extra'.");
+        assertThat(
+                        alerts(
+                                DEFAULTS
+                                        + "backend b\n    http-reuse sometimes\n    server a 127.0.0.1:5001\n"))
+                .containsExactly(
+                        "[ALERT] parsing [test.cfg:7] : 'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'.");
+        assertThat(
+                        alerts(
+                                DEFAULTS
+                                        + "backend b\n    http-reuse never extra\n    server a 127.0.0.1:5001\n"))
+                .containsExactly(
+                        "[ALERT] parsing [test.cfg:7] : 'http-reuse never' cannot handle unexpected argument 'extra'.");
     }
 
     @Test
     void garbageNeverEscapesAsAnythingButConfigException() {
         Random random = new Random(42);
-        String[] pieces = {"backend", "frontend", "listen", "defaults", "global", "server", "bind", "balance", "random(",
-            "hdr(", "uri", "len", "\"", "'", "${", "\\", "#", "127.0.0.1:", "::", "[", "]", "@", "id", "weight", "-1",
-            "99999", "timeout", "server", "hash-type", "consistent", "option", "httpchk", "stats", "socket", "\t", " ",
-            "\n", "x", "0x", "9999999999999999", "mode", "http", "default_backend", "from", "rdp-cookie(", ")"};
+        String[] pieces = {
+            "backend",
+            "frontend",
+            "listen",
+            "defaults",
+            "global",
+            "server",
+            "bind",
+            "balance",
+            "random(",
+            "hdr(",
+            "uri",
+            "len",
+            "\"",
+            "'",
+            "${",
+            "\\",
+            "#",
+            "127.0.0.1:",
+            "::",
+            "[",
+            "]",
+            "@",
+            "id",
+            "weight",
+            "-1",
+            "99999",
+            "timeout",
+            "server",
+            "hash-type",
+            "consistent",
+            "option",
+            "httpchk",
+            "stats",
+            "socket",
+            "\t",
+            " ",
+            "\n",
+            "x",
+            "0x",
+            "9999999999999999",
+            "mode",
+            "http",
+            "default_backend",
+            "from",
+            "rdp-cookie(",
+            ")"
+        };
         for (int round = 0; round < 2000; round++) {
             StringBuilder text = new StringBuilder();
             int length = random.nextInt(60);
             for (int i = 0; i < length; i++) {
-                text.append(pieces[random.nextInt(pieces.length)]).append(random.nextBoolean() ? " " : "");
+                text.append(pieces[random.nextInt(pieces.length)])
+                        .append(random.nextBoolean() ? " " : "");
             }
             try {
                 parse(text.toString());

@@ -22,7 +22,9 @@ class HashKeyParsingTest {
                 + "    balance source\n"
                 + "    hash-type consistent\n"
                 + (defaultServer.isEmpty() ? "" : "    default-server " + defaultServer + "\n")
-                + "    server s1 127.0.0.1:19001 " + serverOptions + "\n"
+                + "    server s1 127.0.0.1:19001 "
+                + serverOptions
+                + "\n"
                 + "    server s2 127.0.0.1:19002\n";
     }
 
@@ -31,34 +33,53 @@ class HashKeyParsingTest {
     }
 
     private static List<String> alerts(String text, HaproxyLine line) {
-        return catchThrowableOfType(ConfigException.class, () -> ConfigParser.parse(text, "hk.cfg", line)).alerts();
+        return catchThrowableOfType(
+                        ConfigException.class, () -> ConfigParser.parse(text, "hk.cfg", line))
+                .alerts();
     }
 
     @ParameterizedTest(name = "HAProxy {0}")
-    @EnumSource(value = HaproxyLine.class, names = {"V3_0", "V3_2", "V3_4"})
+    @EnumSource(
+            value = HaproxyLine.class,
+            names = {"V3_0", "V3_2", "V3_4"})
     void addrAndAddrPortAreReadFrom30On(HaproxyLine line) throws Exception {
         List<ServerSpec> servers = servers(config("hash-key addr-port", "hash-key addr"), line);
-        assertThat(servers.get(0).hashKey()).as("the server's own option wins").isEqualTo(HashKey.ADDR_PORT);
-        assertThat(servers.get(1).hashKey()).as("default-server presets it").isEqualTo(HashKey.ADDR);
-        assertThat(servers(config("", ""), line).get(0).hashKey()).as("the default").isEqualTo(HashKey.ID);
+        assertThat(servers.get(0).hashKey())
+                .as("the server's own option wins")
+                .isEqualTo(HashKey.ADDR_PORT);
+        assertThat(servers.get(1).hashKey())
+                .as("default-server presets it")
+                .isEqualTo(HashKey.ADDR);
+        assertThat(servers(config("", ""), line).get(0).hashKey())
+                .as("the default")
+                .isEqualTo(HashKey.ID);
     }
 
     @Test
     void haproxy26DoesNotKnowTheKeyword() {
         assertThat(alerts(config("hash-key addr", ""), HaproxyLine.V2_6))
-                .anySatisfy(a -> assertThat(a).endsWith("[hk.cfg:4] : 'server b/s1' : unknown keyword 'hash-key'."));
-        assertThat(alerts(config("", "hash-key addr"), HaproxyLine.V2_6)).as("on default-server")
-                .anySatisfy(a -> assertThat(a).endsWith(
-                        "[hk.cfg:4] : unknown keyword 'hash-key'. Hint: no address was expected for this server."));
+                .anySatisfy(
+                        a ->
+                                assertThat(a)
+                                        .endsWith(
+                                                "[hk.cfg:4] : 'server b/s1' : unknown keyword 'hash-key'."));
+        assertThat(alerts(config("", "hash-key addr"), HaproxyLine.V2_6))
+                .as("on default-server")
+                .anySatisfy(
+                        a ->
+                                assertThat(a)
+                                        .endsWith(
+                                                "[hk.cfg:4] : unknown keyword 'hash-key'. Hint: no address was expected for this server."));
     }
 
     @ParameterizedTest(name = "{0} on HAProxy {1}")
     @CsvSource({
-            "name,      V2_6, unknown keyword 'hash-key'",
-            "name,      V3_0, 'hash-key' has to be 'id', 'addr', or 'addr-port'.",
-            "id32,      V3_2, 'hash-key' has to be 'id', 'addr', or 'addr-port'.",
-            "guid,      V3_0, 'hash-key' has to be 'id', 'addr', or 'addr-port'.",
-            "name,      V3_4, 'hash-key' has to be 'id', 'id32', 'guid', 'addr', or 'addr-port'."})
+        "name,      V2_6, unknown keyword 'hash-key'",
+        "name,      V3_0, 'hash-key' has to be 'id', 'addr', or 'addr-port'.",
+        "id32,      V3_2, 'hash-key' has to be 'id', 'addr', or 'addr-port'.",
+        "guid,      V3_0, 'hash-key' has to be 'id', 'addr', or 'addr-port'.",
+        "name,      V3_4, 'hash-key' has to be 'id', 'id32', 'guid', 'addr', or 'addr-port'."
+    })
     void refusesValuesTheLineDoesNotKnowInItsWords(String value, HaproxyLine line, String alert) {
         assertThat(alerts(config("hash-key " + value, ""), line))
                 .anySatisfy(a -> assertThat(a).contains("'server b/s1' : " + alert));
@@ -66,7 +87,8 @@ class HashKeyParsingTest {
 
     @Test
     void id32AndGuidFrom34() throws Exception {
-        List<ServerSpec> servers = servers(config("hash-key guid guid srv-s1", "hash-key id32"), HaproxyLine.V3_4);
+        List<ServerSpec> servers =
+                servers(config("hash-key guid guid srv-s1", "hash-key id32"), HaproxyLine.V3_4);
         assertThat(servers.get(0).hashKey()).isEqualTo(HashKey.GUID);
         assertThat(servers.get(0).guid()).isEqualTo("srv-s1");
         assertThat(servers.get(1).hashKey()).isEqualTo(HashKey.ID32);

@@ -9,10 +9,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code log}, {@code log-format} and the logging options, read as HAProxy 2.6 reads them (checked with haproxy -c). */
+/**
+ * {@code log}, {@code log-format} and the logging options, read as HAProxy 2.6 reads them (checked
+ * with haproxy -c).
+ */
 class LogConfigTest {
 
-    private static final String GLOBAL_AND_DEFAULTS = """
+    private static final String GLOBAL_AND_DEFAULTS =
+            """
             global
                 log stdout format raw local0
                 log 127.0.0.1:514 local1 notice
@@ -30,12 +34,18 @@ class LogConfigTest {
     }
 
     private static ProxySection proxy(Config config, String name) {
-        return config.proxies().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        return config.proxies().stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void logGlobalStandsForTheGlobalTargetsAndNoLogClearsThem() throws Exception {
-        Config config = parse(GLOBAL_AND_DEFAULTS + """
+        Config config =
+                parse(
+                        GLOBAL_AND_DEFAULTS
+                                + """
                 frontend web
                     bind 127.0.0.1:8080
                     log stderr format short local2
@@ -48,18 +58,28 @@ class LogConfigTest {
                     server a 127.0.0.1:5001
                 """);
         List<LogTarget> web = proxy(config, "web").log().targets();
-        assertThat(web).extracting(LogTarget::address).as("the global two, then its own")
+        assertThat(web)
+                .extracting(LogTarget::address)
+                .as("the global two, then its own")
                 .containsExactly("stdout", "127.0.0.1:514", "stderr");
         assertThat(web.get(1).port()).as("UDP port").isEqualTo(514);
-        assertThat(proxy(config, "web").log().format().source()).as("option httplog from defaults")
+        assertThat(proxy(config, "web").log().format().source())
+                .as("option httplog from defaults")
                 .isEqualTo(LogFormat.HTTPLOG);
-        assertThat(proxy(config, "quiet").log().logsRequests()).as("'no log' drops the inherited targets").isFalse();
-        assertThat(proxy(config, "app").log().logsRequests()).as("a backend never logs itself").isFalse();
+        assertThat(proxy(config, "quiet").log().logsRequests())
+                .as("'no log' drops the inherited targets")
+                .isFalse();
+        assertThat(proxy(config, "app").log().logsRequests())
+                .as("a backend never logs itself")
+                .isFalse();
     }
 
     @Test
     void theLastFormatLineWins() throws Exception {
-        Config config = parse(GLOBAL_AND_DEFAULTS + """
+        Config config =
+                parse(
+                        GLOBAL_AND_DEFAULTS
+                                + """
                 frontend clf
                     bind 127.0.0.1:8080
                     option httplog clf
@@ -74,13 +94,17 @@ class LogConfigTest {
                 """);
         assertThat(proxy(config, "clf").log().format().source()).isEqualTo(LogFormat.CLF);
         assertThat(proxy(config, "custom").log().format().source()).isEqualTo("%ci %ST");
-        assertThat(config.warnings()).as("a backend's log-format is ignored, as HAProxy warns")
-                .contains("[WARNING] parsing [test.cfg:20] : backend 'app' : 'log-format' directive is ignored in backends.");
+        assertThat(config.warnings())
+                .as("a backend's log-format is ignored, as HAProxy warns")
+                .contains(
+                        "[WARNING] parsing [test.cfg:20] : backend 'app' : 'log-format' directive is ignored in backends.");
     }
 
     @Test
     void from34TheBalancersOwnAnswersCountNoBytes() throws Exception {
-        String text = GLOBAL_AND_DEFAULTS + """
+        String text =
+                GLOBAL_AND_DEFAULTS
+                        + """
                 frontend web
                     bind 127.0.0.1:8080
                     default_backend app
@@ -88,28 +112,47 @@ class LogConfigTest {
                     balance roundrobin
                     server a 127.0.0.1:5001
                 """;
-        assertThat(proxy(ConfigParser.parse(text, "test.cfg", HaproxyLine.V3_2), "web").log().countsOwnAnswers())
-                .as("3.2 counts its 503 page (217 bytes)").isTrue();
-        assertThat(proxy(ConfigParser.parse(text, "test.cfg", HaproxyLine.V3_4), "web").log().countsOwnAnswers())
-                .as("3.4 logs 0 bytes for it").isFalse();
+        assertThat(
+                        proxy(ConfigParser.parse(text, "test.cfg", HaproxyLine.V3_2), "web")
+                                .log()
+                                .countsOwnAnswers())
+                .as("3.2 counts its 503 page (217 bytes)")
+                .isTrue();
+        assertThat(
+                        proxy(ConfigParser.parse(text, "test.cfg", HaproxyLine.V3_4), "web")
+                                .log()
+                                .countsOwnAnswers())
+                .as("3.4 logs 0 bytes for it")
+                .isFalse();
     }
 
     @Test
     void targetsWithoutAFormatLogConnections() throws Exception {
-        Config config = parse(GLOBAL_AND_DEFAULTS.replace("    option httplog\n", "") + """
+        Config config =
+                parse(
+                        GLOBAL_AND_DEFAULTS.replace("    option httplog\n", "")
+                                + """
                 frontend web
                     bind 127.0.0.1:8080
                     default_backend app
                 backend app
                     server a 127.0.0.1:5001
                 """);
-        assertThat(proxy(config, "web").log().logsConnections()).as("HAProxy's 'Connect from' lines").isTrue();
+        assertThat(proxy(config, "web").log().logsConnections())
+                .as("HAProxy's 'Connect from' lines")
+                .isTrue();
         assertThat(proxy(config, "web").log().logsRequests()).isFalse();
     }
 
     @Test
     void optionHttplogCannotBeNegated() {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(GLOBAL_AND_DEFAULTS + """
+        ConfigException e =
+                catchThrowableOfType(
+                        ConfigException.class,
+                        () ->
+                                parse(
+                                        GLOBAL_AND_DEFAULTS
+                                                + """
                 frontend web
                     bind 127.0.0.1:8080
                     no option httplog
@@ -117,13 +160,16 @@ class LogConfigTest {
                 backend app
                     server a 127.0.0.1:5001
                 """));
-        assertThat(e.alerts()).containsExactly(
-                "[ALERT] parsing [test.cfg:13]: negation/default is not supported for option 'httplog'.");
+        assertThat(e.alerts())
+                .containsExactly(
+                        "[ALERT] parsing [test.cfg:13]: negation/default is not supported for option 'httplog'.");
     }
 
     @Test
     void aFormatWithoutATargetIsWarnedAbout() throws Exception {
-        Config config = parse("""
+        Config config =
+                parse(
+                        """
                 defaults
                     mode http
                     timeout connect 5s
@@ -136,12 +182,20 @@ class LogConfigTest {
                 backend app
                     server a 127.0.0.1:5001
                 """);
-        assertThat(config.warnings()).contains("[WARNING] log format ignored for frontend 'web' since it has no log address.");
+        assertThat(config.warnings())
+                .contains(
+                        "[WARNING] log format ignored for frontend 'web' since it has no log address.");
     }
 
     @Test
     void aMalformedLogFormatIsRefusedAfterReadingTheFileNamingItsLine() {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(GLOBAL_AND_DEFAULTS + """
+        ConfigException e =
+                catchThrowableOfType(
+                        ConfigException.class,
+                        () ->
+                                parse(
+                                        GLOBAL_AND_DEFAULTS
+                                                + """
                 frontend web
                     bind 127.0.0.1:8080
                     log-format "%ci %zz"
@@ -149,13 +203,21 @@ class LogConfigTest {
                 backend app
                     server a 127.0.0.1:5001
                 """));
-        assertThat(e.alerts()).containsExactly("[ALERT] Parsing [test.cfg:13]: failed to parse log-format : no such "
-                + "format variable 'zz'. If you wanted to emit the '%' character verbatim, you need to use '%%'.");
+        assertThat(e.alerts())
+                .containsExactly(
+                        "[ALERT] Parsing [test.cfg:13]: failed to parse log-format : no such "
+                                + "format variable 'zz'. If you wanted to emit the '%' character verbatim, you need to use '%%'.");
     }
 
     @Test
     void logFormatIsOneWord() {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(GLOBAL_AND_DEFAULTS + """
+        ConfigException e =
+                catchThrowableOfType(
+                        ConfigException.class,
+                        () ->
+                                parse(
+                                        GLOBAL_AND_DEFAULTS
+                                                + """
                 frontend web
                     bind 127.0.0.1:8080
                     log-format %ci %ST
@@ -164,8 +226,9 @@ class LogConfigTest {
                 backend app
                     server a 127.0.0.1:5001
                 """));
-        assertThat(e.alerts()).containsExactly(
-                "[ALERT] parsing [test.cfg:13] : log-format expects only one argument, don't forget to escape spaces!",
-                "[ALERT] parsing [test.cfg:14] : keyword 'httplog' only supports option 'clf'.");
+        assertThat(e.alerts())
+                .containsExactly(
+                        "[ALERT] parsing [test.cfg:13] : log-format expects only one argument, don't forget to escape spaces!",
+                        "[ALERT] parsing [test.cfg:14] : keyword 'httplog' only supports option 'clf'.");
     }
 }

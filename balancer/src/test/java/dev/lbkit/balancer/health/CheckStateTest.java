@@ -10,7 +10,9 @@ class CheckStateTest {
     @Test
     void oneFailedCheckAtStartupMarksTheServerDown() {
         CheckState state = new CheckState(2, 3);
-        assertThat(state.status()).as("a checked server starts UP at health = rise").isEqualTo("UP 1/3");
+        assertThat(state.status())
+                .as("a checked server starts UP at health = rise")
+                .isEqualTo("UP 1/3");
         assertThat(state.fail()).as("the first failure at startup is a transition").isTrue();
         assertThat(state.up()).isFalse();
         assertThat(state.status()).isEqualTo("DOWN");

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A health endpoint that passes {@code passes} checks, then fails {@code failures}, and again,
- * forever: with {@code rise} = passes and {@code fall} = failures, every full run of either
- * moves the server UP or DOWN, so the checker changes state as fast as its {@code inter} allows,
- * with no test thread flipping anything. Failing is a 503, as a real server shedding load says it.
+ * forever: with {@code rise} = passes and {@code fall} = failures, every full run of either moves
+ * the server UP or DOWN, so the checker changes state as fast as its {@code inter} allows, with no
+ * test thread flipping anything. Failing is a 503, as a real server shedding load says it.
  */
 public final class FlappingHealth implements HttpHandler {
     private final int passes;

@@ -45,16 +45,24 @@ class HealthChecksTest {
     void anUnreachableServerIsDownWithinAboutOneInterval() throws Exception {
         int dead = deadPort();
         ServerSocket live = listening();
-        Backend backend = startChecks(TestConfigs.listen("web")
-                .server(TestConfigs.checked("live", live.getLocalPort(), 400, 2, 3))
-                .server(TestConfigs.checked("dead", dead, 400, 2, 3)).section());
+        Backend backend =
+                startChecks(
+                        TestConfigs.listen("web")
+                                .server(TestConfigs.checked("live", live.getLocalPort(), 400, 2, 3))
+                                .server(TestConfigs.checked("dead", dead, 400, 2, 3))
+                                .section());
         Server deadServer = backend.server("dead").orElseThrow();
         long start = System.nanoTime();
         assertThat(eventually(() -> !running(backend, deadServer), 2000))
-                .as("one failed check at startup marks the server DOWN").isTrue();
+                .as("one failed check at startup marks the server DOWN")
+                .isTrue();
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertThat(tookMs).as("DOWN within about one interval (400 ms), not fall intervals").isLessThan(700);
-        assertThat(running(backend, backend.server("live").orElseThrow())).as("the live server stays UP").isTrue();
+        assertThat(tookMs)
+                .as("DOWN within about one interval (400 ms), not fall intervals")
+                .isLessThan(700);
+        assertThat(running(backend, backend.server("live").orElseThrow()))
+                .as("the live server stays UP")
+                .isTrue();
         assertThat(checks.of(deadServer).orElseThrow().lastResult()).isEqualTo("L4CON");
     }
 
@@ -62,23 +70,34 @@ class HealthChecksTest {
     void aServerGoesDownAfterFallFailuresAndUpAfterRisePasses() throws Exception {
         ServerSocket live = listening();
         int port = live.getLocalPort();
-        Backend backend = startChecks(TestConfigs.listen("web").server(TestConfigs.checked("s1", port, 150, 2, 3)).section());
+        Backend backend =
+                startChecks(
+                        TestConfigs.listen("web")
+                                .server(TestConfigs.checked("s1", port, 150, 2, 3))
+                                .section());
         Server server = backend.server("s1").orElseThrow();
         assertThat(eventually(() -> checks.of(server).orElseThrow().status().equals("UP"), 2000))
-                .as("a passing check brings health to the top").isTrue();
+                .as("a passing check brings health to the top")
+                .isTrue();
 
         live.close();
         long downStart = System.nanoTime();
-        assertThat(eventually(() -> !running(backend, server), 3000)).as("DOWN after fall failures").isTrue();
+        assertThat(eventually(() -> !running(backend, server), 3000))
+                .as("DOWN after fall failures")
+                .isTrue();
         long downMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downStart);
-        assertThat(downMs).as("fall=3 failures at 150 ms take more than two intervals").isGreaterThan(250);
+        assertThat(downMs)
+                .as("fall=3 failures at 150 ms take more than two intervals")
+                .isGreaterThan(250);
         assertThat(checks.of(server).orElseThrow().downTransitions()).isEqualTo(1);
 
         ServerSocket again = new ServerSocket();
         again.setReuseAddress(true);
         again.bind(new InetSocketAddress("127.0.0.1", port));
         closeAfter.add(again);
-        assertThat(eventually(() -> running(backend, server), 3000)).as("UP again after rise passes").isTrue();
+        assertThat(eventually(() -> running(backend, server), 3000))
+                .as("UP again after rise passes")
+                .isTrue();
         assertThat(checks.of(server).orElseThrow().status()).isEqualTo("UP");
     }
 
@@ -87,29 +106,47 @@ class HealthChecksTest {
         AtomicInteger status = new AtomicInteger(200);
         AtomicInteger redirectsServed = new AtomicInteger();
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-        http.createContext("/health", exchange -> {
-            int answer = status.get();
-            if (answer == 302) {
-                redirectsServed.incrementAndGet();
-            }
-            exchange.sendResponseHeaders(answer, -1);
-            exchange.close();
-        });
+        http.createContext(
+                "/health",
+                exchange -> {
+                    int answer = status.get();
+                    if (answer == 302) {
+                        redirectsServed.incrementAndGet();
+                    }
+                    exchange.sendResponseHeaders(answer, -1);
+                    exchange.close();
+                });
         http.start();
         closeAfter.add(() -> http.stop(0));
-        Backend backend = startChecks(TestConfigs.listen("web").httpCheck(new HttpCheck("GET", "/health", "HTTP/1.0"))
-                .server(TestConfigs.checked("s1", http.getAddress().getPort(), 150, 2, 2)).section());
+        Backend backend =
+                startChecks(
+                        TestConfigs.listen("web")
+                                .httpCheck(new HttpCheck("GET", "/health", "HTTP/1.0"))
+                                .server(
+                                        TestConfigs.checked(
+                                                "s1", http.getAddress().getPort(), 150, 2, 2))
+                                .section());
         Server server = backend.server("s1").orElseThrow();
-        assertThat(eventually(() -> "L7OK".equals(checks.of(server).orElseThrow().lastResult()), 2000)).isTrue();
+        assertThat(
+                        eventually(
+                                () -> "L7OK".equals(checks.of(server).orElseThrow().lastResult()),
+                                2000))
+                .isTrue();
         status.set(302);
         // fall = 2: three checks answered 302 would have taken the server DOWN if 3xx failed.
         assertThat(eventually(() -> redirectsServed.get() >= 3, 3000))
-                .as("the check ran at least fall + 1 = 3 times against the 302 answer").isTrue();
-        assertThat(running(backend, server)).as("3xx passes: still UP after three checks answered 302").isTrue();
-        assertThat(checks.of(server).orElseThrow().lastResult()).as("the last check (a 302) passed at layer 7")
+                .as("the check ran at least fall + 1 = 3 times against the 302 answer")
+                .isTrue();
+        assertThat(running(backend, server))
+                .as("3xx passes: still UP after three checks answered 302")
+                .isTrue();
+        assertThat(checks.of(server).orElseThrow().lastResult())
+                .as("the last check (a 302) passed at layer 7")
                 .isEqualTo("L7OK");
         status.set(503);
-        assertThat(eventually(() -> !running(backend, server), 2000)).as("5xx fails the check").isTrue();
+        assertThat(eventually(() -> !running(backend, server), 2000))
+                .as("5xx fails the check")
+                .isTrue();
         assertThat(checks.of(server).orElseThrow().lastResult()).isEqualTo("L7STS");
     }
 
@@ -119,7 +156,8 @@ class HealthChecksTest {
         }
     }
 
-    private static boolean eventually(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+    private static boolean eventually(BooleanSupplier condition, long timeoutMs)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
@@ -135,15 +173,17 @@ class HealthChecksTest {
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress("127.0.0.1", 0), 50);
         closeAfter.add(socket);
-        Thread acceptor = new Thread(() -> {
-            while (!socket.isClosed()) {
-                try {
-                    socket.accept().close();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        Thread acceptor =
+                new Thread(
+                        () -> {
+                            while (!socket.isClosed()) {
+                                try {
+                                    socket.accept().close();
+                                } catch (IOException e) {
+                                    return;
+                                }
+                            }
+                        });
         acceptor.setDaemon(true);
         acceptor.start();
         return socket;

@@ -19,7 +19,12 @@ public final class EngineTestAlgorithms implements AlgorithmProvider {
 
     @Override
     public Set<Algorithm> algorithms() {
-        return Set.of(Algorithm.ROUNDROBIN, Algorithm.STATIC_RR, Algorithm.LEASTCONN, Algorithm.FIRST, Algorithm.SOURCE);
+        return Set.of(
+                Algorithm.ROUNDROBIN,
+                Algorithm.STATIC_RR,
+                Algorithm.LEASTCONN,
+                Algorithm.FIRST,
+                Algorithm.SOURCE);
     }
 
     @Override

@@ -7,7 +7,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A raw TCP server on 127.0.0.1 that runs an action on each accepted connection, then closes it. */
+/**
+ * A raw TCP server on 127.0.0.1 that runs an action on each accepted connection, then closes it.
+ */
 final class FakeServer implements AutoCloseable {
     interface SocketAction {
         void on(Socket socket) throws IOException;
@@ -19,23 +21,28 @@ final class FakeServer implements AutoCloseable {
     FakeServer(SocketAction action) throws IOException {
         server = new ServerSocket();
         server.bind(new InetSocketAddress("127.0.0.1", 0));
-        Thread thread = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    accepted.incrementAndGet();
-                    new Thread(() -> {
-                        try (socket) {
-                            action.on(socket);
-                        } catch (IOException ignored) {
-                            // the test checks what the proxy answers
-                        }
-                    }).start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        Thread thread =
+                new Thread(
+                        () -> {
+                            while (!server.isClosed()) {
+                                try {
+                                    Socket socket = server.accept();
+                                    accepted.incrementAndGet();
+                                    new Thread(
+                                                    () -> {
+                                                        try (socket) {
+                                                            action.on(socket);
+                                                        } catch (IOException ignored) {
+                                                            // the test checks what the proxy
+                                                            // answers
+                                                        }
+                                                    })
+                                            .start();
+                                } catch (IOException e) {
+                                    return;
+                                }
+                            }
+                        });
         thread.setDaemon(true);
         thread.start();
     }
@@ -49,7 +56,9 @@ final class FakeServer implements AutoCloseable {
         return accepted.get();
     }
 
-    /** Reads one request head, up to and including its blank line; empty when the peer closed first. */
+    /**
+     * Reads one request head, up to and including its blank line; empty when the peer closed first.
+     */
     static String readRequestHead(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         StringBuilder head = new StringBuilder();

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 
-/** What the data-path tests share: a running lbkit, real servers to close after each test, slot checks. */
+/**
+ * What the data-path tests share: a running lbkit, real servers to close after each test, slot
+ * checks.
+ */
 abstract class ProxyTestBase {
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
     protected Lbkit lbkit;
@@ -38,22 +41,29 @@ abstract class ProxyTestBase {
         return closeAfter(new FakeServer(action));
     }
 
-    /** A server that answers every request on a connection with {@code answer}, keeping the connection. */
+    /**
+     * A server that answers every request on a connection with {@code answer}, keeping the
+     * connection.
+     */
     protected FakeServer keepAliveServer(String answer) throws IOException {
-        return server(socket -> {
-            OutputStream out = socket.getOutputStream();
-            while (!FakeServer.readRequestHead(socket).isEmpty()) {
-                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-            }
-        });
+        return server(
+                socket -> {
+                    OutputStream out = socket.getOutputStream();
+                    while (!FakeServer.readRequestHead(socket).isEmpty()) {
+                        out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                    }
+                });
     }
 
     protected Backend theBackend() {
         return lbkit.backends().get(0);
     }
 
-    /** Waits (up to 5 s) until no server holds a request: every taken slot was released exactly once. */
+    /**
+     * Waits (up to 5 s) until no server holds a request: every taken slot was released exactly
+     * once.
+     */
     protected void assertNothingInFlight() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         int served;

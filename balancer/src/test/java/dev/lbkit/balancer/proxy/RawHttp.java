@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A minimal HTTP/1.1 client over one socket, so tests control the exact bytes of the start line
- * and can send several requests on one keep-alive connection.
+ * A minimal HTTP/1.1 client over one socket, so tests control the exact bytes of the start line and
+ * can send several requests on one keep-alive connection.
  */
 public final class RawHttp implements AutoCloseable {
     private final Socket socket;
@@ -29,7 +29,11 @@ public final class RawHttp implements AutoCloseable {
     /** One parsed answer. */
     public record Answer(int status, List<String[]> headers, String body) {
         public String header(String name) {
-            return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst().orElse(null);
+            return headers.stream()
+                    .filter(h -> h[0].equalsIgnoreCase(name))
+                    .map(h -> h[1])
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -44,7 +48,10 @@ public final class RawHttp implements AutoCloseable {
         return read();
     }
 
-    /** Sends a request whose answer has no body whatever its headers say (HEAD), and reads that answer. */
+    /**
+     * Sends a request whose answer has no body whatever its headers say (HEAD), and reads that
+     * answer.
+     */
     public Answer sendForHead(String request) throws IOException {
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
@@ -59,7 +66,10 @@ public final class RawHttp implements AutoCloseable {
         String line;
         while (!(line = line()).isEmpty()) {
             int colon = line.indexOf(':');
-            headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+            headers.add(
+                    new String[] {
+                        line.substring(0, colon).trim(), line.substring(colon + 1).trim()
+                    });
         }
         return new Answer(status, headers, "");
     }

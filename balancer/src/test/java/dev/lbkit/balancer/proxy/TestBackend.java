@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestBackend implements AutoCloseable {
     static {
-        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle plus delayed
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle plus
+        // delayed
         // ACKs add ~40 ms to every exchange and hide the proxy's own latency.
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
@@ -61,14 +62,19 @@ public final class TestBackend implements AutoCloseable {
         text.append("body=").append(bodyBytes).append('\n');
         for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
             for (String value : header.getValue()) {
-                text.append("h:").append(header.getKey().toLowerCase()).append('=').append(value).append('\n');
+                text.append("h:")
+                        .append(header.getKey().toLowerCase())
+                        .append('=')
+                        .append(value)
+                        .append('\n');
             }
         }
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("X-Server", name);
         exchange.getResponseHeaders().add("Connection", "X-Secret-Hop");
         exchange.getResponseHeaders().add("X-Secret-Hop", "must not pass");
-        exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("HEAD") ? -1 : bytes.length);
+        exchange.sendResponseHeaders(
+                200, exchange.getRequestMethod().equals("HEAD") ? -1 : bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             if (!exchange.getRequestMethod().equals("HEAD")) {
                 out.write(bytes);

@@ -3,8 +3,8 @@ package dev.lbkit.balancer.proxy;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
 import dev.lbkit.balancer.config.Bind;
-import dev.lbkit.balancer.config.ForwardFor;
 import dev.lbkit.balancer.config.Config;
+import dev.lbkit.balancer.config.ForwardFor;
 import dev.lbkit.balancer.config.Global;
 import dev.lbkit.balancer.config.HashType;
 import dev.lbkit.balancer.config.HttpCheck;
@@ -27,29 +27,60 @@ public final class TestConfigs {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        // The lock-order tests move servers DOWN hundreds of times a second; each would print a line.
+        // The lock-order tests move servers DOWN hundreds of times a second; each would print a
+        // line.
         String healthLogger = "org.slf4j.simpleLogger.log.dev.lbkit.balancer.health.HealthChecks";
         if (System.getProperty(healthLogger) == null) {
             System.setProperty(healthLogger, "error");
         }
     }
 
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     public static ServerSpec server(String name, int port) {
         return server(name, port, 1, false);
     }
 
     public static ServerSpec server(String name, int port, int weight, boolean check) {
-        return new ServerSpec(name, "127.0.0.1", port, weight, 0, false, check, 2000, 2, 3, false, false, 0, HERE);
+        return new ServerSpec(
+                name,
+                "127.0.0.1",
+                port,
+                weight,
+                0,
+                false,
+                check,
+                2000,
+                2,
+                3,
+                false,
+                false,
+                0,
+                HERE);
     }
 
     public static ServerSpec checked(String name, int port, int interMs, int rise, int fall) {
-        return new ServerSpec(name, "127.0.0.1", port, 1, 0, false, true, interMs, rise, fall, false, false, 0, HERE);
+        return new ServerSpec(
+                name,
+                "127.0.0.1",
+                port,
+                1,
+                0,
+                false,
+                true,
+                interMs,
+                rise,
+                fall,
+                false,
+                false,
+                0,
+                HERE);
     }
 
-    /** One config with several {@code listen} sections, in this order, and the stats sockets they name. */
+    /**
+     * One config with several {@code listen} sections, in this order, and the stats sockets they
+     * name.
+     */
     public static Config config(List<Listen> listens) {
         List<StatsSocket> sockets = new ArrayList<>();
         List<ProxySection> sections = new ArrayList<>();
@@ -118,15 +149,36 @@ public final class TestConfigs {
         }
 
         public Listen statsSocket(String host, int port, String path, String level) {
-            sockets.add(new StatsSocket(path != null ? path : "ipv4@" + host + ":" + port, path != null ? null : host,
-                    port, path, level, HERE));
+            sockets.add(
+                    new StatsSocket(
+                            path != null ? path : "ipv4@" + host + ":" + port,
+                            path != null ? null : host,
+                            port,
+                            path,
+                            level,
+                            HERE));
             return this;
         }
 
         public ProxySection section() {
-            return new ProxySection(ProxySection.Kind.LISTEN, name, HERE, Mode.HTTP,
-                    List.of(new Bind("127.0.0.1", 0, false, HERE)), null, Balance.of(algorithm, HERE),
-                    HashType.defaults(), servers, timeouts, retries, redispatch, forwardFor, httpCheck, false, 0, httpReuse);
+            return new ProxySection(
+                    ProxySection.Kind.LISTEN,
+                    name,
+                    HERE,
+                    Mode.HTTP,
+                    List.of(new Bind("127.0.0.1", 0, false, HERE)),
+                    null,
+                    Balance.of(algorithm, HERE),
+                    HashType.defaults(),
+                    servers,
+                    timeouts,
+                    retries,
+                    redispatch,
+                    forwardFor,
+                    httpCheck,
+                    false,
+                    0,
+                    httpReuse);
         }
 
         public Config config() {

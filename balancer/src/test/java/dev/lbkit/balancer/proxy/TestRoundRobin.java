@@ -8,10 +8,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A plain rotation over the usable servers in declaration order, for testing the engine (data
- * path, health checks, runtime API) without the episodes' real algorithms. It records every
- * target it was asked to balance. {@link EngineTestAlgorithms} serves it for the algorithms that
- * take no argument, so the engine's tests can start configs as written.
+ * A plain rotation over the usable servers in declaration order, for testing the engine (data path,
+ * health checks, runtime API) without the episodes' real algorithms. It records every target it was
+ * asked to balance. {@link EngineTestAlgorithms} serves it for the algorithms that take no
+ * argument, so the engine's tests can start configs as written.
  */
 public final class TestRoundRobin implements LoadBalancer {
     private final List<Server> servers;
@@ -59,14 +59,11 @@ public final class TestRoundRobin implements LoadBalancer {
     }
 
     @Override
-    public void serverUp(Server server) {
-    }
+    public void serverUp(Server server) {}
 
     @Override
-    public void serverDown(Server server) {
-    }
+    public void serverDown(Server server) {}
 
     @Override
-    public void weightChanged(Server server, int oldUweight) {
-    }
+    public void weightChanged(Server server, int oldUweight) {}
 }

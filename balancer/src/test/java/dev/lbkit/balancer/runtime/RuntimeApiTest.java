@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Test;
 
 /** The runtime API over a real socket, with HAProxy 2.6's answers (taken from the binary). */
 class RuntimeApiTest {
-    private static final String HAPROXY_HEADER_START = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,"
-            + "dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,"
-            + "pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,";
+    private static final String HAPROXY_HEADER_START =
+            "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,"
+                    + "dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,"
+                    + "pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,";
 
     private Lbkit lbkit;
     private TestBackend backend;
@@ -52,16 +53,23 @@ class RuntimeApiTest {
 
     private InetSocketAddress start(Algorithm algorithm, String level) throws IOException {
         // static-rr's rotation says its weights are static, as the real static-rr does.
-        return start(algorithm, level, servers -> new TestRoundRobin(servers, algorithm == Algorithm.STATIC_RR));
+        return start(
+                algorithm,
+                level,
+                servers -> new TestRoundRobin(servers, algorithm == Algorithm.STATIC_RR));
     }
 
-    private InetSocketAddress start(Algorithm algorithm, String level, Function<List<Server>, LoadBalancer> balancer)
+    private InetSocketAddress start(
+            Algorithm algorithm, String level, Function<List<Server>, LoadBalancer> balancer)
             throws IOException {
         backend = new TestBackend("b");
-        Config config = TestConfigs.listen("web").algorithm(algorithm)
-                .server(TestConfigs.server("s1", backend.port(), 2, false))
-                .server(TestConfigs.server("s2", backend.port(), 1, false))
-                .statsSocket("127.0.0.1", 0, null, level).config();
+        Config config =
+                TestConfigs.listen("web")
+                        .algorithm(algorithm)
+                        .server(TestConfigs.server("s1", backend.port(), 2, false))
+                        .server(TestConfigs.server("s2", backend.port(), 1, false))
+                        .statsSocket("127.0.0.1", 0, null, level)
+                        .config();
         lbkit = Lbkit.start(config, (section, servers) -> balancer.apply(servers));
         return (InetSocketAddress) lbkit.runtimeApis().get(0).address();
     }
@@ -75,12 +83,16 @@ class RuntimeApiTest {
     }
 
     private static List<String> row(String csv, String svname) {
-        return csv.lines().filter(l -> l.split(",", -1)[1].equals(svname)).findFirst()
-                .map(l -> Arrays.asList(l.split(",", -1))).orElseThrow();
+        return csv.lines()
+                .filter(l -> l.split(",", -1)[1].equals(svname))
+                .findFirst()
+                .map(l -> Arrays.asList(l.split(",", -1)))
+                .orElseThrow();
     }
 
     private static String column(String csv, String svname, String column) {
-        List<String> header = Arrays.asList(csv.lines().findFirst().orElseThrow().substring(2).split(",", -1));
+        List<String> header =
+                Arrays.asList(csv.lines().findFirst().orElseThrow().substring(2).split(",", -1));
         return row(csv, svname).get(header.indexOf(column));
     }
 
@@ -103,7 +115,8 @@ class RuntimeApiTest {
         assertThat(csv).as("the answer ends with an empty line").endsWith("\n\n");
         int columns = StatCsv.HEADER.split(",", -1).length;
         assertThat(csv.lines().filter(l -> !l.isEmpty()).skip(1).map(l -> l.split(",", -1).length))
-                .as("every row has the header's column count").containsOnly(columns);
+                .as("every row has the header's column count")
+                .containsOnly(columns);
         assertThat(csv.lines().skip(1).filter(l -> !l.isEmpty()).map(l -> l.split(",")[1]))
                 .containsExactly("FRONTEND", "s1", "s2", "BACKEND");
         assertThat(column(csv, "FRONTEND", "status")).isEqualTo("OPEN");
@@ -116,7 +129,9 @@ class RuntimeApiTest {
         assertThat(column(csv, "s1", "bck")).isEqualTo("0");
         assertThat(column(csv, "s1", "scur")).isEqualTo("0");
         assertThat(column(csv, "BACKEND", "status")).isEqualTo("UP");
-        assertThat(column(csv, "BACKEND", "weight")).as("sum of the usable servers' weights").isEqualTo("3");
+        assertThat(column(csv, "BACKEND", "weight"))
+                .as("sum of the usable servers' weights")
+                .isEqualTo("3");
         assertThat(column(csv, "BACKEND", "act")).isEqualTo("2");
         assertThat(column(csv, "BACKEND", "stot")).isEqualTo("3");
     }
@@ -125,7 +140,9 @@ class RuntimeApiTest {
     void disableAndEnableServerToggleMaintenance() throws Exception {
         InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin");
         Server s1 = web().server("s1").orElseThrow();
-        assertThat(ask(api, "disable server web/s1")).as("success is an empty line").isEqualTo("\n");
+        assertThat(ask(api, "disable server web/s1"))
+                .as("success is an empty line")
+                .isEqualTo("\n");
         assertThat(s1.usable()).isFalse();
         String csv = ask(api, "show stat");
         assertThat(column(csv, "s1", "status")).isEqualTo("MAINT");
@@ -152,31 +169,38 @@ class RuntimeApiTest {
     @Test
     void setServerStateChangesBothAdminFlagsInOneStep() throws Exception {
         List<String> heard = new CopyOnWriteArrayList<>();
-        InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin", servers -> new LoadBalancer() {
-            private final TestRoundRobin rotation = new TestRoundRobin(servers);
+        InetSocketAddress api =
+                start(
+                        Algorithm.ROUNDROBIN,
+                        "admin",
+                        servers ->
+                                new LoadBalancer() {
+                                    private final TestRoundRobin rotation =
+                                            new TestRoundRobin(servers);
 
-            @Override
-            public Server pick(RequestInfo request, Server avoid) {
-                return rotation.pick(request, avoid);
-            }
+                                    @Override
+                                    public Server pick(RequestInfo request, Server avoid) {
+                                        return rotation.pick(request, avoid);
+                                    }
 
-            @Override
-            public void serverUp(Server server) {
-                heard.add(server + " up");
-            }
+                                    @Override
+                                    public void serverUp(Server server) {
+                                        heard.add(server + " up");
+                                    }
 
-            @Override
-            public void serverDown(Server server) {
-                heard.add(server + " down");
-            }
+                                    @Override
+                                    public void serverDown(Server server) {
+                                        heard.add(server + " down");
+                                    }
 
-            @Override
-            public void weightChanged(Server server, int oldUweight) {
-            }
-        });
+                                    @Override
+                                    public void weightChanged(Server server, int oldUweight) {}
+                                });
         assertThat(ask(api, "set server web/s2 state maint")).isEqualTo("\n");
         assertThat(ask(api, "set server web/s2 state drain")).isEqualTo("\n");
-        assertThat(heard).as("from maint to drain the server is never usable, so the algorithm hears nothing")
+        assertThat(heard)
+                .as(
+                        "from maint to drain the server is never usable, so the algorithm hears nothing")
                 .containsExactly("s2 down");
         assertThat(ask(api, "set server web/s2 state ready")).isEqualTo("\n");
         assertThat(heard).containsExactly("s2 down", "s2 up");
@@ -194,8 +218,10 @@ class RuntimeApiTest {
         assertThat(ask(api, "get weight web/s1")).isEqualTo("4 (initial 2)\n\n");
         assertThat(ask(api, "set server web/s1 weight 300"))
                 .isEqualTo("Absolute weight can only be between 0 and 256 inclusive.\n\n");
-        assertThat(ask(api, "set server web/s1 weight abc")).isEqualTo("Empty weight string empty or preceded by garbage\n");
-        assertThat(ask(api, "set server web/s1 weight 5x")).isEqualTo("Trailing garbage in weight string\n");
+        assertThat(ask(api, "set server web/s1 weight abc"))
+                .isEqualTo("Empty weight string empty or preceded by garbage\n");
+        assertThat(ask(api, "set server web/s1 weight 5x"))
+                .isEqualTo("Trailing garbage in weight string\n");
         assertThat(ask(api, "set weight web/s1")).isEqualTo("Require <weight> or <weight%>.\n\n");
         assertThat(s1.uweight()).as("refused changes leave the weight alone").isEqualTo(4);
     }
@@ -203,7 +229,8 @@ class RuntimeApiTest {
     @Test
     void staticAlgorithmsOnlyAcceptZeroOrFullWeight() throws Exception {
         InetSocketAddress api = start(Algorithm.STATIC_RR, "admin");
-        String refusal = "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n\n";
+        String refusal =
+                "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n\n";
         assertThat(ask(api, "set server web/s1 weight 3")).isEqualTo(refusal);
         assertThat(ask(api, "set server web/s1 weight 50%")).isEqualTo(refusal);
         assertThat(ask(api, "set server web/s1 weight 0%")).isEqualTo("\n");
@@ -218,9 +245,13 @@ class RuntimeApiTest {
         assertThat(ask(api, "disable server nope/s1")).isEqualTo("No such backend.\n\n");
         assertThat(ask(api, "disable server web/nope")).isEqualTo("No such server.\n\n");
         assertThat(ask(api, "disable server web")).isEqualTo("Require 'backend/server'.\n\n");
-        assertThat(ask(api, "set server web/s1")).startsWith("usage: set server <backend>/<server> ");
-        assertThat(ask(api, "frobnicate")).startsWith("Unknown command, but maybe one of the following ones is a better match:\n");
-        assertThat(ask(api, "help")).startsWith("The following commands are valid at this level:\n")
+        assertThat(ask(api, "set server web/s1"))
+                .startsWith("usage: set server <backend>/<server> ");
+        assertThat(ask(api, "frobnicate"))
+                .startsWith(
+                        "Unknown command, but maybe one of the following ones is a better match:\n");
+        assertThat(ask(api, "help"))
+                .startsWith("The following commands are valid at this level:\n")
                 .contains("  show stat                               : ");
     }
 
@@ -229,7 +260,8 @@ class RuntimeApiTest {
         InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin");
         String answer = ask(api, "disable server web/s1; disable server web/zz; show stat");
         assertThat(answer).startsWith("\nNo such server.\n\n# pxname,");
-        assertThat(column(answer.substring(answer.indexOf("# pxname")), "s1", "status")).isEqualTo("MAINT");
+        assertThat(column(answer.substring(answer.indexOf("# pxname")), "s1", "status"))
+                .isEqualTo("MAINT");
     }
 
     @Test
@@ -247,13 +279,27 @@ class RuntimeApiTest {
         Path dir = Files.createTempDirectory("lbkit-api");
         Path path = dir.resolve("admin.sock");
         backend = new TestBackend("b");
-        Config config = TestConfigs.listen("web").server(TestConfigs.server("s1", backend.port()))
-                .statsSocket(null, 0, path.toString(), "admin").config();
-        lbkit = Lbkit.start(config, (section, servers) -> new TestRoundRobin(servers, section.balance().algorithm() == dev.lbkit.balancer.config.Algorithm.STATIC_RR));
+        Config config =
+                TestConfigs.listen("web")
+                        .server(TestConfigs.server("s1", backend.port()))
+                        .statsSocket(null, 0, path.toString(), "admin")
+                        .config();
+        lbkit =
+                Lbkit.start(
+                        config,
+                        (section, servers) ->
+                                new TestRoundRobin(
+                                        servers,
+                                        section.balance().algorithm()
+                                                == dev.lbkit.balancer.config.Algorithm.STATIC_RR));
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(path));
-            channel.write(ByteBuffer.wrap("disable server web/s1\n".getBytes(StandardCharsets.UTF_8)));
-            String answer = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+            channel.write(
+                    ByteBuffer.wrap("disable server web/s1\n".getBytes(StandardCharsets.UTF_8)));
+            String answer =
+                    new String(
+                            Channels.newInputStream(channel).readAllBytes(),
+                            StandardCharsets.UTF_8);
             assertThat(answer).isEqualTo("\n");
         }
         assertThat(web().server("s1").orElseThrow().maint()).isTrue();

@@ -49,12 +49,15 @@ public final class StatsSocketClient {
      * {@code web/BACKEND}) in answer order.
      */
     public static Map<String, Map<String, String>> parseStat(String answer) {
-        assertThat(answer).as("show stat starts with HAProxy 2.6's header line").startsWith(StatCsv.HEADER + "\n");
+        assertThat(answer)
+                .as("show stat starts with HAProxy 2.6's header line")
+                .startsWith(StatCsv.HEADER + "\n");
         assertThat(answer).as("show stat ends with the empty line HAProxy sends").endsWith("\n\n");
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
         for (String line : answer.lines().skip(1).filter(l -> !l.isEmpty()).toList()) {
             String[] cells = line.split(",", -1);
-            assertThat(cells).as("every show stat row has the header's %d columns: %s", COLUMNS.size(), line)
+            assertThat(cells)
+                    .as("every show stat row has the header's %d columns: %s", COLUMNS.size(), line)
                     .hasSize(COLUMNS.size());
             Map<String, String> row = new HashMap<>();
             for (int i = 0; i < cells.length; i++) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigCheckNegativeControlTest {
 
     @Test
-    void configCheckComparisonRejectsAParserThatSkipsTheBadLine(@TempDir Path dir) throws Exception {
+    void configCheckComparisonRejectsAParserThatSkipsTheBadLine(@TempDir Path dir)
+            throws Exception {
         List<String> notRejected = new ArrayList<>();
         int controls = 0;
         for (Path file : ConfigCorpusTest.files("invalid")) {
@@ -34,19 +35,31 @@ class ConfigCheckNegativeControlTest {
             lines.set(bad - 1, "# (negative control: line skipped) " + lines.get(bad - 1));
             Path mistaken = dir.resolve(file.getFileName());
             Files.write(mistaken, lines);
-            ConfigCorpusTest.Verdict lbkit = ConfigCorpusTest.lbkit(mistaken, ConfigCorpusTest.haproxyOnCorpus().line());
+            ConfigCorpusTest.Verdict lbkit =
+                    ConfigCorpusTest.lbkit(mistaken, ConfigCorpusTest.haproxyOnCorpus().line());
             controls++;
-            boolean agrees = lbkit.valid() == expected.valid() && lbkit.firstLine().equals(expected.firstLine());
+            boolean agrees =
+                    lbkit.valid() == expected.valid()
+                            && lbkit.firstLine().equals(expected.firstLine());
             if (agrees) {
                 notRejected.add(file.getFileName().toString());
             }
         }
-        NegativeControl.record("config-check-skipped-line", "config check (haproxy -c vs lbkit -c: verdict and first line)",
+        NegativeControl.record(
+                "config-check-skipped-line",
+                "config check (haproxy -c vs lbkit -c: verdict and first line)",
                 "each invalid corpus file with the line HAProxy names commented out",
-                (controls - notRejected.size()) + "/" + controls + " files rejected"
+                (controls - notRejected.size())
+                        + "/"
+                        + controls
+                        + " files rejected"
                         + (notRejected.isEmpty() ? "" : "; not rejected: " + notRejected));
-        assertThat(controls).as("the corpus has invalid files whose alert names a line").isGreaterThanOrEqualTo(10);
-        assertThat(notRejected).as("the config check comparison rejects a parser that skips the bad line, for every file")
+        assertThat(controls)
+                .as("the corpus has invalid files whose alert names a line")
+                .isGreaterThanOrEqualTo(10);
+        assertThat(notRejected)
+                .as(
+                        "the config check comparison rejects a parser that skips the bad line, for every file")
                 .isEmpty();
     }
 }

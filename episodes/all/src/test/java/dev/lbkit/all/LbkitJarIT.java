@@ -30,27 +30,32 @@ class LbkitJarIT {
     private static final Path REPO = Path.of(System.getProperty("lbkit.repo.root", "../.."));
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final List<Process> started = new ArrayList<>();
 
     /** What one finished run printed. */
-    private record Result(int status, String out, String err) {
-    }
+    private record Result(int status, String out, String err) {}
 
     private Result java(String... args) throws Exception {
         Process process = start(dir.resolve("run-" + started.size()), args);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("java -jar lbkit.jar %s ends", String.join(" ", args)).isTrue();
-        return new Result(process.exitValue(), Files.readString(dir.resolve("run-" + (started.size() - 1) + ".out")),
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as("java -jar lbkit.jar %s ends", String.join(" ", args))
+                .isTrue();
+        return new Result(
+                process.exitValue(),
+                Files.readString(dir.resolve("run-" + (started.size() - 1) + ".out")),
                 Files.readString(dir.resolve("run-" + (started.size() - 1) + ".err")));
     }
 
     private Process start(Path logs, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectOutput(Path.of(logs + ".out").toFile())
-                .redirectError(Path.of(logs + ".err").toFile()).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectOutput(Path.of(logs + ".out").toFile())
+                        .redirectError(Path.of(logs + ".err").toFile())
+                        .start();
         started.add(process);
         return process;
     }
@@ -69,34 +74,70 @@ class LbkitJarIT {
     void helpListsEveryCommand() throws Exception {
         Result help = java("--help");
         assertThat(help.status()).as("exit status of --help").isZero();
-        assertThat(help.out()).as("usage on stdout").startsWith("Usage: lbkit [-c] [-q|-V] -f <haproxy.cfg>")
-                .contains("or: lbkit demo|replicas|snippets|bench|jmh|doctor [-h] [ARGS]", "Commands:");
+        assertThat(help.out())
+                .as("usage on stdout")
+                .startsWith("Usage: lbkit [-c] [-q|-V] -f <haproxy.cfg>")
+                .contains(
+                        "or: lbkit demo|replicas|snippets|bench|jmh|doctor [-h] [ARGS]",
+                        "Commands:");
         Result bad = java("--bogus");
         assertThat(bad.status()).as("exit status of an unknown option").isEqualTo(1);
-        assertThat(bad.err()).as("one line and a pointer, no stack trace").startsWith("lbkit: unknown option '--bogus'.")
-                .contains("Run 'lbkit --help'").doesNotContain("Exception");
+        assertThat(bad.err())
+                .as("one line and a pointer, no stack trace")
+                .startsWith("lbkit: unknown option '--bogus'.")
+                .contains("Run 'lbkit --help'")
+                .doesNotContain("Exception");
     }
 
     @Test
     void versionComesFromTheJarsManifest() throws Exception {
         Result version = java("-v");
         assertThat(version.status()).as("exit status of -v").isZero();
-        assertThat(version.out()).as("the project version, from the manifest")
-                .isEqualTo("lbkit version " + System.getProperty("lbkit.version") + " (balances as HAProxy 2.6)\n");
+        assertThat(version.out())
+                .as("the project version, from the manifest")
+                .isEqualTo(
+                        "lbkit version "
+                                + System.getProperty("lbkit.version")
+                                + " (balances as HAProxy 2.6)\n");
     }
 
     @Test
     void checksEveryEpisodeConfigAndRejectsABadOneWithFileAndLine() throws Exception {
-        for (String episode : List.of("01-roundrobin", "02-leastconn", "03-source-hash", "04-uri-hash", "05-random", "06-weighted")) {
-            Result check = java("-c", "-f", REPO.resolve("episodes").resolve(episode).resolve("haproxy.cfg").toString());
-            assertThat(check.status()).as("-c on episode %s: every algorithm is in the jar (ServiceLoader files merged)",
-                    episode).isZero();
-            assertThat(check.out()).as("episode %s", episode).isEqualTo("Configuration file is valid\n");
+        for (String episode :
+                List.of(
+                        "01-roundrobin",
+                        "02-leastconn",
+                        "03-source-hash",
+                        "04-uri-hash",
+                        "05-random",
+                        "06-weighted")) {
+            Result check =
+                    java(
+                            "-c",
+                            "-f",
+                            REPO.resolve("episodes")
+                                    .resolve(episode)
+                                    .resolve("haproxy.cfg")
+                                    .toString());
+            assertThat(check.status())
+                    .as(
+                            "-c on episode %s: every algorithm is in the jar (ServiceLoader files merged)",
+                            episode)
+                    .isZero();
+            assertThat(check.out())
+                    .as("episode %s", episode)
+                    .isEqualTo("Configuration file is valid\n");
         }
-        Path bad = Files.writeString(dir.resolve("bad.cfg"), "backend app\n    balance roundrobin\n    server a 127.0.0.1:1 weight 300\n");
+        Path bad =
+                Files.writeString(
+                        dir.resolve("bad.cfg"),
+                        "backend app\n    balance roundrobin\n    server a 127.0.0.1:1 weight 300\n");
         Result check = java("-c", "-f", bad.toString());
         assertThat(check.status()).as("-c on a bad file").isEqualTo(1);
-        assertThat(check.err()).as("the alert names file and line").contains("[" + bad + ":3]").doesNotContain("Exception");
+        assertThat(check.err())
+                .as("the alert names file and line")
+                .contains("[" + bad + ":3]")
+                .doesNotContain("Exception");
     }
 
     @Test
@@ -104,7 +145,10 @@ class LbkitJarIT {
         int appPort = SideBySide.freePort();
         int lbkitPort = SideBySide.freePort();
         start(dir.resolve("replica"), "replicas", "--app", "2", "--port", String.valueOf(appPort));
-        Path config = Files.writeString(dir.resolve("haproxy.cfg"), """
+        Path config =
+                Files.writeString(
+                        dir.resolve("haproxy.cfg"),
+                        """
                 defaults
                     mode http
                     timeout connect 5s
@@ -116,28 +160,38 @@ class LbkitJarIT {
                 backend app
                     balance roundrobin
                     server app2 127.0.0.1:%d
-                """.formatted(lbkitPort, appPort));
+                """
+                                .formatted(lbkitPort, appPort));
         Process lbkit = start(dir.resolve("lbkit"), "-f", config.toString());
 
         HttpResponse<String> answer = awaitAnswer("http://127.0.0.1:" + lbkitPort + "/", lbkit);
         assertThat(answer.statusCode()).as("status through lbkit").isEqualTo(200);
-        assertThat(answer.body()).as("the replica the jar started answers through the jar's balancer")
+        assertThat(answer.body())
+                .as("the replica the jar started answers through the jar's balancer")
                 .isEqualTo("Hello from Flask App 2!");
     }
 
     private HttpResponse<String> awaitAnswer(String url, Process lbkit) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            assertThat(lbkit.isAlive()).as("lbkit still runs (its log: %s)", dir.resolve("lbkit.err")).isTrue();
+            assertThat(lbkit.isAlive())
+                    .as("lbkit still runs (its log: %s)", dir.resolve("lbkit.err"))
+                    .isTrue();
             try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpResponse<String> response =
+                        client.send(
+                                request,
+                                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 if (response.statusCode() == 200 || System.nanoTime() > deadline) {
                     return response;
                 }
             } catch (IOException notYet) {
-                assertThat(System.nanoTime()).as("%s answers within 60 s", url).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("%s answers within 60 s", url)
+                        .isLessThan(deadline);
             }
             Thread.sleep(200);
         }

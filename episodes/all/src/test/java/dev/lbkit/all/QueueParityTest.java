@@ -28,16 +28,24 @@ class QueueParityTest {
 
     @Test
     void roundrobinQueuedRequestsGoToTheServerThatFreesASlot() throws Exception {
-        TimedParity result = run("roundrobin maxconn 1 queue", config("balance roundrobin", "maxconn 1", "10s"),
-                traffic(20261130L, i -> "/"), UnaryOperator.identity());
+        TimedParity result =
+                run(
+                        "roundrobin maxconn 1 queue",
+                        config("balance roundrobin", "maxconn 1", "10s"),
+                        traffic(20261130L, i -> "/"),
+                        UnaryOperator.identity());
         result.assertIdentical();
         assertQueued(result);
     }
 
     @Test
     void leastconnWithMaxconnQueuesAtTheBackend() throws Exception {
-        TimedParity result = run("leastconn maxconn 2/1/1 queue", config("balance leastconn", "maxconn 2|maxconn 1|maxconn 1",
-                "10s"), traffic(20261201L, i -> "/"), UnaryOperator.identity());
+        TimedParity result =
+                run(
+                        "leastconn maxconn 2/1/1 queue",
+                        config("balance leastconn", "maxconn 2|maxconn 1|maxconn 1", "10s"),
+                        traffic(20261201L, i -> "/"),
+                        UnaryOperator.identity());
         result.assertIdentical();
         assertQueued(result);
     }
@@ -45,56 +53,81 @@ class QueueParityTest {
     @Test
     void aHashedRequestWaitsForItsOwnServer() throws Exception {
         String[] paths = {"/a", "/b", "/c", "/d", "/e"};
-        TimedParity result = run("uri path-only maxconn 1 server queues",
-                config("balance uri path-only", "maxconn 1", "10s"),
-                traffic(20261202L, i -> paths[i % paths.length]), UnaryOperator.identity());
+        TimedParity result =
+                run(
+                        "uri path-only maxconn 1 server queues",
+                        config("balance uri path-only", "maxconn 1", "10s"),
+                        traffic(20261202L, i -> paths[i % paths.length]),
+                        UnaryOperator.identity());
         result.assertIdentical();
         assertQueued(result);
     }
 
     @Test
     void aRequestStillQueuedAfterTimeoutQueueGetsA503OnBothSides() throws Exception {
-        TimedParity result = run("roundrobin maxconn 1, timeout queue " + GAP_MS * 2 + "ms",
-                config("balance roundrobin", "maxconn 1", GAP_MS * 2 + "ms"), traffic(20261130L, i -> "/"),
-                UnaryOperator.identity());
+        TimedParity result =
+                run(
+                        "roundrobin maxconn 1, timeout queue " + GAP_MS * 2 + "ms",
+                        config("balance roundrobin", "maxconn 1", GAP_MS * 2 + "ms"),
+                        traffic(20261130L, i -> "/"),
+                        UnaryOperator.identity());
         result.assertIdentical();
-        assertThat(result.comparison().neitherServed()).as("some requests waited longer than timeout queue: 503")
+        assertThat(result.comparison().neitherServed())
+                .as("some requests waited longer than timeout queue: 503")
                 .isPositive();
     }
 
     @Test
     @Tag(NegativeControl.TAG)
     void theSameComparisonRejectsLbkitWithoutMaxconn() throws Exception {
-        TimedParity result = run("NEGATIVE CONTROL roundrobin queue, lbkit without maxconn",
-                config("balance roundrobin", "maxconn 1", "10s"), traffic(20261130L, i -> "/"),
-                NegativeControl.replace(" maxconn 1", ""));
-        NegativeControl.record("queue-roundrobin-without-maxconn", "timed per-request comparison of queued requests",
-                "no maxconn, so no queue, where HAProxy queues", result.comparison().identical() ? "NOT REJECTED"
-                        : "rejected at request #" + result.comparison().firstDifference() + ", "
+        TimedParity result =
+                run(
+                        "NEGATIVE CONTROL roundrobin queue, lbkit without maxconn",
+                        config("balance roundrobin", "maxconn 1", "10s"),
+                        traffic(20261130L, i -> "/"),
+                        NegativeControl.replace(" maxconn 1", ""));
+        NegativeControl.record(
+                "queue-roundrobin-without-maxconn",
+                "timed per-request comparison of queued requests",
+                "no maxconn, so no queue, where HAProxy queues",
+                result.comparison().identical()
+                        ? "NOT REJECTED"
+                        : "rejected at request #"
+                                + result.comparison().firstDifference()
+                                + ", "
                                 + result.comparison().summary());
-        assertThat(result.comparison().identical()).as("the comparison sees the missing queue").isFalse();
+        assertThat(result.comparison().identical())
+                .as("the comparison sees the missing queue")
+                .isFalse();
     }
 
     /** Requests started after every server was full and served anyway: the run really queued. */
     private static void assertQueued(TimedParity result) {
-        assertThat(result.comparison().matching()).as("every request was served, by the same server on both sides")
+        assertThat(result.comparison().matching())
+                .as("every request was served, by the same server on both sides")
                 .isEqualTo(REQUESTS);
     }
 
-    private static TimedParity run(String title, String config, TimedTraffic traffic, UnaryOperator<String> mistake)
+    private static TimedParity run(
+            String title, String config, TimedTraffic traffic, UnaryOperator<String> mistake)
             throws Exception {
         if (mistake == UnaryOperator.<String>identity()) {
-            return TimedParity.run(title, config, SideBySide.Options.exactRun(), traffic, GAP_MS / 5);
+            return TimedParity.run(
+                    title, config, SideBySide.Options.exactRun(), traffic, GAP_MS / 5);
         }
-        return TimedParity.runNegativeControl(title, config, SideBySide.Options.exactRun(), traffic, GAP_MS / 5,
-                mistake);
+        return TimedParity.runNegativeControl(
+                title, config, SideBySide.Options.exactRun(), traffic, GAP_MS / 5, mistake);
     }
 
     /** Three servers; {@code limits} is one server option for all, or three separated by '|'. */
     static String config(String balance, String limits, String queueTimeout) {
-        String[] each = limits.contains("|") ? limits.split("\\|") : new String[] {limits, limits, limits};
-        String text = new SingleBackendConfig("be", "s", balance, List.of(1, 1, 1), List.of(each)).text();
-        return text.replace("    timeout server 30s\n", "    timeout server 30s\n    timeout queue " + queueTimeout + "\n");
+        String[] each =
+                limits.contains("|") ? limits.split("\\|") : new String[] {limits, limits, limits};
+        String text =
+                new SingleBackendConfig("be", "s", balance, List.of(1, 1, 1), List.of(each)).text();
+        return text.replace(
+                "    timeout server 30s\n",
+                "    timeout server 30s\n    timeout queue " + queueTimeout + "\n");
     }
 
     /**
@@ -108,11 +141,18 @@ class QueueParityTest {
         for (int i = 0; i < REQUESTS; i++) {
             long delay;
             do {
-                delay = random.nextInt(5) == 0 ? 0 : (2 + random.nextInt(4)) * GAP_MS + (1 + random.nextInt(3)) * GAP_MS / 4;
+                delay =
+                        random.nextInt(5) == 0
+                                ? 0
+                                : (2 + random.nextInt(4)) * GAP_MS
+                                        + (1 + random.nextInt(3)) * GAP_MS / 4;
             } while (delay > 0 && !plannedEnds.add(i * GAP_MS + delay));
             delays.add(delay);
         }
-        return TimedTraffic.every(REQUESTS + " requests, delays 0-" + 5 * GAP_MS + "+ ms (seed " + seed + ")", REQUESTS,
-                GAP_MS, i -> path.apply(i) + "?delay_ms=" + delays.get(i));
+        return TimedTraffic.every(
+                REQUESTS + " requests, delays 0-" + 5 * GAP_MS + "+ ms (seed " + seed + ")",
+                REQUESTS,
+                GAP_MS,
+                i -> path.apply(i) + "?delay_ms=" + delays.get(i));
     }
 }

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
  * {@code use_backend} with ACLs side by side: one frontend routes by path, host, another header,
  * method and client address to nine backends, each balancing its own servers round robin, and every
  * request must reach the same server (so the same backend, and the same turn of its rotation) on
- * both sides. ({@code balance roundrobin} is written out: from HAProxy 3.4 on, the default is random.)
+ * both sides. ({@code balance roundrobin} is written out: from HAProxy 3.4 on, the default is
+ * random.)
  */
 class RoutingParityTest {
     private static final int REQUESTS = 700;
 
-    static final String CONFIG = """
+    static final String CONFIG =
+            """
             global
                 nbthread 1
 
@@ -104,19 +106,44 @@ class RoutingParityTest {
         Comparison c = run("use_backend with ACLs", UnaryOperator.identity());
         Parity.assertIdentical(c);
         Map<String, Integer> spread = c.haproxy().distribution();
-        assertThat(spread.keySet()).as("the traffic reaches every backend but b_never, so every rule decided some"
-                + " requests").containsAll(List.of("admin1", "api1", "api2", "api3", "write1", "static1", "shop1",
-                "org1", "internal1", "health1", "gold1", "key1", "default1", "default2", "default3"))
+        assertThat(spread.keySet())
+                .as(
+                        "the traffic reaches every backend but b_never, so every rule decided some"
+                                + " requests")
+                .containsAll(
+                        List.of(
+                                "admin1",
+                                "api1",
+                                "api2",
+                                "api3",
+                                "write1",
+                                "static1",
+                                "shop1",
+                                "org1",
+                                "internal1",
+                                "health1",
+                                "gold1",
+                                "key1",
+                                "default1",
+                                "default2",
+                                "default3"))
                 .doesNotContain("never1");
     }
 
     @Test
     @Tag(NegativeControl.TAG)
     void theSameComparisonRejectsACaseSensitiveHostMatch() throws Exception {
-        Comparison c = run("NEGATIVE CONTROL use_backend, lbkit's host ACL without -i",
-                NegativeControl.replace("acl host_admin hdr\\(host\\) -i", "acl host_admin hdr(host)"));
-        NegativeControl.record("routing-host-acl-without-i", "per-request comparison of use_backend routing",
-                "the admin host ACL without -i", c.identical() ? "NOT REJECTED"
+        Comparison c =
+                run(
+                        "NEGATIVE CONTROL use_backend, lbkit's host ACL without -i",
+                        NegativeControl.replace(
+                                "acl host_admin hdr\\(host\\) -i", "acl host_admin hdr(host)"));
+        NegativeControl.record(
+                "routing-host-acl-without-i",
+                "per-request comparison of use_backend routing",
+                "the admin host ACL without -i",
+                c.identical()
+                        ? "NOT REJECTED"
                         : "rejected at request #" + c.firstDifference() + ", " + c.summary());
         assertThat(c.identical()).as("the comparison sees the case-sensitive match").isFalse();
     }
@@ -124,8 +151,9 @@ class RoutingParityTest {
     private static Comparison run(String title, UnaryOperator<String> mistake) throws Exception {
         Traffic traffic = traffic(20261130L);
         Comparison c;
-        try (SideBySide sides = SideBySide.startNegativeControl(title, CONFIG, Parity.haproxy(),
-                SideBySide.Options.exactRun(), mistake)) {
+        try (SideBySide sides =
+                SideBySide.startNegativeControl(
+                        title, CONFIG, Parity.haproxy(), SideBySide.Options.exactRun(), mistake)) {
             c = sides.run(title + " — " + traffic.name(), traffic);
         }
         Report.write(Parity.slugOf(c.title()), c, List.of());
@@ -136,12 +164,40 @@ class RoutingParityTest {
     /** Seeded requests mixing paths, hosts, methods and the X-Admin / X-Key headers. */
     static Traffic traffic(long seed) {
         Random random = new Random(seed);
-        String[] paths = {"/", "/api/users", "/api/", "/apix", "/API/users", "/assets/css/site.css", "/x.js",
-            "/img/a.png?v=1", "/health", "/health?full=1", "/Assets/abc/", "/assets/abc/def", "/assets/1/x",
-            "/api/v1/x.png", "/a/b", "/data", "/css", "/shop/cart"};
-        String[] hosts = {null, "admin.example.com", "ADMIN.example.com", "admin.example.com:8080",
-            "shop.example.com", "SHOP.example.org:8080", "www.example.org", "www.example.org.", "internal",
-            "a.internal.corp", "internalx.corp", "www.example.com"};
+        String[] paths = {
+            "/",
+            "/api/users",
+            "/api/",
+            "/apix",
+            "/API/users",
+            "/assets/css/site.css",
+            "/x.js",
+            "/img/a.png?v=1",
+            "/health",
+            "/health?full=1",
+            "/Assets/abc/",
+            "/assets/abc/def",
+            "/assets/1/x",
+            "/api/v1/x.png",
+            "/a/b",
+            "/data",
+            "/css",
+            "/shop/cart"
+        };
+        String[] hosts = {
+            null,
+            "admin.example.com",
+            "ADMIN.example.com",
+            "admin.example.com:8080",
+            "shop.example.com",
+            "SHOP.example.org:8080",
+            "www.example.org",
+            "www.example.org.",
+            "internal",
+            "a.internal.corp",
+            "internalx.corp",
+            "www.example.com"
+        };
         String[] methods = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
         List<Traffic.Request> requests = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
@@ -160,10 +216,16 @@ class RoutingParityTest {
             } else if (extra == 4) {
                 headers.add("X-Key:");
             }
-            requests.add(Traffic.Request.of(methods[random.nextInt(methods.length)],
-                    paths[random.nextInt(paths.length)], headers));
+            requests.add(
+                    Traffic.Request.of(
+                            methods[random.nextInt(methods.length)],
+                            paths[random.nextInt(paths.length)],
+                            headers));
         }
-        return new Traffic(REQUESTS + " requests: paths, hosts, methods, X-Admin and X-Key mixed", requests,
-                List.of(), false);
+        return new Traffic(
+                REQUESTS + " requests: paths, hosts, methods, X-Admin and X-Key mixed",
+                requests,
+                List.of(),
+                false);
     }
 }

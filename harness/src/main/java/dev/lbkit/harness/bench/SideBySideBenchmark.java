@@ -1,7 +1,6 @@
 package dev.lbkit.harness.bench;
 
 import dev.lbkit.harness.SideBySide;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,30 +30,39 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Throughput and latency of lbkit next to HAProxy, from the same config, in front of the same
- * fast backends, driven by {@code wrk} in alternating rounds (HAProxy, lbkit, HAProxy, lbkit, ...),
- * with the backends measured directly in every round as the machine's ceiling.
+ * Throughput and latency of lbkit next to HAProxy, from the same config, in front of the same fast
+ * backends, driven by {@code wrk} in alternating rounds (HAProxy, lbkit, HAProxy, lbkit, ...), with
+ * the backends measured directly in every round as the machine's ceiling.
  *
  * <p>Run it with {@code ./lbkit bench [--duration 10] [--rounds 3] [--concurrency 1,64,256]
- * [--warmup 15] [--lbkit-jvm "-XX:+UseSerialGC -Xmx128m"] [--lbkit-java /usr/lib/jvm/.../bin/java]}. It needs
- * {@code wrk} (Debian: {@code apt-get install wrk}) and the {@code haproxy} binary. Everything listens on 127.0.0.1 on free ports; every process
- * it starts is stopped by its PID at the end. The report goes to stdout and to
- * {@code target/lbkit-reports/benchmark-<time>.md}.
+ * [--warmup 15] [--lbkit-jvm "-XX:+UseSerialGC -Xmx128m"] [--lbkit-java
+ * /usr/lib/jvm/.../bin/java]}. It needs {@code wrk} (Debian: {@code apt-get install wrk}) and the
+ * {@code haproxy} binary. Everything listens on 127.0.0.1 on free ports; every process it starts is
+ * stopped by its PID at the end. The report goes to stdout and to {@code
+ * target/lbkit-reports/benchmark-<time>.md}.
  */
 public final class SideBySideBenchmark {
-    /** The haproxy binary as the parity tests find it (PATH, then /usr/sbin, /usr/local/sbin); "haproxy" when there is none. */
-    private static final String HAPROXY = dev.lbkit.harness.haproxy.HaproxyLocator.binaryOnThisMachine()
-            .map(Path::toString).orElse("haproxy");
+    /**
+     * The haproxy binary as the parity tests find it (PATH, then /usr/sbin, /usr/local/sbin);
+     * "haproxy" when there is none.
+     */
+    private static final String HAPROXY =
+            dev.lbkit.harness.haproxy.HaproxyLocator.binaryOnThisMachine()
+                    .map(Path::toString)
+                    .orElse("haproxy");
+
     private static final String WRK = "/usr/bin/wrk";
-    private static final Pattern RESULT = Pattern.compile(
-            "LBKIT_RESULT requests=(\\d+) duration_us=(\\d+) errors=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) max_us=(\\d+)");
+    private static final Pattern RESULT =
+            Pattern.compile(
+                    "LBKIT_RESULT requests=(\\d+) duration_us=(\\d+) errors=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) max_us=(\\d+)");
 
     /**
      * wrk's {@code done()} hook prints one parseable line: the request count, the errors (connect,
      * read, write, timeout and non-2xx/3xx statuses together) and the latency percentiles in
      * microseconds, 99.9 included (wrk's own {@code --latency} stops at 99).
      */
-    private static final String WRK_SCRIPT = """
+    private static final String WRK_SCRIPT =
+            """
             done = function(summary, latency, requests)
               local e = summary.errors
               io.write(string.format("LBKIT_RESULT requests=%d duration_us=%d errors=%d p50_us=%d p99_us=%d p999_us=%d max_us=%d\\n",
@@ -64,36 +72,61 @@ public final class SideBySideBenchmark {
             """;
 
     /** The benchmark's flags, as picocli reads them; {@link #call()} runs the benchmark. */
-    @Command(name = "bench", sortOptions = false, separator = " ",
-            description = {"Throughput and latency of lbkit next to HAProxy (/usr/sbin/haproxy), from the same config,"
-                + " driven by wrk in alternating rounds, with the backends measured directly as the machine's ceiling."
-                + " The report goes to stdout and target/lbkit-reports/ (docs/benchmarks.md)."})
+    @Command(
+            name = "bench",
+            sortOptions = false,
+            separator = " ",
+            description = {
+                "Throughput and latency of lbkit next to HAProxy (/usr/sbin/haproxy), from the same config,"
+                        + " driven by wrk in alternating rounds, with the backends measured directly as the machine's ceiling."
+                        + " The report goes to stdout and target/lbkit-reports/ (docs/benchmarks.md)."
+            })
     public static final class Flags implements Callable<Integer> {
-        @Option(names = "--duration", paramLabel = "S", description = "Seconds per measured run (default 10).")
+        @Option(
+                names = "--duration",
+                paramLabel = "S",
+                description = "Seconds per measured run (default 10).")
         String duration = "10";
 
-        @Option(names = "--warmup", paramLabel = "S", description = "Warm-up seconds per concurrency, 0 for none (default 15).")
+        @Option(
+                names = "--warmup",
+                paramLabel = "S",
+                description = "Warm-up seconds per concurrency, 0 for none (default 15).")
         String warmup = "15";
 
-        @Option(names = "--rounds", paramLabel = "N", description = "Rounds per concurrency (default 3).")
+        @Option(
+                names = "--rounds",
+                paramLabel = "N",
+                description = "Rounds per concurrency (default 3).")
         String rounds = "3";
 
-        @Option(names = "--concurrency", paramLabel = "C,C,...", description = "Connections, one table each (default 1,64,256).")
+        @Option(
+                names = "--concurrency",
+                paramLabel = "C,C,...",
+                description = "Connections, one table each (default 1,64,256).")
         String concurrency = "1,64,256";
 
-        @Option(names = "--lbkit-jvm", paramLabel = "\"OPTIONS\"", description = "The balancer's JVM options (default"
-                + " \"-XX:+UseSerialGC -Xmx128m\", as ./lbkit runs it).")
+        @Option(
+                names = "--lbkit-jvm",
+                paramLabel = "\"OPTIONS\"",
+                description =
+                        "The balancer's JVM options (default"
+                                + " \"-XX:+UseSerialGC -Xmx128m\", as ./lbkit runs it).")
         String jvm = "-XX:+UseSerialGC -Xmx128m";
 
-        @Option(names = "--lbkit-java", paramLabel = "JAVA", description = "The java binary that runs the balancer"
-                + " (default: this JVM's).")
+        @Option(
+                names = "--lbkit-java",
+                paramLabel = "JAVA",
+                description = "The java binary that runs the balancer" + " (default: this JVM's).")
         String java = ProcessHandle.current().info().command().orElse("java");
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Print this help and exit.")
         boolean help;
 
-        @Spec
-        CommandSpec spec;
+        @Spec CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
@@ -114,9 +147,16 @@ public final class SideBySideBenchmark {
     }
 
     /** The options of one run. */
-    record Options(int durationSeconds, int warmupSeconds, int rounds, List<Integer> concurrencies, List<String> lbkitJvm,
-                   String lbkitJava) {
-        /** @throws IllegalArgumentException naming the bad option and what it takes */
+    record Options(
+            int durationSeconds,
+            int warmupSeconds,
+            int rounds,
+            List<Integer> concurrencies,
+            List<String> lbkitJvm,
+            String lbkitJava) {
+        /**
+         * @throws IllegalArgumentException naming the bad option and what it takes
+         */
         static Options parse(String[] args) {
             Flags flags = new Flags();
             try {
@@ -128,11 +168,15 @@ public final class SideBySideBenchmark {
         }
 
         static String explain(ParameterException badFlag) {
-            if (badFlag instanceof UnmatchedArgumentException unknown && !unknown.getUnmatched().isEmpty()) {
-                return "unknown option '" + unknown.getUnmatched().get(0) + "'. Options: --duration S, --warmup S,"
+            if (badFlag instanceof UnmatchedArgumentException unknown
+                    && !unknown.getUnmatched().isEmpty()) {
+                return "unknown option '"
+                        + unknown.getUnmatched().get(0)
+                        + "'. Options: --duration S, --warmup S,"
                         + " --rounds N, --concurrency 1,64,256, --lbkit-jvm \"JVM options\", --lbkit-java /path/to/bin/java.";
             }
-            if (badFlag instanceof MissingParameterException missing && !missing.getMissing().isEmpty()
+            if (badFlag instanceof MissingParameterException missing
+                    && !missing.getMissing().isEmpty()
                     && missing.getMissing().get(0) instanceof OptionSpec option) {
                 return option.longestName() + " needs a value.";
             }
@@ -140,11 +184,21 @@ public final class SideBySideBenchmark {
         }
 
         static Options of(Flags flags) {
-            List<Integer> concurrencies = Arrays.stream(flags.concurrency.split(","))
-                    .map(c -> positive("--concurrency", c.trim())).toList();
-            List<String> jvm = Arrays.stream(flags.jvm.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
-            return new Options(positive("--duration", flags.duration), whole("--warmup", flags.warmup),
-                    positive("--rounds", flags.rounds), concurrencies, jvm, flags.java);
+            List<Integer> concurrencies =
+                    Arrays.stream(flags.concurrency.split(","))
+                            .map(c -> positive("--concurrency", c.trim()))
+                            .toList();
+            List<String> jvm =
+                    Arrays.stream(flags.jvm.trim().split("\\s+"))
+                            .filter(s -> !s.isEmpty())
+                            .toList();
+            return new Options(
+                    positive("--duration", flags.duration),
+                    whole("--warmup", flags.warmup),
+                    positive("--rounds", flags.rounds),
+                    concurrencies,
+                    jvm,
+                    flags.java);
         }
 
         private static int whole(String option, String value) {
@@ -156,7 +210,8 @@ public final class SideBySideBenchmark {
             } catch (NumberFormatException notANumber) {
                 // reported below
             }
-            throw new IllegalArgumentException(option + " must be a whole number of 0 or more, got '" + value + "'.");
+            throw new IllegalArgumentException(
+                    option + " must be a whole number of 0 or more, got '" + value + "'.");
         }
 
         private static int positive(String option, String value) {
@@ -169,8 +224,16 @@ public final class SideBySideBenchmark {
     }
 
     /** What wrk measured in one run against one target, plus the CPU the proxy spent meanwhile. */
-    record Run(String target, int connections, long requests, double seconds, long errors,
-               long p50us, long p99us, long p999us, double proxyCpuSeconds) {
+    record Run(
+            String target,
+            int connections,
+            long requests,
+            double seconds,
+            long errors,
+            long p50us,
+            long p99us,
+            long p999us,
+            double proxyCpuSeconds) {
         double requestsPerSecond() {
             return requests / seconds;
         }
@@ -203,10 +266,13 @@ public final class SideBySideBenchmark {
 
     public static void main(String[] args) {
         CommandLine command = new CommandLine(command());
-        command.setParameterExceptionHandler((badFlag, ignored) -> {
-            badFlag.getCommandLine().getErr().println("lbkit bench: " + Options.explain(badFlag));
-            return 1;
-        });
+        command.setParameterExceptionHandler(
+                (badFlag, ignored) -> {
+                    badFlag.getCommandLine()
+                            .getErr()
+                            .println("lbkit bench: " + Options.explain(badFlag));
+                    return 1;
+                });
         System.exit(command.execute(args));
     }
 
@@ -214,8 +280,12 @@ public final class SideBySideBenchmark {
     static int run(Options options) throws Exception {
         for (String tool : List.of(WRK, HAPROXY)) {
             if (!Files.isExecutable(Path.of(tool))) {
-                System.err.println("lbkit bench: " + tool + " is missing. Install it: apt-get install "
-                        + Path.of(tool).getFileName() + ".");
+                System.err.println(
+                        "lbkit bench: "
+                                + tool
+                                + " is missing. Install it: apt-get install "
+                                + Path.of(tool).getFileName()
+                                + ".");
                 return 1;
             }
         }
@@ -223,7 +293,11 @@ public final class SideBySideBenchmark {
         Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll));
         String report = bench.run();
         System.out.println(report);
-        Path out = Path.of("target", "lbkit-reports", "benchmark-" + Instant.now().toString().replace(':', '-') + ".md");
+        Path out =
+                Path.of(
+                        "target",
+                        "lbkit-reports",
+                        "benchmark-" + Instant.now().toString().replace(':', '-') + ".md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.out.println("report written to " + out.toAbsolutePath());
@@ -237,15 +311,33 @@ public final class SideBySideBenchmark {
         int lbkitPort = SideBySide.freePort();
         Path script = Files.writeString(workDir.resolve("percentiles.lua"), WRK_SCRIPT);
 
-        Process backends = start("backends", List.of(HAPROXY, "-db", "-f",
-                write("backends.cfg", backendsConfig(backendPorts)).toString()));
-        Process haproxy = start("haproxy", List.of(HAPROXY, "-db", "-f",
-                write("haproxy.cfg", proxyConfig(haproxyPort, backendPorts)).toString()));
+        Process backends =
+                start(
+                        "backends",
+                        List.of(
+                                HAPROXY,
+                                "-db",
+                                "-f",
+                                write("backends.cfg", backendsConfig(backendPorts)).toString()));
+        Process haproxy =
+                start(
+                        "haproxy",
+                        List.of(
+                                HAPROXY,
+                                "-db",
+                                "-f",
+                                write("haproxy.cfg", proxyConfig(haproxyPort, backendPorts))
+                                        .toString()));
         List<String> lbkitCommand = new ArrayList<>();
         lbkitCommand.add(options.lbkitJava());
         lbkitCommand.addAll(options.lbkitJvm());
-        lbkitCommand.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.lbkit.balancer.Main", "-f",
-                write("lbkit.cfg", proxyConfig(lbkitPort, backendPorts)).toString()));
+        lbkitCommand.addAll(
+                List.of(
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.lbkit.balancer.Main",
+                        "-f",
+                        write("lbkit.cfg", proxyConfig(lbkitPort, backendPorts)).toString()));
         Process lbkit = start("lbkit", lbkitCommand);
 
         String direct = "http://127.0.0.1:" + backendPorts[0] + "/";
@@ -257,11 +349,17 @@ public final class SideBySideBenchmark {
 
         StringBuilder report = new StringBuilder();
         report.append("# lbkit vs HAProxy, side by side\n\n").append(machine()).append('\n');
-        report.append("Backends: HAProxy answering `http-request return` (3 servers, `balance roundrobin`), ")
-                .append(options.durationSeconds()).append(" s per run, ").append(options.rounds())
+        report.append(
+                        "Backends: HAProxy answering `http-request return` (3 servers, `balance roundrobin`), ")
+                .append(options.durationSeconds())
+                .append(" s per run, ")
+                .append(options.rounds())
                 .append(" rounds per concurrency, keep-alive, wrk with `-t min(2,c)`.\n");
-        report.append("lbkit JVM: ").append(firstLine(options.lbkitJava(), "-version")).append(", options: `")
-                .append(String.join(" ", options.lbkitJvm())).append("`\n\n");
+        report.append("lbkit JVM: ")
+                .append(firstLine(options.lbkitJava(), "-version"))
+                .append(", options: `")
+                .append(String.join(" ", options.lbkitJvm()))
+                .append("`\n\n");
         report.append("Load average at start: ").append(loadAverage()).append("\n\n");
 
         for (int connections : options.concurrencies()) {
@@ -271,47 +369,114 @@ public final class SideBySideBenchmark {
             }
             List<Round> rounds = new ArrayList<>();
             for (int r = 1; r <= options.rounds(); r++) {
-                Run d = wrk(script, direct, connections, options.durationSeconds(), "direct", backends);
-                Run h = wrk(script, viaHaproxy, connections, options.durationSeconds(), "haproxy", haproxy);
-                Run l = wrk(script, viaLbkit, connections, options.durationSeconds(), "lbkit", lbkit);
+                Run d =
+                        wrk(
+                                script,
+                                direct,
+                                connections,
+                                options.durationSeconds(),
+                                "direct",
+                                backends);
+                Run h =
+                        wrk(
+                                script,
+                                viaHaproxy,
+                                connections,
+                                options.durationSeconds(),
+                                "haproxy",
+                                haproxy);
+                Run l =
+                        wrk(
+                                script,
+                                viaLbkit,
+                                connections,
+                                options.durationSeconds(),
+                                "lbkit",
+                                lbkit);
                 rounds.add(new Round(r, d, h, l));
-                System.err.printf(Locale.ROOT, "c=%d round %d: direct %.0f/s, haproxy %.0f/s p99 %.2f ms, lbkit %.0f/s p99 %.2f ms (load %s)%n",
-                        connections, r, d.requestsPerSecond(), h.requestsPerSecond(), h.p99us() / 1000.0,
-                        l.requestsPerSecond(), l.p99us() / 1000.0, loadAverage());
+                System.err.printf(
+                        Locale.ROOT,
+                        "c=%d round %d: direct %.0f/s, haproxy %.0f/s p99 %.2f ms, lbkit %.0f/s p99 %.2f ms (load %s)%n",
+                        connections,
+                        r,
+                        d.requestsPerSecond(),
+                        h.requestsPerSecond(),
+                        h.p99us() / 1000.0,
+                        l.requestsPerSecond(),
+                        l.p99us() / 1000.0,
+                        loadAverage());
             }
             report.append(table(connections, rounds)).append('\n');
         }
-        report.append("lbkit peak RSS (VmHWM): ").append(status(lbkit.pid(), "VmHWM"))
-                .append("; HAProxy peak RSS: ").append(status(haproxy.pid(), "VmHWM"))
-                .append("; lbkit total CPU: ").append(String.format(Locale.ROOT, "%.1f s", cpuSeconds(lbkit.pid())))
-                .append("\n\nLoad average at end: ").append(loadAverage()).append('\n');
+        report.append("lbkit peak RSS (VmHWM): ")
+                .append(status(lbkit.pid(), "VmHWM"))
+                .append("; HAProxy peak RSS: ")
+                .append(status(haproxy.pid(), "VmHWM"))
+                .append("; lbkit total CPU: ")
+                .append(String.format(Locale.ROOT, "%.1f s", cpuSeconds(lbkit.pid())))
+                .append("\n\nLoad average at end: ")
+                .append(loadAverage())
+                .append('\n');
         return report.toString();
     }
 
     private static String table(int connections, List<Round> rounds) {
         StringBuilder t = new StringBuilder();
-        t.append("## ").append(connections).append(connections == 1 ? " connection" : " connections").append("\n\n");
-        t.append("| round | backend direct req/s | HAProxy req/s | lbkit req/s | HAProxy p50 / p99 / p99.9 ms"
-                + " | lbkit p50 / p99 / p99.9 ms | lbkit/HAProxy req/s | lbkit/HAProxy p99 | CPU µs/req HAProxy / lbkit | errors |\n");
+        t.append("## ")
+                .append(connections)
+                .append(connections == 1 ? " connection" : " connections")
+                .append("\n\n");
+        t.append(
+                "| round | backend direct req/s | HAProxy req/s | lbkit req/s | HAProxy p50 / p99 / p99.9 ms"
+                        + " | lbkit p50 / p99 / p99.9 ms | lbkit/HAProxy req/s | lbkit/HAProxy p99 | CPU µs/req HAProxy / lbkit | errors |\n");
         t.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Round r : rounds) {
-            t.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f | %s | %s | %.2f | %.2f | %.0f / %.0f | %d / %d / %d |%n",
-                    r.number(), r.direct().requestsPerSecond(), r.haproxy().requestsPerSecond(), r.lbkit().requestsPerSecond(),
-                    latencies(r.haproxy()), latencies(r.lbkit()), r.throughputRatio(), r.p99Ratio(),
-                    r.haproxy().cpuMicrosPerRequest(), r.lbkit().cpuMicrosPerRequest(),
-                    r.direct().errors(), r.haproxy().errors(), r.lbkit().errors()));
+            t.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %d | %.0f | %.0f | %.0f | %s | %s | %.2f | %.2f | %.0f / %.0f | %d / %d / %d |%n",
+                            r.number(),
+                            r.direct().requestsPerSecond(),
+                            r.haproxy().requestsPerSecond(),
+                            r.lbkit().requestsPerSecond(),
+                            latencies(r.haproxy()),
+                            latencies(r.lbkit()),
+                            r.throughputRatio(),
+                            r.p99Ratio(),
+                            r.haproxy().cpuMicrosPerRequest(),
+                            r.lbkit().cpuMicrosPerRequest(),
+                            r.direct().errors(),
+                            r.haproxy().errors(),
+                            r.lbkit().errors()));
         }
-        t.append(String.format(Locale.ROOT, "| **median** | %.0f | %.0f | %.0f | | | **%.2f** | **%.2f** | | |%n",
-                median(rounds.stream().mapToDouble(r -> r.direct().requestsPerSecond()).toArray()),
-                median(rounds.stream().mapToDouble(r -> r.haproxy().requestsPerSecond()).toArray()),
-                median(rounds.stream().mapToDouble(r -> r.lbkit().requestsPerSecond()).toArray()),
-                median(rounds.stream().mapToDouble(Round::throughputRatio).toArray()),
-                median(rounds.stream().mapToDouble(Round::p99Ratio).toArray())));
+        t.append(
+                String.format(
+                        Locale.ROOT,
+                        "| **median** | %.0f | %.0f | %.0f | | | **%.2f** | **%.2f** | | |%n",
+                        median(
+                                rounds.stream()
+                                        .mapToDouble(r -> r.direct().requestsPerSecond())
+                                        .toArray()),
+                        median(
+                                rounds.stream()
+                                        .mapToDouble(r -> r.haproxy().requestsPerSecond())
+                                        .toArray()),
+                        median(
+                                rounds.stream()
+                                        .mapToDouble(r -> r.lbkit().requestsPerSecond())
+                                        .toArray()),
+                        median(rounds.stream().mapToDouble(Round::throughputRatio).toArray()),
+                        median(rounds.stream().mapToDouble(Round::p99Ratio).toArray())));
         return t.toString();
     }
 
     private static String latencies(Run run) {
-        return String.format(Locale.ROOT, "%.2f / %.2f / %.2f", run.p50us() / 1000.0, run.p99us() / 1000.0, run.p999us() / 1000.0);
+        return String.format(
+                Locale.ROOT,
+                "%.2f / %.2f / %.2f",
+                run.p50us() / 1000.0,
+                run.p99us() / 1000.0,
+                run.p999us() / 1000.0);
     }
 
     static double median(double[] values) {
@@ -321,14 +486,28 @@ public final class SideBySideBenchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    /** Runs wrk once; {@code proxy} (may be null) is the process whose CPU time is charged to the run. */
-    private Run wrk(Path script, String url, int connections, int seconds, String target, Process proxy)
+    /**
+     * Runs wrk once; {@code proxy} (may be null) is the process whose CPU time is charged to the
+     * run.
+     */
+    private Run wrk(
+            Path script, String url, int connections, int seconds, String target, Process proxy)
             throws IOException, InterruptedException {
         int threads = Math.min(2, connections);
         double cpuBefore = proxy != null ? cpuSeconds(proxy.pid()) : 0;
-        Process wrk = new ProcessBuilder(WRK, "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "--timeout", "5s", "-s", script.toString(), url)
-                .redirectErrorStream(true).start();
+        Process wrk =
+                new ProcessBuilder(
+                                WRK,
+                                "-t" + threads,
+                                "-c" + connections,
+                                "-d" + seconds + "s",
+                                "--timeout",
+                                "5s",
+                                "-s",
+                                script.toString(),
+                                url)
+                        .redirectErrorStream(true)
+                        .start();
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!wrk.waitFor(seconds + 30L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
             throw new IllegalStateException("wrk against " + url + " failed:\n" + output);
@@ -336,15 +515,24 @@ public final class SideBySideBenchmark {
         double cpu = proxy != null ? cpuSeconds(proxy.pid()) - cpuBefore : Double.NaN;
         Matcher m = RESULT.matcher(output);
         if (!m.find()) {
-            throw new IllegalStateException("wrk printed no result line (is the Lua script running?):\n" + output);
+            throw new IllegalStateException(
+                    "wrk printed no result line (is the Lua script running?):\n" + output);
         }
-        return new Run(target, connections, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) / 1e6,
-                Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
-                Long.parseLong(m.group(6)), cpu);
+        return new Run(
+                target,
+                connections,
+                Long.parseLong(m.group(1)),
+                Long.parseLong(m.group(2)) / 1e6,
+                Long.parseLong(m.group(3)),
+                Long.parseLong(m.group(4)),
+                Long.parseLong(m.group(5)),
+                Long.parseLong(m.group(6)),
+                cpu);
     }
 
     /** The global and defaults sections of both generated configs. */
-    private static final String GLOBAL_AND_DEFAULTS = """
+    private static final String GLOBAL_AND_DEFAULTS =
+            """
             global
                 maxconn 4000
             defaults
@@ -355,18 +543,26 @@ public final class SideBySideBenchmark {
             """;
 
     /**
-     * The backends: one HAProxy answering every request itself with {@code http-request return}
-     * on three ports. A C event loop with no upstream is far faster than either proxy in front of
-     * it (each round measures it directly to show that), and it is installed already.
+     * The backends: one HAProxy answering every request itself with {@code http-request return} on
+     * three ports. A C event loop with no upstream is far faster than either proxy in front of it
+     * (each round measures it directly to show that), and it is installed already.
      */
     private static String backendsConfig(int[] ports) {
         StringBuilder c = new StringBuilder(GLOBAL_AND_DEFAULTS);
         for (int i = 0; i < ports.length; i++) {
             String app = "app" + (i + 1);
-            c.append("frontend ").append(app).append('\n')
-                    .append("    bind 127.0.0.1:").append(ports[i]).append('\n')
-                    .append("    http-request return status 200 content-type text/plain string \"hello from ")
-                    .append(app).append("\\n\" hdr X-Served-By ").append(app).append('\n');
+            c.append("frontend ")
+                    .append(app)
+                    .append('\n')
+                    .append("    bind 127.0.0.1:")
+                    .append(ports[i])
+                    .append('\n')
+                    .append(
+                            "    http-request return status 200 content-type text/plain string \"hello from ")
+                    .append(app)
+                    .append("\\n\" hdr X-Served-By ")
+                    .append(app)
+                    .append('\n');
         }
         return c.toString();
     }
@@ -374,10 +570,16 @@ public final class SideBySideBenchmark {
     /** The config both proxies run; only the listening port differs. */
     private static String proxyConfig(int port, int[] backendPorts) {
         StringBuilder c = new StringBuilder(GLOBAL_AND_DEFAULTS).append("frontend fe\n");
-        c.append("    bind 127.0.0.1:").append(port).append('\n')
+        c.append("    bind 127.0.0.1:")
+                .append(port)
+                .append('\n')
                 .append("    default_backend app\nbackend app\n    balance roundrobin\n");
         for (int i = 0; i < backendPorts.length; i++) {
-            c.append("    server app").append(i + 1).append(" 127.0.0.1:").append(backendPorts[i]).append('\n');
+            c.append("    server app")
+                    .append(i + 1)
+                    .append(" 127.0.0.1:")
+                    .append(backendPorts[i])
+                    .append('\n');
         }
         return c.toString();
     }
@@ -387,13 +589,20 @@ public final class SideBySideBenchmark {
     }
 
     private Process start(String name, List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(workDir.resolve(name + ".log").toFile()).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .directory(workDir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(workDir.resolve(name + ".log").toFile())
+                        .start();
         started.add(process);
         return process;
     }
 
-    /** Stops every process this benchmark started, by its PID; the work directory stays for its logs. */
+    /**
+     * Stops every process this benchmark started, by its PID; the work directory stays for its
+     * logs.
+     */
     private synchronized void stopAll() {
         for (Process p : started) {
             p.destroy();
@@ -416,8 +625,11 @@ public final class SideBySideBenchmark {
         while (System.nanoTime() < deadline) {
             for (Process p : started) {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException("a process exited early (" + p.info().commandLine().orElse("?")
-                            + "); see the logs in " + workDir);
+                    throw new IllegalStateException(
+                            "a process exited early ("
+                                    + p.info().commandLine().orElse("?")
+                                    + "); see the logs in "
+                                    + workDir);
                 }
             }
             try {
@@ -438,11 +650,20 @@ public final class SideBySideBenchmark {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException(url + " did not answer 200 with X-Served-By within " + timeout + " (" + last
-                + "); see the logs in " + workDir);
+        throw new IllegalStateException(
+                url
+                        + " did not answer 200 with X-Served-By within "
+                        + timeout
+                        + " ("
+                        + last
+                        + "); see the logs in "
+                        + workDir);
     }
 
-    /** User plus system CPU time of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s). */
+    /**
+     * User plus system CPU time of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks
+     * of 1/100 s).
+     */
     static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -457,8 +678,10 @@ public final class SideBySideBenchmark {
     private static String status(long pid, String key) {
         try {
             return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(l -> l.startsWith(key + ":")).map(l -> l.substring(key.length() + 1).trim())
-                    .findFirst().orElse("?");
+                    .filter(l -> l.startsWith(key + ":"))
+                    .map(l -> l.substring(key.length() + 1).trim())
+                    .findFirst()
+                    .orElse("?");
         } catch (IOException e) {
             return "?";
         }
@@ -476,13 +699,23 @@ public final class SideBySideBenchmark {
     private static String machine() {
         String cpu = "?";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
+            cpu =
+                    Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                            .filter(l -> l.startsWith("model name"))
+                            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                            .findFirst()
+                            .orElse("?");
         } catch (IOException ignored) {
             // not Linux: leave it unknown
         }
-        return String.format(Locale.ROOT, "Machine: %d CPUs (%s), Java %s, %s, %s.%n", Runtime.getRuntime().availableProcessors(),
-                cpu, System.getProperty("java.version"), firstLine(HAPROXY, "-v"), firstLine(WRK, "-v"));
+        return String.format(
+                Locale.ROOT,
+                "Machine: %d CPUs (%s), Java %s, %s, %s.%n",
+                Runtime.getRuntime().availableProcessors(),
+                cpu,
+                System.getProperty("java.version"),
+                firstLine(HAPROXY, "-v"),
+                firstLine(WRK, "-v"));
     }
 
     private static String firstLine(String... command) {

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The local {@code haproxy} binary, run as {@code haproxy -db -f <file>}: in the foreground, so it is
- * this JVM's child and is stopped by its PID (SIGTERM), even when the config says {@code daemon}.
+ * The local {@code haproxy} binary, run as {@code haproxy -db -f <file>}: in the foreground, so it
+ * is this JVM's child and is stopped by its PID (SIGTERM), even when the config says {@code
+ * daemon}.
  */
 final class BinaryHaproxy implements Haproxy {
 
@@ -49,25 +50,32 @@ final class BinaryHaproxy implements Haproxy {
 
     @Override
     public RunningHaproxy start(String configText) {
-        List<InetSocketAddress> listeners = BindAddress.allIn(configText).stream().map(BindAddress::probeAddress).toList();
+        List<InetSocketAddress> listeners =
+                BindAddress.allIn(configText).stream().map(BindAddress::probeAddress).toList();
         ListenerProbe.requireFree(listeners);
         Path workDir = createWorkDir();
         Path config = write(workDir, configText);
         Path log = workDir.resolve("haproxy.log");
         Process process;
         try {
-            process = new ProcessBuilder(binary.toString(), "-db", "-f", config.toString())
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+            process =
+                    new ProcessBuilder(binary.toString(), "-db", "-f", config.toString())
+                            .directory(workDir.toFile())
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile())
+                            .start();
         } catch (IOException cannotRun) {
             deleteQuietly(workDir);
-            throw new HaproxyStartException("cannot run " + binary + ": " + cannotRun.getMessage(), cannotRun);
+            throw new HaproxyStartException(
+                    "cannot run " + binary + ": " + cannotRun.getMessage(), cannotRun);
         }
         Running running = new Running(process, listeners, workDir, log);
         try {
-            ListenerProbe.awaitListening(listeners, STARTUP_TIMEOUT, process::isAlive, running::logs,
+            ListenerProbe.awaitListening(
+                    listeners,
+                    STARTUP_TIMEOUT,
+                    process::isAlive,
+                    running::logs,
                     "HAProxy " + binary + " (pid " + process.pid() + ")");
         } catch (HaproxyStartException notListening) {
             running.close();
@@ -89,16 +97,26 @@ final class BinaryHaproxy implements Haproxy {
 
     /** Each config is written under its own name and checked from its folder, so alerts name it. */
     @Override
-    public java.util.Map<String, CheckResult> checkEach(java.util.Map<String, String> configsByName) {
+    public java.util.Map<String, CheckResult> checkEach(
+            java.util.Map<String, String> configsByName) {
         java.util.Map<String, CheckResult> results = new java.util.LinkedHashMap<>();
         Path workDir = createWorkDir();
         try {
             for (java.util.Map.Entry<String, String> config : configsByName.entrySet()) {
-                Files.writeString(workDir.resolve(config.getKey()), config.getValue(), StandardCharsets.ISO_8859_1);
-                results.put(config.getKey(), runToEnd(List.of(binary.toString(), "-c", "-f", config.getKey()), workDir));
+                Files.writeString(
+                        workDir.resolve(config.getKey()),
+                        config.getValue(),
+                        StandardCharsets.ISO_8859_1);
+                results.put(
+                        config.getKey(),
+                        runToEnd(List.of(binary.toString(), "-c", "-f", config.getKey()), workDir));
             }
         } catch (IOException cannotWrite) {
-            throw new HaproxyStartException("cannot write a config to check in " + workDir + ": " + cannotWrite.getMessage(),
+            throw new HaproxyStartException(
+                    "cannot write a config to check in "
+                            + workDir
+                            + ": "
+                            + cannotWrite.getMessage(),
                     cannotWrite);
         } finally {
             deleteQuietly(workDir);
@@ -113,14 +131,17 @@ final class BinaryHaproxy implements Haproxy {
                 builder.directory(workDir.toFile());
             }
             Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String output =
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return new CheckResult(process.waitFor(), output);
         } catch (IOException cannotRun) {
-            throw new HaproxyStartException("cannot run " + String.join(" ", command) + ": " + cannotRun.getMessage(),
+            throw new HaproxyStartException(
+                    "cannot run " + String.join(" ", command) + ": " + cannotRun.getMessage(),
                     cannotRun);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            throw new HaproxyStartException("interrupted while running " + String.join(" ", command), interrupted);
+            throw new HaproxyStartException(
+                    "interrupted while running " + String.join(" ", command), interrupted);
         }
     }
 
@@ -128,11 +149,14 @@ final class BinaryHaproxy implements Haproxy {
         try {
             return Files.createTempDirectory("lbkit-haproxy-");
         } catch (IOException cannotCreate) {
-            throw new UncheckedIOException("cannot create a temporary directory for haproxy.cfg", cannotCreate);
+            throw new UncheckedIOException(
+                    "cannot create a temporary directory for haproxy.cfg", cannotCreate);
         }
     }
 
-    /** Named haproxy.cfg so that HAProxy's "[haproxy.cfg:12]" messages read like the user's file. */
+    /**
+     * Named haproxy.cfg so that HAProxy's "[haproxy.cfg:12]" messages read like the user's file.
+     */
     private static Path write(Path workDir, String configText) {
         try {
             return Files.writeString(workDir.resolve("haproxy.cfg"), configText);
@@ -194,7 +218,8 @@ final class BinaryHaproxy implements Haproxy {
             process.destroy();
             try {
                 if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    process.destroyForcibly()
+                            .waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException interrupted) {
                 process.destroyForcibly();

@@ -10,15 +10,16 @@ import java.util.regex.Pattern;
  * One TCP address a {@code bind} line of a configuration listens on.
  *
  * <p>Used to know when HAProxy is ready (every address accepts a connection) and whether it needs
- * root (a port below 1024). Addresses that are not TCP ports ({@code unix@}, {@code abns@},
- * {@code fd@}, paths, {@code ${VARIABLES}}) are skipped: nothing to probe.
+ * root (a port below 1024). Addresses that are not TCP ports ({@code unix@}, {@code abns@}, {@code
+ * fd@}, paths, {@code ${VARIABLES}}) are skipped: nothing to probe.
  *
  * @param host as written: {@code 127.0.0.1}, {@code *}, empty for {@code :80}
  * @param port the TCP port
  */
 public record BindAddress(String host, int port) {
 
-    private static final Pattern HOST_PORT = Pattern.compile("^(?:ipv4@|ipv6@|tcp@|tcp4@|tcp6@)?(.*):(\\d+)(?:-(\\d+))?$");
+    private static final Pattern HOST_PORT =
+            Pattern.compile("^(?:ipv4@|ipv6@|tcp@|tcp4@|tcp6@)?(.*):(\\d+)(?:-(\\d+))?$");
     private static final int FIRST_UNPRIVILEGED_PORT = 1024;
 
     /** All TCP addresses of all {@code bind} lines in the configuration text, in order. */
@@ -42,14 +43,17 @@ public record BindAddress(String host, int port) {
 
     /** Where a client on this machine connects: a wildcard host is reached through 127.0.0.1. */
     public InetSocketAddress probeAddress() {
-        boolean wildcard = host.isEmpty() || host.equals("*") || host.equals("0.0.0.0") || host.equals("::");
+        boolean wildcard =
+                host.isEmpty() || host.equals("*") || host.equals("0.0.0.0") || host.equals("::");
         String target = wildcard ? "127.0.0.1" : host.replace("[", "").replace("]", "");
         return new InetSocketAddress(target, port);
     }
 
     private static void addTcp(String address, List<BindAddress> addresses) {
         Matcher matcher = HOST_PORT.matcher(address.replace("\"", ""));
-        if (!matcher.matches() || matcher.group(1).contains("@") || matcher.group(1).startsWith("/")) {
+        if (!matcher.matches()
+                || matcher.group(1).contains("@")
+                || matcher.group(1).startsWith("/")) {
             return;
         }
         int first = Integer.parseInt(matcher.group(2));

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.containers.ContainerLaunchException;
 
-/** HAProxy run by Testcontainers from an image; one container per {@link #start} or {@link #check}. */
+/**
+ * HAProxy run by Testcontainers from an image; one container per {@link #start} or {@link #check}.
+ */
 final class ContainerHaproxy implements Haproxy {
 
     private static final long ONE_SHOT_TIMEOUT_SECONDS = 30;
@@ -22,24 +24,32 @@ final class ContainerHaproxy implements Haproxy {
     }
 
     /**
-     * How the containers are networked here ({@code -Dlbkit.haproxy.network}, else detected once per
-     * JVM): host networking where it reaches this machine's loopback, else published ports.
+     * How the containers are networked here ({@code -Dlbkit.haproxy.network}, else detected once
+     * per JVM): host networking where it reaches this machine's loopback, else published ports.
      */
     static ContainerNetwork network() {
         if (network == null) {
             synchronized (ContainerHaproxy.class) {
                 if (network == null) {
-                    network = ContainerNetwork.chosen(() -> {
-                        try {
-                            return org.testcontainers.DockerClientFactory.instance().getInfo().getOperatingSystem();
-                        } catch (RuntimeException unknown) {
-                            return "";
-                        }
-                    });
+                    network =
+                            ContainerNetwork.chosen(
+                                    () -> {
+                                        try {
+                                            return org.testcontainers.DockerClientFactory.instance()
+                                                    .getInfo()
+                                                    .getOperatingSystem();
+                                        } catch (RuntimeException unknown) {
+                                            return "";
+                                        }
+                                    });
                     if (network == ContainerNetwork.PUBLISHED) {
-                        System.out.println("[lbkit] Docker has no host networking here: HAProxy containers run on Docker's"
-                                + " default network with published ports, reaching this machine as "
-                                + ContainerNetwork.HOST_GATEWAY_NAME + " (-D" + ContainerNetwork.PROPERTY + "=host to override)");
+                        System.out.println(
+                                "[lbkit] Docker has no host networking here: HAProxy containers run on Docker's"
+                                        + " default network with published ports, reaching this machine as "
+                                        + ContainerNetwork.HOST_GATEWAY_NAME
+                                        + " (-D"
+                                        + ContainerNetwork.PROPERTY
+                                        + "=host to override)");
                     }
                 }
             }
@@ -62,8 +72,13 @@ final class ContainerHaproxy implements Haproxy {
         if (version == null) {
             OneShot result = runOnce("", "-v");
             if (result.exitCode() != 0) {
-                throw new HaproxyStartException("'haproxy -v' in image " + image + " exited with "
-                        + result.exitCode() + ":\n" + result.output());
+                throw new HaproxyStartException(
+                        "'haproxy -v' in image "
+                                + image
+                                + " exited with "
+                                + result.exitCode()
+                                + ":\n"
+                                + result.output());
             }
             version = Versions.fromVersionOutput(result.output(), "image " + image);
         }
@@ -72,7 +87,8 @@ final class ContainerHaproxy implements Haproxy {
 
     @Override
     public RunningHaproxy start(String configText) {
-        List<InetSocketAddress> listeners = BindAddress.allIn(configText).stream().map(BindAddress::probeAddress).toList();
+        List<InetSocketAddress> listeners =
+                BindAddress.allIn(configText).stream().map(BindAddress::probeAddress).toList();
         ListenerProbe.requireFree(listeners);
         HaproxyContainer container = new HaproxyContainer(image, configText, network());
         try {
@@ -82,7 +98,8 @@ final class ContainerHaproxy implements Haproxy {
             container.stop();
             if (logs.isBlank()) {
                 // Docker lost the log of a container that exited at once (seen in full test runs):
-                // HAProxy's verdict on the same config, from a one-shot 'haproxy -c', says why instead.
+                // HAProxy's verdict on the same config, from a one-shot 'haproxy -c', says why
+                // instead.
                 try {
                     logs = check(configText).output();
                 } catch (RuntimeException checkFailed) {
@@ -91,8 +108,13 @@ final class ContainerHaproxy implements Haproxy {
             }
             String why = rootMessage(failed);
             boolean logsShown = logs.isBlank() || why.contains(logs.strip());
-            throw new HaproxyStartException("HAProxy container " + image + " did not start: " + why
-                    + (logsShown ? "" : "\nIts output:\n" + logs), failed);
+            throw new HaproxyStartException(
+                    "HAProxy container "
+                            + image
+                            + " did not start: "
+                            + why
+                            + (logsShown ? "" : "\nIts output:\n" + logs),
+                    failed);
         }
         return new Running(container, listeners);
     }
@@ -134,9 +156,10 @@ final class ContainerHaproxy implements Haproxy {
 
     /**
      * Every check in one container per batch (one shell script), as starting a container per file
-     * costs a second each. The script uses shell built-ins only ({@code printf}, {@code cd}, {@code echo}):
-     * the locally built images have a shell but no {@code cat} or {@code mkdir}. A batch stays under
-     * Linux's limit on one argument's length (128 KiB), so a long list runs as several containers.
+     * costs a second each. The script uses shell built-ins only ({@code printf}, {@code cd}, {@code
+     * echo}): the locally built images have a shell but no {@code cat} or {@code mkdir}. A batch
+     * stays under Linux's limit on one argument's length (128 KiB), so a long list runs as several
+     * containers.
      */
     @Override
     public Map<String, CheckResult> checkEach(Map<String, String> configsByName) {
@@ -145,7 +168,8 @@ final class ContainerHaproxy implements Haproxy {
         Map<String, String> batch = new LinkedHashMap<>();
         for (Map.Entry<String, String> config : configsByName.entrySet()) {
             if (!config.getKey().matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("config '" + config.getKey() + "' cannot be checked in a batch");
+                throw new IllegalArgumentException(
+                        "config '" + config.getKey() + "' cannot be checked in a batch");
             }
             String step = checkStep(config.getKey(), config.getValue());
             if (!batch.isEmpty() && script.length() + step.length() > MAX_SCRIPT_CHARS) {
@@ -162,28 +186,51 @@ final class ContainerHaproxy implements Haproxy {
         return results;
     }
 
-    /** Room for the script in one argument (Linux: 128 KiB), counting a character as up to 2 bytes. */
+    /**
+     * Room for the script in one argument (Linux: 128 KiB), counting a character as up to 2 bytes.
+     */
     private static final int MAX_SCRIPT_CHARS = 60_000;
 
     /** Writes one config under its name in /tmp and checks it there, between markers. */
     private static String checkStep(String name, String text) {
         return "cd /tmp || exit 1\n"
-                + "printf '%s' '" + text.replace("'", "'\\''") + (text.endsWith("\n") ? "" : "\n") + "' > '" + name + "' || exit 1\n"
-                + "echo '" + BATCH_START + name + "'\n"
-                + "haproxy -c -f '" + name + "' 2>&1\n"
-                + "echo \"" + BATCH_END + "$?\"\n";
+                + "printf '%s' '"
+                + text.replace("'", "'\\''")
+                + (text.endsWith("\n") ? "" : "\n")
+                + "' > '"
+                + name
+                + "' || exit 1\n"
+                + "echo '"
+                + BATCH_START
+                + name
+                + "'\n"
+                + "haproxy -c -f '"
+                + name
+                + "' 2>&1\n"
+                + "echo \""
+                + BATCH_END
+                + "$?\"\n";
     }
 
     private Map<String, CheckResult> checkBatch(String script, Map<String, String> configsByName) {
         String output;
         try (HaproxyContainer container = new HaproxyContainer(image, "").shellOnce(script)) {
             container.start();
-            int exitCode = container.getDockerClient().waitContainerCmd(container.getContainerId()).start()
-                    .awaitStatusCode(ONE_SHOT_TIMEOUT_SECONDS * 4, TimeUnit.SECONDS);
+            int exitCode =
+                    container
+                            .getDockerClient()
+                            .waitContainerCmd(container.getContainerId())
+                            .start()
+                            .awaitStatusCode(ONE_SHOT_TIMEOUT_SECONDS * 4, TimeUnit.SECONDS);
             output = container.getLogs();
             if (exitCode != 0) {
-                throw new HaproxyStartException("the batch of 'haproxy -c' in image " + image + " exited with "
-                        + exitCode + " (has the image a shell?):\n" + output);
+                throw new HaproxyStartException(
+                        "the batch of 'haproxy -c' in image "
+                                + image
+                                + " exited with "
+                                + exitCode
+                                + " (has the image a shell?):\n"
+                                + output);
             }
         }
         Map<String, CheckResult> results = new LinkedHashMap<>();
@@ -194,16 +241,26 @@ final class ContainerHaproxy implements Haproxy {
                 name = line.substring(BATCH_START.length());
                 one.setLength(0);
             } else if (line.startsWith(BATCH_END) && name != null) {
-                results.put(name, new CheckResult(Integer.parseInt(line.substring(BATCH_END.length()).strip()),
-                        one.toString()));
+                results.put(
+                        name,
+                        new CheckResult(
+                                Integer.parseInt(line.substring(BATCH_END.length()).strip()),
+                                one.toString()));
                 name = null;
             } else if (name != null) {
                 one.append(line).append('\n');
             }
         }
         if (!results.keySet().equals(configsByName.keySet())) {
-            throw new HaproxyStartException("the batch of 'haproxy -c' in image " + image + " answered for "
-                    + results.keySet() + " instead of " + configsByName.keySet() + ":\n" + output);
+            throw new HaproxyStartException(
+                    "the batch of 'haproxy -c' in image "
+                            + image
+                            + " answered for "
+                            + results.keySet()
+                            + " instead of "
+                            + configsByName.keySet()
+                            + ":\n"
+                            + output);
         }
         return results;
     }
@@ -212,10 +269,15 @@ final class ContainerHaproxy implements Haproxy {
     private static final String BATCH_END = "=== lbkit check exit ";
 
     private OneShot runOnce(String configText, String... arguments) {
-        try (HaproxyContainer container = new HaproxyContainer(image, configText).runningOnce(arguments)) {
+        try (HaproxyContainer container =
+                new HaproxyContainer(image, configText).runningOnce(arguments)) {
             container.start();
-            int exitCode = container.getDockerClient().waitContainerCmd(container.getContainerId()).start()
-                    .awaitStatusCode(ONE_SHOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            int exitCode =
+                    container
+                            .getDockerClient()
+                            .waitContainerCmd(container.getContainerId())
+                            .start()
+                            .awaitStatusCode(ONE_SHOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return new OneShot(exitCode, container.getLogs());
         }
     }
@@ -228,10 +290,10 @@ final class ContainerHaproxy implements Haproxy {
         return root.getMessage();
     }
 
-    private record OneShot(int exitCode, String output) {
-    }
+    private record OneShot(int exitCode, String output) {}
 
-    private record Running(HaproxyContainer container, List<InetSocketAddress> listeners) implements RunningHaproxy {
+    private record Running(HaproxyContainer container, List<InetSocketAddress> listeners)
+            implements RunningHaproxy {
 
         @Override
         public String logs() {

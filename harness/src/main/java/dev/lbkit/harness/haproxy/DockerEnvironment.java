@@ -29,17 +29,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the Docker daemon of this machine is like, asked directly over its API socket
- * ({@code DOCKER_HOST}, else the usual sockets) with plain HTTP/1.0, so the answer does not depend on
+ * What the Docker daemon of this machine is like, asked directly over its API socket ({@code
+ * DOCKER_HOST}, else the usual sockets) with plain HTTP/1.0, so the answer does not depend on
  * Testcontainers' own settings: does it answer, which version, which networks (a daemon started
  * with {@code "bridge": "none"} has no {@code bridge} network), which OS (Docker Desktop has no
  * host networking by default).
  *
  * <p>Testcontainers needs two settings on a bridge-less daemon, and reads them from the process
  * environment only: {@code TESTCONTAINERS_HOST_OVERRIDE=localhost} (it would otherwise look up the
- * {@code bridge} network's gateway when it thinks it runs in a container) and
- * {@code TESTCONTAINERS_RYUK_DISABLED=true} (Ryuk's image must be pulled). {@code ./lbkit} sets them
- * when it detects such a daemon; .ci/run exports them; the Maven profile {@code docker-bridgeless}
+ * {@code bridge} network's gateway when it thinks it runs in a container) and {@code
+ * TESTCONTAINERS_RYUK_DISABLED=true} (Ryuk's image must be pulled). {@code ./lbkit} sets them when
+ * it detects such a daemon; .ci/run exports them; the Maven profile {@code docker-bridgeless}
  * passes them to the tests.
  */
 public final class DockerEnvironment {
@@ -49,8 +49,7 @@ public final class DockerEnvironment {
     private static final Duration QUICK = Duration.ofSeconds(3);
     private static final Pattern NETWORK_NAME = Pattern.compile("\"Name\"\\s*:\\s*\"([^\"]+)\"");
 
-    private DockerEnvironment() {
-    }
+    private DockerEnvironment() {}
 
     /** One answer of the Docker API: HTTP status and body. */
     public record Answer(int status, String body) {
@@ -66,8 +65,12 @@ public final class DockerEnvironment {
             return Optional.of(host);
         }
         String home = System.getProperty("user.home", "");
-        for (String candidate : List.of("/var/run/docker.sock", home + "/.docker/run/docker.sock",
-                home + "/.colima/default/docker.sock", home + "/.rd/docker.sock")) {
+        for (String candidate :
+                List.of(
+                        "/var/run/docker.sock",
+                        home + "/.docker/run/docker.sock",
+                        home + "/.colima/default/docker.sock",
+                        home + "/.rd/docker.sock")) {
             if (Files.exists(Path.of(candidate))) {
                 return Optional.of("unix://" + candidate);
             }
@@ -75,7 +78,10 @@ public final class DockerEnvironment {
         return Optional.empty();
     }
 
-    /** {@code GET path}, e.g. {@code /version}; empty when the daemon does not answer within {@code timeout}. */
+    /**
+     * {@code GET path}, e.g. {@code /version}; empty when the daemon does not answer within {@code
+     * timeout}.
+     */
     public static Optional<Answer> get(String path, Duration timeout) {
         return request("GET", path, timeout);
     }
@@ -90,21 +96,32 @@ public final class DockerEnvironment {
         return get("/version", QUICK).filter(Answer::ok).flatMap(a -> field(a.body(), "Version"));
     }
 
-    /** Docker's operating system, e.g. {@code Debian GNU/Linux 12 (bookworm)} or {@code Docker Desktop}. */
+    /**
+     * Docker's operating system, e.g. {@code Debian GNU/Linux 12 (bookworm)} or {@code Docker
+     * Desktop}.
+     */
     public static Optional<String> operatingSystem() {
-        return get("/info", QUICK).filter(Answer::ok).flatMap(a -> field(a.body(), "OperatingSystem"));
+        return get("/info", QUICK)
+                .filter(Answer::ok)
+                .flatMap(a -> field(a.body(), "OperatingSystem"));
     }
 
-    /** The daemon's network names ({@code bridge}, {@code host}, {@code none}, ...); empty when it does not answer. */
+    /**
+     * The daemon's network names ({@code bridge}, {@code host}, {@code none}, ...); empty when it
+     * does not answer.
+     */
     public static Optional<List<String>> networks() {
-        return get("/networks", QUICK).filter(Answer::ok).map(a -> {
-            List<String> names = new ArrayList<>();
-            Matcher m = NETWORK_NAME.matcher(a.body());
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-            return names;
-        });
+        return get("/networks", QUICK)
+                .filter(Answer::ok)
+                .map(
+                        a -> {
+                            List<String> names = new ArrayList<>();
+                            Matcher m = NETWORK_NAME.matcher(a.body());
+                            while (m.find()) {
+                                names.add(m.group(1));
+                            }
+                            return names;
+                        });
     }
 
     /** True when the daemon answers and has no {@code bridge} network. */
@@ -112,27 +129,37 @@ public final class DockerEnvironment {
         return networks().map(names -> !names.contains("bridge")).orElse(false);
     }
 
-    /** Whether both Testcontainers settings a bridge-less daemon needs are in this process's environment. */
+    /**
+     * Whether both Testcontainers settings a bridge-less daemon needs are in this process's
+     * environment.
+     */
     public static boolean testcontainersSettingsSet() {
         return !Optional.ofNullable(System.getenv(HOST_OVERRIDE)).orElse("").isBlank()
-                && "true".equalsIgnoreCase(Optional.ofNullable(System.getenv(RYUK_DISABLED)).orElse(""));
+                && "true"
+                        .equalsIgnoreCase(
+                                Optional.ofNullable(System.getenv(RYUK_DISABLED)).orElse(""));
     }
 
     /**
-     * Empty, or (starting with "; ") why Testcontainers cannot use a daemon that answers: a bridge-less
-     * one without the two settings, and what to do.
+     * Empty, or (starting with "; ") why Testcontainers cannot use a daemon that answers: a
+     * bridge-less one without the two settings, and what to do.
      */
     public static String whyTestcontainersMayNotReachIt() {
         if (!bridgeless() || testcontainersSettingsSet()) {
             return "";
         }
-        return "; this Docker has no 'bridge' network, so Testcontainers needs " + HOST_OVERRIDE + "=localhost and "
-                + RYUK_DISABLED + "=true in its environment: run the tests with -Pdocker-bridgeless (or export both;"
+        return "; this Docker has no 'bridge' network, so Testcontainers needs "
+                + HOST_OVERRIDE
+                + "=localhost and "
+                + RYUK_DISABLED
+                + "=true in its environment: run the tests with -Pdocker-bridgeless (or export both;"
                 + " ./lbkit doctor checks this)";
     }
 
     static Optional<String> field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        Matcher m =
+                Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"([^\"]*)\"")
+                        .matcher(json);
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
@@ -141,14 +168,17 @@ public final class DockerEnvironment {
         if (endpoint.isEmpty()) {
             return Optional.empty();
         }
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "lbkit-docker-api");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "lbkit-docker-api");
+                            t.setDaemon(true);
+                            return t;
+                        });
         AutoCloseableHolder holder = new AutoCloseableHolder();
         try {
-            Future<Answer> answer = executor.submit(() -> exchange(endpoint.get(), method, path, holder));
+            Future<Answer> answer =
+                    executor.submit(() -> exchange(endpoint.get(), method, path, holder));
             return Optional.of(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException | ExecutionException | RuntimeException e) {
             return Optional.empty();
@@ -180,8 +210,11 @@ public final class DockerEnvironment {
         }
     }
 
-    private static Answer exchange(String endpoint, String method, String path, AutoCloseableHolder holder) throws IOException {
-        String request = method + " " + path + " HTTP/1.0\r\nHost: docker\r\nContent-Length: 0\r\n\r\n";
+    private static Answer exchange(
+            String endpoint, String method, String path, AutoCloseableHolder holder)
+            throws IOException {
+        String request =
+                method + " " + path + " HTTP/1.0\r\nHost: docker\r\nContent-Length: 0\r\n\r\n";
         byte[] raw;
         if (endpoint.startsWith("unix://")) {
             try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {

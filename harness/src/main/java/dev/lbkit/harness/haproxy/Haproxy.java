@@ -19,7 +19,10 @@ public interface Haproxy {
 
     /** How HAProxy is run. */
     enum Kind {
-        /** A Testcontainers container (image from {@code haproxy.image}), host-networked or with published ports ({@link ContainerNetwork}). */
+        /**
+         * A Testcontainers container (image from {@code haproxy.image}), host-networked or with
+         * published ports ({@link ContainerNetwork}).
+         */
         CONTAINER,
         /** The {@code haproxy} binary of this machine, run in the foreground. */
         BINARY;
@@ -38,7 +41,10 @@ public interface Haproxy {
     /** The version {@code haproxy -v} reports, e.g. {@code 2.6.12-1+deb12u4}. */
     String version();
 
-    /** One line naming kind, image or path, and version, e.g. {@code container local/haproxy:2.6 — HAProxy version 2.6.12-1+deb12u4}. */
+    /**
+     * One line naming kind, image or path, and version, e.g. {@code container local/haproxy:2.6 —
+     * HAProxy version 2.6.12-1+deb12u4}.
+     */
     default String describe() {
         return kind().id() + " " + where() + " — HAProxy version " + version();
     }
@@ -53,16 +59,20 @@ public interface Haproxy {
     CheckResult check(String configText);
 
     /**
-     * {@code haproxy -c} on each configuration, by name; each is checked as a file called
-     * {@code <name>} in the current directory, so alerts name {@code <name>:line}.
+     * {@code haproxy -c} on each configuration, by name; each is checked as a file called {@code
+     * <name>} in the current directory, so alerts name {@code <name>:line}.
      */
-    default java.util.Map<String, CheckResult> checkEach(java.util.Map<String, String> configsByName) {
+    default java.util.Map<String, CheckResult> checkEach(
+            java.util.Map<String, String> configsByName) {
         java.util.Map<String, CheckResult> results = new java.util.LinkedHashMap<>();
         configsByName.forEach((name, text) -> results.put(name, check(text)));
         return results;
     }
 
-    /** HAProxy in a container of {@code image} (e.g. {@code local/haproxy:2.6}), networked as {@link ContainerNetwork} chooses. */
+    /**
+     * HAProxy in a container of {@code image} (e.g. {@code local/haproxy:2.6}), networked as {@link
+     * ContainerNetwork} chooses.
+     */
     static Haproxy container(String image) {
         return new ContainerHaproxy(image);
     }

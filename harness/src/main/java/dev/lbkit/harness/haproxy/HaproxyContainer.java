@@ -8,25 +8,32 @@ import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * HAProxy in a container, running a configuration copied in before start: with host networking
- * (the default, and what CI runs) or on Docker's default network with published ports
- * ({@link ContainerNetwork}).
+ * HAProxy in a container, running a configuration copied in before start: with host networking (the
+ * default, and what CI runs) or on Docker's default network with published ports ({@link
+ * ContainerNetwork}).
  *
- * <p>The image must follow the official layout: entrypoint {@code docker-entrypoint.sh}, which
- * runs {@code haproxy -W -db -f /usr/local/etc/haproxy/haproxy.cfg} in the foreground.
- * Host networking means the config's {@code bind} lines listen on this machine directly, so bind
- * {@code 127.0.0.1:<port>}, never {@code *}.
+ * <p>The image must follow the official layout: entrypoint {@code docker-entrypoint.sh}, which runs
+ * {@code haproxy -W -db -f /usr/local/etc/haproxy/haproxy.cfg} in the foreground. Host networking
+ * means the config's {@code bind} lines listen on this machine directly, so bind {@code
+ * 127.0.0.1:<port>}, never {@code *}.
  */
 public final class HaproxyContainer extends GenericContainer<HaproxyContainer> {
 
-    /** The official image of the HAProxy version lbkit follows; override with {@code -Dhaproxy.image}. */
+    /**
+     * The official image of the HAProxy version lbkit follows; override with {@code
+     * -Dhaproxy.image}.
+     */
     public static final String DEFAULT_IMAGE = "haproxy:2.6";
+
     public static final String CONFIG_PATH = "/usr/local/etc/haproxy/haproxy.cfg";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     private final String servedConfig;
 
-    /** A host-networked container that serves {@code configText} once started; ready when every bind port accepts. */
+    /**
+     * A host-networked container that serves {@code configText} once started; ready when every bind
+     * port accepts.
+     */
     public HaproxyContainer(String image, String configText) {
         this(image, configText, ContainerNetwork.HOST);
     }
@@ -57,17 +64,26 @@ public final class HaproxyContainer extends GenericContainer<HaproxyContainer> {
         // Host networking: ready when every bind address accepts on this machine. Published ports
         // accept as soon as Docker's proxy listens, before HAProxy does, so there HAProxy's own
         // "Loading success." (master-worker mode, as the official image runs it) says when.
-        waitingFor(network == ContainerNetwork.HOST
-                ? new HostPortsWaitStrategy(binds.stream().map(BindAddress::probeAddress).toList()).withStartupTimeout(STARTUP_TIMEOUT)
-                : Wait.forLogMessage(".*Loading success.*", 1).withStartupTimeout(STARTUP_TIMEOUT));
+        waitingFor(
+                network == ContainerNetwork.HOST
+                        ? new HostPortsWaitStrategy(
+                                        binds.stream().map(BindAddress::probeAddress).toList())
+                                .withStartupTimeout(STARTUP_TIMEOUT)
+                        : Wait.forLogMessage(".*Loading success.*", 1)
+                                .withStartupTimeout(STARTUP_TIMEOUT));
     }
 
-    /** The configuration HAProxy reads in the container: as given, or rewritten for published ports. */
+    /**
+     * The configuration HAProxy reads in the container: as given, or rewritten for published ports.
+     */
     public String servedConfig() {
         return servedConfig;
     }
 
-    /** Makes the container run {@code haproxy <arguments>} once (e.g. {@code -c -f ...}) instead of serving. */
+    /**
+     * Makes the container run {@code haproxy <arguments>} once (e.g. {@code -c -f ...}) instead of
+     * serving.
+     */
     /** Runs {@code script} with the image's shell once (images built from Debian have one). */
     HaproxyContainer shellOnce(String script) {
         return withCommand("sh", "-c", script)

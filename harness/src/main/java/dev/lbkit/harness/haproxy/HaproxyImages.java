@@ -16,36 +16,46 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which HAProxy image a run uses, and getting it: local if it is there, else pulled from the registry
- * Docker is set up with (with a progress line), else, when the pull fails (offline), the locally built
- * {@code local/haproxy:<line>} that .ci/build-haproxy-image.sh and .ci/build-haproxy-versions.sh make.
+ * Which HAProxy image a run uses, and getting it: local if it is there, else pulled from the
+ * registry Docker is set up with (with a progress line), else, when the pull fails (offline), the
+ * locally built {@code local/haproxy:<line>} that .ci/build-haproxy-image.sh and
+ * .ci/build-haproxy-versions.sh make.
  *
  * <pre>{@code
  * [lbkit] haproxy:2.6 is not in the local Docker: pulling it (docker pull haproxy:2.6)...
  * [lbkit] pulling haproxy:2.6: 3 of 5 layers, 12.1 of 40.3 MB
  * [lbkit] pulled haproxy:2.6 in 4.2 s
  * }</pre>
+ *
  * or, offline:
+ *
  * <pre>{@code
  * [lbkit] pull of haproxy:2.6 failed (... connection refused): using the locally built local/haproxy:2.6
  * }</pre>
  */
 public final class HaproxyImages {
 
-    /** The HAProxy line the tests meet, e.g. {@code 3.2}: chooses the image {@code haproxy:<line>}. */
+    /**
+     * The HAProxy line the tests meet, e.g. {@code 3.2}: chooses the image {@code haproxy:<line>}.
+     */
     public static final String VERSION_PROPERTY = "lbkit.haproxy.version";
+
     /** How long a pull may take, in seconds (default {@value #DEFAULT_PULL_TIMEOUT_SECONDS}). */
     public static final String PULL_TIMEOUT_PROPERTY = "lbkit.haproxy.pull.timeout";
+
     /** {@code false} never pulls (only local images are used). */
     public static final String PULL_PROPERTY = "lbkit.haproxy.pull";
+
     static final long DEFAULT_PULL_TIMEOUT_SECONDS = 300;
 
-    private static final Pattern OFFICIAL = Pattern.compile("^(?:(?:docker\\.io|index\\.docker\\.io|registry-1\\.docker\\.io)/)?(?:library/)?haproxy:(\\d+\\.\\d+)(?:[.\\-].*)?$");
-    private static final Pattern DOCKER_MESSAGE = Pattern.compile("\\{\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"\\}");
+    private static final Pattern OFFICIAL =
+            Pattern.compile(
+                    "^(?:(?:docker\\.io|index\\.docker\\.io|registry-1\\.docker\\.io)/)?(?:library/)?haproxy:(\\d+\\.\\d+)(?:[.\\-].*)?$");
+    private static final Pattern DOCKER_MESSAGE =
+            Pattern.compile("\\{\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"\\}");
     private static final Map<String, Resolved> RESOLVED = new ConcurrentHashMap<>();
 
-    private HaproxyImages() {
-    }
+    private HaproxyImages() {}
 
     /** What a run does with Docker's image store: the two operations the resolution needs. */
     interface Store {
@@ -72,7 +82,10 @@ public final class HaproxyImages {
         }
     }
 
-    /** The line asked with {@code -Dlbkit.haproxy.version} (else env LBKIT_HAPROXY_VERSION), default 2.6. */
+    /**
+     * The line asked with {@code -Dlbkit.haproxy.version} (else env LBKIT_HAPROXY_VERSION), default
+     * 2.6.
+     */
     public static HaproxyLine lineAsked() {
         String asked = System.getProperty(VERSION_PROPERTY, "").strip();
         String source = "-D" + VERSION_PROPERTY;
@@ -93,7 +106,10 @@ public final class HaproxyImages {
         return "local/haproxy:" + line.text();
     }
 
-    /** For an official {@code haproxy:X.Y[...]} image, the locally built image of that line; else empty. */
+    /**
+     * For an official {@code haproxy:X.Y[...]} image, the locally built image of that line; else
+     * empty.
+     */
     static Optional<String> fallbackFor(String image) {
         Matcher m = OFFICIAL.matcher(image.strip().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
@@ -103,14 +119,21 @@ public final class HaproxyImages {
         return line == null ? Optional.empty() : Optional.of(localBuild(line));
     }
 
-    /** Whether a pull may be tried: on unless {@code -Dlbkit.haproxy.pull=false}; never for {@code local/...}. */
+    /**
+     * Whether a pull may be tried: on unless {@code -Dlbkit.haproxy.pull=false}; never for {@code
+     * local/...}.
+     */
     static boolean pullAllowed(String image) {
-        return !image.startsWith("local/") && !"false".equalsIgnoreCase(System.getProperty(PULL_PROPERTY, "true").strip());
+        return !image.startsWith("local/")
+                && !"false".equalsIgnoreCase(System.getProperty(PULL_PROPERTY, "true").strip());
     }
 
-    /** {@code image} resolved against the Docker Testcontainers talks to; once per image and JVM. */
+    /**
+     * {@code image} resolved against the Docker Testcontainers talks to; once per image and JVM.
+     */
     public static Resolved resolve(String image) {
-        return RESOLVED.computeIfAbsent(image, asked -> resolve(asked, dockerStore(), pullTimeout(), System.out::println));
+        return RESOLVED.computeIfAbsent(
+                image, asked -> resolve(asked, dockerStore(), pullTimeout(), System.out::println));
     }
 
     /** The resolution itself: local, else pulled, else the locally built image of the same line. */
@@ -120,14 +143,25 @@ public final class HaproxyImages {
         }
         String pullFailure;
         if (pullAllowed(image)) {
-            say.accept("[lbkit] " + image + " is not in the local Docker: pulling it (docker pull " + image + ")...");
+            say.accept(
+                    "[lbkit] "
+                            + image
+                            + " is not in the local Docker: pulling it (docker pull "
+                            + image
+                            + ")...");
             long start = System.nanoTime();
             try {
                 store.pull(image, timeout, say);
                 if (!store.has(image)) {
-                    throw new IllegalStateException("Docker reported the pull done, but has no " + image);
+                    throw new IllegalStateException(
+                            "Docker reported the pull done, but has no " + image);
                 }
-                say.accept(String.format(Locale.ROOT, "[lbkit] pulled %s in %.1f s", image, (System.nanoTime() - start) / 1e9));
+                say.accept(
+                        String.format(
+                                Locale.ROOT,
+                                "[lbkit] pulled %s in %.1f s",
+                                image,
+                                (System.nanoTime() - start) / 1e9));
                 return Resolved.found(image, "pulled");
             } catch (Exception failed) {
                 if (failed instanceof InterruptedException) {
@@ -136,17 +170,43 @@ public final class HaproxyImages {
                 pullFailure = "the pull failed: " + oneLine(failed);
             }
         } else {
-            pullFailure = image.startsWith("local/") ? "it is built locally, never pulled" : "pulling is off (-D" + PULL_PROPERTY + "=false)";
+            pullFailure =
+                    image.startsWith("local/")
+                            ? "it is built locally, never pulled"
+                            : "pulling is off (-D" + PULL_PROPERTY + "=false)";
         }
         Optional<String> fallback = fallbackFor(image);
         if (fallback.isPresent() && store.has(fallback.get())) {
-            say.accept("[lbkit] " + image + " is not available (" + pullFailure + "): using the locally built " + fallback.get());
+            say.accept(
+                    "[lbkit] "
+                            + image
+                            + " is not available ("
+                            + pullFailure
+                            + "): using the locally built "
+                            + fallback.get());
             return Resolved.found(fallback.get(), "fallback");
         }
-        String build = fallback.map(local -> local.equals(localBuild(HaproxyLine.V2_6)) ? ".ci/build-haproxy-image.sh " + local
-                : ".ci/build-haproxy-versions.sh " + local.substring(local.indexOf(':') + 1)).orElse("");
-        return Resolved.none("image " + image + " is not in the local Docker and " + pullFailure
-                + fallback.map(local -> "; nor is " + local + " (build it offline with " + build + ")").orElse(""));
+        String build =
+                fallback.map(
+                                local ->
+                                        local.equals(localBuild(HaproxyLine.V2_6))
+                                                ? ".ci/build-haproxy-image.sh " + local
+                                                : ".ci/build-haproxy-versions.sh "
+                                                        + local.substring(local.indexOf(':') + 1))
+                        .orElse("");
+        return Resolved.none(
+                "image "
+                        + image
+                        + " is not in the local Docker and "
+                        + pullFailure
+                        + fallback.map(
+                                        local ->
+                                                "; nor is "
+                                                        + local
+                                                        + " (build it offline with "
+                                                        + build
+                                                        + ")")
+                                .orElse(""));
     }
 
     private static String oneLine(Throwable error) {
@@ -154,20 +214,23 @@ public final class HaproxyImages {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = Optional.ofNullable(error.getMessage()).orElse(error.getClass().getSimpleName());
+        String message =
+                Optional.ofNullable(error.getMessage()).orElse(error.getClass().getSimpleName());
         if (root != error && root.getMessage() != null && !message.contains(root.getMessage())) {
             message += " (" + root.getMessage() + ")";
         }
         Matcher json = DOCKER_MESSAGE.matcher(message);
         if (json.find()) {
-            message = json.group(1).replace("\\\"", "\"");   // Docker's {"message":"..."} as plain text
+            message =
+                    json.group(1).replace("\\\"", "\""); // Docker's {"message":"..."} as plain text
         }
         return message.replaceAll("\\s+", " ").strip();
     }
 
     static Duration pullTimeout() {
         String text = System.getProperty(PULL_TIMEOUT_PROPERTY, "").strip();
-        return Duration.ofSeconds(text.isEmpty() ? DEFAULT_PULL_TIMEOUT_SECONDS : Long.parseLong(text));
+        return Duration.ofSeconds(
+                text.isEmpty() ? DEFAULT_PULL_TIMEOUT_SECONDS : Long.parseLong(text));
     }
 
     /** The store of the Docker that Testcontainers uses (DOCKER_HOST and the like). */
@@ -184,14 +247,22 @@ public final class HaproxyImages {
             }
 
             @Override
-            public void pull(String image, Duration timeout, Consumer<String> progress) throws Exception {
+            public void pull(String image, Duration timeout, Consumer<String> progress)
+                    throws Exception {
                 PullProgress callback = new PullProgress(image, progress);
-                org.testcontainers.utility.DockerImageName name = org.testcontainers.utility.DockerImageName.parse(image);
-                client().pullImageCmd(name.getUnversionedPart()).withTag(name.getVersionPart()).exec(callback);
+                org.testcontainers.utility.DockerImageName name =
+                        org.testcontainers.utility.DockerImageName.parse(image);
+                client().pullImageCmd(name.getUnversionedPart())
+                        .withTag(name.getVersionPart())
+                        .exec(callback);
                 try {
                     if (!callback.awaitCompletion(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s (-D"
-                                + PULL_TIMEOUT_PROPERTY + "=SECONDS)");
+                        throw new IllegalStateException(
+                                "no answer within "
+                                        + timeout.toSeconds()
+                                        + " s (-D"
+                                        + PULL_TIMEOUT_PROPERTY
+                                        + "=SECONDS)");
                     }
                 } finally {
                     callback.close();
@@ -225,20 +296,31 @@ public final class HaproxyImages {
         @Override
         public void onNext(PullResponseItem item) {
             if (item.getErrorDetail() != null || item.getError() != null) {
-                error.compareAndSet(null, item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-                        ? item.getErrorDetail().getMessage() : item.getError());
+                error.compareAndSet(
+                        null,
+                        item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                                ? item.getErrorDetail().getMessage()
+                                : item.getError());
                 return;
             }
             String id = item.getId();
             String status = Optional.ofNullable(item.getStatus()).orElse("");
             if (id != null && !id.equals(tagOf(image))) {
-                if (item.getProgressDetail() != null && item.getProgressDetail().getTotal() != null
+                if (item.getProgressDetail() != null
+                        && item.getProgressDetail().getTotal() != null
                         && status.startsWith("Downloading")) {
-                    layers.put(id, new long[] {item.getProgressDetail().getCurrent(), item.getProgressDetail().getTotal()});
+                    layers.put(
+                            id,
+                            new long[] {
+                                item.getProgressDetail().getCurrent(),
+                                item.getProgressDetail().getTotal()
+                            });
                 } else {
                     layers.putIfAbsent(id, new long[] {0, 0});
                 }
-                if (status.equals("Pull complete") || status.equals("Already exists") || status.equals("Download complete")) {
+                if (status.equals("Pull complete")
+                        || status.equals("Already exists")
+                        || status.equals("Download complete")) {
                     done.put(id, true);
                     long[] size = layers.get(id);
                     size[0] = size[1];
@@ -249,8 +331,15 @@ public final class HaproxyImages {
                 lastPrinted = now;
                 long current = layers.values().stream().mapToLong(l -> l[0]).sum();
                 long total = layers.values().stream().mapToLong(l -> l[1]).sum();
-                say.accept(String.format(Locale.ROOT, "[lbkit] pulling %s: %d of %d layers, %.1f of %.1f MB",
-                        image, done.size(), layers.size(), current / 1e6, total / 1e6));
+                say.accept(
+                        String.format(
+                                Locale.ROOT,
+                                "[lbkit] pulling %s: %d of %d layers, %.1f of %.1f MB",
+                                image,
+                                done.size(),
+                                layers.size(),
+                                current / 1e6,
+                                total / 1e6));
             }
         }
 

@@ -12,14 +12,14 @@ import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * Finds the HAProxy this machine offers, as chosen by {@code -Dlbkit.haproxy} (or env
- * {@code LBKIT_HAPROXY}): {@code auto}, {@code container}, {@code binary} or {@code none}.
+ * Finds the HAProxy this machine offers, as chosen by {@code -Dlbkit.haproxy} (or env {@code
+ * LBKIT_HAPROXY}): {@code auto}, {@code container}, {@code binary} or {@code none}.
  *
  * <p>{@code auto} takes the container when Docker answers and the image ({@code -Dhaproxy.image},
- * else {@code haproxy:<line>} for {@code -Dlbkit.haproxy.version}, default
- * {@value HaproxyContainer#DEFAULT_IMAGE}) is local or can be pulled, or its line's locally built
- * {@code local/haproxy:<line>} is there ({@link HaproxyImages}); else the {@code haproxy} binary on
- * PATH (or in /usr/sbin, /usr/local/sbin), else none. Each kind is looked up once per JVM.
+ * else {@code haproxy:<line>} for {@code -Dlbkit.haproxy.version}, default {@value
+ * HaproxyContainer#DEFAULT_IMAGE}) is local or can be pulled, or its line's locally built {@code
+ * local/haproxy:<line>} is there ({@link HaproxyImages}); else the {@code haproxy} binary on PATH
+ * (or in /usr/sbin, /usr/local/sbin), else none. Each kind is looked up once per JVM.
  */
 public final class HaproxyLocator {
 
@@ -27,12 +27,16 @@ public final class HaproxyLocator {
     public static final String CHOICE_ENV = "LBKIT_HAPROXY";
     public static final String IMAGE_PROPERTY = "haproxy.image";
 
-    private static final List<Path> USUAL_BINARIES = List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/local/sbin/haproxy"));
+    private static final List<Path> USUAL_BINARIES =
+            List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/local/sbin/haproxy"));
     private static final Map<Haproxy.Kind, Lookup> LOOKUPS = new EnumMap<>(Haproxy.Kind.class);
 
     /** Which HAProxy the user asked for. */
     public enum Choice {
-        AUTO, CONTAINER, BINARY, NONE;
+        AUTO,
+        CONTAINER,
+        BINARY,
+        NONE;
 
         /** Whether this choice allows the given kind (auto allows both). */
         public boolean allows(Haproxy.Kind kind) {
@@ -57,12 +61,12 @@ public final class HaproxyLocator {
         }
     }
 
-    private HaproxyLocator() {
-    }
+    private HaproxyLocator() {}
 
     /**
-     * The choice from {@code -Dlbkit.haproxy}, else {@code LBKIT_HAPROXY}, else auto. The Maven build
-     * always passes {@code -Dlbkit.haproxy=auto}, so auto there defers to the environment variable.
+     * The choice from {@code -Dlbkit.haproxy}, else {@code LBKIT_HAPROXY}, else auto. The Maven
+     * build always passes {@code -Dlbkit.haproxy=auto}, so auto there defers to the environment
+     * variable.
      */
     public static Choice choice() {
         String property = System.getProperty(CHOICE_PROPERTY, "").strip();
@@ -78,14 +82,18 @@ public final class HaproxyLocator {
         try {
             return Choice.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException unknown) {
-            throw new IllegalArgumentException(source + "=" + text
-                    + " is not a HAProxy choice: use auto, container, binary or none");
+            throw new IllegalArgumentException(
+                    source
+                            + "="
+                            + text
+                            + " is not a HAProxy choice: use auto, container, binary or none");
         }
     }
 
     /**
-     * The image for the container kind: {@code -Dhaproxy.image}, else the official image of the line
-     * {@code -Dlbkit.haproxy.version} asks ({@code haproxy:3.2}), default {@value HaproxyContainer#DEFAULT_IMAGE}.
+     * The image for the container kind: {@code -Dhaproxy.image}, else the official image of the
+     * line {@code -Dlbkit.haproxy.version} asks ({@code haproxy:3.2}), default {@value
+     * HaproxyContainer#DEFAULT_IMAGE}.
      */
     public static String image() {
         String image = System.getProperty(IMAGE_PROPERTY, "").strip();
@@ -105,16 +113,22 @@ public final class HaproxyLocator {
                     yield container;
                 }
                 Lookup binary = find(Haproxy.Kind.BINARY);
-                yield binary.haproxy().isPresent() ? binary
-                        : Lookup.missing("no container (" + container.missing() + ") and no binary (" + binary.missing() + ")");
+                yield binary.haproxy().isPresent()
+                        ? binary
+                        : Lookup.missing(
+                                "no container ("
+                                        + container.missing()
+                                        + ") and no binary ("
+                                        + binary.missing()
+                                        + ")");
             }
         };
     }
 
     /**
-     * The binary when this machine has one and the choice is auto (it starts in milliseconds, for tests
-     * that start or check HAProxy many times), else what {@link #find()} finds: a machine with Docker and
-     * no binary runs those tests against the container.
+     * The binary when this machine has one and the choice is auto (it starts in milliseconds, for
+     * tests that start or check HAProxy many times), else what {@link #find()} finds: a machine
+     * with Docker and no binary runs those tests against the container.
      */
     public static Lookup findPreferringBinary() {
         if (choice() == Choice.AUTO) {
@@ -128,24 +142,32 @@ public final class HaproxyLocator {
 
     /** That kind of HAProxy, with its version read, or why it is not available here. */
     public static synchronized Lookup find(Haproxy.Kind kind) {
-        return LOOKUPS.computeIfAbsent(kind, k -> k == Haproxy.Kind.CONTAINER ? lookForContainer() : lookForBinary());
+        return LOOKUPS.computeIfAbsent(
+                kind, k -> k == Haproxy.Kind.CONTAINER ? lookForContainer() : lookForBinary());
     }
 
     private static Lookup lookForContainer() {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
-            return Lookup.missing("Docker does not answer" + DockerEnvironment.whyTestcontainersMayNotReachIt());
+            return Lookup.missing(
+                    "Docker does not answer" + DockerEnvironment.whyTestcontainersMayNotReachIt());
         }
         HaproxyImages.Resolved resolved = HaproxyImages.resolve(image());
         if (resolved.image().isEmpty()) {
-            return Lookup.missing(resolved.missing() + " (docker pull " + image() + " where a registry answers, or set -D"
-                    + IMAGE_PROPERTY + "=...)");
+            return Lookup.missing(
+                    resolved.missing()
+                            + " (docker pull "
+                            + image()
+                            + " where a registry answers, or set -D"
+                            + IMAGE_PROPERTY
+                            + "=...)");
         }
         return withVersion(Haproxy.container(resolved.image().get()));
     }
 
     private static Lookup lookForBinary() {
         Optional<Path> binary = binaryOnThisMachine();
-        return binary.isEmpty() ? Lookup.missing("no haproxy on PATH, in /usr/sbin or /usr/local/sbin")
+        return binary.isEmpty()
+                ? Lookup.missing("no haproxy on PATH, in /usr/sbin or /usr/local/sbin")
                 : withVersion(Haproxy.binary(binary.get()));
     }
 
@@ -154,8 +176,12 @@ public final class HaproxyLocator {
             haproxy.version();
             return Lookup.found(haproxy);
         } catch (RuntimeException broken) {
-            return Lookup.missing(haproxy.kind().id() + " " + haproxy.where() + " cannot report its version: "
-                    + broken.getMessage());
+            return Lookup.missing(
+                    haproxy.kind().id()
+                            + " "
+                            + haproxy.where()
+                            + " cannot report its version: "
+                            + broken.getMessage());
         }
     }
 
@@ -169,6 +195,9 @@ public final class HaproxyLocator {
             }
         }
         candidates.addAll(USUAL_BINARIES);
-        return candidates.stream().filter(Files::isRegularFile).filter(Files::isExecutable).findFirst();
+        return candidates.stream()
+                .filter(Files::isRegularFile)
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 }

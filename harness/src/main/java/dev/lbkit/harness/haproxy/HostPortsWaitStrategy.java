@@ -20,8 +20,12 @@ final class HostPortsWaitStrategy extends AbstractWaitStrategy {
     @Override
     protected void waitUntilReady() {
         try {
-            ListenerProbe.awaitListening(listeners, startupTimeout, waitStrategyTarget::isRunning,
-                    waitStrategyTarget::getLogs, "HAProxy container");
+            ListenerProbe.awaitListening(
+                    listeners,
+                    startupTimeout,
+                    waitStrategyTarget::isRunning,
+                    waitStrategyTarget::getLogs,
+                    "HAProxy container");
         } catch (HaproxyStartException notListening) {
             throw new ContainerLaunchException(notListening.getMessage(), notListening);
         }

@@ -11,17 +11,16 @@ import java.util.function.Supplier;
 /**
  * Waits until every listener accepts a TCP connection, failing fast when HAProxy exits.
  *
- * <p>Connecting is the only readiness signal that works for both kinds: a host-networked
- * container has no mapped ports for Testcontainers to watch, and {@code haproxy -db} without
- * master-worker mode prints no "Loading success" line.
+ * <p>Connecting is the only readiness signal that works for both kinds: a host-networked container
+ * has no mapped ports for Testcontainers to watch, and {@code haproxy -db} without master-worker
+ * mode prints no "Loading success" line.
  */
 final class ListenerProbe {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(200);
     private static final Duration PAUSE = Duration.ofMillis(25);
 
-    private ListenerProbe() {
-    }
+    private ListenerProbe() {}
 
     /**
      * Fails when something already answers on a listener: HAProxy may still bind it (it sets
@@ -30,25 +29,40 @@ final class ListenerProbe {
     static void requireFree(List<InetSocketAddress> listeners) {
         for (InetSocketAddress listener : listeners) {
             if (accepts(listener)) {
-                throw new HaproxyStartException(text(listener) + " already accepts connections: another process "
-                        + "listens there. Bind HAProxy to a free port (tests: a fresh ephemeral port each run).");
+                throw new HaproxyStartException(
+                        text(listener)
+                                + " already accepts connections: another process "
+                                + "listens there. Bind HAProxy to a free port (tests: a fresh ephemeral port each run).");
             }
         }
     }
 
-    static void awaitListening(List<InetSocketAddress> listeners, Duration timeout, BooleanSupplier running,
-                               Supplier<String> logs, String what) {
+    static void awaitListening(
+            List<InetSocketAddress> listeners,
+            Duration timeout,
+            BooleanSupplier running,
+            Supplier<String> logs,
+            String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (InetSocketAddress listener : listeners) {
             while (!accepts(listener)) {
                 if (!running.getAsBoolean()) {
-                    throw new HaproxyStartException(what + " exited before " + text(listener)
-                            + " was listening. Its output:\n" + logs.get());
+                    throw new HaproxyStartException(
+                            what
+                                    + " exited before "
+                                    + text(listener)
+                                    + " was listening. Its output:\n"
+                                    + logs.get());
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new HaproxyStartException(what + " did not listen on " + text(listener) + " within "
-                            + timeout.toSeconds() + " s. Is the port taken by another process? Its output:\n"
-                            + logs.get());
+                    throw new HaproxyStartException(
+                            what
+                                    + " did not listen on "
+                                    + text(listener)
+                                    + " within "
+                                    + timeout.toSeconds()
+                                    + " s. Is the port taken by another process? Its output:\n"
+                                    + logs.get());
                 }
                 pause();
             }
@@ -69,7 +83,8 @@ final class ListenerProbe {
             Thread.sleep(PAUSE.toMillis());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            throw new HaproxyStartException("interrupted while waiting for HAProxy to listen", interrupted);
+            throw new HaproxyStartException(
+                    "interrupted while waiting for HAProxy to listen", interrupted);
         }
     }
 

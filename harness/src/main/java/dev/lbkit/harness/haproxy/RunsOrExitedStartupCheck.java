@@ -15,8 +15,9 @@ final class RunsOrExitedStartupCheck extends StartupCheckStrategy {
     @Override
     public StartupStatus checkStartupState(DockerClient dockerClient, String containerId) {
         var state = getCurrentState(dockerClient, containerId);
-        boolean started = DockerStatus.isContainerRunning(state, Duration.ZERO, Instant.now())
-                || DockerStatus.isContainerStopped(state);
+        boolean started =
+                DockerStatus.isContainerRunning(state, Duration.ZERO, Instant.now())
+                        || DockerStatus.isContainerStopped(state);
         return started ? StartupStatus.SUCCESSFUL : StartupStatus.NOT_YET_KNOWN;
     }
 }

@@ -11,22 +11,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The article's configs, made runnable on this machine by changing addresses only: {@code bind *:80}
- * becomes {@code bind 127.0.0.1:<free port>} and {@code server x appN:500N} points at replica N.
- * Every other byte stays as the article wrote it.
+ * The article's configs, made runnable on this machine by changing addresses only: {@code bind
+ * *:80} becomes {@code bind 127.0.0.1:<free port>} and {@code server x appN:500N} points at replica
+ * N. Every other byte stays as the article wrote it.
  */
 final class ArticleConfigs {
 
     private static final Pattern BIND = Pattern.compile("^(\\s*bind\\s+)\\S+");
-    private static final Pattern SERVER = Pattern.compile("^(\\s*server\\s+\\S+\\s+)app(\\d+):\\d+");
+    private static final Pattern SERVER =
+            Pattern.compile("^(\\s*server\\s+\\S+\\s+)app(\\d+):\\d+");
 
-    private ArticleConfigs() {
-    }
+    private ArticleConfigs() {}
 
     static String read(String resource) {
         try (InputStream in = ArticleConfigs.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("test resource " + resource + " is missing from the classpath");
+                throw new IllegalStateException(
+                        "test resource " + resource + " is missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException unreadable) {

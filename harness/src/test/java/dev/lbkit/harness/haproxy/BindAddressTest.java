@@ -9,7 +9,8 @@ class BindAddressTest {
 
     @Test
     void findsEveryTcpAddressOfEveryBindLine() {
-        String config = """
+        String config =
+                """
                 frontend a
                     bind 127.0.0.1:8080 # the main one
                     bind 127.0.0.2:9000,127.0.0.3:9001 ssl crt /x.pem
@@ -21,10 +22,15 @@ class BindAddressTest {
                 #   bind 127.0.0.1:1
                 """;
 
-        assertThat(BindAddress.allIn(config)).as("TCP addresses in order; sockets, variables and comments skipped")
-                .containsExactly(new BindAddress("127.0.0.1", 8080), new BindAddress("127.0.0.2", 9000),
-                        new BindAddress("127.0.0.3", 9001), new BindAddress("127.0.0.1", 7000),
-                        new BindAddress("127.0.0.1", 7001), new BindAddress("127.0.0.1", 7002));
+        assertThat(BindAddress.allIn(config))
+                .as("TCP addresses in order; sockets, variables and comments skipped")
+                .containsExactly(
+                        new BindAddress("127.0.0.1", 8080),
+                        new BindAddress("127.0.0.2", 9000),
+                        new BindAddress("127.0.0.3", 9001),
+                        new BindAddress("127.0.0.1", 7000),
+                        new BindAddress("127.0.0.1", 7001),
+                        new BindAddress("127.0.0.1", 7002));
     }
 
     @Test
@@ -32,7 +38,9 @@ class BindAddressTest {
         assertThat(BindAddress.allIn("frontend f\n  bind *:80\n  bind :81\n"))
                 .extracting(BindAddress::probeAddress)
                 .as("'*' and an empty host listen everywhere, so 127.0.0.1 reaches them")
-                .containsExactly(new InetSocketAddress("127.0.0.1", 80), new InetSocketAddress("127.0.0.1", 81));
+                .containsExactly(
+                        new InetSocketAddress("127.0.0.1", 80),
+                        new InetSocketAddress("127.0.0.1", 81));
     }
 
     @Test

@@ -11,28 +11,31 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerNetworkTest {
 
-    private static final String HARNESS_CONFIG = String.join("\n",
-            "global",
-            "    nbthread 1   # lbkit harness: exact runs use one thread",
-            "    stats socket ipv4@127.0.0.1:40003 level admin   # lbkit harness",
-            "defaults",
-            "    mode http",
-            "frontend fe",
-            "    bind 127.0.0.1:40001",
-            "    bind 127.0.0.1:40002,ipv4@127.0.0.1:40004 name second",
-            "    default_backend be",
-            "backend be",
-            "    balance roundrobin",
-            "    server s1 127.0.0.1:5001 check weight 2",
-            "    server s2 127.0.1.7:5002",
-            "    server s3 localhost:5003",
-            "    server far 10.1.2.3:80   # not this machine: left alone",
-            "");
+    private static final String HARNESS_CONFIG =
+            String.join(
+                    "\n",
+                    "global",
+                    "    nbthread 1   # lbkit harness: exact runs use one thread",
+                    "    stats socket ipv4@127.0.0.1:40003 level admin   # lbkit harness",
+                    "defaults",
+                    "    mode http",
+                    "frontend fe",
+                    "    bind 127.0.0.1:40001",
+                    "    bind 127.0.0.1:40002,ipv4@127.0.0.1:40004 name second",
+                    "    default_backend be",
+                    "backend be",
+                    "    balance roundrobin",
+                    "    server s1 127.0.0.1:5001 check weight 2",
+                    "    server s2 127.0.1.7:5002",
+                    "    server s3 localhost:5003",
+                    "    server far 10.1.2.3:80   # not this machine: left alone",
+                    "");
 
     @Test
     void bindsListenOnAllInterfacesInsideAndServersAreReachedThroughTheHostGateway() {
         String rewritten = ContainerNetwork.rewriteForPublished(HARNESS_CONFIG);
-        assertThat(rewritten).contains("    stats socket ipv4@0.0.0.0:40003 level admin   # lbkit harness")
+        assertThat(rewritten)
+                .contains("    stats socket ipv4@0.0.0.0:40003 level admin   # lbkit harness")
                 .contains("    bind 0.0.0.0:40001\n")
                 .contains("    bind 0.0.0.0:40002,ipv4@0.0.0.0:40004 name second")
                 .contains("    server s1 host.docker.internal:5001 check weight 2")
@@ -46,24 +49,36 @@ class ContainerNetworkTest {
 
     @Test
     void everyListeningPortIsPublishedOnLoopbackOnly() {
-        assertThat(ContainerNetwork.publishedPortBindings(HARNESS_CONFIG)).containsExactly(
-                "127.0.0.1:40001:40001", "127.0.0.1:40002:40002", "127.0.0.1:40004:40004", "127.0.0.1:40003:40003");
+        assertThat(ContainerNetwork.publishedPortBindings(HARNESS_CONFIG))
+                .containsExactly(
+                        "127.0.0.1:40001:40001",
+                        "127.0.0.1:40002:40002",
+                        "127.0.0.1:40004:40004",
+                        "127.0.0.1:40003:40003");
     }
 
     @Test
     void thePublishedContainerHasPortsAHostGatewayAndTheRewrittenConfig() {
-        try (HaproxyContainer container = new HaproxyContainer("haproxy:2.6", HARNESS_CONFIG, ContainerNetwork.PUBLISHED)) {
-            assertThat(container.getNetworkMode()).isNull();   // Docker's default network
-            assertThat(container.getPortBindings()).containsExactlyInAnyOrder(
-                    "127.0.0.1:40001:40001/tcp", "127.0.0.1:40002:40002/tcp", "127.0.0.1:40004:40004/tcp", "127.0.0.1:40003:40003/tcp");
-            assertThat(container.getExtraHosts()).containsExactly("host.docker.internal:host-gateway");
-            assertThat(container.servedConfig()).isEqualTo(ContainerNetwork.rewriteForPublished(HARNESS_CONFIG));
+        try (HaproxyContainer container =
+                new HaproxyContainer("haproxy:2.6", HARNESS_CONFIG, ContainerNetwork.PUBLISHED)) {
+            assertThat(container.getNetworkMode()).isNull(); // Docker's default network
+            assertThat(container.getPortBindings())
+                    .containsExactlyInAnyOrder(
+                            "127.0.0.1:40001:40001/tcp",
+                            "127.0.0.1:40002:40002/tcp",
+                            "127.0.0.1:40004:40004/tcp",
+                            "127.0.0.1:40003:40003/tcp");
+            assertThat(container.getExtraHosts())
+                    .containsExactly("host.docker.internal:host-gateway");
+            assertThat(container.servedConfig())
+                    .isEqualTo(ContainerNetwork.rewriteForPublished(HARNESS_CONFIG));
         }
     }
 
     @Test
     void theHostNetworkedContainerRunsTheConfigAsWritten() {
-        try (HaproxyContainer container = new HaproxyContainer("haproxy:2.6", HARNESS_CONFIG, ContainerNetwork.HOST)) {
+        try (HaproxyContainer container =
+                new HaproxyContainer("haproxy:2.6", HARNESS_CONFIG, ContainerNetwork.HOST)) {
             assertThat(container.getNetworkMode()).isEqualTo("host");
             assertThat(container.getPortBindings()).isEmpty();
             assertThat(container.getExtraHosts()).isEmpty();
@@ -73,10 +88,15 @@ class ContainerNetworkTest {
 
     @Test
     void hostNetworkingOnlyWhereItReachesThisMachinesLoopback() {
-        assertThat(ContainerNetwork.detect("Linux", "Debian GNU/Linux 12 (bookworm)")).isEqualTo(ContainerNetwork.HOST);
-        assertThat(ContainerNetwork.detect("Linux", "Docker Desktop")).isEqualTo(ContainerNetwork.PUBLISHED);
-        assertThat(ContainerNetwork.detect("Mac OS X", "Docker Desktop")).isEqualTo(ContainerNetwork.PUBLISHED);
-        assertThat(ContainerNetwork.detect("Windows 11", "Docker Desktop")).isEqualTo(ContainerNetwork.PUBLISHED);
-        assertThat(ContainerNetwork.detect("Mac OS X", "Ubuntu 24.04 LTS")).isEqualTo(ContainerNetwork.PUBLISHED);
+        assertThat(ContainerNetwork.detect("Linux", "Debian GNU/Linux 12 (bookworm)"))
+                .isEqualTo(ContainerNetwork.HOST);
+        assertThat(ContainerNetwork.detect("Linux", "Docker Desktop"))
+                .isEqualTo(ContainerNetwork.PUBLISHED);
+        assertThat(ContainerNetwork.detect("Mac OS X", "Docker Desktop"))
+                .isEqualTo(ContainerNetwork.PUBLISHED);
+        assertThat(ContainerNetwork.detect("Windows 11", "Docker Desktop"))
+                .isEqualTo(ContainerNetwork.PUBLISHED);
+        assertThat(ContainerNetwork.detect("Mac OS X", "Ubuntu 24.04 LTS"))
+                .isEqualTo(ContainerNetwork.PUBLISHED);
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What every kind of {@link Haproxy} must do: check configs, start, log, fail clearly, stop. */
 class HaproxyLifecycleTest {
 
-    private static final String BROKEN = """
+    private static final String BROKEN =
+            """
             defaults
                 mode http
                 timeout connect 5s
@@ -40,12 +41,22 @@ class HaproxyLifecycleTest {
         // As written, app1..app3 are compose service names that resolve nowhere else.
         CheckResult asWritten = haproxy.check(article);
         try (Replicas apps = Replicas.start(3)) {
-            CheckResult local = haproxy.check(ArticleConfigs.localize(article, ArticleConfigs.freeLoopbackPort(), apps));
+            CheckResult local =
+                    haproxy.check(
+                            ArticleConfigs.localize(
+                                    article, ArticleConfigs.freeLoopbackPort(), apps));
 
-            assertThat(asWritten.output()).as("compose host names do not resolve here").contains("could not resolve address 'app1'");
-            assertThat(local.exitCode()).as("haproxy -c accepts EP 9 with 127.0.0.1 addresses; output:%n%s", local.output())
+            assertThat(asWritten.output())
+                    .as("compose host names do not resolve here")
+                    .contains("could not resolve address 'app1'");
+            assertThat(local.exitCode())
+                    .as(
+                            "haproxy -c accepts EP 9 with 127.0.0.1 addresses; output:%n%s",
+                            local.output())
                     .isEqualTo(0);
-            assertThat(local.output()).as("HAProxy's own verdict").contains("Configuration file is valid");
+            assertThat(local.output())
+                    .as("HAProxy's own verdict")
+                    .contains("Configuration file is valid");
         }
     }
 
@@ -57,7 +68,10 @@ class HaproxyLifecycleTest {
         CheckResult result = haproxy.check(BROKEN.formatted(ArticleConfigs.freeLoopbackPort()));
 
         assertThat(result.valid()).as("an unknown balance algorithm is rejected").isFalse();
-        assertThat(result.output()).as("the alert points at the balance line").contains("[ALERT]").contains("haproxy.cfg:10]");
+        assertThat(result.output())
+                .as("the alert points at the balance line")
+                .contains("[ALERT]")
+                .contains("haproxy.cfg:10]");
     }
 
     @ParameterizedTest(name = "HAProxy {0}")
@@ -65,7 +79,10 @@ class HaproxyLifecycleTest {
     void startFailsWithHaproxysOwnAlertWhenTheConfigIsBroken(Haproxy.Kind kind) {
         Haproxy haproxy = HaproxyForTests.get(kind);
 
-        assertThatThrownBy(() -> haproxy.start(BROKEN.formatted(ArticleConfigs.freeLoopbackPort())).close())
+        assertThatThrownBy(
+                        () ->
+                                haproxy.start(BROKEN.formatted(ArticleConfigs.freeLoopbackPort()))
+                                        .close())
                 .as("a config HAProxy refuses is a clear start failure carrying HAProxy's output")
                 .isInstanceOf(HaproxyStartException.class)
                 .hasMessageContaining("balance");
@@ -76,7 +93,8 @@ class HaproxyLifecycleTest {
     void refusesToStartOnAPortAnotherProcessListensOn(Haproxy.Kind kind) throws IOException {
         Haproxy haproxy = HaproxyForTests.get(kind);
         try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            String config = BROKEN.formatted(squatter.getLocalPort()).replace("nonsense", "roundrobin");
+            String config =
+                    BROKEN.formatted(squatter.getLocalPort()).replace("nonsense", "roundrobin");
 
             assertThatThrownBy(() -> haproxy.start(config).close())
                     .as("another listener would look like a ready HAProxy, so start refuses")
@@ -91,14 +109,24 @@ class HaproxyLifecycleTest {
         Haproxy haproxy = HaproxyForTests.get(kind);
         int port = ArticleConfigs.freeLoopbackPort();
         try (Replicas apps = Replicas.start(3)) {
-            String config = ArticleConfigs.localize(ArticleConfigs.read("article/ep9-weighted-roundrobin.cfg"), port, apps);
+            String config =
+                    ArticleConfigs.localize(
+                            ArticleConfigs.read("article/ep9-weighted-roundrobin.cfg"), port, apps);
             RunningHaproxy running = haproxy.start(config);
             try {
-                assertThat(running.listeners()).as("the one bind line")
+                assertThat(running.listeners())
+                        .as("the one bind line")
                         .containsExactly(new InetSocketAddress("127.0.0.1", port));
-                try (Response response = new OkHttpClient().newCall(
-                        new Request.Builder().url("http://127.0.0.1:" + port + "/data").build()).execute()) {
-                    assertThat(response.body().string()).as("GET /data through HAProxy").startsWith("Data from Flask App");
+                try (Response response =
+                        new OkHttpClient()
+                                .newCall(
+                                        new Request.Builder()
+                                                .url("http://127.0.0.1:" + port + "/data")
+                                                .build())
+                                .execute()) {
+                    assertThat(response.body().string())
+                            .as("GET /data through HAProxy")
+                            .startsWith("Data from Flask App");
                 }
                 awaitLogLine(running, "http_front servers/server");
             } finally {
@@ -110,7 +138,9 @@ class HaproxyLifecycleTest {
         }
     }
 
-    /** The access log line is written after the response, so it may trail the client by a moment. */
+    /**
+     * The access log line is written after the response, so it may trail the client by a moment.
+     */
     private static void awaitLogLine(RunningHaproxy running, String text) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!running.logs().contains(text) && System.nanoTime() < deadline) {

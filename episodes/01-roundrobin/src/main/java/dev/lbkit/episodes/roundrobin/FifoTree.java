@@ -1,25 +1,25 @@
 package dev.lbkit.episodes.roundrobin;
 
 /**
- * An ordered set of nodes keyed by an unsigned 32-bit int in which equal keys leave in arrival order
- * (first in, first out), the ordering HAProxy's ebtrees give its roundrobin, leastconn and first
- * algorithms.
+ * An ordered set of nodes keyed by an unsigned 32-bit int in which equal keys leave in arrival
+ * order (first in, first out), the ordering HAProxy's ebtrees give its roundrobin, leastconn and
+ * first algorithms.
  *
- * <p>Worked sequence: insert a with key 5, b with key 3, c with key 5, then d with key 3. In-order walk
- * from {@link #first()}: b, d, a, c. Remove b and insert it again with key 3: d, b, a, c (a re-inserted
- * node counts as new and goes last among its equals). Keys compare unsigned, so -1 (0xFFFFFFFF) sorts
- * after every other key.
+ * <p>Worked sequence: insert a with key 5, b with key 3, c with key 5, then d with key 3. In-order
+ * walk from {@link #first()}: b, d, a, c. Remove b and insert it again with key 3: d, b, a, c (a
+ * re-inserted node counts as new and goes last among its equals). Keys compare unsigned, so -1
+ * (0xFFFFFFFF) sorts after every other key.
  *
- * <p>Nodes are intrusive and preallocated (one per server per tree family), so inserting, removing and
- * reading the first node never allocate. Each node is ordered by (key, insertion number); the insertion
- * number makes every node distinct and gives the FIFO order. The shape is a treap (a binary search tree
- * kept balanced by a fixed pseudo-random priority per node) with parent links, and the leftmost node
- * is cached: reading the first node costs nothing and removing it takes a few steps, which is what
- * roundrobin and leastconn do on almost every pick.
+ * <p>Nodes are intrusive and preallocated (one per server per tree family), so inserting, removing
+ * and reading the first node never allocate. Each node is ordered by (key, insertion number); the
+ * insertion number makes every node distinct and gives the FIFO order. The shape is a treap (a
+ * binary search tree kept balanced by a fixed pseudo-random priority per node) with parent links,
+ * and the leftmost node is cached: reading the first node costs nothing and removing it takes a few
+ * steps, which is what roundrobin and leastconn do on almost every pick.
  *
- * <p>HAProxy documents the trees it uses for this in its source tree, {@code include/import/eb32tree.h}
- * (ebtree, "elastic binary trees"); the FIFO rule for duplicates is spelled out in the lbkit spec,
- * {@code haproxy-algorithms.md} §1.
+ * <p>HAProxy documents the trees it uses for this in its source tree, {@code
+ * include/import/eb32tree.h} (ebtree, "elastic binary trees"); the FIFO rule for duplicates is
+ * spelled out in the lbkit spec, {@code haproxy-algorithms.md} §1.
  *
  * @param <T> what each node carries (for lbkit, an algorithm's per-server state)
  */
@@ -37,8 +37,9 @@ public final class FifoTree<T> {
         private FifoTree<T> tree;
 
         /**
-         * Creates a node carrying {@code value}; {@code salt} (any int, e.g. the server index) seeds its
-         * balancing priority so that tree shapes, and thus timings, are reproducible from run to run.
+         * Creates a node carrying {@code value}; {@code salt} (any int, e.g. the server index)
+         * seeds its balancing priority so that tree shapes, and thus timings, are reproducible from
+         * run to run.
          */
         public Node(T value, int salt) {
             this.value = value;
@@ -191,7 +192,9 @@ public final class FifoTree<T> {
         return parent;
     }
 
-    /** The first node whose key is {@code >= key} (unsigned): among equals, the earliest inserted. */
+    /**
+     * The first node whose key is {@code >= key} (unsigned): among equals, the earliest inserted.
+     */
     public Node<T> ceiling(int key) {
         Node<T> found = null;
         Node<T> cursor = root;
@@ -206,7 +209,9 @@ public final class FifoTree<T> {
         return found;
     }
 
-    /** The last node of the tree (highest key, latest inserted among equals), or null when empty. */
+    /**
+     * The last node of the tree (highest key, latest inserted among equals), or null when empty.
+     */
     public Node<T> last() {
         Node<T> cursor = root;
         if (cursor == null) {

@@ -9,7 +9,9 @@ import dev.lbkit.balancer.config.ProxySection;
 import java.util.List;
 import java.util.Set;
 
-/** Episode 01's algorithms for the engine: {@code balance roundrobin} and {@code balance static-rr}. */
+/**
+ * Episode 01's algorithms for the engine: {@code balance roundrobin} and {@code balance static-rr}.
+ */
 public final class RoundRobinAlgorithms implements AlgorithmProvider {
 
     @Override

@@ -4,40 +4,41 @@ import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.HaproxyLine;
-
 import java.util.List;
 
 /**
- * {@code balance roundrobin}: HAProxy's "fast weighted round robin", which hands each server a share
- * of requests proportional to its weight and spreads each server's turns evenly over a window of
- * {@code sum(weights)} picks, starting with the heaviest server.
+ * {@code balance roundrobin}: HAProxy's "fast weighted round robin", which hands each server a
+ * share of requests proportional to its weight and spreads each server's turns evenly over a window
+ * of {@code sum(weights)} picks, starting with the heaviest server.
  *
  * <p>Worked sequence: weights 2/1/3 repeat {@code s3 s1 s3 s2 s3 s1}; weights 1/2/3/4/5 start
  * {@code s5 s4 s3 s5 s4 s2 s5 s3 s4 s5 s1 s5 s3 s4 s2}.
  *
- * <p>How it works. Each group (active servers, backup servers) has three trees: {@code curr} orders the
- * servers already placed in the current window by their next position; {@code init} and {@code next}
- * order servers by weight (heaviest first) and swap roles when a window ends. A server's effective
- * weight is E = 16 * weight. Every pick takes the head of {@code curr} if its position is due, else the
- * heaviest server of {@code init}, moves that server's position forward by {@code next_weight / E}
- * (carrying the remainder in {@code rweight}) and puts it back in {@code curr}, or in {@code next} when
- * its next turn falls beyond the window. Servers going DOWN leave their tree; servers coming UP are
- * placed a window-fraction ahead of the current position.
+ * <p>How it works. Each group (active servers, backup servers) has three trees: {@code curr} orders
+ * the servers already placed in the current window by their next position; {@code init} and {@code
+ * next} order servers by weight (heaviest first) and swap roles when a window ends. A server's
+ * effective weight is E = 16 * weight. Every pick takes the head of {@code curr} if its position is
+ * due, else the heaviest server of {@code init}, moves that server's position forward by {@code
+ * next_weight / E} (carrying the remainder in {@code rweight}) and puts it back in {@code curr}, or
+ * in {@code next} when its next turn falls beyond the window. Servers going DOWN leave their tree;
+ * servers coming UP are placed a window-fraction ahead of the current position.
  *
  * <p>One rule depends on the HAProxy line: a weight change on a running server. 2.6 and 3.0 re-rank
- * the server where it stands; 3.2 and later treat it like a server coming UP
- * ({@link #weightChange32}).
+ * the server where it stands; 3.2 and later treat it like a server coming UP ({@link
+ * #weightChange32}).
  *
  * <p>HAProxy documents {@code roundrobin} under {@code balance} in its configuration manual; every
- * formula used here is in the lbkit spec, {@code haproxy-algorithms.md} §5 (and, for the lines after
- * 2.6, {@code versions-spec.md} §2).
+ * formula used here is in the lbkit spec, {@code haproxy-algorithms.md} §5 (and, for the lines
+ * after 2.6, {@code versions-spec.md} §2).
  */
 public final class RoundRobinBalancer implements LoadBalancer {
 
     /** HAProxy's BE_WEIGHT_SCALE: dynamic algorithms work with 16 * the user weight. */
     public static final int WEIGHT_SCALE = 16;
+
     /** HAProxy's SRV_EWGHT_MAX: the largest effective weight, 256 * 16. */
     public static final int EWEIGHT_MAX = 4096;
+
     /** HAProxy's SRV_UWGHT_RANGE: the position part of a {@code curr} key is scaled by this. */
     private static final int UWEIGHT_RANGE = 256;
 
@@ -46,14 +47,19 @@ public final class RoundRobinBalancer implements LoadBalancer {
         final Server server;
         final Group group;
         final FifoTree.Node<Slot> node;
+
         /** The effective weight the server was last placed with (HAProxy's cur_eweight). */
         int eweight;
+
         /** Next position: the curr_pos at which the server is due again. Unsigned. */
         int npos;
+
         /** Last position: where the server was when it was last picked. Unsigned. */
         int lpos;
+
         /** The remainder of next_weight / E carried from pick to pick. Unsigned. */
         int rweight;
+
         /** Links the servers a pick took out but could not use (saturated or avoided). */
         Slot nextSkipped;
 
@@ -86,6 +92,7 @@ public final class RoundRobinBalancer implements LoadBalancer {
     private final Group active = new Group();
     private final Group backup = new Group();
     private final Slot[] slots;
+
     /** True from HAProxy 3.2 on: a running server's weight change takes the UP path (§2.2). */
     private final boolean weightChangeAsUp;
 
@@ -136,7 +143,8 @@ public final class RoundRobinBalancer implements LoadBalancer {
         Slot chosen;
         while (true) {
             if (group.currWeight == 0) {
-                // An empty window: take in weights that changed since (e.g. the first server came UP).
+                // An empty window: take in weights that changed since (e.g. the first server came
+                // UP).
                 group.currPos = group.nextWeight;
                 group.currWeight = group.nextWeight;
             }
@@ -187,10 +195,13 @@ public final class RoundRobinBalancer implements LoadBalancer {
         }
         return head == null ? null : head.value();
     }
+
     // snippet:end fwrr-candidate
 
     // snippet:start fwrr-advance
-    /** Moves the server's next position one turn ahead: next_weight / E, plus the carried remainder. */
+    /**
+     * Moves the server's next position one turn ahead: next_weight / E, plus the carried remainder.
+     */
     private static void advance(Group group, Slot slot) {
         int e = slot.eweight;
         if (e == 0) {
@@ -207,9 +218,12 @@ public final class RoundRobinBalancer implements LoadBalancer {
             slot.npos++;
         }
     }
+
     // snippet:end fwrr-advance
 
-    /** Puts a server (in no tree) back: into curr by position, or into next when beyond the window. */
+    /**
+     * Puts a server (in no tree) back: into curr by position, or into next when beyond the window.
+     */
     private static void queue(Slot slot) {
         Group group = slot.group;
         if (slot.eweight == 0
@@ -218,8 +232,10 @@ public final class RoundRobinBalancer implements LoadBalancer {
             slot.npos -= group.currWeight;
             queueByWeight(group.next, slot);
         } else {
-            int key = UWEIGHT_RANGE * slot.npos
-                    + Integer.divideUnsigned(EWEIGHT_MAX + slot.rweight - slot.eweight, WEIGHT_SCALE);
+            int key =
+                    UWEIGHT_RANGE * slot.npos
+                            + Integer.divideUnsigned(
+                                    EWEIGHT_MAX + slot.rweight - slot.eweight, WEIGHT_SCALE);
             group.curr.insert(slot.node, key);
         }
     }
@@ -230,8 +246,9 @@ public final class RoundRobinBalancer implements LoadBalancer {
     }
 
     /**
-     * Puts back the servers a pick took out but skipped, most recent first: by position as if they had
-     * been used, or, when the window switched meanwhile, into init by weight (their place is lost).
+     * Puts back the servers a pick took out but skipped, most recent first: by position as if they
+     * had been used, or, when the window switched meanwhile, into init by weight (their place is
+     * lost).
      */
     private static void putBackSkipped(Group group, Slot skipped, Slot chosen, boolean switched) {
         for (Slot slot = skipped; slot != null; ) {
@@ -247,7 +264,6 @@ public final class RoundRobinBalancer implements LoadBalancer {
             slot = following;
         }
     }
-
 
     @Override
     public void serverDown(Server server) {
@@ -279,9 +295,12 @@ public final class RoundRobinBalancer implements LoadBalancer {
         } else {
             slot.npos = group.currPos;
         }
-        // HAProxy then overwrites that base: the server waits a share of what is left of the windows.
-        slot.npos = group.currPos
-                + Integer.divideUnsigned(group.nextWeight + group.currWeight - group.currPos, slot.eweight);
+        // HAProxy then overwrites that base: the server waits a share of what is left of the
+        // windows.
+        slot.npos =
+                group.currPos
+                        + Integer.divideUnsigned(
+                                group.nextWeight + group.currWeight - group.currPos, slot.eweight);
         removeFromTree(slot);
         queue(slot);
     }
@@ -335,19 +354,20 @@ public final class RoundRobinBalancer implements LoadBalancer {
 
     // snippet:start fwrr-weight-change-32
     /**
-     * Since HAProxy 3.2: a weight change on a running server (old and new weight above 0) places the
-     * server as if it had just come UP, wherever it stood, instead of re-ranking it in place.
+     * Since HAProxy 3.2: a weight change on a running server (old and new weight above 0) places
+     * the server as if it had just come UP, wherever it stood, instead of re-ranking it in place.
      *
      * <p>Worked example (3.2, weights 2/1/3, {@code set server b/s2 weight 4} before any request):
      * the window is 96, curr_pos = curr_weight = 96 and next_weight becomes 96 - 16 + 64 = 144. s2
-     * was still in init, so its position restarts at 0 and is then overwritten with
-     * 96 + (144 + 96 - 96) / 64 = 98: s2 goes into curr behind position 96, and init serves s3 then
-     * s1 first ({@code s3 s1 s2 s3 s2 s1 ...}). 2.6 and 3.0 would re-key s2 in init as the heaviest
-     * server and serve it first ({@code s2 s3 s2 s1 ...}).
+     * was still in init, so its position restarts at 0 and is then overwritten with 96 + (144 + 96
+     * - 96) / 64 = 98: s2 goes into curr behind position 96, and init serves s3 then s1 first
+     * ({@code s3 s1 s2 s3 s2 s1 ...}). 2.6 and 3.0 would re-key s2 in init as the heaviest server
+     * and serve it first ({@code s2 s3 s2 s1 ...}).
      *
      * <p>Why: 3.2 gave every thread group its own trees, and the weight-change routine still asks
      * the per-server tree field that roundrobin no longer fills, so it always believes the server
-     * was down. Measured on 3.2.26 and 3.4.7 (versions-spec.md §2.2); next_weight is already updated.
+     * was down. Measured on 3.2.26 and 3.4.7 (versions-spec.md §2.2); next_weight is already
+     * updated.
      */
     private static void weightChange32(Group group, Slot slot) {
         FifoTree<Slot> tree = slot.node.tree();
@@ -361,10 +381,13 @@ public final class RoundRobinBalancer implements LoadBalancer {
         }
         removeFromTree(slot);
         // The base just computed is overwritten, as on the UP path; rweight and lpos stay.
-        slot.npos = group.currPos
-                + Integer.divideUnsigned(group.nextWeight + group.currWeight - group.currPos, slot.eweight);
+        slot.npos =
+                group.currPos
+                        + Integer.divideUnsigned(
+                                group.nextWeight + group.currWeight - group.currPos, slot.eweight);
         queue(slot);
     }
+
     // snippet:end fwrr-weight-change-32
 
     private static void removeFromTree(Slot slot) {

@@ -1,16 +1,15 @@
 package dev.lbkit.episodes.roundrobin;
 
 import dev.lbkit.balancer.algorithm.Server;
-
 import java.util.List;
 
 /**
- * Tracks which servers an algorithm has been told are usable and decides which group serves:
- * the active servers while at least one is usable, otherwise the backups.
+ * Tracks which servers an algorithm has been told are usable and decides which group serves: the
+ * active servers while at least one is usable, otherwise the backups.
  *
- * <p>Worked sequence: servers a1, b1 (backup), b2 (backup), no {@code option allbackups}. While a1 is
- * usable, {@link #which()} is {@link Which#ACTIVE}. With a1 down it is {@link Which#SOLE_BACKUP} and
- * {@link #soleBackup()} is b1; with b1 down too, b2. With {@code allbackups} the answer is
+ * <p>Worked sequence: servers a1, b1 (backup), b2 (backup), no {@code option allbackups}. While a1
+ * is usable, {@link #which()} is {@link Which#ACTIVE}. With a1 down it is {@link Which#SOLE_BACKUP}
+ * and {@link #soleBackup()} is b1; with b1 down too, b2. With {@code allbackups} the answer is
  * {@link Which#BACKUPS} and the algorithm balances b1 and b2 with its own backup structure.
  *
  * <p>HAProxy documents this under {@code backup} and {@code option allbackups} in its configuration
@@ -22,7 +21,10 @@ public final class ServerGroups {
     public enum Which {
         /** At least one active server is usable: only active servers count. */
         ACTIVE,
-        /** No active server is usable and allbackups is off: the first usable backup takes everything. */
+        /**
+         * No active server is usable and allbackups is off: the first usable backup takes
+         * everything.
+         */
         SOLE_BACKUP,
         /** No active server is usable and allbackups is on: all usable backups are balanced. */
         BACKUPS,

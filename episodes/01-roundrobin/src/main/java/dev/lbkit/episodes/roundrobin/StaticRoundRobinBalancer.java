@@ -3,7 +3,6 @@ package dev.lbkit.episodes.roundrobin;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,17 +15,17 @@ import java.util.List;
  * index (back to 0 only when the index is past the new end).
  *
  * <p>Weights are divided by the GCD of all configured weights, computed once: 20/10/30 behaves like
- * 2/1/3. Runtime weight changes are ignored (for static algorithms HAProxy accepts only 0, 0%, 100% and
- * the configured weight, and lbkit's {@code Backend} turns 0 into DOWN). A server at its maxconn is skipped; the server to
- * avoid is skipped too but is returned when nothing else is free.
+ * 2/1/3. Runtime weight changes are ignored (for static algorithms HAProxy accepts only 0, 0%, 100%
+ * and the configured weight, and lbkit's {@code Backend} turns 0 into DOWN). A server at its
+ * maxconn is skipped; the server to avoid is skipped too but is returned when nothing else is free.
  *
- * <p>HAProxy quirk kept on purpose (checked against HAProxy 2.6.12): when no active server is usable
- * and {@code allbackups} is off, the map is {@code weight(first backup)} slots long but is filled from
- * <em>all</em> usable backups. Backups 2/3 then alternate {@code b1 b2}, and backups 2/5/1 send
- * everything to b2.
+ * <p>HAProxy quirk kept on purpose (checked against HAProxy 2.6.12): when no active server is
+ * usable and {@code allbackups} is off, the map is {@code weight(first backup)} slots long but is
+ * filled from <em>all</em> usable backups. Backups 2/3 then alternate {@code b1 b2}, and backups
+ * 2/5/1 send everything to b2.
  *
- * <p>HAProxy documents {@code static-rr} under {@code balance} in its configuration manual; the map and
- * the walk are in the lbkit spec, {@code haproxy-algorithms.md} §3 and §6.
+ * <p>HAProxy documents {@code static-rr} under {@code balance} in its configuration manual; the map
+ * and the walk are in the lbkit spec, {@code haproxy-algorithms.md} §3 and §6.
  */
 final class StaticRoundRobinBalancer implements LoadBalancer {
 
@@ -79,11 +78,12 @@ final class StaticRoundRobinBalancer implements LoadBalancer {
         if (avoided != null) {
             index = afterAvoided;
         }
-        // Saturated servers are never returned here: HAProxy then queues the request in the backend.
+        // Saturated servers are never returned here: HAProxy then queues the request in the
+        // backend.
         return avoided;
     }
-    // snippet:end static-rr-pick
 
+    // snippet:end static-rr-pick
 
     @Override
     public void serverUp(Server server) {
@@ -99,15 +99,15 @@ final class StaticRoundRobinBalancer implements LoadBalancer {
 
     /** Ignored: a static algorithm keeps its map weights (see the class comment). */
     @Override
-    public void weightChanged(Server server, int oldUweight) {
-    }
+    public void weightChanged(Server server, int oldUweight) {}
 
     /** Rebuilds the map from the usable servers of the group in use; the walk's index is kept. */
     private void rebuild() {
         List<Server> group = new ArrayList<>();
         ServerGroups.Which which = groups.which();
         for (Server server : servers) {
-            boolean inGroup = which == ServerGroups.Which.ACTIVE ? !server.backup() : server.backup();
+            boolean inGroup =
+                    which == ServerGroups.Which.ACTIVE ? !server.backup() : server.backup();
             if (which != ServerGroups.Which.NONE && inGroup && groups.isUsable(server)) {
                 group.add(server);
             }
@@ -119,7 +119,9 @@ final class StaticRoundRobinBalancer implements LoadBalancer {
         }
     }
 
-    /** static-rr is HAProxy's model static algorithm: its map is built from the weights at startup. */
+    /**
+     * static-rr is HAProxy's model static algorithm: its map is built from the weights at startup.
+     */
     @Override
     public boolean staticWeights() {
         return true;

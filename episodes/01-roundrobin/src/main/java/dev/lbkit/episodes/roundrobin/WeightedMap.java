@@ -1,20 +1,18 @@
 package dev.lbkit.episodes.roundrobin;
 
 import dev.lbkit.balancer.algorithm.Server;
-
 import java.util.List;
 import java.util.function.ToIntFunction;
 
 /**
  * HAProxy's weighted map, shared by {@code static-rr} and {@code hash-type map-based}: a table of
- * {@code sum(eweight)} slots in which each server appears eweight times, spread by a greedy interleave.
- * Weights 2/1/3 give {@code [s1, s3, s1, s3, s2, s3]}; weights 5/3/2 give
- * {@code [s1, s1, s2, s1, s3, s1, s2, s1, s2, s3]}. The first slot always holds the first declared server.
+ * {@code sum(eweight)} slots in which each server appears eweight times, spread by a greedy
+ * interleave. Weights 2/1/3 give {@code [s1, s3, s1, s3, s2, s3]}; weights 5/3/2 give {@code [s1,
+ * s1, s2, s1, s3, s1, s2, s1, s2, s3]}. The first slot always holds the first declared server.
  */
 public final class WeightedMap {
 
-    private WeightedMap() {
-    }
+    private WeightedMap() {}
 
     /**
      * Builds the map over {@code servers} (already filtered to the usable ones of the group in use,
@@ -30,11 +28,11 @@ public final class WeightedMap {
 
     // snippet:start weighted-map
     /**
-     * Builds a map of {@code total} slots over {@code servers}. HAProxy sizes the map by the backend's
-     * total weight, which is not always the sum over the servers it fills it from: with only backups
-     * usable and no {@code option allbackups}, the size is the first backup's eweight but every usable
-     * backup competes for the slots, so backups 2/3 give {@code [b1, b2]} (checked on HAProxy 2.6.12:
-     * static-rr alternates b1 b2).
+     * Builds a map of {@code total} slots over {@code servers}. HAProxy sizes the map by the
+     * backend's total weight, which is not always the sum over the servers it fills it from: with
+     * only backups usable and no {@code option allbackups}, the size is the first backup's eweight
+     * but every usable backup competes for the slots, so backups 2/3 give {@code [b1, b2]} (checked
+     * on HAProxy 2.6.12: static-rr alternates b1 b2).
      */
     public static Server[] build(List<Server> servers, ToIntFunction<Server> eweight, int total) {
         Server[] map = new Server[total];
@@ -52,7 +50,8 @@ public final class WeightedMap {
                     continue;
                 }
                 score[i] += w;
-                // Scores can dip below zero; HAProxy divides as unsigned 32-bit and the wrapped sum is still right.
+                // Scores can dip below zero; HAProxy divides as unsigned 32-bit and the wrapped sum
+                // is still right.
                 int value = Integer.divideUnsigned(score[i] + total, total);
                 if (best < 0 || Integer.compareUnsigned(value, bestValue) > 0) {
                     best = i;
@@ -64,6 +63,7 @@ public final class WeightedMap {
         }
         return map;
     }
+
     // snippet:end weighted-map
 
     /**
@@ -84,7 +84,10 @@ public final class WeightedMap {
         return gcd == 0 ? 1 : gcd;
     }
 
-    /** A server's map weight: its configured weight over the startup divisor, rounded up as HAProxy does. */
+    /**
+     * A server's map weight: its configured weight over the startup divisor, rounded up as HAProxy
+     * does.
+     */
     public static int mapWeight(Server server, int divisor) {
         return (server.spec().weight() + divisor - 1) / divisor;
     }

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 class AccessLogParityTest {
 
-    private static final String CONFIG = """
+    private static final String CONFIG =
+            """
             global
                 log stdout format raw local0
             defaults
@@ -101,34 +102,60 @@ class AccessLogParityTest {
             """;
 
     /** What one side of a run logged. */
-    record Logs(String haproxyDescription, String haproxy, String lbkit) {
-    }
+    record Logs(String haproxyDescription, String haproxy, String lbkit) {}
 
     @Test
     void lbkitLogsTheSameLinesAsHaproxy() throws Exception {
         Logs logs = run(UnaryOperator.identity());
-        AccessLogComparison.Result httplog = AccessLogComparison.compare(
-                httplog(logs.haproxy()), httplog(logs.lbkit()));
-        List<String> clf = compareTokens(linesOf(logs, "clf", true), linesOf(logs, "clf", false), List.of(3, 12, 13, 17,
-                18, 19, 20, 21));
-        List<String> custom = compareTokens(linesOf(logs, "custom", true), linesOf(logs, "custom", false), List.of(1));
-        List<String> connects = compareTokens(lastConnects(logs.haproxy()), lastConnects(logs.lbkit()), List.of());
-        String report = "access log, HAProxy (" + logs.haproxyDescription() + ") vs lbkit, option httplog:\n"
-                + httplog.figures() + "option httplog clf: " + linesOf(logs, "clf", true).size()
-                + " lines compared token by token (client port, ms, dates and timers left out): "
-                + (clf.isEmpty() ? "all equal" : clf) + "\nlog-format: " + linesOf(logs, "custom", true).size()
-                + " lines compared token by token (date left out): " + (custom.isEmpty() ? "all equal" : custom)
-                + "\nconnection lines (log, no format): " + lastConnects(logs.haproxy()).size()
-                + " compared, ports left out: " + (connects.isEmpty() ? "all equal" : connects);
+        AccessLogComparison.Result httplog =
+                AccessLogComparison.compare(httplog(logs.haproxy()), httplog(logs.lbkit()));
+        List<String> clf =
+                compareTokens(
+                        linesOf(logs, "clf", true),
+                        linesOf(logs, "clf", false),
+                        List.of(3, 12, 13, 17, 18, 19, 20, 21));
+        List<String> custom =
+                compareTokens(
+                        linesOf(logs, "custom", true), linesOf(logs, "custom", false), List.of(1));
+        List<String> connects =
+                compareTokens(lastConnects(logs.haproxy()), lastConnects(logs.lbkit()), List.of());
+        String report =
+                "access log, HAProxy ("
+                        + logs.haproxyDescription()
+                        + ") vs lbkit, option httplog:\n"
+                        + httplog.figures()
+                        + "option httplog clf: "
+                        + linesOf(logs, "clf", true).size()
+                        + " lines compared token by token (client port, ms, dates and timers left out): "
+                        + (clf.isEmpty() ? "all equal" : clf)
+                        + "\nlog-format: "
+                        + linesOf(logs, "custom", true).size()
+                        + " lines compared token by token (date left out): "
+                        + (custom.isEmpty() ? "all equal" : custom)
+                        + "\nconnection lines (log, no format): "
+                        + lastConnects(logs.haproxy()).size()
+                        + " compared, ports left out: "
+                        + (connects.isEmpty() ? "all equal" : connects);
         System.out.println("[lbkit] " + report);
-        Report.writeLine("access-log", "access-log-parity", report + "\n" + String.join("\n", httplog.problems()));
+        Report.writeLine(
+                "access-log",
+                "access-log-parity",
+                report + "\n" + String.join("\n", httplog.problems()));
 
-        assertThat(httplog.compared()).as("every request logged on both sides").isEqualTo(TRAFFIC_SIZE);
-        assertThat(httplog.problems()).as("lbkit's httplog lines match HAProxy's field by field:%n%s%nHAProxy:%n%s"
-                + "%nlbkit:%n%s", httplog.figures(), logs.haproxy(), logs.lbkit()).isEmpty();
+        assertThat(httplog.compared())
+                .as("every request logged on both sides")
+                .isEqualTo(TRAFFIC_SIZE);
+        assertThat(httplog.problems())
+                .as(
+                        "lbkit's httplog lines match HAProxy's field by field:%n%s%nHAProxy:%n%s"
+                                + "%nlbkit:%n%s",
+                        httplog.figures(), logs.haproxy(), logs.lbkit())
+                .isEmpty();
         assertThat(linesOf(logs, "clf", true)).as("clf lines on HAProxy's side").hasSize(2);
         assertThat(clf).as("clf lines match token by token").isEmpty();
-        assertThat(linesOf(logs, "custom", true)).as("log-format lines on HAProxy's side").hasSize(2);
+        assertThat(linesOf(logs, "custom", true))
+                .as("log-format lines on HAProxy's side")
+                .hasSize(2);
         assertThat(custom).as("log-format lines match token by token").isEmpty();
         assertThat(lastConnects(logs.lbkit())).as("lbkit's connection lines").hasSize(2);
         assertThat(connects).as("connection lines match, ports aside").isEmpty();
@@ -136,18 +163,33 @@ class AccessLogParityTest {
 
     @Test
     void theEpisodeConfigMakesLbkitLogEachDecision() throws Exception {
-        // lbkit alone (no HAProxy): the episode's haproxy.cfg, as docker-compose gives it to both balancers.
-        try (SideBySide lbkit = SideBySide.start("episode 01 config", dev.lbkit.harness.Parity.episodeConfig(), null,
-                SideBySide.Options.exactRun())) {
-            dev.lbkit.harness.Picks picks = lbkit.drive(lbkit.lbkit(), dev.lbkit.harness.Traffic.sequential("six", 6));
+        // lbkit alone (no HAProxy): the episode's haproxy.cfg, as docker-compose gives it to both
+        // balancers.
+        try (SideBySide lbkit =
+                SideBySide.start(
+                        "episode 01 config",
+                        dev.lbkit.harness.Parity.episodeConfig(),
+                        null,
+                        SideBySide.Options.exactRun())) {
+            dev.lbkit.harness.Picks picks =
+                    lbkit.drive(lbkit.lbkit(), dev.lbkit.harness.Traffic.sequential("six", 6));
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (AccessLogComparison.httplogLines(lbkit.lbkitLog()).size() < 6 && System.nanoTime() < deadline) {
+            while (AccessLogComparison.httplogLines(lbkit.lbkitLog()).size() < 6
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            List<String> logged = AccessLogComparison.httplogLines(lbkit.lbkitLog()).stream()
-                    .map(line -> line.fields().get("backend") + "/" + line.fields().get("server")).toList();
-            assertThat(logged).as("one httplog line per request, naming the server that answered it")
-                    .isEqualTo(picks.answers().stream().map(server -> "servers/" + server).toList());
+            List<String> logged =
+                    AccessLogComparison.httplogLines(lbkit.lbkitLog()).stream()
+                            .map(
+                                    line ->
+                                            line.fields().get("backend")
+                                                    + "/"
+                                                    + line.fields().get("server"))
+                            .toList();
+            assertThat(logged)
+                    .as("one httplog line per request, naming the server that answered it")
+                    .isEqualTo(
+                            picks.answers().stream().map(server -> "servers/" + server).toList());
         }
     }
 
@@ -155,13 +197,23 @@ class AccessLogParityTest {
     @Tag(NegativeControl.TAG)
     void comparisonRejectsAnLbkitThatLogsAnotherServer() throws Exception {
         Logs logs = run(NegativeControl.replace("^(\\s*server s1 \\S+)$", "$1 weight 3"));
-        AccessLogComparison.Result result = AccessLogComparison.compare(
-                httplog(logs.haproxy()), httplog(logs.lbkit()));
-        NegativeControl.record("access-log-wrong-server", "access log comparison (AccessLogParityTest)",
-                "server s1 at weight 3 where HAProxy has 1/1/1", result.agrees() ? "NOT REJECTED"
-                        : "rejected: server equal on " + result.equalByField().get("server") + "/" + result.compared());
-        assertThat(result.agrees()).as("the log comparison rejects an lbkit that sends requests elsewhere").isFalse();
-        assertThat(result.equalByField().get("server")).as("it is the server field that differs")
+        AccessLogComparison.Result result =
+                AccessLogComparison.compare(httplog(logs.haproxy()), httplog(logs.lbkit()));
+        NegativeControl.record(
+                "access-log-wrong-server",
+                "access log comparison (AccessLogParityTest)",
+                "server s1 at weight 3 where HAProxy has 1/1/1",
+                result.agrees()
+                        ? "NOT REJECTED"
+                        : "rejected: server equal on "
+                                + result.equalByField().get("server")
+                                + "/"
+                                + result.compared());
+        assertThat(result.agrees())
+                .as("the log comparison rejects an lbkit that sends requests elsewhere")
+                .isFalse();
+        assertThat(result.equalByField().get("server"))
+                .as("it is the server field that differs")
                 .isLessThan(result.compared());
     }
 
@@ -169,12 +221,21 @@ class AccessLogParityTest {
     @Tag(NegativeControl.TAG)
     void comparisonRejectsAnLbkitThatLogsAnotherFormat() throws Exception {
         Logs logs = run(NegativeControl.replace("^(\\s*)option httplog$", "$1option httplog clf"));
-        AccessLogComparison.Result result = AccessLogComparison.compare(
-                httplog(logs.haproxy()), httplog(logs.lbkit()));
-        NegativeControl.record("access-log-wrong-format", "access log comparison (AccessLogParityTest)",
-                "option httplog clf where HAProxy has option httplog", result.agrees() ? "NOT REJECTED"
-                        : "rejected: HAProxy " + result.haproxyLines() + " httplog lines, lbkit " + result.lbkitLines());
-        assertThat(result.agrees()).as("the log comparison rejects lines in another format").isFalse();
+        AccessLogComparison.Result result =
+                AccessLogComparison.compare(httplog(logs.haproxy()), httplog(logs.lbkit()));
+        NegativeControl.record(
+                "access-log-wrong-format",
+                "access log comparison (AccessLogParityTest)",
+                "option httplog clf where HAProxy has option httplog",
+                result.agrees()
+                        ? "NOT REJECTED"
+                        : "rejected: HAProxy "
+                                + result.haproxyLines()
+                                + " httplog lines, lbkit "
+                                + result.lbkitLines());
+        assertThat(result.agrees())
+                .as("the log comparison rejects lines in another format")
+                .isFalse();
     }
 
     /** Requests to the httplog frontends (web, down, flaky). */
@@ -184,7 +245,10 @@ class AccessLogParityTest {
     private static List<String[]> traffic() {
         List<String[]> requests = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            requests.add(new String[] {"WEB", i % 4 == 3 ? "/missing/" + i : i % 2 == 0 ? "/" : "/data?n=" + i});
+            requests.add(
+                    new String[] {
+                        "WEB", i % 4 == 3 ? "/missing/" + i : i % 2 == 0 ? "/" : "/data?n=" + i
+                    });
         }
         for (int i = 0; i < 3; i++) {
             requests.add(new String[] {"DOWN", "/?down=" + i});
@@ -202,7 +266,10 @@ class AccessLogParityTest {
         return requests;
     }
 
-    /** Starts both sides, sends the traffic to each (request i to HAProxy, then to lbkit), and returns their logs. */
+    /**
+     * Starts both sides, sends the traffic to each (request i to HAProxy, then to lbkit), and
+     * returns their logs.
+     */
     private static Logs run(UnaryOperator<String> lbkitMistake) throws Exception {
         Haproxy haproxy = HaproxyForTests.get();
         List<FlaskReplica> replicas = new ArrayList<>();
@@ -213,28 +280,39 @@ class AccessLogParityTest {
                 replicas.add(FlaskReplica.start(i, "127.0.0.1", 0, Duration.ZERO));
             }
             for (FlaskReplica replica : replicas) {
-                // A replica's first answer is slow (its JIT is cold): it would land in the timers of whichever
+                // A replica's first answer is slow (its JIT is cold): it would land in the timers
+                // of whichever
                 // balancer happened to send first.
                 send(replica.port(), "/");
             }
-            String servers = CONFIG.replace("${S1}", "" + replicas.get(0).port())
-                    .replace("${S2}", "" + replicas.get(1).port()).replace("${S3}", "" + replicas.get(2).port())
-                    .replace("${DEAD}", "" + SideBySide.freePort());
+            String servers =
+                    CONFIG.replace("${S1}", "" + replicas.get(0).port())
+                            .replace("${S2}", "" + replicas.get(1).port())
+                            .replace("${S3}", "" + replicas.get(2).port())
+                            .replace("${DEAD}", "" + SideBySide.freePort());
             Ports onHaproxy = new Ports();
             Ports onLbkit = new Ports();
             try (RunningHaproxy running = haproxy.start(onHaproxy.apply(servers))) {
                 Lbkit lbkit;
-                // lbkit's stdout log keeps the stream it found at start: give it one that also keeps a copy.
-                System.setOut(new PrintStream(new Tee(originalOut, lbkitOut), true, StandardCharsets.UTF_8));
+                // lbkit's stdout log keeps the stream it found at start: give it one that also
+                // keeps a copy.
+                System.setOut(
+                        new PrintStream(
+                                new Tee(originalOut, lbkitOut), true, StandardCharsets.UTF_8));
                 try {
-                    lbkit = Lbkit.start(ConfigParser.parse(lbkitMistake.apply(onLbkit.apply(servers)),
-                            "access-log.cfg", HaproxyLine.ofVersion(haproxy.version())));
+                    lbkit =
+                            Lbkit.start(
+                                    ConfigParser.parse(
+                                            lbkitMistake.apply(onLbkit.apply(servers)),
+                                            "access-log.cfg",
+                                            HaproxyLine.ofVersion(haproxy.version())));
                 } finally {
                     System.setOut(originalOut);
                 }
                 try (lbkit) {
                     for (int i = 0; i < 20; i++) {
-                        // JIT warm-up on both sides, in a frontend of its own: left out of the comparison.
+                        // JIT warm-up on both sides, in a frontend of its own: left out of the
+                        // comparison.
                         send(onHaproxy.port("WARMUP"), "/warm");
                         send(onLbkit.port("WARMUP"), "/warm");
                     }
@@ -253,8 +331,10 @@ class AccessLogParityTest {
     }
 
     private static void send(int port, String target) throws IOException {
-        try (RawHttpClient client = new RawHttpClient(new InetSocketAddress("127.0.0.1", port), null, 10_000)) {
-            // "Connection: close": each balancer closes its client connection itself before the next request
+        try (RawHttpClient client =
+                new RawHttpClient(new InetSocketAddress("127.0.0.1", port), null, 10_000)) {
+            // "Connection: close": each balancer closes its client connection itself before the
+            // next request
             // comes, so the connection counters (%ac, %fc) read the same on both sides.
             client.get(target, "127.0.0.1:" + port, List.of(), false);
         }
@@ -262,12 +342,15 @@ class AccessLogParityTest {
 
     /**
      * Both logs are written a moment after the answers (HAProxy's reach us through the container's
-     * log stream): wait until each has every request line (10 s at most), then a second more for the
-     * connection lines, which cannot be counted (HAProxy also logs the probes of its listeners).
+     * log stream): wait until each has every request line (10 s at most), then a second more for
+     * the connection lines, which cannot be counted (HAProxy also logs the probes of its
+     * listeners).
      */
-    private static void waitForLines(Supplier<String> haproxy, Supplier<String> lbkit) throws InterruptedException {
+    private static void waitForLines(Supplier<String> haproxy, Supplier<String> lbkit)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline && !(complete(haproxy.get()) && complete(lbkit.get()))) {
+        while (System.nanoTime() < deadline
+                && !(complete(haproxy.get()) && complete(lbkit.get()))) {
             Thread.sleep(50);
         }
         Thread.sleep(1000);
@@ -276,16 +359,20 @@ class AccessLogParityTest {
     /** The httplog lines of the compared frontends (the warm-up frontend's left out). */
     private static List<AccessLogComparison.Line> httplog(String output) {
         return AccessLogComparison.httplogLines(output).stream()
-                .filter(line -> !line.fields().get("frontend").equals("warmup")).toList();
+                .filter(line -> !line.fields().get("frontend").equals("warmup"))
+                .toList();
     }
 
     private static boolean complete(String output) {
         Logs logs = new Logs("", output, output);
         return AccessLogComparison.httplogLines(output).size() >= TRAFFIC_SIZE + 20
-                && linesOf(logs, "clf", true).size() >= 2 && linesOf(logs, "custom", true).size() >= 2;
+                && linesOf(logs, "clf", true).size() >= 2
+                && linesOf(logs, "custom", true).size() >= 2;
     }
 
-    /** The lines of one frontend that does not use httplog ({@code clf}, {@code custom}), in order. */
+    /**
+     * The lines of one frontend that does not use httplog ({@code clf}, {@code custom}), in order.
+     */
     private static List<String> linesOf(Logs logs, String frontend, boolean haproxySide) {
         String text = haproxySide ? logs.haproxy() : logs.lbkit();
         String marker = frontend.equals("clf") ? " \"clf\" " : " custom app/";
@@ -293,17 +380,28 @@ class AccessLogParityTest {
     }
 
     /**
-     * The "Connect from" lines of the last two connections to the frontend without a log format, ports
-     * masked. HAProxy also logs the harness's probes of its listeners at start, hence the last two.
+     * The "Connect from" lines of the last two connections to the frontend without a log format,
+     * ports masked. HAProxy also logs the harness's probes of its listeners at start, hence the
+     * last two.
      */
     private static List<String> lastConnects(String output) {
-        List<String> lines = output.lines().map(String::strip).filter(line -> line.startsWith("Connect from ")
-                && line.endsWith("(plain/HTTP)")).map(line -> line.replaceAll(":\\d+", ":PORT")).toList();
+        List<String> lines =
+                output.lines()
+                        .map(String::strip)
+                        .filter(
+                                line ->
+                                        line.startsWith("Connect from ")
+                                                && line.endsWith("(plain/HTTP)"))
+                        .map(line -> line.replaceAll(":\\d+", ":PORT"))
+                        .toList();
         return lines.subList(Math.max(0, lines.size() - 2), lines.size());
     }
 
-    /** Token i of line n on both sides, for every token but {@code skipped}; the differences found. */
-    private static List<String> compareTokens(List<String> haproxy, List<String> lbkit, List<Integer> skipped) {
+    /**
+     * Token i of line n on both sides, for every token but {@code skipped}; the differences found.
+     */
+    private static List<String> compareTokens(
+            List<String> haproxy, List<String> lbkit, List<Integer> skipped) {
         List<String> problems = new ArrayList<>();
         if (haproxy.size() != lbkit.size()) {
             problems.add("HAProxy " + haproxy.size() + " lines, lbkit " + lbkit.size());
@@ -312,13 +410,23 @@ class AccessLogParityTest {
             String[] h = haproxy.get(n).split(" ");
             String[] l = lbkit.get(n).split(" ");
             if (h.length != l.length) {
-                problems.add("line " + n + ": " + h.length + " vs " + l.length + " tokens: " + haproxy.get(n) + " | "
-                        + lbkit.get(n));
+                problems.add(
+                        "line "
+                                + n
+                                + ": "
+                                + h.length
+                                + " vs "
+                                + l.length
+                                + " tokens: "
+                                + haproxy.get(n)
+                                + " | "
+                                + lbkit.get(n));
                 continue;
             }
             for (int i = 0; i < h.length; i++) {
                 if (!skipped.contains(i) && !h[i].equals(l[i])) {
-                    problems.add("line " + n + " token " + i + ": '" + h[i] + "' vs '" + l[i] + "'");
+                    problems.add(
+                            "line " + n + " token " + i + ": '" + h[i] + "' vs '" + l[i] + "'");
                 }
             }
         }
@@ -331,7 +439,8 @@ class AccessLogParityTest {
 
         String apply(String config) throws IOException {
             String result = config;
-            for (String name : List.of("WARMUP", "WEB", "DOWN", "FLAKY", "CLF", "CUSTOM", "PLAIN")) {
+            for (String name :
+                    List.of("WARMUP", "WEB", "DOWN", "FLAKY", "CLF", "CUSTOM", "PLAIN")) {
                 ports.put(name, SideBySide.freePort());
                 result = result.replace("${" + name + "}", "" + ports.get(name));
             }

@@ -30,11 +30,15 @@ class FifoTreeTest {
         tree.insert(b, 3);
         tree.insert(c, 5);
         tree.insert(d, 3);
-        assertThat(walk(tree)).as("ascending keys, FIFO among equals").containsExactly("b", "d", "a", "c");
+        assertThat(walk(tree))
+                .as("ascending keys, FIFO among equals")
+                .containsExactly("b", "d", "a", "c");
 
         tree.remove(b);
         tree.insert(b, 3);
-        assertThat(walk(tree)).as("a re-inserted node goes last among its equals").containsExactly("d", "b", "a", "c");
+        assertThat(walk(tree))
+                .as("a re-inserted node goes last among its equals")
+                .containsExactly("d", "b", "a", "c");
         assertThat(tree.first()).as("first is the earliest of the lowest key").isSameAs(d);
     }
 
@@ -44,7 +48,8 @@ class FifoTreeTest {
         tree.insert(new FifoTree.Node<>("max", 0), -1);
         tree.insert(new FifoTree.Node<>("zero", 1), 0);
         tree.insert(new FifoTree.Node<>("high-bit", 2), 0x8000_0000);
-        assertThat(walk(tree)).as("0xFFFFFFFF sorts last, 0x80000000 after every positive key")
+        assertThat(walk(tree))
+                .as("0xFFFFFFFF sorts last, 0x80000000 after every positive key")
                 .containsExactly("zero", "high-bit", "max");
     }
 
@@ -56,8 +61,12 @@ class FifoTreeTest {
         tree.insert(new FifoTree.Node<>("x2", 2), 10);
         tree.insert(new FifoTree.Node<>("y2", 3), 20);
         FifoTree.Node<String> ceiling = tree.ceiling(11);
-        assertThat(ceiling.value()).as("lookup >= 11 finds the first-inserted key 20").isEqualTo("y1");
-        assertThat(tree.previous(ceiling).value()).as("previous is the last-inserted key 10").isEqualTo("x2");
+        assertThat(ceiling.value())
+                .as("lookup >= 11 finds the first-inserted key 20")
+                .isEqualTo("y1");
+        assertThat(tree.previous(ceiling).value())
+                .as("previous is the last-inserted key 10")
+                .isEqualTo("x2");
         assertThat(tree.ceiling(21)).as("nothing is >= 21").isNull();
         assertThat(tree.last().value()).as("last is the latest of the highest key").isEqualTo("y2");
     }
@@ -67,12 +76,12 @@ class FifoTreeTest {
         FifoTree<String> tree = new FifoTree<>();
         FifoTree.Node<String> a = new FifoTree.Node<>("a", 0);
         tree.insert(a, 1);
-        assertThatThrownBy(() -> new FifoTree<String>().insert(a, 2)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new FifoTree<String>().insert(a, 2))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     /** A reference model: a list sorted by (unsigned key, arrival). */
-    private record Entry(FifoTree.Node<Integer> node, int key, long arrival) {
-    }
+    private record Entry(FifoTree.Node<Integer> node, int key, long arrival) {}
 
     @Test
     void matchesASortedListUnderRandomInsertsAndRemoves() {
@@ -84,12 +93,15 @@ class FifoTreeTest {
         }
         List<Entry> model = new ArrayList<>();
         long arrival = 0;
-        Comparator<Entry> order = Comparator.<Entry, Integer>comparing(Entry::key, Integer::compareUnsigned)
-                .thenComparingLong(Entry::arrival);
+        Comparator<Entry> order =
+                Comparator.<Entry, Integer>comparing(Entry::key, Integer::compareUnsigned)
+                        .thenComparingLong(Entry::arrival);
         for (int step = 0; step < 20_000; step++) {
             FifoTree.Node<Integer> node = nodes.get(random.nextInt(nodes.size()));
             if (node.tree() == null) {
-                int key = random.nextInt(8) - 2; // few distinct keys, some negative: many ties, unsigned order
+                int key =
+                        random.nextInt(8)
+                                - 2; // few distinct keys, some negative: many ties, unsigned order
                 tree.insert(node, key);
                 model.add(new Entry(node, key, arrival++));
                 model.sort(order);
@@ -103,14 +115,17 @@ class FifoTreeTest {
                 for (FifoTree.Node<Integer> n = tree.first(); n != null; n = tree.next(n)) {
                     actual.add(n.value());
                 }
-                assertThat(actual).as("in-order walk equals the sorted model at step " + step)
+                assertThat(actual)
+                        .as("in-order walk equals the sorted model at step " + step)
                         .containsExactlyElementsOf(expected);
                 assertThat(tree.size()).as("size").isEqualTo(expected.size());
                 List<Integer> backwards = new ArrayList<>();
                 for (FifoTree.Node<Integer> n = tree.last(); n != null; n = tree.previous(n)) {
                     backwards.add(0, n.value());
                 }
-                assertThat(backwards).as("backward walk is the same order").containsExactlyElementsOf(expected);
+                assertThat(backwards)
+                        .as("backward walk is the same order")
+                        .containsExactlyElementsOf(expected);
             }
         }
     }

@@ -8,13 +8,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The committed roundrobin-window.svg is what lbkit's balancers pick today, and it shows what the lesson says. */
+/**
+ * The committed roundrobin-window.svg is what lbkit's balancers pick today, and it shows what the
+ * lesson says.
+ */
 class RoundRobinWindowPictureTest {
 
     @Test
     void committedPictureMatchesTheCode() throws Exception {
         assertThat(Files.readString(Path.of("roundrobin-window.svg")))
-                .as("roundrobin-window.svg is regenerated from the code (run RoundRobinWindowPicture from the repository root)")
+                .as(
+                        "roundrobin-window.svg is regenerated from the code (run RoundRobinWindowPicture from the repository root)")
                 .isEqualTo(RoundRobinWindowPicture.svg());
     }
 
@@ -25,7 +29,9 @@ class RoundRobinWindowPictureTest {
             assertThat(picks).hasSize(96);
             for (int block = 0; block < 16; block++) {
                 List<String> six = picks.subList(6 * block, 6 * block + 6);
-                assertThat(six).as(algorithm + " block " + block).containsExactlyInAnyOrder("s1", "s1", "s2", "s3", "s3", "s3");
+                assertThat(six)
+                        .as(algorithm + " block " + block)
+                        .containsExactlyInAnyOrder("s1", "s1", "s2", "s3", "s3", "s3");
             }
         }
         assertThat(RoundRobinWindowPicture.picks(Algorithm.ROUNDROBIN).get(0)).isEqualTo("s3");

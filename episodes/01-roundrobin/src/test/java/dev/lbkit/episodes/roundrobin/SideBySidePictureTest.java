@@ -13,15 +13,18 @@ class SideBySidePictureTest {
     @Test
     void committedPictureMatchesTheCode() throws Exception {
         assertThat(Files.readString(Path.of("../../docs/side-by-side.svg")))
-                .as("docs/side-by-side.svg is regenerated from the code (run SideBySidePicture from the repository root)")
+                .as(
+                        "docs/side-by-side.svg is regenerated from the code (run SideBySidePicture from the repository root)")
                 .isEqualTo(SideBySidePicture.svg());
     }
 
     @Test
     void lbkitGivesHaproxysPicksAndTheNegativeControlDiffersAtTheFirstRequest() {
-        assertThat(SideBySidePicture.lbkitPicks(Algorithm.ROUNDROBIN)).as("lbkit's roundrobin 2/1/3 equals HAProxy 2.6.12's")
+        assertThat(SideBySidePicture.lbkitPicks(Algorithm.ROUNDROBIN))
+                .as("lbkit's roundrobin 2/1/3 equals HAProxy 2.6.12's")
                 .isEqualTo(SideBySidePicture.HAPROXY_PICKS);
-        assertThat(SideBySidePicture.lbkitPicks(Algorithm.STATIC_RR).get(0)).as("static-rr starts with the first declared server")
+        assertThat(SideBySidePicture.lbkitPicks(Algorithm.STATIC_RR).get(0))
+                .as("static-rr starts with the first declared server")
                 .isNotEqualTo(SideBySidePicture.HAPROXY_PICKS.get(0));
     }
 }

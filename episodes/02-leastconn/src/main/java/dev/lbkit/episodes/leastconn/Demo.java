@@ -15,26 +15,35 @@ import java.time.Duration;
 public final class Demo {
     /** The article's {@code time.sleep(5)} in app1 and app3. */
     private static final Duration ARTICLE_SLEEP = Duration.ofSeconds(5);
+
     /**
      * 0.6 s between requests: a 5 s answer then ends a third of the way between two arrivals, never
      * together with one, so both balancers see the same order of events.
      */
     private static final long GAP_MS = 600;
+
     private static final int REQUESTS = 14;
 
-    private Demo() {
-    }
+    private Demo() {}
 
     public static void main(String[] args) throws Exception {
         // snippet:start slow-apps
-        SideBySide.Options articleApps = SideBySide.Options.exactRun()
-                .withDelay(0, ARTICLE_SLEEP)    // server1 -> app1: time.sleep(5)
-                .withDelay(2, ARTICLE_SLEEP);   // server3 -> app3: time.sleep(5)
-        TimedTraffic traffic = TimedTraffic.every("one GET / every " + GAP_MS + " ms, each on a new connection",
-                REQUESTS, GAP_MS, i -> "/");
+        SideBySide.Options articleApps =
+                SideBySide.Options.exactRun()
+                        .withDelay(0, ARTICLE_SLEEP) // server1 -> app1: time.sleep(5)
+                        .withDelay(2, ARTICLE_SLEEP); // server3 -> app3: time.sleep(5)
+        TimedTraffic traffic =
+                TimedTraffic.every(
+                        "one GET / every " + GAP_MS + " ms, each on a new connection",
+                        REQUESTS,
+                        GAP_MS,
+                        i -> "/");
         // snippet:end slow-apps
         String config = DemoRunner.episodeConfig("02-leastconn");
-        TimedDemo.run("Episode 02 — " + DemoRunner.balancing(config) + " (app1 and app3 sleep 5 s)", config,
-                articleApps, traffic);
+        TimedDemo.run(
+                "Episode 02 — " + DemoRunner.balancing(config) + " (app1 and app3 sleep 5 s)",
+                config,
+                articleApps,
+                traffic);
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * The demo's timetable ({@code ./lbkit demo leastconn}) replayed on lbkit's leastconn alone, with no
- * sockets: a request every {@value #GAP_MS} ms, server1 and server3 hold theirs {@code slowMs},
+ * The demo's timetable ({@code ./lbkit demo leastconn}) replayed on lbkit's leastconn alone, with
+ * no sockets: a request every {@value #GAP_MS} ms, server1 and server3 hold theirs {@code slowMs},
  * server2 answers at once. Each request ends before a later one is picked if it ends at or before
  * that request's time. {@code LeastConnDemoTimelineTest} checks it gives the demo's 14 picks, and
  * {@link TimelinePicture} draws it.
@@ -17,26 +17,28 @@ import java.util.PriorityQueue;
 public final class DemoTimeline {
     /** The demo's gap between two requests. */
     public static final long GAP_MS = 600;
+
     /** The article's {@code time.sleep(5)} in app1 and app3. */
     public static final long SLOW_MS = 5000;
+
     /** The demo's number of requests. */
     public static final int REQUESTS = 14;
 
     /**
-     * One request: when it was sent and ended, the server (1-based, as server1..3) and the requests in
-     * flight on each server at its pick, before it was counted.
+     * One request: when it was sent and ended, the server (1-based, as server1..3) and the requests
+     * in flight on each server at its pick, before it was counted.
      */
-    public record Request(int index, long sentMs, long endMs, int server, int[] inFlightAtPick) {
-    }
+    public record Request(int index, long sentMs, long endMs, int server, int[] inFlightAtPick) {}
 
-    private DemoTimeline() {
-    }
+    private DemoTimeline() {}
 
-    /** Runs {@code count} requests on the demo's timetable, the slow servers holding theirs {@code slowMs}. */
+    /**
+     * Runs {@code count} requests on the demo's timetable, the slow servers holding theirs {@code
+     * slowMs}.
+     */
     public static List<Request> replay(int count, long slowMs) {
         TestBackend backend = TestBackend.weights(Algorithm.LEASTCONN, 1, 1, 1);
-        record End(long at, Server server) {
-        }
+        record End(long at, Server server) {}
         PriorityQueue<End> inFlight = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
         List<Request> requests = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -5,20 +5,20 @@ import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.episodes.roundrobin.FifoTree;
 import dev.lbkit.episodes.roundrobin.ServerGroups;
-
 import java.util.List;
 
 /**
  * {@code balance first}: sends each request to the usable server with the lowest id that still has
- * a free connection slot, so servers fill up one after the other and the last ones can be switched off.
+ * a free connection slot, so servers fill up one after the other and the last ones can be switched
+ * off.
  *
  * <p>Worked sequence: three servers with {@code maxconn 2} and six requests in flight at once go
- * {@code s1 s1 s2 s2 s3 s3}. Without maxconn every request goes to the lowest id. The id counts, not the
- * declaration order: {@code s1 id 30, s2 id 10, s3} gives s3 the automatic id 3, so s3 is chosen first.
- * Weights are ignored.
+ * {@code s1 s1 s2 s2 s3 s3}. Without maxconn every request goes to the lowest id. The id counts,
+ * not the declaration order: {@code s1 id 30, s2 id 10, s3} gives s3 the automatic id 3, so s3 is
+ * chosen first. Weights are ignored.
  *
- * <p>HAProxy documents {@code first} under {@code balance} in its configuration manual; the lbkit spec
- * covers it in {@code haproxy-algorithms.md} §8 (and the id rule in §1).
+ * <p>HAProxy documents {@code first} under {@code balance} in its configuration manual; the lbkit
+ * spec covers it in {@code haproxy-algorithms.md} §8 (and the id rule in §1).
  */
 final class FirstBalancer implements LoadBalancer {
 
@@ -68,6 +68,5 @@ final class FirstBalancer implements LoadBalancer {
 
     /** Weights play no part in {@code first}. */
     @Override
-    public void weightChanged(Server server, int oldUweight) {
-    }
+    public void weightChanged(Server server, int oldUweight) {}
 }

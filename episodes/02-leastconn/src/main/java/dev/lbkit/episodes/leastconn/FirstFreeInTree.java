@@ -6,15 +6,16 @@ import dev.lbkit.episodes.roundrobin.ServerGroups;
 
 /**
  * The pick that {@code leastconn} and {@code first} share: take the first server of an ordered tree
- * (lowest load key, or lowest id) that is below its {@code maxconn}, passing over the server to avoid
- * unless nothing else is free. Only the key the tree is ordered by differs between the two algorithms.
+ * (lowest load key, or lowest id) that is below its {@code maxconn}, passing over the server to
+ * avoid unless nothing else is free. Only the key the tree is ordered by differs between the two
+ * algorithms.
  */
 final class FirstFreeInTree {
-    private FirstFreeInTree() {
-    }
+    private FirstFreeInTree() {}
 
     /** Picks from the active or backup tree, as the group in use says. */
-    static Server pick(ServerGroups groups, FifoTree<Server> active, FifoTree<Server> backup, Server avoid) {
+    static Server pick(
+            ServerGroups groups, FifoTree<Server> active, FifoTree<Server> backup, Server avoid) {
         FifoTree<Server> tree;
         switch (groups.which()) {
             case ACTIVE -> tree = active;

@@ -21,17 +21,18 @@ import java.util.TreeMap;
  * 2.6 ({@code 0} when idle, else {@code floor((n + 1) * 4096 / E)}, E = 16 x weight); each element
  * holds 4 lists; each usable server is in exactly one list of one element. {@code smallest} is the
  * key lookups start from. Every list choice is one draw {@code r4()} = floor(x * 4 / 2^32):
+ *
  * <ul>
- * <li>start: each usable server, in declaration order, joins list r4() of element 0, drawn from the
- *     fixed seed (the process's own value is added only later);
- * <li>pick: for each element from {@code smallest} up, one draw o (even for an empty element); the
- *     head of the first non-empty list among o, o+1, o+2, o+3 (mod 4) is taken; an element that
- *     yields nothing moves {@code smallest} to the next element's key;
- * <li>reposition (a request taken or released): nothing if the key is unchanged, else the server
- *     joins the tail of list r4() of its new element (created if needed; the old one stays, even
- *     empty) and {@code smallest} drops to that key if lower;
- * <li>down: the server leaves; an element left empty is deleted ({@code smallest} back to 0 if it
- *     was that key); up or a weight change: it joins list r4() of its element.
+ *   <li>start: each usable server, in declaration order, joins list r4() of element 0, drawn from
+ *       the fixed seed (the process's own value is added only later);
+ *   <li>pick: for each element from {@code smallest} up, one draw o (even for an empty element);
+ *       the head of the first non-empty list among o, o+1, o+2, o+3 (mod 4) is taken; an element
+ *       that yields nothing moves {@code smallest} to the next element's key;
+ *   <li>reposition (a request taken or released): nothing if the key is unchanged, else the server
+ *       joins the tail of list r4() of its new element (created if needed; the old one stays, even
+ *       empty) and {@code smallest} drops to that key if lower;
+ *   <li>down: the server leaves; an element left empty is deleted ({@code smallest} back to 0 if it
+ *       was that key); up or a weight change: it joins list r4() of its element.
  * </ul>
  *
  * <p>Worked example: servers s1..s5, weight 1, idle. The start-up draws 723471715, 2497366906,
@@ -41,17 +42,19 @@ import java.util.TreeMap;
  * So the same server can come twice in a row (about a quarter of the time with 3 servers), which
  * 2.6's strict rotation never does, while counts stay near even.
  *
- * <p>With {@code nbthread 1} this is the whole rule (the postponed moves under lock contention
- * need several threads). Facts: /work/notes/versions-spec.md §3.2 (from 3.2.26 and 3.4.7 measured).
- * Not modelled: the recycling of spare elements past 500 (never reached by small tests).
+ * <p>With {@code nbthread 1} this is the whole rule (the postponed moves under lock contention need
+ * several threads). Facts: /work/notes/versions-spec.md §3.2 (from 3.2.26 and 3.4.7 measured). Not
+ * modelled: the recycling of spare elements past 500 (never reached by small tests).
  */
 final class LeastConn32 implements LoadBalancer {
     static final int LISTS = 4;
 
     private static final class Element {
         final long key;
+
         @SuppressWarnings("unchecked")
         final ArrayDeque<Server>[] lists = new ArrayDeque[LISTS];
+
         int size;
 
         Element(long key) {
@@ -74,6 +77,7 @@ final class LeastConn32 implements LoadBalancer {
     private final Group backup = new Group();
     private final Element[] elementOf;
     private final int[] listOf;
+
     /** The effective weight each server was queued with (HAProxy's cur_eweight). */
     private final int[] eweights;
 
@@ -95,7 +99,8 @@ final class LeastConn32 implements LoadBalancer {
     }
 
     private long keyOf(Server server) {
-        return Integer.toUnsignedLong(LeastConnBalancer.key(server.served(), eweights[server.index()]));
+        return Integer.toUnsignedLong(
+                LeastConnBalancer.key(server.served(), eweights[server.index()]));
     }
 
     private static Element elementAt(Group group, long key) {
@@ -156,7 +161,8 @@ final class LeastConn32 implements LoadBalancer {
             }
         }
         Server avoided = null;
-        Iterator<Map.Entry<Long, Element>> walk = group.elements.tailMap(group.smallest, true).entrySet().iterator();
+        Iterator<Map.Entry<Long, Element>> walk =
+                group.elements.tailMap(group.smallest, true).entrySet().iterator();
         while (walk.hasNext()) {
             Element element = walk.next().getValue();
             int start = prng.nextBelow(LISTS); // one draw per element visited, even an empty one
@@ -180,6 +186,7 @@ final class LeastConn32 implements LoadBalancer {
         }
         return avoided;
     }
+
     // snippet:end pick-32
 
     @Override
@@ -192,7 +199,9 @@ final class LeastConn32 implements LoadBalancer {
         reposition(server);
     }
 
-    /** Moves the server to the tail of a random list of its new element, only if its key changed. */
+    /**
+     * Moves the server to the tail of a random list of its new element, only if its key changed.
+     */
     private void reposition(Server server) {
         Element current = elementOf[server.index()];
         if (current == null) {

@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * Episode 02's algorithms for the engine: {@code balance leastconn}, and {@code balance first},
- * which lives here because it is leastconn's opposite on the same tree: fill the first server up
- * to its {@code maxconn} before touching the next.
+ * which lives here because it is leastconn's opposite on the same tree: fill the first server up to
+ * its {@code maxconn} before touching the next.
  */
 public final class LeastConnAlgorithms implements AlgorithmProvider {
 
@@ -29,10 +29,12 @@ public final class LeastConnAlgorithms implements AlgorithmProvider {
 
     /**
      * leastconn is 2.6's strict FIFO tree up to 3.0 ({@link LeastConnBalancer}) and, from 3.2, four
-     * random lists per load level drawing from the process's generator {@code prng} ({@link LeastConn32}).
+     * random lists per load level drawing from the process's generator {@code prng} ({@link
+     * LeastConn32}).
      */
     @Override
-    public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
+    public LoadBalancer create(
+            ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
         if (backend.balance().algorithm() == Algorithm.FIRST) {
             return new FirstBalancer(servers, backend.allBackups());
         }

@@ -6,20 +6,19 @@ import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.episodes.roundrobin.FifoTree;
 import dev.lbkit.episodes.roundrobin.RoundRobinBalancer;
 import dev.lbkit.episodes.roundrobin.ServerGroups;
-
 import java.util.List;
 
 /**
  * {@code balance leastconn}: sends each request to the server with the fewest requests in flight
  * relative to its weight, taking servers with equal load in the order they last changed load.
  *
- * <p>Each server sits in a tree under the key {@code 0} when idle, else
- * {@code floor((n + 1) * 4096 / E)} with n its requests in flight and E = 16 * weight; the pick is the
- * first node. A server moves (to the end of its new equals) only when its key really changes.
+ * <p>Each server sits in a tree under the key {@code 0} when idle, else {@code floor((n + 1) * 4096
+ * / E)} with n its requests in flight and E = 16 * weight; the pick is the first node. A server
+ * moves (to the end of its new equals) only when its key really changes.
  *
  * <p>Worked sequences: sequential traffic with weights 2/1/3 gives {@code s1 s2 s3 s1 s2 s3}: idle
- * servers all have key 0, whatever their weight, and each one goes to the back of the line after its
- * request ends. With 9 overlapping slow requests and then 6 fast ones, weights 2/1/3 give
+ * servers all have key 0, whatever their weight, and each one goes to the back of the line after
+ * its request ends. With 9 overlapping slow requests and then 6 fast ones, weights 2/1/3 give
  * {@code s1 s2 s3 s3 s1 s3 s3 s1 s3 | s2 s1 s3 s2 s1 s3}.
  *
  * <p>HAProxy documents {@code leastconn} under {@code balance} in its configuration manual; the key
@@ -31,6 +30,7 @@ final class LeastConnBalancer implements LoadBalancer {
     private final FifoTree<Server> active = new FifoTree<>();
     private final FifoTree<Server> backup = new FifoTree<>();
     private final FifoTree.Node<Server>[] nodes;
+
     /** The effective weight each server was queued with (HAProxy's cur_eweight). */
     private final int[] eweights;
 
@@ -53,8 +53,10 @@ final class LeastConnBalancer implements LoadBalancer {
         if (inFlight == 0) {
             return 0;
         }
-        return Integer.divideUnsigned((inFlight + 1) * RoundRobinBalancer.EWEIGHT_MAX, Math.max(eweight, 1));
+        return Integer.divideUnsigned(
+                (inFlight + 1) * RoundRobinBalancer.EWEIGHT_MAX, Math.max(eweight, 1));
     }
+
     // snippet:end key
 
     private void insert(Server server) {
@@ -99,6 +101,7 @@ final class LeastConnBalancer implements LoadBalancer {
             tree.insert(node, newKey);
         }
     }
+
     // snippet:end reposition
 
     @Override
@@ -117,7 +120,10 @@ final class LeastConnBalancer implements LoadBalancer {
         removeFromTree(server);
     }
 
-    /** Re-inserts with the new weight, even when the key stays the same (the server goes last among equals). */
+    /**
+     * Re-inserts with the new weight, even when the key stays the same (the server goes last among
+     * equals).
+     */
     @Override
     public void weightChanged(Server server, int oldUweight) {
         if (!groups.isUsable(server)) {

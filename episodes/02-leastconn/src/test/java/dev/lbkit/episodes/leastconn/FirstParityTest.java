@@ -30,54 +30,84 @@ class FirstParityTest {
 
     @Test
     void eachRequestTakesTheFirstServerWithAFreeSlot() throws Exception {
-        TimedParity result = run("first, maxconn 2/1/3/none", config(""), traffic(20261130L), UnaryOperator.identity());
+        TimedParity result =
+                run(
+                        "first, maxconn 2/1/3/none",
+                        config(""),
+                        traffic(20261130L),
+                        UnaryOperator.identity());
         result.assertIdentical();
-        assertThat(result.comparison().haproxy().distribution()).as("the load spilled past the first server")
+        assertThat(result.comparison().haproxy().distribution())
+                .as("the load spilled past the first server")
                 .containsKeys("s1", "s2", "s3");
     }
 
     @Test
     void idsDecideTheOrderNotTheLines() throws Exception {
-        TimedParity result = run("first, ids 4/2/3/1 on lines s1..s4", config("ids"), traffic(20261201L),
-                UnaryOperator.identity());
+        TimedParity result =
+                run(
+                        "first, ids 4/2/3/1 on lines s1..s4",
+                        config("ids"),
+                        traffic(20261201L),
+                        UnaryOperator.identity());
         result.assertIdentical();
     }
 
     @Test
     @Tag(NegativeControl.TAG)
     void theSameComparisonRejectsLeastconnPosingAsFirst() throws Exception {
-        TimedParity result = run("NEGATIVE CONTROL first, lbkit given leastconn", config(""), traffic(20261130L),
-                NegativeControl.replace("balance first", "balance leastconn"));
-        NegativeControl.record("episode-02-first-vs-leastconn", "timed per-request comparison of balance first",
-                "balance leastconn where HAProxy runs first", result.comparison().identical() ? "NOT REJECTED"
-                        : "rejected at request #" + result.comparison().firstDifference() + ", "
+        TimedParity result =
+                run(
+                        "NEGATIVE CONTROL first, lbkit given leastconn",
+                        config(""),
+                        traffic(20261130L),
+                        NegativeControl.replace("balance first", "balance leastconn"));
+        NegativeControl.record(
+                "episode-02-first-vs-leastconn",
+                "timed per-request comparison of balance first",
+                "balance leastconn where HAProxy runs first",
+                result.comparison().identical()
+                        ? "NOT REJECTED"
+                        : "rejected at request #"
+                                + result.comparison().firstDifference()
+                                + ", "
                                 + result.comparison().summary());
-        assertThat(result.comparison().identical()).as("the comparison rejects leastconn posing as first").isFalse();
+        assertThat(result.comparison().identical())
+                .as("the comparison rejects leastconn posing as first")
+                .isFalse();
     }
 
-    private static TimedParity run(String title, String config, TimedTraffic traffic, UnaryOperator<String> mistake)
+    private static TimedParity run(
+            String title, String config, TimedTraffic traffic, UnaryOperator<String> mistake)
             throws Exception {
         if (mistake == UnaryOperator.<String>identity()) {
-            return TimedParity.run(title, config, SideBySide.Options.exactRun(), traffic, GAP_MS / 5);
+            return TimedParity.run(
+                    title, config, SideBySide.Options.exactRun(), traffic, GAP_MS / 5);
         }
-        return TimedParity.runNegativeControl(title, config, SideBySide.Options.exactRun(), traffic, GAP_MS / 5,
-                mistake);
+        return TimedParity.runNegativeControl(
+                title, config, SideBySide.Options.exactRun(), traffic, GAP_MS / 5, mistake);
     }
 
     /**
-     * s1 maxconn 2, s2 maxconn 1, s3 maxconn 3, s4 without a limit; with "ids", the ids run 4, 2, 3, 1
-     * down the lines, so s4 comes first and s1 last.
+     * s1 maxconn 2, s2 maxconn 1, s3 maxconn 3, s4 without a limit; with "ids", the ids run 4, 2,
+     * 3, 1 down the lines, so s4 comes first and s1 last.
      */
     static String config(String variant) {
-        List<String> extras = variant.equals("ids")
-                ? List.of("maxconn 2 id 4", "maxconn 1 id 2", "maxconn 3 id 3", "id 1 maxconn 2")
-                : List.of("maxconn 2", "maxconn 1", "maxconn 3", "");
-        return new SingleBackendConfig("be", "s", "balance first", List.of(1, 1, 1, 1), extras).text();
+        List<String> extras =
+                variant.equals("ids")
+                        ? List.of(
+                                "maxconn 2 id 4",
+                                "maxconn 1 id 2",
+                                "maxconn 3 id 3",
+                                "id 1 maxconn 2")
+                        : List.of("maxconn 2", "maxconn 1", "maxconn 3", "");
+        return new SingleBackendConfig("be", "s", "balance first", List.of(1, 1, 1, 1), extras)
+                .text();
     }
 
     /**
-     * One request per gap, a third of them fast and the others held for a seeded whole number of gaps
-     * plus one to three quarters; no two slow requests end together.
+     * One request per gap, a third of them fast and the others held for a seeded whole number of
+     * gaps plus one to three quarters; no two slow requests end together.
      */
     static TimedTraffic traffic(long seed) {
         Random random = new Random(seed);
@@ -86,11 +116,17 @@ class FirstParityTest {
         for (int i = 0; i < REQUESTS; i++) {
             long delay;
             do {
-                delay = random.nextInt(3) == 0 ? 0 : at(1 + random.nextInt(6), 1 + random.nextInt(3));
+                delay =
+                        random.nextInt(3) == 0
+                                ? 0
+                                : at(1 + random.nextInt(6), 1 + random.nextInt(3));
             } while (delay > 0 && !plannedEnds.add(i * GAP_MS + delay));
             delays.add(delay);
         }
-        return TimedTraffic.every(REQUESTS + " requests, delays 0-" + at(6, 3) + " ms (seed " + seed + ")", REQUESTS,
-                GAP_MS, i -> "/?delay_ms=" + delays.get(i));
+        return TimedTraffic.every(
+                REQUESTS + " requests, delays 0-" + at(6, 3) + " ms (seed " + seed + ")",
+                REQUESTS,
+                GAP_MS,
+                i -> "/?delay_ms=" + delays.get(i));
     }
 }

@@ -6,12 +6,16 @@ import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.harness.TestBackend;
 import org.junit.jupiter.api.Test;
 
-/** Episode 02 corners the sequence tests do not reach: the provider's names, and servers coming back UP. */
+/**
+ * Episode 02 corners the sequence tests do not reach: the provider's names, and servers coming back
+ * UP.
+ */
 class LeastConnEdgeCasesTest {
 
     @Test
     void providerServesLeastconnAndFirst() {
-        assertThat(new LeastConnAlgorithms().algorithms()).as("episode 02 serves both")
+        assertThat(new LeastConnAlgorithms().algorithms())
+                .as("episode 02 serves both")
                 .containsExactlyInAnyOrder(Algorithm.LEASTCONN, Algorithm.FIRST);
     }
 
@@ -21,7 +25,9 @@ class LeastConnEdgeCasesTest {
         backend.down("s1");
         assertThat(backend.sequential(3)).as("s1 DOWN: first fills s2").containsOnly("s2");
         backend.up("s1");
-        assertThat(backend.sequential(3)).as("s1 UP again: the lowest id is first again").containsOnly("s1");
+        assertThat(backend.sequential(3))
+                .as("s1 UP again: the lowest id is first again")
+                .containsOnly("s1");
     }
 
     @Test
@@ -30,7 +36,8 @@ class LeastConnEdgeCasesTest {
         backend.down("s1");
         assertThat(backend.sequential(4)).as("s1 DOWN: everything on s2").containsOnly("s2");
         backend.up("s1");
-        assertThat(backend.sequential(4)).as("s1 UP again: idle servers take turns, both serve again")
+        assertThat(backend.sequential(4))
+                .as("s1 UP again: idle servers take turns, both serve again")
                 .contains("s1", "s2");
     }
 }

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
  * per process. Per-server counts cannot tell 3.2 from 2.6 (both stay near even with one request at
  * a time), so the statistic is a sequence one: how many of the n - 1 transitions pick the same
  * server twice in a row (2.6 and 3.0 never do, 3.2 about a quarter of the time with 3 servers),
- * compared between HAProxy and lbkit as the same line by a 2x2 chi-square (1 df) at alpha = 0.01,
- * n = 1500 sequential requests (new connection each, nbthread 1, three servers of weight 1, no
- * health checks, which would draw from the same generator). Power against 2.6's strict rotation and
- * the test's true size (right model against itself; transitions are a Markov chain, not independent
+ * compared between HAProxy and lbkit as the same line by a 2x2 chi-square (1 df) at alpha = 0.01, n
+ * = 1500 sequential requests (new connection each, nbthread 1, three servers of weight 1, no health
+ * checks, which would draw from the same generator). Power against 2.6's strict rotation and the
+ * test's true size (right model against itself; transitions are a Markov chain, not independent
  * trials) come from 200 seeded Monte Carlo replications of lbkit's models; the minimum detectable
  * effect is Cohen's w at 80% power.
  */
@@ -34,16 +34,23 @@ class LeastConnLinesParityTest {
     private static final int N = 1500;
     private static final double ALPHA = 0.01;
     private static final int REPLICATIONS = 200;
-    private static final String CONFIG = new SingleBackendConfig("servers", "server", "balance leastconn",
-            List.of(1, 1, 1), List.of()).text();
+    private static final String CONFIG =
+            new SingleBackendConfig(
+                            "servers", "server", "balance leastconn", List.of(1, 1, 1), List.of())
+                    .text();
 
-    private static Comparison run(HaproxyLine haproxyLine, HaproxyLine lbkitLine, String[] version) throws Exception {
+    private static Comparison run(HaproxyLine haproxyLine, HaproxyLine lbkitLine, String[] version)
+            throws Exception {
         Haproxy haproxy = HaproxyLines.get(haproxyLine);
         version[0] = haproxy.version();
-        try (SideBySide sides = SideBySide.start("leastconn on HAProxy " + haproxyLine.text(), CONFIG,
-                SideBySide.HaproxyStarter.of(haproxy).withLbkitAs(lbkitLine),
-                SideBySide.Options.exactRun())) {
-            Comparison c = sides.run("leastconn sequential", Traffic.sequential("new connection each", N));
+        try (SideBySide sides =
+                SideBySide.start(
+                        "leastconn on HAProxy " + haproxyLine.text(),
+                        CONFIG,
+                        SideBySide.HaproxyStarter.of(haproxy).withLbkitAs(lbkitLine),
+                        SideBySide.Options.exactRun())) {
+            Comparison c =
+                    sides.run("leastconn sequential", Traffic.sequential("new connection each", N));
             assertThat(c.haproxy().answers()).allMatch(a -> a.startsWith("server"));
             assertThat(c.lbkit().answers()).allMatch(a -> a.startsWith("server"));
             return c;
@@ -51,22 +58,53 @@ class LeastConnLinesParityTest {
     }
 
     static IntFunction<List<String>> model(HaproxyLine line) {
-        return seed -> TestBackend.of(line, StatisticalPrng.reseededBy(seed * 0x9E3779B9 + 0x2545F491),
-                Algorithm.LEASTCONN, "server1 1", "server2 1", "server3 1").sequential(N);
+        return seed ->
+                TestBackend.of(
+                                line,
+                                StatisticalPrng.reseededBy(seed * 0x9E3779B9 + 0x2545F491),
+                                Algorithm.LEASTCONN,
+                                "server1 1",
+                                "server2 1",
+                                "server3 1")
+                        .sequential(N);
     }
 
     private static void sameAsHaproxy(HaproxyLine line) throws Exception {
         String[] version = new String[1];
         Comparison c = run(line, line, version);
-        LineStatistics.Result result = LineStatistics.repeatsTest(c.haproxy().answers(), c.lbkit().answers());
-        double power = LineStatistics.power(LineStatistics::repeatsTest, model(line), model(HaproxyLine.V3_0),
-                ALPHA, REPLICATIONS, 1000);
-        double size = LineStatistics.power(LineStatistics::repeatsTest, model(line), model(line), ALPHA,
-                REPLICATIONS, 5000);
+        LineStatistics.Result result =
+                LineStatistics.repeatsTest(c.haproxy().answers(), c.lbkit().answers());
+        double power =
+                LineStatistics.power(
+                        LineStatistics::repeatsTest,
+                        model(line),
+                        model(HaproxyLine.V3_0),
+                        ALPHA,
+                        REPLICATIONS,
+                        1000);
+        double size =
+                LineStatistics.power(
+                        LineStatistics::repeatsTest,
+                        model(line),
+                        model(line),
+                        ALPHA,
+                        REPLICATIONS,
+                        5000);
         double mde = LineStatistics.minimumDetectableW(1, ALPHA, N - 1, N - 1);
-        System.out.printf("[lbkit] leastconn 1/1/1 sequential on %s, HAProxy %s: n = %d + %d, counts %s vs %s, %s;"
-                + " alpha %.2f, power vs 2.6's rotation %.2f, true size %.3f, MDE w = %.3f%n", line.text(), version[0],
-                N, N, c.haproxy().distribution(), c.lbkit().distribution(), result, ALPHA, power, size, mde);
+        System.out.printf(
+                "[lbkit] leastconn 1/1/1 sequential on %s, HAProxy %s: n = %d + %d, counts %s vs %s, %s;"
+                        + " alpha %.2f, power vs 2.6's rotation %.2f, true size %.3f, MDE w = %.3f%n",
+                line.text(),
+                version[0],
+                N,
+                N,
+                c.haproxy().distribution(),
+                c.lbkit().distribution(),
+                result,
+                ALPHA,
+                power,
+                size,
+                mde);
         assertThat(power).isGreaterThanOrEqualTo(0.8);
         assertThat(result.rejectsAt(ALPHA)).as("HAProxy and lbkit differ: " + result).isFalse();
     }
@@ -74,10 +112,14 @@ class LeastConnLinesParityTest {
     private static void rotationRejected(HaproxyLine line) throws Exception {
         String[] version = new String[1];
         Comparison c = run(line, HaproxyLine.V3_0, version);
-        LineStatistics.Result result = LineStatistics.repeatsTest(c.haproxy().answers(), c.lbkit().answers());
-        System.out.printf("[lbkit] negative control leastconn on %s vs lbkit as 3.0 (2.6 rotation), HAProxy %s: %s%n",
+        LineStatistics.Result result =
+                LineStatistics.repeatsTest(c.haproxy().answers(), c.lbkit().answers());
+        System.out.printf(
+                "[lbkit] negative control leastconn on %s vs lbkit as 3.0 (2.6 rotation), HAProxy %s: %s%n",
                 line.text(), version[0], result);
-        assertThat(result.rejectsAt(ALPHA)).as("2.6's rotation must be rejected: " + result).isTrue();
+        assertThat(result.rejectsAt(ALPHA))
+                .as("2.6's rotation must be rejected: " + result)
+                .isTrue();
     }
 
     @Test

@@ -22,40 +22,56 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Episode 02 under free-running load, the article's scenario with shorter delays: 16 clients send
- * {@value #REQUESTS} requests as fast as answers come, app1 and app3 take {@value #SLOW_MS} ms, app2 {@code lbkit.fast.ms} (default 40) ms. Timing decides every pick, so the two sides are compared by distribution: a two-sample
- * chi-square test at alpha = {@value #ALPHA}, and both must send the majority to the fast app2.
+ * {@value #REQUESTS} requests as fast as answers come, app1 and app3 take {@value #SLOW_MS} ms,
+ * app2 {@code lbkit.fast.ms} (default 40) ms. Timing decides every pick, so the two sides are
+ * compared by distribution: a two-sample chi-square test at alpha = {@value #ALPHA}, and both must
+ * send the majority to the fast app2.
  */
 class LeastConnLoadTest {
     static final long SLOW_MS = 400;
+
     /**
      * Not 0: with an instant app2 the split measures the proxy's own speed, not the algorithm (see
-     * the lesson's Gotchas). The two proxies differ by about a millisecond per request; at 10 ms that
-     * still tilted the split measurably (p = 0.03 in one full run, lbkit the faster side), at 40 ms
-     * the servers, not the proxies, set the pace.
+     * the lesson's Gotchas). The two proxies differ by about a millisecond per request; at 10 ms
+     * that still tilted the split measurably (p = 0.03 in one full run, lbkit the faster side), at
+     * 40 ms the servers, not the proxies, set the pace.
      */
     static final long FAST_MS = Long.getLong("lbkit.fast.ms", 40);
+
     static final double ALPHA = 0.01;
     static final int CLIENTS = 16;
+
     /**
      * Requests a side. 2000 was too few: a split of 157/1686/157 against 187/1626/187 passed. The
-     * comparison's power statement (target/lbkit-reports/power/) gives the shift 4500 a side detects.
+     * comparison's power statement (target/lbkit-reports/power/) gives the shift 4500 a side
+     * detects.
      */
     static final int REQUESTS = 4500;
 
     @ParameterizedTest(name = "keep-alive {0}")
     @ValueSource(booleans = {true, false})
-    void slowApp1AndApp3GetFewRequestsOnBothSidesAndTheDistributionsAgree(boolean keepAlive) throws Exception {
+    void slowApp1AndApp3GetFewRequestsOnBothSidesAndTheDistributionsAgree(boolean keepAlive)
+            throws Exception {
         DistributionReport result = compare(keepAlive, REQUESTS, UnaryOperator.identity(), "");
-        Power.Statement power = Power.of("episode 02 leastconn slow-backend load, keep-alive " + keepAlive,
-                Power.shares(result.haproxy().picks().distribution()), REQUESTS, REQUESTS, ALPHA);
+        Power.Statement power =
+                Power.of(
+                        "episode 02 leastconn slow-backend load, keep-alive " + keepAlive,
+                        Power.shares(result.haproxy().picks().distribution()),
+                        REQUESTS,
+                        REQUESTS,
+                        ALPHA);
         power.write("episode-02-leastconn-load-keep-alive-" + keepAlive);
         System.out.println("[lbkit] " + power.describe());
 
         for (LoadRun side : new LoadRun[] {result.haproxy(), result.lbkit()}) {
             assertThat(side.picks().distribution().getOrDefault("server2", 0))
-                    .as("leastconn sends the majority to the fast server (" + side.picks().side() + ")")
+                    .as(
+                            "leastconn sends the majority to the fast server ("
+                                    + side.picks().side()
+                                    + ")")
                     .isGreaterThan(REQUESTS / 2);
-            assertThat(side.picks().distribution().keySet()).as("every request was answered by a server")
+            assertThat(side.picks().distribution().keySet())
+                    .as("every request was answered by a server")
                     .containsOnly("server1", "server2", "server3");
         }
         assertThat(result.test().sameDistributionAt(ALPHA))
@@ -65,37 +81,60 @@ class LeastConnLoadTest {
 
     /**
      * The load comparison: both sides at once under the article's delays, the split compared by a
-     * two-sample chi-square test. lbkit is given {@code mistake} applied to its config (identity for
-     * the real test; a negative control passes another algorithm).
+     * two-sample chi-square test. lbkit is given {@code mistake} applied to its config (identity
+     * for the real test; a negative control passes another algorithm).
      */
-    static DistributionReport compare(boolean keepAlive, int requests, UnaryOperator<String> mistake, String label)
+    static DistributionReport compare(
+            boolean keepAlive, int requests, UnaryOperator<String> mistake, String label)
             throws Exception {
-        SideBySide.Options articleDelays = new SideBySide.Options(false, Map.of())
-                .withDelay(0, Duration.ofMillis(SLOW_MS)).withDelay(1, Duration.ofMillis(FAST_MS))
-                .withDelay(2, Duration.ofMillis(SLOW_MS));
-        ConcurrentLoad load = new ConcurrentLoad("article slow/fast", CLIENTS, requests, keepAlive, "/");
-        String title = "leastconn free-running load, app1/app3 " + SLOW_MS + " ms, app2 " + FAST_MS + " ms, "
-                + load.describe() + label;
+        SideBySide.Options articleDelays =
+                new SideBySide.Options(false, Map.of())
+                        .withDelay(0, Duration.ofMillis(SLOW_MS))
+                        .withDelay(1, Duration.ofMillis(FAST_MS))
+                        .withDelay(2, Duration.ofMillis(SLOW_MS));
+        ConcurrentLoad load =
+                new ConcurrentLoad("article slow/fast", CLIENTS, requests, keepAlive, "/");
+        String title =
+                "leastconn free-running load, app1/app3 "
+                        + SLOW_MS
+                        + " ms, app2 "
+                        + FAST_MS
+                        + " ms, "
+                        + load.describe()
+                        + label;
 
-        // Both sides run the episode's config as it is, so with HAProxy's default http-reuse safe: the
-        // first request of every client connection opens a new server connection, on both sides. That
-        // keeps a request in flight longer (connect + a cold server connection), which leastconn feels
+        // Both sides run the episode's config as it is, so with HAProxy's default http-reuse safe:
+        // the
+        // first request of every client connection opens a new server connection, on both sides.
+        // That
+        // keeps a request in flight longer (connect + a cold server connection), which leastconn
+        // feels
         // (see the lesson's Gotchas); before lbkit modelled http-reuse it always reused, and this
         // variant needed "http-reuse always" on both sides to agree.
         String config = Parity.episodeConfig();
         DistributionReport result;
-        try (SideBySide sides = SideBySide.startNegativeControl(title, config, Parity.haproxy(), articleDelays, mistake)) {
-            // Both at once: on a shared machine, the two sides then run under the same CPU load. Run one
+        try (SideBySide sides =
+                SideBySide.startNegativeControl(
+                        title, config, Parity.haproxy(), articleDelays, mistake)) {
+            // Both at once: on a shared machine, the two sides then run under the same CPU load.
+            // Run one
             // after the other, each met a different load, and the faster side sent more to app2.
-            CompletableFuture<LoadRun> onHaproxy = CompletableFuture.supplyAsync(() -> load(sides, sides.haproxy(), load));
+            CompletableFuture<LoadRun> onHaproxy =
+                    CompletableFuture.supplyAsync(() -> load(sides, sides.haproxy(), load));
             LoadRun onLbkit = load(sides, sides.lbkit(), load);
             result = DistributionReport.of(title, onHaproxy.join(), onLbkit);
         }
         result.write(slug(title), ALPHA);
-        System.out.println("[lbkit] " + result.summary() + String.format(java.util.Locale.ROOT,
-                " (HAProxy %d ms, lbkit %d ms; picks per second HAProxy %s, lbkit %s)", result.haproxy().elapsedMs(),
-                result.lbkit().elapsedMs(), DistributionReport.perSecond(result.haproxy()),
-                DistributionReport.perSecond(result.lbkit())));
+        System.out.println(
+                "[lbkit] "
+                        + result.summary()
+                        + String.format(
+                                java.util.Locale.ROOT,
+                                " (HAProxy %d ms, lbkit %d ms; picks per second HAProxy %s, lbkit %s)",
+                                result.haproxy().elapsedMs(),
+                                result.lbkit().elapsedMs(),
+                                DistributionReport.perSecond(result.haproxy()),
+                                DistributionReport.perSecond(result.lbkit())));
         return result;
     }
 
@@ -106,18 +145,30 @@ class LeastConnLoadTest {
      */
     @Test
     void haproxyOpensAServerConnectionPerClientConnectionByDefault() throws Exception {
-        try (SideBySide sides = SideBySide.start("http-reuse safe", Parity.episodeConfig(), Parity.haproxy(),
-                SideBySide.Options.exactRun())) {
+        try (SideBySide sides =
+                SideBySide.start(
+                        "http-reuse safe",
+                        Parity.episodeConfig(),
+                        Parity.haproxy(),
+                        SideBySide.Options.exactRun())) {
             sides.drive(sides.haproxy(), Traffic.sequential("new connection each", 60));
-            String afterNewConnections = RuntimeApiClient.send(sides.haproxy().statsPort(), "show stat");
-            sides.drive(sides.haproxy(), Traffic.sequential("one keep-alive connection", 60).keepAliveConnection());
+            String afterNewConnections =
+                    RuntimeApiClient.send(sides.haproxy().statsPort(), "show stat");
+            sides.drive(
+                    sides.haproxy(),
+                    Traffic.sequential("one keep-alive connection", 60).keepAliveConnection());
             String afterKeepAlive = RuntimeApiClient.send(sides.haproxy().statsPort(), "show stat");
 
-            System.out.println("[lbkit] HAProxy server connections after 60 requests on new connections: connect "
-                    + ShowStat.column(afterNewConnections, "servers", "connect") + ", reuse "
-                    + ShowStat.column(afterNewConnections, "servers", "reuse") + "; after 60 more on one keep-alive "
-                    + "connection: connect " + ShowStat.column(afterKeepAlive, "servers", "connect") + ", reuse "
-                    + ShowStat.column(afterKeepAlive, "servers", "reuse"));
+            System.out.println(
+                    "[lbkit] HAProxy server connections after 60 requests on new connections: connect "
+                            + ShowStat.column(afterNewConnections, "servers", "connect")
+                            + ", reuse "
+                            + ShowStat.column(afterNewConnections, "servers", "reuse")
+                            + "; after 60 more on one keep-alive "
+                            + "connection: connect "
+                            + ShowStat.column(afterKeepAlive, "servers", "connect")
+                            + ", reuse "
+                            + ShowStat.column(afterKeepAlive, "servers", "reuse"));
             assertThat(ShowStat.column(afterNewConnections, "servers", "connect"))
                     .as("a new client connection per request: a new server connection per request")
                     .isEqualTo(Map.of("server1", 20, "server2", 20, "server3", 20));
@@ -125,7 +176,8 @@ class LeastConnLoadTest {
                     .as("http-reuse safe never reuses for the first request of a client connection")
                     .isEqualTo(Map.of("server1", 0, "server2", 0, "server3", 0));
             assertThat(ShowStat.column(afterKeepAlive, "servers", "reuse").values())
-                    .as("on one keep-alive client connection, later requests reuse server connections")
+                    .as(
+                            "on one keep-alive client connection, later requests reuse server connections")
                     .allSatisfy(reuses -> assertThat(reuses).isGreaterThan(0));
         }
     }
@@ -140,6 +192,8 @@ class LeastConnLoadTest {
     }
 
     private static String slug(String text) {
-        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return text.toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("(^-|-$)", "");
     }
 }

@@ -19,18 +19,36 @@ class LeastConnNegativeControlTest {
 
     @Test
     void loadComparisonRejectsRoundrobinWhereHaproxyRunsLeastconn() throws Exception {
-        // Fewer requests than the real test: roundrobin sends a third to each 400 ms server, so 4500
+        // Fewer requests than the real test: roundrobin sends a third to each 400 ms server, so
+        // 4500
         // would take over a minute, and a split this far off needs no such power.
-        DistributionReport run = LeastConnLoadTest.compare(false, REQUESTS,
-                NegativeControl.replace("^(\\s*)balance leastconn", "$1balance roundrobin"),
-                ", NEGATIVE CONTROL lbkit given roundrobin");
-        NegativeControl.record("episode-02-leastconn-vs-roundrobin",
-                "episode 02 slow-backend load split (chi-square, n = " + REQUESTS + " a side, alpha "
-                        + LeastConnLoadTest.ALPHA + ")", "balance roundrobin",
-                String.format(Locale.ROOT, "HAProxy %s vs lbkit %s, p = %.2g: %s", run.haproxy().picks().distribution(),
-                        run.lbkit().picks().distribution(), run.test().pValue(),
-                        run.test().sameDistributionAt(LeastConnLoadTest.ALPHA) ? "NOT REJECTED" : "rejected"));
+        DistributionReport run =
+                LeastConnLoadTest.compare(
+                        false,
+                        REQUESTS,
+                        NegativeControl.replace("^(\\s*)balance leastconn", "$1balance roundrobin"),
+                        ", NEGATIVE CONTROL lbkit given roundrobin");
+        NegativeControl.record(
+                "episode-02-leastconn-vs-roundrobin",
+                "episode 02 slow-backend load split (chi-square, n = "
+                        + REQUESTS
+                        + " a side, alpha "
+                        + LeastConnLoadTest.ALPHA
+                        + ")",
+                "balance roundrobin",
+                String.format(
+                        Locale.ROOT,
+                        "HAProxy %s vs lbkit %s, p = %.2g: %s",
+                        run.haproxy().picks().distribution(),
+                        run.lbkit().picks().distribution(),
+                        run.test().pValue(),
+                        run.test().sameDistributionAt(LeastConnLoadTest.ALPHA)
+                                ? "NOT REJECTED"
+                                : "rejected"));
         assertThat(run.test().sameDistributionAt(LeastConnLoadTest.ALPHA))
-                .as("the chi-square comparison rejects roundrobin posing as leastconn: %s", run.test()).isFalse();
+                .as(
+                        "the chi-square comparison rejects roundrobin posing as leastconn: %s",
+                        run.test())
+                .isFalse();
     }
 }

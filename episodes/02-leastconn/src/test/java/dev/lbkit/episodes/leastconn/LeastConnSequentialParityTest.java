@@ -23,15 +23,22 @@ class LeastConnSequentialParityTest {
 
     @Test
     void episodeConfigRotatesInDeclarationOrderOnBothSides() throws Exception {
-        Traffic newConnections = Traffic.sequential("new connection each", 300)
-                .withEvent(100, "disable server servers/server2")
-                .withEvent(200, "enable server servers/server2");
-        Traffic keepAlive = Traffic.sequential("one keep-alive connection", 300).keepAliveConnection()
-                .withEvent(50, "disable server servers/server1")
-                .withEvent(120, "enable server servers/server1");
+        Traffic newConnections =
+                Traffic.sequential("new connection each", 300)
+                        .withEvent(100, "disable server servers/server2")
+                        .withEvent(200, "enable server servers/server2");
+        Traffic keepAlive =
+                Traffic.sequential("one keep-alive connection", 300)
+                        .keepAliveConnection()
+                        .withEvent(50, "disable server servers/server1")
+                        .withEvent(120, "enable server servers/server1");
 
-        List<Comparison> results = Parity.run("episode 02 haproxy.cfg", Parity.episodeConfig(),
-                SideBySide.Options.exactRun(), List.of(newConnections, keepAlive));
+        List<Comparison> results =
+                Parity.run(
+                        "episode 02 haproxy.cfg",
+                        Parity.episodeConfig(),
+                        SideBySide.Options.exactRun(),
+                        List.of(newConnections, keepAlive));
 
         results.forEach(Parity::assertIdentical);
         assertThat(results.get(0).haproxy().answers().subList(0, 6))
@@ -45,24 +52,34 @@ class LeastConnSequentialParityTest {
     @Test
     void generatedConfigsIgnoreWeightsAndMatchHaproxyForEveryRequest() throws Exception {
         List<Comparison> all = new ArrayList<>();
-        for (Parity.GeneratedRun run : Parity.downUpOnGeneratedConfigs("leastconn", SEED, CONFIGS, REQUESTS, 3)) {
+        for (Parity.GeneratedRun run :
+                Parity.downUpOnGeneratedConfigs("leastconn", SEED, CONFIGS, REQUESTS, 3)) {
             all.add(run.comparison());
             List<String> usable = usableInDeclarationOrder(run.config());
             assertThat(run.comparison().haproxy().answers().subList(0, REQUESTS / 3))
-                    .as("before any event, HAProxy rotates through the servers of non-zero weight in declaration "
-                            + "order, whatever their weights " + run.config().weights())
+                    .as(
+                            "before any event, HAProxy rotates through the servers of non-zero weight in declaration "
+                                    + "order, whatever their weights "
+                                    + run.config().weights())
                     .isEqualTo(LeastConnScriptedParityTest.rotation(usable, REQUESTS / 3));
         }
         int matching = all.stream().mapToInt(Comparison::matching).sum();
         int total = all.stream().mapToInt(Comparison::total).sum();
-        System.out.printf("[lbkit] leastconn sequential: %d/%d requests on the same server over %d generated configs%n",
+        System.out.printf(
+                "[lbkit] leastconn sequential: %d/%d requests on the same server over %d generated configs%n",
                 matching, total, CONFIGS);
         all.forEach(Parity::assertIdentical);
-        assertThat(matching).as("most requests were served by a server, the same on both sides (equal 503s"
-                + " or errors are not counted): the configs balanced, not just failed alike").isGreaterThan(CONFIGS * REQUESTS / 2);
+        assertThat(matching)
+                .as(
+                        "most requests were served by a server, the same on both sides (equal 503s"
+                                + " or errors are not counted): the configs balanced, not just failed alike")
+                .isGreaterThan(CONFIGS * REQUESTS / 2);
     }
 
-    /** The servers a generated config balances over: weight 0 makes a server unusable (it has no backups). */
+    /**
+     * The servers a generated config balances over: weight 0 makes a server unusable (it has no
+     * backups).
+     */
     private static List<String> usableInDeclarationOrder(ConfigGenerator.Generated config) {
         List<String> usable = new ArrayList<>();
         for (int i = 0; i < config.serverNames().size(); i++) {

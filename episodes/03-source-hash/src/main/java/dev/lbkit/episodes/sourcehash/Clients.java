@@ -16,13 +16,15 @@ public final class Clients {
     /** Host numbers per third octet: .1 to .250, so no address ends in .0 or .255. */
     private static final int PER_BLOCK = 250;
 
-    private Clients() {
-    }
+    private Clients() {}
 
-    /** The first {@code count} addresses of 127.0.1.1, 127.0.1.2, ..., 127.0.1.250, 127.0.2.1, ... */
+    /**
+     * The first {@code count} addresses of 127.0.1.1, 127.0.1.2, ..., 127.0.1.250, 127.0.2.1, ...
+     */
     public static List<InetAddress> addresses(int count) {
         if (count < 0 || count > PER_BLOCK * 254) {
-            throw new IllegalArgumentException("between 0 and " + PER_BLOCK * 254 + " clients, not " + count);
+            throw new IllegalArgumentException(
+                    "between 0 and " + PER_BLOCK * 254 + " clients, not " + count);
         }
         List<InetAddress> addresses = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -42,10 +44,13 @@ public final class Clients {
      */
     public static Traffic rounds(String name, List<InetAddress> clients, int rounds) {
         int n = clients.size();
-        return Traffic.of(name, n * rounds, i -> new Traffic.Request("/", clients.get(i % n), List.of()));
+        return Traffic.of(
+                name, n * rounds, i -> new Traffic.Request("/", clients.get(i % n), List.of()));
     }
 
-    /** The server each client of round {@code round} landed on (requests n*round .. n*round+n-1). */
+    /**
+     * The server each client of round {@code round} landed on (requests n*round .. n*round+n-1).
+     */
     public static List<String> round(Picks picks, int clientCount, int round) {
         return picks.answers().subList(clientCount * round, clientCount * (round + 1));
     }

@@ -3,7 +3,6 @@ package dev.lbkit.episodes.sourcehash;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ServerSpec;
-
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,21 +12,22 @@ import java.util.List;
 /**
  * {@code hash-type consistent} (and {@code balance random}): every usable server owns 16 points per
  * unit of weight on a 32-bit ring, and a hash value goes to the server of the closest point, the
- * predecessor winning ties. A server going DOWN takes only its own points away, so only its keys move.
+ * predecessor winning ties. A server going DOWN takes only its own points away, so only its keys
+ * move.
  *
  * <p>Worked example: the server with id 1 places its points 0, 1, 2 at full_hash(4096),
  * full_hash(4097), full_hash(4098) = 1237450891, 2761370759, 3040967754; id 2 starts at 1079705203,
- * 414606662. A hash of 1200000000 sits between 1079705203 (id 2, 120294797 away) and 1237450891
- * (id 1, 37450891 away), so it goes to id 1. With weights 2/1/3 and ids 1/2/3, the {@code source}
- * key of 127.0.1.1 after avalanche (4138135820) lands on s1.
+ * 414606662. A hash of 1200000000 sits between 1079705203 (id 2, 120294797 away) and 1237450891 (id
+ * 1, 37450891 away), so it goes to id 1. With weights 2/1/3 and ids 1/2/3, the {@code source} key
+ * of 127.0.1.1 after avalanche (4138135820) lands on s1.
  *
- * <p>Where the points lie depends on the HAProxy line and on the server's {@code hash-key}
- * ({@link #baseKey}): point i of a server is full_hash(B + i) for a base key B, which is id * 4096 in
- * 2.6, 3.2 and 3.4 but full_hash(id) in 3.0 (so the same config spreads keys differently on 3.0).
+ * <p>Where the points lie depends on the HAProxy line and on the server's {@code hash-key} ({@link
+ * #baseKey}): point i of a server is full_hash(B + i) for a base key B, which is id * 4096 in 2.6,
+ * 3.2 and 3.4 but full_hash(id) in 3.0 (so the same config spreads keys differently on 3.0).
  *
- * <p>Requests without a key walk the ring points in ascending order from a stored cursor, one
- * point per request, so that "round robin" follows point ownership rather than server order.
- * Active and backup servers have separate rings.
+ * <p>Requests without a key walk the ring points in ascending order from a stored cursor, one point
+ * per request, so that "round robin" follows point ownership rather than server order. Active and
+ * backup servers have separate rings.
  *
  * <p>HAProxy documents consistent hashing under {@code hash-type} and {@code hash-balance-factor}
  * in its configuration manual (section 4).
@@ -35,21 +35,31 @@ import java.util.List;
 public final class ConsistentRing implements HashLookup {
     /** Points per unit of user weight (HAProxy's BE_WEIGHT_SCALE): eweight = 16 * weight. */
     public static final int POINTS_PER_WEIGHT = 16;
+
     /** Spacing of server ids in the point-key input (HAProxy's SRV_EWGHT_RANGE). */
     public static final int ID_STRIDE = 4096;
 
     private final List<Server> servers;
     private final boolean allBackups;
     private final int balanceFactor;
+
     /** Each server's base key B (by index): point i sits at full_hash(B + i). */
     private final int[] baseKeys;
+
     private final Ring activeRing = new Ring();
     private final Ring backupRing = new Ring();
+
     /** Points each server has on its ring now, and the points it has keys for (never shrinks). */
     private final int[] pointsNow;
+
     private final int[] pointsAllocated;
-    /** Startup sum of the eweights of the usable same-group servers declared before (balance factor). */
+
+    /**
+     * Startup sum of the eweights of the usable same-group servers declared before (balance
+     * factor).
+     */
     private final int[] cumulativeWeight;
+
     private long insertions;
     private GroupInUse group;
 
@@ -62,7 +72,8 @@ public final class ConsistentRing implements HashLookup {
      * @param balanceFactor {@code hash-balance-factor}, 0 for none
      * @param line the HAProxy line whose ring keys to use ({@link #baseKey})
      */
-    public ConsistentRing(List<Server> servers, boolean allBackups, int balanceFactor, HaproxyLine line) {
+    public ConsistentRing(
+            List<Server> servers, boolean allBackups, int balanceFactor, HaproxyLine line) {
         this.servers = List.copyOf(servers);
         this.baseKeys = new int[servers.size()];
         for (Server server : this.servers) {
@@ -95,24 +106,29 @@ public final class ConsistentRing implements HashLookup {
         recount();
     }
 
-    /** The key of point {@code point} of the server with id {@code id}: full_hash(id * 4096 + point). */
+    /**
+     * The key of point {@code point} of the server with id {@code id}: full_hash(id * 4096 +
+     * point).
+     */
     // snippet:start point-key
     public static int pointKey(int id, int point) {
         return Hashes.fullHash(id * ID_STRIDE + point);
     }
+
     // snippet:end point-key
 
     /**
-     * The base key B of a server on HAProxy {@code line}: its points are full_hash(B + i), i = 0 .. 16 * weight - 1.
+     * The base key B of a server on HAProxy {@code line}: its points are full_hash(B + i), i = 0 ..
+     * 16 * weight - 1.
      *
      * <p>Examples: id 1 gives B = 4096 on 2.6, 3.2 and 3.4 but B = full_hash(1) = 881230262 on 3.0;
-     * {@code hash-key addr} of 127.0.0.1 gives B = full_hash(0x0100007F) = 259664325 on every line from 3.0;
-     * {@code addr-port} of 127.0.0.1:19001 gives full_hash(full_hash(19001) + 0x0100007F) = 1620295214;
-     * on 3.4, {@code id32} of id 1 gives full_hash(0x01000000) = 3959731533 and {@code guid} "srv-s1"
-     * gives XXH32("srv-s1", 0) = 2745430918.
+     * {@code hash-key addr} of 127.0.0.1 gives B = full_hash(0x0100007F) = 259664325 on every line
+     * from 3.0; {@code addr-port} of 127.0.0.1:19001 gives full_hash(full_hash(19001) + 0x0100007F)
+     * = 1620295214; on 3.4, {@code id32} of id 1 gives full_hash(0x01000000) = 3959731533 and
+     * {@code guid} "srv-s1" gives XXH32("srv-s1", 0) = 2745430918.
      *
-     * <p>2.6 knows no {@code hash-key} and always uses id * 4096. An {@code addr}/{@code addr-port} server
-     * without an IP address, or a {@code guid} one without a guid, falls back to {@code id}.
+     * <p>2.6 knows no {@code hash-key} and always uses id * 4096. An {@code addr}/{@code addr-port}
+     * server without an IP address, or a {@code guid} one without a guid, falls back to {@code id}.
      */
     public static int baseKey(ServerSpec server, HaproxyLine line) {
         if (line == HaproxyLine.V2_6) {
@@ -122,12 +138,17 @@ public final class ConsistentRing implements HashLookup {
             case ADDR, ADDR_PORT -> {
                 byte[] address = addressBytes(server);
                 if (address != null) {
-                    boolean withPort = server.hashKey() == dev.lbkit.balancer.config.HashKey.ADDR_PORT;
+                    boolean withPort =
+                            server.hashKey() == dev.lbkit.balancer.config.HashKey.ADDR_PORT;
                     int portKey = withPort ? Hashes.fullHash(server.port()) : 0;
                     if (address.length == 4) {
-                        // The address bytes in network order, read as a little-endian (x86) integer.
-                        int a = (address[0] & 0xFF) | (address[1] & 0xFF) << 8 | (address[2] & 0xFF) << 16
-                                | (address[3] & 0xFF) << 24;
+                        // The address bytes in network order, read as a little-endian (x86)
+                        // integer.
+                        int a =
+                                (address[0] & 0xFF)
+                                        | (address[1] & 0xFF) << 8
+                                        | (address[2] & 0xFF) << 16
+                                        | (address[3] & 0xFF) << 24;
                         return Hashes.fullHash(portKey + a);
                     }
                     return Xxh32.hash(address, portKey);
@@ -142,16 +163,15 @@ public final class ConsistentRing implements HashLookup {
                     return Xxh32.hash(server.guid().getBytes(StandardCharsets.UTF_8), 0);
                 }
             }
-            case ID -> {
-            }
+            case ID -> {}
         }
         return idBaseKey(server.id(), line);
     }
 
     /**
      * {@code hash-key id} (the default), HAProxy 3.0.0 to 3.0.11: the id is hashed once to make the
-     * base key, B = full_hash(id), instead of spaced by 4096. A 3.0 change for the new {@code hash-key}
-     * option; later lines (3.2.26, 3.4.7 measured) are back to id * 4096.
+     * base key, B = full_hash(id), instead of spaced by 4096. A 3.0 change for the new {@code
+     * hash-key} option; later lines (3.2.26, 3.4.7 measured) are back to id * 4096.
      */
     private static int idBaseKey(int id, HaproxyLine line) {
         return line == HaproxyLine.V3_0 ? Hashes.fullHash(id) : id * ID_STRIDE;
@@ -174,7 +194,10 @@ public final class ConsistentRing implements HashLookup {
         return bytes;
     }
 
-    /** The dynamic effective weight HAProxy uses for consistent hashing and random: 16 * user weight. */
+    /**
+     * The dynamic effective weight HAProxy uses for consistent hashing and random: 16 * user
+     * weight.
+     */
     public static int eweight(Server server) {
         return POINTS_PER_WEIGHT * server.uweight();
     }
@@ -229,7 +252,8 @@ public final class ConsistentRing implements HashLookup {
             if (!rejected) {
                 return candidate;
             }
-            // Walk clockwise; after wrapping twice, give up and keep the current one (HAProxy's loop guard).
+            // Walk clockwise; after wrapping twice, give up and keep the current one (HAProxy's
+            // loop guard).
             chosen++;
             if (chosen == n) {
                 chosen = 0;
@@ -251,7 +275,8 @@ public final class ConsistentRing implements HashLookup {
         long remainder = totalSlots % totalWeight;
         long e = eweight(server);
         long c = cumulativeWeight[server.index()];
-        long slots = e * perWeight + ((c + e) * remainder) / totalWeight - (c * remainder) / totalWeight;
+        long slots =
+                e * perWeight + ((c + e) * remainder) / totalWeight - (c * remainder) / totalWeight;
         if (slots == 0) {
             slots = 1;
         }
@@ -282,11 +307,13 @@ public final class ConsistentRing implements HashLookup {
         Server avoided = null;
         Ring avoidedRing = null;
         int avoidedNode = -1;
-        // HAProxy stops when it is back at the cursor; a cursor left on the other group's ring is never
+        // HAProxy stops when it is back at the cursor; a cursor left on the other group's ring is
+        // never
         // met again, so lbkit also stops after one full lap of both rings instead of spinning.
         int stepsLeft = activeRing.size + backupRing.size + 1;
         do {
-            // The cursor may sit on the other group's ring: it walks there until it runs off the end.
+            // The cursor may sit on the other group's ring: it walks there until it runs off the
+            // end.
             if (node >= 0) {
                 node = node + 1 < ring.size ? node + 1 : -1;
             }
@@ -356,7 +383,8 @@ public final class ConsistentRing implements HashLookup {
             removePointsFrom(server, target);
         }
         if (pointsAllocated[s] < target) {
-            // HAProxy reallocates the server's points: all of them leave and come back, in index order.
+            // HAProxy reallocates the server's points: all of them leave and come back, in index
+            // order.
             removePointsFrom(server, 0);
             pointsAllocated[s] = target;
         }
@@ -402,7 +430,10 @@ public final class ConsistentRing implements HashLookup {
         pointsNow[s] = keep;
     }
 
-    /** The point after {@code at} (wrapping) while the server's points above {@code removing} are gone; -1 if none. */
+    /**
+     * The point after {@code at} (wrapping) while the server's points above {@code removing} are
+     * gone; -1 if none.
+     */
     private static int followingPoint(Ring ring, int at, Server server, int removing) {
         for (int step = 1; step <= ring.size; step++) {
             int i = at + step < ring.size ? at + step : at + step - ring.size;
@@ -422,9 +453,9 @@ public final class ConsistentRing implements HashLookup {
     }
 
     /**
-     * One ring as parallel sorted arrays: keys (stored with the sign bit flipped, so signed order is
-     * unsigned order), insertion sequence numbers (FIFO among equal keys), owners and point indexes.
-     * Lookups are a binary search with no allocation.
+     * One ring as parallel sorted arrays: keys (stored with the sign bit flipped, so signed order
+     * is unsigned order), insertion sequence numbers (FIFO among equal keys), owners and point
+     * indexes. Lookups are a binary search with no allocation.
      */
     public static final class Ring {
         int size;
@@ -437,7 +468,10 @@ public final class ConsistentRing implements HashLookup {
             return sortKeys[index] ^ Integer.MIN_VALUE;
         }
 
-        /** The first index whose unsigned key is >= {@code hash}, or {@code size}. Equal keys: the oldest. */
+        /**
+         * The first index whose unsigned key is >= {@code hash}, or {@code size}. Equal keys: the
+         * oldest.
+         */
         int firstAtOrAbove(int hash) {
             int wanted = hash ^ Integer.MIN_VALUE;
             int low = 0;
@@ -459,7 +493,10 @@ public final class ConsistentRing implements HashLookup {
             int high = size - 1;
             while (low <= high) {
                 int mid = (low + high) >>> 1;
-                int c = sortKeys[mid] != sortKey ? Integer.compare(sortKeys[mid], sortKey) : Long.compare(seqs[mid], seq);
+                int c =
+                        sortKeys[mid] != sortKey
+                                ? Integer.compare(sortKeys[mid], sortKey)
+                                : Long.compare(seqs[mid], seq);
                 if (c < 0) {
                     low = mid + 1;
                 } else if (c > 0) {
@@ -471,7 +508,10 @@ public final class ConsistentRing implements HashLookup {
             return -1;
         }
 
-        /** Merges new points (point indexes {@code firstPoint}..) of {@code owner}; their seqs are the newest. */
+        /**
+         * Merges new points (point indexes {@code firstPoint}..) of {@code owner}; their seqs are
+         * the newest.
+         */
         void insert(Server owner, int firstPoint, int[] newSortKeys, long[] newSeqs) {
             int count = newSortKeys.length;
             Integer[] order = new Integer[count];

@@ -16,37 +16,59 @@ import java.util.List;
 public final class Demo {
     private static final int CLIENTS = 300;
 
-    private Demo() {
-    }
+    private Demo() {}
 
     public static void main(String[] args) throws Exception {
-        Traffic traffic = Clients.rounds(CLIENTS + " clients, 127.0.1.1 to 127.0.2.50", Clients.addresses(CLIENTS), 2)
-                .withEvent(CLIENTS, "disable server servers/server2");
+        Traffic traffic =
+                Clients.rounds(
+                                CLIENTS + " clients, 127.0.1.1 to 127.0.2.50",
+                                Clients.addresses(CLIENTS),
+                                2)
+                        .withEvent(CLIENTS, "disable server servers/server2");
         HaproxyLocator.Lookup lookup = HaproxyLocator.find();
-        SideBySide.HaproxyStarter haproxy = lookup.haproxy().map(SideBySide.HaproxyStarter::of).orElse(null);
+        SideBySide.HaproxyStarter haproxy =
+                lookup.haproxy().map(SideBySide.HaproxyStarter::of).orElse(null);
         String config = DemoRunner.episodeConfig("03-source-hash");
         System.out.println("== Episode 03 — " + DemoRunner.balancing(config));
-        System.out.println(haproxy == null ? "No HAProxy here (" + lookup.missing() + "): lbkit alone."
-                : "Side by side with " + haproxy.describe());
-        try (SideBySide sides = SideBySide.start("episode 03", config, haproxy,
-                SideBySide.Options.exactRun())) {
+        System.out.println(
+                haproxy == null
+                        ? "No HAProxy here (" + lookup.missing() + "): lbkit alone."
+                        : "Side by side with " + haproxy.describe());
+        try (SideBySide sides =
+                SideBySide.start("episode 03", config, haproxy, SideBySide.Options.exactRun())) {
             Picks lbkit = ParallelClients.drive(sides.lbkit(), sides.serverNames(), traffic, 4);
-            Picks onHaproxy = haproxy == null ? null : ParallelClients.drive(sides.haproxy(), sides.serverNames(), traffic, 4);
+            Picks onHaproxy =
+                    haproxy == null
+                            ? null
+                            : ParallelClients.drive(
+                                    sides.haproxy(), sides.serverNames(), traffic, 4);
             for (Picks picks : onHaproxy == null ? List.of(lbkit) : List.of(onHaproxy, lbkit)) {
                 List<String> before = Clients.round(picks, CLIENTS, 0);
                 List<String> after = Clients.round(picks, CLIENTS, 1);
                 long onServer2 = before.stream().filter("server2"::equals).count();
-                System.out.printf("%n%s%n%s", picks.side(), Report.bars("clients",
-                        new Picks(picks.side(), before).distribution()));
-                System.out.printf("  server2 disabled: its %d clients moved; %d of the other %d moved too%n",
-                        onServer2, Clients.movedNeedlessly(before, after, "server2"), CLIENTS - onServer2);
+                System.out.printf(
+                        "%n%s%n%s",
+                        picks.side(),
+                        Report.bars("clients", new Picks(picks.side(), before).distribution()));
+                System.out.printf(
+                        "  server2 disabled: its %d clients moved; %d of the other %d moved too%n",
+                        onServer2,
+                        Clients.movedNeedlessly(before, after, "server2"),
+                        CLIENTS - onServer2);
             }
             if (onHaproxy != null) {
-                long same = java.util.stream.IntStream.range(0, lbkit.answers().size())
-                        .filter(i -> lbkit.answers().get(i).equals(onHaproxy.answers().get(i))).count();
-                System.out.printf("%nSame server on both sides: %d/%d requests%n", same, lbkit.answers().size());
+                long same =
+                        java.util.stream.IntStream.range(0, lbkit.answers().size())
+                                .filter(
+                                        i ->
+                                                lbkit.answers()
+                                                        .get(i)
+                                                        .equals(onHaproxy.answers().get(i)))
+                                .count();
+                System.out.printf(
+                        "%nSame server on both sides: %d/%d requests%n",
+                        same, lbkit.answers().size());
             }
         }
     }
-
 }

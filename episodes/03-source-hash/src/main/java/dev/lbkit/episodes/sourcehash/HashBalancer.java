@@ -15,11 +15,11 @@ import java.util.List;
  * consistent-hash ring ({@code hash-type consistent}); a request without a key goes round robin.
  *
  * <p>Worked example: servers s1/s2/s3 with weights 2/1/3 and {@code balance source}. The client
- * 127.0.1.1 has the key 0x7F000101. Map-based: slot 2130706689 mod 6 = 3 of
- * {@code [s1, s3, s1, s3, s2, s3]} is s3. Consistent (sdbm plus avalanche by default; {@code source}
- * ignores the function but not the avalanche): full_hash(0x7F000101) = 4138135820, whose closest
- * ring point belongs to s1. With {@code balance uri} and map-based sdbm, "/index.html" hashes to
- * 858007926 and picks slot 858007926 mod 6 = 0, s1.
+ * 127.0.1.1 has the key 0x7F000101. Map-based: slot 2130706689 mod 6 = 3 of {@code [s1, s3, s1, s3,
+ * s2, s3]} is s3. Consistent (sdbm plus avalanche by default; {@code source} ignores the function
+ * but not the avalanche): full_hash(0x7F000101) = 4138135820, whose closest ring point belongs to
+ * s1. With {@code balance uri} and map-based sdbm, "/index.html" hashes to 858007926 and picks slot
+ * 858007926 mod 6 = 0, s1.
  *
  * <p>When only one server is usable the key is not computed and 0 is looked up, as HAProxy does
  * ({@code url_param} excepted, which still falls back when the parameter is missing).
@@ -28,7 +28,9 @@ import java.util.List;
  * configuration manual (section 4).
  */
 public final class HashBalancer implements LoadBalancer {
-    /** Keys up to this many bytes are cut and hashed in {@link #scratch}; longer ones are copied. */
+    /**
+     * Keys up to this many bytes are cut and hashed in {@link #scratch}; longer ones are copied.
+     */
     private static final int SCRATCH_BYTES = 8 * 1024;
 
     /** Where a hashing algorithm finds its key, and what it does with it. */
@@ -40,7 +42,10 @@ public final class HashBalancer implements LoadBalancer {
         Server pick(HashBalancer hashing, RequestInfo request, Server avoid);
     }
 
-    /** Cuts a key out of text already turned into bytes: a range from {@link HashKeys#range}, or {@link HashKeys#NO_KEY}. */
+    /**
+     * Cuts a key out of text already turned into bytes: a range from {@link HashKeys#range}, or
+     * {@link HashKeys#NO_KEY}.
+     */
     public interface KeyCut {
         long cut(byte[] input, int length);
     }
@@ -48,19 +53,26 @@ public final class HashBalancer implements LoadBalancer {
     private final HashType hashType;
     private final HashLookup table;
     private final RequestKey key;
+
     /**
      * The request's target or header value as bytes, reused by every pick so a pick allocates
      * nothing; safe because the backend calls an algorithm under its lock, one pick at a time.
      */
     private final byte[] scratch = new byte[SCRATCH_BYTES];
 
-    /** A balancer for {@code backend} hashing {@code key}; {@code line} chooses the ring keys (3.0's differ). */
-    public HashBalancer(ProxySection backend, List<Server> servers, RequestKey key, HaproxyLine line) {
+    /**
+     * A balancer for {@code backend} hashing {@code key}; {@code line} chooses the ring keys (3.0's
+     * differ).
+     */
+    public HashBalancer(
+            ProxySection backend, List<Server> servers, RequestKey key, HaproxyLine line) {
         this.hashType = backend.hashType();
         this.key = key;
-        this.table = hashType.consistent()
-                ? new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor(), line)
-                : new MapBasedHash(servers, backend.allBackups());
+        this.table =
+                hashType.consistent()
+                        ? new ConsistentRing(
+                                servers, backend.allBackups(), backend.hashBalanceFactor(), line)
+                        : new MapBasedHash(servers, backend.allBackups());
     }
 
     /** The table this backend looks hashes up in (map or ring). */
@@ -93,14 +105,22 @@ public final class HashBalancer implements LoadBalancer {
         if (range == HashKeys.NO_KEY) {
             return null;
         }
-        int hash = Hashes.hash(hashType.function(), input, HashKeys.rangeFrom(range), HashKeys.rangeTo(range));
+        int hash =
+                Hashes.hash(
+                        hashType.function(),
+                        input,
+                        HashKeys.rangeFrom(range),
+                        HashKeys.rangeTo(range));
         return lookupKey(hash, avoid);
     }
 
-    /** Looks up a key that needs no hash function ({@code source}); only {@code avalanche} applies. */
+    /**
+     * Looks up a key that needs no hash function ({@code source}); only {@code avalanche} applies.
+     */
     public Server lookupKey(int key, Server avoid) {
         return table.lookup(hashType.avalanche() ? Hashes.avalanche(key) : key, avoid);
     }
+
     // snippet:end hash-then-avalanche
 
     @Override
@@ -118,7 +138,10 @@ public final class HashBalancer implements LoadBalancer {
         table.weightChanged(server, oldUweight);
     }
 
-    /** Map-based hashing is one of HAProxy's static algorithms; the consistent ring takes any weight. */
+    /**
+     * Map-based hashing is one of HAProxy's static algorithms; the consistent ring takes any
+     * weight.
+     */
     @Override
     public boolean staticWeights() {
         return !hashType.consistent();

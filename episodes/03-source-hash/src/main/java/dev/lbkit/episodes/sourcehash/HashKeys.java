@@ -15,14 +15,13 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HashKeys {
 
-    private HashKeys() {
-    }
+    private HashKeys() {}
 
     // snippet:start source-key
     /**
      * The {@code source} key: an IPv4 address read as a big-endian 32-bit integer, or the XOR of
-     * the four big-endian words of an IPv6 address. No hash function is applied (HAProxy ignores the
-     * configured one here; only {@code avalanche} may follow).
+     * the four big-endian words of an IPv6 address. No hash function is applied (HAProxy ignores
+     * the configured one here; only {@code avalanche} may follow).
      *
      * <p>Java turns a v4-mapped IPv6 address into an {@link Inet4Address} when parsing; a caller
      * that accepted an IPv4 client on a dual-stack socket must pass an {@code Inet6Address} to get
@@ -31,23 +30,31 @@ public final class HashKeys {
     public static int source(InetAddress client) {
         if (client instanceof Inet4Address) {
             // OpenJDK's Inet4Address hash code is the address read big-endian: the same key with no
-            // copy of the address bytes, so a pick allocates nothing (HashKeysTest pins the equality).
+            // copy of the address bytes, so a pick allocates nothing (HashKeysTest pins the
+            // equality).
             return client.hashCode();
         }
         byte[] address = client.getAddress();
         int key = 0;
         for (int i = 0; i + 4 <= address.length; i += 4) {
-            key ^= ((address[i] & 0xff) << 24) | ((address[i + 1] & 0xff) << 16)
-                    | ((address[i + 2] & 0xff) << 8) | (address[i + 3] & 0xff);
+            key ^=
+                    ((address[i] & 0xff) << 24)
+                            | ((address[i + 1] & 0xff) << 16)
+                            | ((address[i + 2] & 0xff) << 8)
+                            | (address[i + 3] & 0xff);
         }
         return key;
     }
+
     // snippet:end source-key
 
     /** No key: the parameter or header is missing, and the algorithm falls back to round robin. */
     public static final long NO_KEY = -1L;
 
-    /** A key's place in its buffer, {@code [from, to)}, packed in one long so cutting a key allocates nothing. */
+    /**
+     * A key's place in its buffer, {@code [from, to)}, packed in one long so cutting a key
+     * allocates nothing.
+     */
     public static long range(int from, int to) {
         return ((long) from << 32) | (to & 0xffffffffL);
     }

@@ -3,9 +3,9 @@ package dev.lbkit.episodes.sourcehash;
 import dev.lbkit.balancer.config.HashFunction;
 
 /**
- * The hash functions HAProxy's hashing algorithms use, in C unsigned 32-bit arithmetic: Java
- * {@code int} with wraparound, each input byte read as 0..255. Read results as unsigned
- * ({@link Integer#toUnsignedLong(int)}).
+ * The hash functions HAProxy's hashing algorithms use, in C unsigned 32-bit arithmetic: Java {@code
+ * int} with wraparound, each input byte read as 0..255. Read results as unsigned ({@link
+ * Integer#toUnsignedLong(int)}).
  *
  * <p>Worked example: {@code sdbm("/")} is 47 (the byte value of '/'), {@code sdbm("/index.html")}
  * is 858007926, {@code crc32("123456789")} is 0xCBF43926, and {@code fullHash(0)} is 2874071335.
@@ -22,10 +22,12 @@ public final class Hashes {
 
     private static final int[] CRC32_TABLE = crc32Table();
 
-    private Hashes() {
-    }
+    private Hashes() {}
 
-    /** Hashes {@code bytes[from..to)} with {@code function}, as {@code hash-type ... <function>} does. */
+    /**
+     * Hashes {@code bytes[from..to)} with {@code function}, as {@code hash-type ... <function>}
+     * does.
+     */
     public static int hash(HashFunction function, byte[] bytes, int from, int to) {
         return switch (function) {
             case SDBM -> sdbm(bytes, from, to);
@@ -37,10 +39,10 @@ public final class Hashes {
     }
 
     /**
-     * {@code hash-type ... none} (HAProxy 3.0 and later): the key is read as a decimal number, which
-     * is the hash. An optional sign, then digits up to the first other byte; a number too large for
-     * 64 bits stays at the largest (or smallest) one; the low 32 bits are the hash. "7919" hashes to
-     * 7919, "-1" to 0xFFFFFFFF, "12ab" to 12, "abc" to 0.
+     * {@code hash-type ... none} (HAProxy 3.0 and later): the key is read as a decimal number,
+     * which is the hash. An optional sign, then digits up to the first other byte; a number too
+     * large for 64 bits stays at the largest (or smallest) one; the low 32 bits are the hash.
+     * "7919" hashes to 7919, "-1" to 0xFFFFFFFF, "12ab" to 12, "abc" to 0.
      */
     public static int decimal(byte[] bytes, int from, int to) {
         int i = from;
@@ -75,6 +77,7 @@ public final class Hashes {
         }
         return h;
     }
+
     // snippet:end sdbm
 
     /** djb2: h = h * 33 + c for each byte c, from h = 5381. */
@@ -110,6 +113,7 @@ public final class Hashes {
         }
         return h0 ^ h1;
     }
+
     // snippet:end wt6
 
     /** The standard reflected CRC-32 (polynomial 0xEDB88320, initial and final complement). */
@@ -124,8 +128,8 @@ public final class Hashes {
     // snippet:start full-hash
     /**
      * HAProxy's {@code full_hash}: Bob Jenkins' six-step integer mix followed by a multiply by
-     * 3221225473, all mod 2^32. It places the consistent-hash ring points and is what the
-     * {@code avalanche} modifier applies to a hash.
+     * 3221225473, all mod 2^32. It places the consistent-hash ring points and is what the {@code
+     * avalanche} modifier applies to a hash.
      */
     public static int fullHash(int a) {
         a = (a + 0x7ed55d16) + (a << 12);
@@ -137,9 +141,12 @@ public final class Hashes {
         // The final multiply spreads values across the whole 32-bit ring; the test vectors need it.
         return a * SPREAD;
     }
+
     // snippet:end full-hash
 
-    /** The {@code avalanche} modifier: exactly {@link #fullHash(int)}, named as the config names it. */
+    /**
+     * The {@code avalanche} modifier: exactly {@link #fullHash(int)}, named as the config names it.
+     */
     public static int avalanche(int hash) {
         return fullHash(hash);
     }

@@ -2,18 +2,17 @@ package dev.lbkit.episodes.sourcehash;
 
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.episodes.roundrobin.WeightedMap;
-
 import java.util.List;
 
 /**
- * {@code hash-type map-based}: a hash value picks the server in slot {@code hash mod T} of HAProxy's
- * weighted map, where T is the group's total weight after dividing every weight by the startup GCD.
- * A request without a key walks the same map in static-rr order with its own index.
+ * {@code hash-type map-based}: a hash value picks the server in slot {@code hash mod T} of
+ * HAProxy's weighted map, where T is the group's total weight after dividing every weight by the
+ * startup GCD. A request without a key walks the same map in static-rr order with its own index.
  *
- * <p>Worked example: weights 2/1/3 (GCD 1) give the map {@code [s1, s3, s1, s3, s2, s3]}, so
- * {@code balance source} sends 127.0.1.1 (0x7F000101 = 2130706689, which is 3 mod 6) to s3.
- * Weights 20/10/30 give the same map: the GCD 10 is divided out once, at startup. When a server goes
- * DOWN or UP the whole map is rebuilt and most keys move, because T changes.
+ * <p>Worked example: weights 2/1/3 (GCD 1) give the map {@code [s1, s3, s1, s3, s2, s3]}, so {@code
+ * balance source} sends 127.0.1.1 (0x7F000101 = 2130706689, which is 3 mod 6) to s3. Weights
+ * 20/10/30 give the same map: the GCD 10 is divided out once, at startup. When a server goes DOWN
+ * or UP the whole map is rebuilt and most keys move, because T changes.
  *
  * <p>HAProxy documents map-based hashing under {@code hash-type} in its configuration manual
  * (section 4). Runtime weight changes are ignored, as HAProxy's runtime API refuses weights other
@@ -34,7 +33,10 @@ public final class MapBasedHash implements HashLookup {
         rebuild();
     }
 
-    /** The map-based effective weight: the configured weight over the startup GCD (rounded up, as HAProxy does). */
+    /**
+     * The map-based effective weight: the configured weight over the startup GCD (rounded up, as
+     * HAProxy does).
+     */
     public int eweight(Server server) {
         return WeightedMap.mapWeight(server, weightDivisor);
     }
@@ -56,7 +58,8 @@ public final class MapBasedHash implements HashLookup {
 
     @Override
     public Server lookup(int hash, Server avoid) {
-        // The map lookup ignores "avoid": a redispatched request with a key lands on the same server.
+        // The map lookup ignores "avoid": a redispatched request with a key lands on the same
+        // server.
         int total = group.totalWeight();
         return total == 0 ? null : map[Integer.remainderUnsigned(hash, total)];
     }
@@ -92,7 +95,6 @@ public final class MapBasedHash implements HashLookup {
         }
         return avoided;
     }
-
 
     @Override
     public void serverUp(Server server) {

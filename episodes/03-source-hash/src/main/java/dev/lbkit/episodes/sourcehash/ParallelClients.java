@@ -16,9 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Sends a traffic script from several clients at once, each request on its own new connection,
- * and records who answered each one by its index. Runtime API events still run exactly between
- * the requests they separate: the requests before an event all finish before it is sent.
+ * Sends a traffic script from several clients at once, each request on its own new connection, and
+ * records who answered each one by its index. Runtime API events still run exactly between the
+ * requests they separate: the requests before an event all finish before it is sent.
  *
  * <p>Only for algorithms whose pick does not depend on what else is in flight: {@code balance
  * source} without {@code hash-balance-factor} or {@code maxconn} is a pure function of the client
@@ -28,23 +28,31 @@ import java.util.concurrent.Future;
 public final class ParallelClients {
     private static final int TIMEOUT_MS = 30_000;
 
-    private ParallelClients() {
-    }
+    private ParallelClients() {}
 
-    /** Drives both sides at the same time, {@code perSide} connections in flight on each, and compares. */
-    public static Comparison compare(SideBySide sides, String title, String config, Traffic traffic, int perSide) {
+    /**
+     * Drives both sides at the same time, {@code perSide} connections in flight on each, and
+     * compares.
+     */
+    public static Comparison compare(
+            SideBySide sides, String title, String config, Traffic traffic, int perSide) {
         if (traffic.keepAlive()) {
-            throw new IllegalArgumentException("ParallelClients sends a new connection per request; "
-                    + "'" + traffic.name() + "' asks for one keep-alive connection: use SideBySide.run instead");
+            throw new IllegalArgumentException(
+                    "ParallelClients sends a new connection per request; "
+                            + "'"
+                            + traffic.name()
+                            + "' asks for one keep-alive connection: use SideBySide.run instead");
         }
-        CompletableFuture<Picks> onHaproxy = CompletableFuture.supplyAsync(
-                () -> drive(sides.haproxy(), sides.serverNames(), traffic, perSide));
+        CompletableFuture<Picks> onHaproxy =
+                CompletableFuture.supplyAsync(
+                        () -> drive(sides.haproxy(), sides.serverNames(), traffic, perSide));
         Picks onLbkit = drive(sides.lbkit(), sides.serverNames(), traffic, perSide);
         return new Comparison(title, config, traffic, onHaproxy.join(), onLbkit);
     }
 
     /** Sends {@code traffic} to one side, {@code parallel} requests in flight between events. */
-    public static Picks drive(SideBySide.Endpoint side, List<String> serverNames, Traffic traffic, int parallel) {
+    public static Picks drive(
+            SideBySide.Endpoint side, List<String> serverNames, Traffic traffic, int parallel) {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", side.port());
         int count = traffic.requests().size();
         String[] answers = new String[count];
@@ -52,7 +60,8 @@ public final class ParallelClients {
         try {
             int from = 0;
             while (from < count) {
-                traffic.commandsBefore(from).forEach(command -> RuntimeApiClient.admin(side.statsPort(), command));
+                traffic.commandsBefore(from)
+                        .forEach(command -> RuntimeApiClient.admin(side.statsPort(), command));
                 int to = from + 1;
                 while (to < count && traffic.commandsBefore(to).isEmpty()) {
                     to++;
@@ -60,9 +69,15 @@ public final class ParallelClients {
                 Future<?>[] batch = new Future<?>[to - from];
                 for (int i = from; i < to; i++) {
                     int index = i;
-                    batch[i - from] = pool.submit(() -> {
-                        answers[index] = send(address, traffic.requests().get(index), serverNames);
-                    });
+                    batch[i - from] =
+                            pool.submit(
+                                    () -> {
+                                        answers[index] =
+                                                send(
+                                                        address,
+                                                        traffic.requests().get(index),
+                                                        serverNames);
+                                    });
                 }
                 for (Future<?> f : batch) {
                     f.get();
@@ -73,24 +88,35 @@ public final class ParallelClients {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while driving " + side.side(), e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("a client thread failed against " + side.side(), e.getCause());
+            throw new IllegalStateException(
+                    "a client thread failed against " + side.side(), e.getCause());
         } finally {
             pool.shutdownNow();
         }
         return new Picks(side.side(), Arrays.asList(answers));
     }
 
-    private static String send(InetSocketAddress address, Traffic.Request request, List<String> serverNames) {
-        try (RawHttpClient client = new RawHttpClient(address, request.source(), request.proxy(), TIMEOUT_MS)) {
-            RawHttpClient.Response response = client.send(request.method(), request.target(), "127.0.0.1:" + address.getPort(),
-                    request.headers(), false);
+    private static String send(
+            InetSocketAddress address, Traffic.Request request, List<String> serverNames) {
+        try (RawHttpClient client =
+                new RawHttpClient(address, request.source(), request.proxy(), TIMEOUT_MS)) {
+            RawHttpClient.Response response =
+                    client.send(
+                            request.method(),
+                            request.target(),
+                            "127.0.0.1:" + address.getPort(),
+                            request.headers(),
+                            false);
             return servedBy(response, serverNames);
         } catch (IOException e) {
             return "error: " + e.getMessage();
         }
     }
 
-    /** The replicas answer {@code X-Served-By: appN} for the N-th server line; anything else is its status. */
+    /**
+     * The replicas answer {@code X-Served-By: appN} for the N-th server line; anything else is its
+     * status.
+     */
     private static String servedBy(RawHttpClient.Response response, List<String> serverNames) {
         String header = response.header("x-served-by");
         if (header != null && header.matches("app\\d+")) {

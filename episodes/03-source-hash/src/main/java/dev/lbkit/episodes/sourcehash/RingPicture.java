@@ -17,12 +17,13 @@ import java.util.Locale;
  * {@code balance source}. Top: the consistent-hash ring with every server's 16 points, and the
  * clients where their keys fall, before and after server2 goes DOWN. Bottom: the first 60 clients'
  * servers with the map and with the ring, before and after the DOWN, with the clients that moved
- * although their server stayed UP marked. Every pick comes from lbkit's own balancer, so the picture
- * cannot drift from the code: {@code RingPictureTest} regenerates it and compares it with the
- * committed file.
+ * although their server stayed UP marked. Every pick comes from lbkit's own balancer, so the
+ * picture cannot drift from the code: {@code RingPictureTest} regenerates it and compares it with
+ * the committed file.
  *
  * <p>Run from the repository root: {@code java -cp ... dev.lbkit.episodes.sourcehash.RingPicture}
- * (writes {@code episodes/03-source-hash/ring-and-map.svg}, or the path given as the first argument).
+ * (writes {@code episodes/03-source-hash/ring-and-map.svg}, or the path given as the first
+ * argument).
  */
 public final class RingPicture {
     static final int CLIENTS = 300;
@@ -49,21 +50,26 @@ public final class RingPicture {
         }
     }
 
-    private RingPicture() {
-    }
+    private RingPicture() {}
 
     public static void main(String[] args) throws Exception {
         Pictures.write(args, "03-source-hash", "ring-and-map.svg", svg());
         for (String type : new String[] {"consistent", "map-based"}) {
             Run run = run(type);
-            System.out.printf(Locale.ROOT, "%-10s server2 had %d clients; %d of the other %d moved%n", type,
-                    run.onServer2(), run.movedNeedlessly(), CLIENTS - run.onServer2());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-10s server2 had %d clients; %d of the other %d moved%n",
+                    type,
+                    run.onServer2(),
+                    run.movedNeedlessly(),
+                    CLIENTS - run.onServer2());
         }
     }
 
     /** All 300 clients through lbkit's source balancer, then server2 disabled, then all again. */
     static Run run(String hashType) throws ConfigException {
-        String config = """
+        String config =
+                """
                 defaults
                     mode http
                 backend servers
@@ -72,9 +78,12 @@ public final class RingPicture {
                     server server1 127.0.0.1:5001
                     server server2 127.0.0.1:5002
                     server server3 127.0.0.1:5003
-                """.formatted(hashType);
-        Backend backend = new Backend(ConfigParser.parse(config, "ring picture").backend("servers").orElseThrow(),
-                Algorithms::create);
+                """
+                        .formatted(hashType);
+        Backend backend =
+                new Backend(
+                        ConfigParser.parse(config, "ring picture").backend("servers").orElseThrow(),
+                        Algorithms::create);
         List<InetAddress> clients = Clients.addresses(CLIENTS);
         List<Integer> before = picks(backend, clients);
         backend.setMaint(backend.server("server2").orElseThrow(), true);
@@ -103,21 +112,43 @@ public final class RingPicture {
         int width = 860;
         int height = 720;
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "font-family=\"sans-serif\" font-size=\"12\">\n", width, height));
-        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height));
-        svg.append("<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">balance source, 3 servers, "
-                + CLIENTS + " clients: what moves when server2 goes DOWN</text>\n");
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                                + "font-family=\"sans-serif\" font-size=\"12\">\n",
+                        width,
+                        height));
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
+                        width,
+                        height));
+        svg.append(
+                "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">balance source, 3 servers, "
+                        + CLIENTS
+                        + " clients: what moves when server2 goes DOWN</text>\n");
         legend(svg, 10, 40);
         ring(svg, 215, 230, "hash-type consistent, all up", ring.before(), false);
         ring(svg, 645, 230, "server2 DOWN: only its clients move", ring.after(), true);
-        svg.append(String.format(Locale.ROOT, "<text x=\"430\" y=\"418\" text-anchor=\"middle\" fill=\"#555\">"
-                + "Dots: each server's 16 ring points. Ticks: the clients' keys (avalanched addresses). "
-                + "server2 had %d clients; %d of the other %d moved.</text>\n",
-                ring.onServer2(), ring.movedNeedlessly(), CLIENTS - ring.onServer2()));
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        "<text x=\"430\" y=\"418\" text-anchor=\"middle\" fill=\"#555\">"
+                                + "Dots: each server's 16 ring points. Ticks: the clients' keys (avalanched addresses). "
+                                + "server2 had %d clients; %d of the other %d moved.</text>\n",
+                        ring.onServer2(),
+                        ring.movedNeedlessly(),
+                        CLIENTS - ring.onServer2()));
         int top = 450;
-        svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">The first %d clients, "
-                + "one column each: their server before and after server2 goes DOWN</text>\n", top, SHOWN));
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        "<text x=\"10\" y=\"%d\" font-weight=\"bold\">The first %d clients, "
+                                + "one column each: their server before and after server2 goes DOWN</text>\n",
+                        top,
+                        SHOWN));
         strips(svg, top + 15, "map-based", map);
         strips(svg, top + 130, "consistent", ring);
         svg.append("</svg>\n");
@@ -126,26 +157,64 @@ public final class RingPicture {
 
     private static void legend(StringBuilder svg, int x, int y) {
         for (int s = 0; s < 3; s++) {
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">server%d</text>\n", x + s * 90, y - 10, COLOURS[s], x + s * 90 + 16, y, s + 1));
+            svg.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                                    + "<text x=\"%d\" y=\"%d\">server%d</text>\n",
+                            x + s * 90,
+                            y - 10,
+                            COLOURS[s],
+                            x + s * 90 + 16,
+                            y,
+                            s + 1));
         }
-        svg.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"none\" stroke=\"black\"/>"
-                + "<text x=\"%d\" y=\"%d\">a client that moved</text>\n", x + 286, y - 4, x + 296, y));
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"none\" stroke=\"black\"/>"
+                                + "<text x=\"%d\" y=\"%d\">a client that moved</text>\n",
+                        x + 286,
+                        y - 4,
+                        x + 296,
+                        y));
     }
 
-    private static void ring(StringBuilder svg, int cx, int cy, String title, List<Integer> owners, boolean server2Down) {
+    private static void ring(
+            StringBuilder svg,
+            int cx,
+            int cy,
+            String title,
+            List<Integer> owners,
+            boolean server2Down) {
         int radius = 150;
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\">%s</text>\n",
-                cx, cy - radius - 22, title));
-        svg.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"none\" stroke=\"#bbb\"/>\n", cx, cy, radius));
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\">%s</text>\n",
+                        cx,
+                        cy - radius - 22,
+                        title));
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"none\" stroke=\"#bbb\"/>\n",
+                        cx,
+                        cy,
+                        radius));
         for (int s = 0; s < 3; s++) {
             if (server2Down && s == 1) {
                 continue;
             }
             for (int i = 0; i < ConsistentRing.POINTS_PER_WEIGHT; i++) {
                 double a = angle(Integer.toUnsignedLong(ConsistentRing.pointKey(s + 1, i)));
-                svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>\n",
-                        cx + radius * Math.sin(a), cy - radius * Math.cos(a), COLOURS[s]));
+                svg.append(
+                        String.format(
+                                Locale.ROOT,
+                                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>\n",
+                                cx + radius * Math.sin(a),
+                                cy - radius * Math.cos(a),
+                                COLOURS[s]));
             }
         }
         List<InetAddress> clients = Clients.addresses(CLIENTS);
@@ -155,18 +224,31 @@ public final class RingPicture {
             double a = angle(key);
             double sin = Math.sin(a);
             double cos = Math.cos(a);
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
-                    cx + (radius - 30) * sin, cy - (radius - 30) * cos, cx + (radius - 12) * sin, cy - (radius - 12) * cos,
-                    COLOURS[owners.get(c)]));
+            svg.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
+                            cx + (radius - 30) * sin,
+                            cy - (radius - 30) * cos,
+                            cx + (radius - 12) * sin,
+                            cy - (radius - 12) * cos,
+                            COLOURS[owners.get(c)]));
         }
         if (server2Down) {
             // The clients that moved: exactly server2's, drawn with a ring around their tick.
             List<Integer> before = ringBefore();
             for (int c = 0; c < CLIENTS; c++) {
                 if (!before.get(c).equals(owners.get(c))) {
-                    double a = angle(Integer.toUnsignedLong(Hashes.avalanche(HashKeys.source(clients.get(c)))));
-                    svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"none\" stroke=\"black\" stroke-width=\"0.7\"/>\n",
-                            cx + (radius - 40) * Math.sin(a), cy - (radius - 40) * Math.cos(a)));
+                    double a =
+                            angle(
+                                    Integer.toUnsignedLong(
+                                            Hashes.avalanche(HashKeys.source(clients.get(c)))));
+                    svg.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"none\" stroke=\"black\" stroke-width=\"0.7\"/>\n",
+                                    cx + (radius - 40) * Math.sin(a),
+                                    cy - (radius - 40) * Math.cos(a)));
                 }
             }
         }
@@ -186,10 +268,18 @@ public final class RingPicture {
         List<List<Integer>> data = List.of(run.before(), run.after());
         for (int r = 0; r < 2; r++) {
             int y = top + r * 22;
-            svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\">%s</text>\n", y + 14, rows[r]));
+            svg.append(
+                    String.format(
+                            Locale.ROOT, "<text x=\"10\" y=\"%d\">%s</text>\n", y + 14, rows[r]));
             for (int c = 0; c < SHOWN; c++) {
-                svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"%s\"/>\n",
-                        left + c * CELL, y, CELL - 1, COLOURS[data.get(r).get(c)]));
+                svg.append(
+                        String.format(
+                                Locale.ROOT,
+                                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"%s\"/>\n",
+                                left + c * CELL,
+                                y,
+                                CELL - 1,
+                                COLOURS[data.get(r).get(c)]));
             }
         }
         int marks = top + 48;
@@ -197,12 +287,24 @@ public final class RingPicture {
         for (int c = 0; c < SHOWN; c++) {
             if (run.before().get(c) != 1 && !run.before().get(c).equals(run.after().get(c))) {
                 shownNeedless++;
-                svg.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"none\" stroke=\"black\"/>\n",
-                        left + c * CELL + CELL / 2, marks + 4));
+                svg.append(
+                        String.format(
+                                Locale.ROOT,
+                                "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"none\" stroke=\"black\"/>\n",
+                                left + c * CELL + CELL / 2,
+                                marks + 4));
             }
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#555\">circled: moved although its server "
-                + "stayed UP (%d of these %d; %d of all %d such clients)</text>\n", left, marks + 26, shownNeedless, SHOWN,
-                run.movedNeedlessly(), CLIENTS - run.onServer2()));
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        "<text x=\"%d\" y=\"%d\" fill=\"#555\">circled: moved although its server "
+                                + "stayed UP (%d of these %d; %d of all %d such clients)</text>\n",
+                        left,
+                        marks + 26,
+                        shownNeedless,
+                        SHOWN,
+                        run.movedNeedlessly(),
+                        CLIENTS - run.onServer2()));
     }
 }

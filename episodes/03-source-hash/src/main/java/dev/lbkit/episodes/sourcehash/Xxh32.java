@@ -22,8 +22,7 @@ public final class Xxh32 {
     private static final int P4 = 0x27D4EB2F;
     private static final int P5 = 0x165667B1;
 
-    private Xxh32() {
-    }
+    private Xxh32() {}
 
     /** XXH32 of all of {@code data} with {@code seed}. */
     public static int hash(byte[] data, int seed) {
@@ -42,8 +41,11 @@ public final class Xxh32 {
                 lane4 = absorb(lane4, word(data, at + 12));
                 at += 16;
             }
-            h = Integer.rotateLeft(lane1, 1) + Integer.rotateLeft(lane2, 7)
-                    + Integer.rotateLeft(lane3, 12) + Integer.rotateLeft(lane4, 18);
+            h =
+                    Integer.rotateLeft(lane1, 1)
+                            + Integer.rotateLeft(lane2, 7)
+                            + Integer.rotateLeft(lane3, 12)
+                            + Integer.rotateLeft(lane4, 18);
         } else {
             h = seed + P5;
         }
@@ -68,6 +70,9 @@ public final class Xxh32 {
 
     /** The little-endian 32-bit word at {@code at}. */
     private static int word(byte[] data, int at) {
-        return (data[at] & 0xFF) | (data[at + 1] & 0xFF) << 8 | (data[at + 2] & 0xFF) << 16 | (data[at + 3] & 0xFF) << 24;
+        return (data[at] & 0xFF)
+                | (data[at + 1] & 0xFF) << 8
+                | (data[at + 2] & 0xFF) << 16
+                | (data[at + 3] & 0xFF) << 24;
     }
 }

@@ -18,7 +18,12 @@ class HashBalancerTest {
 
     @Test
     void absentClientAddressFallsBackToRoundRobin() {
-        Backend backend = backend(section(HashFixtures.balance(Algorithm.SOURCE), MAP_BASED, servers(2, 1, 3)));
+        Backend backend =
+                backend(
+                        section(
+                                HashFixtures.balance(Algorithm.SOURCE),
+                                MAP_BASED,
+                                servers(2, 1, 3)));
         List<String> picks = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             picks.add(pickName(backend, new RequestInfo(null, "/", name -> null)));

@@ -1,10 +1,9 @@
 package dev.lbkit.episodes.sourcehash;
 
+import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
-
-import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
 import dev.lbkit.balancer.config.HashFunction;
@@ -26,8 +25,7 @@ public final class HashFixtures {
     public static final HashType MAP_BASED = HashType.defaults();
     public static final HashType CONSISTENT = new HashType(true, HashFunction.SDBM, true);
 
-    private HashFixtures() {
-    }
+    private HashFixtures() {}
 
     /** Servers s1..sN with these weights and ids 1..N. */
     public static List<ServerSpec> servers(int... weights) {
@@ -39,7 +37,20 @@ public final class HashFixtures {
     }
 
     public static ServerSpec server(String name, int weight, int id, boolean backup) {
-        return new ServerSpec(name, "127.0.0.1", 8000 + id, weight, id, false, false, 2000, 2, 3, backup, false, 0,
+        return new ServerSpec(
+                name,
+                "127.0.0.1",
+                8000 + id,
+                weight,
+                id,
+                false,
+                false,
+                2000,
+                2,
+                3,
+                backup,
+                false,
+                0,
                 HERE);
     }
 
@@ -59,14 +70,34 @@ public final class HashFixtures {
         return new Balance(Algorithm.RANDOM, false, 0, 0, false, draws, null, false, false, HERE);
     }
 
-    public static ProxySection section(Balance balance, HashType hashType, List<ServerSpec> servers) {
+    public static ProxySection section(
+            Balance balance, HashType hashType, List<ServerSpec> servers) {
         return section(balance, hashType, servers, false, 0);
     }
 
-    public static ProxySection section(Balance balance, HashType hashType, List<ServerSpec> servers, boolean allBackups,
-                                int hashBalanceFactor) {
-        return new ProxySection(ProxySection.Kind.BACKEND, "be", HERE, Mode.HTTP, List.of(), null, balance, hashType,
-                servers, Timeouts.none(), 3, false, null, null, allBackups, hashBalanceFactor);
+    public static ProxySection section(
+            Balance balance,
+            HashType hashType,
+            List<ServerSpec> servers,
+            boolean allBackups,
+            int hashBalanceFactor) {
+        return new ProxySection(
+                ProxySection.Kind.BACKEND,
+                "be",
+                HERE,
+                Mode.HTTP,
+                List.of(),
+                null,
+                balance,
+                hashType,
+                servers,
+                Timeouts.none(),
+                3,
+                false,
+                null,
+                null,
+                allBackups,
+                hashBalanceFactor);
     }
 
     public static Backend backend(ProxySection section) {
@@ -92,8 +123,15 @@ public final class HashFixtures {
     }
 
     public static RequestInfo withHeaders(Map<String, String> headers) {
-        return new RequestInfo(address("127.0.0.1"), "/", name -> headers.entrySet().stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null));
+        return new RequestInfo(
+                address("127.0.0.1"),
+                "/",
+                name ->
+                        headers.entrySet().stream()
+                                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                                .map(Map.Entry::getValue)
+                                .findFirst()
+                                .orElse(null));
     }
 
     public static InetAddress address(String literal) {

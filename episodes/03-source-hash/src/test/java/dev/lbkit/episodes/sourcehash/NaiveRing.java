@@ -10,18 +10,21 @@ import java.util.List;
  * and a linear scan), used as the oracle for {@link ConsistentRing}'s fast arrays.
  */
 public final class NaiveRing {
-    public record Point(long key, String owner) {
-    }
+    public record Point(long key, String owner) {}
 
     public final List<Point> points = new ArrayList<>();
 
     public NaiveRing(List<ServerSpec> servers) {
         for (ServerSpec server : servers) {
             for (int i = 0; i < 16 * server.weight(); i++) {
-                points.add(new Point(Integer.toUnsignedLong(Hashes.fullHash(server.id() * 4096 + i)), server.name()));
+                points.add(
+                        new Point(
+                                Integer.toUnsignedLong(Hashes.fullHash(server.id() * 4096 + i)),
+                                server.name()));
             }
         }
-        points.sort(Comparator.comparingLong(Point::key)); // stable: equal keys keep insertion order
+        points.sort(
+                Comparator.comparingLong(Point::key)); // stable: equal keys keep insertion order
     }
 
     public NaiveRing without(String name) {

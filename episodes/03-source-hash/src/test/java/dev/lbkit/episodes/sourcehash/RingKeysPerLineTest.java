@@ -15,13 +15,29 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Ring point keys per HAProxy line and {@code hash-key}, with the vectors of versions-spec.md §4.1
- * and §4.2 (computed by the spec's reference model and confirmed by 300/300 picks on each real line).
+ * and §4.2 (computed by the spec's reference model and confirmed by 300/300 picks on each real
+ * line).
  */
 class RingKeysPerLineTest {
 
     private static ServerSpec server(int id, String host, int port, HashKey hashKey, String guid) {
-        return new ServerSpec("s" + id, host, port, 1, id, false, false, 2000, 2, 3, false, false, 0,
-                HashFixtures.HERE, hashKey, guid);
+        return new ServerSpec(
+                "s" + id,
+                host,
+                port,
+                1,
+                id,
+                false,
+                false,
+                2000,
+                2,
+                3,
+                false,
+                false,
+                0,
+                HashFixtures.HERE,
+                hashKey,
+                guid);
     }
 
     private static List<Long> points(ServerSpec server, HaproxyLine line) {
@@ -34,7 +50,9 @@ class RingKeysPerLineTest {
     }
 
     @ParameterizedTest(name = "HAProxy {0}")
-    @EnumSource(value = HaproxyLine.class, names = {"V2_6", "V3_2", "V3_4"})
+    @EnumSource(
+            value = HaproxyLine.class,
+            names = {"V2_6", "V3_2", "V3_4"})
     void defaultIdKeysAreIdTimes4096Outside30(HaproxyLine line) {
         assertThat(points(server(1, "127.0.0.1", 19001, HashKey.ID, null), line))
                 .containsExactly(1237450891L, 2761370759L, 3040967754L);
@@ -47,8 +65,12 @@ class RingKeysPerLineTest {
     @Test
     void haproxy30HashesTheIdIntoTheBaseKey() {
         HaproxyLine line = HaproxyLine.V3_0;
-        assertThat(Integer.toUnsignedLong(ConsistentRing.baseKey(server(1, "127.0.0.1", 1, HashKey.ID, null), line)))
-                .as("B = full_hash(1)").isEqualTo(881230262L);
+        assertThat(
+                        Integer.toUnsignedLong(
+                                ConsistentRing.baseKey(
+                                        server(1, "127.0.0.1", 1, HashKey.ID, null), line)))
+                .as("B = full_hash(1)")
+                .isEqualTo(881230262L);
         assertThat(points(server(1, "127.0.0.1", 19001, HashKey.ID, null), line))
                 .containsExactly(399300999L, 1765433384L, 979858930L);
         assertThat(points(server(2, "127.0.0.1", 19002, HashKey.ID, null), line))
@@ -58,25 +80,36 @@ class RingKeysPerLineTest {
     }
 
     @ParameterizedTest(name = "HAProxy {0}")
-    @EnumSource(value = HaproxyLine.class, names = {"V3_0", "V3_2", "V3_4"})
+    @EnumSource(
+            value = HaproxyLine.class,
+            names = {"V3_0", "V3_2", "V3_4"})
     void addrAndAddrPortKeysAreTheSameOnEveryLineFrom30(HaproxyLine line) {
         ServerSpec addr = server(7, "127.0.0.1", 19001, HashKey.ADDR, null);
-        assertThat(Integer.toUnsignedLong(ConsistentRing.baseKey(addr, line))).isEqualTo(259664325L);
+        assertThat(Integer.toUnsignedLong(ConsistentRing.baseKey(addr, line)))
+                .isEqualTo(259664325L);
         assertThat(points(addr, line)).containsExactly(633630275L, 3296235876L, 2748295610L);
         ServerSpec addrPort = server(7, "127.0.0.1", 19001, HashKey.ADDR_PORT, null);
-        assertThat(Integer.toUnsignedLong(ConsistentRing.baseKey(addrPort, line))).isEqualTo(1620295214L);
+        assertThat(Integer.toUnsignedLong(ConsistentRing.baseKey(addrPort, line)))
+                .isEqualTo(1620295214L);
         assertThat(points(addrPort, line)).containsExactly(1389403392L, 221349176L, 3975970170L);
     }
 
     @Test
     void id32AndGuidOn34() {
         HaproxyLine line = HaproxyLine.V3_4;
-        assertThat(Integer.toUnsignedLong(ConsistentRing.baseKey(server(1, "127.0.0.1", 1, HashKey.ID32, null), line)))
+        assertThat(
+                        Integer.toUnsignedLong(
+                                ConsistentRing.baseKey(
+                                        server(1, "127.0.0.1", 1, HashKey.ID32, null), line)))
                 .isEqualTo(3959731533L);
-        assertThat(Integer.toUnsignedLong(ConsistentRing.baseKey(server(1, "127.0.0.1", 1, HashKey.GUID, "srv-s1"), line)))
+        assertThat(
+                        Integer.toUnsignedLong(
+                                ConsistentRing.baseKey(
+                                        server(1, "127.0.0.1", 1, HashKey.GUID, "srv-s1"), line)))
                 .isEqualTo(2745430918L);
         assertThat(ConsistentRing.baseKey(server(5, "127.0.0.1", 1, HashKey.GUID, null), line))
-                .as("guid without a guid: the id rule").isEqualTo(5 * 4096);
+                .as("guid without a guid: the id rule")
+                .isEqualTo(5 * 4096);
     }
 
     @Test
@@ -90,9 +123,13 @@ class RingKeysPerLineTest {
     void ipv6AddrUsesXxh32OfTheSixteenBytes() {
         byte[] loopback6 = new byte[16];
         loopback6[15] = 1;
-        assertThat(ConsistentRing.baseKey(server(1, "::1", 80, HashKey.ADDR, null), HaproxyLine.V3_2))
+        assertThat(
+                        ConsistentRing.baseKey(
+                                server(1, "::1", 80, HashKey.ADDR, null), HaproxyLine.V3_2))
                 .isEqualTo(Xxh32.hash(loopback6, 0));
-        assertThat(ConsistentRing.baseKey(server(1, "::1", 80, HashKey.ADDR_PORT, null), HaproxyLine.V3_2))
+        assertThat(
+                        ConsistentRing.baseKey(
+                                server(1, "::1", 80, HashKey.ADDR_PORT, null), HaproxyLine.V3_2))
                 .isEqualTo(Xxh32.hash(loopback6, Hashes.fullHash(80)));
     }
 
@@ -100,15 +137,20 @@ class RingKeysPerLineTest {
     void xxh32StandardVectors() {
         assertThat(unsigned(Xxh32.hash(new byte[0], 0))).isEqualTo(0x02CC5D05L);
         assertThat(unsigned(Xxh32.hash(ascii("abc"), 0))).isEqualTo(852579327L);
-        assertThat(unsigned(Xxh32.hash(ascii("Nobody inspects the spammish repetition"), 0))).isEqualTo(0xE2293B2FL);
-        // The reference self-test: a generated buffer, seeds 0 and P1 = 2654435761, short and long lengths.
+        assertThat(unsigned(Xxh32.hash(ascii("Nobody inspects the spammish repetition"), 0)))
+                .isEqualTo(0xE2293B2FL);
+        // The reference self-test: a generated buffer, seeds 0 and P1 = 2654435761, short and long
+        // lengths.
         byte[] current = sanityBuffer64(14);
         assertThat(unsigned(Xxh32.hash(Arrays.copyOf(current, 1), 0))).isEqualTo(0xCF65B03EL);
-        assertThat(unsigned(Xxh32.hash(Arrays.copyOf(current, 1), 0x9E3779B1))).isEqualTo(0xB4545AA4L);
+        assertThat(unsigned(Xxh32.hash(Arrays.copyOf(current, 1), 0x9E3779B1)))
+                .isEqualTo(0xB4545AA4L);
         assertThat(unsigned(Xxh32.hash(current, 0))).isEqualTo(0x1208E7E2L);
         assertThat(unsigned(Xxh32.hash(current, 0x9E3779B1))).isEqualTo(0x6AF1D1FEL);
         byte[] older = sanityBuffer32(101);
-        assertThat(unsigned(Xxh32.hash(older, 0))).as("101 bytes: every stage").isEqualTo(0x1F1AA412L);
+        assertThat(unsigned(Xxh32.hash(older, 0)))
+                .as("101 bytes: every stage")
+                .isEqualTo(0x1F1AA412L);
         assertThat(unsigned(Xxh32.hash(older, 0x9E3779B1))).isEqualTo(0x498EC8E2L);
     }
 
@@ -120,7 +162,10 @@ class RingKeysPerLineTest {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The current reference self-test buffer: top byte of a 64-bit generator multiplied by a 64-bit prime. */
+    /**
+     * The current reference self-test buffer: top byte of a 64-bit generator multiplied by a 64-bit
+     * prime.
+     */
     private static byte[] sanityBuffer64(int size) {
         byte[] buffer = new byte[size];
         long generator = 2654435761L;

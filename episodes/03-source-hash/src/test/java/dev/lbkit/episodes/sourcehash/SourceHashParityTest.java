@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.ConfigGenerator;
 import dev.lbkit.harness.Parity;
-import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.Traffic;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -26,21 +26,37 @@ class SourceHashParityTest {
     private static final long SEED = Long.getLong("lbkit.seed", 20260307L);
     private static final int CLIENTS = 1000;
     private static final int GENERATED = 10;
-    /** Connections in flight per side: source hashing is stateless per request, so order does not matter. */
+
+    /**
+     * Connections in flight per side: source hashing is stateless per request, so order does not
+     * matter.
+     */
     private static final int PARALLEL = 4;
+
     private static final List<InetAddress> THOUSAND = Clients.addresses(CLIENTS);
 
     @Test
     void articleConfigSendsEveryClientToTheSameServerAsHaproxy() throws Exception {
-        Comparison c = runOnce("episode 03 haproxy.cfg", Parity.episodeConfig(), Clients.rounds(
-                CLIENTS + " clients, 127.0.1.1 to 127.0.4.250, a new connection each", THOUSAND, 1));
+        Comparison c =
+                runOnce(
+                        "episode 03 haproxy.cfg",
+                        Parity.episodeConfig(),
+                        Clients.rounds(
+                                CLIENTS
+                                        + " clients, 127.0.1.1 to 127.0.4.250, a new connection each",
+                                THOUSAND,
+                                1));
         Parity.assertIdentical(c);
-        assertThat(c.haproxy().distribution().keySet()).as("consistent hashing with avalanche spreads clients to all three")
+        assertThat(c.haproxy().distribution().keySet())
+                .as("consistent hashing with avalanche spreads clients to all three")
                 .containsExactly("server1", "server2", "server3");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             no hash-type (map-based sdbm)           | balance source                                      | 2:1:3
             map-based                                | balance source;hash-type map-based                  | 2:1:3
             map-based, weights with a GCD of 10      | balance source;hash-type map-based                  | 20:10:30
@@ -49,87 +65,145 @@ class SourceHashParityTest {
             consistent sdbm (avalanche turned off)   | balance source;hash-type consistent sdbm            | 2:1:3
             consistent crc32 avalanche               | balance source;hash-type consistent crc32 avalanche | 1:2:4:1:3
             """)
-    void hashTypeVariantsSendEveryClientToTheSameServerAsHaproxy(String title, String balanceLines, String servers)
-            throws Exception {
+    void hashTypeVariantsSendEveryClientToTheSameServerAsHaproxy(
+            String title, String balanceLines, String servers) throws Exception {
         String config = config(title, balanceLines.replace(";", "\n    "), servers);
         Comparison c = runOnce(title, config, Clients.rounds(CLIENTS + " clients", THOUSAND, 1));
         Parity.assertIdentical(c);
-        assertThat(c.matching()).as("every client was served by the same server on both sides").isEqualTo(CLIENTS);
+        assertThat(c.matching())
+                .as("every client was served by the same server on both sides")
+                .isEqualTo(CLIENTS);
     }
 
     @Test
     void consistentDjb2SendsNeighbouringAddressesToOneServerOnBothSides() throws Exception {
-        // source ignores the function and djb2 names no avalanche, so the raw, adjacent integers are
+        // source ignores the function and djb2 names no avalanche, so the raw, adjacent integers
+        // are
         // looked up: they all fall between the same two ring points.
-        Comparison c = runOnce("consistent djb2", config("consistent djb2", "balance source\n    hash-type consistent djb2",
-                "1:1:1"), Clients.rounds(CLIENTS + " clients", THOUSAND, 1));
+        Comparison c =
+                runOnce(
+                        "consistent djb2",
+                        config(
+                                "consistent djb2",
+                                "balance source\n    hash-type consistent djb2",
+                                "1:1:1"),
+                        Clients.rounds(CLIENTS + " clients", THOUSAND, 1));
         Parity.assertIdentical(c);
-        assertThat(c.haproxy().distribution()).as("HAProxy puts all 1000 neighbours on one server").hasSize(1);
+        assertThat(c.haproxy().distribution())
+                .as("HAProxy puts all 1000 neighbours on one server")
+                .hasSize(1);
     }
 
     @Test
     void generatedConfigsSendEveryClientToTheSameServerAsHaproxy() throws Exception {
         ConfigGenerator generator = new ConfigGenerator(SEED);
-        String[] hashTypes = {"hash-type map-based", "hash-type consistent", "hash-type map-based wt6 avalanche",
-            "hash-type consistent sdbm", "hash-type map-based crc32", "hash-type consistent djb2 avalanche"};
-        System.out.printf("[lbkit] source: %d generated configs, seed %d (replay with -Dlbkit.seed=%d)%n",
+        String[] hashTypes = {
+            "hash-type map-based",
+            "hash-type consistent",
+            "hash-type map-based wt6 avalanche",
+            "hash-type consistent sdbm",
+            "hash-type map-based crc32",
+            "hash-type consistent djb2 avalanche"
+        };
+        System.out.printf(
+                "[lbkit] source: %d generated configs, seed %d (replay with -Dlbkit.seed=%d)%n",
                 GENERATED, generator.seed(), SEED);
         List<Comparison> all = new ArrayList<>();
         for (int i = 0; i < GENERATED; i++) {
             String hashType = hashTypes[i % hashTypes.length];
-            ConfigGenerator.Generated config = generator.next("source " + hashType + " #" + i,
-                    "balance source\n    " + hashType);
-            String victim = config.serverNames().get(generator.random().nextInt(config.serverNames().size()));
-            Traffic traffic = Clients.rounds(CLIENTS + " clients, " + victim + " DOWN after 600", THOUSAND, 1)
-                    .withEvent(600, "disable server be/" + victim);
-            all.add(runOnce(config.name() + " weights " + config.weights(), config.config(), traffic));
+            ConfigGenerator.Generated config =
+                    generator.next(
+                            "source " + hashType + " #" + i, "balance source\n    " + hashType);
+            String victim =
+                    config.serverNames()
+                            .get(generator.random().nextInt(config.serverNames().size()));
+            Traffic traffic =
+                    Clients.rounds(CLIENTS + " clients, " + victim + " DOWN after 600", THOUSAND, 1)
+                            .withEvent(600, "disable server be/" + victim);
+            all.add(
+                    runOnce(
+                            config.name() + " weights " + config.weights(),
+                            config.config(),
+                            traffic));
         }
         int matching = all.stream().mapToInt(Comparison::matching).sum();
         int total = all.stream().mapToInt(Comparison::total).sum();
-        System.out.printf("[lbkit] source: %d/%d requests on the same server over %d generated configs%n",
+        System.out.printf(
+                "[lbkit] source: %d/%d requests on the same server over %d generated configs%n",
                 matching, total, GENERATED);
         all.forEach(Parity::assertIdentical);
-        assertThat(matching).as("most requests were served by a server, the same on both sides (equal 503s"
-                + " or errors are not counted): the configs balanced, not just failed alike").isGreaterThan(GENERATED * CLIENTS / 2);
+        assertThat(matching)
+                .as(
+                        "most requests were served by a server, the same on both sides (equal 503s"
+                                + " or errors are not counted): the configs balanced, not just failed alike")
+                .isGreaterThan(GENERATED * CLIENTS / 2);
     }
 
     /** How a DOWN server disturbed the clients, measured on one side. */
-    record Disruption(int onDownServer, int othersMoved, boolean allBackAfterUp) {
-    }
+    record Disruption(int onDownServer, int othersMoved, boolean allBackAfterUp) {}
 
     @Test
     void serverDownMovesTheSameClientsOnBothSidesAndConsistentMovesOnlyItsOwn() throws Exception {
         int clients = 500;
         List<InetAddress> addresses = Clients.addresses(clients);
         List<String> table = new ArrayList<>();
-        table.add(String.format(Locale.ROOT, "%-11s %-22s %-28s %-28s", "hash-type", "clients on s3 before",
-                "others moved (HAProxy)", "others moved (lbkit)"));
+        table.add(
+                String.format(
+                        Locale.ROOT,
+                        "%-11s %-22s %-28s %-28s",
+                        "hash-type",
+                        "clients on s3 before",
+                        "others moved (HAProxy)",
+                        "others moved (lbkit)"));
         Disruption[] mapBased = new Disruption[2];
         Disruption[] consistent = new Disruption[2];
         for (String hashType : List.of("map-based", "consistent")) {
-            Traffic traffic = Clients.rounds(clients + " clients; s3 DOWN; the same again; s3 UP; the same again",
-                    addresses, 3)
-                    .withEvent(clients, "disable server be/s3")
-                    .withEvent(2 * clients, "enable server be/s3");
-            Comparison c = runOnce("weights 1/2/4/1/3, " + hashType, config(hashType,
-                    "balance source\n    hash-type " + hashType, "1:2:4:1:3"), traffic);
+            Traffic traffic =
+                    Clients.rounds(
+                                    clients
+                                            + " clients; s3 DOWN; the same again; s3 UP; the same again",
+                                    addresses,
+                                    3)
+                            .withEvent(clients, "disable server be/s3")
+                            .withEvent(2 * clients, "enable server be/s3");
+            Comparison c =
+                    runOnce(
+                            "weights 1/2/4/1/3, " + hashType,
+                            config(
+                                    hashType,
+                                    "balance source\n    hash-type " + hashType,
+                                    "1:2:4:1:3"),
+                            traffic);
             Disruption onHaproxy = disruption(c.haproxy().answers(), clients);
             Disruption onLbkit = disruption(c.lbkit().answers(), clients);
-            table.add(String.format(Locale.ROOT, "%-11s %-22d %-28s %-28s", hashType, onHaproxy.onDownServer(),
-                    onHaproxy.othersMoved() + " of " + (clients - onHaproxy.onDownServer()),
-                    onLbkit.othersMoved() + " of " + (clients - onLbkit.onDownServer())));
+            table.add(
+                    String.format(
+                            Locale.ROOT,
+                            "%-11s %-22d %-28s %-28s",
+                            hashType,
+                            onHaproxy.onDownServer(),
+                            onHaproxy.othersMoved() + " of " + (clients - onHaproxy.onDownServer()),
+                            onLbkit.othersMoved() + " of " + (clients - onLbkit.onDownServer())));
             Parity.assertIdentical(c);
             (hashType.equals("map-based") ? mapBased : consistent)[0] = onHaproxy;
             (hashType.equals("map-based") ? mapBased : consistent)[1] = onLbkit;
         }
         table.forEach(line -> System.out.println("[lbkit] " + line));
-        assertThat(mapBased[1]).as("map-based: lbkit moves exactly HAProxy's clients").isEqualTo(mapBased[0]);
-        assertThat(consistent[1]).as("consistent: lbkit moves exactly HAProxy's clients").isEqualTo(consistent[0]);
-        assertThat(consistent[0].othersMoved()).as("consistent: only s3's own clients move").isEqualTo(0);
-        assertThat(mapBased[0].othersMoved()).as("map-based: the rebuilt map moves many of the others too")
+        assertThat(mapBased[1])
+                .as("map-based: lbkit moves exactly HAProxy's clients")
+                .isEqualTo(mapBased[0]);
+        assertThat(consistent[1])
+                .as("consistent: lbkit moves exactly HAProxy's clients")
+                .isEqualTo(consistent[0]);
+        assertThat(consistent[0].othersMoved())
+                .as("consistent: only s3's own clients move")
+                .isEqualTo(0);
+        assertThat(mapBased[0].othersMoved())
+                .as("map-based: the rebuilt map moves many of the others too")
                 .isGreaterThan(clients / 4);
         assertThat(consistent[0].allBackAfterUp() && mapBased[0].allBackAfterUp())
-                .as("when s3 comes back UP every client returns to its first server").isTrue();
+                .as("when s3 comes back UP every client returns to its first server")
+                .isTrue();
     }
 
     private static Disruption disruption(List<String> answers, int clients) {
@@ -140,7 +214,10 @@ class SourceHashParityTest {
         return new Disruption(onS3, Clients.movedNeedlessly(before, down, "s3"), up.equals(before));
     }
 
-    /** A one-backend config: {@code servers} is "w1:w2:...[:extra1:extra2...]", extras appended to server lines. */
+    /**
+     * A one-backend config: {@code servers} is "w1:w2:...[:extra1:extra2...]", extras appended to
+     * server lines.
+     */
     static String config(String title, String balanceLines, String servers) {
         String[] parts = servers.split(":");
         List<String> weights = new ArrayList<>();
@@ -148,21 +225,36 @@ class SourceHashParityTest {
         for (String part : parts) {
             (part.matches("\\d+") ? weights : extras).add(part);
         }
-        return "# episode 03 variant: " + title + "\n" + new SingleBackendConfig("be", "s", balanceLines,
-                weights.stream().map(Integer::valueOf).toList(), extras).text();
+        return "# episode 03 variant: "
+                + title
+                + "\n"
+                + new SingleBackendConfig(
+                                "be",
+                                "s",
+                                balanceLines,
+                                weights.stream().map(Integer::valueOf).toList(),
+                                extras)
+                        .text();
     }
 
     /** Runs one config side by side, four clients in flight per side, and writes its report. */
-    static Comparison runOnce(String title, String config, Traffic traffic, String... reportLines) throws Exception {
-        try (SideBySide sides = SideBySide.start(title, config, Parity.haproxy(), SideBySide.Options.exactRun())) {
-            Comparison c = ParallelClients.compare(sides, title + " — " + traffic.name(), config, traffic, PARALLEL);
+    static Comparison runOnce(String title, String config, Traffic traffic, String... reportLines)
+            throws Exception {
+        try (SideBySide sides =
+                SideBySide.start(title, config, Parity.haproxy(), SideBySide.Options.exactRun())) {
+            Comparison c =
+                    ParallelClients.compare(
+                            sides, title + " — " + traffic.name(), config, traffic, PARALLEL);
             Report.write(slug(c.title()), c, List.of(reportLines));
-            System.out.println("[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
+            System.out.println(
+                    "[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
             return c;
         }
     }
 
     private static String slug(String text) {
-        return text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return text.toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("(^-|-$)", "");
     }
 }

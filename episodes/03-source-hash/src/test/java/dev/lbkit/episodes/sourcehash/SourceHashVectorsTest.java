@@ -3,8 +3,6 @@ package dev.lbkit.episodes.sourcehash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Backend;
-import dev.lbkit.episodes.sourcehash.HashKeys;
-import dev.lbkit.episodes.sourcehash.Hashes;
 import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
@@ -15,18 +13,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The spec's numbers for {@code balance source}, checked through the whole lbkit path from config
- * text to chosen server (no proxy, no HAProxy): keys, avalanche, the weighted map, the ring, and the
- * DOWN figures the parity test measures on both sides.
+ * text to chosen server (no proxy, no HAProxy): keys, avalanche, the weighted map, the ring, and
+ * the DOWN figures the parity test measures on both sides.
  */
 class SourceHashVectorsTest {
     private static final InetAddress CLIENT_127_0_1_1 = Clients.addresses(1).get(0);
 
     @Test
     void clientAddressIsReadAsHaproxyReadsIt() throws Exception {
-        assertThat(HashKeys.source(CLIENT_127_0_1_1)).as("IPv4: the address as a big-endian integer")
+        assertThat(HashKeys.source(CLIENT_127_0_1_1))
+                .as("IPv4: the address as a big-endian integer")
                 .isEqualTo(0x7F000101);
         assertThat(HashKeys.source(InetAddress.getByName("2001:db8::1:2")))
-                .as("IPv6: the XOR of the four 32-bit words").isEqualTo(0x20010db8 ^ 0x00010002);
+                .as("IPv6: the XOR of the four 32-bit words")
+                .isEqualTo(0x20010db8 ^ 0x00010002);
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 1, 1};
         assertThat(HashKeys.source(java.net.Inet6Address.getByAddress(null, mapped, -1)))
                 .as("v4-mapped ::ffff:127.0.1.1: 0x0000FFFF XOR the IPv4 key, not the IPv4 key")
@@ -35,18 +35,22 @@ class SourceHashVectorsTest {
 
     @Test
     void avalancheIsFullHash() {
-        assertThat(Integer.toUnsignedLong(Hashes.fullHash(0x7F000101))).as("full_hash(0x7F000101)")
+        assertThat(Integer.toUnsignedLong(Hashes.fullHash(0x7F000101)))
+                .as("full_hash(0x7F000101)")
                 .isEqualTo(4138135820L);
-        assertThat(Integer.toUnsignedLong(Hashes.fullHash(4096))).as("ring point 0 of server id 1")
+        assertThat(Integer.toUnsignedLong(Hashes.fullHash(4096)))
+                .as("ring point 0 of server id 1")
                 .isEqualTo(1237450891L);
     }
 
     @Test
     void specClientGoesToS3MapBasedAndToS1Consistent() throws Exception {
         assertThat(pick(backend("hash-type map-based", "2:1:3"), CLIENT_127_0_1_1))
-                .as("map-based 2/1/3: map[0x7F000101 mod 6] = map[3] of [s1,s3,s1,s3,s2,s3]").isEqualTo("s3");
+                .as("map-based 2/1/3: map[0x7F000101 mod 6] = map[3] of [s1,s3,s1,s3,s2,s3]")
+                .isEqualTo("s3");
         assertThat(pick(backend("hash-type consistent", "2:1:3"), CLIENT_127_0_1_1))
-                .as("consistent 2/1/3: the point closest to 4138135820 is one of s1's").isEqualTo("s1");
+                .as("consistent 2/1/3: the point closest to 4138135820 is one of s1's")
+                .isEqualTo("s1");
     }
 
     @Test
@@ -61,15 +65,20 @@ class SourceHashVectorsTest {
         assertThat(picks(backend("hash-type consistent", "2:1:3"), clients))
                 .as("consistent alone applies the avalanche implicitly")
                 .isEqualTo(picks(backend("hash-type consistent sdbm avalanche", "2:1:3"), clients));
-        assertThat(picks(backend("hash-type consistent djb2", "1:1:1"), clients).stream().distinct().count())
-                .as("without avalanche 1000 neighbouring addresses sit between the same two ring points")
+        assertThat(
+                        picks(backend("hash-type consistent djb2", "1:1:1"), clients).stream()
+                                .distinct()
+                                .count())
+                .as(
+                        "without avalanche 1000 neighbouring addresses sit between the same two ring points")
                 .isEqualTo(1);
     }
 
     @Test
     void mapBasedDividesTheWeightsByTheirStartupGcd() throws Exception {
         List<InetAddress> clients = Clients.addresses(600);
-        assertThat(picks(backend("hash-type map-based", "20:10:30"), clients)).as("20/10/30 hashes like 2/1/3")
+        assertThat(picks(backend("hash-type map-based", "20:10:30"), clients))
+                .as("20/10/30 hashes like 2/1/3")
                 .isEqualTo(picks(backend("hash-type map-based", "2:1:3"), clients));
     }
 
@@ -96,13 +105,16 @@ class SourceHashVectorsTest {
             onS3 += before.equals("s3") ? 1 : 0;
             moved += !before.equals("s3") && !before.equals(after) ? 1 : 0;
         }
-        assertThat(List.of(onS3, moved)).as("the model: clients on s3, others moved by the rebuild")
+        assertThat(List.of(onS3, moved))
+                .as("the model: clients on s3, others moved by the rebuild")
                 .containsExactly(183, 217);
 
         assertThat(disruption(backend("hash-type map-based", "1:2:4:1:3"), clients))
-                .as("lbkit map-based matches the model").containsExactly(183, 217);
+                .as("lbkit map-based matches the model")
+                .containsExactly(183, 217);
         assertThat(disruption(backend("hash-type consistent", "1:2:4:1:3"), clients))
-                .as("lbkit consistent: only s3's clients move").containsExactly(143, 0);
+                .as("lbkit consistent: only s3's clients move")
+                .containsExactly(143, 0);
     }
 
     private static List<Integer> disruption(Backend backend, List<InetAddress> clients) {
@@ -114,8 +126,11 @@ class SourceHashVectorsTest {
     }
 
     private static Backend backend(String hashType, String servers) throws Exception {
-        String config = SourceHashParityTest.config(hashType, "balance source\n    " + hashType, servers);
-        return new Backend(ConfigParser.parse(config, "vectors.cfg").backend("be").orElseThrow(), Algorithms::create);
+        String config =
+                SourceHashParityTest.config(hashType, "balance source\n    " + hashType, servers);
+        return new Backend(
+                ConfigParser.parse(config, "vectors.cfg").backend("be").orElseThrow(),
+                Algorithms::create);
     }
 
     private static List<String> picks(Backend backend, List<InetAddress> clients) {

@@ -47,26 +47,45 @@ class V4MappedClientParityTest {
             running.add(haproxy.start(haproxyConfig));
             running.add(Lbkit.start(ConfigParser.parse(lbkitConfig, "v4-mapped (lbkit side)")));
 
-            Traffic traffic = Clients.rounds(CLIENTS + " IPv4 clients on [::ffff:127.0.0.1]", Clients.addresses(CLIENTS), 1);
-            SideBySide.Endpoint onHaproxy = new SideBySide.Endpoint(haproxy.describe(), haproxyConfig, haproxyPort, 0);
-            SideBySide.Endpoint onLbkit = new SideBySide.Endpoint("lbkit", lbkitConfig, lbkitPort, 0);
-            CompletableFuture<Picks> haproxyPicks = CompletableFuture.supplyAsync(
-                    () -> ParallelClients.drive(onHaproxy, SERVERS, traffic, 4));
+            Traffic traffic =
+                    Clients.rounds(
+                            CLIENTS + " IPv4 clients on [::ffff:127.0.0.1]",
+                            Clients.addresses(CLIENTS),
+                            1);
+            SideBySide.Endpoint onHaproxy =
+                    new SideBySide.Endpoint(haproxy.describe(), haproxyConfig, haproxyPort, 0);
+            SideBySide.Endpoint onLbkit =
+                    new SideBySide.Endpoint("lbkit", lbkitConfig, lbkitPort, 0);
+            CompletableFuture<Picks> haproxyPicks =
+                    CompletableFuture.supplyAsync(
+                            () -> ParallelClients.drive(onHaproxy, SERVERS, traffic, 4));
             Picks lbkitPicks = ParallelClients.drive(onLbkit, SERVERS, traffic, 4);
-            Comparison c = new Comparison("map-based 2/1/3 on an IPv6 listener — " + traffic.name(), haproxyConfig,
-                    traffic, haproxyPicks.join(), lbkitPicks);
+            Comparison c =
+                    new Comparison(
+                            "map-based 2/1/3 on an IPv6 listener — " + traffic.name(),
+                            haproxyConfig,
+                            traffic,
+                            haproxyPicks.join(),
+                            lbkitPicks);
             Report.write("v4-mapped-clients-on-an-ipv6-listener", c, List.of());
-            System.out.println("[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
+            System.out.println(
+                    "[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
             Parity.assertIdentical(c);
 
             int plainIpv4Agrees = 0;
             String[] map = {"s1", "s3", "s1", "s3", "s2", "s3"};
             for (int i = 0; i < CLIENTS; i++) {
-                long plainKey = Integer.toUnsignedLong(
-                        dev.lbkit.episodes.sourcehash.HashKeys.source(traffic.requests().get(i).source()));
-                plainIpv4Agrees += map[(int) (plainKey % map.length)].equals(c.haproxy().answers().get(i)) ? 1 : 0;
+                long plainKey =
+                        Integer.toUnsignedLong(
+                                dev.lbkit.episodes.sourcehash.HashKeys.source(
+                                        traffic.requests().get(i).source()));
+                plainIpv4Agrees +=
+                        map[(int) (plainKey % map.length)].equals(c.haproxy().answers().get(i))
+                                ? 1
+                                : 0;
             }
-            assertThat(plainIpv4Agrees).as("the plain IPv4 key would put clients elsewhere: the case is real")
+            assertThat(plainIpv4Agrees)
+                    .as("the plain IPv4 key would put clients elsewhere: the case is real")
                     .isLessThan(CLIENTS / 2);
         } finally {
             for (int i = running.size() - 1; i >= 0; i--) {
@@ -96,6 +115,7 @@ class V4MappedClientParityTest {
                     server s1 127.0.0.1:%d weight 2
                     server s2 127.0.0.1:%d weight 1
                     server s3 127.0.0.1:%d weight 3
-                """.formatted(bindPort, serverPorts.get(0), serverPorts.get(1), serverPorts.get(2));
+                """
+                .formatted(bindPort, serverPorts.get(0), serverPorts.get(1), serverPorts.get(2));
     }
 }

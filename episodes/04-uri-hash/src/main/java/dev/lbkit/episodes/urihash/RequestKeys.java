@@ -11,13 +11,12 @@ import java.util.Arrays;
 
 /**
  * Cuts the key that {@code uri}, {@code url_param} and {@code hdr(name)} hash out of a request:
- * part of the request-target, a query parameter's value, a header element. Each cut returns a
- * range of the buffer it was given (see {@code HashKeys} in episode 03), or {@code NO_KEY}.
+ * part of the request-target, a query parameter's value, a header element. Each cut returns a range
+ * of the buffer it was given (see {@code HashKeys} in episode 03), or {@code NO_KEY}.
  *
- * <p>Worked example: for the target {@code /a/b/c?x=1}, {@code uri} hashes "/a/b/c",
- * {@code uri depth 2} hashes "/a/b", {@code uri whole} hashes the whole target and
- * {@code url_param x} hashes "1". A Host header "www.1wt.eu" gives "1wt" with
- * {@code hdr(host) use_domain_only}.
+ * <p>Worked example: for the target {@code /a/b/c?x=1}, {@code uri} hashes "/a/b/c", {@code uri
+ * depth 2} hashes "/a/b", {@code uri whole} hashes the whole target and {@code url_param x} hashes
+ * "1". A Host header "www.1wt.eu" gives "1wt" with {@code hdr(host) use_domain_only}.
  *
  * <p>HAProxy documents these keys under {@code balance} in its configuration manual (section 4,
  * "balance"). Request-targets are turned into bytes as UTF-8, which is exact for the ASCII that
@@ -25,21 +24,23 @@ import java.util.Arrays;
  */
 public final class RequestKeys {
 
-    private RequestKeys() {
-    }
+    private RequestKeys() {}
 
     // snippet:start uri-key
     /**
      * The {@code uri} key: the target (or only its path and query with {@code path-only}), first
-     * cut to {@code len} bytes, then up to but excluding the (depth+1)-th '/' and, unless
-     * {@code whole}, the first '?'.
+     * cut to {@code len} bytes, then up to but excluding the (depth+1)-th '/' and, unless {@code
+     * whole}, the first '?'.
      */
     public static byte[] uri(String target, Balance balance) {
         byte[] input = bytes(target);
         return copy(input, uriRange(input, input.length, balance));
     }
 
-    /** As {@link #uri(String, Balance)} on {@code input[0..length)}, giving the key's {@link #range}. */
+    /**
+     * As {@link #uri(String, Balance)} on {@code input[0..length)}, giving the key's {@link
+     * #range}.
+     */
     static long uriRange(byte[] input, int length, Balance balance) {
         int from = 0;
         if (balance.uriPathOnly()) {
@@ -66,19 +67,23 @@ public final class RequestKeys {
         }
         return range(from, end);
     }
+
     // snippet:end uri-key
 
     /**
-     * The {@code url_param} key: the raw value of the first query segment that starts with
-     * {@code name=}, up to the next '&amp;'. An empty value is a key (""); null means the parameter
-     * is missing and the algorithm falls back to round robin.
+     * The {@code url_param} key: the raw value of the first query segment that starts with {@code
+     * name=}, up to the next '&amp;'. An empty value is a key (""); null means the parameter is
+     * missing and the algorithm falls back to round robin.
      */
     public static byte[] urlParam(String target, String name) {
         byte[] uri = bytes(target);
         return copy(uri, urlParamRange(uri, uri.length, bytes(name)));
     }
 
-    /** As {@link #urlParam(String, String)} on {@code uri[0..length)}, giving the value's {@link #range} or {@link #NO_KEY}. */
+    /**
+     * As {@link #urlParam(String, String)} on {@code uri[0..length)}, giving the value's {@link
+     * #range} or {@link #NO_KEY}.
+     */
     static long urlParamRange(byte[] uri, int length, byte[] param) {
         int query = indexOf(uri, length, (byte) '?', 0);
         if (query < 0) {
@@ -104,8 +109,8 @@ public final class RequestKeys {
     /**
      * The {@code hdr(name)} key from the value of the header's first occurrence: its first
      * comma-separated element (commas inside double quotes do not split) with spaces and tabs
-     * trimmed, reduced to the domain label with {@code use_domain_only}. Null means absent or empty,
-     * and the algorithm falls back to round robin.
+     * trimmed, reduced to the domain label with {@code use_domain_only}. Null means absent or
+     * empty, and the algorithm falls back to round robin.
      */
     public static byte[] header(String firstOccurrence, boolean useDomainOnly) {
         if (firstOccurrence == null) {
@@ -115,7 +120,10 @@ public final class RequestKeys {
         return copy(value, headerRange(value, value.length, useDomainOnly));
     }
 
-    /** As {@link #header(String, boolean)} on {@code value[0..length)}, giving the key's {@link #range} or {@link #NO_KEY}. */
+    /**
+     * As {@link #header(String, boolean)} on {@code value[0..length)}, giving the key's {@link
+     * #range} or {@link #NO_KEY}.
+     */
     static long headerRange(byte[] value, int length, boolean useDomainOnly) {
         int from = 0;
         while (from < length && isSpaceOrTab(value[from])) {
@@ -136,9 +144,9 @@ public final class RequestKeys {
 
     /**
      * The label before the last dot ("www.1wt.eu" gives "1wt", "example.com" gives "example", no
-     * dot gives the whole value), scanning backwards as HAProxy does. HAProxy's scan starts one byte
-     * past the value and may read a '.' there; lbkit treats that byte as "not a dot", which is what
-     * HAProxy sees whenever another header follows.
+     * dot gives the whole value), scanning backwards as HAProxy does. HAProxy's scan starts one
+     * byte past the value and may read a '.' there; lbkit treats that byte as "not a dot", which is
+     * what HAProxy sees whenever another header follows.
      */
     private static long domainLabel(byte[] value, int from, int to) {
         int p = to; // one past the value: HAProxy reads that byte too
@@ -164,7 +172,10 @@ public final class RequestKeys {
         return range == NO_KEY ? null : Arrays.copyOfRange(bytes, rangeFrom(range), rangeTo(range));
     }
 
-    /** Where the path starts, as {@code path-only} sees it: skips "scheme://authority"; no path gives the end. */
+    /**
+     * Where the path starts, as {@code path-only} sees it: skips "scheme://authority"; no path
+     * gives the end.
+     */
     static int pathStart(byte[] target) {
         return pathStart(target, target.length);
     }
@@ -181,7 +192,11 @@ public final class RequestKeys {
             return length; // authority-form (CONNECT host:port): no path
         }
         p++;
-        while (p < length && (isAlnum(target[p]) || target[p] == '+' || target[p] == '-' || target[p] == '.')) {
+        while (p < length
+                && (isAlnum(target[p])
+                        || target[p] == '+'
+                        || target[p] == '-'
+                        || target[p] == '.')) {
             p++;
         }
         if (p + 3 > length || target[p] != ':' || target[p + 1] != '/' || target[p + 2] != '/') {

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * Episode 04's algorithms for the engine: {@code balance uri}, and its two cousins that hash
- * another part of the request the same way, {@code url_param} (a query parameter) and
- * {@code hdr(name)} (a header). All three use episode 03's {@link HashBalancer}, map and ring.
+ * another part of the request the same way, {@code url_param} (a query parameter) and {@code
+ * hdr(name)} (a header). All three use episode 03's {@link HashBalancer}, map and ring.
  */
 public final class UriHashAlgorithms implements AlgorithmProvider {
 
@@ -32,26 +32,35 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
     @Override
     public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line) {
         Balance balance = backend.balance();
-        HashBalancer.RequestKey key = switch (balance.algorithm()) {
-            case URI -> new UriKey(balance);
-            case URL_PARAM -> new UrlParamKey(balance.name());
-            case HDR -> new HeaderKey(balance.name(), balance.useDomainOnly());
-            default -> throw new IllegalArgumentException("not one of episode 04's algorithms: " + balance.algorithm());
-        };
+        HashBalancer.RequestKey key =
+                switch (balance.algorithm()) {
+                    case URI -> new UriKey(balance);
+                    case URL_PARAM -> new UrlParamKey(balance.name());
+                    case HDR -> new HeaderKey(balance.name(), balance.useDomainOnly());
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "not one of episode 04's algorithms: " + balance.algorithm());
+                };
         return new HashBalancer(backend, servers, key, line);
     }
 
     @Override
-    public Balance read(Algorithm algorithm, List<String> words, Where where, Consumer<String> alert) {
+    public Balance read(
+            Algorithm algorithm, List<String> words, Where where, Consumer<String> alert) {
         return switch (algorithm) {
             case URI -> readUri(words, where, alert);
             case URL_PARAM -> readUrlParam(words, where, alert);
             case HDR -> readHeader(words, where, alert);
-            default -> throw new IllegalArgumentException("not one of episode 04's algorithms: " + algorithm);
+            default ->
+                    throw new IllegalArgumentException(
+                            "not one of episode 04's algorithms: " + algorithm);
         };
     }
 
-    /** {@code balance uri}: the request-target, cut as {@code len}, {@code depth}, {@code whole} and {@code path-only} say. */
+    /**
+     * {@code balance uri}: the request-target, cut as {@code len}, {@code depth}, {@code whole} and
+     * {@code path-only} say.
+     */
     private static final class UriKey implements HashBalancer.RequestKey {
         private final HashBalancer.KeyCut cut;
 
@@ -70,7 +79,10 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
         // snippet:end by-uri
     }
 
-    /** {@code balance url_param name}: the parameter's value in the query string; none means round robin. */
+    /**
+     * {@code balance url_param name}: the parameter's value in the query string; none means round
+     * robin.
+     */
     private static final class UrlParamKey implements HashBalancer.RequestKey {
         private final HashBalancer.KeyCut cut;
 
@@ -86,7 +98,10 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
         }
     }
 
-    /** {@code balance hdr(name)}: the header's first occurrence (or its domain label); none means round robin. */
+    /**
+     * {@code balance hdr(name)}: the header's first occurrence (or its domain label); none means
+     * round robin.
+     */
     private static final class HeaderKey implements HashBalancer.RequestKey {
         private final String header;
         private final HashBalancer.KeyCut cut;
@@ -99,7 +114,9 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
         @Override
         public Server pick(HashBalancer hashing, RequestInfo request, Server avoid) {
             if (hashing.table().used() == 1) {
-                return hashing.table().lookup(0, avoid); // even with the header missing: HAProxy checks tot_used first
+                return hashing.table()
+                        .lookup(0, avoid); // even with the header missing: HAProxy checks tot_used
+                // first
             }
             String value = request.firstHeader().apply(header);
             return value == null ? null : hashing.lookup(value, cut, avoid);
@@ -120,7 +137,12 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
                     String value = i + 1 < words.size() ? words.get(i + 1) : "";
                     int number = ConfigParser.atoi(value);
                     if (number <= 0) {
-                        alert.accept("balance uri : '" + word + "' expects a positive integer (got '" + value + "').");
+                        alert.accept(
+                                "balance uri : '"
+                                        + word
+                                        + "' expects a positive integer (got '"
+                                        + value
+                                        + "').");
                         return null;
                     }
                     if (word.equals("len")) {
@@ -131,13 +153,16 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
                     i++;
                 }
                 default -> {
-                    alert.accept("balance uri only accepts parameters 'len', 'depth', 'path-only', and 'whole' (got '"
-                            + word + "').");
+                    alert.accept(
+                            "balance uri only accepts parameters 'len', 'depth', 'path-only', and 'whole' (got '"
+                                    + word
+                                    + "').");
                     return null;
                 }
             }
         }
-        return new Balance(Algorithm.URI, whole, len, depth, pathOnly, 2, null, false, false, where);
+        return new Balance(
+                Algorithm.URI, whole, len, depth, pathOnly, 2, null, false, false, where);
     }
 
     private static Balance readUrlParam(List<String> words, Where where, Consumer<String> alert) {
@@ -149,12 +174,16 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
         boolean checkPost = false;
         if (words.size() > 2) {
             if (!words.get(2).equals("check_post")) {
-                alert.accept("balance url_param only accepts 'check_post' modifier (got '" + words.get(2) + "').");
+                alert.accept(
+                        "balance url_param only accepts 'check_post' modifier (got '"
+                                + words.get(2)
+                                + "').");
                 return null;
             }
             checkPost = true;
         }
-        return new Balance(Algorithm.URL_PARAM, false, 0, 0, false, 2, param, checkPost, false, where);
+        return new Balance(
+                Algorithm.URL_PARAM, false, 0, 0, false, 2, param, checkPost, false, where);
     }
 
     /** {@code hdr(name)}, optionally followed by {@code use_domain_only}. */
@@ -169,12 +198,26 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
         boolean useDomainOnly = false;
         if (!second.isEmpty()) {
             if (!second.equals("use_domain_only")) {
-                alert.accept("balance " + name + " only accepts 'use_domain_only' modifier (got '" + second + "').");
+                alert.accept(
+                        "balance "
+                                + name
+                                + " only accepts 'use_domain_only' modifier (got '"
+                                + second
+                                + "').");
                 return null;
             }
             useDomainOnly = true;
         }
-        return new Balance(Algorithm.HDR, false, 0, 0, false, 2, name.substring(4, close), false,
-                useDomainOnly, where);
+        return new Balance(
+                Algorithm.HDR,
+                false,
+                0,
+                0,
+                false,
+                2,
+                name.substring(4, close),
+                false,
+                useDomainOnly,
+                where);
     }
 }

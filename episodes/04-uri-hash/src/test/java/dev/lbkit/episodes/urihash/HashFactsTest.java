@@ -20,16 +20,21 @@ class HashFactsTest {
 
     @Test
     void djb2SpreadsUnevenlyInTheMapOfThreeServers() throws Exception {
-        HashSpreadPicture.Row djb2 = HashSpreadPicture.rows().stream()
-                .filter(row -> row.function() == HashFunction.DJB2 && !row.avalanche()).findFirst().orElseThrow();
-        assertThat(djb2.inMap()).as("djb2, map-based, three servers of weight 1 (the lesson's table)")
+        HashSpreadPicture.Row djb2 =
+                HashSpreadPicture.rows().stream()
+                        .filter(row -> row.function() == HashFunction.DJB2 && !row.avalanche())
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(djb2.inMap())
+                .as("djb2, map-based, three servers of weight 1 (the lesson's table)")
                 .isEqualTo(Map.of("server1", 300, "server2", 391, "server3", 309));
     }
 
     @Test
     void djb2ModThreeIsTheLastByteMinusTheCarryOfTheLastStep() {
         // 33 is a multiple of 3 and 2^32 is 1 more than a multiple of 3. So, mod 3, the last step
-        // h = 33 * prev + c (mod 2^32) leaves only c minus the carry: the part that overflowed 32 bits.
+        // h = 33 * prev + c (mod 2^32) leaves only c minus the carry: the part that overflowed 32
+        // bits.
         Map<Long, Integer> carries = new TreeMap<>();
         for (String uri : ITEMS) {
             byte[] key = uri.getBytes(StandardCharsets.US_ASCII);
@@ -39,16 +44,20 @@ class HashFactsTest {
             long carry = full >>> 32;
             long h = Integer.toUnsignedLong(Hashes.djb2(key, 0, key.length));
             assertThat(h).as(uri).isEqualTo(full & 0xffffffffL);
-            assertThat(Math.floorMod(h, 3)).as(uri + ": h mod 3").isEqualTo(Math.floorMod(last - carry, 3));
+            assertThat(Math.floorMod(h, 3))
+                    .as(uri + ": h mod 3")
+                    .isEqualTo(Math.floorMod(last - carry, 3));
             carries.merge(carry, 1, Integer::sum);
         }
-        assertThat(carries).as("the carry depends only on the length: /item/100../item/999 all carry 17")
+        assertThat(carries)
+                .as("the carry depends only on the length: /item/100../item/999 all carry 17")
                 .isEqualTo(Map.of(16L, 9, 4L, 90, 17L, 900, 2L, 1));
     }
 
     @Test
     void withTheSameCarryTheLastDigitAloneChoosesAndFourDigitsShareOneServer() {
-        // '0' is 48, a multiple of 3: the digits 0, 3, 6, 9 share a residue, 1 4 7 and 2 5 8 the others.
+        // '0' is 48, a multiple of 3: the digits 0, 3, 6, 9 share a residue, 1 4 7 and 2 5 8 the
+        // others.
         int[] perResidue = new int[3];
         for (String uri : ITEMS) {
             if (uri.length() == "/item/100".length()) {
@@ -56,7 +65,8 @@ class HashFactsTest {
                 perResidue[Integer.remainderUnsigned(Hashes.djb2(key, 0, key.length), 3)]++;
             }
         }
-        assertThat(perResidue).as("the 900 three-digit items: 4 in 10 land on h mod 3 = 1 (server2)")
+        assertThat(perResidue)
+                .as("the 900 three-digit items: 4 in 10 land on h mod 3 = 1 (server2)")
                 .containsExactly(270, 360, 270);
     }
 
@@ -69,7 +79,8 @@ class HashFactsTest {
         for (int i = 0; i < a.length; i++) {
             xor[i] = (byte) (a[i] ^ b[i]);
         }
-        assertThat(crc(xor)).as("crc(a xor b) = crc(a) xor crc(b) xor crc(zeros of the same length)")
+        assertThat(crc(xor))
+                .as("crc(a xor b) = crc(a) xor crc(b) xor crc(zeros of the same length)")
                 .isEqualTo(crc(a) ^ crc(b) ^ crc(zeros));
     }
 

@@ -21,19 +21,42 @@ class UriHashNegativeControlTest {
 
     @Test
     void exactComparisonRejectsAnotherHashFunction() throws Exception {
-        String config = "# uri, consistent sdbm avalanche\n" + new SingleBackendConfig("be", "s",
-                "balance uri\n    hash-type consistent sdbm avalanche", List.of(1, 1, 1), List.of("", "", "")).text();
+        String config =
+                "# uri, consistent sdbm avalanche\n"
+                        + new SingleBackendConfig(
+                                        "be",
+                                        "s",
+                                        "balance uri\n    hash-type consistent sdbm avalanche",
+                                        List.of(1, 1, 1),
+                                        List.of("", "", ""))
+                                .text();
         List<String> uris = UriCorpus.originForm(URIS, 18L);
-        Traffic traffic = Traffic.of(URIS + " distinct URIs", URIS, i -> Traffic.Request.get(uris.get(i)));
-        Comparison c = NegativeControl.run("uri sdbm, lbkit given djb2", config, SideBySide.Options.exactRun(),
-                List.of(traffic), NegativeControl.replace("consistent sdbm avalanche", "consistent djb2 avalanche")).get(0);
+        Traffic traffic =
+                Traffic.of(URIS + " distinct URIs", URIS, i -> Traffic.Request.get(uris.get(i)));
+        Comparison c =
+                NegativeControl.run(
+                                "uri sdbm, lbkit given djb2",
+                                config,
+                                SideBySide.Options.exactRun(),
+                                List.of(traffic),
+                                NegativeControl.replace(
+                                        "consistent sdbm avalanche", "consistent djb2 avalanche"))
+                        .get(0);
 
-        NegativeControl.record("episode-04-sdbm-vs-djb2", "exact per-request comparison (episode 04)",
-                "hash-type consistent djb2 avalanche where HAProxy runs sdbm", c.identical() ? "NOT REJECTED"
+        NegativeControl.record(
+                "episode-04-sdbm-vs-djb2",
+                "exact per-request comparison (episode 04)",
+                "hash-type consistent djb2 avalanche where HAProxy runs sdbm",
+                c.identical()
+                        ? "NOT REJECTED"
                         : "rejected at request #" + c.firstDifference() + ", " + c.summary());
-        assertThat(c.identical()).as("the per-request comparison rejects djb2 posing as sdbm:%n%s",
-                c.explainDifference()).isFalse();
-        assertThat(c.total() - c.matching()).as("and about two thirds of the URIs land elsewhere, not a handful")
+        assertThat(c.identical())
+                .as(
+                        "the per-request comparison rejects djb2 posing as sdbm:%n%s",
+                        c.explainDifference())
+                .isFalse();
+        assertThat(c.total() - c.matching())
+                .as("and about two thirds of the URIs land elsewhere, not a handful")
                 .isGreaterThan(URIS / 3);
     }
 }

@@ -24,8 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConcurrentClients {
     private static final int TIMEOUT_MS = 30_000;
 
-    private ConcurrentClients() {
-    }
+    private ConcurrentClients() {}
 
     /**
      * What one side did under the load.
@@ -34,7 +33,8 @@ public final class ConcurrentClients {
      * @param wallMillis from the first request sent to the last answer read
      * @param meanMillis the mean time a client waited for one answer
      */
-    public record Outcome(String side, Map<String, Integer> counts, long wallMillis, double meanMillis) {
+    public record Outcome(
+            String side, Map<String, Integer> counts, long wallMillis, double meanMillis) {
         public Outcome {
             counts = Map.copyOf(counts);
         }
@@ -49,8 +49,12 @@ public final class ConcurrentClients {
         }
     }
 
-    /** Sends {@code requests} requests from {@code clients} threads to {@code side} and waits for all answers. */
-    public static Outcome drive(SideBySide sides, SideBySide.Endpoint side, int clients, int requests)
+    /**
+     * Sends {@code requests} requests from {@code clients} threads to {@code side} and waits for
+     * all answers.
+     */
+    public static Outcome drive(
+            SideBySide sides, SideBySide.Endpoint side, int clients, int requests)
             throws InterruptedException {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", side.port());
         String host = "127.0.0.1:" + side.port();
@@ -62,15 +66,20 @@ public final class ConcurrentClients {
         try {
             List<Future<?>> running = new java.util.ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                running.add(pool.submit(() -> {
-                    go.await();
-                    while (budget.getAndDecrement() > 0) {
-                        long sent = System.nanoTime();
-                        counts.merge(send(address, host, sides.serverNames()), 1, Integer::sum);
-                        waitedNanos.addAndGet(System.nanoTime() - sent);
-                    }
-                    return null;
-                }));
+                running.add(
+                        pool.submit(
+                                () -> {
+                                    go.await();
+                                    while (budget.getAndDecrement() > 0) {
+                                        long sent = System.nanoTime();
+                                        counts.merge(
+                                                send(address, host, sides.serverNames()),
+                                                1,
+                                                Integer::sum);
+                                        waitedNanos.addAndGet(System.nanoTime() - sent);
+                                    }
+                                    return null;
+                                }));
             }
             long start = System.nanoTime();
             go.countDown();
@@ -78,11 +87,13 @@ public final class ConcurrentClients {
                 try {
                     f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("a client thread failed: " + e.getCause(), e.getCause());
+                    throw new IllegalStateException(
+                            "a client thread failed: " + e.getCause(), e.getCause());
                 }
             }
             long wall = (System.nanoTime() - start) / 1_000_000;
-            return new Outcome(side.side(), new TreeMap<>(counts), wall, waitedNanos.get() / 1e6 / requests);
+            return new Outcome(
+                    side.side(), new TreeMap<>(counts), wall, waitedNanos.get() / 1e6 / requests);
         } finally {
             pool.shutdownNow();
         }

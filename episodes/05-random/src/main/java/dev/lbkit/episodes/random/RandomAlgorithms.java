@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** Episode 05's algorithm for the engine: {@code balance random} and {@code random(N)}, N draws on episode 03's ring. */
+/**
+ * Episode 05's algorithm for the engine: {@code balance random} and {@code random(N)}, N draws on
+ * episode 03's ring.
+ */
 public final class RandomAlgorithms implements AlgorithmProvider {
 
     @Override
@@ -26,15 +29,21 @@ public final class RandomAlgorithms implements AlgorithmProvider {
         return create(backend, servers, line, StatisticalPrng.forLine(line));
     }
 
-    /** Draws from the process's generator {@code prng}, shared with every other backend that draws. */
+    /**
+     * Draws from the process's generator {@code prng}, shared with every other backend that draws.
+     */
     @Override
-    public LoadBalancer create(ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
+    public LoadBalancer create(
+            ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
         return new RandomBalancer(backend, servers, line, prng);
     }
 
-    /** {@code random} or {@code random(N)}: N draws, 2 by default; C's strtol reads N (so 0x3 is 3). */
+    /**
+     * {@code random} or {@code random(N)}: N draws, 2 by default; C's strtol reads N (so 0x3 is 3).
+     */
     @Override
-    public Balance read(Algorithm algorithm, List<String> words, Where where, Consumer<String> alert) {
+    public Balance read(
+            Algorithm algorithm, List<String> words, Where where, Consumer<String> alert) {
         return readRandom(words.get(0), where, alert);
     }
 
@@ -49,7 +58,10 @@ public final class RandomAlgorithms implements AlgorithmProvider {
                 return null;
             }
             if (inside.charAt(end) != ')') {
-                alert.accept("balance random : unexpected character '" + inside.charAt(end) + "' after argument.");
+                alert.accept(
+                        "balance random : unexpected character '"
+                                + inside.charAt(end)
+                                + "' after argument.");
                 return null;
             }
             if (parsed[0] < 1) {
@@ -87,7 +99,10 @@ public final class RandomAlgorithms implements AlgorithmProvider {
         int start = i;
         long value = 0;
         while (i < text.length() && Character.digit(text.charAt(i), radix) >= 0) {
-            value = Math.min(value * radix + Character.digit(text.charAt(i), radix), Integer.MAX_VALUE);
+            value =
+                    Math.min(
+                            value * radix + Character.digit(text.charAt(i), radix),
+                            Integer.MAX_VALUE);
             i++;
         }
         if (i == start) {

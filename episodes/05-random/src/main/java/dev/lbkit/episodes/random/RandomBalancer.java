@@ -10,9 +10,9 @@ import dev.lbkit.episodes.sourcehash.ConsistentRing;
 import java.util.List;
 
 /**
- * {@code balance random} / {@code random(N)}: draws N random points on the consistent-hash ring
- * (2 by default) and keeps the least loaded of the drawn servers relative to their weights, the
- * later draw winning ties ("power of two choices" for N = 2).
+ * {@code balance random} / {@code random(N)}: draws N random points on the consistent-hash ring (2
+ * by default) and keeps the least loaded of the drawn servers relative to their weights, the later
+ * draw winning ties ("power of two choices" for N = 2).
  *
  * <p>Worked example: with {@code nbthread 1} HAProxy's generator starts at 2463534242, so the first
  * draws are 723471715, 2497366906, 2064144800, ... With weights 2/1/3, ids 1/2/3 and sequential
@@ -24,19 +24,21 @@ import java.util.List;
  * other backend that draws; 2.6 starts it at the fixed seed, 3.0+ adds a per-process random value,
  * so its picks differ from run to run (only their distribution can be compared). 3.4 changes the
  * tie: when two drawn servers are equally loaded, the one with the lower 1-second session rate
- * (relative to its weight) wins, so sequential traffic follows the weights (2/1/3 gives
- * 33/17/50%) instead of the ring's shares; see {@link #keepPrevious}.
+ * (relative to its weight) wins, so sequential traffic follows the weights (2/1/3 gives 33/17/50%)
+ * instead of the ring's shares; see {@link #keepPrevious}.
  *
- * <p>The ring is always consistent, whatever {@code hash-type} says, and {@code hash-balance-factor}
- * applies to each draw. HAProxy documents the algorithm under {@code balance} in its configuration
- * manual (section 4); the generator and its seed come from the source.
+ * <p>The ring is always consistent, whatever {@code hash-type} says, and {@code
+ * hash-balance-factor} applies to each draw. HAProxy documents the algorithm under {@code balance}
+ * in its configuration manual (section 4); the generator and its seed come from the source.
  */
 final class RandomBalancer implements LoadBalancer {
     private final ConsistentRing ring;
     private final StatisticalPrng random;
     private final int draws;
+
     /** 3.4's rate counters, one per server (by index); null before 3.4. */
     private final SessionRate34[] rates;
+
     private long lastNow;
 
     /** A backend alone in its process, as HAProxy 2.6 runs it. */
@@ -44,8 +46,11 @@ final class RandomBalancer implements LoadBalancer {
         this(backend, servers, HaproxyLine.V2_6, StatisticalPrng.fixedSeed());
     }
 
-    RandomBalancer(ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng random) {
-        this.ring = new ConsistentRing(servers, backend.allBackups(), backend.hashBalanceFactor(), line);
+    RandomBalancer(
+            ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng random) {
+        this.ring =
+                new ConsistentRing(
+                        servers, backend.allBackups(), backend.hashBalanceFactor(), line);
         this.random = random;
         this.draws = Math.max(1, backend.balance().randomDraws());
         this.rates = line.compareTo(HaproxyLine.V3_4) >= 0 ? newRates(servers.size()) : null;
@@ -83,7 +88,8 @@ final class RandomBalancer implements LoadBalancer {
             }
         }
         if (current != null && current.full()) {
-            return null; // HAProxy queues the request at the backend instead; lbkit has no backend queue
+            return null; // HAProxy queues the request at the backend instead; lbkit has no backend
+            // queue
         }
         return current;
     }
@@ -96,12 +102,16 @@ final class RandomBalancer implements LoadBalancer {
         return keepPrevious34(previous, current, now);
     }
 
-    /** served(a)/eweight(a) > served(b)/eweight(b), cross-multiplied in unsigned 32-bit as HAProxy does. */
+    /**
+     * served(a)/eweight(a) > served(b)/eweight(b), cross-multiplied in unsigned 32-bit as HAProxy
+     * does.
+     */
     private static boolean moreLoaded(Server a, Server b) {
         int left = a.served() * ConsistentRing.eweight(b);
         int right = b.served() * ConsistentRing.eweight(a);
         return Integer.compareUnsigned(left, right) > 0;
     }
+
     // snippet:end random-pick
 
     // snippet:start random-tie-34
@@ -115,10 +125,13 @@ final class RandomBalancer implements LoadBalancer {
         if (currentLoad != previousLoad) {
             return currentLoad > previousLoad;
         }
-        long previousRate = (long) rates[previous.index()].read(now) * ConsistentRing.eweight(current);
-        long currentRate = (long) rates[current.index()].read(now) * ConsistentRing.eweight(previous);
+        long previousRate =
+                (long) rates[previous.index()].read(now) * ConsistentRing.eweight(current);
+        long currentRate =
+                (long) rates[current.index()].read(now) * ConsistentRing.eweight(previous);
         return previousRate < currentRate;
     }
+
     // snippet:end random-tie-34
 
     @Override

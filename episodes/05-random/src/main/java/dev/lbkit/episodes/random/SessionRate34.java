@@ -1,14 +1,14 @@
 package dev.lbkit.episodes.random;
 
 /**
- * A server's 1-second session-rate counter as HAProxy 3.4 keeps it: sessions counted in the
- * current second-long period and in the one before, read as a sliding estimate. 3.4's
- * {@code random(N)} reads it to break ties between two drawn servers (see {@link RandomBalancer}).
+ * A server's 1-second session-rate counter as HAProxy 3.4 keeps it: sessions counted in the current
+ * second-long period and in the one before, read as a sliding estimate. 3.4's {@code random(N)}
+ * reads it to break ties between two drawn servers (see {@link RandomBalancer}).
  *
- * <p>Worked example: sessions at 0, 100 and 900 ms give curr = 3 in the period [0, 1000); a read
- * at 1500 ms sees that period as past (3) with half of it still counting, and no session yet in
- * the current one: floor((3 * 500 + 0 * 1000) / 1000) = 1. A read at 1000 ms gives 3, one at
- * 2000 ms gives 0 (two periods later nothing is left).
+ * <p>Worked example: sessions at 0, 100 and 900 ms give curr = 3 in the period [0, 1000); a read at
+ * 1500 ms sees that period as past (3) with half of it still counting, and no session yet in the
+ * current one: floor((3 * 500 + 0 * 1000) / 1000) = 1. A read at 1000 ms gives 3, one at 2000 ms
+ * gives 0 (two periods later nothing is left).
  *
  * <p>Pure: the caller hands in the time (monotonic milliseconds). Facts: versions-spec.md §5.3.
  */

@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * The lesson's scenario: three equal servers, server1 answers 300 ms late, 8 clients send 360
  * requests at once. Run with {@code random(1)} (pure random: server1 keeps its ring share, about a
- * third) and {@code random(2)} (two choices: a busy server1 loses every draw against an idle
- * one), on HAProxy and on lbkit, one side after the other so they do not compete for the CPU.
+ * third) and {@code random(2)} (two choices: a busy server1 loses every draw against an idle one),
+ * on HAProxy and on lbkit, one side after the other so they do not compete for the CPU.
  */
 public final class SlowServerScenario {
     public static final String SLOW_SERVER = "server1";
@@ -19,18 +19,30 @@ public final class SlowServerScenario {
     public static final int CLIENTS = 8;
     public static final int REQUESTS = 360;
 
-    private SlowServerScenario() {
-    }
+    private SlowServerScenario() {}
 
-    /** Both sides' outcome for one draw count; {@code haproxy} is null when the run had no HAProxy. */
-    public record Result(int draws, ConcurrentClients.Outcome haproxy, ConcurrentClients.Outcome lbkit) {
+    /**
+     * Both sides' outcome for one draw count; {@code haproxy} is null when the run had no HAProxy.
+     */
+    public record Result(
+            int draws, ConcurrentClients.Outcome haproxy, ConcurrentClients.Outcome lbkit) {
 
         /** Per-server counts of both sides (or lbkit's alone) as text bars, with timings. */
         public String describe() {
             StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "balance random(%d), %s delayed %d ms, %d clients, %d requests%n",
-                    draws, SLOW_SERVER, SLOW_DELAY.toMillis(), CLIENTS, REQUESTS));
-            out.append(haproxy == null ? Report.bars("lbkit", lbkit.counts()) : Report.bars(haproxy.counts(), lbkit.counts()));
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "balance random(%d), %s delayed %d ms, %d clients, %d requests%n",
+                            draws,
+                            SLOW_SERVER,
+                            SLOW_DELAY.toMillis(),
+                            CLIENTS,
+                            REQUESTS));
+            out.append(
+                    haproxy == null
+                            ? Report.bars("lbkit", lbkit.counts())
+                            : Report.bars(haproxy.counts(), lbkit.counts()));
             if (haproxy != null) {
                 out.append(timings("HAProxy", haproxy));
             }
@@ -39,16 +51,24 @@ public final class SlowServerScenario {
         }
 
         private static String timings(String label, ConcurrentClients.Outcome side) {
-            return String.format(Locale.ROOT, "  %-7s %s got %.1f%% of requests, mean answer %.0f ms, all done in %.1f s%n",
-                    label, SLOW_SERVER, 100 * side.share(SLOW_SERVER), side.meanMillis(), side.wallMillis() / 1000.0);
+            return String.format(
+                    Locale.ROOT,
+                    "  %-7s %s got %.1f%% of requests, mean answer %.0f ms, all done in %.1f s%n",
+                    label,
+                    SLOW_SERVER,
+                    100 * side.share(SLOW_SERVER),
+                    side.meanMillis(),
+                    side.wallMillis() / 1000.0);
         }
     }
 
-    /** The HAProxy of this machine (container or binary) as a starter for the demo, or null when there is none. */
+    /**
+     * The HAProxy of this machine (container or binary) as a starter for the demo, or null when
+     * there is none.
+     */
     public static SideBySide.HaproxyStarter localHaproxy() {
         return HaproxyLocator.find().haproxy().map(SideBySide.HaproxyStarter::of).orElse(null);
     }
-
 
     /** The scenario's config: equal weights, {@code balance random(draws)}. */
     public static String config(int draws) {
@@ -61,10 +81,15 @@ public final class SlowServerScenario {
      */
     public static Result run(int draws, SideBySide.HaproxyStarter haproxy) throws Exception {
         SideBySide.Options options = SideBySide.Options.exactRun().withDelay(0, SLOW_DELAY);
-        try (SideBySide sides = SideBySide.start("random(" + draws + ") slow server", config(draws), haproxy, options)) {
-            ConcurrentClients.Outcome onHaproxy = sides.haproxy() == null ? null
-                    : ConcurrentClients.drive(sides, sides.haproxy(), CLIENTS, REQUESTS);
-            ConcurrentClients.Outcome onLbkit = ConcurrentClients.drive(sides, sides.lbkit(), CLIENTS, REQUESTS);
+        try (SideBySide sides =
+                SideBySide.start(
+                        "random(" + draws + ") slow server", config(draws), haproxy, options)) {
+            ConcurrentClients.Outcome onHaproxy =
+                    sides.haproxy() == null
+                            ? null
+                            : ConcurrentClients.drive(sides, sides.haproxy(), CLIENTS, REQUESTS);
+            ConcurrentClients.Outcome onLbkit =
+                    ConcurrentClients.drive(sides, sides.lbkit(), CLIENTS, REQUESTS);
             return new Result(draws, onHaproxy, onLbkit);
         }
     }

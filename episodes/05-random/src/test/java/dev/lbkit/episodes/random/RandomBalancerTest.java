@@ -1,8 +1,5 @@
 package dev.lbkit.episodes.random;
 
-import dev.lbkit.balancer.algorithm.Server;
-import dev.lbkit.episodes.sourcehash.NaiveRing;
-
 import static dev.lbkit.episodes.sourcehash.HashFixtures.MAP_BASED;
 import static dev.lbkit.episodes.sourcehash.HashFixtures.backend;
 import static dev.lbkit.episodes.sourcehash.HashFixtures.forTarget;
@@ -13,33 +10,44 @@ import static dev.lbkit.episodes.sourcehash.HashFixtures.servers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Backend;
-import dev.lbkit.balancer.config.ServerSpec;
-import java.util.ArrayList;
-import java.util.List;
+import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.ServerSpec;
+import dev.lbkit.episodes.sourcehash.NaiveRing;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RandomBalancerTest {
 
     @org.junit.jupiter.api.Test
     void aRuntimeWeightOfZeroTakesTheServerOffTheRingAndBackOn() {
-        dev.lbkit.harness.TestBackend backend = dev.lbkit.harness.TestBackend.weights(
-                dev.lbkit.balancer.config.Algorithm.RANDOM, 2, 1, 3);
-        assertThat(backend.sequential(300)).as("weight 1 of 6: s2 gets some of 300 requests").contains("s2");
+        dev.lbkit.harness.TestBackend backend =
+                dev.lbkit.harness.TestBackend.weights(
+                        dev.lbkit.balancer.config.Algorithm.RANDOM, 2, 1, 3);
+        assertThat(backend.sequential(300))
+                .as("weight 1 of 6: s2 gets some of 300 requests")
+                .contains("s2");
         backend.weight("s2", 0);
-        assertThat(backend.sequential(300)).as("set weight s2 0: s2's points leave the ring").doesNotContain("s2");
+        assertThat(backend.sequential(300))
+                .as("set weight s2 0: s2's points leave the ring")
+                .doesNotContain("s2");
         backend.weight("s2", 3);
-        assertThat(backend.sequential(300)).as("set weight s2 3: its points come back").contains("s2");
+        assertThat(backend.sequential(300))
+                .as("set weight s2 3: its points come back")
+                .contains("s2");
     }
 
     @org.junit.jupiter.api.Test
     void aFullServerIsNotPickedAndAFreeOneIs() {
-        dev.lbkit.harness.TestBackend backend = dev.lbkit.harness.TestBackend.of(
-                dev.lbkit.balancer.config.Algorithm.RANDOM, "s1 1 maxconn 1");
+        dev.lbkit.harness.TestBackend backend =
+                dev.lbkit.harness.TestBackend.of(
+                        dev.lbkit.balancer.config.Algorithm.RANDOM, "s1 1 maxconn 1");
         Server first = backend.take();
         assertThat(first).as("a free server is picked").isNotNull();
-        assertThat(backend.take()).as("at maxconn 1 with one request in flight, no server (HAProxy would queue)")
+        assertThat(backend.take())
+                .as("at maxconn 1 with one request in flight, no server (HAProxy would queue)")
                 .isNull();
         backend.release(first);
         assertThat(backend.take()).as("free again after the release").isNotNull();
@@ -47,7 +55,9 @@ class RandomBalancerTest {
 
     private static final List<ServerSpec> WEIGHTS_2_1_3 = servers(2, 1, 3);
 
-    /** What the spec predicts for sequential traffic: the owner of every draws-th generator output. */
+    /**
+     * What the spec predicts for sequential traffic: the owner of every draws-th generator output.
+     */
     private static List<String> predicted(int draws, int requests) {
         NaiveRing ring = new NaiveRing(WEIGHTS_2_1_3);
         XorShift32 generator = new XorShift32();
@@ -74,12 +84,16 @@ class RandomBalancerTest {
 
     @Test
     void randomOneLooksUpEveryGeneratorOutput() {
-        assertThat(actual(1, 3000)).as("random(1), sequential, weights 2/1/3").isEqualTo(predicted(1, 3000));
+        assertThat(actual(1, 3000))
+                .as("random(1), sequential, weights 2/1/3")
+                .isEqualTo(predicted(1, 3000));
     }
 
     @Test
     void idleServersTieSoTheLastDrawWins() {
-        assertThat(actual(2, 3000)).as("random (2 draws), sequential").isEqualTo(predicted(2, 3000));
+        assertThat(actual(2, 3000))
+                .as("random (2 draws), sequential")
+                .isEqualTo(predicted(2, 3000));
         assertThat(actual(3, 3000)).as("random(3), sequential").isEqualTo(predicted(3, 3000));
     }
 
@@ -103,7 +117,9 @@ class RandomBalancerTest {
             }
             Server chosen = backend.pickAndTake(forTarget("/"), null);
             held.add(chosen); // keep every request in flight so loads diverge
-            assertThat(chosen.name()).as("request " + i + ": draws " + first + ", " + second).isEqualTo(expected);
+            assertThat(chosen.name())
+                    .as("request " + i + ": draws " + first + ", " + second)
+                    .isEqualTo(expected);
         }
         held.forEach(backend::release);
         assertThat(earlierKept).as("the earlier draw won some of the time").isPositive();
@@ -115,7 +131,8 @@ class RandomBalancerTest {
         backend.servers().forEach(s -> backend.setMaint(s, true));
         assertThat(pickName(backend, forTarget("/"))).as("nothing usable").isNull();
         backend.servers().forEach(s -> backend.setMaint(s, false));
-        assertThat(pickName(backend, forTarget("/"))).as("the first draw is still the first output")
+        assertThat(pickName(backend, forTarget("/")))
+                .as("the first draw is still the first output")
                 .isEqualTo(predicted(1, 1).get(0));
     }
 
@@ -128,14 +145,23 @@ class RandomBalancerTest {
             draws("random(0)");
             throw new AssertionError("random(0) was accepted");
         } catch (ConfigException e) {
-            assertThat(e.alerts()).as("HAProxy's alert, with file and line")
-                    .containsExactly("[ALERT] parsing [test.cfg:4] : balance random : number of draws must be at least 1.");
+            assertThat(e.alerts())
+                    .as("HAProxy's alert, with file and line")
+                    .containsExactly(
+                            "[ALERT] parsing [test.cfg:4] : balance random : number of draws must be at least 1.");
         }
     }
 
     /** The balance line is line 4 of this config. */
     private static int draws(String words) throws ConfigException {
-        String config = "defaults\n    mode http\nbackend app\n    balance " + words + "\n    server a 127.0.0.1:5001\n";
-        return ConfigParser.parse(config, "test.cfg").backend("app").orElseThrow().balance().randomDraws();
+        String config =
+                "defaults\n    mode http\nbackend app\n    balance "
+                        + words
+                        + "\n    server a 127.0.0.1:5001\n";
+        return ConfigParser.parse(config, "test.cfg")
+                .backend("app")
+                .orElseThrow()
+                .balance()
+                .randomDraws();
     }
 }

@@ -28,52 +28,70 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code balance random} against the real HAProxy 3.0, 3.2 and 3.4, which seed their generator per
- * process and so never repeat themselves: the per-server counts of n = 4000 sequential requests (new
- * connection each, nbthread 1, weights 2/1/3) of HAProxy and of lbkit as the same line, compared by
- * a two-sample chi-square (2 df) at alpha = 0.01. Each test states its power against the wrong
- * model a learner could confuse (seeded Monte Carlo of lbkit's own models, 200 replications) and
- * its minimum detectable effect (Cohen's w at 80% power); each negative control shows the same test
- * rejecting that wrong model on the real HAProxy's sample.
+ * process and so never repeat themselves: the per-server counts of n = 4000 sequential requests
+ * (new connection each, nbthread 1, weights 2/1/3) of HAProxy and of lbkit as the same line,
+ * compared by a two-sample chi-square (2 df) at alpha = 0.01. Each test states its power against
+ * the wrong model a learner could confuse (seeded Monte Carlo of lbkit's own models, 200
+ * replications) and its minimum detectable effect (Cohen's w at 80% power); each negative control
+ * shows the same test rejecting that wrong model on the real HAProxy's sample.
  *
- * <p>Wrong models: for 3.0 random(2), the 2.6/3.2 ring (3.0.11 has ring keys of its own); for 3.2 random(2), "follows the weights" (33/17/50%, which is 3.4's rule)
- * instead of the ring shares (about 38/14/48%); for 3.4 random(2), the 3.2 rule (ring shares); for
- * 3.4 without {@code balance} (random with one draw: ring shares), random(2) (weights). The 2.6
- * sequence itself has the 3.x distribution: what 3.0 changed there is the seed, not the shares.
+ * <p>Wrong models: for 3.0 random(2), the 2.6/3.2 ring (3.0.11 has ring keys of its own); for 3.2
+ * random(2), "follows the weights" (33/17/50%, which is 3.4's rule) instead of the ring shares
+ * (about 38/14/48%); for 3.4 random(2), the 3.2 rule (ring shares); for 3.4 without {@code balance}
+ * (random with one draw: ring shares), random(2) (weights). The 2.6 sequence itself has the 3.x
+ * distribution: what 3.0 changed there is the seed, not the shares.
  */
 class RandomLinesParityTest {
     private static final int N = 4000;
     private static final double ALPHA = 0.01;
     private static final int REPLICATIONS = 200;
-    private static final String RANDOM_2 = RandomConfigs.backend("balance random(2)", List.of(2, 1, 3));
+    private static final String RANDOM_2 =
+            RandomConfigs.backend("balance random(2)", List.of(2, 1, 3));
     private static final String NO_BALANCE = RandomConfigs.backend("", List.of(2, 1, 3));
+
     /**
      * Five equal servers: there the 3.0.11 ring and the 2.6 ring give clearly different shares
-     * (about 22/25/13/14/25% against 24/15/21/20/20%, w = 0.35), where 2/1/3 differs by only w = 0.07.
+     * (about 22/25/13/14/25% against 24/15/21/20/20%, w = 0.35), where 2/1/3 differs by only w =
+     * 0.07.
      */
-    private static final String RANDOM_2_FIVE = RandomConfigs.backend("balance random(2)", List.of(1, 1, 1, 1, 1));
+    private static final String RANDOM_2_FIVE =
+            RandomConfigs.backend("balance random(2)", List.of(1, 1, 1, 1, 1));
 
     /** One side-by-side run: HAProxy's picks, lbkit's, and the exact version HAProxy reported. */
-    private record Run(List<String> haproxy, List<String> lbkit, String version) {
-    }
+    private record Run(List<String> haproxy, List<String> lbkit, String version) {}
 
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
 
     private static Run run(HaproxyLine line, String config, String name) {
-        return RUNS.computeIfAbsent(line.text() + " " + name, key -> {
-            Haproxy haproxy = HaproxyLines.get(line);
-            try (SideBySide sides = SideBySide.start("random on HAProxy " + key, config,
-                    SideBySide.HaproxyStarter.of(haproxy), SideBySide.Options.exactRun())) {
-                Comparison c = sides.run(key, Traffic.sequential("new connection each", N));
-                assertThat(c.haproxy().answers()).as("HAProxy answered every request").allMatch(a -> a.startsWith("server"));
-                assertThat(c.lbkit().answers()).as("lbkit answered every request").allMatch(a -> a.startsWith("server"));
-                return new Run(c.haproxy().answers(), c.lbkit().answers(), haproxy.version());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return RUNS.computeIfAbsent(
+                line.text() + " " + name,
+                key -> {
+                    Haproxy haproxy = HaproxyLines.get(line);
+                    try (SideBySide sides =
+                            SideBySide.start(
+                                    "random on HAProxy " + key,
+                                    config,
+                                    SideBySide.HaproxyStarter.of(haproxy),
+                                    SideBySide.Options.exactRun())) {
+                        Comparison c = sides.run(key, Traffic.sequential("new connection each", N));
+                        assertThat(c.haproxy().answers())
+                                .as("HAProxy answered every request")
+                                .allMatch(a -> a.startsWith("server"));
+                        assertThat(c.lbkit().answers())
+                                .as("lbkit answered every request")
+                                .allMatch(a -> a.startsWith("server"));
+                        return new Run(
+                                c.haproxy().answers(), c.lbkit().answers(), haproxy.version());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
     }
 
-    /** lbkit's model of {@code line} for {@code config}, n sequential picks, 3 ms apart, from a seeded per-process value. */
+    /**
+     * lbkit's model of {@code line} for {@code config}, n sequential picks, 3 ms apart, from a
+     * seeded per-process value.
+     */
     static IntFunction<List<String>> model(String config, HaproxyLine line) {
         ProxySection section;
         try {
@@ -84,8 +102,11 @@ class RandomLinesParityTest {
         return seed -> {
             long[] clock = {1_000_000};
             StatisticalPrng prng = StatisticalPrng.reseededBy(seed * 0x9E3779B9 + 0x2545F491);
-            Backend backend = new Backend(section, (s, servers) -> Algorithms.create(s, servers, line, prng),
-                    () -> clock[0]);
+            Backend backend =
+                    new Backend(
+                            section,
+                            (s, servers) -> Algorithms.create(s, servers, line, prng),
+                            () -> clock[0]);
             RequestInfo request = RequestInfo.of(InetAddress.getLoopbackAddress(), "/");
             List<String> picks = new ArrayList<>(N);
             for (int i = 0; i < N; i++) {
@@ -98,22 +119,37 @@ class RandomLinesParityTest {
         };
     }
 
-    private static void check(String title, Run run, IntFunction<List<String>> right, IntFunction<List<String>> wrong,
+    private static void check(
+            String title,
+            Run run,
+            IntFunction<List<String>> right,
+            IntFunction<List<String>> wrong,
             String wrongName) {
         LineStatistics.Result result = LineStatistics.counts(run.haproxy(), run.lbkit());
-        double power = LineStatistics.power(LineStatistics::counts, right, wrong, ALPHA, REPLICATIONS, 1000);
-        double size = LineStatistics.power(LineStatistics::counts, right, right, ALPHA, REPLICATIONS, 5000);
+        double power =
+                LineStatistics.power(
+                        LineStatistics::counts, right, wrong, ALPHA, REPLICATIONS, 1000);
+        double size =
+                LineStatistics.power(
+                        LineStatistics::counts, right, right, ALPHA, REPLICATIONS, 5000);
         double mde = LineStatistics.minimumDetectableW(result.degreesOfFreedom(), ALPHA, N, N);
-        System.out.printf("[lbkit] %s, HAProxy %s: n = %d + %d, %s; alpha %.2f, power vs %s %.2f, true size %.3f,"
-                + " MDE w = %.3f%n", title, run.version(), N, N, result, ALPHA, wrongName, power, size, mde);
-        assertThat(power).as("the test can tell " + wrongName + " from the right model").isGreaterThanOrEqualTo(0.8);
+        System.out.printf(
+                "[lbkit] %s, HAProxy %s: n = %d + %d, %s; alpha %.2f, power vs %s %.2f, true size %.3f,"
+                        + " MDE w = %.3f%n",
+                title, run.version(), N, N, result, ALPHA, wrongName, power, size, mde);
+        assertThat(power)
+                .as("the test can tell " + wrongName + " from the right model")
+                .isGreaterThanOrEqualTo(0.8);
         assertThat(result.rejectsAt(ALPHA)).as("HAProxy and lbkit differ: " + result).isFalse();
     }
 
-    private static void negative(String title, List<String> haproxy, List<String> wrongLbkit, String version) {
+    private static void negative(
+            String title, List<String> haproxy, List<String> wrongLbkit, String version) {
         LineStatistics.Result result = LineStatistics.counts(haproxy, wrongLbkit);
         System.out.printf("[lbkit] negative control %s, HAProxy %s: %s%n", title, version, result);
-        assertThat(result.rejectsAt(ALPHA)).as("the wrong model must be rejected: " + result).isTrue();
+        assertThat(result.rejectsAt(ALPHA))
+                .as("the wrong model must be rejected: " + result)
+                .isTrue();
     }
 
     /**
@@ -123,38 +159,58 @@ class RandomLinesParityTest {
      */
     @Test
     void random2On30FollowsIts30Ring() {
-        check("random(2) 1/1/1/1/1 on 3.0", run(HaproxyLine.V3_0, RANDOM_2_FIVE, "random(2) five"),
-                model(RANDOM_2_FIVE, HaproxyLine.V3_0), model(RANDOM_2_FIVE, HaproxyLine.V3_2), "the 2.6/3.2 ring");
+        check(
+                "random(2) 1/1/1/1/1 on 3.0",
+                run(HaproxyLine.V3_0, RANDOM_2_FIVE, "random(2) five"),
+                model(RANDOM_2_FIVE, HaproxyLine.V3_0),
+                model(RANDOM_2_FIVE, HaproxyLine.V3_2),
+                "the 2.6/3.2 ring");
     }
 
     @Test
     void random2On32FollowsTheRingShares() {
-        check("random(2) 2/1/3 on 3.2", run(HaproxyLine.V3_2, RANDOM_2, "random(2)"),
-                model(RANDOM_2, HaproxyLine.V3_2), model(RANDOM_2, HaproxyLine.V3_4), "the weights (3.4 rule)");
+        check(
+                "random(2) 2/1/3 on 3.2",
+                run(HaproxyLine.V3_2, RANDOM_2, "random(2)"),
+                model(RANDOM_2, HaproxyLine.V3_2),
+                model(RANDOM_2, HaproxyLine.V3_4),
+                "the weights (3.4 rule)");
     }
 
     @Test
     void random2On34FollowsTheWeights() {
-        check("random(2) 2/1/3 on 3.4", run(HaproxyLine.V3_4, RANDOM_2, "random(2)"),
-                model(RANDOM_2, HaproxyLine.V3_4), model(RANDOM_2, HaproxyLine.V3_2), "the ring shares (3.2 rule)");
+        check(
+                "random(2) 2/1/3 on 3.4",
+                run(HaproxyLine.V3_4, RANDOM_2, "random(2)"),
+                model(RANDOM_2, HaproxyLine.V3_4),
+                model(RANDOM_2, HaproxyLine.V3_2),
+                "the ring shares (3.2 rule)");
     }
 
     @Test
     void noBalanceOn34IsRandomWithOneDraw() {
-        check("no balance 2/1/3 on 3.4", run(HaproxyLine.V3_4, NO_BALANCE, "no balance"),
-                model(NO_BALANCE, HaproxyLine.V3_4), model(RANDOM_2, HaproxyLine.V3_4), "random(2) on 3.4");
+        check(
+                "no balance 2/1/3 on 3.4",
+                run(HaproxyLine.V3_4, NO_BALANCE, "no balance"),
+                model(NO_BALANCE, HaproxyLine.V3_4),
+                model(RANDOM_2, HaproxyLine.V3_4),
+                "random(2) on 3.4");
     }
 
     /**
-     * On 2/1/3 the 3.0 and 2.6 rings differ by only w = 0.07, below this test's MDE of 0.083 at
-     * n = 4000 (measured p = 0.15), so the control uses five equal servers (w = 0.35).
+     * On 2/1/3 the 3.0 and 2.6 rings differ by only w = 0.07, below this test's MDE of 0.083 at n =
+     * 4000 (measured p = 0.15), so the control uses five equal servers (w = 0.35).
      */
     @Test
     @Tag("negative-control")
     void on30The26RingIsRejected() {
         Run on30 = run(HaproxyLine.V3_0, RANDOM_2_FIVE, "random(2) five");
         List<String> lbkitAs32 = model(RANDOM_2_FIVE, HaproxyLine.V3_2).apply(7);
-        negative("3.0 random(2) 1/1/1/1/1 vs lbkit as 3.2 (the 2.6 ring)", on30.haproxy(), lbkitAs32, on30.version());
+        negative(
+                "3.0 random(2) 1/1/1/1/1 vs lbkit as 3.2 (the 2.6 ring)",
+                on30.haproxy(),
+                lbkitAs32,
+                on30.version());
     }
 
     @Test
@@ -178,6 +234,10 @@ class RandomLinesParityTest {
     void on34WithoutBalanceRandom2IsRejected() {
         List<String> lbkitRandom2 = run(HaproxyLine.V3_4, RANDOM_2, "random(2)").lbkit();
         Run noBalance = run(HaproxyLine.V3_4, NO_BALANCE, "no balance");
-        negative("3.4 no balance vs lbkit 3.4 random(2)", noBalance.haproxy(), lbkitRandom2, noBalance.version());
+        negative(
+                "3.4 no balance vs lbkit 3.4 random(2)",
+                noBalance.haproxy(),
+                lbkitRandom2,
+                noBalance.version());
     }
 }

@@ -22,12 +22,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What each HAProxy line changes in {@code balance random}: the seed (3.0), one stream per process, 3.4's tie. */
+/**
+ * What each HAProxy line changes in {@code balance random}: the seed (3.0), one stream per process,
+ * 3.4's tie.
+ */
 class RandomLinesTest {
     private static final List<ServerSpec> WEIGHTS_2_1_3 = servers(2, 1, 3);
 
-    private static Backend backend(ProxySection section, HaproxyLine line, StatisticalPrng prng, long[] clock) {
-        return new Backend(section, (s, list) -> Algorithms.create(s, list, line, prng), () -> clock[0]);
+    private static Backend backend(
+            ProxySection section, HaproxyLine line, StatisticalPrng prng, long[] clock) {
+        return new Backend(
+                section, (s, list) -> Algorithms.create(s, list, line, prng), () -> clock[0]);
     }
 
     private static List<String> ringOwners(int seed, int draws, int requests) {
@@ -48,13 +53,18 @@ class RandomLinesTest {
     void from30TheStreamStartsAtTheFixedSeedPlusThePerProcessValue() {
         int perProcess = 0x5EED1234;
         // 3.2: 3.0's seed rule on 2.6's ring, the one NaiveRing draws (3.0.11's ring keys differ).
-        Backend backend = backend(section(random(1), MAP_BASED, WEIGHTS_2_1_3), HaproxyLine.V3_2,
-                StatisticalPrng.reseededBy(perProcess), new long[1]);
+        Backend backend =
+                backend(
+                        section(random(1), MAP_BASED, WEIGHTS_2_1_3),
+                        HaproxyLine.V3_2,
+                        StatisticalPrng.reseededBy(perProcess),
+                        new long[1]);
         List<String> picks = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             picks.add(pickName(backend, forTarget("/")));
         }
-        assertThat(picks).isEqualTo(ringOwners(StatisticalPrng.FIXED_SEED + perProcess, 1, 500))
+        assertThat(picks)
+                .isEqualTo(ringOwners(StatisticalPrng.FIXED_SEED + perProcess, 1, 500))
                 .isNotEqualTo(ringOwners(StatisticalPrng.FIXED_SEED, 1, 500));
     }
 
@@ -74,15 +84,22 @@ class RandomLinesTest {
             firstOnly.add(a);
         }
         List<String> oneStream = ringOwners(StatisticalPrng.FIXED_SEED, 1, 600);
-        assertThat(all).as("both backends together consume HAProxy's one stream").isEqualTo(oneStream);
-        assertThat(firstOnly).as("so one backend alone no longer sees every output (issue 19)")
+        assertThat(all)
+                .as("both backends together consume HAProxy's one stream")
+                .isEqualTo(oneStream);
+        assertThat(firstOnly)
+                .as("so one backend alone no longer sees every output (issue 19)")
                 .isNotEqualTo(oneStream.subList(0, 300));
     }
 
     private static Map<String, Double> sequentialShares(HaproxyLine line, int requests) {
         long[] clock = {1_000_000};
-        Backend backend = backend(section(random(2), MAP_BASED, WEIGHTS_2_1_3), line,
-                StatisticalPrng.reseededBy(0x1234567), clock);
+        Backend backend =
+                backend(
+                        section(random(2), MAP_BASED, WEIGHTS_2_1_3),
+                        line,
+                        StatisticalPrng.reseededBy(0x1234567),
+                        clock);
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < requests; i++) {
             counts.merge(pickName(backend, forTarget("/")), 1, Integer::sum);
@@ -100,7 +117,9 @@ class RandomLinesTest {
         assertThat(v34.get("s2")).isCloseTo(16.7, within(1.5));
         assertThat(v34.get("s3")).isCloseTo(50.0, within(1.5));
         Map<String, Double> v32 = sequentialShares(HaproxyLine.V3_2, 6000);
-        assertThat(v32.get("s1")).as("3.2: the later draw wins, ring shares 38.4/14.2/47.4").isCloseTo(38.4, within(2.0));
+        assertThat(v32.get("s1"))
+                .as("3.2: the later draw wins, ring shares 38.4/14.2/47.4")
+                .isCloseTo(38.4, within(2.0));
         assertThat(v32.get("s2")).isCloseTo(14.2, within(2.0));
     }
 

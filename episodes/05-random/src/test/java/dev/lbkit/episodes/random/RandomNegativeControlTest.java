@@ -17,16 +17,32 @@ class RandomNegativeControlTest {
 
     @Test
     void distributionComparisonRejectsAnEvenSplitWhereHaproxyRunsRandomTwo() throws Exception {
-        ArticleConfigTest.Distribution run = ArticleConfigTest.defaultThreadDistribution(
-                NegativeControl.replace("^(\\s*)balance random\\(2\\)", "$1balance roundrobin"),
-                ", NEGATIVE CONTROL lbkit given roundrobin");
-        NegativeControl.record("episode-05-random2-vs-roundrobin",
-                "episode 05 default-nbthread split (chi-square, n = " + ArticleConfigTest.DISTRIBUTION_REQUESTS
-                        + " a side, alpha " + ArticleConfigTest.ALPHA + ")", "balance roundrobin (even split)",
-                String.format(Locale.ROOT, "HAProxy %s vs lbkit %s, p = %.2g: %s", run.haproxy().distribution(),
-                        run.lbkit().distribution(), run.test().pValue(),
-                        run.test().sameDistributionAt(ArticleConfigTest.ALPHA) ? "NOT REJECTED" : "rejected"));
+        ArticleConfigTest.Distribution run =
+                ArticleConfigTest.defaultThreadDistribution(
+                        NegativeControl.replace(
+                                "^(\\s*)balance random\\(2\\)", "$1balance roundrobin"),
+                        ", NEGATIVE CONTROL lbkit given roundrobin");
+        NegativeControl.record(
+                "episode-05-random2-vs-roundrobin",
+                "episode 05 default-nbthread split (chi-square, n = "
+                        + ArticleConfigTest.DISTRIBUTION_REQUESTS
+                        + " a side, alpha "
+                        + ArticleConfigTest.ALPHA
+                        + ")",
+                "balance roundrobin (even split)",
+                String.format(
+                        Locale.ROOT,
+                        "HAProxy %s vs lbkit %s, p = %.2g: %s",
+                        run.haproxy().distribution(),
+                        run.lbkit().distribution(),
+                        run.test().pValue(),
+                        run.test().sameDistributionAt(ArticleConfigTest.ALPHA)
+                                ? "NOT REJECTED"
+                                : "rejected"));
         assertThat(run.test().sameDistributionAt(ArticleConfigTest.ALPHA))
-                .as("the chi-square comparison rejects an even split posing as random(2): %s", run.test()).isFalse();
+                .as(
+                        "the chi-square comparison rejects an even split posing as random(2): %s",
+                        run.test())
+                .isFalse();
     }
 }

@@ -16,13 +16,15 @@ class XorShift32Test {
         for (int i = 0; i < 5; i++) {
             outputs.add(Integer.toUnsignedLong(random.next()));
         }
-        assertThat(outputs).as("xorshift32 from seed 2463534242")
+        assertThat(outputs)
+                .as("xorshift32 from seed 2463534242")
                 .containsExactly(723471715L, 2497366906L, 2064144800L, 2008045182L, 3532304609L);
     }
 
     @Test
     void refusesTheZeroSeed() {
-        assertThatThrownBy(() -> new XorShift32(0)).as("0 is a fixed point of xorshift")
+        assertThatThrownBy(() -> new XorShift32(0))
+                .as("0 is a fixed point of xorshift")
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -16,14 +16,13 @@ import java.util.TreeMap;
 
 /**
  * The order four weighted round robins give the same weights: HAProxy's {@code roundrobin} and
- * {@code static-rr} (lbkit's own implementations, which the parity tests hold equal to HAProxy 2.6),
- * nginx's smooth WRR and LVS's interleaved WRR ({@link OtherBalancers}). Also the two numbers the lesson
- * compares them by: the longest run of one server, and the shares left when the balancer restarts
- * (a reload) every few requests.
+ * {@code static-rr} (lbkit's own implementations, which the parity tests hold equal to HAProxy
+ * 2.6), nginx's smooth WRR and LVS's interleaved WRR ({@link OtherBalancers}). Also the two numbers
+ * the lesson compares them by: the longest run of one server, and the shares left when the balancer
+ * restarts (a reload) every few requests.
  */
 public final class Orders {
-    private Orders() {
-    }
+    private Orders() {}
 
     /** The balancers compared, with the label the lesson prints. */
     public enum Balancer {
@@ -59,12 +58,20 @@ public final class Orders {
     }
 
     // snippet:start haproxy-order
-    /** lbkit's HAProxy algorithm behind the same Backend the proxy uses; each request ends before the next. */
+    /**
+     * lbkit's HAProxy algorithm behind the same Backend the proxy uses; each request ends before
+     * the next.
+     */
     static OtherBalancers.Order haproxy(String algorithm, int... weights) {
         StringBuilder config = new StringBuilder("backend be\n    balance " + algorithm + "\n");
         for (int i = 0; i < weights.length; i++) {
-            config.append("    server s").append(i + 1).append(" 127.0.0.1:").append(9001 + i)
-                    .append(" weight ").append(weights[i]).append('\n');
+            config.append("    server s")
+                    .append(i + 1)
+                    .append(" 127.0.0.1:")
+                    .append(9001 + i)
+                    .append(" weight ")
+                    .append(weights[i])
+                    .append('\n');
         }
         ProxySection section = parse(config.toString()).backend("be").orElseThrow();
         Backend backend = new Backend(section, Algorithms::create);
@@ -78,6 +85,7 @@ public final class Orders {
             return server.index();
         };
     }
+
     // snippet:end haproxy-order
 
     private static dev.lbkit.balancer.config.Config parse(String text) {
@@ -108,8 +116,12 @@ public final class Orders {
         return longest;
     }
 
-    /** Picks per server over {@code count} requests when the balancer restarts (a reload) every {@code every} requests. */
-    public static Map<String, Integer> withRestartEvery(Balancer balancer, int every, int count, int... weights) {
+    /**
+     * Picks per server over {@code count} requests when the balancer restarts (a reload) every
+     * {@code every} requests.
+     */
+    public static Map<String, Integer> withRestartEvery(
+            Balancer balancer, int every, int count, int... weights) {
         Map<String, Integer> counts = new TreeMap<>();
         names(weights.length).forEach(name -> counts.put(name, 0));
         int done = 0;
@@ -122,20 +134,35 @@ public final class Orders {
     }
 
     /**
-     * A plain-text table: per balancer, its first {@code shown} picks, its shares over {@code count}
-     * picks, its longest burst and its shares when restarted every {@code restartEvery} requests.
+     * A plain-text table: per balancer, its first {@code shown} picks, its shares over {@code
+     * count} picks, its longest burst and its shares when restarted every {@code restartEvery}
+     * requests.
      */
     public static String table(int count, int shown, int restartEvery, int... weights) {
         StringBuilder out = new StringBuilder();
-        out.append("weights ").append(weightsText(weights)).append(", ").append(count).append(" requests\n");
+        out.append("weights ")
+                .append(weightsText(weights))
+                .append(", ")
+                .append(count)
+                .append(" requests\n");
         for (Balancer balancer : Balancer.values()) {
             List<String> picks = sequence(balancer, count, weights);
             Map<String, Integer> shares = new LinkedHashMap<>();
             names(weights.length).forEach(name -> shares.put(name, 0));
             picks.forEach(name -> shares.merge(name, 1, Integer::sum));
-            out.append(String.format("  %-20s %s%n", balancer.label(), String.join(" ", picks.subList(0, Math.min(shown, count)))));
-            out.append(String.format("  %-20s shares %s, longest burst %d, restarted every %d: %s%n", "",
-                    shares, longestBurst(picks), restartEvery, withRestartEvery(balancer, restartEvery, count, weights)));
+            out.append(
+                    String.format(
+                            "  %-20s %s%n",
+                            balancer.label(),
+                            String.join(" ", picks.subList(0, Math.min(shown, count)))));
+            out.append(
+                    String.format(
+                            "  %-20s shares %s, longest burst %d, restarted every %d: %s%n",
+                            "",
+                            shares,
+                            longestBurst(picks),
+                            restartEvery,
+                            withRestartEvery(balancer, restartEvery, count, weights)));
         }
         return out.toString();
     }

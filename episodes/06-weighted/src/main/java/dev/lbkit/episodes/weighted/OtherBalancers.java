@@ -4,19 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Two weighted round-robin orders published by other balancers, rewritten here in our own code so the
- * lesson can set them next to HAProxy's: nginx's "smooth weighted round robin" and the interleaved,
- * gcd-stepping weighted round robin of the Linux Virtual Server (LVS) documentation. Both give each
- * server the same share as HAProxy for the same weights; only the order differs.
+ * Two weighted round-robin orders published by other balancers, rewritten here in our own code so
+ * the lesson can set them next to HAProxy's: nginx's "smooth weighted round robin" and the
+ * interleaved, gcd-stepping weighted round robin of the Linux Virtual Server (LVS) documentation.
+ * Both give each server the same share as HAProxy for the same weights; only the order differs.
  *
- * <p>These are teaching models of the published algorithms, not parity-tested ports: nginx also lowers a
- * failing peer's effective weight and LVS skips overloaded real servers, which we leave out.
+ * <p>These are teaching models of the published algorithms, not parity-tested ports: nginx also
+ * lowers a failing peer's effective weight and LVS skips overloaded real servers, which we leave
+ * out.
  */
 public final class OtherBalancers {
-    private OtherBalancers() {
-    }
+    private OtherBalancers() {}
 
-    /** A balancer that hands out server indexes (0-based, declaration order) one request at a time. */
+    /**
+     * A balancer that hands out server indexes (0-based, declaration order) one request at a time.
+     */
     public interface Order {
         /** The index of the server for the next request, or -1 when every weight is 0. */
         int next();
@@ -33,9 +35,10 @@ public final class OtherBalancers {
     }
 
     /**
-     * nginx's smooth weighted round robin: every pick adds each server's weight to its running score,
-     * takes the server with the highest score (the first declared one on ties) and takes the total
-     * weight off the winner's score. Scores start at 0, so a new order (a reload) starts from scratch.
+     * nginx's smooth weighted round robin: every pick adds each server's weight to its running
+     * score, takes the server with the highest score (the first declared one on ties) and takes the
+     * total weight off the winner's score. Scores start at 0, so a new order (a reload) starts from
+     * scratch.
      */
     public static Order nginxSmooth(int... weights) {
         int[] weight = weights.clone();
@@ -60,10 +63,11 @@ public final class OtherBalancers {
     }
 
     /**
-     * The interleaved weighted round robin described by LVS: walk the servers in order, again and again;
-     * each time the walk wraps to the first server, lower a threshold by the GCD of the weights (back to
-     * the largest weight once it reaches 0); a server is picked when its weight reaches the threshold.
-     * Heavy servers therefore come first in every round, and lighter ones join as the threshold falls.
+     * The interleaved weighted round robin described by LVS: walk the servers in order, again and
+     * again; each time the walk wraps to the first server, lower a threshold by the GCD of the
+     * weights (back to the largest weight once it reaches 0); a server is picked when its weight
+     * reaches the threshold. Heavy servers therefore come first in every round, and lighter ones
+     * join as the threshold falls.
      */
     public static Order lvsInterleaved(int... weights) {
         int[] weight = weights.clone();

@@ -19,7 +19,10 @@ import java.util.concurrent.CompletableFuture;
  */
 record EventRun(Comparison comparison, List<Answer> answers) {
 
-    /** What both sides answered to one runtime API command sent before request {@code beforeRequest}. */
+    /**
+     * What both sides answered to one runtime API command sent before request {@code
+     * beforeRequest}.
+     */
     record Answer(int beforeRequest, String command, String haproxy, String lbkit) {
         boolean same() {
             return haproxy.equals(lbkit);
@@ -36,19 +39,34 @@ record EventRun(Comparison comparison, List<Answer> answers) {
         int from = 0;
         for (int cut : cuts) {
             if (cut > from) {
-                Traffic segment = new Traffic(traffic.name(), traffic.requests().subList(from, cut), List.of(), false);
-                CompletableFuture<Picks> haproxy = CompletableFuture.supplyAsync(() -> sides.drive(sides.haproxy(), segment));
+                Traffic segment =
+                        new Traffic(
+                                traffic.name(),
+                                traffic.requests().subList(from, cut),
+                                List.of(),
+                                false);
+                CompletableFuture<Picks> haproxy =
+                        CompletableFuture.supplyAsync(() -> sides.drive(sides.haproxy(), segment));
                 onLbkit.addAll(sides.drive(sides.lbkit(), segment).answers());
                 onHaproxy.addAll(haproxy.join().answers());
             }
             for (String command : traffic.commandsBefore(cut)) {
-                answers.add(new Answer(cut, command, RuntimeApiClient.send(sides.haproxy().statsPort(), command),
-                        RuntimeApiClient.send(sides.lbkit().statsPort(), command)));
+                answers.add(
+                        new Answer(
+                                cut,
+                                command,
+                                RuntimeApiClient.send(sides.haproxy().statsPort(), command),
+                                RuntimeApiClient.send(sides.lbkit().statsPort(), command)));
             }
             from = cut;
         }
-        Comparison comparison = new Comparison(title, config, traffic,
-                new Picks(sides.haproxy().side(), onHaproxy), new Picks(sides.lbkit().side(), onLbkit));
+        Comparison comparison =
+                new Comparison(
+                        title,
+                        config,
+                        traffic,
+                        new Picks(sides.haproxy().side(), onHaproxy),
+                        new Picks(sides.lbkit().side(), onLbkit));
         return new EventRun(comparison, answers);
     }
 
@@ -62,8 +80,13 @@ record EventRun(Comparison comparison, List<Answer> answers) {
         StringBuilder out = new StringBuilder();
         for (Answer a : answers) {
             if (!a.same()) {
-                out.append(String.format("before #%d '%s': HAProxy %s, lbkit %s%n", a.beforeRequest(), a.command(),
-                        quote(a.haproxy()), quote(a.lbkit())));
+                out.append(
+                        String.format(
+                                "before #%d '%s': HAProxy %s, lbkit %s%n",
+                                a.beforeRequest(),
+                                a.command(),
+                                quote(a.haproxy()),
+                                quote(a.lbkit())));
             }
         }
         return out.toString();

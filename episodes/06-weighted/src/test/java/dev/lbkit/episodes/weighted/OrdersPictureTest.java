@@ -6,13 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The committed weighted-orders.svg is what the four orders give today (the orders themselves are pinned in OtherBalancersTest). */
+/**
+ * The committed weighted-orders.svg is what the four orders give today (the orders themselves are
+ * pinned in OtherBalancersTest).
+ */
 class OrdersPictureTest {
 
     @Test
     void committedPictureMatchesTheCode() throws Exception {
         assertThat(Files.readString(Path.of("weighted-orders.svg")))
-                .as("weighted-orders.svg is regenerated from the code (run OrdersPicture from the repository root)")
+                .as(
+                        "weighted-orders.svg is regenerated from the code (run OrdersPicture from the repository root)")
                 .isEqualTo(OrdersPicture.svg());
     }
 }

@@ -24,13 +24,17 @@ final class AlgorithmView {
     private final Backend backend;
     private final HaproxyLine line;
     private final Algorithm algorithm;
+
     /** How many next picks the page shows for a predictable algorithm. */
     private static final int LOOKAHEAD = 12;
 
     private final Lookahead lookahead;
     private volatile HashRing ring = null;
 
-    /** @param lookahead the log of the algorithm's calls, for {@link #predictable} algorithms; else null */
+    /**
+     * @param lookahead the log of the algorithm's calls, for {@link #predictable} algorithms; else
+     *     null
+     */
     AlgorithmView(Backend backend, HaproxyLine line, Lookahead lookahead) {
         this.backend = backend;
         this.line = line;
@@ -38,7 +42,9 @@ final class AlgorithmView {
         this.lookahead = lookahead;
     }
 
-    /** Algorithms whose next picks follow from their state alone when requests come one at a time. */
+    /**
+     * Algorithms whose next picks follow from their state alone when requests come one at a time.
+     */
     static boolean predictable(Algorithm algorithm) {
         return algorithm == Algorithm.ROUNDROBIN || algorithm == Algorithm.STATIC_RR;
     }
@@ -47,14 +53,21 @@ final class AlgorithmView {
         return algorithm;
     }
 
-    /** Whether picks land on a consistent-hash ring: hashing with {@code hash-type consistent}, and random. */
+    /**
+     * Whether picks land on a consistent-hash ring: hashing with {@code hash-type consistent}, and
+     * random.
+     */
     boolean usesRing() {
         ProxySection section = backend.section();
         return algorithm == Algorithm.RANDOM
-                || ((algorithm == Algorithm.SOURCE || algorithm == Algorithm.URI) && section.hashType().consistent());
+                || ((algorithm == Algorithm.SOURCE || algorithm == Algorithm.URI)
+                        && section.hashType().consistent());
     }
 
-    /** What the page shows per server of lbkit's side, read under the backend's lock, and the ring to draw. */
+    /**
+     * What the page shows per server of lbkit's side, read under the backend's lock, and the ring
+     * to draw.
+     */
     Map<String, Object> state() {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Integer> usableWeights = new LinkedHashMap<>();
@@ -68,7 +81,9 @@ final class AlgorithmView {
                 row.put("maxInFlight", s.maxServed());
                 row.put("picked", s.lbtot());
                 row.put("usable", s.usable());
-                row.put("state", s.maint() ? "MAINT" : s.drain() ? "DRAIN" : s.running() ? "UP" : "DOWN");
+                row.put(
+                        "state",
+                        s.maint() ? "MAINT" : s.drain() ? "DRAIN" : s.running() ? "UP" : "DOWN");
                 rows.add(row);
                 if (s.usable()) {
                     usableWeights.put(s.name(), s.uweight());
@@ -93,7 +108,10 @@ final class AlgorithmView {
         return out;
     }
 
-    /** What the algorithm looked at for {@code pick}, for the page's per-request line; empty when nothing to add. */
+    /**
+     * What the algorithm looked at for {@code pick}, for the page's per-request line; empty when
+     * nothing to add.
+     */
     Map<String, Object> explain(WatchedBalancer.Pick pick) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (pick == null) {
@@ -111,7 +129,9 @@ final class AlgorithmView {
             case URI -> {
                 byte[] key = RequestKeys.uri(pick.info().target(), backend.section().balance());
                 int hash = Hashes.hash(backend.section().hashType().function(), key, 0, key.length);
-                out.put("key", "uri " + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.put(
+                        "key",
+                        "uri " + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1));
                 putPoint(out, hashOfKey(hash), onRing);
             }
             case RANDOM -> {
@@ -122,14 +142,14 @@ final class AlgorithmView {
                 }
                 out.put("draws", draws);
             }
-            default -> {
-            }
+            default -> {}
         }
         return out;
     }
 
     private long hashOfKey(int hash) {
-        return Integer.toUnsignedLong(backend.section().hashType().avalanche() ? Hashes.avalanche(hash) : hash);
+        return Integer.toUnsignedLong(
+                backend.section().hashType().avalanche() ? Hashes.avalanche(hash) : hash);
     }
 
     private void putPoint(Map<String, Object> out, long point, HashRing onRing) {

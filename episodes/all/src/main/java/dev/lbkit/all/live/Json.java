@@ -8,10 +8,12 @@ import java.util.Map;
  * The kit carries no JSON library at run time, and the page needs nothing more.
  */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
-    /** {@code value} as JSON: a {@link Map} becomes an object (keys as strings), a {@link Collection} an array. */
+    /**
+     * {@code value} as JSON: a {@link Map} becomes an object (keys as strings), a {@link
+     * Collection} an array.
+     */
     static String of(Object value) {
         StringBuilder out = new StringBuilder();
         write(out, value);

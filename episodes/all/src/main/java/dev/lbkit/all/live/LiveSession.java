@@ -36,26 +36,24 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * A running live view: the episode's replicas, a real HAProxy and lbkit side by side
- * ({@link SideBySide}, as the demos start them), and one driver thread that sends every live request
- * to both sides and applies every control between two requests, so both balancers see the same
+ * A running live view: the episode's replicas, a real HAProxy and lbkit side by side ({@link
+ * SideBySide}, as the demos start them), and one driver thread that sends every live request to
+ * both sides and applies every control between two requests, so both balancers see the same
  * sequence of requests and runtime API commands. What happens goes out as events (name + JSON) to
  * whoever {@link #subscribe}s: the web page, through server-sent events.
  *
  * <p>Ordering: with every replica fast, request n+1 leaves once both sides have answered request n,
  * one request at a time as in the parity tests. With a slow replica, requests overlap: n+1 leaves
  * once both balancers have picked a server for n (its answer came back, lbkit's algorithm reported
- * the pick, or HAProxy's {@code show stat} counted it), so they still reach the two balancers in the
- * same order; what each finds in flight then depends on timing, as in the timed parity tests.
+ * the pick, or HAProxy's {@code show stat} counted it), so they still reach the two balancers in
+ * the same order; what each finds in flight then depends on timing, as in the timed parity tests.
  */
 final class LiveSession implements AutoCloseable {
     /** One event for the page: its SSE event name and JSON data. */
-    record Event(String name, String json) {
-    }
+    record Event(String name, String json) {}
 
     /** One side's answer: the server that answered (or the status / error) and how long it took. */
-    private record Answer(String server, long millis) {
-    }
+    private record Answer(String server, long millis) {}
 
     private static final int RECENT_REQUESTS = 60;
     private static final int RECENT_COMMANDS = 30;
@@ -74,8 +72,10 @@ final class LiveSession implements AutoCloseable {
     private final Map<Long, WatchedBalancer.Pick> picksByRequest = new ConcurrentHashMap<>();
     private final BlockingQueue<Runnable> actions = new LinkedBlockingQueue<>();
     private final ExecutorService senders = Executors.newCachedThreadPool(daemon("live-request"));
-    private final ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("live-events"));
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("live-state"));
+    private final ExecutorService publisher =
+            Executors.newSingleThreadExecutor(daemon("live-events"));
+    private final ScheduledExecutorService ticker =
+            Executors.newSingleThreadScheduledExecutor(daemon("live-state"));
     private final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
     private final Thread driver;
     private volatile boolean running = true;
@@ -90,16 +90,30 @@ final class LiveSession implements AutoCloseable {
     private final Deque<Map<String, Object>> recentRequests = new ArrayDeque<>();
     private final Deque<Map<String, Object>> recentCommands = new ArrayDeque<>();
 
-    private LiveSession(LiveEpisode episode, String config, SideBySide sides, Lbkit lbkit, String lineText,
-            Queue<WatchedBalancer.Pick> reportedPicks, Map<String, Lookahead> lookaheads, double rate) {
+    private LiveSession(
+            LiveEpisode episode,
+            String config,
+            SideBySide sides,
+            Lbkit lbkit,
+            String lineText,
+            Queue<WatchedBalancer.Pick> reportedPicks,
+            Map<String, Lookahead> lookaheads,
+            double rate) {
         this.episode = episode;
         this.config = config;
         this.sides = sides;
         this.lbkit = lbkit;
-        this.backend = lbkit.backends().stream().filter(b -> !b.servers().isEmpty()).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("the config has no backend with servers"));
+        this.backend =
+                lbkit.backends().stream()
+                        .filter(b -> !b.servers().isEmpty())
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "the config has no backend with servers"));
         this.lineText = lineText;
-        this.view = new AlgorithmView(backend, lbkit.config().line(), lookaheads.get(backend.name()));
+        this.view =
+                new AlgorithmView(backend, lbkit.config().line(), lookaheads.get(backend.name()));
         this.reportedPicks = reportedPicks;
         this.rate = rate;
         for (String side : sideNames()) {
@@ -110,12 +124,16 @@ final class LiveSession implements AutoCloseable {
     }
 
     /**
-     * Starts the episode side by side with {@code haproxy} (null: lbkit alone), lbkit given its config
-     * through {@code lbkitChange} (identity, except in the live view's negative control), sending
-     * {@code rate} requests per second until told otherwise.
+     * Starts the episode side by side with {@code haproxy} (null: lbkit alone), lbkit given its
+     * config through {@code lbkitChange} (identity, except in the live view's negative control),
+     * sending {@code rate} requests per second until told otherwise.
      */
-    static LiveSession start(LiveEpisode episode, SideBySide.HaproxyStarter haproxy, UnaryOperator<String> lbkitChange,
-            double rate) throws Exception {
+    static LiveSession start(
+            LiveEpisode episode,
+            SideBySide.HaproxyStarter haproxy,
+            UnaryOperator<String> lbkitChange,
+            double rate)
+            throws Exception {
         String config = episode.config();
         Queue<WatchedBalancer.Pick> picks = new ConcurrentLinkedQueue<>();
         Map<String, Lookahead> lookaheads = new ConcurrentHashMap<>();
@@ -124,24 +142,51 @@ final class LiveSession implements AutoCloseable {
         for (Map.Entry<Integer, Duration> delay : episode.delays().entrySet()) {
             options = options.withDelay(delay.getKey(), delay.getValue());
         }
-        SideBySide sides = SideBySide.startWith(episode.title(), config, haproxy, options, lbkitChange, parsed -> {
-            StatisticalPrng prng = StatisticalPrng.forLine(parsed.line());
-            Lbkit lbkit = Lbkit.start(parsed, (section, servers) -> {
-                Lookahead lookahead = AlgorithmView.predictable(section.balance().algorithm()) ? new Lookahead() : null;
-                if (lookahead != null) {
-                    lookaheads.put(section.name(), lookahead);
-                }
-                return new WatchedBalancer(Algorithms.create(section, servers, parsed.line(), prng), prng, picks, servers,
-                        lookahead);
-            });
-            started.set(lbkit);
-            return lbkit;
-        });
+        SideBySide sides =
+                SideBySide.startWith(
+                        episode.title(),
+                        config,
+                        haproxy,
+                        options,
+                        lbkitChange,
+                        parsed -> {
+                            StatisticalPrng prng = StatisticalPrng.forLine(parsed.line());
+                            Lbkit lbkit =
+                                    Lbkit.start(
+                                            parsed,
+                                            (section, servers) -> {
+                                                Lookahead lookahead =
+                                                        AlgorithmView.predictable(
+                                                                        section.balance()
+                                                                                .algorithm())
+                                                                ? new Lookahead()
+                                                                : null;
+                                                if (lookahead != null) {
+                                                    lookaheads.put(section.name(), lookahead);
+                                                }
+                                                return new WatchedBalancer(
+                                                        Algorithms.create(
+                                                                section,
+                                                                servers,
+                                                                parsed.line(),
+                                                                prng),
+                                                        prng,
+                                                        picks,
+                                                        servers,
+                                                        lookahead);
+                                            });
+                            started.set(lbkit);
+                            return lbkit;
+                        });
         try {
-            String line = haproxy == null ? started.get().config().line().text() : haproxy.line().text();
-            LiveSession session = new LiveSession(episode, config, sides, started.get(), line, picks, lookaheads, rate);
+            String line =
+                    haproxy == null ? started.get().config().line().text() : haproxy.line().text();
+            LiveSession session =
+                    new LiveSession(
+                            episode, config, sides, started.get(), line, picks, lookaheads, rate);
             session.driver.start();
-            session.ticker.scheduleWithFixedDelay(session::publishState, 200, 500, TimeUnit.MILLISECONDS);
+            session.ticker.scheduleWithFixedDelay(
+                    session::publishState, 200, 500, TimeUnit.MILLISECONDS);
             return session;
         } catch (RuntimeException | Error e) {
             sides.close();
@@ -157,12 +202,16 @@ final class LiveSession implements AutoCloseable {
         return side.equals("haproxy") ? sides.haproxy() : sides.lbkit();
     }
 
-    /** Receives every event from now on; the first is {@code hello}, with everything the page needs to draw itself. */
+    /**
+     * Receives every event from now on; the first is {@code hello}, with everything the page needs
+     * to draw itself.
+     */
     void subscribe(Consumer<Event> subscriber) {
-        publisher.execute(() -> {
-            subscriber.accept(new Event("hello", Json.of(hello())));
-            subscribers.add(subscriber);
-        });
+        publisher.execute(
+                () -> {
+                    subscriber.accept(new Event("hello", Json.of(hello())));
+                    subscribers.add(subscriber);
+                });
     }
 
     void unsubscribe(Consumer<Event> subscriber) {
@@ -171,15 +220,16 @@ final class LiveSession implements AutoCloseable {
 
     private void publish(String name, String json) {
         Event event = new Event(name, json);
-        publisher.execute(() -> {
-            for (Consumer<Event> s : subscribers) {
-                try {
-                    s.accept(event);
-                } catch (RuntimeException gone) {
-                    subscribers.remove(s);
-                }
-            }
-        });
+        publisher.execute(
+                () -> {
+                    for (Consumer<Event> s : subscribers) {
+                        try {
+                            s.accept(event);
+                        } catch (RuntimeException gone) {
+                            subscribers.remove(s);
+                        }
+                    }
+                });
     }
 
     // ---- controls (called from the web server's threads) ----
@@ -187,10 +237,14 @@ final class LiveSession implements AutoCloseable {
     /** Requests per second from now on, 0 to pause. */
     Map<String, Object> setRate(double perSecond) {
         if (!(perSecond >= 0 && perSecond <= MAX_RATE)) {
-            throw new IllegalArgumentException("rate must be 0 to " + (int) MAX_RATE + " requests per second, got " + perSecond);
+            throw new IllegalArgumentException(
+                    "rate must be 0 to "
+                            + (int) MAX_RATE
+                            + " requests per second, got "
+                            + perSecond);
         }
         rate = perSecond;
-        actions.add(() -> { });
+        actions.add(() -> {});
         publishState();
         return Map.of("rate", perSecond);
     }
@@ -198,10 +252,11 @@ final class LiveSession implements AutoCloseable {
     /** Sends {@code count} more requests as fast as the ordering allows, on top of the rate. */
     Map<String, Object> burst(int count) {
         if (count < 1 || count > MAX_BURST) {
-            throw new IllegalArgumentException("send 1 to " + MAX_BURST + " requests at a time, got " + count);
+            throw new IllegalArgumentException(
+                    "send 1 to " + MAX_BURST + " requests at a time, got " + count);
         }
         burst.addAndGet(count);
-        actions.add(() -> { });
+        actions.add(() -> {});
         return Map.of("queued", count);
     }
 
@@ -212,86 +267,145 @@ final class LiveSession implements AutoCloseable {
     Map<String, Object> runtimeCommand(String command) {
         String c = command == null ? "" : command.strip();
         if (c.isEmpty() || c.contains("\n") || c.contains("\r") || c.contains(";")) {
-            throw new IllegalArgumentException("one runtime API command, without ';' or line breaks, e.g. "
-                    + "'set server " + backend.name() + "/" + backend.servers().get(0).name() + " weight 2'; got '"
-                    + command + "'");
+            throw new IllegalArgumentException(
+                    "one runtime API command, without ';' or line breaks, e.g. "
+                            + "'set server "
+                            + backend.name()
+                            + "/"
+                            + backend.servers().get(0).name()
+                            + " weight 2'; got '"
+                            + command
+                            + "'");
         }
-        return onDriver(() -> {
-            List<Object> answers = new ArrayList<>();
-            for (String side : sideNames()) {
-                answers.add(ask(side, c));
-            }
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("command", c);
-            result.put("kind", "runtime API");
-            result.put("answers", answers);
-            result.put("alike", answers.stream().map(a -> ((Map<?, ?>) a).get("answer")).distinct().count() == 1);
-            record(result);
-            return result;
-        });
+        return onDriver(
+                () -> {
+                    List<Object> answers = new ArrayList<>();
+                    for (String side : sideNames()) {
+                        answers.add(ask(side, c));
+                    }
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("command", c);
+                    result.put("kind", "runtime API");
+                    result.put("answers", answers);
+                    result.put(
+                            "alike",
+                            answers.stream()
+                                            .map(a -> ((Map<?, ?>) a).get("answer"))
+                                            .distinct()
+                                            .count()
+                                    == 1);
+                    record(result);
+                    return result;
+                });
     }
 
     /** {@code set server <backend>/<server> weight <value>} on both sides. */
     Map<String, Object> setWeight(String server, String weight) {
-        return runtimeCommand("set server " + backend.name() + "/" + knownServer(server) + " weight " + token(weight, "weight"));
+        return runtimeCommand(
+                "set server "
+                        + backend.name()
+                        + "/"
+                        + knownServer(server)
+                        + " weight "
+                        + token(weight, "weight"));
     }
 
     /** {@code set server <backend>/<server> state ready|drain|maint} on both sides. */
     Map<String, Object> setState(String server, String state) {
-        return runtimeCommand("set server " + backend.name() + "/" + knownServer(server) + " state " + token(state, "state"));
+        return runtimeCommand(
+                "set server "
+                        + backend.name()
+                        + "/"
+                        + knownServer(server)
+                        + " state "
+                        + token(state, "state"));
     }
 
-    /** Makes the replica behind {@code server} answer after {@code millis} (both balancers share the replicas). */
+    /**
+     * Makes the replica behind {@code server} answer after {@code millis} (both balancers share the
+     * replicas).
+     */
     Map<String, Object> setDelay(String server, long millis) {
         int index = sides.serverNames().indexOf(knownServer(server));
         FlaskReplica replica = sides.replicas().get(index);
-        return onDriver(() -> {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("command", "replica " + replica.name() + " (" + server + ") answers after " + millis + " ms");
-            result.put("kind", "replica");
-            String answer;
-            boolean ok;
-            try {
-                replica.setDelay(Duration.ofMillis(millis));
-                answer = "";
-                ok = true;
-            } catch (IllegalArgumentException e) {
-                answer = e.getMessage();
-                ok = false;
-            }
-            result.put("answers", List.of(Map.of("side", "replica " + replica.name(), "answer", answer, "ok", ok)));
-            result.put("alike", true);
-            record(result);
-            return result;
-        });
+        return onDriver(
+                () -> {
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put(
+                            "command",
+                            "replica "
+                                    + replica.name()
+                                    + " ("
+                                    + server
+                                    + ") answers after "
+                                    + millis
+                                    + " ms");
+                    result.put("kind", "replica");
+                    String answer;
+                    boolean ok;
+                    try {
+                        replica.setDelay(Duration.ofMillis(millis));
+                        answer = "";
+                        ok = true;
+                    } catch (IllegalArgumentException e) {
+                        answer = e.getMessage();
+                        ok = false;
+                    }
+                    result.put(
+                            "answers",
+                            List.of(
+                                    Map.of(
+                                            "side",
+                                            "replica " + replica.name(),
+                                            "answer",
+                                            answer,
+                                            "ok",
+                                            ok)));
+                    result.put("alike", true);
+                    record(result);
+                    return result;
+                });
     }
 
-    /** Zeroes the counts, the agreement counter and the request list (the balancers keep their state). */
+    /**
+     * Zeroes the counts, the agreement counter and the request list (the balancers keep their
+     * state).
+     */
     Map<String, Object> reset() {
-        return onDriver(() -> {
-            synchronized (this) {
-                counts.values().forEach(Map::clear);
-                same = 0;
-                answered = 0;
-                recentRequests.clear();
-            }
-            publish("reset", "{}");
-            return Map.of("reset", true);
-        });
+        return onDriver(
+                () -> {
+                    synchronized (this) {
+                        counts.values().forEach(Map::clear);
+                        same = 0;
+                        answered = 0;
+                        recentRequests.clear();
+                    }
+                    publish("reset", "{}");
+                    return Map.of("reset", true);
+                });
     }
 
     private String knownServer(String server) {
         if (server == null || !sides.serverNames().contains(server)) {
-            throw new IllegalArgumentException("no server '" + server + "' in backend " + backend.name() + "; the servers are "
-                    + sides.serverNames());
+            throw new IllegalArgumentException(
+                    "no server '"
+                            + server
+                            + "' in backend "
+                            + backend.name()
+                            + "; the servers are "
+                            + sides.serverNames());
         }
         return server;
     }
 
-    /** A value for a command: a word of letters, digits, '%', '.', '-' or '_' (anything else could add a command). */
+    /**
+     * A value for a command: a word of letters, digits, '%', '.', '-' or '_' (anything else could
+     * add a command).
+     */
     private static String token(String value, String what) {
         if (value == null || !value.strip().matches("[A-Za-z0-9%._-]{1,32}")) {
-            throw new IllegalArgumentException(what + " must be one word of letters, digits or %, got '" + value + "'");
+            throw new IllegalArgumentException(
+                    what + " must be one word of letters, digits or %, got '" + value + "'");
         }
         return value.strip();
     }
@@ -327,19 +441,23 @@ final class LiveSession implements AutoCloseable {
 
     private <T> T onDriver(java.util.concurrent.Callable<T> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        actions.add(() -> {
-            try {
-                result.complete(action.call());
-            } catch (Exception | Error e) {
-                result.completeExceptionally(e);
-            }
-        });
+        actions.add(
+                () -> {
+                    try {
+                        result.complete(action.call());
+                    } catch (Exception | Error e) {
+                        result.completeExceptionally(e);
+                    }
+                });
         try {
             return result.get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            throw e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the live view's driver did not get to the command within 30 s", e);
+            throw new IllegalStateException(
+                    "the live view's driver did not get to the command within 30 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -369,7 +487,10 @@ final class LiveSession implements AutoCloseable {
                     due = Math.max(due + interval, System.nanoTime() - interval);
                     continue;
                 }
-                long waitNanos = r > 0 ? Math.min(due - now, TimeUnit.MILLISECONDS.toNanos(200)) : TimeUnit.MILLISECONDS.toNanos(200);
+                long waitNanos =
+                        r > 0
+                                ? Math.min(due - now, TimeUnit.MILLISECONDS.toNanos(200))
+                                : TimeUnit.MILLISECONDS.toNanos(200);
                 action = actions.poll(Math.max(waitNanos, 0), TimeUnit.NANOSECONDS);
                 if (action != null) {
                     action.run();
@@ -392,20 +513,29 @@ final class LiveSession implements AutoCloseable {
         headers.add(WatchedBalancer.REQUEST_HEADER + ": " + n);
         boolean slow = sides.replicas().stream().anyMatch(r -> !r.delay().isZero());
         long haproxyBefore = slow && sides.haproxy() != null ? haproxyPicks() : -1;
-        CompletableFuture<Answer> onHaproxy = sides.haproxy() == null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> call(sides.haproxy(), request, headers), senders);
-        CompletableFuture<Answer> onLbkit = CompletableFuture.supplyAsync(() -> call(sides.lbkit(), request, headers), senders);
+        CompletableFuture<Answer> onHaproxy =
+                sides.haproxy() == null
+                        ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.supplyAsync(
+                                () -> call(sides.haproxy(), request, headers), senders);
+        CompletableFuture<Answer> onLbkit =
+                CompletableFuture.supplyAsync(() -> call(sides.lbkit(), request, headers), senders);
         onHaproxy.thenAcceptBoth(onLbkit, (h, l) -> answered(n, request, h, l));
         waitUntilPicked(n, onHaproxy, onLbkit, slow, haproxyBefore);
     }
 
     /**
-     * Waits until request n may be followed: with every replica fast, until both sides have answered
-     * it (one request at a time, as the parity tests send them, so leastconn and random see nothing
-     * in flight on either side); with a slow replica, only until both sides have picked a server.
+     * Waits until request n may be followed: with every replica fast, until both sides have
+     * answered it (one request at a time, as the parity tests send them, so leastconn and random
+     * see nothing in flight on either side); with a slow replica, only until both sides have picked
+     * a server.
      */
-    private void waitUntilPicked(long n, CompletableFuture<Answer> onHaproxy, CompletableFuture<Answer> onLbkit,
-            boolean slow, long haproxyBefore) {
+    private void waitUntilPicked(
+            long n,
+            CompletableFuture<Answer> onHaproxy,
+            CompletableFuture<Answer> onLbkit,
+            boolean slow,
+            long haproxyBefore) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PICK_WAIT_MS);
         long nextPoll = 0;
         boolean haproxyPicked = false;
@@ -429,8 +559,10 @@ final class LiveSession implements AutoCloseable {
     /** HAProxy's picks so far: the sum of its servers' {@code lbtot}. */
     private long haproxyPicks() {
         long sum = 0;
-        for (Map<String, String> row : StatRows.servers(RuntimeApiClient.send(sides.haproxy().statsPort(), "show stat"),
-                backend.name())) {
+        for (Map<String, String> row :
+                StatRows.servers(
+                        RuntimeApiClient.send(sides.haproxy().statsPort(), "show stat"),
+                        backend.name())) {
             sum += StatRows.number(row.get("lbtot"));
         }
         return sum;
@@ -449,7 +581,8 @@ final class LiveSession implements AutoCloseable {
         long start = System.nanoTime();
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", side.port());
         try (RawHttpClient client = new RawHttpClient(address, request.source(), 60_000)) {
-            RawHttpClient.Response response = client.get(request.target(), "127.0.0.1:" + side.port(), headers, false);
+            RawHttpClient.Response response =
+                    client.get(request.target(), "127.0.0.1:" + side.port(), headers, false);
             return new Answer(sides.answeredBy(response), (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             return new Answer("error: " + e.getMessage(), (System.nanoTime() - start) / 1_000_000);
@@ -461,8 +594,11 @@ final class LiveSession implements AutoCloseable {
         WatchedBalancer.Pick pick = picksByRequest.remove(n);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("n", n);
-        event.put("request", request.source() == null ? request.target()
-                : request.source().getHostAddress() + " " + request.target());
+        event.put(
+                "request",
+                request.source() == null
+                        ? request.target()
+                        : request.source().getHostAddress() + " " + request.target());
         if (haproxy != null) {
             event.put("haproxy", haproxy.server());
             event.put("haproxyMs", haproxy.millis());
@@ -524,11 +660,21 @@ final class LiveSession implements AutoCloseable {
         for (String side : sideNames()) {
             Map<String, Object> rows = new LinkedHashMap<>();
             try {
-                for (Map<String, String> row : StatRows.servers(RuntimeApiClient.send(endpoint(side).statsPort(), "show stat"),
-                        backend.name())) {
-                    rows.put(row.get("svname"), Map.of("status", row.getOrDefault("status", ""),
-                            "weight", row.getOrDefault("weight", ""), "scur", row.getOrDefault("scur", ""),
-                            "lbtot", row.getOrDefault("lbtot", "")));
+                for (Map<String, String> row :
+                        StatRows.servers(
+                                RuntimeApiClient.send(endpoint(side).statsPort(), "show stat"),
+                                backend.name())) {
+                    rows.put(
+                            row.get("svname"),
+                            Map.of(
+                                    "status",
+                                    row.getOrDefault("status", ""),
+                                    "weight",
+                                    row.getOrDefault("weight", ""),
+                                    "scur",
+                                    row.getOrDefault("scur", ""),
+                                    "lbtot",
+                                    row.getOrDefault("lbtot", "")));
                 }
             } catch (RuntimeException e) {
                 rows.put("error", e.getMessage());
@@ -540,8 +686,14 @@ final class LiveSession implements AutoCloseable {
         List<Object> replicas = new ArrayList<>();
         for (int i = 0; i < sides.replicas().size(); i++) {
             FlaskReplica replica = sides.replicas().get(i);
-            replicas.add(Map.of("server", sides.serverNames().get(i), "replica", replica.name(),
-                    "delayMs", replica.delay().toMillis()));
+            replicas.add(
+                    Map.of(
+                            "server",
+                            sides.serverNames().get(i),
+                            "replica",
+                            replica.name(),
+                            "delayMs",
+                            replica.delay().toMillis()));
         }
         out.put("replicas", replicas);
         synchronized (this) {

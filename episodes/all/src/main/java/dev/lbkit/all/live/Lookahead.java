@@ -24,9 +24,23 @@ final class Lookahead {
     private static final int MAX_CALLS = 200_000;
 
     /** One call to the algorithm: what, on which server (index), and every server's state then. */
-    record Call(Kind kind, int server, int oldUweight, int[] uweight, boolean[] maint, boolean[] drain, boolean[] running,
+    record Call(
+            Kind kind,
+            int server,
+            int oldUweight,
+            int[] uweight,
+            boolean[] maint,
+            boolean[] drain,
+            boolean[] running,
             int[] served) {
-        enum Kind { PICK, UP, DOWN, WEIGHT, TAKEN, RELEASED }
+        enum Kind {
+            PICK,
+            UP,
+            DOWN,
+            WEIGHT,
+            TAKEN,
+            RELEASED
+        }
 
         static Call of(Kind kind, Server server, int oldUweight, List<Server> servers) {
             int n = servers.size();
@@ -43,7 +57,15 @@ final class Lookahead {
                 running[i] = s.running();
                 served[i] = s.served();
             }
-            return new Call(kind, server == null ? -1 : server.index(), oldUweight, uweight, maint, drain, running, served);
+            return new Call(
+                    kind,
+                    server == null ? -1 : server.index(),
+                    oldUweight,
+                    uweight,
+                    maint,
+                    drain,
+                    running,
+                    served);
         }
     }
 
@@ -63,8 +85,8 @@ final class Lookahead {
     }
 
     /**
-     * The next {@code count} picks of {@code backend}'s algorithm if requests come one at a time and
-     * nothing else changes; empty when this session has outgrown {@link #MAX_CALLS}.
+     * The next {@code count} picks of {@code backend}'s algorithm if requests come one at a time
+     * and nothing else changes; empty when this session has outgrown {@link #MAX_CALLS}.
      */
     synchronized List<String> next(Backend backend, HaproxyLine line, int count) {
         Call now;
@@ -89,7 +111,8 @@ final class Lookahead {
             copies.add(new Server(s.spec(), s.index()));
         }
         apply(initial, copies);
-        LoadBalancer copy = Algorithms.create(backend.section(), copies, line, StatisticalPrng.fixedSeed());
+        LoadBalancer copy =
+                Algorithms.create(backend.section(), copies, line, StatisticalPrng.fixedSeed());
         RequestInfo request = RequestInfo.of(null, "/");
         for (Call c : calls) {
             apply(c, copies);

@@ -14,23 +14,27 @@ import java.util.Queue;
  * live view can show what the algorithm saw. It sits where the engine's SPI puts an algorithm
  * ({@code Lbkit.start(config, factory)}), so neither the engine nor the episode knows it is there.
  *
- * <p>The backend calls an algorithm under its leaf lock, which allows no other lock and no I/O:
- * a pick is only added to a lock-free queue here, and read by the live view's own threads.
+ * <p>The backend calls an algorithm under its leaf lock, which allows no other lock and no I/O: a
+ * pick is only added to a lock-free queue here, and read by the live view's own threads.
  */
 final class WatchedBalancer implements LoadBalancer {
-    /** The request header the live view tags each request with: its number, so picks and requests meet. */
+    /**
+     * The request header the live view tags each request with: its number, so picks and requests
+     * meet.
+     */
     static final String REQUEST_HEADER = "X-Lbkit-Live-Request";
 
     /**
      * One pick.
      *
-     * @param request the live request number from {@link #REQUEST_HEADER}, or -1 (not a live request)
+     * @param request the live request number from {@link #REQUEST_HEADER}, or -1 (not a live
+     *     request)
      * @param server the server chosen, or null when none was usable
-     * @param draws the generator's outputs this pick consumed, unsigned, in order (random: one per draw)
+     * @param draws the generator's outputs this pick consumed, unsigned, in order (random: one per
+     *     draw)
      * @param info what the algorithm was given
      */
-    record Pick(long request, String server, List<Long> draws, RequestInfo info) {
-    }
+    record Pick(long request, String server, List<Long> draws, RequestInfo info) {}
 
     private final LoadBalancer algorithm;
     private final StatisticalPrng prng;
@@ -42,7 +46,11 @@ final class WatchedBalancer implements LoadBalancer {
      * @param servers the backend's servers, whose state {@code lookahead} logs with every call
      * @param lookahead where every call is logged for {@link Lookahead}, or null
      */
-    WatchedBalancer(LoadBalancer algorithm, StatisticalPrng prng, Queue<Pick> picks, List<Server> servers,
+    WatchedBalancer(
+            LoadBalancer algorithm,
+            StatisticalPrng prng,
+            Queue<Pick> picks,
+            List<Server> servers,
             Lookahead lookahead) {
         this.algorithm = algorithm;
         this.prng = prng;
@@ -79,11 +87,17 @@ final class WatchedBalancer implements LoadBalancer {
     }
 
     private void report(RequestInfo request, Server chosen, long before) {
-        picks.add(new Pick(requestNumber(request), chosen == null ? null : chosen.name(), draws(before, prng.state()), request));
+        picks.add(
+                new Pick(
+                        requestNumber(request),
+                        chosen == null ? null : chosen.name(),
+                        draws(before, prng.state()),
+                        request));
     }
 
     private static long requestNumber(RequestInfo request) {
-        String tag = request.firstHeader() == null ? null : request.firstHeader().apply(REQUEST_HEADER);
+        String tag =
+                request.firstHeader() == null ? null : request.firstHeader().apply(REQUEST_HEADER);
         if (tag == null) {
             return -1;
         }
@@ -96,8 +110,9 @@ final class WatchedBalancer implements LoadBalancer {
 
     /**
      * The outputs that took the generator from {@code before} to {@code after}: replayed from the
-     * public xorshift step, so nothing in the algorithm is opened up. Empty when it did not draw, or
-     * when the stream cannot be replayed (a 3.0+ process's first draw adds its per-process value).
+     * public xorshift step, so nothing in the algorithm is opened up. Empty when it did not draw,
+     * or when the stream cannot be replayed (a 3.0+ process's first draw adds its per-process
+     * value).
      */
     static List<Long> draws(long before, long after) {
         List<Long> outputs = new ArrayList<>();

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the JSON the DevTools protocol answers with: objects as maps, arrays as lists, numbers as doubles. */
+/**
+ * Reads the JSON the DevTools protocol answers with: objects as maps, arrays as lists, numbers as
+ * doubles.
+ */
 final class MiniJson {
     private final String text;
     private int at;

@@ -36,11 +36,12 @@ import org.junit.jupiter.api.Test;
  * The statistics page's {@code ;csv} and the Prometheus exporter, side by side: a real HAProxy and
  * lbkit run the same config, get the same requests (200s and 404s on weighted roundrobin, a
  * disabled server, one server drained through each one's stats page admin form), and then both
- * pages are fetched and compared. The CSV is compared on every cell lbkit fills; the metrics
- * lbkit writes must be a subset of HAProxy's (name, labels, type) with equal values.
+ * pages are fetched and compared. The CSV is compared on every cell lbkit fills; the metrics lbkit
+ * writes must be a subset of HAProxy's (name, labels, type) with equal values.
  */
 class OperatorPagesParityTest {
-    static final String CONFIG = """
+    static final String CONFIG =
+            """
             global
                 nbthread 1
             defaults
@@ -68,30 +69,47 @@ class OperatorPagesParityTest {
             """;
 
     /** Cells that depend on when they are read, not on what happened: never compared. */
-    static final Map<String, String> TIME_COLUMNS = Map.of("lastchg", "seconds since the last state change");
+    static final Map<String, String> TIME_COLUMNS =
+            Map.of("lastchg", "seconds since the last state change");
 
     /**
-     * Cells not compared, by row and column, with why (listed in docs/parity.md): a frontend's smax,
-     * the most sessions open at once, depends on timing even on one-at-a-time traffic. lbkit may
-     * end a forwarded request in its counts after the client has read the answer and sent its next
-     * request (fe: lbkit 2 where HAProxy 1 in the runs seen); HAProxy keeps the session of the
+     * Cells not compared, by row and column, with why (listed in docs/parity.md): a frontend's
+     * smax, the most sessions open at once, depends on timing even on one-at-a-time traffic. lbkit
+     * may end a forwarded request in its counts after the client has read the answer and sent its
+     * next request (fe: lbkit 2 where HAProxy 1 in the runs seen); HAProxy keeps the session of the
      * harness's readiness probe open while the first request runs (stats: HAProxy 2, lbkit 1).
      */
-    static final Map<String, String> KNOWN_DIFFERENCES = Map.of(
-            "fe/FRONTEND smax", "lbkit may count a forwarded request's end after the client's next request starts",
-            "stats/FRONTEND smax", "HAProxy's session of the readiness probe may overlap the first request");
+    static final Map<String, String> KNOWN_DIFFERENCES =
+            Map.of(
+                    "fe/FRONTEND smax",
+                            "lbkit may count a forwarded request's end after the client's next request starts",
+                    "stats/FRONTEND smax",
+                            "HAProxy's session of the readiness probe may overlap the first request");
 
     /** The frontend's smax, as the exporter names it (see {@link #KNOWN_DIFFERENCES}). */
-    static final Map<String, String> KNOWN_METRIC_DIFFERENCES = Map.of("haproxy_frontend_max_sessions{proxy=\"fe\",}",
-            "as fe/FRONTEND smax", "haproxy_frontend_max_sessions{proxy=\"stats\",}", "as stats/FRONTEND smax");
+    static final Map<String, String> KNOWN_METRIC_DIFFERENCES =
+            Map.of(
+                    "haproxy_frontend_max_sessions{proxy=\"fe\",}",
+                    "as fe/FRONTEND smax",
+                    "haproxy_frontend_max_sessions{proxy=\"stats\",}",
+                    "as stats/FRONTEND smax");
 
     /**
-     * Counters compared as increments from a first read right after start: the harness's
-     * readiness probe (a connection opened and closed on each bind) counts in HAProxy as a session
-     * and a 4xx before any traffic, and never reaches lbkit's handlers.
+     * Counters compared as increments from a first read right after start: the harness's readiness
+     * probe (a connection opened and closed on each bind) counts in HAProxy as a session and a 4xx
+     * before any traffic, and never reaches lbkit's handlers.
      */
-    static final Set<String> COUNTERS = Set.of("stot", "req_tot", "lbtot", "hrsp_1xx", "hrsp_2xx", "hrsp_3xx",
-            "hrsp_4xx", "hrsp_5xx", "hrsp_other");
+    static final Set<String> COUNTERS =
+            Set.of(
+                    "stot",
+                    "req_tot",
+                    "lbtot",
+                    "hrsp_1xx",
+                    "hrsp_2xx",
+                    "hrsp_3xx",
+                    "hrsp_4xx",
+                    "hrsp_5xx",
+                    "hrsp_other");
 
     private static final List<FlaskReplica> APPS = new ArrayList<>();
 
@@ -108,8 +126,7 @@ class OperatorPagesParityTest {
     }
 
     /** One side: its ports, and the pages fetched after the traffic. */
-    record Pages(String csvBefore, String csv, String metricsBefore, String metrics) {
-    }
+    record Pages(String csvBefore, String csv, String metricsBefore, String metrics) {}
 
     @Test
     void csvAndMetricsAreHaproxys() throws Exception {
@@ -117,12 +134,22 @@ class OperatorPagesParityTest {
         Pages[] sides = run(haproxy, UnaryOperator.identity());
         CsvComparison csv = CsvComparison.of(sides[0], sides[1]);
         MetricsComparison metrics = MetricsComparison.of(sides[0], sides[1]);
-        String summary = "HAProxy met: " + haproxy.describe() + "\n" + csv.summary() + "\n" + metrics.summary();
+        String summary =
+                "HAProxy met: "
+                        + haproxy.describe()
+                        + "\n"
+                        + csv.summary()
+                        + "\n"
+                        + metrics.summary();
         System.out.println("[lbkit] " + summary);
         Report.writeLine("operators", "stats-csv-and-metrics", summary.replace("\n", " | "));
-        assertThat(csv.differences()).as("lbkit's ;csv cells that differ from HAProxy's (%s)", csv.summary()).isEmpty();
+        assertThat(csv.differences())
+                .as("lbkit's ;csv cells that differ from HAProxy's (%s)", csv.summary())
+                .isEmpty();
         assertThat(csv.compared()).as("cells compared").isGreaterThan(100);
-        assertThat(metrics.notInHaproxy()).as("metrics lbkit writes that HAProxy's exporter does not").isEmpty();
+        assertThat(metrics.notInHaproxy())
+                .as("metrics lbkit writes that HAProxy's exporter does not")
+                .isEmpty();
         assertThat(metrics.differences()).as("metric values that differ from HAProxy's").isEmpty();
         assertThat(metrics.compared()).as("samples compared").isGreaterThan(50);
     }
@@ -131,17 +158,32 @@ class OperatorPagesParityTest {
     @Tag(NegativeControl.TAG)
     void comparisonRejectsAnLbkitWithAnotherWeight() throws Exception {
         Haproxy haproxy = HaproxyForTests.get();
-        Pages[] sides = run(haproxy, NegativeControl.replace("(server s2 127\\.0\\.0\\.1:\\d+) weight 2", "$1 weight 1"));
+        Pages[] sides =
+                run(
+                        haproxy,
+                        NegativeControl.replace(
+                                "(server s2 127\\.0\\.0\\.1:\\d+) weight 2", "$1 weight 1"));
         CsvComparison csv = CsvComparison.of(sides[0], sides[1]);
         MetricsComparison metrics = MetricsComparison.of(sides[0], sides[1]);
-        NegativeControl.record("operator-pages-weight", "stats page ;csv and /metrics against HAProxy's",
-                "'server s2 ... weight 1' for 'weight 2'", "rejected: " + csv.differences().size() + " CSV cells and "
-                        + metrics.differences().size() + " metric samples differ");
+        NegativeControl.record(
+                "operator-pages-weight",
+                "stats page ;csv and /metrics against HAProxy's",
+                "'server s2 ... weight 1' for 'weight 2'",
+                "rejected: "
+                        + csv.differences().size()
+                        + " CSV cells and "
+                        + metrics.differences().size()
+                        + " metric samples differ");
         assertThat(csv.differences()).as("the CSV comparison sees the wrong weight").isNotEmpty();
-        assertThat(metrics.differences()).as("the metrics comparison sees the wrong weight").isNotEmpty();
+        assertThat(metrics.differences())
+                .as("the metrics comparison sees the wrong weight")
+                .isNotEmpty();
     }
 
-    /** Runs the traffic on HAProxy (first) and lbkit (second, its config rewritten by {@code mistake}). */
+    /**
+     * Runs the traffic on HAProxy (first) and lbkit (second, its config rewritten by {@code
+     * mistake}).
+     */
     static Pages[] run(Haproxy haproxy, UnaryOperator<String> mistake) throws Exception {
         Map<String, Integer> haproxyPorts = ports();
         Map<String, Integer> lbkitPorts = ports();
@@ -189,7 +231,10 @@ class OperatorPagesParityTest {
         }
         get(stats, "/");
         String answer = post(stats, "/", "s=s2&action=drain&b=be");
-        assertThat(answer).as("the admin form's answer").contains("303").containsIgnoringCase("location: /;st=DONE");
+        assertThat(answer)
+                .as("the admin form's answer")
+                .contains("303")
+                .containsIgnoringCase("location: /;st=DONE");
         for (int i = 0; i < 12; i++) {
             get(web, i % 4 == 3 ? "/missing" : "/data");
         }
@@ -209,7 +254,9 @@ class OperatorPagesParityTest {
         while (true) {
             String csv = get(stats, "/;csv").body();
             Map<String, String> s5 = CsvComparison.rows(csv).get("be/s5");
-            if ((s5 != null && s5.get("status").equals("UP") && s5.get("check_status").equals("L4OK"))
+            if ((s5 != null
+                            && s5.get("status").equals("UP")
+                            && s5.get("check_status").equals("L4OK"))
                     || System.nanoTime() > deadline) {
                 return csv;
             }
@@ -223,7 +270,8 @@ class OperatorPagesParityTest {
     }
 
     static RawHttpClient.Response get(InetSocketAddress to, String target) throws IOException {
-        try (RawHttpClient client = new RawHttpClient(to, InetAddress.getByName("127.0.0.1"), 5000)) {
+        try (RawHttpClient client =
+                new RawHttpClient(to, InetAddress.getByName("127.0.0.1"), 5000)) {
             return client.get(target, "127.0.0.1", List.of(), false);
         }
     }
@@ -234,9 +282,15 @@ class OperatorPagesParityTest {
             socket.connect(to, 5000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
-                    + "\r\n\r\n" + form).getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    ("POST "
+                                    + target
+                                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                                    + form.length()
+                                    + "\r\n\r\n"
+                                    + form)
+                            .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -250,7 +304,8 @@ class OperatorPagesParityTest {
             Map<String, Map<String, String>> actual = rows(lbkit.csv());
             Map<String, Map<String, String>> expectedBefore = rows(haproxy.csvBefore());
             Map<String, Map<String, String>> actualBefore = rows(lbkit.csvBefore());
-            assertThat(actual.keySet()).as("lbkit's CSV rows are HAProxy's, in order")
+            assertThat(actual.keySet())
+                    .as("lbkit's CSV rows are HAProxy's, in order")
                     .containsExactlyElementsOf(expected.keySet());
             Set<String> columns = new java.util.TreeSet<>();
             List<String> differences = new ArrayList<>();
@@ -258,7 +313,8 @@ class OperatorPagesParityTest {
             for (String row : actual.keySet()) {
                 for (Map.Entry<String, String> cell : actual.get(row).entrySet()) {
                     String column = cell.getKey();
-                    if (cell.getValue().isEmpty() || TIME_COLUMNS.containsKey(column)
+                    if (cell.getValue().isEmpty()
+                            || TIME_COLUMNS.containsKey(column)
                             || KNOWN_DIFFERENCES.containsKey(row + " " + column)) {
                         continue;
                     }
@@ -271,7 +327,8 @@ class OperatorPagesParityTest {
                         ours = increment(ours, actualBefore.get(row).get(column));
                     }
                     if (!theirs.equals(ours)) {
-                        differences.add(row + " " + column + ": HAProxy " + theirs + ", lbkit " + ours);
+                        differences.add(
+                                row + " " + column + ": HAProxy " + theirs + ", lbkit " + ours);
                     }
                 }
             }
@@ -301,25 +358,46 @@ class OperatorPagesParityTest {
         }
 
         String summary() {
-            return "stats ;csv: " + rows + " rows, " + columns.size() + " columns compared (" + String.join(" ", columns)
-                    + "), " + (compared - differences.size()) + "/" + compared + " cells equal";
+            return "stats ;csv: "
+                    + rows
+                    + " rows, "
+                    + columns.size()
+                    + " columns compared ("
+                    + String.join(" ", columns)
+                    + "), "
+                    + (compared - differences.size())
+                    + "/"
+                    + compared
+                    + " cells equal";
         }
     }
 
-    /** lbkit's metrics against HAProxy's exporter: names, labels and types a subset, values equal. */
-    record MetricsComparison(int families, int compared, List<String> notInHaproxy, List<String> differences) {
+    /**
+     * lbkit's metrics against HAProxy's exporter: names, labels and types a subset, values equal.
+     */
+    record MetricsComparison(
+            int families, int compared, List<String> notInHaproxy, List<String> differences) {
         static MetricsComparison of(Pages haproxy, Pages lbkit) {
             PrometheusText.Exposition expected = PrometheusText.parse(haproxy.metrics());
             PrometheusText.Exposition actual = PrometheusText.parse(lbkit.metrics());
-            PrometheusText.Exposition expectedBefore = PrometheusText.parse(haproxy.metricsBefore());
+            PrometheusText.Exposition expectedBefore =
+                    PrometheusText.parse(haproxy.metricsBefore());
             PrometheusText.Exposition actualBefore = PrometheusText.parse(lbkit.metricsBefore());
             List<String> missing = new ArrayList<>();
             List<String> differences = new ArrayList<>();
-            actual.types().forEach((name, type) -> {
-                if (!type.equals(expected.types().get(name))) {
-                    missing.add(name + " (" + type + "; HAProxy: " + expected.types().get(name) + ")");
-                }
-            });
+            actual.types()
+                    .forEach(
+                            (name, type) -> {
+                                if (!type.equals(expected.types().get(name))) {
+                                    missing.add(
+                                            name
+                                                    + " ("
+                                                    + type
+                                                    + "; HAProxy: "
+                                                    + expected.types().get(name)
+                                                    + ")");
+                                }
+                            });
             for (PrometheusText.Sample sample : actual.samples().values()) {
                 PrometheusText.Sample theirs = expected.samples().get(sample.key());
                 if (theirs == null) {
@@ -330,22 +408,36 @@ class OperatorPagesParityTest {
                     double ours = sample.value();
                     double expectedValue = theirs.value();
                     if ("counter".equals(actual.types().get(sample.name()))) {
-                        // Counters as increments, for the same reason as the CSV's (the start-up probe).
+                        // Counters as increments, for the same reason as the CSV's (the start-up
+                        // probe).
                         ours -= actualBefore.samples().get(sample.key()).value();
                         expectedValue -= expectedBefore.samples().get(sample.key()).value();
                     }
                     if (Double.compare(expectedValue, ours) != 0) {
-                        differences.add(sample.key() + ": HAProxy " + expectedValue + ", lbkit " + ours
-                                + ("counter".equals(actual.types().get(sample.name())) ? " (increments)" : ""));
+                        differences.add(
+                                sample.key()
+                                        + ": HAProxy "
+                                        + expectedValue
+                                        + ", lbkit "
+                                        + ours
+                                        + ("counter".equals(actual.types().get(sample.name()))
+                                                ? " (increments)"
+                                                : ""));
                     }
                 }
             }
-            return new MetricsComparison(actual.types().size(), actual.samples().size(), missing, differences);
+            return new MetricsComparison(
+                    actual.types().size(), actual.samples().size(), missing, differences);
         }
 
         String summary() {
-            return "metrics: " + families + " families, " + (compared - notInHaproxy.size() - differences.size()) + "/"
-                    + compared + " samples present in HAProxy's exporter with equal values";
+            return "metrics: "
+                    + families
+                    + " families, "
+                    + (compared - notInHaproxy.size() - differences.size())
+                    + "/"
+                    + compared
+                    + " samples present in HAProxy's exporter with equal values";
         }
     }
 }

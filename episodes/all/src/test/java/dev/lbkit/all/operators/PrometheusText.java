@@ -12,14 +12,15 @@ import java.util.regex.Pattern;
  * Central has writers of the format for Java but no parser. It follows the format's rules and
  * refuses anything else with the line number: {@code # HELP} and {@code # TYPE} at most once per
  * metric family and before its samples, a family's samples contiguous, names and label names of the
- * allowed characters, label values with only the escapes {@code \\}, {@code \"} and {@code \n},
- * no label twice in a sample, no sample twice, values as Go's float parser reads them (with
- * {@code NaN}, {@code +Inf}, {@code -Inf}), an optional integer timestamp.
+ * allowed characters, label values with only the escapes {@code \\}, {@code \"} and {@code \n}, no
+ * label twice in a sample, no sample twice, values as Go's float parser reads them (with {@code
+ * NaN}, {@code +Inf}, {@code -Inf}), an optional integer timestamp.
  */
 final class PrometheusText {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final List<String> TYPES = List.of("counter", "gauge", "histogram", "summary", "untyped");
+    private static final List<String> TYPES =
+            List.of("counter", "gauge", "histogram", "summary", "untyped");
 
     /** One sample: its metric name, labels (sorted by name) and value. */
     record Sample(String name, Map<String, String> labels, double value) {
@@ -32,11 +33,9 @@ final class PrometheusText {
     }
 
     /** A parsed exposition: family types by name, and every sample by key, in order. */
-    record Exposition(Map<String, String> types, Map<String, Sample> samples) {
-    }
+    record Exposition(Map<String, String> types, Map<String, Sample> samples) {}
 
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     static Exposition parse(String text) {
         Map<String, String> types = new LinkedHashMap<>();
@@ -77,12 +76,14 @@ final class PrometheusText {
             }
             Sample sample = sample(line, number);
             String family = sample.name();
-            if (!familiesSeen.isEmpty() && !familiesSeen.get(familiesSeen.size() - 1).equals(family)) {
+            if (!familiesSeen.isEmpty()
+                    && !familiesSeen.get(familiesSeen.size() - 1).equals(family)) {
                 if (familiesSeen.contains(family)) {
                     fail(number, "samples of " + family + " are not together");
                 }
             }
-            if (familiesSeen.isEmpty() || !familiesSeen.get(familiesSeen.size() - 1).equals(family)) {
+            if (familiesSeen.isEmpty()
+                    || !familiesSeen.get(familiesSeen.size() - 1).equals(family)) {
                 familiesSeen.add(family);
             }
             if (samples.put(sample.key(), sample) != null) {

@@ -10,7 +10,9 @@ class PrometheusTextTest {
 
     @Test
     void readsFamiliesLabelsEscapesAndSpecialValues() {
-        PrometheusText.Exposition parsed = PrometheusText.parse("""
+        PrometheusText.Exposition parsed =
+                PrometheusText.parse(
+                        """
                 # HELP a_total Some help.
                 # TYPE a_total counter
                 a_total{proxy="x\\"y",code="2xx"} 3
@@ -20,7 +22,8 @@ class PrometheusTextTest {
                 """);
         assertThat(parsed.types()).containsEntry("a_total", "counter").containsEntry("b", "gauge");
         assertThat(parsed.samples()).containsKey("a_total{code=\"2xx\",proxy=\"x\"y\",}");
-        assertThat(parsed.samples().get("a_total{code=\"2xx\",proxy=\"z\",}").value()).isEqualTo(4.0);
+        assertThat(parsed.samples().get("a_total{code=\"2xx\",proxy=\"z\",}").value())
+                .isEqualTo(4.0);
         assertThat(parsed.samples().get("b{}").value()).isNaN();
     }
 
@@ -39,7 +42,8 @@ class PrometheusTextTest {
             "a 1",
         };
         for (String text : bad) {
-            assertThatThrownBy(() -> PrometheusText.parse(text)).as("refuses %s", text.replace("\n", "\\n"))
+            assertThatThrownBy(() -> PrometheusText.parse(text))
+                    .as("refuses %s", text.replace("\n", "\\n"))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

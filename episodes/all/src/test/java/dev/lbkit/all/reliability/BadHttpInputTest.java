@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadHttpInputTest {
-    static final String CONFIG = """
+    static final String CONFIG =
+            """
             global
                 stats socket ipv4@127.0.0.1:{STATS} level admin
             defaults
@@ -37,32 +38,41 @@ class BadHttpInputTest {
             """;
 
     /**
-     * Cases where HAProxy 2.6 forwards and lbkit (Jetty's parser) refuses with 400: lbkit is stricter,
-     * never looser. Each is allowed by RFC 9110/9112 (a server MAY or MUST reject these).
+     * Cases where HAProxy 2.6 forwards and lbkit (Jetty's parser) refuses with 400: lbkit is
+     * stricter, never looser. Each is allowed by RFC 9110/9112 (a server MAY or MUST reject these).
      */
-    static final Map<String, String> LBKIT_STRICTER = Map.of(
-            "version 2.0", "HAProxy reads any HTTP/x.y on an HTTP/1 connection as 1.1; Jetty refuses other versions",
-            "version 1.2", "as above",
-            "NUL in header value", "RFC 9110 5.5: NUL is never valid in a field value; HAProxy passes it",
-            "no Host in 1.1", "RFC 9112 3.2: a server MUST answer 400 to an HTTP/1.1 request without Host",
-            "CL.TE smuggle", "RFC 9112 6.1: a server MAY reject Content-Length with Transfer-Encoding; HAProxy drops CL and closes",
-            "TE.CL smuggle", "as above; neither forwards the smuggled request",
-            "two CL same", "RFC 9110 8.6 allows merging identical values; Jetty refuses any repeated Content-Length",
-            "CL list same", "as above");
+    static final Map<String, String> LBKIT_STRICTER =
+            Map.of(
+                    "version 2.0",
+                            "HAProxy reads any HTTP/x.y on an HTTP/1 connection as 1.1; Jetty refuses other versions",
+                    "version 1.2", "as above",
+                    "NUL in header value",
+                            "RFC 9110 5.5: NUL is never valid in a field value; HAProxy passes it",
+                    "no Host in 1.1",
+                            "RFC 9112 3.2: a server MUST answer 400 to an HTTP/1.1 request without Host",
+                    "CL.TE smuggle",
+                            "RFC 9112 6.1: a server MAY reject Content-Length with Transfer-Encoding; HAProxy drops CL and closes",
+                    "TE.CL smuggle", "as above; neither forwards the smuggled request",
+                    "two CL same",
+                            "RFC 9110 8.6 allows merging identical values; Jetty refuses any repeated Content-Length",
+                    "CL list same", "as above");
 
     /** Timing cases where both refuse, but at a different moment, so the status differs. */
-    static final Map<String, String> OTHER_DIFFERENCES = Map.of(
-            "slow body", "HAProxy waits for 'timeout server' (504 after 5 s); lbkit answers 408 after 'timeout client'",
-            "body shorter than CL", "the client half-closed mid-body: HAProxy drops the connection silently, lbkit says 400");
+    static final Map<String, String> OTHER_DIFFERENCES =
+            Map.of(
+                    "slow body",
+                            "HAProxy waits for 'timeout server' (504 after 5 s); lbkit answers 408 after 'timeout client'",
+                    "body shorter than CL",
+                            "the client half-closed mid-body: HAProxy drops the connection silently, lbkit says 400");
 
     /**
      * Cases where HAProxy's own answer depends on timing, with every answer it was seen to give;
      * lbkit's stays pinned by the case. Two pipelined GETs followed at once by the client's
-     * half-close: HAProxy answered both in most runs and only the first in one CI run, depending
-     * on whether it had read the close before it started the second request.
+     * half-close: HAProxy answered both in most runs and only the first in one CI run, depending on
+     * whether it had read the close before it started the second request.
      */
-    static final Map<String, java.util.Set<String>> HAPROXY_TIMING_DEPENDENT = Map.of(
-            "pipelined two GETs", java.util.Set.of("200+200", "200"));
+    static final Map<String, java.util.Set<String>> HAPROXY_TIMING_DEPENDENT =
+            Map.of("pipelined two GETs", java.util.Set.of("200+200", "200"));
 
     private SameConfig both;
     private final AtomicInteger sameAsHaproxy = new AtomicInteger();
@@ -78,63 +88,98 @@ class BadHttpInputTest {
     @AfterAll
     void stop() {
         if (both != null) {
-            System.out.printf("[lbkit] bad HTTP input: %d cases, %d compared with HAProxy, %d same status, "
-                    + "%d known differences (lbkit stricter: %d)%n", cases().size(), compared.get(), sameAsHaproxy.get(),
-                    compared.get() - sameAsHaproxy.get(), LBKIT_STRICTER.size());
+            System.out.printf(
+                    "[lbkit] bad HTTP input: %d cases, %d compared with HAProxy, %d same status, "
+                            + "%d known differences (lbkit stricter: %d)%n",
+                    cases().size(),
+                    compared.get(),
+                    sameAsHaproxy.get(),
+                    compared.get() - sameAsHaproxy.get(),
+                    LBKIT_STRICTER.size());
             both.close();
         }
     }
 
     @TestFactory
     Stream<DynamicTest> everyBadRequestGetsHaproxysAnswer() {
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name() + " -> " + c.expected(), () -> check(c)));
+        return cases().stream()
+                .map(
+                        c ->
+                                DynamicTest.dynamicTest(
+                                        c.name() + " -> " + c.expected(), () -> check(c)));
     }
 
     private void check(Case c) throws Exception {
         both.lbkitBackend().forget();
-        RawExchange.Outcome lbkit = RawExchange.send(both.lbkitPort(), c.bytes(), c.halfClose(), c.silenceMs());
-        assertThat(lbkit.summary()).as("lbkit's answer to '%s' (pinned: change it only on purpose)%n%s", c.name(),
-                lbkit.text().lines().findFirst().orElse("")).isEqualTo(c.expected());
+        RawExchange.Outcome lbkit =
+                RawExchange.send(both.lbkitPort(), c.bytes(), c.halfClose(), c.silenceMs());
+        assertThat(lbkit.summary())
+                .as(
+                        "lbkit's answer to '%s' (pinned: change it only on purpose)%n%s",
+                        c.name(), lbkit.text().lines().findFirst().orElse(""))
+                .isEqualTo(c.expected());
         assertThat(lbkit.closed() || c.expected().startsWith("2"))
-                .as("lbkit closes the connection after refusing '%s' (never leaves it hanging)", c.name()).isTrue();
+                .as(
+                        "lbkit closes the connection after refusing '%s' (never leaves it hanging)",
+                        c.name())
+                .isTrue();
         List<String> forwarded = both.lbkitBackend().seen();
-        assertThat(forwarded).as("the smuggled request never reaches lbkit's server").noneMatch(r -> r.contains("/smuggled"));
+        assertThat(forwarded)
+                .as("the smuggled request never reaches lbkit's server")
+                .noneMatch(r -> r.contains("/smuggled"));
         if (!c.expected().startsWith("2")) {
-            assertThat(forwarded).as("a refused request ('%s') is not forwarded", c.name()).isEmpty();
+            assertThat(forwarded)
+                    .as("a refused request ('%s') is not forwarded", c.name())
+                    .isEmpty();
         }
         both.haproxyOrSkip("the HAProxy comparison of '" + c.name() + "'");
         RecordingBackend haproxyBackend = both.haproxyBackend().orElseThrow();
         haproxyBackend.forget();
-        RawExchange.Outcome haproxy = RawExchange.send(both.haproxyPort(), c.bytes(), c.halfClose(), c.silenceMs());
+        RawExchange.Outcome haproxy =
+                RawExchange.send(both.haproxyPort(), c.bytes(), c.halfClose(), c.silenceMs());
         compared.incrementAndGet();
         if (haproxyBackend.seen().isEmpty()) {
-            assertThat(forwarded).as("nothing HAProxy refuses ('%s') reaches lbkit's server", c.name()).isEmpty();
+            assertThat(forwarded)
+                    .as("nothing HAProxy refuses ('%s') reaches lbkit's server", c.name())
+                    .isEmpty();
         }
         if (LBKIT_STRICTER.containsKey(c.name())) {
-            assertThat(haproxy.first() / 100).as("HAProxy still forwards '%s' (else drop it from LBKIT_STRICTER): %s",
-                    c.name(), LBKIT_STRICTER.get(c.name())).isEqualTo(2);
+            assertThat(haproxy.first() / 100)
+                    .as(
+                            "HAProxy still forwards '%s' (else drop it from LBKIT_STRICTER): %s",
+                            c.name(), LBKIT_STRICTER.get(c.name()))
+                    .isEqualTo(2);
             return;
         }
         if (OTHER_DIFFERENCES.containsKey(c.name())) {
             return;
         }
         if (HAPROXY_TIMING_DEPENDENT.containsKey(c.name())) {
-            assertThat(haproxy.summary()).as("HAProxy 2.6's answer to '%s' is one of those seen before", c.name())
+            assertThat(haproxy.summary())
+                    .as("HAProxy 2.6's answer to '%s' is one of those seen before", c.name())
                     .isIn(HAPROXY_TIMING_DEPENDENT.get(c.name()));
             if (lbkit.summary().equals(haproxy.summary())) {
                 sameAsHaproxy.incrementAndGet();
             }
             return;
         }
-        assertThat(lbkit.summary()).as("lbkit answers '%s' as HAProxy 2.6 does", c.name()).isEqualTo(haproxy.summary());
+        assertThat(lbkit.summary())
+                .as("lbkit answers '%s' as HAProxy 2.6 does", c.name())
+                .isEqualTo(haproxy.summary());
         sameAsHaproxy.incrementAndGet();
     }
 
-    record Case(String name, byte[] bytes, boolean halfClose, int silenceMs, String expected, boolean forwarded) {
-    }
+    record Case(
+            String name,
+            byte[] bytes,
+            boolean halfClose,
+            int silenceMs,
+            String expected,
+            boolean forwarded) {}
 
     static Case c(String name, String request, String expected) {
-        return new Case(name, request.getBytes(StandardCharsets.ISO_8859_1), true, 5000, expected, false);
+        return new Case(
+                name, request.getBytes(StandardCharsets.ISO_8859_1), true, 5000, expected, false);
     }
 
     static List<Case> cases() {
@@ -153,53 +198,232 @@ class BadHttpInputTest {
         cases.add(c("control in target", "GET /a\u0001b HTTP/1.1\r\n" + host + "\r\n", "400"));
         cases.add(c("del in target", "GET /a\u007fb HTTP/1.1\r\n" + host + "\r\n", "400"));
         cases.add(c("8bit in target", "GET /a\u00e9b HTTP/1.1\r\n" + host + "\r\n", "400"));
-        cases.add(c("TLS hello", "\u0016\u0003\u0001\u0000\u00a5\u0001\u0000\u0000\u00a1\u0003\u0003", "400"));
+        cases.add(
+                c(
+                        "TLS hello",
+                        "\u0016\u0003\u0001\u0000\u00a5\u0001\u0000\u0000\u00a1\u0003\u0003",
+                        "400"));
         cases.add(c("bare LF", "GET /lf HTTP/1.1\n" + "Host: a\n\n", "200"));
-        cases.add(c("space in header name", "GET / HTTP/1.1\r\n" + host + "Bad Name: x\r\n\r\n", "400"));
+        cases.add(
+                c(
+                        "space in header name",
+                        "GET / HTTP/1.1\r\n" + host + "Bad Name: x\r\n\r\n",
+                        "400"));
         cases.add(c("space before colon", "GET / HTTP/1.1\r\n" + "Host : a\r\n\r\n", "400"));
-        cases.add(c("header without colon", "GET / HTTP/1.1\r\n" + host + "NoColon\r\n\r\n", "400"));
+        cases.add(
+                c("header without colon", "GET / HTTP/1.1\r\n" + host + "NoColon\r\n\r\n", "400"));
         cases.add(c("( in header name", "GET / HTTP/1.1\r\n" + host + "X(y): z\r\n\r\n", "400"));
         cases.add(c("empty header name", "GET / HTTP/1.1\r\n" + host + ": z\r\n\r\n", "400"));
         cases.add(c("obs-fold", "GET / HTTP/1.1\r\n" + host + "X-A: 1\r\n  more\r\n\r\n", "200"));
-        cases.add(c("NUL in header value", "GET / HTTP/1.1\r\n" + host + "X-A: a\u0000b\r\n\r\n", "400"));
-        cases.add(c("CR in header value", "GET / HTTP/1.1\r\n" + host + "X-A: a\rb\r\n\r\n", "400"));
-        cases.add(c("8bit header value", "GET / HTTP/1.1\r\n" + host + "X-A: caf\u00e9\r\n\r\n", "200"));
-        cases.add(c("header 7000 bytes", "GET / HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(7000) + "\r\n\r\n", "200"));
-        cases.add(c("header 12000 bytes", "GET / HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(12000) + "\r\n\r\n", "200"));
-        cases.add(c("header 20000 bytes", "GET / HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(20000) + "\r\n\r\n", "400"));
-        cases.add(c("target 12000 bytes", "GET /" + "a".repeat(12000) + " HTTP/1.1\r\n" + host + "\r\n", "200"));
-        cases.add(c("target 20000 bytes", "GET /" + "a".repeat(20000) + " HTTP/1.1\r\n" + host + "\r\n", "400"));
-        cases.add(c("100 headers", "GET / HTTP/1.1\r\n" + host + "X-H: v\r\n".repeat(99) + "\r\n", "200"));
-        cases.add(c("101 headers", "GET / HTTP/1.1\r\n" + host + "X-H: v\r\n".repeat(100) + "\r\n", "400"));
-        cases.add(c("150 headers", "GET / HTTP/1.1\r\n" + host + "X-H: v\r\n".repeat(149) + "\r\n", "400"));
+        cases.add(
+                c(
+                        "NUL in header value",
+                        "GET / HTTP/1.1\r\n" + host + "X-A: a\u0000b\r\n\r\n",
+                        "400"));
+        cases.add(
+                c("CR in header value", "GET / HTTP/1.1\r\n" + host + "X-A: a\rb\r\n\r\n", "400"));
+        cases.add(
+                c(
+                        "8bit header value",
+                        "GET / HTTP/1.1\r\n" + host + "X-A: caf\u00e9\r\n\r\n",
+                        "200"));
+        cases.add(
+                c(
+                        "header 7000 bytes",
+                        "GET / HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(7000) + "\r\n\r\n",
+                        "200"));
+        cases.add(
+                c(
+                        "header 12000 bytes",
+                        "GET / HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(12000) + "\r\n\r\n",
+                        "200"));
+        cases.add(
+                c(
+                        "header 20000 bytes",
+                        "GET / HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(20000) + "\r\n\r\n",
+                        "400"));
+        cases.add(
+                c(
+                        "target 12000 bytes",
+                        "GET /" + "a".repeat(12000) + " HTTP/1.1\r\n" + host + "\r\n",
+                        "200"));
+        cases.add(
+                c(
+                        "target 20000 bytes",
+                        "GET /" + "a".repeat(20000) + " HTTP/1.1\r\n" + host + "\r\n",
+                        "400"));
+        cases.add(
+                c(
+                        "100 headers",
+                        "GET / HTTP/1.1\r\n" + host + "X-H: v\r\n".repeat(99) + "\r\n",
+                        "200"));
+        cases.add(
+                c(
+                        "101 headers",
+                        "GET / HTTP/1.1\r\n" + host + "X-H: v\r\n".repeat(100) + "\r\n",
+                        "400"));
+        cases.add(
+                c(
+                        "150 headers",
+                        "GET / HTTP/1.1\r\n" + host + "X-H: v\r\n".repeat(149) + "\r\n",
+                        "400"));
         cases.add(c("no Host in 1.1", "GET /nohost HTTP/1.1\r\n\r\n", "400"));
         cases.add(c("two different Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400"));
-        cases.add(c("CL.TE smuggle", "POST /outer HTTP/1.1\r\n" + host + "Content-Length: 4\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n" + "0\r\n\r\nGET /smuggled HTTP/1.1\r\n" + host + "\r\n", "400"));
+        cases.add(
+                c(
+                        "CL.TE smuggle",
+                        "POST /outer HTTP/1.1\r\n"
+                                + host
+                                + "Content-Length: 4\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n"
+                                + "0\r\n\r\nGET /smuggled HTTP/1.1\r\n"
+                                + host
+                                + "\r\n",
+                        "400"));
         String inner = "GET /smuggled HTTP/1.1\r\n" + host + "\r\n";
-        cases.add(c("TE.CL smuggle", "POST /outer HTTP/1.1\r\n" + host + "Content-Length: 6\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(inner.length()) + "\r\n" + inner
-                + "\r\n0\r\n\r\n", "400"));
-        cases.add(c("two CL differ", "POST /p HTTP/1.1\r\n" + host + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "400"));
-        cases.add(c("two CL same", "POST /p HTTP/1.1\r\n" + host + "Content-Length: 4\r\nContent-Length: 4\r\n\r\nabcd", "400"));
-        cases.add(c("CL list differ", "POST /p HTTP/1.1\r\n" + host + "Content-Length: 3, 4\r\n\r\nabcd", "400"));
-        cases.add(c("CL list same", "POST /p HTTP/1.1\r\n" + host + "Content-Length: 4, 4\r\n\r\nabcd", "400"));
-        cases.add(c("CL negative", "POST /p HTTP/1.1\r\n" + host + "Content-Length: -1\r\n\r\nabcd", "400"));
-        cases.add(c("CL plus sign", "POST /p HTTP/1.1\r\n" + host + "Content-Length: +4\r\n\r\nabcd", "400"));
-        cases.add(c("CL not a number", "POST /p HTTP/1.1\r\n" + host + "Content-Length: abc\r\n\r\nabcd", "400"));
-        cases.add(c("CL huge", "POST /p HTTP/1.1\r\n" + host + "Content-Length: 99999999999999999999999\r\n\r\nabcd", "400"));
-        cases.add(c("TE identity", "POST /p HTTP/1.1\r\n" + host + "Transfer-Encoding: identity\r\n\r\nabcd", "400"));
-        cases.add(c("TE chunked,identity", "POST /p HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked, identity\r\n\r\n4\r\nabcd\r\n0\r\n\r\n", "400"));
-        cases.add(c("TE gzip,chunked", "POST /p HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip, chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n", "422"));
-        cases.add(c("TE xchunked", "POST /p HTTP/1.1\r\n" + host + "Transfer-Encoding: xchunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n", "400"));
-        cases.add(c("TE twice", "POST /p HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n", "400"));
-        cases.add(c("TE in HTTP/1.0", "POST /p HTTP/1.0\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n", "200"));
-        cases.add(c("bad chunk size", "POST /p HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabcd\r\n0\r\n\r\n", "400"));
-        cases.add(c("chunk size overflow", "POST /p HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\nabcd\r\n0\r\n\r\n", "400"));
-        cases.add(c("body shorter than CL", "POST /p HTTP/1.1\r\n" + host + "Content-Length: 10\r\n\r\nabcd", "400"));
-        cases.add(c("pipelined two GETs", "GET /one HTTP/1.1\r\n" + host + "\r\nGET /two HTTP/1.1\r\n" + host + "\r\n", "200+200"));
-        cases.add(new Case("slow headers", ("GET /slow HTTP/1.1\r\n" + host).getBytes(StandardCharsets.ISO_8859_1), false, 4000, "408", false));
-        cases.add(new Case("slow body", ("POST /slowbody HTTP/1.1\r\n" + host + "Content-Length: 10\r\n\r\nab").getBytes(StandardCharsets.ISO_8859_1), false, 8000, "408", false));
+        cases.add(
+                c(
+                        "TE.CL smuggle",
+                        "POST /outer HTTP/1.1\r\n"
+                                + host
+                                + "Content-Length: 6\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n"
+                                + Integer.toHexString(inner.length())
+                                + "\r\n"
+                                + inner
+                                + "\r\n0\r\n\r\n",
+                        "400"));
+        cases.add(
+                c(
+                        "two CL differ",
+                        "POST /p HTTP/1.1\r\n"
+                                + host
+                                + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "two CL same",
+                        "POST /p HTTP/1.1\r\n"
+                                + host
+                                + "Content-Length: 4\r\nContent-Length: 4\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "CL list differ",
+                        "POST /p HTTP/1.1\r\n" + host + "Content-Length: 3, 4\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "CL list same",
+                        "POST /p HTTP/1.1\r\n" + host + "Content-Length: 4, 4\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "CL negative",
+                        "POST /p HTTP/1.1\r\n" + host + "Content-Length: -1\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "CL plus sign",
+                        "POST /p HTTP/1.1\r\n" + host + "Content-Length: +4\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "CL not a number",
+                        "POST /p HTTP/1.1\r\n" + host + "Content-Length: abc\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "CL huge",
+                        "POST /p HTTP/1.1\r\n"
+                                + host
+                                + "Content-Length: 99999999999999999999999\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "TE identity",
+                        "POST /p HTTP/1.1\r\n" + host + "Transfer-Encoding: identity\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "TE chunked,identity",
+                        "POST /p HTTP/1.1\r\n"
+                                + host
+                                + "Transfer-Encoding: chunked, identity\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+                        "400"));
+        cases.add(
+                c(
+                        "TE gzip,chunked",
+                        "POST /p HTTP/1.1\r\n"
+                                + host
+                                + "Transfer-Encoding: gzip, chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+                        "422"));
+        cases.add(
+                c(
+                        "TE xchunked",
+                        "POST /p HTTP/1.1\r\n"
+                                + host
+                                + "Transfer-Encoding: xchunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+                        "400"));
+        cases.add(
+                c(
+                        "TE twice",
+                        "POST /p HTTP/1.1\r\n"
+                                + host
+                                + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+                        "400"));
+        cases.add(
+                c(
+                        "TE in HTTP/1.0",
+                        "POST /p HTTP/1.0\r\n"
+                                + host
+                                + "Transfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+                        "200"));
+        cases.add(
+                c(
+                        "bad chunk size",
+                        "POST /p HTTP/1.1\r\n"
+                                + host
+                                + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabcd\r\n0\r\n\r\n",
+                        "400"));
+        cases.add(
+                c(
+                        "chunk size overflow",
+                        "POST /p HTTP/1.1\r\n"
+                                + host
+                                + "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\nabcd\r\n0\r\n\r\n",
+                        "400"));
+        cases.add(
+                c(
+                        "body shorter than CL",
+                        "POST /p HTTP/1.1\r\n" + host + "Content-Length: 10\r\n\r\nabcd",
+                        "400"));
+        cases.add(
+                c(
+                        "pipelined two GETs",
+                        "GET /one HTTP/1.1\r\n"
+                                + host
+                                + "\r\nGET /two HTTP/1.1\r\n"
+                                + host
+                                + "\r\n",
+                        "200+200"));
+        cases.add(
+                new Case(
+                        "slow headers",
+                        ("GET /slow HTTP/1.1\r\n" + host).getBytes(StandardCharsets.ISO_8859_1),
+                        false,
+                        4000,
+                        "408",
+                        false));
+        cases.add(
+                new Case(
+                        "slow body",
+                        ("POST /slowbody HTTP/1.1\r\n" + host + "Content-Length: 10\r\n\r\nab")
+                                .getBytes(StandardCharsets.ISO_8859_1),
+                        false,
+                        8000,
+                        "408",
+                        false));
         cases.add(new Case("idle after connect", new byte[0], false, 4000, "408", false));
         return cases;
     }

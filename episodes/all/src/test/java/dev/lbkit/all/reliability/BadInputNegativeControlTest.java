@@ -20,30 +20,49 @@ class BadInputNegativeControlTest {
     void badHttpComparisonRejectsAnotherClientTimeout() throws Exception {
         List<String> timed = List.of("slow headers", "idle after connect");
         List<String> rejected = new ArrayList<>();
-        try (SameConfig both = SameConfig.start(BadHttpInputTest.CONFIG,
-                NegativeControl.replace("timeout client 1s", "timeout client 10s"))) {
+        try (SameConfig both =
+                SameConfig.start(
+                        BadHttpInputTest.CONFIG,
+                        NegativeControl.replace("timeout client 1s", "timeout client 10s"))) {
             both.haproxyOrSkip("the bad HTTP input negative control");
             for (BadHttpInputTest.Case c : BadHttpInputTest.cases()) {
                 if (timed.contains(c.name())) {
-                    RawExchange.Outcome lbkit = RawExchange.send(both.lbkitPort(), c.bytes(), c.halfClose(), c.silenceMs());
-                    RawExchange.Outcome haproxy = RawExchange.send(both.haproxyPort(), c.bytes(), c.halfClose(), c.silenceMs());
+                    RawExchange.Outcome lbkit =
+                            RawExchange.send(
+                                    both.lbkitPort(), c.bytes(), c.halfClose(), c.silenceMs());
+                    RawExchange.Outcome haproxy =
+                            RawExchange.send(
+                                    both.haproxyPort(), c.bytes(), c.halfClose(), c.silenceMs());
                     if (!lbkit.summary().equals(haproxy.summary())) {
-                        rejected.add(c.name() + " (HAProxy " + haproxy.summary() + ", lbkit " + lbkit.summary() + ")");
+                        rejected.add(
+                                c.name()
+                                        + " (HAProxy "
+                                        + haproxy.summary()
+                                        + ", lbkit "
+                                        + lbkit.summary()
+                                        + ")");
                     }
                 }
             }
         }
-        NegativeControl.record("bad-http-input-timeout-client", "bad HTTP input (status per case vs HAProxy)",
-                "timeout client 10s instead of 1s", rejected.size() + "/" + timed.size() + " cases rejected: " + rejected);
-        assertThat(rejected).as("the per-case status comparison rejects an lbkit that waits 10 s for a request head")
+        NegativeControl.record(
+                "bad-http-input-timeout-client",
+                "bad HTTP input (status per case vs HAProxy)",
+                "timeout client 10s instead of 1s",
+                rejected.size() + "/" + timed.size() + " cases rejected: " + rejected);
+        assertThat(rejected)
+                .as(
+                        "the per-case status comparison rejects an lbkit that waits 10 s for a request head")
                 .hasSize(timed.size());
     }
 
     @Test
     void runtimeApiComparisonRejectsAnAdminSocketAtOperatorLevel() throws Exception {
         List<String> rejected = new ArrayList<>();
-        try (SameConfig both = SameConfig.start(RuntimeApiBadInputTest.CONFIG,
-                NegativeControl.replace("level admin", "level operator"))) {
+        try (SameConfig both =
+                SameConfig.start(
+                        RuntimeApiBadInputTest.CONFIG,
+                        NegativeControl.replace("level admin", "level operator"))) {
             both.haproxyOrSkip("the runtime API negative control");
             for (RuntimeApiBadInputTest.Case c : RuntimeApiBadInputTest.cases()) {
                 if (c.level() != RuntimeApiBadInputTest.Level.ADMIN
@@ -52,14 +71,20 @@ class BadInputNegativeControlTest {
                 }
                 String lbkit = RuntimeApiBadInputTest.send(both.lbkitStats(), c.line());
                 String haproxy = RuntimeApiBadInputTest.send(both.haproxyStats(), c.line());
-                if (!RuntimeApiBadInputTest.shape(lbkit, c.match()).equals(RuntimeApiBadInputTest.shape(haproxy, c.match()))) {
+                if (!RuntimeApiBadInputTest.shape(lbkit, c.match())
+                        .equals(RuntimeApiBadInputTest.shape(haproxy, c.match()))) {
                     rejected.add(c.name());
                 }
             }
         }
-        NegativeControl.record("runtime-api-operator-level", "runtime API answers (text per command vs HAProxy)",
-                "its admin stats socket at level operator", rejected.size() + " admin cases rejected: " + rejected);
-        assertThat(rejected).as("the per-command answer comparison rejects an admin socket that refuses admin commands")
+        NegativeControl.record(
+                "runtime-api-operator-level",
+                "runtime API answers (text per command vs HAProxy)",
+                "its admin stats socket at level operator",
+                rejected.size() + " admin cases rejected: " + rejected);
+        assertThat(rejected)
+                .as(
+                        "the per-command answer comparison rejects an admin socket that refuses admin commands")
                 .contains("disable then enable at admin level", "unknown server", "weight too big");
     }
 }

@@ -30,60 +30,91 @@ import org.junit.jupiter.api.Test;
 /**
  * Mutates the valid corpus configs at random (a token dropped, swapped, duplicated, a number out of
  * range, random bytes, a line dropped or repeated) and checks each mutant with lbkit: never a stack
- * trace, always either valid or an {@code [ALERT]} naming a line. The verdict (valid or not, and the
- * first line named) is compared with {@code haproxy -c}: the binary when this machine has one, else
- * the container. Seeded:
- * {@code -Dlbkit.fuzz.seed=N} replays a run, {@code -Dlbkit.fuzz.cases=N} sizes it.
+ * trace, always either valid or an {@code [ALERT]} naming a line. The verdict (valid or not, and
+ * the first line named) is compared with {@code haproxy -c}: the binary when this machine has one,
+ * else the container. Seeded: {@code -Dlbkit.fuzz.seed=N} replays a run, {@code
+ * -Dlbkit.fuzz.cases=N} sizes it.
  */
 class ConfigFuzzTest {
     static final long SEED = Long.getLong("lbkit.fuzz.seed", 20_260_417L);
     static final int CASES = Integer.getInteger("lbkit.fuzz.cases", 300);
     private static final String FILE = "fuzz.cfg";
+
     /** "[.../fuzz.cfg:12]" or "(haproxy.cfg:12)": both tools name the file with its path. */
-    private static final Pattern LINE_NAMED = Pattern.compile("[\\[(](?:[^\\s\\[\\]()]*/)?(?:fuzz|haproxy)\\.cfg:(\\d+)[\\])]");
-    private static final List<String> ODD_NUMBERS = List.of("-1", "0", "65536", "257", "2147483648",
-            "99999999999999999999", "1e3", "0x10", "007", "-0", "4294967296", "1.5");
+    private static final Pattern LINE_NAMED =
+            Pattern.compile("[\\[(](?:[^\\s\\[\\]()]*/)?(?:fuzz|haproxy)\\.cfg:(\\d+)[\\])]");
+
+    private static final List<String> ODD_NUMBERS =
+            List.of(
+                    "-1",
+                    "0",
+                    "65536",
+                    "257",
+                    "2147483648",
+                    "99999999999999999999",
+                    "1e3",
+                    "0x10",
+                    "007",
+                    "-0",
+                    "4294967296",
+                    "1.5");
 
     /** One mutant and what each checker said about it. */
-    record Case(int index, String kind, String keyword, String text, Verdict lbkit, Verdict haproxy) {
+    record Case(
+            int index, String kind, String keyword, String text, Verdict lbkit, Verdict haproxy) {
         boolean sameValidity() {
             return haproxy == null || lbkit.valid() == haproxy.valid();
         }
 
         /**
-         * The one class where lbkit is knowingly stricter: a port HAProxy reads leniently (it stops at
-         * the first non-digit, "1.5" is port 1, and lets 4294967296 wrap), which lbkit refuses, naming the line.
+         * The one class where lbkit is knowingly stricter: a port HAProxy reads leniently (it stops
+         * at the first non-digit, "1.5" is port 1, and lets 4294967296 wrap), which lbkit refuses,
+         * naming the line.
          */
         boolean knownStricterPort() {
-            return haproxy != null && haproxy.valid() && !lbkit.valid() && kind.equals("number out of range")
-                    && (keyword.equals("bind") || keyword.equals("server")) && lbkit.output().contains("port");
+            return haproxy != null
+                    && haproxy.valid()
+                    && !lbkit.valid()
+                    && kind.equals("number out of range")
+                    && (keyword.equals("bind") || keyword.equals("server"))
+                    && lbkit.output().contains("port");
         }
 
         /**
-         * A section line with a stray argument ("backend backend app"): both refuse the file; lbkit names
-         * that line, HAProxy the one after it (where it notices it is in no valid section).
+         * A section line with a stray argument ("backend backend app"): both refuse the file; lbkit
+         * names that line, HAProxy the one after it (where it notices it is in no valid section).
          */
         boolean knownSectionLine() {
-            return haproxy != null && !haproxy.valid() && !lbkit.valid()
+            return haproxy != null
+                    && !haproxy.valid()
+                    && !lbkit.valid()
                     && List.of("frontend", "backend", "listen", "defaults").contains(keyword)
-                    && lbkit.line().isPresent() && haproxy.line().isPresent()
+                    && lbkit.line().isPresent()
+                    && haproxy.line().isPresent()
                     && haproxy.line().get() == lbkit.line().get() + 1;
         }
 
         boolean sameLine() {
-            return haproxy == null || lbkit.valid() || haproxy.valid() || lbkit.line().equals(haproxy.line());
+            return haproxy == null
+                    || lbkit.valid()
+                    || haproxy.valid()
+                    || lbkit.line().equals(haproxy.line());
         }
     }
 
-    record Verdict(boolean valid, Optional<Integer> line, String output) {
-    }
+    record Verdict(boolean valid, Optional<Integer> line, String output) {}
 
     @Test
     void mutatedConfigsAreJudgedWithoutStackTracesAndAsHaproxyDoes() throws Exception {
         Haproxy haproxy = HaproxyForTests.preferringBinary();
         List<String> seeds = seedConfigs();
         Random random = new Random(SEED);
-        System.out.println("[lbkit] config fuzz: seed " + SEED + " (replay with -Dlbkit.fuzz.seed=" + SEED + ")");
+        System.out.println(
+                "[lbkit] config fuzz: seed "
+                        + SEED
+                        + " (replay with -Dlbkit.fuzz.seed="
+                        + SEED
+                        + ")");
         List<String[]> mutants = new ArrayList<>();
         int skippedForDns = 0;
         while (mutants.size() < CASES) {
@@ -94,7 +125,8 @@ class ConfigFuzzTest {
             }
             mutants.add(mutant);
         }
-        // haproxy -c in 8 slices side by side: the binary checks each file in a few milliseconds, the
+        // haproxy -c in 8 slices side by side: the binary checks each file in a few milliseconds,
+        // the
         // container checks a slice in one batch (a container per file would cost a second each).
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<Map<String, CheckResult>>> slices = new ArrayList<>();
@@ -113,54 +145,105 @@ class ConfigFuzzTest {
         List<Case> cases = new ArrayList<>();
         for (int i = 0; i < mutants.size(); i++) {
             String[] m = mutants.get(i);
-            cases.add(new Case(i, m[0], m[1], m[2], lbkit(m[2]), haproxy(checked.get(checkedName(i)), checkedName(i))));
+            cases.add(
+                    new Case(
+                            i,
+                            m[0],
+                            m[1],
+                            m[2],
+                            lbkit(m[2]),
+                            haproxy(checked.get(checkedName(i)), checkedName(i))));
         }
 
         long sameValidity = cases.stream().filter(Case::sameValidity).count();
         long sameLine = cases.stream().filter(c -> c.sameValidity() && c.sameLine()).count();
         long invalid = cases.stream().filter(c -> !c.lbkit().valid()).count();
-        System.out.printf("[lbkit] config fuzz: %d cases (%d mutants skipped: a non-numeric address would make"
+        System.out.printf(
+                "[lbkit] config fuzz: %d cases (%d mutants skipped: a non-numeric address would make"
                         + " haproxy -c resolve it), %d invalid; validity agrees with haproxy -c on %d/%d (%.1f%%),"
-                        + " validity and first line named on %d/%d (%.1f%%)%n", cases.size(), skippedForDns, invalid,
-                sameValidity, cases.size(), 100.0 * sameValidity / cases.size(), sameLine, cases.size(),
+                        + " validity and first line named on %d/%d (%.1f%%)%n",
+                cases.size(),
+                skippedForDns,
+                invalid,
+                sameValidity,
+                cases.size(),
+                100.0 * sameValidity / cases.size(),
+                sameLine,
+                cases.size(),
                 100.0 * sameLine / cases.size());
         Map<String, List<Case>> disagreements = new TreeMap<>();
         long knownStricter = cases.stream().filter(Case::knownStricterPort).count();
         long knownSection = cases.stream().filter(Case::knownSectionLine).count();
-        System.out.printf("[lbkit] config fuzz: known classes: %d x 'lbkit refuses a port HAProxy reads leniently',"
-                + " %d x 'section line with a stray argument: HAProxy names the next line'%n", knownStricter, knownSection);
-        cases.stream().filter(c -> !(c.sameValidity() && c.sameLine()) && !c.knownStricterPort()
-                        && !c.knownSectionLine())
-                .forEach(c -> disagreements.computeIfAbsent(c.kind() + " on '" + c.keyword() + "'",
-                        k -> new ArrayList<>()).add(c));
-        disagreements.forEach((key, list) -> {
-            Case first = list.get(0);
-            System.out.printf("[lbkit] config fuzz disagreement: %s x%d, e.g. case %d: lbkit %s %s / haproxy %s %s%n"
-                            + "    lbkit: %s%n    haproxy: %s%n", key, list.size(), first.index(),
-                    first.lbkit().valid() ? "valid" : "invalid", first.lbkit().line().orElse(0),
-                    first.haproxy().valid() ? "valid" : "invalid", first.haproxy().line().orElse(0),
-                    firstAlert(first.lbkit().output()), firstAlert(first.haproxy().output()));
-        });
+        System.out.printf(
+                "[lbkit] config fuzz: known classes: %d x 'lbkit refuses a port HAProxy reads leniently',"
+                        + " %d x 'section line with a stray argument: HAProxy names the next line'%n",
+                knownStricter, knownSection);
+        cases.stream()
+                .filter(
+                        c ->
+                                !(c.sameValidity() && c.sameLine())
+                                        && !c.knownStricterPort()
+                                        && !c.knownSectionLine())
+                .forEach(
+                        c ->
+                                disagreements
+                                        .computeIfAbsent(
+                                                c.kind() + " on '" + c.keyword() + "'",
+                                                k -> new ArrayList<>())
+                                        .add(c));
+        disagreements.forEach(
+                (key, list) -> {
+                    Case first = list.get(0);
+                    System.out.printf(
+                            "[lbkit] config fuzz disagreement: %s x%d, e.g. case %d: lbkit %s %s / haproxy %s %s%n"
+                                    + "    lbkit: %s%n    haproxy: %s%n",
+                            key,
+                            list.size(),
+                            first.index(),
+                            first.lbkit().valid() ? "valid" : "invalid",
+                            first.lbkit().line().orElse(0),
+                            first.haproxy().valid() ? "valid" : "invalid",
+                            first.haproxy().line().orElse(0),
+                            firstAlert(first.lbkit().output()),
+                            firstAlert(first.haproxy().output()));
+                });
 
         for (Case c : cases) {
-            assertThat(c.lbkit().output()).as("case %d: lbkit never prints a stack trace%n%s", c.index(), c.text())
-                    .doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(c.lbkit().output())
+                    .as("case %d: lbkit never prints a stack trace%n%s", c.index(), c.text())
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ");
             if (!c.lbkit().valid()) {
-                // "[fuzz.cfg:12]", or for whole-proxy checks HAProxy's "Proxy 'web': ..." plus the section's line
-                assertThat(c.lbkit().line().isPresent() || c.lbkit().output().matches("(?s).*\\bline \\d+.*"))
-                        .as("case %d: lbkit's alert names a line%n%s%n%s", c.index(), c.lbkit().output(), c.text())
+                // "[fuzz.cfg:12]", or for whole-proxy checks HAProxy's "Proxy 'web': ..." plus the
+                // section's line
+                assertThat(
+                                c.lbkit().line().isPresent()
+                                        || c.lbkit().output().matches("(?s).*\\bline \\d+.*"))
+                        .as(
+                                "case %d: lbkit's alert names a line%n%s%n%s",
+                                c.index(), c.lbkit().output(), c.text())
                         .isTrue();
-                assertThat(c.lbkit().output()).as("case %d: lbkit's refusal is an [ALERT]", c.index()).contains("[ALERT]");
+                assertThat(c.lbkit().output())
+                        .as("case %d: lbkit's refusal is an [ALERT]", c.index())
+                        .contains("[ALERT]");
             }
         }
-        assertThat(disagreements.keySet()).as("mutation classes where lbkit and haproxy -c disagree").isEmpty();
+        assertThat(disagreements.keySet())
+                .as("mutation classes where lbkit and haproxy -c disagree")
+                .isEmpty();
     }
 
     private static String firstAlert(String output) {
-        return output.lines().filter(l -> l.contains("[ALERT]")).findFirst().orElse(output.lines().findFirst().orElse(""));
+        return output.lines()
+                .filter(l -> l.contains("[ALERT]"))
+                .findFirst()
+                .orElse(output.lines().findFirst().orElse(""));
     }
 
-    /** lbkit's verdict: the parser's, and {@code lbkit -c} run in-process must print no stack trace either. */
+    /**
+     * lbkit's verdict: the parser's, and {@code lbkit -c} run in-process must print no stack trace
+     * either.
+     */
     static Verdict lbkit(String text) throws Exception {
         Path dir = Files.createTempDirectory("lbkit-fuzz-");
         Path file = Files.writeString(dir.resolve(FILE), text, StandardCharsets.ISO_8859_1);
@@ -168,7 +251,7 @@ class ConfigFuzzTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String cli;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             try {
                 Main.run(new String[] {"-c", "-f", file.toString()}, o, e);
             } catch (RuntimeException crash) {
@@ -192,10 +275,18 @@ class ConfigFuzzTest {
         }
     }
 
-    /** HAProxy's verdict on mutant {@code name}; its alerts name that file, read here as {@value #FILE}. */
+    /**
+     * HAProxy's verdict on mutant {@code name}; its alerts name that file, read here as {@value
+     * #FILE}.
+     */
     static Verdict haproxy(CheckResult result, String name) {
-        String alerts = result.output().lines().filter(l -> l.contains("[ALERT]")).reduce("", (a, b) -> a + b + "\n");
-        return new Verdict(result.valid(), lineNamed(alerts.replace(name + ":", FILE + ":")), result.output());
+        String alerts =
+                result.output()
+                        .lines()
+                        .filter(l -> l.contains("[ALERT]"))
+                        .reduce("", (a, b) -> a + b + "\n");
+        return new Verdict(
+                result.valid(), lineNamed(alerts.replace(name + ":", FILE + ":")), result.output());
     }
 
     /** The file name mutant {@code index} is checked under by haproxy -c. */
@@ -208,7 +299,10 @@ class ConfigFuzzTest {
         return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
     }
 
-    /** A server's or bind's address with letters in it would be resolved by haproxy -c: keep mutants numeric. */
+    /**
+     * A server's or bind's address with letters in it would be resolved by haproxy -c: keep mutants
+     * numeric.
+     */
     static boolean needsDns(String text) {
         for (String line : text.split("\n", -1)) {
             String[] words = line.strip().split("\\s+");

@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * lbkit's own error pages, byte for byte against HAProxy 2.6's: the status line and the body of
- * the answer when no server can take the request (503) and when the request is not HTTP (400).
+ * lbkit's own error pages, byte for byte against HAProxy 2.6's: the status line and the body of the
+ * answer when no server can take the request (503) and when the request is not HTTP (400).
  * Comparing the status alone would pass a proxy that relays some other page with the same status;
  * the negative control below shows this comparison does not.
  */
 class ErrorPagesTest {
     /** {FREE1} is a port nothing listens on: the only server is unreachable. */
-    static final String CONFIG = """
+    static final String CONFIG =
+            """
             global
                 stats socket ipv4@127.0.0.1:{STATS} level admin
             defaults
@@ -33,7 +34,9 @@ class ErrorPagesTest {
                 retries 0
                 server s1 127.0.0.1:{FREE1}
             """;
-    static final List<String> REQUESTS = List.of("GET /nobody HTTP/1.1\r\nHost: a\r\n\r\n", "GET\r\n\r\n");
+
+    static final List<String> REQUESTS =
+            List.of("GET /nobody HTTP/1.1\r\nHost: a\r\n\r\n", "GET\r\n\r\n");
 
     /**
      * Known differences in the status line, by request line, with why. Found by this test: the
@@ -41,8 +44,10 @@ class ErrorPagesTest {
      * parsing. Clients must ignore the reason phrase (RFC 9112 section 4), so only the code and the
      * body are compared for these, and the test checks the difference is still there.
      */
-    static final java.util.Map<String, String> REASON_PHRASE_DIFFERS = java.util.Map.of(
-            "GET", "HAProxy 2.6 says '400 Bad request', lbkit (Jetty's parser) '400 Bad Request'");
+    static final java.util.Map<String, String> REASON_PHRASE_DIFFERS =
+            java.util.Map.of(
+                    "GET",
+                    "HAProxy 2.6 says '400 Bad request', lbkit (Jetty's parser) '400 Bad Request'");
 
     /** The status line and the body of an answer: what a client sees of an error page. */
     static String page(RawExchange.Outcome outcome) {
@@ -61,9 +66,12 @@ class ErrorPagesTest {
         both.haproxyOrSkip("the error page comparison");
         List<String[]> pages = new java.util.ArrayList<>();
         for (String request : REQUESTS) {
-            pages.add(new String[] {request.lines().findFirst().orElse(""),
-                    page(RawExchange.send(both.haproxyPort(), request, true, 5000)),
-                    page(RawExchange.send(both.lbkitPort(), request, true, 5000))});
+            pages.add(
+                    new String[] {
+                        request.lines().findFirst().orElse(""),
+                        page(RawExchange.send(both.haproxyPort(), request, true, 5000)),
+                        page(RawExchange.send(both.lbkitPort(), request, true, 5000))
+                    });
         }
         return pages;
     }
@@ -73,15 +81,24 @@ class ErrorPagesTest {
         try (SameConfig both = SameConfig.start(CONFIG)) {
             for (String[] p : pages(both)) {
                 if (REASON_PHRASE_DIFFERS.containsKey(p[0])) {
-                    assertThat(p[2]).as("'%s': the reason phrase still differs (else drop it from REASON_PHRASE_DIFFERS): %s",
-                            p[0], REASON_PHRASE_DIFFERS.get(p[0])).isNotEqualTo(p[1]);
-                    assertThat(withoutReason(p[2])).as("lbkit's error page for '%s' is HAProxy 2.6's, code and body", p[0])
+                    assertThat(p[2])
+                            .as(
+                                    "'%s': the reason phrase still differs (else drop it from REASON_PHRASE_DIFFERS): %s",
+                                    p[0], REASON_PHRASE_DIFFERS.get(p[0]))
+                            .isNotEqualTo(p[1]);
+                    assertThat(withoutReason(p[2]))
+                            .as("lbkit's error page for '%s' is HAProxy 2.6's, code and body", p[0])
                             .isEqualTo(withoutReason(p[1]));
                     continue;
                 }
-                assertThat(p[2]).as("lbkit's error page for '%s' is HAProxy 2.6's, status line and body", p[0])
+                assertThat(p[2])
+                        .as(
+                                "lbkit's error page for '%s' is HAProxy 2.6's, status line and body",
+                                p[0])
                         .isEqualTo(p[1]);
-                assertThat(p[1]).as("'%s' got an error page, not a server's answer", p[0]).matches("(?s)HTTP/1\\.1 [45]\\d\\d .*");
+                assertThat(p[1])
+                        .as("'%s' got an error page, not a server's answer", p[0])
+                        .matches("(?s)HTTP/1\\.1 [45]\\d\\d .*");
             }
         }
     }
@@ -94,16 +111,28 @@ class ErrorPagesTest {
     @Tag(NegativeControl.TAG)
     void pageComparisonRejectsAnotherPageWithTheSameStatus() throws Exception {
         try (ServerSocket busy = busyServer()) {
-            try (SameConfig both = SameConfig.start(CONFIG, NegativeControl.replace(
-                    "server s1 127\\.0\\.0\\.1:\\d+", "server s1 127.0.0.1:" + busy.getLocalPort()))) {
+            try (SameConfig both =
+                    SameConfig.start(
+                            CONFIG,
+                            NegativeControl.replace(
+                                    "server s1 127\\.0\\.0\\.1:\\d+",
+                                    "server s1 127.0.0.1:" + busy.getLocalPort()))) {
                 String[] p = pages(both).get(0);
-                NegativeControl.record("error-pages-503-relayed", "error pages (status line + body vs HAProxy)",
+                NegativeControl.record(
+                        "error-pages-503-relayed",
+                        "error pages (status line + body vs HAProxy)",
                         "its only server rewritten to one that answers its own 503",
-                        p[2].equals(p[1]) ? "NOT REJECTED" : "rejected: same status line "
-                                + p[1].lines().findFirst().orElse("") + ", different body");
-                assertThat(p[2].lines().findFirst()).as("the control keeps the status: only the page differs")
+                        p[2].equals(p[1])
+                                ? "NOT REJECTED"
+                                : "rejected: same status line "
+                                        + p[1].lines().findFirst().orElse("")
+                                        + ", different body");
+                assertThat(p[2].lines().findFirst())
+                        .as("the control keeps the status: only the page differs")
                         .isEqualTo(p[1].lines().findFirst());
-                assertThat(p[2]).as("the page comparison rejects a relayed 503 posing as HAProxy's own").isNotEqualTo(p[1]);
+                assertThat(p[2])
+                        .as("the page comparison rejects a relayed 503 posing as HAProxy's own")
+                        .isNotEqualTo(p[1]);
             }
         }
     }
@@ -112,17 +141,22 @@ class ErrorPagesTest {
     private static ServerSocket busyServer() throws IOException {
         ServerSocket server = new ServerSocket();
         server.bind(new InetSocketAddress("127.0.0.1", 0));
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (Socket s = server.accept()) {
-                    RecordingBackendHead.read(s);
-                    s.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n"
-                            + "Connection: close\r\n\r\nbusy\n").getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                    // closed at the end of the test
-                }
-            }
-        });
+        Thread t =
+                new Thread(
+                        () -> {
+                            while (!server.isClosed()) {
+                                try (Socket s = server.accept()) {
+                                    RecordingBackendHead.read(s);
+                                    s.getOutputStream()
+                                            .write(
+                                                    ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n"
+                                                                    + "Connection: close\r\n\r\nbusy\n")
+                                                            .getBytes(StandardCharsets.US_ASCII));
+                                } catch (IOException e) {
+                                    // closed at the end of the test
+                                }
+                            }
+                        });
         t.setDaemon(true);
         t.start();
         return server;

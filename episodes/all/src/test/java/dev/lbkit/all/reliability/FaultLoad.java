@@ -28,14 +28,18 @@ import java.util.stream.Stream;
  * the clients saw, what lbkit's counters say, and what was left behind after lbkit closed.
  */
 final class FaultLoad {
-    /** The configured timeouts; no answer may take longer than they allow (plus scheduling slack). */
+    /**
+     * The configured timeouts; no answer may take longer than they allow (plus scheduling slack).
+     */
     static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+
     static final Duration SERVER_TIMEOUT = Duration.ofSeconds(1);
     static final int RETRIES = 2;
-    static final Duration WORST_CASE_ANSWER = CONNECT_TIMEOUT.multipliedBy(RETRIES + 1).plus(SERVER_TIMEOUT)
-            .plusSeconds(3);
+    static final Duration WORST_CASE_ANSWER =
+            CONNECT_TIMEOUT.multipliedBy(RETRIES + 1).plus(SERVER_TIMEOUT).plusSeconds(3);
 
-    private static final String CONFIG = """
+    private static final String CONFIG =
+            """
             global
                 stats socket ipv4@127.0.0.1:{STATS} level admin
             defaults
@@ -53,11 +57,15 @@ final class FaultLoad {
                 server bad 127.0.0.1:{BAD}{BADCHECK}
             """;
 
-    /** The faults of the issue, each with the statuses HAProxy gives for it (2xx from the good server). */
+    /**
+     * The faults of the issue, each with the statuses HAProxy gives for it (2xx from the good
+     * server).
+     */
     enum Fault {
         /**
-         * The bad server is a healthy one, stopped a third into the run: requests in flight on it get 502
-         * (connection closed) or 504 (the dying server holds the connection without answering).
+         * The bad server is a healthy one, stopped a third into the run: requests in flight on it
+         * get 502 (connection closed) or 504 (the dying server holds the connection without
+         * answering).
          */
         KILLED(Set.of(200, 502, 504)),
         /** Accepts and never answers: 504 after timeout server. */
@@ -67,18 +75,20 @@ final class FaultLoad {
         /** Answers bytes that are not HTTP: 502. */
         ANSWERS_GARBAGE(Set.of(200, 502)),
         /**
-         * Answers every request, but its health check flips between pass and fail every second. Only
-         * this server is checked: a check on the good one (inter 200 ms, fall 1) can time out under 200
-         * clients on two cores, and with both servers down HAProxy and lbkit rightly answer 503.
+         * Answers every request, but its health check flips between pass and fail every second.
+         * Only this server is checked: a check on the good one (inter 200 ms, fall 1) can time out
+         * under 200 clients on two cores, and with both servers down HAProxy and lbkit rightly
+         * answer 503.
          */
         HEALTH_FLAPPING(Set.of(200));
 
         final Set<Integer> allowed;
 
         /**
-         * Any fault may also see 504: with 200 clients, the servers and lbkit in one JVM on two shared
-         * cores, the good server itself is now and then slower than timeout server (1 s), and 504 is
-         * HAProxy's answer to that. Such a 504 must have waited the full timeout ({@code earlyTimeouts}).
+         * Any fault may also see 504: with 200 clients, the servers and lbkit in one JVM on two
+         * shared cores, the good server itself is now and then slower than timeout server (1 s),
+         * and 504 is HAProxy's answer to that. Such a 504 must have waited the full timeout ({@code
+         * earlyTimeouts}).
          */
         Fault(Set<Integer> allowed) {
             Set<Integer> statuses = new HashSet<>(allowed);
@@ -90,39 +100,69 @@ final class FaultLoad {
     /**
      * What one run showed.
      *
-     * @param byStatus         answers per status code
-     * @param failed           requests that got no answer (I/O error or client timeout)
-     * @param misrouted        answers whose body named another request (an answer given twice or to the wrong one)
-     * @param earlyTimeouts    504s that came before timeout server had passed (a 504 must be a real timeout)
-     * @param duplicates       requests the good server received more than once
-     * @param frontendTotal    lbkit's FRONTEND req_tot from show stat after the run
-     * @param frontendCurrent  FRONTEND scur after the run
-     * @param serversInFlight  the servers' scur summed after the run
-     * @param threadsLeft      threads above the baseline once lbkit closed
+     * @param byStatus answers per status code
+     * @param failed requests that got no answer (I/O error or client timeout)
+     * @param misrouted answers whose body named another request (an answer given twice or to the
+     *     wrong one)
+     * @param earlyTimeouts 504s that came before timeout server had passed (a 504 must be a real
+     *     timeout)
+     * @param duplicates requests the good server received more than once
+     * @param frontendTotal lbkit's FRONTEND req_tot from show stat after the run
+     * @param frontendCurrent FRONTEND scur after the run
+     * @param serversInFlight the servers' scur summed after the run
+     * @param threadsLeft threads above the baseline once lbkit closed
      * @param lbkitThreadsLeft threads named lbkit-* once lbkit closed
-     * @param fdsLeft          open file descriptors above the baseline once lbkit closed
-     * @param heapGrowthMb     used heap after GC above the baseline, in MiB
+     * @param fdsLeft open file descriptors above the baseline once lbkit closed
+     * @param heapGrowthMb used heap after GC above the baseline, in MiB
      */
-    record Result(Fault fault, long sent, Map<Integer, Long> byStatus, long failed, long misrouted, long earlyTimeouts,
-                  long duplicates,
-                  long maxLatencyMs, long frontendTotal, long frontendCurrent, long serversInFlight,
-                  int threadsLeft, long lbkitThreadsLeft, long fdsLeft, long heapGrowthMb, Map<String, Integer> newThreads) {
+    record Result(
+            Fault fault,
+            long sent,
+            Map<Integer, Long> byStatus,
+            long failed,
+            long misrouted,
+            long earlyTimeouts,
+            long duplicates,
+            long maxLatencyMs,
+            long frontendTotal,
+            long frontendCurrent,
+            long serversInFlight,
+            int threadsLeft,
+            long lbkitThreadsLeft,
+            long fdsLeft,
+            long heapGrowthMb,
+            Map<String, Integer> newThreads) {
 
         long answered() {
             return byStatus.values().stream().mapToLong(Long::longValue).sum();
         }
 
         String line() {
-            return String.format("%-16s sent=%d answered=%d failed=%d byStatus=%s maxLatency=%dms misrouted=%d earlyTimeouts=%d"
+            return String.format(
+                    "%-16s sent=%d answered=%d failed=%d byStatus=%s maxLatency=%dms misrouted=%d earlyTimeouts=%d"
                             + " duplicates=%d | show stat req_tot=%d scur=%d servers scur=%d"
                             + " | leaks: threads=%+d %s lbkit-threads=%d fds=%+d heap=%+dMiB",
-                    fault, sent, answered(), failed, byStatus, maxLatencyMs, misrouted, earlyTimeouts, duplicates, frontendTotal,
-                    frontendCurrent, serversInFlight, threadsLeft, newThreads, lbkitThreadsLeft, fdsLeft, heapGrowthMb);
+                    fault,
+                    sent,
+                    answered(),
+                    failed,
+                    byStatus,
+                    maxLatencyMs,
+                    misrouted,
+                    earlyTimeouts,
+                    duplicates,
+                    frontendTotal,
+                    frontendCurrent,
+                    serversInFlight,
+                    threadsLeft,
+                    newThreads,
+                    lbkitThreadsLeft,
+                    fdsLeft,
+                    heapGrowthMb);
         }
     }
 
-    private FaultLoad() {
-    }
+    private FaultLoad() {}
 
     static Result run(Fault fault, int clients, Duration duration) throws Exception {
         Baseline baseline = Baseline.take();
@@ -138,26 +178,37 @@ final class FaultLoad {
                 badCloser = badRecording;
             }
             default -> {
-                faultServer = new FaultServer(switch (fault) {
-                    case NEVER_ANSWERS -> FaultServer.Behaviour.NEVER_ANSWERS;
-                    case RESETS -> FaultServer.Behaviour.RESETS;
-                    default -> FaultServer.Behaviour.ANSWERS_GARBAGE;
-                });
+                faultServer =
+                        new FaultServer(
+                                switch (fault) {
+                                    case NEVER_ANSWERS -> FaultServer.Behaviour.NEVER_ANSWERS;
+                                    case RESETS -> FaultServer.Behaviour.RESETS;
+                                    default -> FaultServer.Behaviour.ANSWERS_GARBAGE;
+                                });
                 badPort = faultServer.port();
                 badCloser = faultServer;
             }
         }
         int port = SideBySide.freePort();
         int stats = SideBySide.freePort();
-        String check = switch (fault) {
-            case KILLED -> " check inter 300 fall 1 rise 1";
-            case HEALTH_FLAPPING -> " check inter 200 fall 1 rise 1";
-            default -> "";
-        };
-        String config = CONFIG.replace("{STATS}", "" + stats).replace("{BIND}", "" + port)
-                .replace("{GOOD}", "" + good.port()).replace("{BAD}", "" + badPort)
-                .replace("{HTTPCHK}", fault == Fault.HEALTH_FLAPPING ? "    option httpchk GET /health" : "")
-                .replace("{GOODCHECK}", "").replace("{BADCHECK}", check);
+        String check =
+                switch (fault) {
+                    case KILLED -> " check inter 300 fall 1 rise 1";
+                    case HEALTH_FLAPPING -> " check inter 200 fall 1 rise 1";
+                    default -> "";
+                };
+        String config =
+                CONFIG.replace("{STATS}", "" + stats)
+                        .replace("{BIND}", "" + port)
+                        .replace("{GOOD}", "" + good.port())
+                        .replace("{BAD}", "" + badPort)
+                        .replace(
+                                "{HTTPCHK}",
+                                fault == Fault.HEALTH_FLAPPING
+                                        ? "    option httpchk GET /health"
+                                        : "")
+                        .replace("{GOODCHECK}", "")
+                        .replace("{BADCHECK}", check);
         Lbkit lbkit = Lbkit.start(ConfigParser.parse(config, "faults.cfg"));
         Load load = new Load(port, clients, duration);
         long startNanos = System.nanoTime();
@@ -165,7 +216,8 @@ final class FaultLoad {
         load.run();
         faultThread.interrupt();
         faultThread.join();
-        // A request's counters drop just after its last byte leaves, so give them a moment to settle.
+        // A request's counters drop just after its last byte leaves, so give them a moment to
+        // settle.
         long[] counters = counters(RuntimeApiClient.send(stats, "show stat"));
         for (int i = 0; i < 30 && (counters[1] != 0 || counters[2] != 0); i++) {
             Thread.sleep(100);
@@ -176,42 +228,60 @@ final class FaultLoad {
         badCloser.close();
         long duplicates = good.seen().size() - new HashSet<>(good.seen()).size();
         Baseline after = Baseline.settle(baseline);
-        return new Result(fault, load.sent.get(), new TreeMap<>(load.byStatus), load.failed.get(), load.misrouted.get(),
-                load.earlyTimeouts.get(), duplicates, load.maxLatencyMs.get(), counters[0], counters[1], counters[2],
-                after.threads - baseline.threads, after.lbkitThreads, after.fds - baseline.fds,
-                (after.heapBytes - baseline.heapBytes) / (1024 * 1024), newThreads(baseline, after));
+        return new Result(
+                fault,
+                load.sent.get(),
+                new TreeMap<>(load.byStatus),
+                load.failed.get(),
+                load.misrouted.get(),
+                load.earlyTimeouts.get(),
+                duplicates,
+                load.maxLatencyMs.get(),
+                counters[0],
+                counters[1],
+                counters[2],
+                after.threads - baseline.threads,
+                after.lbkitThreads,
+                after.fds - baseline.fds,
+                (after.heapBytes - baseline.heapBytes) / (1024 * 1024),
+                newThreads(baseline, after));
     }
 
     /** Thread names with more threads after than before, and how many more. */
     private static Map<String, Integer> newThreads(Baseline before, Baseline after) {
         Map<String, Integer> more = new TreeMap<>();
-        after.threadNames.forEach((name, count) -> {
-            int extra = count - before.threadNames.getOrDefault(name, 0);
-            if (extra > 0) {
-                more.put(name, extra);
-            }
-        });
+        after.threadNames.forEach(
+                (name, count) -> {
+                    int extra = count - before.threadNames.getOrDefault(name, 0);
+                    if (extra > 0) {
+                        more.put(name, extra);
+                    }
+                });
         return more;
     }
 
-    private static Thread startFault(Fault fault, RecordingBackend bad, Duration duration, long startNanos) {
-        Thread thread = new Thread(() -> {
-            try {
-                if (fault == Fault.KILLED) {
-                    Thread.sleep(duration.toMillis() / 3);
-                    bad.close();
-                } else if (fault == Fault.HEALTH_FLAPPING) {
-                    boolean healthy = true;
-                    while (true) {
-                        Thread.sleep(1000);
-                        healthy = !healthy;
-                        bad.setHealthy(healthy);
-                    }
-                }
-            } catch (InterruptedException done) {
-                Thread.currentThread().interrupt();
-            }
-        }, "fault-" + fault);
+    private static Thread startFault(
+            Fault fault, RecordingBackend bad, Duration duration, long startNanos) {
+        Thread thread =
+                new Thread(
+                        () -> {
+                            try {
+                                if (fault == Fault.KILLED) {
+                                    Thread.sleep(duration.toMillis() / 3);
+                                    bad.close();
+                                } else if (fault == Fault.HEALTH_FLAPPING) {
+                                    boolean healthy = true;
+                                    while (true) {
+                                        Thread.sleep(1000);
+                                        healthy = !healthy;
+                                        bad.setHealthy(healthy);
+                                    }
+                                }
+                            } catch (InterruptedException done) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "fault-" + fault);
         thread.start();
         return thread;
     }
@@ -242,7 +312,10 @@ final class FaultLoad {
         return new long[] {frontendTotal, frontendCurrent, servers};
     }
 
-    /** The clients: each keeps one connection open, sends unique targets, and checks each answer is its own. */
+    /**
+     * The clients: each keeps one connection open, sends unique targets, and checks each answer is
+     * its own.
+     */
     private static final class Load {
         final int port;
         final int clients;
@@ -275,22 +348,28 @@ final class FaultLoad {
         }
 
         private void clientLoop(int client, long deadline) {
-            // The client's own timeout is far beyond the worst case the config allows, so a hang shows
+            // The client's own timeout is far beyond the worst case the config allows, so a hang
+            // shows
             // up as a latency over the limit, not as a silent give-up.
-            RawHttpClient http = new RawHttpClient(new InetSocketAddress("127.0.0.1", port), null,
-                    (int) WORST_CASE_ANSWER.toMillis() * 3);
+            RawHttpClient http =
+                    new RawHttpClient(
+                            new InetSocketAddress("127.0.0.1", port),
+                            null,
+                            (int) WORST_CASE_ANSWER.toMillis() * 3);
             for (long n = 0; System.nanoTime() < deadline; n++) {
                 String target = "/r/" + client + "-" + n;
                 sent.incrementAndGet();
                 long start = System.nanoTime();
                 try {
-                    RawHttpClient.Response response = http.get(target, "lbkit.test", List.of(), true);
+                    RawHttpClient.Response response =
+                            http.get(target, "lbkit.test", List.of(), true);
                     byStatus.merge(response.status(), 1L, Long::sum);
                     if (response.status() == 504
                             && System.nanoTime() - start < SERVER_TIMEOUT.toNanos() - 50_000_000L) {
                         earlyTimeouts.incrementAndGet();
                     }
-                    if (response.status() == 200 && !response.body().contains(" " + target + "\n")) {
+                    if (response.status() == 200
+                            && !response.body().contains(" " + target + "\n")) {
                         misrouted.incrementAndGet();
                     }
                 } catch (IOException e) {
@@ -304,26 +383,45 @@ final class FaultLoad {
     }
 
     /** Threads, file descriptors and heap of this JVM at one moment. */
-    private record Baseline(int threads, long lbkitThreads, long fds, long heapBytes, Map<String, Integer> threadNames) {
+    private record Baseline(
+            int threads,
+            long lbkitThreads,
+            long fds,
+            long heapBytes,
+            Map<String, Integer> threadNames) {
         static Baseline take() throws IOException {
             System.gc();
-            long lbkit = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("lbkit-")).count();
+            long lbkit =
+                    Thread.getAllStackTraces().keySet().stream()
+                            .filter(t -> t.getName().startsWith("lbkit-"))
+                            .count();
             long fds;
             try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
                 fds = open.count();
             }
             Map<String, Integer> names = new TreeMap<>();
-            Thread.getAllStackTraces().keySet().forEach(t -> names.merge(t.getName(), 1, Integer::sum));
-            return new Baseline(ManagementFactory.getThreadMXBean().getThreadCount(), lbkit, fds,
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), names);
+            Thread.getAllStackTraces()
+                    .keySet()
+                    .forEach(t -> names.merge(t.getName(), 1, Integer::sum));
+            return new Baseline(
+                    ManagementFactory.getThreadMXBean().getThreadCount(),
+                    lbkit,
+                    fds,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+                    names);
         }
 
-        /** Waits (up to 10 s) for threads and descriptors to come back to the baseline, then measures. */
+        /**
+         * Waits (up to 10 s) for threads and descriptors to come back to the baseline, then
+         * measures.
+         */
         static Baseline settle(Baseline baseline) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             Baseline now = take();
             while (System.nanoTime() < deadline
-                    && (now.threads > baseline.threads || now.fds > baseline.fds || now.lbkitThreads > 0)) {
+                    && (now.threads > baseline.threads
+                            || now.fds > baseline.fds
+                            || now.lbkitThreads > 0)) {
                 Thread.sleep(200);
                 now = take();
             }

@@ -20,7 +20,10 @@ import java.util.concurrent.Executors;
 final class FaultServer implements AutoCloseable {
     /** What the server does once it has read a request head. */
     enum Behaviour {
-        /** Keeps the connection open and says nothing (the proxy's {@code timeout server} must fire). */
+        /**
+         * Keeps the connection open and says nothing (the proxy's {@code timeout server} must
+         * fire).
+         */
         NEVER_ANSWERS,
         /** Closes with SO_LINGER 0, so the proxy sees a TCP reset. */
         RESETS,
@@ -95,12 +98,13 @@ final class FaultServer implements AutoCloseable {
         int state = 0;
         int c;
         while ((c = in.read()) >= 0) {
-            state = switch (state) {
-                case 0 -> c == '\r' ? 1 : 0;
-                case 1 -> c == '\n' ? 2 : 0;
-                case 2 -> c == '\r' ? 3 : 0;
-                default -> c == '\n' ? 4 : 0;
-            };
+            state =
+                    switch (state) {
+                        case 0 -> c == '\r' ? 1 : 0;
+                        case 1 -> c == '\n' ? 2 : 0;
+                        case 2 -> c == '\r' ? 3 : 0;
+                        default -> c == '\n' ? 4 : 0;
+                    };
             if (state == 4) {
                 return true;
             }

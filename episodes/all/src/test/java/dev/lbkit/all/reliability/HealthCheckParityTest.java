@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * must agree.
  */
 class HealthCheckParityTest {
-    static final String TEMPLATE = """
+    static final String TEMPLATE =
+            """
             global
                 nbthread 1
                 stats socket ipv4@127.0.0.1:{STATS} level admin
@@ -41,34 +42,54 @@ class HealthCheckParityTest {
             """;
 
     /** One reading: the server's status word and its check counters. */
-    record State(String status, String chkfail, String chkdown) {
-    }
+    record State(String status, String chkfail, String chkdown) {}
 
     /** A state and when it was first seen, in ms after the health went bad. */
     record Seen(long atMs, State state) {
         @Override
         public String toString() {
-            return atMs + "ms " + state.status() + " (chkfail " + state.chkfail() + ", chkdown " + state.chkdown() + ")";
+            return atMs
+                    + "ms "
+                    + state.status()
+                    + " (chkfail "
+                    + state.chkfail()
+                    + ", chkdown "
+                    + state.chkdown()
+                    + ")";
         }
     }
 
     @Test
     void bothGoDownAndComeBackThroughTheSameStatesAtTheSamePace() throws Exception {
         Runs runs = run(UnaryOperator.identity());
-        System.out.println("[lbkit] health checks, HAProxy " + runs.haproxy + System.lineSeparator()
-                + "[lbkit] health checks, lbkit   " + runs.lbkit);
-        assertThat(states(runs.lbkit)).as("lbkit goes through HAProxy's states, with its counters")
+        System.out.println(
+                "[lbkit] health checks, HAProxy "
+                        + runs.haproxy
+                        + System.lineSeparator()
+                        + "[lbkit] health checks, lbkit   "
+                        + runs.lbkit);
+        assertThat(states(runs.lbkit))
+                .as("lbkit goes through HAProxy's states, with its counters")
                 .isEqualTo(states(runs.haproxy));
         assertThat(states(runs.haproxy).stream().map(State::status).toList())
-                .as("the run saw every step").containsSubsequence("UP 2/3", "UP 1/3", "DOWN", "DOWN 1/2", "UP");
+                .as("the run saw every step")
+                .containsSubsequence("UP 2/3", "UP 1/3", "DOWN", "DOWN 1/2", "UP");
         long haproxyFast = between(runs.haproxy, "UP 2/3", "DOWN");
         long lbkitFast = between(runs.lbkit, "UP 2/3", "DOWN");
-        assertThat(Math.abs(haproxyFast - lbkitFast)).as("from the first failure to DOWN (two fastinter): HAProxy %d ms,"
-                + " lbkit %d ms", haproxyFast, lbkitFast).isLessThan(120);
+        assertThat(Math.abs(haproxyFast - lbkitFast))
+                .as(
+                        "from the first failure to DOWN (two fastinter): HAProxy %d ms,"
+                                + " lbkit %d ms",
+                        haproxyFast, lbkitFast)
+                .isLessThan(120);
         long haproxyRise = between(runs.haproxy, "DOWN 1/2", "UP");
         long lbkitRise = between(runs.lbkit, "DOWN 1/2", "UP");
-        assertThat(Math.abs(haproxyRise - lbkitRise)).as("from the first pass to UP (one fastinter): HAProxy %d ms,"
-                + " lbkit %d ms", haproxyRise, lbkitRise).isLessThan(120);
+        assertThat(Math.abs(haproxyRise - lbkitRise))
+                .as(
+                        "from the first pass to UP (one fastinter): HAProxy %d ms,"
+                                + " lbkit %d ms",
+                        haproxyRise, lbkitRise)
+                .isLessThan(120);
     }
 
     @Test
@@ -78,14 +99,22 @@ class HealthCheckParityTest {
         long haproxyFast = between(runs.haproxy, "UP 2/3", "DOWN");
         long lbkitFast = between(runs.lbkit, "UP 2/3", "DOWN");
         boolean rejected = Math.abs(haproxyFast - lbkitFast) >= 120;
-        NegativeControl.record("health-checks-without-fastinter", "timed comparison of health-check transitions",
-                "no fastinter (checks every inter while going down)", rejected ? "rejected: from the first failure"
-                        + " to DOWN HAProxy " + haproxyFast + " ms, lbkit " + lbkitFast + " ms" : "NOT REJECTED");
+        NegativeControl.record(
+                "health-checks-without-fastinter",
+                "timed comparison of health-check transitions",
+                "no fastinter (checks every inter while going down)",
+                rejected
+                        ? "rejected: from the first failure"
+                                + " to DOWN HAProxy "
+                                + haproxyFast
+                                + " ms, lbkit "
+                                + lbkitFast
+                                + " ms"
+                        : "NOT REJECTED");
         assertThat(rejected).as("HAProxy %d ms, lbkit %d ms", haproxyFast, lbkitFast).isTrue();
     }
 
-    private record Runs(List<Seen> haproxy, List<Seen> lbkit) {
-    }
+    private record Runs(List<Seen> haproxy, List<Seen> lbkit) {}
 
     private static Runs run(UnaryOperator<String> mistake) throws Exception {
         try (SameConfig both = SameConfig.start(TEMPLATE, mistake)) {
@@ -121,16 +150,23 @@ class HealthCheckParityTest {
         }
     }
 
-    private static void waitFor(SameConfig both, String status, long timeoutMs) throws InterruptedException {
+    private static void waitFor(SameConfig both, String status, long timeoutMs)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
-            if (read(both.haproxyStats()).status().equals(status) && read(both.lbkitStats()).status().equals(status)) {
+            if (read(both.haproxyStats()).status().equals(status)
+                    && read(both.lbkitStats()).status().equals(status)) {
                 return;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("the server never became " + status + " on both sides: HAProxy "
-                + read(both.haproxyStats()) + ", lbkit " + read(both.lbkitStats()));
+        throw new AssertionError(
+                "the server never became "
+                        + status
+                        + " on both sides: HAProxy "
+                        + read(both.haproxyStats())
+                        + ", lbkit "
+                        + read(both.lbkitStats()));
     }
 
     private static State read(int statsPort) {
@@ -140,7 +176,10 @@ class HealthCheckParityTest {
         for (String line : lines) {
             String[] f = line.split(",", -1);
             if (f.length > 2 && f[0].equals("be") && f[1].equals("s1")) {
-                return new State(f[header.indexOf("status")], f[header.indexOf("chkfail")], f[header.indexOf("chkdown")]);
+                return new State(
+                        f[header.indexOf("status")],
+                        f[header.indexOf("chkfail")],
+                        f[header.indexOf("chkdown")]);
             }
         }
         throw new AssertionError("no be/s1 row in show stat: " + csv);

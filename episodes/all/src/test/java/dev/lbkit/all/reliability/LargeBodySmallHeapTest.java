@@ -37,7 +37,10 @@ class LargeBodySmallHeapTest {
         backend = new RecordingBackend();
         port = SideBySide.freePort();
         workDir = Files.createTempDirectory("lbkit-large-");
-        Path config = Files.writeString(workDir.resolve("haproxy.cfg"), """
+        Path config =
+                Files.writeString(
+                        workDir.resolve("haproxy.cfg"),
+                        """
                 defaults
                     mode http
                     timeout connect 2s
@@ -46,19 +49,35 @@ class LargeBodySmallHeapTest {
                 listen web
                     bind 127.0.0.1:%d
                     server s1 127.0.0.1:%d
-                """.formatted(port, backend.port()));
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+                """
+                                .formatted(port, backend.port()));
+        String classPath =
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        lbkit = new ProcessBuilder(List.of(java.toString(), HEAP, "-XX:+ExitOnOutOfMemoryError", "-cp", classPath,
-                "dev.lbkit.balancer.Main", "-f", config.toString()))
-                .redirectErrorStream(true).redirectOutput(workDir.resolve("lbkit.log").toFile()).start();
+        lbkit =
+                new ProcessBuilder(
+                                List.of(
+                                        java.toString(),
+                                        HEAP,
+                                        "-XX:+ExitOnOutOfMemoryError",
+                                        "-cp",
+                                        classPath,
+                                        "dev.lbkit.balancer.Main",
+                                        "-f",
+                                        config.toString()))
+                        .redirectErrorStream(true)
+                        .redirectOutput(workDir.resolve("lbkit.log").toFile())
+                        .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try (Socket probe = new Socket()) {
                 probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 break;
             } catch (IOException notYet) {
-                assertThat(lbkit.isAlive()).as("lbkit in a %s JVM started; log:%n%s", HEAP, log()).isTrue();
+                assertThat(lbkit.isAlive())
+                        .as("lbkit in a %s JVM started; log:%n%s", HEAP, log())
+                        .isTrue();
                 assertThat(System.nanoTime()).as("lbkit listens within 30 s").isLessThan(deadline);
                 Thread.sleep(100);
             }
@@ -103,17 +122,25 @@ class LargeBodySmallHeapTest {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: " + SIZE + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    ("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: "
+                                    + SIZE
+                                    + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             byte[] block = new byte[64 * 1024];
             for (long left = SIZE; left > 0; left -= block.length) {
                 out.write(block, 0, (int) Math.min(block.length, left));
             }
             out.flush();
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            System.out.printf("[lbkit] 200 MB upload through lbkit (%s): %d ms%n", HEAP, (System.nanoTime() - start) / 1_000_000);
-            assertThat(answer).as("the server got every byte; lbkit log:%n%s", log())
-                    .startsWith("HTTP/1.1 200").contains("ok " + SIZE + " /upload");
+            String answer =
+                    new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            System.out.printf(
+                    "[lbkit] 200 MB upload through lbkit (%s): %d ms%n",
+                    HEAP, (System.nanoTime() - start) / 1_000_000);
+            assertThat(answer)
+                    .as("the server got every byte; lbkit log:%n%s", log())
+                    .startsWith("HTTP/1.1 200")
+                    .contains("ok " + SIZE + " /upload");
         }
         assertThat(lbkit.isAlive()).as("lbkit's %s JVM survived the upload", HEAP).isTrue();
     }
@@ -123,8 +150,12 @@ class LargeBodySmallHeapTest {
         long start = System.nanoTime();
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
-            socket.getOutputStream().write(("GET /download/" + SIZE + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(
+                            ("GET /download/"
+                                            + SIZE
+                                            + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             String status = line(in);
             long contentLength = -1;
@@ -134,7 +165,9 @@ class LargeBodySmallHeapTest {
                 }
             }
             long received = in.transferTo(OutputStream.nullOutputStream());
-            System.out.printf("[lbkit] 200 MB download through lbkit (%s): %d ms%n", HEAP, (System.nanoTime() - start) / 1_000_000);
+            System.out.printf(
+                    "[lbkit] 200 MB download through lbkit (%s): %d ms%n",
+                    HEAP, (System.nanoTime() - start) / 1_000_000);
             assertThat(status).as("status line").startsWith("HTTP/1.1 200");
             assertThat(contentLength).as("Content-Length passed through").isEqualTo(SIZE);
             assertThat(received).as("every byte arrived; lbkit log:%n%s", log()).isEqualTo(SIZE);

@@ -15,21 +15,20 @@ import java.util.regex.Pattern;
 
 /**
  * Sends exact bytes on a fresh connection to 127.0.0.1 and reads everything the server sends back
- * until it closes the connection or stays silent for a while: the status of every answer, so a
- * test sees a refusal, a forward, and also a second (smuggled) answer on the same connection.
+ * until it closes the connection or stays silent for a while: the status of every answer, so a test
+ * sees a refusal, a forward, and also a second (smuggled) answer on the same connection.
  */
 final class RawExchange {
     private static final Pattern STATUS_LINE = Pattern.compile("(?m)^HTTP/1\\.[01] (\\d{3})");
 
-    private RawExchange() {
-    }
+    private RawExchange() {}
 
     /**
      * What came back.
      *
      * @param statuses the status code of each answer, in order (empty: none)
-     * @param closed   whether the server closed the connection (rather than going silent)
-     * @param millis   from the first byte sent to the end of reading
+     * @param closed whether the server closed the connection (rather than going silent)
+     * @param millis from the first byte sent to the end of reading
      */
     record Outcome(List<Integer> statuses, boolean closed, long millis, String text) {
         /** The first status, or 0 when the server answered nothing. */
@@ -37,9 +36,14 @@ final class RawExchange {
             return statuses.isEmpty() ? 0 : statuses.get(0);
         }
 
-        /** "400", "200+200", or "none" (closed or silent without an answer): how tests name an outcome. */
+        /**
+         * "400", "200+200", or "none" (closed or silent without an answer): how tests name an
+         * outcome.
+         */
         String summary() {
-            return statuses.isEmpty() ? "none" : String.join("+", statuses.stream().map(String::valueOf).toList());
+            return statuses.isEmpty()
+                    ? "none"
+                    : String.join("+", statuses.stream().map(String::valueOf).toList());
         }
     }
 
@@ -47,7 +51,8 @@ final class RawExchange {
      * Sends {@code request}, then half-closes (so the server knows nothing more comes) unless
      * {@code keepSending}, and reads until the server closes or is silent for {@code silenceMs}.
      */
-    static Outcome send(int port, byte[] request, boolean halfClose, int silenceMs) throws IOException {
+    static Outcome send(int port, byte[] request, boolean halfClose, int silenceMs)
+            throws IOException {
         long start = System.nanoTime();
         try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
@@ -63,7 +68,8 @@ final class RawExchange {
         }
     }
 
-    static Outcome send(int port, String request, boolean halfClose, int silenceMs) throws IOException {
+    static Outcome send(int port, String request, boolean halfClose, int silenceMs)
+            throws IOException {
         return send(port, request.getBytes(StandardCharsets.ISO_8859_1), halfClose, silenceMs);
     }
 

@@ -66,7 +66,8 @@ final class RecordingBackend implements AutoCloseable {
     /** {@code /download/N}: N bytes, streamed in chunks, never held whole. */
     private void download(HttpExchange exchange) throws IOException {
         exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-        long size = Long.parseLong(exchange.getRequestURI().getPath().substring("/download/".length()));
+        long size =
+                Long.parseLong(exchange.getRequestURI().getPath().substring("/download/".length()));
         exchange.sendResponseHeaders(200, size);
         byte[] block = new byte[64 * 1024];
         try (OutputStream out = exchange.getResponseBody()) {
@@ -81,8 +82,15 @@ final class RecordingBackend implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             bodyBytes = in.transferTo(OutputStream.nullOutputStream());
         }
-        seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " body=" + bodyBytes);
-        byte[] body = ("ok " + bodyBytes + " " + exchange.getRequestURI() + "\n").getBytes(StandardCharsets.US_ASCII);
+        seen.add(
+                exchange.getRequestMethod()
+                        + " "
+                        + exchange.getRequestURI()
+                        + " body="
+                        + bodyBytes);
+        byte[] body =
+                ("ok " + bodyBytes + " " + exchange.getRequestURI() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII);
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

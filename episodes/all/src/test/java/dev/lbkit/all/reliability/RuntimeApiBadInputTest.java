@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RuntimeApiBadInputTest {
-    static final String CONFIG = """
+    static final String CONFIG =
+            """
             global
                 stats socket ipv4@127.0.0.1:{STATS} level admin
                 stats socket ipv4@127.0.0.1:{FREE1} level user
@@ -54,69 +55,182 @@ class RuntimeApiBadInputTest {
         EXACT,
         /** The first line (a help listing follows, whose commands differ: lbkit has fewer). */
         FIRST_LINE,
-        /** Both say "Unknown command" (HAProxy's title depends on how close the word is to a command). */
+        /**
+         * Both say "Unknown command" (HAProxy's title depends on how close the word is to a
+         * command).
+         */
         UNKNOWN_COMMAND
     }
 
-    enum Level { ADMIN, USER, OPERATOR }
-
-    record Case(String name, Level level, String line, String expected, Match match) {
+    enum Level {
+        ADMIN,
+        USER,
+        OPERATOR
     }
 
+    record Case(String name, Level level, String line, String expected, Match match) {}
+
     static List<Case> cases() {
-        String unknownTitle = "Unknown command, but maybe one of the following ones is a better match:";
+        String unknownTitle =
+                "Unknown command, but maybe one of the following ones is a better match:";
         String emptyTitle = "Unknown command. Please enter one of the following commands only:";
         return List.of(
-                new Case("unknown backend", Level.ADMIN, "disable server nope/s1\n", "No such backend.\n\n", Match.EXACT),
-                new Case("unknown server", Level.ADMIN, "disable server web/nope\n", "No such server.\n\n", Match.EXACT),
-                new Case("no slash", Level.ADMIN, "disable server web\n", "Require 'backend/server'.\n\n", Match.EXACT),
-                new Case("weight missing", Level.ADMIN, "set weight web/s1\n", "Require <weight> or <weight%>.\n\n", Match.EXACT),
-                new Case("weight too big", Level.ADMIN, "set weight web/s1 300\n",
-                        "Absolute weight can only be between 0 and 256 inclusive.\n\n", Match.EXACT),
-                new Case("weight not a number", Level.ADMIN, "set weight web/s1 abc\n",
-                        "Empty weight string empty or preceded by garbage\n", Match.EXACT),
-                new Case("weight trailing garbage", Level.ADMIN, "set weight web/s1 5x\n",
-                        "Trailing garbage in weight string\n", Match.EXACT),
-                new Case("bad state word", Level.ADMIN, "set server web/s1 state bogus\n",
-                        "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n", Match.EXACT),
-                new Case("bad set server field", Level.ADMIN, "set server web/s1 bogus\n",
+                new Case(
+                        "unknown backend",
+                        Level.ADMIN,
+                        "disable server nope/s1\n",
+                        "No such backend.\n\n",
+                        Match.EXACT),
+                new Case(
+                        "unknown server",
+                        Level.ADMIN,
+                        "disable server web/nope\n",
+                        "No such server.\n\n",
+                        Match.EXACT),
+                new Case(
+                        "no slash",
+                        Level.ADMIN,
+                        "disable server web\n",
+                        "Require 'backend/server'.\n\n",
+                        Match.EXACT),
+                new Case(
+                        "weight missing",
+                        Level.ADMIN,
+                        "set weight web/s1\n",
+                        "Require <weight> or <weight%>.\n\n",
+                        Match.EXACT),
+                new Case(
+                        "weight too big",
+                        Level.ADMIN,
+                        "set weight web/s1 300\n",
+                        "Absolute weight can only be between 0 and 256 inclusive.\n\n",
+                        Match.EXACT),
+                new Case(
+                        "weight not a number",
+                        Level.ADMIN,
+                        "set weight web/s1 abc\n",
+                        "Empty weight string empty or preceded by garbage\n",
+                        Match.EXACT),
+                new Case(
+                        "weight trailing garbage",
+                        Level.ADMIN,
+                        "set weight web/s1 5x\n",
+                        "Trailing garbage in weight string\n",
+                        Match.EXACT),
+                new Case(
+                        "bad state word",
+                        Level.ADMIN,
+                        "set server web/s1 state bogus\n",
+                        "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n",
+                        Match.EXACT),
+                new Case(
+                        "bad set server field",
+                        Level.ADMIN,
+                        "set server web/s1 bogus\n",
                         "usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send"
-                                + " | check-addr | check-port | fqdn | health | ssl | state | weight\n\n", Match.EXACT),
-                new Case("get weight unknown server", Level.ADMIN, "get weight web/s9\n", "No such server.\n\n", Match.EXACT),
-                new Case("get weight unknown backend", Level.ADMIN, "get weight nope/s1\n", "No such backend.\n\n", Match.EXACT),
-                new Case("two commands", Level.ADMIN, "get weight web/s1; get weight web/s2\n",
-                        "1 (initial 1)\n\n2 (initial 2)\n\n", Match.EXACT),
-                new Case("disable at user level", Level.USER, "disable server web/s1\n", "Permission denied\n\n", Match.EXACT),
-                new Case("disable at operator level", Level.OPERATOR, "disable server web/s1\n", "Permission denied\n\n", Match.EXACT),
-                new Case("set weight at user level", Level.USER, "set weight web/s1 5\n", "Permission denied\n\n", Match.EXACT),
-                new Case("set server at operator level", Level.OPERATOR, "set server web/s1 state maint\n",
-                        "Permission denied\n\n", Match.EXACT),
-                new Case("get weight at user level", Level.USER, "get weight web/s1\n", "1 (initial 1)\n\n", Match.EXACT),
-                new Case("disable then enable at admin level", Level.ADMIN, "disable server web/s1; enable server web/s1\n",
-                        "\n\n", Match.EXACT),
+                                + " | check-addr | check-port | fqdn | health | ssl | state | weight\n\n",
+                        Match.EXACT),
+                new Case(
+                        "get weight unknown server",
+                        Level.ADMIN,
+                        "get weight web/s9\n",
+                        "No such server.\n\n",
+                        Match.EXACT),
+                new Case(
+                        "get weight unknown backend",
+                        Level.ADMIN,
+                        "get weight nope/s1\n",
+                        "No such backend.\n\n",
+                        Match.EXACT),
+                new Case(
+                        "two commands",
+                        Level.ADMIN,
+                        "get weight web/s1; get weight web/s2\n",
+                        "1 (initial 1)\n\n2 (initial 2)\n\n",
+                        Match.EXACT),
+                new Case(
+                        "disable at user level",
+                        Level.USER,
+                        "disable server web/s1\n",
+                        "Permission denied\n\n",
+                        Match.EXACT),
+                new Case(
+                        "disable at operator level",
+                        Level.OPERATOR,
+                        "disable server web/s1\n",
+                        "Permission denied\n\n",
+                        Match.EXACT),
+                new Case(
+                        "set weight at user level",
+                        Level.USER,
+                        "set weight web/s1 5\n",
+                        "Permission denied\n\n",
+                        Match.EXACT),
+                new Case(
+                        "set server at operator level",
+                        Level.OPERATOR,
+                        "set server web/s1 state maint\n",
+                        "Permission denied\n\n",
+                        Match.EXACT),
+                new Case(
+                        "get weight at user level",
+                        Level.USER,
+                        "get weight web/s1\n",
+                        "1 (initial 1)\n\n",
+                        Match.EXACT),
+                new Case(
+                        "disable then enable at admin level",
+                        Level.ADMIN,
+                        "disable server web/s1; enable server web/s1\n",
+                        "\n\n",
+                        Match.EXACT),
                 new Case("unknown command", Level.ADMIN, "foo\n", unknownTitle, Match.FIRST_LINE),
                 new Case("empty line", Level.ADMIN, "\n", emptyTitle, Match.FIRST_LINE),
                 new Case("only separators", Level.ADMIN, ";;\n", emptyTitle, Match.FIRST_LINE),
-                new Case("binary garbage", Level.ADMIN, "\u0000\u0001\u0002\n", unknownTitle, Match.UNKNOWN_COMMAND),
-                // Close to HAProxy's buffer size its answer depends on how the kernel splits the line
-                // (a 16300-byte line went unanswered on a loaded machine), so the answered case stays well below it.
-                new Case("line of 8000 bytes", Level.ADMIN, "get weight web/s1" + " ".repeat(8000 - 17) + "\n",
-                        "1 (initial 1)\n\n", Match.EXACT),
-                new Case("line of 20000 bytes", Level.ADMIN, "get weight web/s1" + " ".repeat(20000 - 17) + "\n",
-                        "", Match.EXACT),
-                new Case("line of 100000 bytes", Level.ADMIN, "x".repeat(100_000) + "\n", "", Match.EXACT));
+                new Case(
+                        "binary garbage",
+                        Level.ADMIN,
+                        "\u0000\u0001\u0002\n",
+                        unknownTitle,
+                        Match.UNKNOWN_COMMAND),
+                // Close to HAProxy's buffer size its answer depends on how the kernel splits the
+                // line
+                // (a 16300-byte line went unanswered on a loaded machine), so the answered case
+                // stays well below it.
+                new Case(
+                        "line of 8000 bytes",
+                        Level.ADMIN,
+                        "get weight web/s1" + " ".repeat(8000 - 17) + "\n",
+                        "1 (initial 1)\n\n",
+                        Match.EXACT),
+                new Case(
+                        "line of 20000 bytes",
+                        Level.ADMIN,
+                        "get weight web/s1" + " ".repeat(20000 - 17) + "\n",
+                        "",
+                        Match.EXACT),
+                new Case(
+                        "line of 100000 bytes",
+                        Level.ADMIN,
+                        "x".repeat(100_000) + "\n",
+                        "",
+                        Match.EXACT));
     }
 
     /**
      * Cases where HAProxy 2.6 answers nothing but may also go silent instead of closing, with why;
      * lbkit's answer (nothing, and a close) stays pinned by the case. Found when a hang stopped
      * reading as an empty answer: before, both sides "answered" the empty string. Seen: the
-     * 20000-byte line hung in every run, the 100000-byte one was reset in one run and hung in the next.
+     * 20000-byte line hung in every run, the 100000-byte one was reset in one run and hung in the
+     * next.
      */
-    static final java.util.Map<String, String> HAPROXY_DIFFERS = java.util.Map.of(
-            "line of 20000 bytes", "HAProxy's 16 kB buffer fills before the line ends, and it may wait silently for"
-                    + " more (until its timeout) instead of closing; lbkit closes the connection at once",
-            "line of 100000 bytes", "as above; whether HAProxy resets or waits depends on how the kernel splits the line");
+    static final java.util.Map<String, String> HAPROXY_DIFFERS =
+            java.util.Map.of(
+                    "line of 20000 bytes",
+                    "HAProxy's 16 kB buffer fills before the line ends, and it may wait silently for"
+                            + " more (until its timeout) instead of closing; lbkit closes the connection at once",
+                    "line of 100000 bytes",
+                    "as above; whether HAProxy resets or waits depends on how the kernel splits the line");
 
     private SameConfig both;
     private final AtomicInteger compared = new AtomicInteger();
@@ -129,7 +243,8 @@ class RuntimeApiBadInputTest {
     @AfterAll
     void stop() {
         if (both != null) {
-            System.out.printf("[lbkit] runtime API bad input: %d cases, %d compared with HAProxy, all matched%n",
+            System.out.printf(
+                    "[lbkit] runtime API bad input: %d cases, %d compared with HAProxy, all matched%n",
                     cases().size(), compared.get());
             both.close();
         }
@@ -142,19 +257,24 @@ class RuntimeApiBadInputTest {
 
     private void check(Case c) throws IOException {
         String lbkit = send(lbkitPort(c.level()), c.line());
-        assertThat(shape(lbkit, c.match())).as("lbkit's answer to '%s' (pinned)", c.name())
+        assertThat(shape(lbkit, c.match()))
+                .as("lbkit's answer to '%s' (pinned)", c.name())
                 .isEqualTo(shape(c.expected(), c.match()));
-        assertThat(send(both.lbkitStats(), "get weight web/s1\n")).as("the API still answers after '%s'", c.name())
+        assertThat(send(both.lbkitStats(), "get weight web/s1\n"))
+                .as("the API still answers after '%s'", c.name())
                 .isEqualTo("1 (initial 1)\n\n");
         both.haproxyOrSkip("the HAProxy comparison of '" + c.name() + "'");
         String haproxy = send(haproxyPort(c.level()), c.line());
         if (HAPROXY_DIFFERS.containsKey(c.name())) {
             assertThat(haproxy.isEmpty() || haproxy.startsWith(HUNG))
-                    .as("HAProxy 2.6 answers nothing to '%s', closing or going silent (%s); it said: %s", c.name(),
-                            HAPROXY_DIFFERS.get(c.name()), haproxy).isTrue();
+                    .as(
+                            "HAProxy 2.6 answers nothing to '%s', closing or going silent (%s); it said: %s",
+                            c.name(), HAPROXY_DIFFERS.get(c.name()), haproxy)
+                    .isTrue();
             return;
         }
-        assertThat(shape(lbkit, c.match())).as("lbkit answers '%s' as HAProxy 2.6", c.name())
+        assertThat(shape(lbkit, c.match()))
+                .as("lbkit answers '%s' as HAProxy 2.6", c.name())
                 .isEqualTo(shape(haproxy, c.match()));
         compared.incrementAndGet();
     }
@@ -163,19 +283,28 @@ class RuntimeApiBadInputTest {
     void listensOnlyWhereTheConfigSays() throws Exception {
         int port = SideBySide.freePort();
         int wouldBeStats = SideBySide.freePort();
-        String noSocket = SameConfig.fill(CONFIG, port, 1, wouldBeStats).lines()
-                .filter(l -> !l.contains("stats socket")).reduce("", (a, b) -> a + b + "\n");
+        String noSocket =
+                SameConfig.fill(CONFIG, port, 1, wouldBeStats)
+                        .lines()
+                        .filter(l -> !l.contains("stats socket"))
+                        .reduce("", (a, b) -> a + b + "\n");
         try (Lbkit lbkit = Lbkit.start(ConfigParser.parse(noSocket, "no-socket.cfg"))) {
             assertThat(lbkit.runtimeApis()).as("no 'stats socket' line, no runtime API").isEmpty();
-            assertThatThrownBy(() -> send(wouldBeStats, "show stat\n")).as("nothing listens on a free port")
+            assertThatThrownBy(() -> send(wouldBeStats, "show stat\n"))
+                    .as("nothing listens on a free port")
                     .isInstanceOf(ConnectException.class);
         }
         // The admin socket is bound to 127.0.0.1 only: another loopback address gets no answer.
-        assertThatThrownBy(() -> {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.2", both.lbkitStats()), 1000);
-            }
-        }).as("the stats socket listens on its configured address only").isInstanceOf(ConnectException.class);
+        assertThatThrownBy(
+                        () -> {
+                            try (Socket socket = new Socket()) {
+                                socket.connect(
+                                        new InetSocketAddress("127.0.0.2", both.lbkitStats()),
+                                        1000);
+                            }
+                        })
+                .as("the stats socket listens on its configured address only")
+                .isInstanceOf(ConnectException.class);
     }
 
     private int lbkitPort(Level level) {
@@ -198,17 +327,21 @@ class RuntimeApiBadInputTest {
         return switch (match) {
             case EXACT -> answer;
             case FIRST_LINE -> answer.lines().findFirst().orElse("");
-            case UNKNOWN_COMMAND -> answer.startsWith("Unknown command") ? "Unknown command" : answer;
+            case UNKNOWN_COMMAND ->
+                    answer.startsWith("Unknown command") ? "Unknown command" : answer;
         };
     }
 
-    /** What {@link #send} returns when the API neither answers nor closes: a hang, never read as an empty answer. */
+    /**
+     * What {@link #send} returns when the API neither answers nor closes: a hang, never read as an
+     * empty answer.
+     */
     static final String HUNG = "(hung: no answer and no close within 5 s)";
 
     /**
-     * One connection, one line, everything until the server closes (HAProxy's non-interactive mode).
-     * A reset counts as the close (whatever arrived is the answer); silence until the timeout is
-     * {@link #HUNG}, which no case expects.
+     * One connection, one line, everything until the server closes (HAProxy's non-interactive
+     * mode). A reset counts as the close (whatever arrived is the answer); silence until the
+     * timeout is {@link #HUNG}, which no case expects.
      */
     static String send(int port, String line) throws IOException {
         try (Socket socket = new Socket()) {
@@ -221,7 +354,10 @@ class RuntimeApiBadInputTest {
             try {
                 in.transferTo(answer);
             } catch (SocketTimeoutException silent) {
-                return HUNG + (answer.size() == 0 ? "" : " after " + answer.toString(StandardCharsets.ISO_8859_1));
+                return HUNG
+                        + (answer.size() == 0
+                                ? ""
+                                : " after " + answer.toString(StandardCharsets.ISO_8859_1));
             } catch (java.net.SocketException reset) {
                 // a reset after an over-long line: whatever arrived is the answer
             }

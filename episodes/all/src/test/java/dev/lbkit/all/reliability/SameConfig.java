@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Assertions;
 
 /**
  * lbkit and (when this machine has one) a real HAProxy, the binary when there is one, else the
- * container, each started from the same config
- * text with its own ports and its own {@link RecordingBackend}, so a test can send both the same
- * bytes and compare answers and what each forwarded. The config is a template: {@code {BIND}} is
- * replaced by the listening port, {@code {SERVER}} by the backend's port and {@code {STATS}} by a
- * free port for the stats socket, {@code {FREE1}} and {@code {FREE2}} by two more free ports.
+ * container, each started from the same config text with its own ports and its own {@link
+ * RecordingBackend}, so a test can send both the same bytes and compare answers and what each
+ * forwarded. The config is a template: {@code {BIND}} is replaced by the listening port, {@code
+ * {SERVER}} by the backend's port and {@code {STATS}} by a free port for the stats socket, {@code
+ * {FREE1}} and {@code {FREE2}} by two more free ports.
  */
 final class SameConfig implements AutoCloseable {
     private final Lbkit lbkit;
@@ -30,9 +30,16 @@ final class SameConfig implements AutoCloseable {
     private final int haproxyStats;
     private final String haproxyMissing;
 
-    private SameConfig(Lbkit lbkit, RecordingBackend lbkitBackend, int lbkitPort, int lbkitStats,
-                       RunningHaproxy haproxy, RecordingBackend haproxyBackend, int haproxyPort, int haproxyStats,
-                       String haproxyMissing) {
+    private SameConfig(
+            Lbkit lbkit,
+            RecordingBackend lbkitBackend,
+            int lbkitPort,
+            int lbkitStats,
+            RunningHaproxy haproxy,
+            RecordingBackend haproxyBackend,
+            int haproxyPort,
+            int haproxyStats,
+            String haproxyMissing) {
         this.lbkit = lbkit;
         this.lbkitBackend = lbkitBackend;
         this.lbkitPort = lbkitPort;
@@ -58,31 +65,51 @@ final class SameConfig implements AutoCloseable {
         RecordingBackend lbkitBackend = new RecordingBackend();
         int lbkitPort = SideBySide.freePort();
         int lbkitStats = SideBySide.freePort();
-        Lbkit lbkit = Lbkit.start(ConfigParser.parse(mistake.apply(fill(template, lbkitPort, lbkitBackend.port(),
-                lbkitStats)), "reliability.cfg"));
+        Lbkit lbkit =
+                Lbkit.start(
+                        ConfigParser.parse(
+                                mistake.apply(
+                                        fill(template, lbkitPort, lbkitBackend.port(), lbkitStats)),
+                                "reliability.cfg"));
         HaproxyLocator.Lookup lookup = HaproxyLocator.findPreferringBinary();
         if (lookup.haproxy().isEmpty()) {
             if (HaproxyForTests.required()) {
                 Assertions.fail("no HAProxy to compare with: " + lookup.missing());
             }
-            System.out.println("[lbkit] reliability: no HAProxy (" + lookup.missing()
-                    + "); lbkit's answers are checked, the HAProxy comparison is skipped");
-            return new SameConfig(lbkit, lbkitBackend, lbkitPort, lbkitStats, null, null, 0, 0, lookup.missing());
+            System.out.println(
+                    "[lbkit] reliability: no HAProxy ("
+                            + lookup.missing()
+                            + "); lbkit's answers are checked, the HAProxy comparison is skipped");
+            return new SameConfig(
+                    lbkit, lbkitBackend, lbkitPort, lbkitStats, null, null, 0, 0, lookup.missing());
         }
         RecordingBackend haproxyBackend = new RecordingBackend();
         int haproxyPort = SideBySide.freePort();
         int haproxyStats = SideBySide.freePort();
-        RunningHaproxy haproxy = lookup.haproxy().get()
-                .start(fill(template, haproxyPort, haproxyBackend.port(), haproxyStats));
-        return new SameConfig(lbkit, lbkitBackend, lbkitPort, lbkitStats, haproxy, haproxyBackend, haproxyPort,
-                haproxyStats, "");
+        RunningHaproxy haproxy =
+                lookup.haproxy()
+                        .get()
+                        .start(fill(template, haproxyPort, haproxyBackend.port(), haproxyStats));
+        return new SameConfig(
+                lbkit,
+                lbkitBackend,
+                lbkitPort,
+                lbkitStats,
+                haproxy,
+                haproxyBackend,
+                haproxyPort,
+                haproxyStats,
+                "");
     }
 
-    private static final java.util.Map<String, Integer> FREE_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, Integer> FREE_PORTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     static String fill(String template, int bind, int server, int stats) throws IOException {
-        String text = template.replace("{BIND}", Integer.toString(bind)).replace("{SERVER}", Integer.toString(server))
-                .replace("{STATS}", Integer.toString(stats));
+        String text =
+                template.replace("{BIND}", Integer.toString(bind))
+                        .replace("{SERVER}", Integer.toString(server))
+                        .replace("{STATS}", Integer.toString(stats));
         for (String name : java.util.List.of("FREE1", "FREE2")) {
             int port = SideBySide.freePort();
             FREE_PORTS.put(bind + "/" + name, port);
@@ -123,8 +150,8 @@ final class SameConfig implements AutoCloseable {
 
     /**
      * The harness policy ({@code HaproxyForTests}) for the HAProxy half of a case: with no HAProxy,
-     * the case is reported SKIPPED after its lbkit checks (never passed), and in CI
-     * ({@code CI=true} or {@code -Dlbkit.haproxy.required=true}) it fails.
+     * the case is reported SKIPPED after its lbkit checks (never passed), and in CI ({@code
+     * CI=true} or {@code -Dlbkit.haproxy.required=true}) it fails.
      */
     void haproxyOrSkip(String what) {
         if (haproxy != null) {

@@ -7,14 +7,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The long fault run: 200 clients for 30 s per fault (about 3 minutes), not part of the default
- * build. Run it with {@code ./mvnw -pl harness -am test -Dgroups=soak -DexcludedGroups= -Dtest=SoakRun
- * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dlbkit.soak.clients} and
- * {@code -Dlbkit.soak.seconds} change the size, {@code -Dlbkit.soak.faults=RESETS,KILLED} picks faults.
+ * build. Run it with {@code ./mvnw -pl harness -am test -Dgroups=soak -DexcludedGroups=
+ * -Dtest=SoakRun -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dlbkit.soak.clients} and {@code
+ * -Dlbkit.soak.seconds} change the size, {@code -Dlbkit.soak.faults=RESETS,KILLED} picks faults.
  */
 @Tag("soak")
 class SoakRun {
     static final int CLIENTS = Integer.getInteger("lbkit.soak.clients", 200);
-    static final Duration DURATION = Duration.ofSeconds(Integer.getInteger("lbkit.soak.seconds", 30));
+    static final Duration DURATION =
+            Duration.ofSeconds(Integer.getInteger("lbkit.soak.seconds", 30));
 
     @BeforeAll
     static void warmUp() throws Exception {
