@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build a local HAProxy image that behaves like the official haproxy:2.6 one, from Debian's haproxy
 # binary and the shared libraries it links: FROM scratch, so no registry and no network are needed.
-# Recipe: ../shared/docs/offline-docker.md §2 (a).   usage: build-haproxy-image.sh [tag]
+# How and why: docs/docker.md.   usage: build-haproxy-image.sh [tag]
 set -eu
 TAG=${1:-local/haproxy:2.6}
 HERE=$(cd "$(dirname "$0")" && pwd)

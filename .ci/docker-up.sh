@@ -2,7 +2,7 @@
 # Install (if missing) and start a bridge-less, iptables-free dockerd, then wait until it answers.
 # Idempotent. Registry names resolve to 127.0.0.1 inside dockerd's own mount namespace and a dead
 # loopback proxy is set, so an accidental pull fails in a fraction of a second and never leaves the host.
-# Recipe: ../shared/docs/offline-docker.md §1.
+# How and why: docs/docker.md.
 set -eu
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 LOG=${DOCKERD_LOG:-/var/log/dockerd.log}

@@ -1,5 +1,6 @@
 import sys
-sys.path.insert(0,'/work/notes/versions-scripts')
+import os
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from models import FWLC32, Prng, xorshift32
 S = int(sys.argv[1])
 def run(servers, script):

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * different streams.
  *
  * <p>Thread-safe without a lock (one atomic word), so backends may draw under their own leaf locks.
- * Facts and their origin: /work/notes/versions-spec.md §5.1 (the 3.0 per-process seed).
+ * Facts and their origin: docs/versions.md (the 3.0 per-process seed).
  */
 public final class StatisticalPrng {
     /** The state every HAProxy thread starts from (thread 0; 2.6 adds 64 per further thread). */

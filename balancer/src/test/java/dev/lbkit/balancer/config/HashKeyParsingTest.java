@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The {@code hash-key} server option per HAProxy line: 2.6 does not know it, 3.0 and 3.2 accept
  * {@code id}, {@code addr} and {@code addr-port}, 3.4 adds {@code id32} and {@code guid}; it may be
  * preset on {@code default-server}. The alerts are the ones {@code haproxy -c} of each line printed
- * (versions-spec.md §7, versions-results/checkc.txt).
+ * (docs/versions.md).
  */
 class HashKeyParsingTest {
 

@@ -19,7 +19,7 @@ package dev.lbkit.episodes.roundrobin;
  *
  * <p>HAProxy documents the trees it uses for this in its source tree, {@code
  * include/import/eb32tree.h} (ebtree, "elastic binary trees"); the FIFO rule for duplicates is
- * spelled out in the lbkit spec, {@code haproxy-algorithms.md} §1.
+ * spelled out in docs/concepts.md, and the parity tests pin it.
  *
  * @param <T> what each node carries (for lbkit, an algorithm's per-server state)
  */

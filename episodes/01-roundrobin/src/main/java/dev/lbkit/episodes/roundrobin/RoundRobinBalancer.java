@@ -28,8 +28,8 @@ import java.util.List;
  * #weightChange32}).
  *
  * <p>HAProxy documents {@code roundrobin} under {@code balance} in its configuration manual; every
- * formula used here is in the lbkit spec, {@code haproxy-algorithms.md} §5 (and, for the lines
- * after 2.6, {@code versions-spec.md} §2).
+ * formula used here is in docs/concepts.md, and the parity tests pin it (and, for the lines after
+ * 2.6, {@code docs/versions.md}).
  */
 public final class RoundRobinBalancer implements LoadBalancer {
 
@@ -366,8 +366,7 @@ public final class RoundRobinBalancer implements LoadBalancer {
      *
      * <p>Why: 3.2 gave every thread group its own trees, and the weight-change routine still asks
      * the per-server tree field that roundrobin no longer fills, so it always believes the server
-     * was down. Measured on 3.2.26 and 3.4.7 (versions-spec.md §2.2); next_weight is already
-     * updated.
+     * was down. Measured on 3.2.26 and 3.4.7 (docs/versions.md); next_weight is already updated.
      */
     private static void weightChange32(Group group, Slot slot) {
         FifoTree<Slot> tree = slot.node.tree();

@@ -13,7 +13,7 @@ import java.util.List;
  * {@link Which#BACKUPS} and the algorithm balances b1 and b2 with its own backup structure.
  *
  * <p>HAProxy documents this under {@code backup} and {@code option allbackups} in its configuration
- * manual; the lbkit spec ({@code haproxy-algorithms.md} §1, "Active vs backup") states the rule.
+ * manual; docs/concepts.md states the rule.
  */
 public final class ServerGroups {
 

@@ -25,7 +25,7 @@ import java.util.List;
  * 2/5/1 send everything to b2.
  *
  * <p>HAProxy documents {@code static-rr} under {@code balance} in its configuration manual; the map
- * and the walk are in the lbkit spec, {@code haproxy-algorithms.md} §3 and §6.
+ * and the walk are in docs/concepts.md, and the parity tests pin it.
  */
 final class StaticRoundRobinBalancer implements LoadBalancer {
 

@@ -56,7 +56,7 @@ class WeightChangeLinesParityTest {
                             config.config(),
                             traffic));
         }
-        // The measured scenario of versions-spec.md §2.2: 2/1/3 and six changes, one of them to 0
+        // The measured scenario of docs/versions.md: 2/1/3 and six changes, one of them to 0
         // and back.
         all.add(run(starter, "rr_setweight 2/1/3", twoOneThree(), measuredScenario()));
         int matching = all.stream().mapToInt(Comparison::matching).sum();

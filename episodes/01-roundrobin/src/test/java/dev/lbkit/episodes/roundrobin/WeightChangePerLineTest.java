@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Roundrobin's weight change on a running server, per HAProxy line: the sequences below were
- * observed on HAProxy 2.6.12, 3.0.11, 3.2.26 and 3.4.7 (versions-spec.md §2.2); 2.6 and 3.0 agree
- * with each other, and so do 3.2 and 3.4.
+ * observed on HAProxy 2.6.12, 3.0.11, 3.2.26 and 3.4.7 (docs/versions.md); 2.6 and 3.0 agree with
+ * each other, and so do 3.2 and 3.4.
  */
 class WeightChangePerLineTest {
     private static final RequestInfo REQUEST =
@@ -64,7 +64,7 @@ class WeightChangePerLineTest {
     @ParameterizedTest(name = "HAProxy {0}")
     @EnumSource(HaproxyLine.class)
     void sixWeightChangesIncludingToZeroAndBack(HaproxyLine line) throws Exception {
-        // versions-results/rr_setweight.json: 2/1/3 and six commands, each line run twice.
+        // Measured on each line: 2/1/3 and six commands, each line run twice.
         Backend backend = backend(line, 2, 1, 3);
         List<String> seen = new ArrayList<>(sequential(backend, 4));
         Object[] steps = {

@@ -18,7 +18,7 @@ import java.util.List;
  * chosen first. Weights are ignored.
  *
  * <p>HAProxy documents {@code first} under {@code balance} in its configuration manual; the lbkit
- * spec covers it in {@code haproxy-algorithms.md} §8 (and the id rule in §1).
+ * docs/concepts.md covers it.
  */
 final class FirstBalancer implements LoadBalancer {
 

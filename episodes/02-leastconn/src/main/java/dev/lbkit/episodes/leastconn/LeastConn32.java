@@ -43,8 +43,8 @@ import java.util.TreeMap;
  * 2.6's strict rotation never does, while counts stay near even.
  *
  * <p>With {@code nbthread 1} this is the whole rule (the postponed moves under lock contention need
- * several threads). Facts: /work/notes/versions-spec.md §3.2 (from 3.2.26 and 3.4.7 measured). Not
- * modelled: the recycling of spare elements past 500 (never reached by small tests).
+ * several threads). Facts: docs/versions.md (from 3.2.26 and 3.4.7 measured). Not modelled: the
+ * recycling of spare elements past 500 (never reached by small tests).
  */
 final class LeastConn32 implements LoadBalancer {
     static final int LISTS = 4;

@@ -22,7 +22,7 @@ import java.util.List;
  * {@code s1 s2 s3 s3 s1 s3 s3 s1 s3 | s2 s1 s3 s2 s1 s3}.
  *
  * <p>HAProxy documents {@code leastconn} under {@code balance} in its configuration manual; the key
- * and the tie rule are in the lbkit spec, {@code haproxy-algorithms.md} §7.
+ * and the tie rule are in docs/concepts.md, and the parity tests pin it.
  */
 final class LeastConnBalancer implements LoadBalancer {
 

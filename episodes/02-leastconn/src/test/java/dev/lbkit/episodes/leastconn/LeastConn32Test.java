@@ -13,9 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * HAProxy 3.2/3.4 leastconn against the facts of versions-spec.md §3.2 and against the reference
- * model (models.FWLC32 in /work/notes/versions-scripts), whose outputs for a given generator state
- * are pinned here (produced with {@code python3 src/test/resources/fwlc_vectors.py 987654321}).
+ * HAProxy 3.2/3.4 leastconn against the facts in docs/versions.md and against an independent
+ * reference model (FWLC32 in src/test/resources/models.py), whose outputs for a given generator
+ * state are pinned here (produced with {@code python3 src/test/resources/fwlc_vectors.py
+ * 987654321}).
  */
 class LeastConn32Test {
     /** The generator state at the first run-time draw used for the pinned vectors. */

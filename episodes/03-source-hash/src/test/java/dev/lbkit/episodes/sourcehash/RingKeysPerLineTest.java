@@ -14,9 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Ring point keys per HAProxy line and {@code hash-key}, with the vectors of versions-spec.md §4.1
- * and §4.2 (computed by the spec's reference model and confirmed by 300/300 picks on each real
- * line).
+ * Ring point keys per HAProxy line and {@code hash-key}, with the vectors of docs/versions.md and
+ * §4.2 (computed by the spec's reference model and confirmed by 300/300 picks on each real line).
  */
 class RingKeysPerLineTest {
 

@@ -71,7 +71,7 @@ class RingLinesParityTest {
         // default-server presets addr-port (s1); s2, s4 and s5 share one address under 'addr', so
         // with equal
         // weights their points are identical and the FIFO order of duplicates decides
-        // (versions-spec.md §4.2:
+        // (docs/versions.md:
         // only the first- or last-declared is ever returned); s3 and s6 keep the line's id rule; on
         // 3.4 s7
         // and s8 use id32 and guid.

@@ -10,7 +10,7 @@ package dev.lbkit.episodes.random;
  * current one: floor((3 * 500 + 0 * 1000) / 1000) = 1. A read at 1000 ms gives 3, one at 2000 ms
  * gives 0 (two periods later nothing is left).
  *
- * <p>Pure: the caller hands in the time (monotonic milliseconds). Facts: versions-spec.md §5.3.
+ * <p>Pure: the caller hands in the time (monotonic milliseconds). Facts: docs/versions.md
  */
 final class SessionRate34 {
     private static final int PERIOD = 1000;
