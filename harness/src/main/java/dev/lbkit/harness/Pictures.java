@@ -14,6 +14,23 @@ public final class Pictures {
     private Pictures() {}
 
     /**
+     * The opening of every lesson picture: an SVG element of that size in the pictures' font, on a
+     * white background (so it reads on dark pages too). The caller appends the rest and {@code
+     * </svg>}.
+     */
+    public static String open(int width, int height) {
+        return String.format(
+                java.util.Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                        + "font-family=\"sans-serif\" font-size=\"12\">\n"
+                        + "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
+                width,
+                height,
+                width,
+                height);
+    }
+
+    /**
      * Writes {@code svg} for {@code episode}'s {@code fileName} and says where; returns the path.
      */
     public static Path write(String[] args, String episode, String fileName, String svg)

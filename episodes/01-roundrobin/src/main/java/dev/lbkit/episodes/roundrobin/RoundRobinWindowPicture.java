@@ -43,19 +43,7 @@ public final class RoundRobinWindowPicture {
         int width = LABEL + PICKS * CELL + 20;
         int height = 2 * (3 * ROW + 50) + 60;
         StringBuilder svg = new StringBuilder();
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                                + "font-family=\"sans-serif\" font-size=\"12\">\n",
-                        width,
-                        height));
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
-                        width,
-                        height));
+        svg.append(Pictures.open(width, height));
         svg.append(
                 "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">Weights 2/1/3: who gets each of "
                         + "the first "

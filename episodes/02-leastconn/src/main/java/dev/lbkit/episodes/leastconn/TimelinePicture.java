@@ -46,19 +46,7 @@ public final class TimelinePicture {
         int countsTop = LANES_TOP + 3 * LANE + 50;
         int height = countsTop + 3 * 18 + 90;
         StringBuilder svg = new StringBuilder();
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                                + "font-family=\"sans-serif\" font-size=\"12\">\n",
-                        width,
-                        height));
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
-                        width,
-                        height));
+        svg.append(Pictures.open(width, height));
         svg.append(
                 "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">balance leastconn: the demo's "
                         + DemoTimeline.REQUESTS

@@ -112,19 +112,7 @@ public final class RingPicture {
         int width = 860;
         int height = 720;
         StringBuilder svg = new StringBuilder();
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                                + "font-family=\"sans-serif\" font-size=\"12\">\n",
-                        width,
-                        height));
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
-                        width,
-                        height));
+        svg.append(Pictures.open(width, height));
         svg.append(
                 "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">balance source, 3 servers, "
                         + CLIENTS

@@ -170,19 +170,7 @@ public final class HashSpreadPicture {
         int height = TOP + rows.size() * ROW + 40;
         long[][] points = ringPoints();
         StringBuilder svg = new StringBuilder();
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                                + "font-family=\"sans-serif\" font-size=\"12\">\n",
-                        width,
-                        height));
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
-                        width,
-                        height));
+        svg.append(Pictures.open(width, height));
         svg.append(
                 String.format(
                         Locale.ROOT,

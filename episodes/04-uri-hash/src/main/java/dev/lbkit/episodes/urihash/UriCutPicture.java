@@ -125,19 +125,7 @@ public final class UriCutPicture {
         int width = LEFT + TARGET.length() * CELL + 340;
         int height = TOP + cuts.size() * ROW + 20;
         StringBuilder svg = new StringBuilder();
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                                + "font-family=\"sans-serif\" font-size=\"12\">\n",
-                        width,
-                        height));
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
-                        width,
-                        height));
+        svg.append(Pictures.open(width, height));
         svg.append(
                 "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">balance uri: which bytes of one "
                         + "request-target are hashed</text>\n");

@@ -197,19 +197,7 @@ public final class DrawsPicture {
         int width = 1230;
         int height = TOP + REQUESTS * ROW + 20;
         StringBuilder svg = new StringBuilder();
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                                + "font-family=\"sans-serif\" font-size=\"12\">\n",
-                        width,
-                        height));
-        svg.append(
-                String.format(
-                        Locale.ROOT,
-                        "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
-                        width,
-                        height));
+        svg.append(Pictures.open(width, height));
         svg.append(
                 "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">balance random(2): the two draws of the "
                         + "first "
