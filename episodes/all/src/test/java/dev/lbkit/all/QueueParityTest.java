@@ -32,7 +32,7 @@ class QueueParityTest {
                 run(
                         "roundrobin maxconn 1 queue",
                         config("balance roundrobin", "maxconn 1", "10s"),
-                        traffic(20261130L, i -> "/"),
+                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"),
                         UnaryOperator.identity());
         result.assertIdentical();
         assertQueued(result);
@@ -44,7 +44,7 @@ class QueueParityTest {
                 run(
                         "leastconn maxconn 2/1/1 queue",
                         config("balance leastconn", "maxconn 2|maxconn 1|maxconn 1", "10s"),
-                        traffic(20261201L, i -> "/"),
+                        traffic(Long.getLong("lbkit.seed", 20261201L), i -> "/"),
                         UnaryOperator.identity());
         result.assertIdentical();
         assertQueued(result);
@@ -57,7 +57,9 @@ class QueueParityTest {
                 run(
                         "uri path-only maxconn 1 server queues",
                         config("balance uri path-only", "maxconn 1", "10s"),
-                        traffic(20261202L, i -> paths[i % paths.length]),
+                        traffic(
+                                Long.getLong("lbkit.seed", 20261202L),
+                                i -> paths[i % paths.length]),
                         UnaryOperator.identity());
         result.assertIdentical();
         assertQueued(result);
@@ -69,7 +71,7 @@ class QueueParityTest {
                 run(
                         "roundrobin maxconn 1, timeout queue " + GAP_MS * 2 + "ms",
                         config("balance roundrobin", "maxconn 1", GAP_MS * 2 + "ms"),
-                        traffic(20261130L, i -> "/"),
+                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"),
                         UnaryOperator.identity());
         result.assertIdentical();
         assertThat(result.comparison().neitherServed())
@@ -84,7 +86,7 @@ class QueueParityTest {
                 run(
                         "NEGATIVE CONTROL roundrobin queue, lbkit without maxconn",
                         config("balance roundrobin", "maxconn 1", "10s"),
-                        traffic(20261130L, i -> "/"),
+                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"),
                         NegativeControl.replace(" maxconn 1", ""));
         NegativeControl.record(
                 "queue-roundrobin-without-maxconn",

@@ -149,7 +149,7 @@ class RoutingParityTest {
     }
 
     private static Comparison run(String title, UnaryOperator<String> mistake) throws Exception {
-        Traffic traffic = traffic(20261130L);
+        Traffic traffic = traffic(Long.getLong("lbkit.seed", 20261130L));
         Comparison c;
         try (SideBySide sides =
                 SideBySide.startNegativeControl(

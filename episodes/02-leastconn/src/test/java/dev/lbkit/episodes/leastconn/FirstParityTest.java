@@ -34,7 +34,7 @@ class FirstParityTest {
                 run(
                         "first, maxconn 2/1/3/none",
                         config(""),
-                        traffic(20261130L),
+                        traffic(Long.getLong("lbkit.seed", 20261130L)),
                         UnaryOperator.identity());
         result.assertIdentical();
         assertThat(result.comparison().haproxy().distribution())
@@ -48,7 +48,7 @@ class FirstParityTest {
                 run(
                         "first, ids 4/2/3/1 on lines s1..s4",
                         config("ids"),
-                        traffic(20261201L),
+                        traffic(Long.getLong("lbkit.seed", 20261201L)),
                         UnaryOperator.identity());
         result.assertIdentical();
     }
@@ -60,7 +60,7 @@ class FirstParityTest {
                 run(
                         "NEGATIVE CONTROL first, lbkit given leastconn",
                         config(""),
-                        traffic(20261130L),
+                        traffic(Long.getLong("lbkit.seed", 20261130L)),
                         NegativeControl.replace("balance first", "balance leastconn"));
         NegativeControl.record(
                 "episode-02-first-vs-leastconn",

@@ -44,6 +44,9 @@ class ProxyProtocolSourceParityTest {
 
     private static final List<String> SERVERS = List.of("s1", "s2", "s3");
 
+    /** Change with -Dlbkit.seed to play other clients. */
+    private static final long SEED = Long.getLong("lbkit.seed", 0L);
+
     @Test
     void mapBasedHashingOfProxiedClientsMatchesOnAnIpv4Listener() throws Exception {
         Comparison c =
@@ -52,7 +55,7 @@ class ProxyProtocolSourceParityTest {
                         "127.0.0.1",
                         "",
                         "balance source\n    hash-type map-based",
-                        traffic(1));
+                        traffic(SEED + 1));
         assertEveryClientMatchesAndTheHeaderDecides(c);
     }
 
@@ -64,7 +67,7 @@ class ProxyProtocolSourceParityTest {
                         "127.0.0.1",
                         "",
                         "balance source\n    hash-type consistent",
-                        traffic(2));
+                        traffic(SEED + 2));
         assertEveryClientMatchesAndTheHeaderDecides(c);
     }
 
@@ -81,14 +84,14 @@ class ProxyProtocolSourceParityTest {
                         "[::ffff:127.0.0.1]",
                         " v4v6",
                         "balance source\n    hash-type map-based",
-                        traffic(3));
+                        traffic(SEED + 3));
         assertEveryClientMatchesAndTheHeaderDecides(c);
     }
 
     @Test
     @Tag(NegativeControl.TAG)
     void theSameComparisonRejectsConsistentHashingWhereHaproxyIsMapBased() throws Exception {
-        Traffic traffic = traffic(4);
+        Traffic traffic = traffic(SEED + 4);
         Comparison c =
                 run(
                         "NEGATIVE CONTROL map-based, lbkit given consistent",
