@@ -1,0 +1,153 @@
+package dev.lbkit.all;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.backends.FlaskReplica;
+import dev.lbkit.balancer.Lbkit;
+import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.harness.Comparison;
+import dev.lbkit.harness.NegativeControl;
+import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.Picks;
+import dev.lbkit.harness.RawHttpClient;
+import dev.lbkit.harness.Report;
+import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.Traffic;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redispatch side by side: one server of four refuses every connection (nothing listens on its
+ * port, and it has no health check to take it out), {@code retries 1} and {@code option
+ * redispatch}. A request the rotation gives to that server fails to connect, and its one retry goes
+ * to another server; which one it is, and how the rotation goes on afterwards, must be the same on
+ * both sides for every request.
+ */
+class RedispatchParityTest {
+    private static final int REQUESTS = 300;
+    private static final List<String> SERVERS = List.of("s1", "s2", "s3", "s4");
+
+    @Test
+    void aRequestForTheDeadServerGoesWhereHaproxySendsItAndTheRotationGoesOnAlike()
+            throws Exception {
+        Comparison c = run("roundrobin 3/1/2/2, s2 refuses", UnaryOperator.identity());
+        Parity.assertIdentical(c);
+        assertThat(c.matching())
+                .as("every request served, the redispatched ones included")
+                .isEqualTo(REQUESTS);
+        assertThat(c.haproxy().distribution()).as("s2 never answers").doesNotContainKey("s2");
+    }
+
+    @Test
+    @Tag(NegativeControl.TAG)
+    void theSameComparisonRejectsLbkitWithoutRedispatch() throws Exception {
+        Comparison c =
+                run(
+                        "NEGATIVE CONTROL roundrobin, s2 refuses, lbkit without option redispatch",
+                        NegativeControl.replace("    option redispatch\n", ""));
+        NegativeControl.record(
+                "redispatch-missing",
+                "exact per-request comparison with a server that refuses",
+                "no option redispatch",
+                c.identical()
+                        ? "NOT REJECTED"
+                        : "rejected at request #" + c.firstDifference() + ", " + c.summary());
+        assertThat(c.identical())
+                .as("the comparison sees the 503s where HAProxy redispatched")
+                .isFalse();
+    }
+
+    private static Comparison run(String title, UnaryOperator<String> mistake) throws Exception {
+        List<AutoCloseable> running = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < SERVERS.size(); i++) {
+                if (i == 1) {
+                    ports.add(SideBySide.freePort()); // nothing will listen here
+                    continue;
+                }
+                FlaskReplica replica = FlaskReplica.start(i + 1, "127.0.0.1", 0, Duration.ZERO);
+                running.add(replica);
+                ports.add(replica.port());
+            }
+            int haproxyPort = SideBySide.freePort();
+            int lbkitPort = SideBySide.freePort();
+            String haproxyConfig = config(haproxyPort, ports);
+            String lbkitConfig = mistake.apply(config(lbkitPort, ports));
+            SideBySide.HaproxyStarter haproxy = Parity.haproxy();
+            running.add(haproxy.start(haproxyConfig));
+            running.add(Lbkit.start(ConfigParser.parse(lbkitConfig, "redispatch (lbkit side)")));
+            Traffic traffic =
+                    Traffic.sequential(REQUESTS + " requests, a new connection each", REQUESTS);
+            Picks onHaproxy = drive(haproxy.describe(), haproxyPort, traffic);
+            Picks onLbkit = drive("lbkit", lbkitPort, traffic);
+            Comparison c =
+                    new Comparison(
+                            title + " — " + traffic.name(),
+                            haproxyConfig,
+                            traffic,
+                            onHaproxy,
+                            onLbkit);
+            Report.write(Parity.slugOf(c.title()), c, List.of());
+            System.out.println(
+                    "[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
+            return c;
+        } finally {
+            for (int i = running.size() - 1; i >= 0; i--) {
+                running.get(i).close();
+            }
+        }
+    }
+
+    private static Picks drive(String side, int port, Traffic traffic) {
+        List<String> answers = new ArrayList<>();
+        for (Traffic.Request request : traffic.requests()) {
+            try (RawHttpClient client =
+                    new RawHttpClient(new InetSocketAddress("127.0.0.1", port), null, 10_000)) {
+                RawHttpClient.Response response =
+                        client.get(request.target(), "127.0.0.1:" + port, List.of(), false);
+                String servedBy = response.header("x-served-by");
+                answers.add(
+                        servedBy != null && servedBy.matches("app[1-4]")
+                                ? SERVERS.get(Integer.parseInt(servedBy.substring(3)) - 1)
+                                : String.valueOf(response.status()));
+            } catch (IOException e) {
+                answers.add("error: " + e.getMessage());
+            }
+        }
+        return new Picks(side, answers);
+    }
+
+    private static String config(int bindPort, List<Integer> ports) {
+        return """
+                global
+                    nbthread 1
+
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 30s
+                    timeout server 30s
+
+                frontend fe
+                    bind 127.0.0.1:%d
+                    default_backend be
+
+                backend be
+                    balance roundrobin
+                    retries 1
+                    option redispatch
+                    server s1 127.0.0.1:%d weight 3
+                    server s2 127.0.0.1:%d weight 1
+                    server s3 127.0.0.1:%d weight 2
+                    server s4 127.0.0.1:%d weight 2
+                """
+                .formatted(bindPort, ports.get(0), ports.get(1), ports.get(2), ports.get(3));
+    }
+}
