@@ -1,7 +1,6 @@
 package dev.lbkit.balancer.config;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -192,11 +191,7 @@ public record AclTest(
         byte[] bytes = client.getAddress();
         try {
             if (client instanceof Inet4Address) {
-                byte[] mapped = new byte[16];
-                mapped[10] = (byte) 0xff;
-                mapped[11] = (byte) 0xff;
-                System.arraycopy(bytes, 0, mapped, 12, 4);
-                return network.contains(Inet6Address.getByAddress(null, mapped, -1));
+                return network.contains(Address.v4Mapped(client));
             }
             boolean v4Mapped =
                     bytes.length == 16 && bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;

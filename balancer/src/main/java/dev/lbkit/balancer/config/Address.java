@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param path the unix socket path, or null
  * @param family "ipv4", "ipv6" or null when the address names no family
  */
-record Address(String host, String portText, String path, String family) {
+public record Address(String host, String portText, String path, String family) {
 
     private static final Pattern DOTTED_NUMBERS = Pattern.compile("[0-9.]+");
 
@@ -122,5 +122,21 @@ record Address(String host, String portText, String path, String family) {
             bytes[i] = (byte) value;
         }
         return InetAddress.getByAddress(bytes);
+    }
+
+    /**
+     * {@code ipv4} as the IPv6 address ::ffff:a.b.c.d, which is how HAProxy sees an IPv4 client on
+     * an IPv6 listener (Java would fold it back into IPv4 if asked through {@code InetAddress}).
+     */
+    public static java.net.Inet6Address v4Mapped(InetAddress ipv4) {
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        System.arraycopy(ipv4.getAddress(), 0, mapped, 12, 4);
+        try {
+            return java.net.Inet6Address.getByAddress(null, mapped, -1);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are always an IPv6 address", e);
+        }
     }
 }

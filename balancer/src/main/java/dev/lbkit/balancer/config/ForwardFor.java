@@ -94,11 +94,7 @@ public record ForwardFor(String header, Network except, boolean ifNone) {
                 InetAddress address = InetAddress.getByName(text);
                 if (ipv6 && address instanceof Inet4Address) {
                     // Java folds ::ffff:a.b.c.d into IPv4; HAProxy keeps it an IPv6 network.
-                    byte[] mapped = new byte[16];
-                    mapped[10] = (byte) 0xff;
-                    mapped[11] = (byte) 0xff;
-                    System.arraycopy(address.getAddress(), 0, mapped, 12, 4);
-                    return java.net.Inet6Address.getByAddress(null, mapped, -1);
+                    return Address.v4Mapped(address);
                 }
                 return address;
             } catch (UnknownHostException e) {

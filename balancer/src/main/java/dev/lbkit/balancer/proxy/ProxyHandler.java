@@ -3,6 +3,7 @@ package dev.lbkit.balancer.proxy;
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.Address;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.log.AccessLog;
 import dev.lbkit.balancer.log.AccessRecord;
@@ -11,11 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
@@ -603,15 +602,7 @@ final class ProxyHandler extends Handler.Abstract {
         if (!(client instanceof Inet4Address) || !ipv6Listener || fromProxyHeader(request)) {
             return client;
         }
-        byte[] mapped = new byte[16];
-        mapped[10] = (byte) 0xff;
-        mapped[11] = (byte) 0xff;
-        System.arraycopy(client.getAddress(), 0, mapped, 12, 4);
-        try {
-            return Inet6Address.getByAddress(null, mapped, -1);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("16 bytes are always an IPv6 address", e);
-        }
+        return Address.v4Mapped(client);
     }
 
     // snippet:end v4-mapped-client
