@@ -1,20 +1,30 @@
 package dev.lbkit.harness.bench;
 
 import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.bench.MatrixTable.PointResult;
+import dev.lbkit.harness.bench.ScalePoint.BackendKind;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,11 +45,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * the backends measured directly in every round as the machine's ceiling.
  *
  * <p>Run it with {@code ./lbkit bench [--duration 10] [--rounds 3] [--concurrency 1,64,256]
- * [--warmup 15] [--lbkit-jvm "-XX:+UseSerialGC -Xmx128m"] [--lbkit-java
- * /usr/lib/jvm/.../bin/java]}. It needs {@code wrk} (Debian: {@code apt-get install wrk}) and the
- * {@code haproxy} binary. Everything listens on 127.0.0.1 on free ports; every process it starts is
- * stopped by its PID at the end. The report goes to stdout and to {@code
- * target/lbkit-reports/benchmark-<time>.md}.
+ * [--servers 3] [--body 1k] [--close] [--threads 2] [--backend auto|haproxy|nginx] [--warmup 15]
+ * [--lbkit-jvm "-XX:+UseSerialGC -Xmx128m"] [--lbkit-java /usr/lib/jvm/.../bin/java]}, or with
+ * {@code --matrix} for every {@link ScalePoint#matrix() scale point} in one go, each on freshly
+ * started processes. It needs {@code wrk} and the {@code haproxy} binary, and {@code nginx} for
+ * nginx backends; it installs nothing and names the {@code apt-get} command when one is missing.
+ * Everything listens on 127.0.0.1 on free ports; every process it starts is stopped by its PID at
+ * the end. The report goes to stdout and to {@code target/lbkit-reports/}.
  */
 public final class SideBySideBenchmark {
     /**
@@ -52,6 +64,13 @@ public final class SideBySideBenchmark {
                     .orElse("haproxy");
 
     private static final String WRK = "/usr/bin/wrk";
+
+    /** Debian's nginx packages (nginx, nginx-light) both install it here. */
+    private static final String NGINX = "/usr/sbin/nginx";
+
+    /** Seconds to start a point's processes and see them answer, for the estimate. */
+    static final int STARTUP_SECONDS = 10;
+
     private static final Pattern RESULT =
             Pattern.compile(
                     "LBKIT_RESULT requests=(\\d+) duration_us=(\\d+) errors=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) max_us=(\\d+)");
@@ -79,9 +98,21 @@ public final class SideBySideBenchmark {
             description = {
                 "Throughput and latency of lbkit next to HAProxy (/usr/sbin/haproxy), from the same config,"
                         + " driven by wrk in alternating rounds, with the backends measured directly as the machine's ceiling."
-                        + " The report goes to stdout and target/lbkit-reports/ (docs/benchmarks.md)."
+                        + " The report goes to stdout and target/lbkit-reports/ (docs/benchmarks.md).",
+                "Needs wrk (apt-get install -y wrk), and nginx for nginx backends (apt-get install -y nginx-light);"
+                        + " installs nothing itself."
             })
     public static final class Flags implements Callable<Integer> {
+        @Option(
+                names = "--matrix",
+                description =
+                        "Run every scale point in one go, each on freshly started processes: c = 1, 64, 256, 1024"
+                                + " (3 servers, 1 KB, keep-alive); at c = 64: 100 and 1000 servers, 100 KB and 10 MB"
+                                + " bodies, a new connection per request. Writes one table of medians and ratios."
+                                + " Prints how long it takes before starting. Not with --concurrency, --servers,"
+                                + " --body or --close.")
+        boolean matrix;
+
         @Option(
                 names = "--duration",
                 paramLabel = "S",
@@ -91,20 +122,56 @@ public final class SideBySideBenchmark {
         @Option(
                 names = "--warmup",
                 paramLabel = "S",
-                description = "Warm-up seconds per concurrency, 0 for none (default 15).")
+                description =
+                        "Warm-up seconds of each proxy per concurrency or scale point, 0 for none (default 15).")
         String warmup = "15";
 
         @Option(
                 names = "--rounds",
                 paramLabel = "N",
-                description = "Rounds per concurrency (default 3).")
+                description =
+                        "Rounds per concurrency or scale point; the tables give medians (default 3).")
         String rounds = "3";
 
         @Option(
                 names = "--concurrency",
                 paramLabel = "C,C,...",
                 description = "Connections, one table each (default 1,64,256).")
-        String concurrency = "1,64,256";
+        String concurrency;
+
+        @Option(
+                names = "--servers",
+                paramLabel = "N",
+                description = "Servers in the backend, each on its own port (default 3).")
+        String servers;
+
+        @Option(
+                names = "--body",
+                paramLabel = "SIZE",
+                description = "Size of every answer's body: 512, 1k, 100k, 10m (default 1k).")
+        String body;
+
+        @Option(
+                names = "--close",
+                description =
+                        "A new client connection per request (wrk sends Connection: close; the"
+                                + " benchmark checks that each side closes after its answer).")
+        boolean close;
+
+        @Option(
+                names = "--threads",
+                paramLabel = "N",
+                description = "wrk threads, at most one per connection: 1 or 2 (default 2).")
+        String threads = "2";
+
+        @Option(
+                names = "--backend",
+                paramLabel = "KIND",
+                description =
+                        "The backend servers: haproxy (http-request return, its buffer raised for big"
+                                + " bodies), nginx (serving a file), or auto: haproxy up to 1 MB bodies,"
+                                + " nginx above (default auto).")
+        String backend = "auto";
 
         @Option(
                 names = "--lbkit-jvm",
@@ -146,12 +213,20 @@ public final class SideBySideBenchmark {
         return new Flags();
     }
 
-    /** The options of one run. */
+    /**
+     * The options of one run.
+     *
+     * @param points the scale points, in the order they run
+     * @param matrix whether each point gets its own freshly started processes ({@code --matrix})
+     */
     record Options(
             int durationSeconds,
             int warmupSeconds,
             int rounds,
-            List<Integer> concurrencies,
+            List<ScalePoint> points,
+            boolean matrix,
+            int threads,
+            BackendKind backend,
             List<String> lbkitJvm,
             String lbkitJava) {
         /**
@@ -172,8 +247,10 @@ public final class SideBySideBenchmark {
                     && !unknown.getUnmatched().isEmpty()) {
                 return "unknown option '"
                         + unknown.getUnmatched().get(0)
-                        + "'. Options: --duration S, --warmup S,"
-                        + " --rounds N, --concurrency 1,64,256, --lbkit-jvm \"JVM options\", --lbkit-java /path/to/bin/java.";
+                        + "'. Options: --matrix, --duration S, --warmup S, --rounds N,"
+                        + " --concurrency 1,64,256, --servers N, --body 1k, --close, --threads 1|2,"
+                        + " --backend auto|haproxy|nginx, --lbkit-jvm \"JVM options\","
+                        + " --lbkit-java /path/to/bin/java.";
             }
             if (badFlag instanceof MissingParameterException missing
                     && !missing.getMissing().isEmpty()
@@ -184,10 +261,47 @@ public final class SideBySideBenchmark {
         }
 
         static Options of(Flags flags) {
-            List<Integer> concurrencies =
-                    Arrays.stream(flags.concurrency.split(","))
-                            .map(c -> positive("--concurrency", c.trim()))
-                            .toList();
+            List<ScalePoint> points;
+            if (flags.matrix) {
+                if (flags.concurrency != null
+                        || flags.servers != null
+                        || flags.body != null
+                        || flags.close) {
+                    throw new IllegalArgumentException(
+                            "--matrix sets the connections, servers, body and keep-alive of each"
+                                    + " point itself: leave out --concurrency, --servers, --body and --close.");
+                }
+                points = ScalePoint.matrix();
+            } else {
+                int servers = positive("--servers", flags.servers == null ? "3" : flags.servers);
+                int body = ScalePoint.parseSize("--body", flags.body == null ? "1k" : flags.body);
+                points =
+                        Arrays.stream(
+                                        (flags.concurrency == null ? "1,64,256" : flags.concurrency)
+                                                .split(","))
+                                .map(c -> positive("--concurrency", c.trim()))
+                                .map(c -> new ScalePoint(c, servers, body, !flags.close))
+                                .toList();
+            }
+            int threads = positive("--threads", flags.threads);
+            if (threads > 2) {
+                throw new IllegalArgumentException(
+                        "--threads takes 1 or 2 (the machine's cores are shared with both proxies"
+                                + " and the backends), got "
+                                + threads
+                                + ".");
+            }
+            BackendKind backend =
+                    switch (flags.backend.trim().toLowerCase(Locale.ROOT)) {
+                        case "auto" -> BackendKind.AUTO;
+                        case "haproxy" -> BackendKind.HAPROXY;
+                        case "nginx" -> BackendKind.NGINX;
+                        default ->
+                                throw new IllegalArgumentException(
+                                        "--backend takes auto, haproxy or nginx, got '"
+                                                + flags.backend
+                                                + "'.");
+                    };
             List<String> jvm =
                     Arrays.stream(flags.jvm.trim().split("\\s+"))
                             .filter(s -> !s.isEmpty())
@@ -196,9 +310,27 @@ public final class SideBySideBenchmark {
                     positive("--duration", flags.duration),
                     whole("--warmup", flags.warmup),
                     positive("--rounds", flags.rounds),
-                    concurrencies,
+                    points,
+                    flags.matrix,
+                    threads,
+                    backend,
                     jvm,
                     flags.java);
+        }
+
+        /** How many sets of processes the run starts: one per point with --matrix, else one. */
+        int stands() {
+            return matrix ? points.size() : 1;
+        }
+
+        /**
+         * About how long the run takes, in seconds: starting the processes, then per point the
+         * warm-up of each proxy and three wrk runs per round (direct, HAProxy, lbkit), each with a
+         * second of wrk's own start and stop.
+         */
+        long estimatedSeconds() {
+            long perPoint = 2L * warmupSeconds + (long) rounds * 3 * (durationSeconds + 1);
+            return (long) stands() * STARTUP_SECONDS + points.size() * perPoint;
         }
 
         private static int whole(String option, String value) {
@@ -223,7 +355,15 @@ public final class SideBySideBenchmark {
         }
     }
 
-    /** What wrk measured in one run against one target, plus the CPU the proxy spent meanwhile. */
+    /**
+     * What wrk measured in one run against one target, plus what the machine saw meanwhile.
+     *
+     * @param proxyCpuSeconds the proxy's user+system CPU time during the run (NaN when not
+     *     measured)
+     * @param tcpOpens TCP connections opened in this network namespace during the run ({@code
+     *     ActiveOpens} of /proc/net/snmp): every process's, so at least one per request when the
+     *     client opens a new connection per request, and close to none with keep-alive
+     */
     record Run(
             String target,
             int connections,
@@ -233,7 +373,8 @@ public final class SideBySideBenchmark {
             long p50us,
             long p99us,
             long p999us,
-            double proxyCpuSeconds) {
+            double proxyCpuSeconds,
+            long tcpOpens) {
         double requestsPerSecond() {
             return requests / seconds;
         }
@@ -242,9 +383,43 @@ public final class SideBySideBenchmark {
         double cpuMicrosPerRequest() {
             return requests == 0 ? Double.NaN : proxyCpuSeconds * 1e6 / requests;
         }
+
+        /** New TCP connections (machine-wide) per request. */
+        double connectionsPerRequest() {
+            return requests == 0 ? Double.NaN : (double) tcpOpens / requests;
+        }
+
+        /**
+         * Reads the line the Lua {@code done()} hook printed among wrk's output.
+         *
+         * @throws IllegalStateException with wrk's output when the line is missing
+         */
+        static Run parse(
+                String target,
+                int connections,
+                String wrkOutput,
+                double proxyCpuSeconds,
+                long tcpOpens) {
+            Matcher m = RESULT.matcher(wrkOutput);
+            if (!m.find()) {
+                throw new IllegalStateException(
+                        "wrk printed no result line (is the Lua script running?):\n" + wrkOutput);
+            }
+            return new Run(
+                    target,
+                    connections,
+                    Long.parseLong(m.group(1)),
+                    Long.parseLong(m.group(2)) / 1e6,
+                    Long.parseLong(m.group(3)),
+                    Long.parseLong(m.group(4)),
+                    Long.parseLong(m.group(5)),
+                    Long.parseLong(m.group(6)),
+                    proxyCpuSeconds,
+                    tcpOpens);
+        }
     }
 
-    /** One round at one concurrency: the backends directly, HAProxy, lbkit. */
+    /** One round at one scale point: the backends directly, HAProxy, lbkit. */
     record Round(int number, Run direct, Run haproxy, Run lbkit) {
         double throughputRatio() {
             return lbkit.requestsPerSecond() / haproxy.requestsPerSecond();
@@ -253,15 +428,36 @@ public final class SideBySideBenchmark {
         double p99Ratio() {
             return (double) lbkit.p99us() / Math.max(1, haproxy.p99us());
         }
+
+        double cpuRatio() {
+            return lbkit.cpuMicrosPerRequest() / haproxy.cpuMicrosPerRequest();
+        }
+    }
+
+    /** The processes of one set of points: the backends and both proxies, and their URLs. */
+    private record Stand(
+            Path dir,
+            BackendKind backend,
+            Process backends,
+            Process haproxy,
+            Process lbkit,
+            String direct,
+            String viaHaproxy,
+            String viaLbkit) {
+        List<Process> processes() {
+            return List.of(backends, haproxy, lbkit);
+        }
     }
 
     private final Options options;
     private final Path workDir;
+    private final Path script;
     private final List<Process> started = new ArrayList<>();
 
     private SideBySideBenchmark(Options options) throws IOException {
         this.options = options;
         this.workDir = Files.createTempDirectory("lbkit-bench");
+        this.script = Files.writeString(workDir.resolve("percentiles.lua"), WRK_SCRIPT);
     }
 
     public static void main(String[] args) {
@@ -276,57 +472,287 @@ public final class SideBySideBenchmark {
         System.exit(command.execute(args));
     }
 
-    /** Runs the benchmark; exit status 0, or 1 when wrk or haproxy is missing. */
+    /**
+     * Runs the benchmark; exit status 0, or 1 when a tool is missing or a check fails (too few file
+     * descriptors, a side that keeps a connection it was asked to close).
+     */
     static int run(Options options) throws Exception {
-        for (String tool : List.of(WRK, HAPROXY)) {
-            if (!Files.isExecutable(Path.of(tool))) {
-                System.err.println(
-                        "lbkit bench: "
-                                + tool
-                                + " is missing. Install it: apt-get install "
-                                + Path.of(tool).getFileName()
-                                + ".");
-                return 1;
-            }
+        Optional<String> missing = missingTool(options);
+        if (missing.isPresent()) {
+            System.err.println("lbkit bench: " + missing.get());
+            return 1;
         }
         SideBySideBenchmark bench = new SideBySideBenchmark(options);
         Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll));
-        String report = bench.run();
-        System.out.println(report);
-        Path out =
-                Path.of(
-                        "target",
-                        "lbkit-reports",
-                        "benchmark-" + Instant.now().toString().replace(':', '-') + ".md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        System.out.println("report written to " + out.toAbsolutePath());
-        bench.stopAll();
-        return 0;
+        System.err.printf(
+                Locale.ROOT,
+                "lbkit bench: %d scale point(s), %d round(s) of %d s, %d s warm-up; about %s. Work directory: %s%n",
+                options.points().size(),
+                options.rounds(),
+                options.durationSeconds(),
+                options.warmupSeconds(),
+                minutes(options.estimatedSeconds()),
+                bench.workDir);
+        Instant begun = Instant.now();
+        String name =
+                (options.matrix() ? "matrix-" : "benchmark-") + begun.toString().replace(':', '-');
+        Path reports = Path.of("target", "lbkit-reports");
+        try {
+            List<String> report = bench.run();
+            Files.createDirectories(reports);
+            Path out = reports.resolve(name + ".md");
+            Files.writeString(out, report.get(0));
+            System.out.println(report.get(0));
+            if (report.size() > 1) {
+                Path rounds = reports.resolve(name + "-rounds.md");
+                Files.writeString(rounds, report.get(1));
+                System.out.println("every round: " + rounds.toAbsolutePath());
+            }
+            System.out.println("report written to " + out.toAbsolutePath());
+            System.err.println(
+                    "lbkit bench: took "
+                            + minutes(Duration.between(begun, Instant.now()).toSeconds())
+                            + ".");
+            return 0;
+        } catch (IllegalStateException failed) {
+            System.err.println("lbkit bench: " + failed.getMessage());
+            return 1;
+        } finally {
+            bench.stopAll();
+        }
     }
 
-    private String run() throws Exception {
-        int[] backendPorts = {SideBySide.freePort(), SideBySide.freePort(), SideBySide.freePort()};
+    static String minutes(long seconds) {
+        return seconds < 120
+                ? seconds + " s"
+                : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+    }
+
+    /** What to install when wrk, haproxy or (for nginx backends) nginx is missing. */
+    private static Optional<String> missingTool(Options options) {
+        if (!Files.isExecutable(Path.of(WRK))) {
+            return Optional.of(WRK + " is missing. Install it: apt-get install -y wrk");
+        }
+        if (!Files.isExecutable(Path.of(HAPROXY))) {
+            return Optional.of(
+                    "no haproxy binary on PATH, in /usr/sbin or /usr/local/sbin. Install it:"
+                            + " apt-get install -y haproxy");
+        }
+        boolean nginx =
+                options.points().stream()
+                        .anyMatch(p -> p.backend(options.backend()) == BackendKind.NGINX);
+        if (nginx && !Files.isExecutable(Path.of(NGINX))) {
+            return Optional.of(
+                    NGINX
+                            + " is missing and "
+                            + (options.backend() == BackendKind.NGINX
+                                    ? "--backend nginx needs it"
+                                    : "bodies above 1 MB are served by nginx")
+                            + ". Install it: apt-get install -y nginx-light (or nginx). The benchmark"
+                            + " starts it as its own process with a generated config; no site or"
+                            + " daemon of the package is used.");
+        }
+        return Optional.empty();
+    }
+
+    /** The report (the summary first) and, with --matrix, every round in a second document. */
+    private List<String> run() throws Exception {
+        StringBuilder head = new StringBuilder();
+        head.append("# lbkit vs HAProxy, side by side\n\n").append(machine()).append('\n');
+        head.append(
+                String.format(
+                        Locale.ROOT,
+                        "%d s per run, %d rounds per point (backends directly, HAProxy, lbkit), %d s warm-up"
+                                + " of each proxy per point, wrk with `-t min(%d,c)`%s. Backends: %s.%n",
+                        options.durationSeconds(),
+                        options.rounds(),
+                        options.warmupSeconds(),
+                        options.threads(),
+                        options.matrix() ? ", every point on freshly started processes" : "",
+                        backendsSentence()));
+        head.append("lbkit JVM: ")
+                .append(firstLine(options.lbkitJava(), "-version"))
+                .append(", options: `")
+                .append(String.join(" ", options.lbkitJvm()))
+                .append("`\n\n");
+        head.append("Load average at start: ").append(loadAverage()).append("\n\n");
+
+        StringBuilder details = new StringBuilder();
+        List<PointResult> results = new ArrayList<>();
+        Stand stand = null;
+        int number = 0;
+        for (ScalePoint point : options.points()) {
+            number++;
+            if (stand == null || options.matrix()) {
+                if (stand != null) {
+                    stop(stand.processes());
+                }
+                stand = start(point, number);
+            }
+            checkDescriptors(point, stand);
+            if (!point.keepAlive()) {
+                for (String url : List.of(stand.direct(), stand.viaHaproxy(), stand.viaLbkit())) {
+                    checkClosesAfterAnswer(url);
+                }
+            }
+            System.err.printf(
+                    Locale.ROOT,
+                    "point %d/%d: %s, %s backends%n",
+                    number,
+                    options.points().size(),
+                    point.label(),
+                    stand.backend().display());
+            results.add(measure(point, stand));
+            details.append(
+                            MatrixTable.rounds(
+                                    point.label() + " (" + stand.backend().display() + " backends)",
+                                    results.get(results.size() - 1).rounds()))
+                    .append('\n');
+        }
+        String end = "Load average at end: " + loadAverage() + "\n";
+        String summary =
+                "## Medians per scale point\n\n"
+                        + MatrixTable.summary(results)
+                        + "\nMedians over the rounds; the ratios are medians of each round's"
+                        + " lbkit/HAProxy ratio, except peak RSS (VmHWM over the point's warm-up and"
+                        + " rounds). New TCP connections per request are counted for the whole"
+                        + " machine (/proc/net/snmp ActiveOpens), so other processes add to them;"
+                        + " with a new connection per request they are at least 1.\n\n";
+        if (options.matrix()) {
+            return List.of(
+                    head + summary + end,
+                    "# Every round of " + head.toString().substring(2) + details);
+        }
+        return List.of(head.toString() + details + summary + end);
+    }
+
+    private String backendsSentence() {
+        Set<String> kinds = new LinkedHashSet<>();
+        for (ScalePoint p : options.points()) {
+            BackendKind kind = p.backend(options.backend());
+            kinds.add(
+                    kind == BackendKind.NGINX
+                            ? firstLine(NGINX, "-v")
+                                    + " serving a file ("
+                                    + ScalePoint.size(p.bodyBytes())
+                                    + ")"
+                            : "HAProxy answering `http-request return ... file` ("
+                                    + ScalePoint.size(p.bodyBytes())
+                                    + (BenchConfigs.haproxyBufsize(p.bodyBytes()) > 0
+                                            ? ", `tune.bufsize "
+                                                    + BenchConfigs.haproxyBufsize(p.bodyBytes())
+                                                    + "`"
+                                            : "")
+                                    + ")");
+        }
+        return String.join("; ", kinds) + "; `balance roundrobin`";
+    }
+
+    /** Warm-up, then the alternating rounds of one point, and both proxies' peak RSS. */
+    private PointResult measure(ScalePoint point, Stand stand) throws Exception {
+        int c = point.connections();
+        resetPeakRss(stand.haproxy());
+        resetPeakRss(stand.lbkit());
+        if (options.warmupSeconds() > 0) {
+            wrk(point, stand.viaLbkit(), options.warmupSeconds(), "warmup", null);
+            wrk(point, stand.viaHaproxy(), options.warmupSeconds(), "warmup", null);
+        }
+        List<Round> rounds = new ArrayList<>();
+        for (int r = 1; r <= options.rounds(); r++) {
+            Run d =
+                    wrk(
+                            point,
+                            stand.direct(),
+                            options.durationSeconds(),
+                            "direct",
+                            stand.backends());
+            Run h =
+                    wrk(
+                            point,
+                            stand.viaHaproxy(),
+                            options.durationSeconds(),
+                            "haproxy",
+                            stand.haproxy());
+            Run l = wrk(point, stand.viaLbkit(), options.durationSeconds(), "lbkit", stand.lbkit());
+            rounds.add(new Round(r, d, h, l));
+            System.err.printf(
+                    Locale.ROOT,
+                    "  c=%d round %d: direct %.0f/s, haproxy %.0f/s p99 %.2f ms, lbkit %.0f/s p99 %.2f ms (load %s)%n",
+                    c,
+                    r,
+                    d.requestsPerSecond(),
+                    h.requestsPerSecond(),
+                    h.p99us() / 1000.0,
+                    l.requestsPerSecond(),
+                    l.p99us() / 1000.0,
+                    loadAverage());
+        }
+        return new PointResult(
+                point,
+                stand.backend(),
+                rounds,
+                peakRssKb(stand.haproxy()),
+                peakRssKb(stand.lbkit()));
+    }
+
+    /** Starts the backends and both proxies for {@code point} in their own directory. */
+    private Stand start(ScalePoint point, int number) throws Exception {
+        Path dir = Files.createDirectories(workDir.resolve("point-" + number));
+        BackendKind kind = point.backend(options.backend());
+        List<Integer> backendPorts = freePorts(point.servers());
         int haproxyPort = SideBySide.freePort();
         int lbkitPort = SideBySide.freePort();
-        Path script = Files.writeString(workDir.resolve("percentiles.lua"), WRK_SCRIPT);
+        Path body = dir.resolve("body");
+        Files.write(body, bodyBytes(point.bodyBytes()));
 
-        Process backends =
-                start(
-                        "backends",
-                        List.of(
-                                HAPROXY,
-                                "-db",
-                                "-f",
-                                write("backends.cfg", backendsConfig(backendPorts)).toString()));
+        Process backends;
+        if (kind == BackendKind.NGINX) {
+            // nginx's workers run as the package's unprivileged user when started by root: let
+            // them read the body (the directories hold only generated configs and logs)
+            for (Path p : List.of(workDir, dir, body)) {
+                Files.setPosixFilePermissions(
+                        p,
+                        PosixFilePermissions.fromString(
+                                Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+            Files.createDirectories(dir.resolve("nginx-temp"));
+            Path conf =
+                    write(
+                            dir,
+                            "nginx.conf",
+                            BenchConfigs.nginxBackends(backendPorts, dir, 3 * point.connections()));
+            backends =
+                    start(
+                            dir,
+                            "backends",
+                            List.of(
+                                    NGINX,
+                                    "-e",
+                                    dir.resolve("nginx-error.log").toString(),
+                                    "-p",
+                                    dir.toString(),
+                                    "-c",
+                                    conf.toString()));
+        } else {
+            Path conf =
+                    write(
+                            dir,
+                            "backends.cfg",
+                            BenchConfigs.haproxyBackends(backendPorts, point.bodyBytes(), body));
+            backends = start(dir, "backends", List.of(HAPROXY, "-db", "-f", conf.toString()));
+        }
         Process haproxy =
                 start(
+                        dir,
                         "haproxy",
                         List.of(
                                 HAPROXY,
                                 "-db",
                                 "-f",
-                                write("haproxy.cfg", proxyConfig(haproxyPort, backendPorts))
+                                write(
+                                                dir,
+                                                "haproxy.cfg",
+                                                BenchConfigs.proxy(haproxyPort, backendPorts))
                                         .toString()));
         List<String> lbkitCommand = new ArrayList<>();
         lbkitCommand.add(options.lbkitJava());
@@ -337,146 +763,207 @@ public final class SideBySideBenchmark {
                         System.getProperty("java.class.path"),
                         "dev.lbkit.balancer.Main",
                         "-f",
-                        write("lbkit.cfg", proxyConfig(lbkitPort, backendPorts)).toString()));
-        Process lbkit = start("lbkit", lbkitCommand);
+                        write(dir, "lbkit.cfg", BenchConfigs.proxy(lbkitPort, backendPorts))
+                                .toString()));
+        Process lbkit = start(dir, "lbkit", lbkitCommand);
 
-        String direct = "http://127.0.0.1:" + backendPorts[0] + "/";
-        String viaHaproxy = "http://127.0.0.1:" + haproxyPort + "/";
-        String viaLbkit = "http://127.0.0.1:" + lbkitPort + "/";
-        for (String url : List.of(direct, viaHaproxy, viaLbkit)) {
-            awaitAnswer(url, Duration.ofSeconds(60));
+        Stand stand =
+                new Stand(
+                        dir,
+                        kind,
+                        backends,
+                        haproxy,
+                        lbkit,
+                        "http://127.0.0.1:" + backendPorts.get(0) + "/",
+                        "http://127.0.0.1:" + haproxyPort + "/",
+                        "http://127.0.0.1:" + lbkitPort + "/");
+        for (String url : List.of(stand.direct(), stand.viaHaproxy(), stand.viaLbkit())) {
+            awaitAnswer(url, Duration.ofSeconds(60), dir);
         }
-
-        StringBuilder report = new StringBuilder();
-        report.append("# lbkit vs HAProxy, side by side\n\n").append(machine()).append('\n');
-        report.append(
-                        "Backends: HAProxy answering `http-request return` (3 servers, `balance roundrobin`), ")
-                .append(options.durationSeconds())
-                .append(" s per run, ")
-                .append(options.rounds())
-                .append(" rounds per concurrency, keep-alive, wrk with `-t min(2,c)`.\n");
-        report.append("lbkit JVM: ")
-                .append(firstLine(options.lbkitJava(), "-version"))
-                .append(", options: `")
-                .append(String.join(" ", options.lbkitJvm()))
-                .append("`\n\n");
-        report.append("Load average at start: ").append(loadAverage()).append("\n\n");
-
-        for (int connections : options.concurrencies()) {
-            if (options.warmupSeconds() > 0) {
-                wrk(script, viaLbkit, connections, options.warmupSeconds(), "warmup", null);
-                wrk(script, viaHaproxy, connections, options.warmupSeconds(), "warmup", null);
-            }
-            List<Round> rounds = new ArrayList<>();
-            for (int r = 1; r <= options.rounds(); r++) {
-                Run d =
-                        wrk(
-                                script,
-                                direct,
-                                connections,
-                                options.durationSeconds(),
-                                "direct",
-                                backends);
-                Run h =
-                        wrk(
-                                script,
-                                viaHaproxy,
-                                connections,
-                                options.durationSeconds(),
-                                "haproxy",
-                                haproxy);
-                Run l =
-                        wrk(
-                                script,
-                                viaLbkit,
-                                connections,
-                                options.durationSeconds(),
-                                "lbkit",
-                                lbkit);
-                rounds.add(new Round(r, d, h, l));
-                System.err.printf(
-                        Locale.ROOT,
-                        "c=%d round %d: direct %.0f/s, haproxy %.0f/s p99 %.2f ms, lbkit %.0f/s p99 %.2f ms (load %s)%n",
-                        connections,
-                        r,
-                        d.requestsPerSecond(),
-                        h.requestsPerSecond(),
-                        h.p99us() / 1000.0,
-                        l.requestsPerSecond(),
-                        l.p99us() / 1000.0,
-                        loadAverage());
-            }
-            report.append(table(connections, rounds)).append('\n');
-        }
-        report.append("lbkit peak RSS (VmHWM): ")
-                .append(status(lbkit.pid(), "VmHWM"))
-                .append("; HAProxy peak RSS: ")
-                .append(status(haproxy.pid(), "VmHWM"))
-                .append("; lbkit total CPU: ")
-                .append(String.format(Locale.ROOT, "%.1f s", cpuSeconds(lbkit.pid())))
-                .append("\n\nLoad average at end: ")
-                .append(loadAverage())
-                .append('\n');
-        return report.toString();
+        return stand;
     }
 
-    private static String table(int connections, List<Round> rounds) {
-        StringBuilder t = new StringBuilder();
-        t.append("## ")
-                .append(connections)
-                .append(connections == 1 ? " connection" : " connections")
-                .append("\n\n");
-        t.append(
-                "| round | backend direct req/s | HAProxy req/s | lbkit req/s | HAProxy p50 / p99 / p99.9 ms"
-                        + " | lbkit p50 / p99 / p99.9 ms | lbkit/HAProxy req/s | lbkit/HAProxy p99 | CPU µs/req HAProxy / lbkit | errors |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Round r : rounds) {
-            t.append(
-                    String.format(
-                            Locale.ROOT,
-                            "| %d | %.0f | %.0f | %.0f | %s | %s | %.2f | %.2f | %.0f / %.0f | %d / %d / %d |%n",
-                            r.number(),
-                            r.direct().requestsPerSecond(),
-                            r.haproxy().requestsPerSecond(),
-                            r.lbkit().requestsPerSecond(),
-                            latencies(r.haproxy()),
-                            latencies(r.lbkit()),
-                            r.throughputRatio(),
-                            r.p99Ratio(),
-                            r.haproxy().cpuMicrosPerRequest(),
-                            r.lbkit().cpuMicrosPerRequest(),
-                            r.direct().errors(),
-                            r.haproxy().errors(),
-                            r.lbkit().errors()));
+    /** {@code count} distinct free ports. */
+    private static List<Integer> freePorts(int count) throws IOException {
+        Set<Integer> ports = new LinkedHashSet<>();
+        while (ports.size() < count) {
+            ports.add(SideBySide.freePort());
         }
-        t.append(
-                String.format(
-                        Locale.ROOT,
-                        "| **median** | %.0f | %.0f | %.0f | | | **%.2f** | **%.2f** | | |%n",
-                        median(
-                                rounds.stream()
-                                        .mapToDouble(r -> r.direct().requestsPerSecond())
-                                        .toArray()),
-                        median(
-                                rounds.stream()
-                                        .mapToDouble(r -> r.haproxy().requestsPerSecond())
-                                        .toArray()),
-                        median(
-                                rounds.stream()
-                                        .mapToDouble(r -> r.lbkit().requestsPerSecond())
-                                        .toArray()),
-                        median(rounds.stream().mapToDouble(Round::throughputRatio).toArray()),
-                        median(rounds.stream().mapToDouble(Round::p99Ratio).toArray())));
-        return t.toString();
+        return List.copyOf(ports);
     }
 
-    private static String latencies(Run run) {
-        return String.format(
-                Locale.ROOT,
-                "%.2f / %.2f / %.2f",
-                run.p50us() / 1000.0,
-                run.p99us() / 1000.0,
-                run.p999us() / 1000.0);
+    private static byte[] bodyBytes(int size) {
+        byte[] body = new byte[size];
+        Arrays.fill(body, (byte) 'x');
+        if (size > 0) {
+            body[size - 1] = '\n';
+        }
+        return body;
+    }
+
+    /**
+     * Fails with what to do when a proxy, the backends or wrk (which inherits this JVM's limit) may
+     * open fewer files than {@code point} needs.
+     */
+    private void checkDescriptors(ScalePoint point, Stand stand) {
+        int needed = point.descriptorsPerProxy();
+        List<String> short_ = new ArrayList<>();
+        for (Process p : List.of(stand.haproxy(), stand.lbkit(), stand.backends())) {
+            long limit = openFilesLimit(p.pid());
+            if (limit >= 0 && limit < needed) {
+                short_.add(
+                        p.info()
+                                        .command()
+                                        .map(cmd -> Path.of(cmd).getFileName().toString())
+                                        .orElse("?")
+                                + " (pid "
+                                + p.pid()
+                                + ") may open "
+                                + limit);
+            }
+        }
+        long own = openFilesLimit(ProcessHandle.current().pid());
+        if (own >= 0 && own < point.connections() + 64L) {
+            short_.add("wrk (this JVM's limit, which it inherits) may open " + own);
+        }
+        if (!short_.isEmpty()) {
+            throw new IllegalStateException(
+                    point.label()
+                            + " needs "
+                            + needed
+                            + " open files per process, but "
+                            + String.join(", ", short_)
+                            + ". Raise the limit in the shell that runs the benchmark (ulimit -n 65536, or"
+                            + " LimitNOFILE in a service unit) and run it again.");
+        }
+    }
+
+    /** The soft "Max open files" of a process, from /proc/PID/limits; -1 when unknown. */
+    static long openFilesLimit(long pid) {
+        try {
+            return openFilesLimit(Files.readString(Path.of("/proc", Long.toString(pid), "limits")));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The soft "Max open files" in the text of /proc/PID/limits; -1 when absent. */
+    static long openFilesLimit(String limits) {
+        for (String line : limits.split("\n")) {
+            if (line.startsWith("Max open files")) {
+                String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                return f[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(f[0]);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Sends one request with {@code Connection: close} on a new connection and fails unless the
+     * other side closes it after the answer: only then does wrk open a new connection for each
+     * request.
+     */
+    private static void checkClosesAfterAnswer(String url) throws IOException {
+        URL u = new URL(url);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(u.getHost(), u.getPort()), 2000);
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(
+                    ("GET / HTTP/1.1\r\nHost: " + u.getHost() + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[65536];
+            long read = 0;
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    read += n;
+                }
+            } catch (SocketTimeoutException stillOpen) {
+                throw new IllegalStateException(
+                        url
+                                + " kept the client connection open 5 s after answering a request with"
+                                + " Connection: close ("
+                                + read
+                                + " bytes read), so wrk would not open a new connection per request.");
+            }
+            if (read == 0) {
+                throw new IllegalStateException(
+                        url
+                                + " closed the connection without answering a Connection: close request.");
+            }
+        }
+    }
+
+    /**
+     * Runs wrk once at {@code point}; {@code proxy} (may be null) is the process whose CPU time is
+     * charged to the run.
+     */
+    private Run wrk(ScalePoint point, String url, int seconds, String target, Process proxy)
+            throws IOException, InterruptedException {
+        int connections = point.connections();
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                WRK,
+                                "-t" + Math.min(options.threads(), connections),
+                                "-c" + connections,
+                                "-d" + seconds + "s",
+                                "--timeout",
+                                point.wrkTimeoutSeconds() + "s",
+                                "-s",
+                                script.toString()));
+        if (!point.keepAlive()) {
+            command.addAll(List.of("-H", "Connection: close"));
+        }
+        command.add(url);
+        double cpuBefore = proxy != null ? cpuSeconds(proxy.pid()) : 0;
+        long opensBefore = tcpActiveOpens();
+        Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!wrk.waitFor(seconds + 60L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
+            throw new IllegalStateException("wrk against " + url + " failed:\n" + output);
+        }
+        double cpu = proxy != null ? cpuSeconds(proxy.pid()) - cpuBefore : Double.NaN;
+        return Run.parse(target, connections, output, cpu, tcpActiveOpens() - opensBefore);
+    }
+
+    /** TCP connections this network namespace has opened so far (ActiveOpens); 0 when unknown. */
+    private static long tcpActiveOpens() {
+        try {
+            return tcpActiveOpens(Files.readString(Path.of("/proc/net/snmp")));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** ActiveOpens in the text of /proc/net/snmp: a "Tcp:" line of names, then one of values. */
+    static long tcpActiveOpens(String snmp) {
+        List<String> tcp = snmp.lines().filter(l -> l.startsWith("Tcp:")).toList();
+        if (tcp.size() < 2) {
+            return 0;
+        }
+        List<String> names = Arrays.asList(tcp.get(0).split("\\s+"));
+        String[] values = tcp.get(1).split("\\s+");
+        int i = names.indexOf("ActiveOpens");
+        return i < 0 || i >= values.length ? 0 : Long.parseLong(values[i]);
+    }
+
+    /** Resets a process's peak RSS (VmHWM) to its current RSS (Linux: clear_refs 5). */
+    private static void resetPeakRss(Process p) {
+        try {
+            Files.writeString(Path.of("/proc", Long.toString(p.pid()), "clear_refs"), "5");
+        } catch (IOException | UnsupportedOperationException e) {
+            // an older kernel: the peak then counts from the process's start, still an upper bound
+        }
+    }
+
+    /** A process's peak RSS in kB (VmHWM), -1 when unknown. */
+    private static long peakRssKb(Process p) {
+        String hwm = status(p.pid(), "VmHWM");
+        Matcher m = Pattern.compile("(\\d+) kB").matcher(hwm);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     static double median(double[] values) {
@@ -486,128 +973,29 @@ public final class SideBySideBenchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    /**
-     * Runs wrk once; {@code proxy} (may be null) is the process whose CPU time is charged to the
-     * run.
-     */
-    private Run wrk(
-            Path script, String url, int connections, int seconds, String target, Process proxy)
-            throws IOException, InterruptedException {
-        int threads = Math.min(2, connections);
-        double cpuBefore = proxy != null ? cpuSeconds(proxy.pid()) : 0;
-        Process wrk =
-                new ProcessBuilder(
-                                WRK,
-                                "-t" + threads,
-                                "-c" + connections,
-                                "-d" + seconds + "s",
-                                "--timeout",
-                                "5s",
-                                "-s",
-                                script.toString(),
-                                url)
-                        .redirectErrorStream(true)
-                        .start();
-        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!wrk.waitFor(seconds + 30L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
-            throw new IllegalStateException("wrk against " + url + " failed:\n" + output);
-        }
-        double cpu = proxy != null ? cpuSeconds(proxy.pid()) - cpuBefore : Double.NaN;
-        Matcher m = RESULT.matcher(output);
-        if (!m.find()) {
-            throw new IllegalStateException(
-                    "wrk printed no result line (is the Lua script running?):\n" + output);
-        }
-        return new Run(
-                target,
-                connections,
-                Long.parseLong(m.group(1)),
-                Long.parseLong(m.group(2)) / 1e6,
-                Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4)),
-                Long.parseLong(m.group(5)),
-                Long.parseLong(m.group(6)),
-                cpu);
+    private static Path write(Path dir, String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
     }
 
-    /** The global and defaults sections of both generated configs. */
-    private static final String GLOBAL_AND_DEFAULTS =
-            """
-            global
-                maxconn 4000
-            defaults
-                mode http
-                timeout client 30s
-                timeout connect 5s
-                timeout server 30s
-            """;
-
-    /**
-     * The backends: one HAProxy answering every request itself with {@code http-request return} on
-     * three ports. A C event loop with no upstream is far faster than either proxy in front of it
-     * (each round measures it directly to show that), and it is installed already.
-     */
-    private static String backendsConfig(int[] ports) {
-        StringBuilder c = new StringBuilder(GLOBAL_AND_DEFAULTS);
-        for (int i = 0; i < ports.length; i++) {
-            String app = "app" + (i + 1);
-            c.append("frontend ")
-                    .append(app)
-                    .append('\n')
-                    .append("    bind 127.0.0.1:")
-                    .append(ports[i])
-                    .append('\n')
-                    .append(
-                            "    http-request return status 200 content-type text/plain string \"hello from ")
-                    .append(app)
-                    .append("\\n\" hdr X-Served-By ")
-                    .append(app)
-                    .append('\n');
-        }
-        return c.toString();
-    }
-
-    /** The config both proxies run; only the listening port differs. */
-    private static String proxyConfig(int port, int[] backendPorts) {
-        StringBuilder c = new StringBuilder(GLOBAL_AND_DEFAULTS).append("frontend fe\n");
-        c.append("    bind 127.0.0.1:")
-                .append(port)
-                .append('\n')
-                .append("    default_backend app\nbackend app\n    balance roundrobin\n");
-        for (int i = 0; i < backendPorts.length; i++) {
-            c.append("    server app")
-                    .append(i + 1)
-                    .append(" 127.0.0.1:")
-                    .append(backendPorts[i])
-                    .append('\n');
-        }
-        return c.toString();
-    }
-
-    private Path write(String name, String text) throws IOException {
-        return Files.writeString(workDir.resolve(name), text);
-    }
-
-    private Process start(String name, List<String> command) throws IOException {
+    private Process start(Path dir, String name, List<String> command) throws IOException {
         Process process =
                 new ProcessBuilder(command)
-                        .directory(workDir.toFile())
+                        .directory(dir.toFile())
                         .redirectErrorStream(true)
-                        .redirectOutput(workDir.resolve(name + ".log").toFile())
+                        .redirectOutput(dir.resolve(name + ".log").toFile())
                         .start();
-        started.add(process);
+        synchronized (this) {
+            started.add(process);
+        }
         return process;
     }
 
-    /**
-     * Stops every process this benchmark started, by its PID; the work directory stays for its
-     * logs.
-     */
-    private synchronized void stopAll() {
-        for (Process p : started) {
+    /** Stops the given processes (started here), by their PIDs. */
+    private synchronized void stop(List<Process> processes) {
+        for (Process p : processes) {
             p.destroy();
         }
-        for (Process p : started) {
+        for (Process p : processes) {
             try {
                 if (!p.waitFor(5, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
@@ -616,20 +1004,28 @@ public final class SideBySideBenchmark {
                 Thread.currentThread().interrupt();
             }
         }
-        started.clear();
+        started.removeAll(processes);
     }
 
-    private void awaitAnswer(String url, Duration timeout) throws InterruptedException {
+    /**
+     * Stops every process this benchmark started, by its PID; the work directory stays for its
+     * logs.
+     */
+    private synchronized void stopAll() {
+        stop(List.copyOf(started));
+    }
+
+    private void awaitAnswer(String url, Duration timeout, Path dir) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
-            for (Process p : started) {
+            for (Process p : List.copyOf(started)) {
                 if (!p.isAlive()) {
                     throw new IllegalStateException(
                             "a process exited early ("
                                     + p.info().commandLine().orElse("?")
                                     + "); see the logs in "
-                                    + workDir);
+                                    + dir);
                 }
             }
             try {
@@ -657,7 +1053,7 @@ public final class SideBySideBenchmark {
                         + " ("
                         + last
                         + "); see the logs in "
-                        + workDir);
+                        + dir);
     }
 
     /**
