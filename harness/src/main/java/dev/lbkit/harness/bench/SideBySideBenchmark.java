@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -69,7 +71,7 @@ public final class SideBySideBenchmark {
     private static final String NGINX = "/usr/sbin/nginx";
 
     /** Seconds to start a point's processes and see them answer, for the estimate. */
-    static final int STARTUP_SECONDS = 10;
+    static final int STARTUP_SECONDS = 5;
 
     private static final Pattern RESULT =
             Pattern.compile(
@@ -453,6 +455,7 @@ public final class SideBySideBenchmark {
     private final Path workDir;
     private final Path script;
     private final List<Process> started = new ArrayList<>();
+    private final Map<Process, String> names = new HashMap<>();
 
     private SideBySideBenchmark(Options options) throws IOException {
         this.options = options;
@@ -592,7 +595,7 @@ public final class SideBySideBenchmark {
             checkDescriptors(point, stand);
             if (!point.keepAlive()) {
                 for (String url : List.of(stand.direct(), stand.viaHaproxy(), stand.viaLbkit())) {
-                    checkClosesAfterAnswer(url);
+                    checkClosesAfterAnswer(url, Duration.ofSeconds(5));
                 }
             }
             System.err.printf(
@@ -863,11 +866,11 @@ public final class SideBySideBenchmark {
      * other side closes it after the answer: only then does wrk open a new connection for each
      * request.
      */
-    private static void checkClosesAfterAnswer(String url) throws IOException {
+    static void checkClosesAfterAnswer(String url, Duration wait) throws IOException {
         URL u = new URL(url);
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(u.getHost(), u.getPort()), 2000);
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout((int) wait.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(
                     ("GET / HTTP/1.1\r\nHost: " + u.getHost() + "\r\nConnection: close\r\n\r\n")
@@ -883,8 +886,9 @@ public final class SideBySideBenchmark {
             } catch (SocketTimeoutException stillOpen) {
                 throw new IllegalStateException(
                         url
-                                + " kept the client connection open 5 s after answering a request with"
-                                + " Connection: close ("
+                                + " kept the client connection open "
+                                + wait.toMillis()
+                                + " ms after answering a request with Connection: close ("
                                 + read
                                 + " bytes read), so wrk would not open a new connection per request.");
             }
@@ -986,6 +990,7 @@ public final class SideBySideBenchmark {
                         .start();
         synchronized (this) {
             started.add(process);
+            names.put(process, name);
         }
         return process;
     }
@@ -1015,17 +1020,40 @@ public final class SideBySideBenchmark {
         stop(List.copyOf(started));
     }
 
+    /**
+     * Why a process ({@code backends}, {@code haproxy}, {@code lbkit}) stopped: the last line of
+     * its log, and what to do when that line is about the file-descriptor limit.
+     */
+    static String exitedEarly(String name, Path dir) {
+        String last = "";
+        try {
+            last =
+                    Files.readAllLines(dir.resolve(name + ".log")).stream()
+                            .filter(l -> !l.isBlank())
+                            .reduce((a, b) -> b)
+                            .orElse("");
+        } catch (IOException unreadable) {
+            // the log's path is in the message anyway
+        }
+        return name
+                + " exited early"
+                + (last.isEmpty() ? "" : ": " + last.trim())
+                + (last.contains("FD limit") || last.contains("Too many open files")
+                        ? " Raise the open-files limit in the shell that runs the benchmark"
+                                + " (ulimit -n 65536) and run it again."
+                        : "")
+                + " See "
+                + dir.resolve(name + ".log")
+                + ".";
+    }
+
     private void awaitAnswer(String url, Duration timeout, Path dir) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             for (Process p : List.copyOf(started)) {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException(
-                            "a process exited early ("
-                                    + p.info().commandLine().orElse("?")
-                                    + "); see the logs in "
-                                    + dir);
+                    throw new IllegalStateException(exitedEarly(names.get(p), dir));
                 }
             }
             try {

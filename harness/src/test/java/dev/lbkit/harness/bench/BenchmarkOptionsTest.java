@@ -86,16 +86,16 @@ class BenchmarkOptionsTest {
         assertThat(options.points()).as("the issue's scale points").isEqualTo(ScalePoint.matrix());
         assertThat(options.stands()).as("fresh processes per point").isEqualTo(9);
         assertThat(options.estimatedSeconds())
-                .as("9 starts of 10 s, then per point 2 x 15 s warm-up and 3 rounds of 3 x 11 s")
-                .isEqualTo(9 * 10 + 9 * (30 + 3 * 3 * 11));
+                .as("9 starts of 5 s, then per point 2 x 15 s warm-up and 3 rounds of 3 x 11 s")
+                .isEqualTo(9 * 5 + 9 * (30 + 3 * 3 * 11));
         assertThat(SideBySideBenchmark.minutes(options.estimatedSeconds()))
                 .as("printed in minutes")
-                .isEqualTo("20 min 51 s");
+                .isEqualTo("20 min 06 s");
         assertThat(
                         SideBySideBenchmark.Options.parse(new String[] {"--concurrency", "1,64"})
                                 .estimatedSeconds())
                 .as("without --matrix one start for every concurrency")
-                .isEqualTo(10 + 2 * (30 + 3 * 3 * 11));
+                .isEqualTo(5 + 2 * (30 + 3 * 3 * 11));
     }
 
     @Test
