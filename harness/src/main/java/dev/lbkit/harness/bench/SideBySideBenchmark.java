@@ -364,7 +364,8 @@ public final class SideBySideBenchmark {
      *     measured)
      * @param tcpOpens TCP connections opened in this network namespace during the run ({@code
      *     ActiveOpens} of /proc/net/snmp): every process's, so at least one per request when the
-     *     client opens a new connection per request, and close to none with keep-alive
+     *     client opens a new connection per request; with keep-alive, wrk's own connections and the
+     *     server connections a proxy opens or reopens
      */
     record Run(
             String target,
@@ -925,9 +926,19 @@ public final class SideBySideBenchmark {
         double cpuBefore = proxy != null ? cpuSeconds(proxy.pid()) : 0;
         long opensBefore = tcpActiveOpens();
         Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        long wrkFiles = openFilesLimit(wrk.pid());
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!wrk.waitFor(seconds + 60L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
             throw new IllegalStateException("wrk against " + url + " failed:\n" + output);
+        }
+        if (wrkFiles >= 0 && wrkFiles < connections + 16L) {
+            throw new IllegalStateException(
+                    "wrk may open only "
+                            + wrkFiles
+                            + " files, too few for "
+                            + connections
+                            + " connections. Raise the limit in the shell that runs the benchmark"
+                            + " (ulimit -n 65536) and run it again.");
         }
         double cpu = proxy != null ? cpuSeconds(proxy.pid()) - cpuBefore : Double.NaN;
         return Run.parse(target, connections, output, cpu, tcpActiveOpens() - opensBefore);
