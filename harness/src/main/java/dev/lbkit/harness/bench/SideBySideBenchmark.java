@@ -811,11 +811,11 @@ public final class SideBySideBenchmark {
      */
     private void checkDescriptors(ScalePoint point, Stand stand) {
         int needed = point.descriptorsPerProxy();
-        List<String> short_ = new ArrayList<>();
+        List<String> tooFew = new ArrayList<>();
         for (Process p : List.of(stand.haproxy(), stand.lbkit(), stand.backends())) {
             long limit = openFilesLimit(p.pid());
             if (limit >= 0 && limit < needed) {
-                short_.add(
+                tooFew.add(
                         p.info()
                                         .command()
                                         .map(cmd -> Path.of(cmd).getFileName().toString())
@@ -828,15 +828,15 @@ public final class SideBySideBenchmark {
         }
         long own = openFilesLimit(ProcessHandle.current().pid());
         if (own >= 0 && own < point.connections() + 64L) {
-            short_.add("wrk (this JVM's limit, which it inherits) may open " + own);
+            tooFew.add("wrk (this JVM's limit, which it inherits) may open " + own);
         }
-        if (!short_.isEmpty()) {
+        if (!tooFew.isEmpty()) {
             throw new IllegalStateException(
                     point.label()
                             + " needs "
                             + needed
                             + " open files per process, but "
-                            + String.join(", ", short_)
+                            + String.join(", ", tooFew)
                             + ". Raise the limit in the shell that runs the benchmark (ulimit -n 65536, or"
                             + " LimitNOFILE in a service unit) and run it again.");
         }
