@@ -23,12 +23,21 @@ final class AsyncConnection implements Upstream.Idle {
     private static final int HANDED_OFF = 4;
     private static final int CLOSED = 5;
 
+    /** The answer buffer's first size: most answer heads and small bodies fit. */
+    static final int FIRST_IN = 4096;
+
     private final UpstreamLoop loop;
     private final SocketChannel channel;
     private final AtomicInteger state;
     private final RequestHead head = new RequestHead();
-    private final byte[] in = new byte[ServerConnection.BUFFER];
-    private final ByteBuffer inBuffer = ByteBuffer.wrap(in);
+
+    /**
+     * What the server sent: small at first, grown up to {@link ServerConnection#BUFFER} only for
+     * answers that need it, so a thousand idle connections do not hold 16 KB each.
+     */
+    private byte[] in = new byte[FIRST_IN];
+
+    private ByteBuffer inBuffer = ByteBuffer.wrap(in);
     private int inLength;
     private ByteBuffer pending;
     private SelectionKey key;
@@ -212,17 +221,39 @@ final class AsyncConnection implements Upstream.Idle {
         selected.interestOps(0);
     }
 
-    /** Reads what the server sent into the buffer; -1 when it closed the connection. */
+    /**
+     * Reads what the server sent into the buffer, growing it while the socket fills it (up to
+     * {@link ServerConnection#BUFFER}); the bytes read, -1 when the server closed the connection
+     * first.
+     */
     int read() throws IOException {
-        int n = channel.read(inBuffer.limit(in.length).position(inLength));
-        if (n > 0) {
-            inLength += n;
-            answerStarted = true;
-            if (serverNanos > 0) {
-                deadline = deadlineAfter(serverNanos);
+        int total = 0;
+        while (true) {
+            int n = channel.read(inBuffer.limit(in.length).position(inLength));
+            if (n < 0) {
+                return total > 0 ? total : n;
+            }
+            if (n > 0) {
+                inLength += n;
+                total += n;
+                answerStarted = true;
+                if (serverNanos > 0) {
+                    deadline = deadlineAfter(serverNanos);
+                }
+            }
+            if (n == 0 || inLength < in.length || !grow()) {
+                return total;
             }
         }
-        return n;
+    }
+
+    private boolean grow() {
+        if (in.length >= ServerConnection.BUFFER) {
+            return false;
+        }
+        in = java.util.Arrays.copyOf(in, Math.min(in.length * 2, ServerConnection.BUFFER));
+        inBuffer = ByteBuffer.wrap(in);
+        return true;
     }
 
     byte[] in() {

@@ -191,7 +191,7 @@ final class AsyncForward {
         while (true) {
             int end = AnswerHead.endOfHead(connection.in(), 0, connection.inLength());
             if (end < 0) {
-                if (connection.inLength() == connection.in().length) {
+                if (connection.inLength() == ServerConnection.BUFFER) {
                     onFailed(
                             connection,
                             new ProtocolException(

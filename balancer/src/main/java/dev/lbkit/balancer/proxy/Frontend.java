@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -117,6 +118,11 @@ public final class Frontend implements AutoCloseable {
                                         // Jetty's default (8 KiB) would refuse heads HAProxy
                                         // forwards.
                                         http.setRequestHeaderSize(HAPROXY_MAX_REQUEST_HEAD);
+                                        // No per-connection header cache: Jetty builds a trie of
+                                        // about 20 KB for each client connection to reuse header
+                                        // objects, which at 256 connections was 60 % of the heap
+                                        // and cost more lookups than it saved (docs/benchmarks.md).
+                                        http.setHeaderCacheSize(0);
                                     });
                             cfg.jetty.addConnector(
                                     (server, http) -> {
@@ -198,8 +204,8 @@ public final class Frontend implements AutoCloseable {
                 new QueuedThreadPool(200, 4, 60_000) {
                     @Override
                     public void execute(Runnable job) {
-                        if (job instanceof HttpConnection && UpstreamLoop.inAnyLoop()) {
-                            job.run();
+                        if (job instanceof HttpConnection connection && UpstreamLoop.inAnyLoop()) {
+                            lookForNextRequest(connection);
                         } else {
                             super.execute(job);
                         }
@@ -211,6 +217,30 @@ public final class Frontend implements AutoCloseable {
             pool.setVirtualThreadsExecutor(virtual);
         }
         return pool;
+    }
+
+    /**
+     * A request on {@code connection} just ended on an upstream loop. With nothing of the client's
+     * left unread, the connection waits for the selector to say the next request is there, as
+     * HAProxy does; reading at once would mostly find nothing, and Jetty tries twice before it
+     * waits (two wasted system calls per request at 64 connections, docs/benchmarks.md). Anything
+     * else (a pipelined request already read, a closed parser) goes through Jetty's own loop.
+     */
+    private static void lookForNextRequest(HttpConnection connection) {
+        if (connection.isRequestBufferEmpty()
+                && connection.getParser().isStart()
+                && !connection.isFillInterested()
+                && connection.getEndPoint().isOpen()) {
+            // Jetty's own callback for this is private; this one does the same: parse on the
+            // selector when the handlers do not block (the proxy's do not), else on a pool thread.
+            connection.fillInterested(
+                    Callback.from(
+                            connection.getServer().getInvocationType(),
+                            connection::onFillable,
+                            connection::onFillInterestedFailed));
+        } else {
+            connection.run();
+        }
     }
 
     private static Executor virtualThreadExecutor() {

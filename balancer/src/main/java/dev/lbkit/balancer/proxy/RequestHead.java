@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
  * a small body after it when there is one).
  */
 final class RequestHead {
-    private byte[] bytes = new byte[ServerConnection.BUFFER];
+    /** Grows as needed: most request heads are a few hundred bytes. */
+    private byte[] bytes = new byte[2048];
+
     private int length;
 
     void reset() {
@@ -52,7 +54,7 @@ final class RequestHead {
 
     /** Room left, where a small body can travel with the head. */
     int room() {
-        return bytes.length - length;
+        return Math.max(0, ServerConnection.BUFFER - length);
     }
 
     /**
@@ -60,6 +62,7 @@ final class RequestHead {
      * #room()}).
      */
     void appendBody(InputStream body, int n) throws IOException {
+        ensure(n);
         int end = length + n;
         while (length < end) {
             int read = body.read(bytes, length, end - length);
