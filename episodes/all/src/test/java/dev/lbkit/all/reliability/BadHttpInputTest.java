@@ -2,8 +2,8 @@ package dev.lbkit.all.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.harness.Tee;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -87,49 +87,21 @@ class BadHttpInputTest {
     /** A copy of what is written to standard error while the cases run. */
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
 
+    /** Writes to standard error and to {@link #logged}; holds its lock while it writes. */
+    private Tee copying;
+
     @BeforeAll
     void start() throws Exception {
         both = SameConfig.start(CONFIG);
         // The first request pays for class loading on both sides; keep it out of the timed cases.
         RawExchange.send(both.lbkitPort(), "GET /warm HTTP/1.1\r\nHost: a\r\n\r\n", true, 10_000);
         standardError = System.err;
-        System.setErr(new PrintStream(new CopyTo(standardError, logged), true, StandardCharsets.UTF_8));
-    }
-
-    /** Writes to standard error and keeps a copy. */
-    private static final class CopyTo extends OutputStream {
-        private final PrintStream out;
-        private final ByteArrayOutputStream copy;
-
-        CopyTo(PrintStream out, ByteArrayOutputStream copy) {
-            this.out = out;
-            this.copy = copy;
-        }
-
-        @Override
-        public void write(int b) {
-            out.write(b);
-            synchronized (copy) {
-                copy.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            out.write(bytes, offset, length);
-            synchronized (copy) {
-                copy.write(bytes, offset, length);
-            }
-        }
-
-        @Override
-        public void flush() {
-            out.flush();
-        }
+        copying = new Tee(standardError, logged);
+        System.setErr(new PrintStream(copying, true, StandardCharsets.UTF_8));
     }
 
     private String loggedFrom(int mark) {
-        synchronized (logged) {
+        synchronized (copying) {
             return logged.toString(StandardCharsets.UTF_8).substring(mark);
         }
     }
@@ -168,10 +140,7 @@ class BadHttpInputTest {
      * buffer together (RawTargetConnectionFactory now keeps those runs apart).
      */
     private void check(Case c) throws Exception {
-        int mark;
-        synchronized (logged) {
-            mark = logged.toString(StandardCharsets.UTF_8).length();
-        }
+        int mark = loggedFrom(0).length();
         compare(c);
         String during = loggedFrom(mark);
         assertThat(during)
