@@ -128,6 +128,37 @@ class OperatorPagesReadingTest {
     }
 
     @Test
+    void conditionsOnFetchesLbkitOnlyReadsAreAcceptedAndSaidToBeNotEvaluated()
+            throws ConfigException {
+        // haproxy -c (2.6.12) accepts each of these lines.
+        ProxySection fe =
+                only("frontend fe\n    bind 127.0.0.1:1\n"
+                        + "    acl by_host hdr(host),lower example.com\n"
+                        + "    http-request use-service prometheus-exporter if { path,lower /metrics }\n"
+                        + "    stats admin if by_host || { fe_name fe } { base_beg a/b } { fc_http_major 1 }\n");
+        assertThat(fe.operatorPages().services().get(0).condition().unmodelled())
+                .containsExactly("the converters in 'path,lower'");
+        assertThat(fe.operatorPages().stats().admin().unmodelled())
+                .containsExactly(
+                        "the converters in 'hdr(host),lower'",
+                        "the ACL criterion 'fe_name' (lbkit evaluates path, url and hdr(name) with"
+                                + " their _beg, _end, _sub, _reg, _dom forms, method and src)",
+                        "the ACL criterion 'base_beg' (lbkit evaluates path, url and hdr(name) with"
+                                + " their _beg, _end, _sub, _reg, _dom forms, method and src)",
+                        "the ACL criterion 'fc_http_major' (lbkit evaluates path, url and hdr(name)"
+                                + " with their _beg, _end, _sub, _reg, _dom forms, method and src)");
+        assertThatThrownBy(
+                        () ->
+                                only("frontend fe\n    bind 127.0.0.1:1\n"
+                                        + "    http-request use-service prometheus-exporter if { }\n"))
+                .as("an empty anonymous ACL is HAProxy's alert, not a crash")
+                .hasMessageContaining("t.cfg:5")
+                .hasMessageContaining(
+                        "error detected while parsing an 'http-request use-service' condition :"
+                                + " missing fetch method in ACL expression ''.");
+    }
+
+    @Test
     void useServiceRulesKeepTheirConditionAndLine() throws ConfigException {
         ServiceRule rule =
                 only("frontend fe\n    bind 127.0.0.1:1\n"
