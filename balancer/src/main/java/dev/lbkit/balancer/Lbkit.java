@@ -4,8 +4,6 @@ import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.algorithm.StatisticalPrng;
-import dev.lbkit.balancer.config.AclTest;
-import dev.lbkit.balancer.config.Condition;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
@@ -138,20 +136,14 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
             if (rule.condition() == null) {
                 continue;
             }
-            for (List<Condition.Term> group : rule.condition().alternatives()) {
-                for (Condition.Term term : group) {
-                    for (AclTest test : term.tests()) {
-                        if (test.unmodelled() != null) {
-                            problems.add(
-                                    "the use_backend rule at "
-                                            + rule.where()
-                                            + " uses "
-                                            + test.unmodelled()
-                                            + ", which lbkit cannot evaluate yet. Route with path, url, hdr(name) and their"
-                                            + " _beg/_end/_sub/_reg/_dom forms, method or src, or remove the rule");
-                        }
-                    }
-                }
+            for (String reason : rule.condition().unmodelled()) {
+                problems.add(
+                        "the use_backend rule at "
+                                + rule.where()
+                                + " uses "
+                                + reason
+                                + ", which lbkit cannot evaluate yet. Route with path, url, hdr(name) and their"
+                                + " _beg/_end/_sub/_reg/_dom forms, method or src, or remove the rule");
             }
         }
         return problems;

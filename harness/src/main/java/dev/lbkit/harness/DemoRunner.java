@@ -71,16 +71,9 @@ public final class DemoRunner {
             System.out.println("lbkit   first picks: " + first(lbkit, 12));
             System.out.println();
             if (onHaproxy != null) {
-                System.out.print(Report.bars(onHaproxy.distribution(), lbkit.distribution()));
-                Comparison c = new Comparison(title, config, traffic, onHaproxy, lbkit);
-                System.out.println();
-                System.out.println(
-                        c.identical()
-                                ? "Same server on both sides for every request: "
-                                        + c.matching()
-                                        + "/"
-                                        + c.total()
-                                : c.explainDifference());
+                System.out.print(
+                        Report.sideBySide(
+                                new Comparison(title, config, traffic, onHaproxy, lbkit)));
             } else {
                 System.out.print(Report.bars("lbkit", lbkit.distribution()));
             }

@@ -96,30 +96,14 @@ public final class LineStatistics {
         long r2 = repeats(second);
         long[] a = {r1, first.size() - 1 - r1};
         long[] b = {r2, second.size() - 1 - r2};
+        String label =
+                "repeats " + r1 + "/" + (first.size() - 1) + " vs " + r2 + "/" + (second.size() - 1);
         if ((r1 == 0 && r2 == 0) || (a[1] == 0 && b[1] == 0)) {
-            return new Result(
-                    "repeats "
-                            + r1
-                            + "/"
-                            + (first.size() - 1)
-                            + " vs "
-                            + r2
-                            + "/"
-                            + (second.size() - 1),
-                    0,
-                    1,
-                    1);
+            return new Result(label, 0, 1, 1);
         }
         ChiSquareTest test = new ChiSquareTest();
         return new Result(
-                "repeats "
-                        + r1
-                        + "/"
-                        + (first.size() - 1)
-                        + " vs "
-                        + r2
-                        + "/"
-                        + (second.size() - 1),
+                label,
                 test.chiSquareDataSetsComparison(a, b),
                 1,
                 test.chiSquareTestDataSetsComparison(a, b));

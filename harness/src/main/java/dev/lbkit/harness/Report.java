@@ -39,6 +39,24 @@ public final class Report {
         return out.toString();
     }
 
+    /**
+     * What a demo prints after a side-by-side run: both sides' bars, then "Same server on both sides
+     * for every request: n/n" or the account of the first difference.
+     */
+    public static String sideBySide(Comparison comparison) {
+        String verdict =
+                comparison.identical()
+                        ? "Same server on both sides for every request: "
+                                + comparison.matching()
+                                + "/"
+                                + comparison.total()
+                        : comparison.explainDifference();
+        return bars(comparison.haproxy().distribution(), comparison.lbkit().distribution())
+                + System.lineSeparator()
+                + verdict
+                + System.lineSeparator();
+    }
+
     /** One side's per-server counts as text bars. */
     public static String bars(String label, Map<String, Integer> counts) {
         int max = counts.values().stream().mapToInt(Integer::intValue).max().orElse(1);

@@ -60,18 +60,13 @@ public final class TimedDemo {
             System.out.println();
             if (other != null) {
                 System.out.print(
-                        Report.bars(other.picks().distribution(), lbkit.picks().distribution()));
-                Comparison c =
-                        new Comparison(
-                                title, config, traffic.asTraffic(), other.picks(), lbkit.picks());
-                System.out.println();
-                System.out.println(
-                        c.identical()
-                                ? "Same server on both sides for every request: "
-                                        + c.matching()
-                                        + "/"
-                                        + c.total()
-                                : c.explainDifference());
+                        Report.sideBySide(
+                                new Comparison(
+                                        title,
+                                        config,
+                                        traffic.asTraffic(),
+                                        other.picks(),
+                                        lbkit.picks())));
             } else {
                 System.out.print(Report.bars("lbkit", lbkit.picks().distribution()));
             }

@@ -149,26 +149,28 @@ public record TimedParity(Comparison comparison, TimedRun haproxy, TimedRun lbki
                 }
             }
         }
-        // Two answers before request k was answered: with a queue, their order decides which server
-        // a
-        // waiting request gets (the one that frees a slot first).
+        // Two answers before request k was answered: with a queue, their order decides which
+        // server a waiting request gets (the one that frees a slot first).
+        // Two answers before request k was sent: their order decides who goes first among equal
+        // keys.
+        return sameOrderOfAnswersBefore(k, marginMs, haproxy::answeredBeforeAnswer)
+                && sameOrderOfAnswersBefore(k, marginMs, haproxy::answeredBeforeSent);
+    }
+
+    /** Whether request i's answer came before request j's answer or start, or null when unclear. */
+    private interface Before {
+        Boolean test(int i, int j, long marginMs);
+    }
+
+    /**
+     * Whether every two answers that came on HAProxy before request {@code k} (its answer or its
+     * start, as {@code beforeK} says) came in the same order on both sides.
+     */
+    private boolean sameOrderOfAnswersBefore(int k, long marginMs, Before beforeK) {
         for (int i = 0; i < k; i++) {
             for (int other = i + 1; other < k; other++) {
-                if (Boolean.TRUE.equals(haproxy.answeredBeforeAnswer(i, k, marginMs))
-                        && Boolean.TRUE.equals(haproxy.answeredBeforeAnswer(other, k, marginMs))) {
-                    Boolean onHaproxy = haproxy.answeredBeforeAnswer(i, other, marginMs);
-                    if (onHaproxy == null
-                            || !onHaproxy.equals(lbkit.answeredBeforeAnswer(i, other, marginMs))) {
-                        return false;
-                    }
-                }
-            }
-        }
-        // Two answers before request k: their order decides who goes first among equal keys.
-        for (int i = 0; i < k; i++) {
-            for (int other = i + 1; other < k; other++) {
-                if (Boolean.TRUE.equals(haproxy.answeredBeforeSent(i, k, marginMs))
-                        && Boolean.TRUE.equals(haproxy.answeredBeforeSent(other, k, marginMs))) {
+                if (Boolean.TRUE.equals(beforeK.test(i, k, marginMs))
+                        && Boolean.TRUE.equals(beforeK.test(other, k, marginMs))) {
                     Boolean onHaproxy = haproxy.answeredBeforeAnswer(i, other, marginMs);
                     if (onHaproxy == null
                             || !onHaproxy.equals(lbkit.answeredBeforeAnswer(i, other, marginMs))) {

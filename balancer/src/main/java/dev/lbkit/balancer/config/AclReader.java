@@ -82,6 +82,10 @@ final class AclReader {
     private static final Set<String> KNOWN_UNMODELLED =
             Set.of(
                     "base",
+                    "base_beg",
+                    "base_end",
+                    "base_sub",
+                    "base_reg",
                     "base32",
                     "base32+src",
                     "capture.req.hdr",
@@ -182,6 +186,9 @@ final class AclReader {
                     "so_id",
                     "fe_id",
                     "be_id",
+                    "fe_name",
+                    "be_name",
+                    "fc_http_major",
                     "srv_id",
                     "src_is_local",
                     "dst_is_local",
@@ -336,7 +343,14 @@ final class AclReader {
                     return null;
                 }
                 List<String> inside = words.subList(i + 1, i + 1 + close);
-                AclTest test = readTest(inside, "anonymous ACL");
+                if (inside.isEmpty()) {
+                    diag.alert(
+                            "error detected while parsing "
+                                    + what
+                                    + " : missing fetch method in ACL expression ''.");
+                    return null;
+                }
+                AclTest test = readTest(inside, what);
                 if (test == null) {
                     return null;
                 }
@@ -374,11 +388,14 @@ final class AclReader {
     /** Reads {@code <criterion> [flags] [--] <patterns...>}; null after an alert. */
     private AclTest readTest(List<String> words, String what) {
         String criterion = words.get(0);
-        String fetchName = criterion;
+        // Converters after the fetch ("path,lower", "hdr(host),lower") are read, not evaluated.
+        int comma = topLevelComma(criterion);
+        String sample = comma < 0 ? criterion : criterion.substring(0, comma);
+        String fetchName = sample;
         String argument = null;
-        int paren = criterion.indexOf('(');
+        int paren = sample.indexOf('(');
         if (paren > 0) {
-            if (!criterion.endsWith(")")) {
+            if (!sample.endsWith(")")) {
                 diag.alert(
                         "error detected while parsing "
                                 + what
@@ -390,8 +407,8 @@ final class AclReader {
                                 + "'.");
                 return null;
             }
-            fetchName = criterion.substring(0, paren);
-            argument = criterion.substring(paren + 1, criterion.length() - 1);
+            fetchName = sample.substring(0, paren);
+            argument = sample.substring(paren + 1, sample.length() - 1);
         }
         boolean ignoreCase = false;
         String matchName = null;
@@ -497,6 +514,9 @@ final class AclReader {
                             + "' (lbkit evaluates path, url and"
                             + " hdr(name) with their _beg, _end, _sub, _reg, _dom forms, method and src)");
         }
+        if (comma >= 0) {
+            return AclTest.unmodelled("the converters in '" + criterion + "'");
+        }
         if (file != null) {
             return AclTest.unmodelled("patterns read from a file ('-f " + file + "')");
         }
@@ -558,5 +578,21 @@ final class AclReader {
             }
         }
         return new AclTest(fetch, header, match, ignoreCase, patterns, regexes, networks, null);
+    }
+
+    /** Where the first converter starts (a comma outside the fetch's parentheses), or -1. */
+    private static int topLevelComma(String criterion) {
+        int depth = 0;
+        for (int i = 0; i < criterion.length(); i++) {
+            char c = criterion.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

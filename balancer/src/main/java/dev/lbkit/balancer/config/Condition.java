@@ -1,5 +1,6 @@
 package dev.lbkit.balancer.config;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,5 +56,37 @@ public record Condition(boolean unless, List<List<Term>> alternatives) {
             }
         }
         return holds != unless;
+    }
+
+    /**
+     * Why lbkit cannot evaluate this condition, one reason per test it cannot evaluate (an ACL on a
+     * fetch it does not model, patterns read from a file...); empty when it can.
+     */
+    public List<String> unmodelled() {
+        List<String> reasons = new ArrayList<>();
+        for (List<Term> group : alternatives) {
+            for (Term term : group) {
+                for (AclTest test : term.tests()) {
+                    if (test.unmodelled() != null) {
+                        reasons.add(test.unmodelled());
+                    }
+                }
+            }
+        }
+        return reasons;
+    }
+
+    /** The condition as read, {@code if <terms>} or {@code unless <terms>}, for messages. */
+    public String asWritten() {
+        StringBuilder text = new StringBuilder(unless ? "unless" : "if");
+        for (int g = 0; g < alternatives.size(); g++) {
+            if (g > 0) {
+                text.append(" ||");
+            }
+            for (Term term : alternatives.get(g)) {
+                text.append(' ').append(term.negated() ? "!" : "").append(term.name());
+            }
+        }
+        return text.toString();
     }
 }

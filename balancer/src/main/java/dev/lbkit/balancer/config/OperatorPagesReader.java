@@ -32,7 +32,7 @@ final class OperatorPagesReader {
     static final class StatsDraft {
         String uri = StatsPage.DEFAULT_URI;
         int refreshSeconds;
-        RequestCondition admin;
+        Condition admin;
         Where adminWhere;
         String realm;
         final List<String> users = new ArrayList<>();
@@ -122,8 +122,12 @@ final class OperatorPagesReader {
 
     private final Diagnostics diag;
 
-    OperatorPagesReader(Diagnostics diag) {
+    /** Reads the {@code if} / {@code unless} conditions, as for {@code use_backend}. */
+    private final AclReader acls;
+
+    OperatorPagesReader(Diagnostics diag, AclReader acls) {
         this.diag = diag;
+        this.acls = acls;
     }
 
     /** A {@code stats} line of a proxy or defaults section. */
@@ -188,16 +192,9 @@ final class OperatorPagesReader {
                             "'stats admin' requires either 'if' or 'unless' followed by a condition.");
                     return;
                 }
-                RequestCondition condition =
-                        RequestCondition.read(
-                                args.rest(3),
-                                word.equals("unless"),
-                                proxy.acls.keySet(),
-                                reason ->
-                                        diag.alert(
-                                                "error detected while parsing a 'stats admin' rule : "
-                                                        + reason
-                                                        + "."));
+                Condition condition =
+                        acls.readCondition(
+                                proxy, word.equals("unless"), args.rest(3), "a 'stats admin' rule");
                 if (condition == null) {
                     return;
                 }
@@ -295,7 +292,7 @@ final class OperatorPagesReader {
             return;
         }
         String word = args.get(3);
-        RequestCondition condition = RequestCondition.NONE;
+        Condition condition = null;
         if (!word.isEmpty()) {
             if (!word.equals("if") && !word.equals("unless")) {
                 diag.rawAlert(
@@ -308,15 +305,11 @@ final class OperatorPagesReader {
                 return;
             }
             condition =
-                    RequestCondition.read(
-                            args.rest(4),
+                    acls.readCondition(
+                            proxy,
                             word.equals("unless"),
-                            proxy.acls.keySet(),
-                            reason ->
-                                    diag.alert(
-                                            "error detected while parsing an 'http-request use-service' condition : "
-                                                    + reason
-                                                    + "."));
+                            args.rest(4),
+                            "an 'http-request use-service' condition");
             if (condition == null) {
                 return;
             }

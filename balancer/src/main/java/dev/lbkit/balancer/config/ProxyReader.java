@@ -30,7 +30,7 @@ final class ProxyReader {
         this.acls = new AclReader(diag);
         this.binds = new BindReader(diag, env);
         this.servers = new ServerReader(diag, env, line);
-        this.operatorPages = new OperatorPagesReader(diag);
+        this.operatorPages = new OperatorPagesReader(diag, acls);
         this.logs = new LogReader(diag);
     }
 

@@ -18,7 +18,7 @@ import java.util.List;
 public record StatsPage(
         String uri,
         int refreshSeconds,
-        RequestCondition admin,
+        Condition admin,
         String realm,
         List<String> users,
         Where where,
@@ -32,5 +32,10 @@ public record StatsPage(
 
     public StatsPage {
         users = List.copyOf(users);
+    }
+
+    /** Whether this request may use the admin actions ({@code stats admin}'s condition holds). */
+    public boolean adminAllowed(AclTest.Facts facts) {
+        return admin != null && admin.holds(facts);
     }
 }

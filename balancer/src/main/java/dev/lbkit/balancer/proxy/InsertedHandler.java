@@ -28,11 +28,14 @@ final class InsertedHandler extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String target = RawTargetConnectionFactory.rawTarget(request);
-        if (pages == OwnPages.NONE || !pages.claims(target, Request.getRemoteAddr(request))) {
+        if (pages == OwnPages.NONE) {
             return proxy.handle(request, response, callback);
         }
-        request.setAttribute(OwnPages.RAW_TARGET, target);
+        RequestFacts facts = new RequestFacts(request);
+        if (!pages.claims(facts)) {
+            return proxy.handle(request, response, callback);
+        }
+        request.setAttribute(OwnPages.FACTS, facts);
         stats.requestStarted();
         EndCounting counted = new EndCounting(request, response, stats);
         Callback ending =

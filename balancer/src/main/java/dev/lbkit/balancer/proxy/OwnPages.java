@@ -1,5 +1,6 @@
 package dev.lbkit.balancer.proxy;
 
+import dev.lbkit.balancer.config.AclTest;
 import io.javalin.config.JavalinConfig;
 
 /**
@@ -9,14 +10,17 @@ import io.javalin.config.JavalinConfig;
  */
 public interface OwnPages {
 
-    /** The request attribute that holds the request target exactly as received. */
-    String RAW_TARGET = "lbkit.rawTarget";
+    /**
+     * The request attribute that holds the claimed request's {@link AclTest.Facts} (its target
+     * exactly as received, method, headers, client), for the routes to evaluate conditions on.
+     */
+    String FACTS = "lbkit.requestFacts";
 
     /** A frontend without pages of its own. */
     OwnPages NONE =
             new OwnPages() {
                 @Override
-                public boolean claims(String rawTarget, String clientAddress) {
+                public boolean claims(AclTest.Facts request) {
                     return false;
                 }
 
@@ -24,11 +28,8 @@ public interface OwnPages {
                 public void addRoutes(JavalinConfig config) {}
             };
 
-    /**
-     * Whether the request with this target (as received), from this client address, is for one of
-     * these pages.
-     */
-    boolean claims(String rawTarget, String clientAddress);
+    /** Whether the request is for one of these pages. */
+    boolean claims(AclTest.Facts request);
 
     /** Registers the routes that answer the claimed requests. */
     void addRoutes(JavalinConfig config);

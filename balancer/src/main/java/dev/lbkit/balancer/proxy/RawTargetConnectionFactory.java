@@ -3,6 +3,7 @@ package dev.lbkit.balancer.proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
@@ -66,6 +67,9 @@ final class RawTargetConnectionFactory extends HttpConnectionFactory {
         private volatile String lastTarget;
         private volatile int requests;
 
+        /** Held while {@link #onFillable} runs, so that two runs never overlap. */
+        private final ReentrantLock filling = new ReentrantLock();
+
         RawTargetConnection(
                 HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
             super(configuration, connector, endPoint);
@@ -96,6 +100,24 @@ final class RawTargetConnectionFactory extends HttpConnectionFactory {
                     ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)),
                     ByteBuffer.wrap(body));
             return false;
+        }
+
+        /**
+         * One run at a time per connection. When the parser refuses a request (two Host headers, a
+         * bad start line...), Jetty writes the 400 on another thread while this run still holds
+         * the request buffer, and once the 400 is written it starts a second run of this method on
+         * a third thread. Both runs release the request buffer; when the two releases meet, Jetty
+         * logs "IllegalStateException: already released". Waiting here until the first run has
+         * ended lets the second find the buffer already given back and take a fresh one.
+         */
+        @Override
+        public void onFillable() {
+            filling.lock();
+            try {
+                super.onFillable();
+            } finally {
+                filling.unlock();
+            }
         }
 
         @Override

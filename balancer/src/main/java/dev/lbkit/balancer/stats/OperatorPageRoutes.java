@@ -1,8 +1,9 @@
 package dev.lbkit.balancer.stats;
 
+import dev.lbkit.balancer.config.AclTest;
+import dev.lbkit.balancer.config.Condition;
 import dev.lbkit.balancer.config.OperatorPages;
 import dev.lbkit.balancer.config.ProxySection;
-import dev.lbkit.balancer.config.RequestCondition;
 import dev.lbkit.balancer.config.ServiceRule;
 import dev.lbkit.balancer.config.StatsPage;
 import dev.lbkit.balancer.proxy.OwnPages;
@@ -10,8 +11,6 @@ import dev.lbkit.balancer.runtime.RunningProxies;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +20,7 @@ import java.util.Optional;
  * prometheus-exporter} rules first, then its statistics page, then those of the backend it sends
  * requests to (a stats page may sit in a backend, as in HAProxy). A request goes to one of them
  * when its target starts with the page's {@code stats uri}, or when a service rule's condition
- * matches its path.
+ * holds for it (conditions are read and evaluated as {@code use_backend}'s are).
  */
 public final class OperatorPageRoutes implements OwnPages {
     private final List<ServiceRule> services = new ArrayList<>();
@@ -71,8 +70,9 @@ public final class OperatorPageRoutes implements OwnPages {
         return routes;
     }
 
-    private static void refuseNotModelled(RequestCondition condition, String rule, String where) {
-        if (!condition.modelled()) {
+    private static void refuseNotModelled(Condition condition, String rule, String where) {
+        List<String> reasons = condition == null ? List.of() : condition.unmodelled();
+        if (!reasons.isEmpty()) {
             throw new IllegalArgumentException(
                     "parsing ["
                             + where
@@ -80,22 +80,22 @@ public final class OperatorPageRoutes implements OwnPages {
                             + rule
                             + " "
                             + condition.asWritten()
-                            + "': lbkit evaluates only the conditions TRUE, FALSE, LOCALHOST, { path <p> } and"
-                            + " { path_beg <p> } (with if or unless). Use one of these, or run this config with HAProxy.");
+                            + "' uses "
+                            + String.join(" and ", reasons)
+                            + ", which lbkit cannot evaluate yet. Write the condition with path, url,"
+                            + " hdr(name) and their _beg/_end/_sub/_reg/_dom forms, method, src or the"
+                            + " predefined ACLs (TRUE, LOCALHOST, METH_GET...), or run this config with HAProxy.");
         }
     }
 
     @Override
-    public boolean claims(String rawTarget, String clientAddress) {
-        return serviceFor(rawTarget, isLocal(clientAddress)).isPresent()
-                || (stats != null && rawTarget.startsWith(stats.uri()));
+    public boolean claims(AclTest.Facts request) {
+        return serviceFor(request).isPresent()
+                || (stats != null && request.target().startsWith(stats.uri()));
     }
 
-    private Optional<ServiceRule> serviceFor(String rawTarget, boolean localClient) {
-        String path = pathOf(rawTarget);
-        return services.stream()
-                .filter(rule -> rule.condition().matches(path, localClient))
-                .findFirst();
+    private Optional<ServiceRule> serviceFor(AclTest.Facts request) {
+        return services.stream().filter(rule -> rule.appliesTo(request)).findFirst();
     }
 
     @Override
@@ -110,10 +110,9 @@ public final class OperatorPageRoutes implements OwnPages {
     }
 
     private void serve(Context ctx) {
-        String rawTarget =
-                Optional.ofNullable((String) ctx.attribute(RAW_TARGET)).orElse(ctx.path());
-        boolean local = isLocal(ctx.req().getRemoteAddr());
-        Optional<ServiceRule> service = serviceFor(rawTarget, local);
+        AclTest.Facts request = ctx.attribute(FACTS);
+        String rawTarget = request.target();
+        Optional<ServiceRule> service = serviceFor(request);
         PageAnswer answer;
         if (service.isPresent()) {
             answer = PrometheusExporter.answer(lbkit);
@@ -125,7 +124,7 @@ public final class OperatorPageRoutes implements OwnPages {
                                             ctx.method().name(),
                                             rawTarget,
                                             ctx.body(),
-                                            local,
+                                            request,
                                             ctx.header("Authorization")));
         } else {
             answer = PageAnswer.text(503, "No server is available to handle this request.\n");
@@ -133,31 +132,5 @@ public final class OperatorPageRoutes implements OwnPages {
         ctx.status(answer.status());
         answer.headers().forEach(ctx::header);
         ctx.result(answer.body());
-    }
-
-    /**
-     * The path of a target: up to the query string, the scheme and authority of an absolute form
-     * removed.
-     */
-    static String pathOf(String rawTarget) {
-        String target = rawTarget;
-        int scheme = target.indexOf("://");
-        if (scheme > 0 && !target.startsWith("/")) {
-            int slash = target.indexOf('/', scheme + 3);
-            target = slash < 0 ? "/" : target.substring(slash);
-        }
-        int query = target.indexOf('?');
-        return query < 0 ? target : target.substring(0, query);
-    }
-
-    /** HAProxy's {@code LOCALHOST} ACL: a client in 127.0.0.0/8 or ::1. */
-    static boolean isLocal(String address) {
-        try {
-            InetAddress client = InetAddress.getByName(address);
-            return client.isLoopbackAddress()
-                    || (client.getAddress().length == 16 && address.startsWith("::ffff:127."));
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

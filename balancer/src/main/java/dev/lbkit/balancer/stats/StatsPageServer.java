@@ -2,6 +2,7 @@ package dev.lbkit.balancer.stats;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.AclTest;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.config.StatsPage;
 import dev.lbkit.balancer.health.HealthChecks;
@@ -27,12 +28,15 @@ import java.util.Optional;
  */
 final class StatsPageServer {
 
-    /** What the page needs of a request. */
+    /**
+     * What the page needs of a request; {@code facts} are what {@code stats admin}'s condition is
+     * evaluated on.
+     */
     record Request(
             String method,
             String rawTarget,
             String body,
-            boolean localClient,
+            AclTest.Facts facts,
             String authorization) {}
 
     /** Admin outcomes, by HAProxy's code in {@code ;st=}. */
@@ -108,11 +112,7 @@ final class StatsPageServer {
     }
 
     private boolean adminAllowed(Request request) {
-        return page.admin() != null
-                && page.admin()
-                        .matches(
-                                OperatorPageRoutes.pathOf(request.rawTarget()),
-                                request.localClient());
+        return page.adminAllowed(request.facts());
     }
 
     /**

@@ -182,7 +182,7 @@ class OperatorPagesTest {
                     mode http
                 listen st
                     bind 127.0.0.1:%d
-                    stats admin if METH_POST
+                    stats admin if { req.ver 1.1 }
                 """
                         .formatted(freePort());
         assertThatThrownBy(
@@ -190,8 +190,9 @@ class OperatorPagesTest {
                                 Lbkit.start(
                                         ConfigParser.parse(config, "admin.cfg"),
                                         (section, servers) -> new TestRoundRobin(servers, false)))
-                .hasMessageContaining("stats admin if METH_POST")
+                .hasMessageContaining("stats admin if { req.ver 1.1 }")
                 .hasMessageContaining("admin.cfg:5")
+                .hasMessageContaining("the ACL criterion 'req.ver'")
                 .hasMessageContaining("LOCALHOST");
     }
 

@@ -11,12 +11,12 @@ import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.RawHttpClient;
 import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.Tee;
 import dev.lbkit.harness.haproxy.Haproxy;
 import dev.lbkit.harness.haproxy.HaproxyForTests;
 import dev.lbkit.harness.haproxy.RunningHaproxy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -449,35 +449,6 @@ class AccessLogParityTest {
 
         int port(String name) {
             return ports.get(name);
-        }
-    }
-
-    /** Writes to two streams. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream first;
-        private final OutputStream second;
-
-        Tee(OutputStream first, OutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public synchronized void write(int b) throws IOException {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) throws IOException {
-            first.write(b, off, len);
-            second.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            first.flush();
-            second.flush();
         }
     }
 }
