@@ -140,9 +140,12 @@ class MainTest {
         Path file = config("hash req.bogus", "http");
         assertThat(run("-c", "-f", file.toString())).as("haproxy -c refuses it too").isEqualTo(1);
         assertThat(err())
-                .contains(file + ":10")
+                .as("named with the backend's line, after the whole file, as HAProxy does")
                 .contains(
-                        "failed to parse 'balance hash' expression 'req.bogus' in : unknown fetch method 'req.bogus'.");
+                        "[ALERT] config : backend 'app' ["
+                                + file
+                                + ":9]: failed to parse 'balance hash' expression 'req.bogus' in :"
+                                + " unknown fetch method 'req.bogus'.");
     }
 
     @Test

@@ -83,9 +83,9 @@ public final class BalanceReader {
     }
 
     /**
-     * {@code balance hash <expr>}: the expression is read here (an unknown fetch or converter gets
-     * HAProxy's alert) and kept as written in {@link Balance#name()}; {@link SampleExpression#of}
-     * reads it again where it is evaluated.
+     * {@code balance hash <expr>}: the expression is kept as written in {@link Balance#name()};
+     * it is read after the whole file ({@code AfterParsing}: an unknown fetch or converter gets
+     * HAProxy's alert there) and where it is evaluated ({@link SampleExpression#of}).
      */
     public static Balance hash(List<String> words, Where where, Consumer<String> alert) {
         String expression = words.size() > 1 ? words.get(1) : "";
@@ -95,9 +95,6 @@ public final class BalanceReader {
         }
         if (words.size() > 2) {
             alert.accept("balance hash takes no other argument (got '" + words.get(2) + "').");
-            return null;
-        }
-        if (SampleExpression.read(expression, alert) == null) {
             return null;
         }
         return new Balance(Algorithm.HASH, false, 0, 0, false, 2, expression, false, false, where);
