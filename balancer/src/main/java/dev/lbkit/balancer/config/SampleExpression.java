@@ -190,13 +190,11 @@ public record SampleExpression(
 
     /** Reads an expression already accepted by {@link #read}, e.g. a {@link Balance}'s. */
     public static SampleExpression of(String text) {
-        SampleExpression expression =
-                read(
-                        text,
-                        why -> {
-                            throw new IllegalArgumentException(why);
-                        });
-        return expression;
+        return read(
+                text,
+                why -> {
+                    throw new IllegalArgumentException(why);
+                });
     }
 
     /**
