@@ -68,16 +68,32 @@ public record SampleExpression(
         }
     }
 
-    /** The converters lbkit applies (ASCII letters only, as HAProxy's). */
-    public enum Converter {
-        LOWER,
-        UPPER
+    /**
+     * A converter lbkit applies: {@code lower} and {@code upper} (ASCII letters only, as HAProxy's),
+     * {@code field(index,delimiters)} and {@code word(index,delimiters)}.
+     *
+     * @param kind which converter
+     * @param index for field and word: 1 is the first, -1 the last
+     * @param delimiters for field and word: each byte is a delimiter
+     */
+    public record Converter(Kind kind, int index, String delimiters) {
+        /** The converters lbkit applies. */
+        public enum Kind {
+            LOWER,
+            UPPER,
+            FIELD,
+            WORD
+        }
+
+        public static final Converter LOWER = new Converter(Kind.LOWER, 0, null);
+        public static final Converter UPPER = new Converter(Kind.UPPER, 0, null);
     }
 
     /** What lbkit evaluates, said in the alerts that refuse the rest. */
     public static final String EVALUATED =
             "path, pathq, url, base, query, req.hdr(name), req.fhdr(name), req.cook(name),"
-                    + " url_param(name), src and method, with the converters lower and upper";
+                    + " url_param(name), src and method, with the converters lower, upper,"
+                    + " field(index,delimiters) and word(index,delimiters)";
 
     /**
      * Converters HAProxy has that lbkit does not apply: an expression using one is read and refused
@@ -154,29 +170,43 @@ public record SampleExpression(
         for (String part : parts.subList(1, parts.size())) {
             int open = part.indexOf('(');
             String name = open < 0 ? part : part.substring(0, open);
-            Converter converter =
-                    switch (name) {
-                        case "lower" -> Converter.LOWER;
-                        case "upper" -> Converter.UPPER;
-                        default -> null;
-                    };
-            if (converter == null && !KNOWN_CONVERTERS.contains(name)) {
-                alert.accept(failed + "unknown converter '" + name + "'.");
-                return null;
+            Converter converter;
+            switch (name) {
+                case "lower", "upper" -> {
+                    if (open >= 0) {
+                        alert.accept(
+                                failed
+                                        + "invalid arg 1 in converter '"
+                                        + name
+                                        + "' : expected ')' before '"
+                                        + part.substring(open + 1)
+                                        + "'.");
+                        return null;
+                    }
+                    converter = name.equals("lower") ? Converter.LOWER : Converter.UPPER;
+                }
+                case "field", "word" -> {
+                    String[] why = new String[1];
+                    converter = fieldOrWord(name, part, open, failed, alert, why);
+                    if (converter == null && why[0] == null) {
+                        return null;
+                    }
+                    if (converter == null && unmodelled == null) {
+                        unmodelled = why[0];
+                    }
+                }
+                default -> {
+                    if (!KNOWN_CONVERTERS.contains(name)) {
+                        alert.accept(failed + "unknown converter '" + name + "'.");
+                        return null;
+                    }
+                    converter = null;
+                    if (unmodelled == null) {
+                        unmodelled = "the converter '" + name + "'";
+                    }
+                }
             }
-            if (converter != null && open >= 0) {
-                alert.accept(
-                        failed
-                                + "invalid arg 1 in converter '"
-                                + name
-                                + "' : expected ')' before '"
-                                + part.substring(open + 1)
-                                + "'.");
-                return null;
-            }
-            if (converter == null && unmodelled == null) {
-                unmodelled = "the converter '" + name + "'";
-            } else if (fetch == Fetch.SRC && unmodelled == null) {
+            if (fetch == Fetch.SRC && unmodelled == null) {
                 // src is an address, turned into text before a converter: lbkit hashes its bytes
                 unmodelled = "a converter after src";
             }
@@ -186,6 +216,74 @@ public record SampleExpression(
             return new SampleExpression(text, null, null, List.of(), unmodelled);
         }
         return new SampleExpression(text, fetch, argument, converters, null);
+    }
+
+    /**
+     * {@code field(index,delimiters)} or {@code word(index,delimiters)}; null after an alert (HAProxy
+     * refuses it), or with {@code why[0]} set when HAProxy accepts it and lbkit does not apply it
+     * (a third argument, the count; quoted or escaped delimiters).
+     */
+    private static Converter fieldOrWord(
+            String name,
+            String part,
+            int open,
+            String failed,
+            Consumer<String> alert,
+            String[] why) {
+        String prefix = failed + "invalid arg";
+        if (open < 0) {
+            alert.accept(
+                    prefix
+                            + " 1 in converter '"
+                            + name
+                            + "' : expected type 'integer' at position 1, but got nothing.");
+            return null;
+        }
+        if (!part.endsWith(")")) {
+            alert.accept(failed + "missing closing ')' after arguments to converter '" + name + "'.");
+            return null;
+        }
+        String[] args = part.substring(open + 1, part.length() - 1).split(",", -1);
+        if (!args[0].matches("-?[0-9]+")) {
+            alert.accept(
+                    prefix
+                            + " 1 in converter '"
+                            + name
+                            + "' : failed to parse '"
+                            + args[0]
+                            + "' as type 'integer' at position 1.");
+            return null;
+        }
+        if (args.length < 2) {
+            alert.accept(
+                    prefix
+                            + " 2 in converter '"
+                            + name
+                            + "' : missing arguments (got 1/2), type 'string' expected.");
+            return null;
+        }
+        int index = Integer.parseInt(args[0]);
+        if (index == 0) {
+            alert.accept(
+                    prefix + "s in converter '" + name + "' : Unexpected value 0 for index.");
+            return null;
+        }
+        if (args[1].isEmpty()) {
+            alert.accept(prefix + "s in converter '" + name + "' : Empty separators list.");
+            return null;
+        }
+        if (args.length > 2) {
+            why[0] = "'" + part + "' (lbkit applies " + name + " with an index and delimiters only)";
+            return null;
+        }
+        if (args[1].contains("\\") || args[1].contains("'") || args[1].contains("\"")) {
+            why[0] = "'" + part + "' (lbkit reads plain delimiters only, not quoted or escaped ones)";
+            return null;
+        }
+        return new Converter(
+                name.equals("field") ? Converter.Kind.FIELD : Converter.Kind.WORD,
+                index,
+                args[1]);
     }
 
     /** Reads an expression already accepted by {@link #read}, e.g. a {@link Balance}'s. */

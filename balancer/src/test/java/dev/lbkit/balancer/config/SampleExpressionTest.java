@@ -42,6 +42,11 @@ class SampleExpressionTest {
         assertThat(read("req.hdr(x")).isNull();
         assertThat(read("path(x)")).isNull();
         assertThat(read("path,lower(1)")).isNull();
+        assertThat(read("path,field(0,/)")).isNull();
+        assertThat(read("path,field(a,/)")).isNull();
+        assertThat(read("path,field(1)")).isNull();
+        assertThat(read("path,word(1,)")).isNull();
+        assertThat(read("path,field")).isNull();
         assertThat(alerts)
                 .as("haproxy -c's reasons (2.6.12)")
                 .containsExactly(
@@ -49,15 +54,30 @@ class SampleExpressionTest {
                         "failed to parse 'balance hash' expression 'path,foo' in : unknown converter 'foo'.",
                         "failed to parse 'balance hash' expression 'req.hdr(x' in : fetch method 'req.hdr' : expected ')'.",
                         "failed to parse 'balance hash' expression 'path(x)' in : fetch method 'path' : expected ')' before 'x)'.",
-                        "failed to parse 'balance hash' expression 'path,lower(1)' in : invalid arg 1 in converter 'lower' : expected ')' before '1)'.");
+                        "failed to parse 'balance hash' expression 'path,lower(1)' in : invalid arg 1 in converter 'lower' : expected ')' before '1)'.",
+                        "failed to parse 'balance hash' expression 'path,field(0,/)' in : invalid args in converter 'field' : Unexpected value 0 for index.",
+                        "failed to parse 'balance hash' expression 'path,field(a,/)' in : invalid arg 1 in converter 'field' : failed to parse 'a' as type 'integer' at position 1.",
+                        "failed to parse 'balance hash' expression 'path,field(1)' in : invalid arg 2 in converter 'field' : missing arguments (got 1/2), type 'string' expected.",
+                        "failed to parse 'balance hash' expression 'path,word(1,)' in : invalid args in converter 'word' : Empty separators list.",
+                        "failed to parse 'balance hash' expression 'path,field' in : invalid arg 1 in converter 'field' : expected type 'integer' at position 1, but got nothing.");
+    }
+
+    @Test
+    void readsFieldAndWord() {
+        assertThat(read("path,field(-2,/.),word(1,-)").converters())
+                .containsExactly(
+                        new SampleExpression.Converter(SampleExpression.Converter.Kind.FIELD, -2, "/."),
+                        new SampleExpression.Converter(SampleExpression.Converter.Kind.WORD, 1, "-"));
+        assertThat(alerts).isEmpty();
     }
 
     @Test
     void acceptsWhatHaproxyAcceptsAndMarksWhatLbkitCannotEvaluate() {
         assertThat(read("req.body").unmodelled()).as("a known fetch").isEqualTo("the fetch 'req.body'");
-        assertThat(read("path,field(1,/)").unmodelled())
+        assertThat(read("path,regsub(a,b)").unmodelled())
                 .as("a known converter")
-                .isEqualTo("the converter 'field'");
+                .isEqualTo("the converter 'regsub'");
+        assertThat(read("path,field(1,/,2)").unmodelled()).as("field with a count").contains("index and delimiters only");
         assertThat(read("hdr(x,1)").unmodelled()).as("an occurrence").contains("one name only");
         assertThat(read("req.cook").unmodelled()).as("no cookie name").contains("one name only");
         assertThat(read("src,lower").unmodelled()).isEqualTo("a converter after src");

@@ -3,7 +3,9 @@ package dev.lbkit.episodes.urihash;
 import static dev.lbkit.episodes.sourcehash.HashKeys.bytes;
 
 import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.SampleExpression;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,14 +25,18 @@ public final class Samples {
 
     private Samples() {}
 
-    /** The sample's bytes after the converters, or null when the request has no such sample. */
-    public static byte[] evaluate(SampleExpression expression, RequestInfo request) {
+    /**
+     * The sample's bytes after the converters, as HAProxy {@code line} gives them, or null when the
+     * request has no such sample (or a converter finds nothing).
+     */
+    public static byte[] evaluate(
+            SampleExpression expression, RequestInfo request, HaproxyLine line) {
         byte[] sample = fetch(expression, request);
-        if (sample == null) {
-            return null;
-        }
         for (SampleExpression.Converter converter : expression.converters()) {
-            sample = convert(converter, sample);
+            if (sample == null) {
+                break;
+            }
+            sample = convert(converter, sample, line);
         }
         return sample;
     }
@@ -222,18 +228,88 @@ public final class Samples {
         return null;
     }
 
+    /** One converter; null when it finds nothing. */
+    static byte[] convert(SampleExpression.Converter converter, byte[] sample, HaproxyLine line) {
+        return switch (converter.kind()) {
+            case LOWER, UPPER -> changeCase(converter.kind(), sample);
+            case FIELD -> field(sample, converter.index(), bytes(converter.delimiters()));
+            case WORD -> word(sample, converter.index(), bytes(converter.delimiters()), line);
+        };
+    }
+
     /** {@code lower} and {@code upper} change ASCII letters only. */
-    static byte[] convert(SampleExpression.Converter converter, byte[] sample) {
+    private static byte[] changeCase(SampleExpression.Converter.Kind kind, byte[] sample) {
         byte[] out = sample.clone();
         for (int i = 0; i < out.length; i++) {
             byte c = out[i];
-            if (converter == SampleExpression.Converter.LOWER && c >= 'A' && c <= 'Z') {
+            if (kind == SampleExpression.Converter.Kind.LOWER && c >= 'A' && c <= 'Z') {
                 out[i] = (byte) (c + ('a' - 'A'));
-            } else if (converter == SampleExpression.Converter.UPPER && c >= 'a' && c <= 'z') {
+            } else if (kind == SampleExpression.Converter.Kind.UPPER && c >= 'a' && c <= 'z') {
                 out[i] = (byte) (c - ('a' - 'A'));
             }
         }
         return out;
+    }
+
+    // snippet:start field-and-word
+    /**
+     * {@code field(index,delimiters)}: the sample cut at every delimiter byte, empty fields
+     * included; 1 is the first field, -1 the last. {@code /a//b} has the fields "", "a", "", "b".
+     * An index past the fields finds nothing (round robin).
+     */
+    static byte[] field(byte[] sample, int index, byte[] delimiters) {
+        List<int[]> fields = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= sample.length; i++) {
+            if (i == sample.length || contains(delimiters, sample[i])) {
+                fields.add(new int[] {start, i});
+                start = i + 1;
+            }
+        }
+        return pick(sample, fields, index);
+    }
+
+    /**
+     * {@code word(index,delimiters)}: as {@code field}, counting only non-empty runs: {@code /a//b}
+     * has the words "a" and "b". An index past the words finds nothing from 3.0 on; HAProxy 2.6
+     * gives an empty sample instead, which is hashed.
+     */
+    static byte[] word(byte[] sample, int index, byte[] delimiters, HaproxyLine line) {
+        List<int[]> words = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= sample.length; i++) {
+            if (i == sample.length || contains(delimiters, sample[i])) {
+                if (i > start) {
+                    words.add(new int[] {start, i});
+                }
+                start = i + 1;
+            }
+        }
+        byte[] word = pick(sample, words, index);
+        if (word == null && line.compareTo(HaproxyLine.V3_0) < 0) {
+            return new byte[0];
+        }
+        return word;
+    }
+
+    // snippet:end field-and-word
+
+    private static byte[] pick(byte[] sample, List<int[]> parts, int index) {
+        int at = index > 0 ? index - 1 : parts.size() + index;
+        if (at < 0 || at >= parts.size()) {
+            return null;
+        }
+        int[] part = parts.get(at);
+        return Arrays.copyOfRange(sample, part[0], part[1]);
+    }
+
+    private static boolean contains(byte[] set, byte c) {
+        for (byte b : set) {
+            if (b == c) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] trim(byte[] value, int from, int to) {

@@ -40,7 +40,7 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
                     case URI -> new UriKey(balance);
                     case URL_PARAM -> new UrlParamKey(balance.name());
                     case HDR -> new HeaderKey(balance.name(), balance.useDomainOnly());
-                    case HASH -> new ExpressionKey(balance);
+                    case HASH -> new ExpressionKey(balance, line);
                     default ->
                             throw new IllegalArgumentException(
                                     "not one of episode 04's algorithms: " + balance.algorithm());
@@ -134,8 +134,10 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
      */
     private static final class ExpressionKey implements HashBalancer.RequestKey {
         private final SampleExpression expression;
+        private final HaproxyLine line;
 
-        ExpressionKey(Balance balance) {
+        ExpressionKey(Balance balance, HaproxyLine line) {
+            this.line = line;
             String refusal = SampleExpression.refusal(balance);
             if (refusal != null) {
                 throw new IllegalArgumentException(refusal);
@@ -149,7 +151,7 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
             if (hashing.table().used() == 1) {
                 return hashing.table().lookup(0, avoid); // HAProxy fetches nothing then
             }
-            byte[] sample = Samples.evaluate(expression, request);
+            byte[] sample = Samples.evaluate(expression, request, line);
             return sample == null ? null : hashing.lookup(sample, avoid);
         }
         // snippet:end by-expression

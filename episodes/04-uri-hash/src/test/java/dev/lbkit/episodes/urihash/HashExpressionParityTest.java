@@ -22,8 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code balance hash <expr>} side by side, request by request: each expression lbkit evaluates,
- * under map-based and consistent hashing with several hash functions. The traffic carries each
+ * {@code balance hash <expr>} side by side, request by request: each fetch lbkit evaluates and the
+ * converters lower, upper, field and word, under map-based and consistent hashing with several
+ * hash functions. The traffic carries each
  * sample in its awkward forms: missing (round robin), present but empty (hashed as ""), a header
  * twice or with commas, a cookie twice or in two lines, mixed case for {@code lower}; a server
  * goes DOWN and comes back in the middle. {@code -Dlbkit.seed} plays other traffic.
@@ -61,7 +62,10 @@ class HashExpressionParityTest {
                 new Variant("query", "map-based"),
                 new Variant("method", "consistent djb2"),
                 new Variant("src", "map-based"),
-                new Variant("src", "consistent wt6 avalanche"));
+                new Variant("src", "consistent wt6 avalanche"),
+                new Variant("path,field(3,/)", "map-based djb2"),
+                new Variant("path,word(2,/),upper", "consistent"),
+                new Variant("req.hdr(x-user),field(-1,-),lower", "consistent crc32 avalanche"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -190,7 +194,16 @@ class HashExpressionParityTest {
                         case 6 -> headers.add("Cookie: lang=fr; SID=x; sid=" + sid);
                         default -> headers.add("Cookie: sid=" + sid + "; theme=dark");
                     }
-                    String path = "/" + users[random.nextInt(users.length)] + "/item" + i % 17;
+                    String dir = users[random.nextInt(users.length)];
+                    // field(3,/) and word(2,/) run past the end of "/" and "/dir"
+                    String path =
+                            switch (random.nextInt(8)) {
+                                case 0 -> "/";
+                                case 1 -> "/" + dir;
+                                case 2 -> "/" + dir + "//item" + i % 17;
+                                case 3 -> "/" + dir + "/item" + i % 17 + "/x" + i % 3;
+                                default -> "/" + dir + "/item" + i % 17;
+                            };
                     String uid = "u" + random.nextInt(40);
                     String query =
                             switch (random.nextInt(10)) {

@@ -3,6 +3,7 @@ package dev.lbkit.episodes.urihash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.SampleExpression;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ class SamplesTest {
                                         .filter(e -> e.getKey().equalsIgnoreCase(name))
                                         .flatMap(e -> e.getValue().stream())
                                         .toList());
-        byte[] bytes = Samples.evaluate(SampleExpression.of(expression), request);
+        byte[] bytes = Samples.evaluate(SampleExpression.of(expression), request, HaproxyLine.V3_4);
         return bytes == null ? null : new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
@@ -96,6 +97,26 @@ class SamplesTest {
         assertThat(header("req.cook(sid)", "Cookie", "a=1; sid=")).as("but after another, sid is empty").isEmpty();
         assertThat(header("req.cook(sid)", "Cookie", "sid=v", "sid=")).as("so the first line's stays").isEqualTo("v");
         assertThat(header("req.cook(sid)", "Cookie", "sid=v; sid=")).as("in one line, the empty one wins").isEmpty();
+    }
+
+    @Test
+    void fieldCountsEmptyFieldsAndWordDoesNot() throws Exception {
+        assertThat(sample("path,field(2,/)", "/a//b.c/d//")).isEqualTo("a");
+        assertThat(sample("path,field(3,/)", "/a//b.c/d//")).as("empty field").isEmpty();
+        assertThat(sample("path,field(-1,/)", "/a/b/c")).isEqualTo("c");
+        assertThat(sample("path,field(-2,/)", "/a//b.c/d//")).isEmpty();
+        assertThat(sample("path,field(2,/.)", "/a.b/c")).as("two delimiters").isEqualTo("a");
+        assertThat(sample("path,field(9,/)", "/a/b")).as("past the fields: nothing").isNull();
+        assertThat(sample("path,word(2,/)", "/a//b.c/d//")).isEqualTo("b.c");
+        assertThat(sample("path,word(-1,/)", "/a//b.c/d//")).isEqualTo("d");
+        assertThat(sample("path,word(9,/)", "/a/b")).as("past the words, 3.0 on: nothing").isNull();
+        byte[] word26 =
+                Samples.word(
+                        "/a/b".getBytes(StandardCharsets.US_ASCII),
+                        9,
+                        new byte[] {'/'},
+                        HaproxyLine.V2_6);
+        assertThat(word26).as("past the words, 2.6: an empty sample").isEmpty();
     }
 
     @Test
