@@ -2,6 +2,7 @@ package dev.lbkit.episodes.urihash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.episodes.sourcehash.Clients;
 import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.NegativeControl;
@@ -125,8 +126,43 @@ class HashExpressionParityTest {
                 .isGreaterThan(REQUESTS / 5);
     }
 
+    @Test
+    @Tag(NegativeControl.TAG)
+    void theSameComparisonRejectsTheOtherLinesWordRule() throws Exception {
+        SideBySide.HaproxyStarter haproxy = Parity.haproxy();
+        // 2.6.12 hashes an empty sample for a word past the end, 3.0 and later go round robin;
+        // 3.2 stands for "later" here because 3.0's ring points differ too
+        HaproxyLine wrong =
+                haproxy.line().compareTo(HaproxyLine.V3_0) < 0 ? HaproxyLine.V3_2 : HaproxyLine.V2_6;
+        Comparison c =
+                run(
+                        "NEGATIVE CONTROL hash, lbkit balances word as " + wrong.text(),
+                        new Variant("path,word(2,/),upper", "map-based").balanceLines(),
+                        s -> s,
+                        haproxy.withLbkitAs(wrong));
+        NegativeControl.record(
+                "episode-04-hash-expression-word-other-line",
+                "exact per-request comparison of balance hash <expr> (episode 04)",
+                "the word rule of HAProxy " + wrong.text() + " against " + haproxy.describe(),
+                c.identical()
+                        ? "NOT REJECTED"
+                        : "rejected at request #" + c.firstDifference() + ", " + c.summary());
+        assertThat(c.identical())
+                .as("the comparison rejects the other line's word rule:%n%s", c.explainDifference())
+                .isFalse();
+    }
+
     private static Comparison run(
             String title, String balanceLines, UnaryOperator<String> lbkitMistake)
+            throws Exception {
+        return run(title, balanceLines, lbkitMistake, Parity.haproxy());
+    }
+
+    private static Comparison run(
+            String title,
+            String balanceLines,
+            UnaryOperator<String> lbkitMistake,
+            SideBySide.HaproxyStarter haproxy)
             throws Exception {
         String config =
                 "global\n    nbthread 1\n\n"
@@ -140,7 +176,7 @@ class HashExpressionParityTest {
                 SideBySide.startNegativeControl(
                         title,
                         config,
-                        Parity.haproxy(),
+                        haproxy,
                         SideBySide.Options.exactRun(),
                         lbkitMistake)) {
             c = sides.run(title + " — " + traffic.name(), traffic);
