@@ -134,8 +134,8 @@ final class AfterParsing {
 
     /**
      * A {@code balance hash} expression is read after the whole file, as HAProxy does: an unknown
-     * fetch or converter is named with the backend's line (each backend that has it, a defaults
-     * section's included).
+     * fetch or converter is named with the backend's line (every backend that has one, inherited
+     * from a defaults section included).
      */
     private static void checkHashExpression(ProxyDraft proxy, Diagnostics diag) {
         if (!proxy.hasBackend()
