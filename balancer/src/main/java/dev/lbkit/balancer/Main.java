@@ -9,6 +9,7 @@ import dev.lbkit.balancer.config.Global;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.config.SampleExpression;
 import dev.lbkit.balancer.config.StatsSocket;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -434,6 +435,11 @@ public final class Main {
             }
             for (String rule : Lbkit.unmodelledRules(proxy)) {
                 alerts.add("[ALERT] " + rule + ".");
+            }
+            String hashRefusal =
+                    proxy.hasBackend() ? SampleExpression.refusal(proxy.balance()) : null;
+            if (hashRefusal != null) {
+                alerts.add("[ALERT] " + hashRefusal);
             }
             if (proxy.hasBackend()
                     && !Algorithms.available().contains(proxy.balance().algorithm())) {

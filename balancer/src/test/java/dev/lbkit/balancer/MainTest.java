@@ -112,6 +112,43 @@ class MainTest {
     }
 
     @Test
+    void aHashExpressionLbkitCannotEvaluateIsRefusedAtItsBalanceLine() throws Exception {
+        Path file = config("hash req.body,lower", "http");
+        assertThat(run("-c", "-f", file.toString()))
+                .as("-c gives HAProxy's verdict: valid")
+                .isZero();
+        assertThat(err())
+                .as("with a warning that names the line, the expression and the fetch")
+                .contains(
+                        "[WARNING] parsing ["
+                                + file
+                                + ":10] : 'balance hash req.body,lower' uses the fetch 'req.body',"
+                                + " which lbkit cannot evaluate yet. Hash one of path, pathq,")
+                .contains("(lbkit would refuse to run this file)");
+        assertThat(run("-f", file.toString()))
+                .as("running it is refused before anything listens")
+                .isEqualTo(1);
+        assertThat(err())
+                .contains(
+                        "[ALERT] parsing ["
+                                + file
+                                + ":10] : 'balance hash req.body,lower' uses the fetch 'req.body'");
+    }
+
+    @Test
+    void anUnknownFetchInAHashExpressionIsAnError() throws Exception {
+        Path file = config("hash req.bogus", "http");
+        assertThat(run("-c", "-f", file.toString())).as("haproxy -c refuses it too").isEqualTo(1);
+        assertThat(err())
+                .as("named with the backend's line, after the whole file, as HAProxy does")
+                .contains(
+                        "[ALERT] config : backend 'app' ["
+                                + file
+                                + ":9]: failed to parse 'balance hash' expression 'req.bogus' in :"
+                                + " unknown fetch method 'req.bogus'.");
+    }
+
+    @Test
     void tcpModeIsRefused() throws Exception {
         Path file = config("roundrobin", "tcp");
         assertThat(run("-c", "-f", file.toString()))

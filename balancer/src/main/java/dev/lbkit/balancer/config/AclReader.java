@@ -206,6 +206,22 @@ final class AclReader {
 
     private final Diagnostics diag;
 
+    /**
+     * Whether HAProxy knows a sample fetch of this name: one lbkit's ACLs evaluate or one listed as
+     * known but unmodelled. {@link SampleExpression} asks it too, so a {@code balance hash} on an
+     * unknown fetch gets HAProxy's alert and a known one lbkit does not evaluate is refused to run.
+     */
+    static boolean knownFetch(String name) {
+        return KNOWN_UNMODELLED.contains(name)
+                || PATH_LIKE.keySet().stream()
+                        .anyMatch(
+                                suffix ->
+                                        name.equals("hdr" + suffix)
+                                                || name.equals("req.hdr" + suffix)
+                                                || name.equals("path" + suffix)
+                                                || name.equals("url" + suffix));
+    }
+
     AclReader(Diagnostics diag) {
         this.diag = diag;
     }
@@ -487,17 +503,7 @@ final class AclReader {
             match = AclTest.Match.IP;
         }
         if (fetch == null) {
-            String name = fetchName;
-            boolean known =
-                    KNOWN_UNMODELLED.contains(name)
-                            || PATH_LIKE.keySet().stream()
-                                    .anyMatch(
-                                            suffix ->
-                                                    name.equals("hdr" + suffix)
-                                                            || name.equals("req.hdr" + suffix)
-                                                            || name.equals("path" + suffix)
-                                                            || name.equals("url" + suffix));
-            if (!known) {
+            if (!knownFetch(fetchName)) {
                 diag.alert(
                         "error detected while parsing "
                                 + what

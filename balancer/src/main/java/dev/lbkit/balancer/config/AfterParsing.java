@@ -72,6 +72,7 @@ final class AfterParsing {
                                     + ", please use distinct names.");
                 }
             }
+            checkHashExpression(proxy, diag);
             if (proxy.hasFrontend()
                     && proxy.binds.isEmpty()
                     && proxy.kind == ProxySection.Kind.FRONTEND) {
@@ -129,6 +130,31 @@ final class AfterParsing {
                             + target.where
                             + ") as its default backend (see 'mode').");
         }
+    }
+
+    /**
+     * A {@code balance hash} expression is read after the whole file, as HAProxy does: an unknown
+     * fetch or converter is named with the backend's line (every backend that has one, inherited
+     * from a defaults section included).
+     */
+    private static void checkHashExpression(ProxyDraft proxy, Diagnostics diag) {
+        if (!proxy.hasBackend()
+                || proxy.balance == null
+                || proxy.balance.algorithm() != Algorithm.HASH) {
+            return;
+        }
+        SampleExpression.read(
+                proxy.balance.name(),
+                why ->
+                        diag.rawAlert(
+                                "[ALERT] config : "
+                                        + proxy.typeWord()
+                                        + " '"
+                                        + proxy.name
+                                        + "' ["
+                                        + proxy.where
+                                        + "]: "
+                                        + why));
     }
 
     /**

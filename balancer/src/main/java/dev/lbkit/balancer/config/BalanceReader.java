@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * refusing what HAProxy refuses in HAProxy's words. A known algorithm whose module is not on the
  * classpath is refused with the module to add.
  */
-final class BalanceReader {
+public final class BalanceReader {
 
     private static final String SUPPORTED =
             "balance only supports 'roundrobin', 'static-rr', 'leastconn', "
@@ -39,8 +39,9 @@ final class BalanceReader {
             return provider.get().read(algorithm, words, where, alert);
         }
         return switch (algorithm) {
-            // HAProxy accepts these two and lbkit has no module for them yet: read their arguments
-            // here, so `lbkit -c` agrees with `haproxy -c`; running them is refused at startup.
+            // HAProxy accepts these and lbkit has no module for them (hash: not on the classpath):
+            // read their arguments here, so `lbkit -c` agrees with `haproxy -c`; running them is
+            // refused at startup.
             case RDP_COOKIE -> rdpCookie(words.get(0), where, alert);
             case HASH -> hash(words, where, alert);
             case STICKY -> Balance.of(Algorithm.STICKY, where);
@@ -81,7 +82,12 @@ final class BalanceReader {
         return null;
     }
 
-    private static Balance hash(List<String> words, Where where, Consumer<String> alert) {
+    /**
+     * {@code balance hash <expr>}: the expression is kept as written in {@link Balance#name()};
+     * it is read after the whole file ({@code AfterParsing}: an unknown fetch or converter gets
+     * HAProxy's alert there) and where it is evaluated ({@link SampleExpression#of}).
+     */
+    public static Balance hash(List<String> words, Where where, Consumer<String> alert) {
         String expression = words.size() > 1 ? words.get(1) : "";
         if (expression.isEmpty()) {
             alert.accept("balance hash requires a sample expression.");

@@ -575,7 +575,12 @@ final class ProxyHandler extends Handler.Abstract {
         DefaultPortRemoval.Result stored =
                 DefaultPortRemoval.apply(RawTargetConnectionFactory.rawTarget(request));
         if (!stored.changed()) {
-            return new RequestInfo(balancingAddress(request), stored.target(), fields::get);
+            return new RequestInfo(
+                    balancingAddress(request),
+                    stored.target(),
+                    fields::get,
+                    request.getMethod(),
+                    fields::getValuesList);
         }
         return new RequestInfo(
                 balancingAddress(request),
@@ -583,7 +588,12 @@ final class ProxyHandler extends Handler.Abstract {
                 name ->
                         name.equalsIgnoreCase("host") && fields.get(name) != null
                                 ? stored.host()
-                                : fields.get(name));
+                                : fields.get(name),
+                request.getMethod(),
+                name ->
+                        name.equalsIgnoreCase("host") && fields.get(name) != null
+                                ? java.util.List.of(stored.host())
+                                : fields.getValuesList(name));
     }
 
     /**

@@ -115,6 +115,14 @@ public final class HashBalancer implements LoadBalancer {
     }
 
     /**
+     * Hashes {@code key} whole with the backend's hash function, then looks it up ({@code balance
+     * hash}, whose sample may be binary, an address for instance).
+     */
+    public Server lookup(byte[] key, Server avoid) {
+        return lookupKey(Hashes.hash(hashType.function(), key, 0, key.length), avoid);
+    }
+
+    /**
      * Looks up a key that needs no hash function ({@code source}); only {@code avalanche} applies.
      */
     public Server lookupKey(int key, Server avoid) {

@@ -6,9 +6,11 @@ import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.Balance;
+import dev.lbkit.balancer.config.BalanceReader;
 import dev.lbkit.balancer.config.ConfigParser;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.config.SampleExpression;
 import dev.lbkit.balancer.config.Where;
 import dev.lbkit.episodes.sourcehash.HashBalancer;
 import dev.lbkit.episodes.sourcehash.HashKeys;
@@ -18,15 +20,16 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Episode 04's algorithms for the engine: {@code balance uri}, and its two cousins that hash
- * another part of the request the same way, {@code url_param} (a query parameter) and {@code
- * hdr(name)} (a header). All three use episode 03's {@link HashBalancer}, map and ring.
+ * Episode 04's algorithms for the engine: {@code balance uri}, and its cousins that hash another
+ * part of the request the same way, {@code url_param} (a query parameter), {@code hdr(name)} (a
+ * header) and {@code hash <expr>} (any sample lbkit can evaluate, see {@link Samples}). All use
+ * episode 03's {@link HashBalancer}, map and ring.
  */
 public final class UriHashAlgorithms implements AlgorithmProvider {
 
     @Override
     public Set<Algorithm> algorithms() {
-        return Set.of(Algorithm.URI, Algorithm.URL_PARAM, Algorithm.HDR);
+        return Set.of(Algorithm.URI, Algorithm.URL_PARAM, Algorithm.HDR, Algorithm.HASH);
     }
 
     @Override
@@ -37,6 +40,7 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
                     case URI -> new UriKey(balance);
                     case URL_PARAM -> new UrlParamKey(balance.name());
                     case HDR -> new HeaderKey(balance.name(), balance.useDomainOnly());
+                    case HASH -> new ExpressionKey(balance, line);
                     default ->
                             throw new IllegalArgumentException(
                                     "not one of episode 04's algorithms: " + balance.algorithm());
@@ -51,6 +55,7 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
             case URI -> readUri(words, where, alert);
             case URL_PARAM -> readUrlParam(words, where, alert);
             case HDR -> readHeader(words, where, alert);
+            case HASH -> BalanceReader.hash(words, where, alert);
             default ->
                     throw new IllegalArgumentException(
                             "not one of episode 04's algorithms: " + algorithm);
@@ -121,6 +126,35 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
             String value = request.firstHeader().apply(header);
             return value == null ? null : hashing.lookup(value, cut, avoid);
         }
+    }
+
+    /**
+     * {@code balance hash <expr>}: the sample's bytes, hashed whole; a missing sample means round
+     * robin, an empty one is hashed (as "").
+     */
+    private static final class ExpressionKey implements HashBalancer.RequestKey {
+        private final SampleExpression expression;
+        private final HaproxyLine line;
+
+        ExpressionKey(Balance balance, HaproxyLine line) {
+            this.line = line;
+            String refusal = SampleExpression.refusal(balance);
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
+            this.expression = SampleExpression.of(balance.name());
+        }
+
+        // snippet:start by-expression
+        @Override
+        public Server pick(HashBalancer hashing, RequestInfo request, Server avoid) {
+            if (hashing.table().used() == 1) {
+                return hashing.table().lookup(0, avoid); // HAProxy fetches nothing then
+            }
+            byte[] sample = Samples.evaluate(expression, request, line);
+            return sample == null ? null : hashing.lookup(sample, avoid);
+        }
+        // snippet:end by-expression
     }
 
     private static Balance readUri(List<String> words, Where where, Consumer<String> alert) {

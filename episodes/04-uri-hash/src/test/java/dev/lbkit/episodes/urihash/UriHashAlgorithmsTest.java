@@ -77,6 +77,45 @@ class UriHashAlgorithmsTest {
     }
 
     @Test
+    void hashExpressionHashesTheSampleAndFallsBackOnlyWhenItIsMissing() {
+        Backend backend =
+                backend(
+                        section(
+                                named(Algorithm.HASH, "req.hdr(x-key),lower", false),
+                                MAP_BASED,
+                                servers(2, 1, 3)));
+        byte[] w = HashKeys.bytes("w");
+        assertThat(pickName(backend, withHeaders(Map.of("x-key", "v, W"))))
+                .as("hashes \"w\": the last element, lowered")
+                .isEqualTo(mapSlot(Hashes.sdbm(w, 0, 1)));
+        List<String> empty = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            empty.add(pickName(backend, withHeaders(Map.of("x-key", ""))));
+        }
+        assertThat(empty).as("an empty sample is hashed: sdbm(\"\") = 0, slot 0").containsOnly("s1");
+        List<String> fallbacks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            fallbacks.add(pickName(backend, withHeaders(Map.of("Other", "x"))));
+        }
+        assertThat(fallbacks).as("a missing sample: the map walk").containsExactly(MAP_2_1_3);
+    }
+
+    @Test
+    void hashExpressionLbkitCannotEvaluateIsRefusedWithItsLine() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                backend(
+                                        section(
+                                                named(Algorithm.HASH, "req.body", false),
+                                                MAP_BASED,
+                                                servers(2, 1, 3))))
+                .as("refused when the backend is built, naming the balance line")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'balance hash req.body' uses the fetch 'req.body'")
+                .hasMessageContaining("Hash one of path, pathq");
+    }
+
+    @Test
     void useDomainOnlyHashesTheDomainLabel() {
         Backend backend =
                 backend(section(named(Algorithm.HDR, "Host", true), CONSISTENT, servers(2, 1, 3)));
@@ -105,6 +144,10 @@ class UriHashAlgorithmsTest {
                 .as("hdr name and modifier")
                 .extracting(Balance::name, Balance::useDomainOnly)
                 .containsExactly("X-User", true);
+        assertThat(balance("hash req.cook(sid),lower"))
+                .as("hash keeps its expression as written")
+                .extracting(Balance::algorithm, Balance::name)
+                .containsExactly(Algorithm.HASH, "req.cook(sid),lower");
         assertThat(balance("url_param uid check_post"))
                 .as("url_param")
                 .extracting(Balance::name, Balance::checkPost)
@@ -144,12 +187,13 @@ class UriHashAlgorithmsTest {
     }
 
     @org.junit.jupiter.api.Test
-    void providerServesUriUrlParamAndHdr() {
+    void providerServesUriUrlParamHdrAndHash() {
         org.assertj.core.api.Assertions.assertThat(new UriHashAlgorithms().algorithms())
-                .as("episode 04 serves three")
+                .as("episode 04 serves four")
                 .containsExactlyInAnyOrder(
                         dev.lbkit.balancer.config.Algorithm.URI,
                         dev.lbkit.balancer.config.Algorithm.URL_PARAM,
-                        dev.lbkit.balancer.config.Algorithm.HDR);
+                        dev.lbkit.balancer.config.Algorithm.HDR,
+                        dev.lbkit.balancer.config.Algorithm.HASH);
     }
 }
