@@ -41,6 +41,9 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
     private static final long SETTLE_TIMEOUT_MS = 10_000;
     private static final int CLIENT_TIMEOUT_MS = 60_000;
 
+    /** A settled state is read again this much later, and must not have changed. */
+    private static final long STABLE_MS = 30;
+
     /**
      * What one side did.
      *
@@ -251,8 +254,8 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
 
     /**
      * Polls {@code show stat} until every one of the {@code sent} requests is accounted for: in
-     * flight on a server, waiting in a server's or the backend's queue, or answered. Returns the
-     * state line then.
+     * flight on a server, waiting in a server's or the backend's queue, or answered, and the state
+     * line reads the same twice {@value #STABLE_MS} ms apart. Returns that state line.
      */
     private static String settle(
             SideBySide.Endpoint side, String backend, String[] answers, int sent)
@@ -272,10 +275,18 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
                     scur.values().stream().mapToInt(Integer::intValue).sum()
                             + qcur.values().stream().mapToInt(Integer::intValue).sum()
                             + backendQueue;
-            last = state(csv, backend);
+            String now = state(csv, backend);
+            // Settled, and the same state twice in a row: some counters (HAProxy 3.4's econ) may
+            // move just after the answer left.
             if (accounted + answered == sent) {
-                return last;
+                if (now.equals(last)) {
+                    return now;
+                }
+                last = now;
+                Thread.sleep(STABLE_MS);
+                continue;
             }
+            last = now;
             Thread.sleep(5);
         }
         throw new IllegalStateException(

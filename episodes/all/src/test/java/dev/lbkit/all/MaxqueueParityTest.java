@@ -81,6 +81,37 @@ class MaxqueueParityTest {
                 .endsWith("backend queue 5");
     }
 
+    /**
+     * A known difference, pinned: HAProxy's leastconn counts a server full only at {@code maxconn +
+     * maxqueue} and queues requests at a busy server while its queue has room; lbkit's leastconn
+     * passes a server over at its {@code maxconn} (and warns about the config). When lbkit learns
+     * it, this test fails: turn it into a parity assertion.
+     */
+    @Test
+    void leastconnWithMaxqueueQueuesAtServersInHaproxyButNotYetInLbkit() throws Exception {
+        PacedParity result =
+                PacedParity.run(
+                        "leastconn, maxconn 1 maxqueue 1 (known difference)",
+                        config("balance leastconn", "maxconn 1 maxqueue 1", false),
+                        "be",
+                        roundrobinTraffic());
+
+        List<String> haproxy = result.haproxy().states();
+        List<String> lbkit = result.lbkit().states();
+        System.out.println(
+                "[lbkit] leastconn maxconn 1 maxqueue 1, after the last request: HAProxy "
+                        + haproxy.get(haproxy.size() - 1)
+                        + " | lbkit "
+                        + lbkit.get(lbkit.size() - 1));
+        assertThat(haproxy.get(haproxy.size() - 1))
+                .as("HAProxy: one request queued at each busy server, the rest at the backend")
+                .isEqualTo(
+                        "s1 1 +1 queued, s2 1 +1 queued, s3 1 +1 queued, backend queue 2");
+        assertThat(lbkit.get(lbkit.size() - 1))
+                .as("lbkit (not modelled yet): every waiting request in the backend's queue")
+                .isEqualTo("s1 1, s2 1, s3 1, backend queue 5");
+    }
+
     @Test
     @Tag(NegativeControl.TAG)
     void theSameComparisonRejectsLbkitIgnoringMaxqueue() throws Exception {
