@@ -73,13 +73,17 @@ public final class Backend {
      * What {@link #pickTakeOrQueue} did: took a slot on {@code server}, queued the request (its
      * continuation gets the server later, or null when {@code timeout queue} ran out), found no
      * usable server at all ({@code server} null, not queued), or was sent to a server whose own
-     * queue already held {@code maxqueue} requests ({@code queueFull}: refused at once, HAProxy
-     * answers 503).
+     * queue already held {@code maxqueue} requests ({@code fullQueueOf}, {@code server} null:
+     * refused at once, HAProxy answers 503 and logs that server with {@code SQ}).
      */
-    public record Pick(Server server, boolean queued, boolean queueFull) {
-        static final Pick NONE = new Pick(null, false, false);
-        static final Pick QUEUED = new Pick(null, true, false);
-        static final Pick QUEUE_FULL = new Pick(null, false, true);
+    public record Pick(Server server, boolean queued, Server fullQueueOf) {
+        static final Pick NONE = new Pick(null, false, null);
+        static final Pick QUEUED = new Pick(null, true, null);
+
+        /** Refused because {@link #fullQueueOf} had a full queue. */
+        public boolean queueFull() {
+            return fullQueueOf != null;
+        }
     }
 
     /** A queued request: its continuation and its place in the order of arrival. */
@@ -222,7 +226,7 @@ public final class Backend {
             if (chosen != null && !chosen.full()) {
                 take(chosen, now);
                 chosen.countPick();
-                return new Pick(chosen, false, false);
+                return new Pick(chosen, false, null);
             }
             if (chosen == null && servers.stream().noneMatch(Server::usable)) {
                 return Pick.NONE;
@@ -232,7 +236,7 @@ public final class Backend {
                 if (chosen.queueFull()) {
                     chosen.countRefusedQueueFull();
                     refusedQueueFull++;
-                    return Pick.QUEUE_FULL;
+                    return new Pick(null, false, chosen);
                 }
             }
             waiter = new Waiter(continuation, queueSequence++, chosen);

@@ -138,7 +138,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
     }
 
     /** Sends {@code targets} to one side, each once the previous ones settled; see the class. */
-    static Side drive(
+    public static Side drive(
             SideBySide sides, SideBySide.Endpoint side, String backend, List<String> targets)
             throws Exception {
         int n = targets.size();

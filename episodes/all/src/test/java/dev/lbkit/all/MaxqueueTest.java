@@ -8,6 +8,8 @@ import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.harness.PacedParity;
+import dev.lbkit.harness.SideBySide;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +71,44 @@ class MaxqueueTest {
                 .containsExactly("s1", "s2", "s3", "queued", "queued", "queued");
         assertThat(backend.backendQueued()).isEqualTo(3);
         assertThat(backend.refusedQueueFull()).isZero();
+    }
+
+    /**
+     * lbkit alone, over HTTP: the access log line of a refused request names the server whose queue
+     * was full, with {@code SQ} and no queue or connect time, as HAProxy 2.6.12 logs it ({@code
+     * be/s1 0/-1/-1/-1/0 503 217 - - SQ--}).
+     */
+    @Test
+    void aRefusedRequestIsLoggedWithItsServerAndSQ() throws Exception {
+        String config =
+                MaxqueueParityTest.config("balance url_param key", "maxconn 1 maxqueue 1", false)
+                        .replace(
+                                "defaults\n",
+                                "global\n    log stdout format raw local0\n\n"
+                                        + "defaults\n    log global\n    option httplog\n");
+        try (SideBySide lbkit =
+                SideBySide.start("maxqueue log", config, null, SideBySide.Options.exactRun())) {
+            PacedParity.Side side =
+                    PacedParity.drive(
+                            lbkit,
+                            lbkit.lbkit(),
+                            "be",
+                            List.of("/?key=k&delay_ms=300", "/?key=k&delay_ms=300", "/?key=k"));
+
+            assertThat(side.picks().answers().get(2)).as("the third is refused").isEqualTo("503");
+            String server = side.picks().answers().get(0);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!lbkit.lbkitLog().contains(" 503 ") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(lbkit.lbkitLog().lines().filter(l -> l.contains(" 503 ")).toList())
+                    .as("logged with the full server, SQ, no queue or connect time")
+                    .singleElement()
+                    .asString()
+                    .contains(" be/" + server + " ")
+                    .contains("/-1/-1/-1/")
+                    .contains(" SQ-- ");
+        }
     }
 
     private static String outcome(Backend.Pick pick) {
