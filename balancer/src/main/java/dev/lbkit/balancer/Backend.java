@@ -54,7 +54,9 @@ public final class Backend {
 
     private long queueSequence;
 
-    /** The most requests ever waiting in {@link #queue} at once (HAProxy's backend {@code qmax}). */
+    /**
+     * The most requests ever waiting in {@link #queue} at once (HAProxy's backend {@code qmax}).
+     */
     private int maxQueued;
 
     /** Requests refused because their server's queue was full (the backend's {@code econ}). */
@@ -275,14 +277,19 @@ public final class Backend {
         waiter.continuation.accept(null);
     }
 
-    /** Requests waiting in this backend's own queue (for any server); HAProxy's backend {@code qcur}. */
+    /**
+     * Requests waiting in this backend's own queue (for any server); HAProxy's backend {@code
+     * qcur}.
+     */
     public int backendQueued() {
         synchronized (lock) {
             return queue.size();
         }
     }
 
-    /** The most requests ever waiting in this backend's own queue at once (backend {@code qmax}). */
+    /**
+     * The most requests ever waiting in this backend's own queue at once (backend {@code qmax}).
+     */
     public int maxBackendQueued() {
         synchronized (lock) {
             return maxQueued;

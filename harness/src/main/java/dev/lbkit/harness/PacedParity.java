@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Assertions;
  * <p>A request's {@code ?delay_ms=N} holds it at its server. A request without a delay is quick:
  * its answer is awaited before the next request goes. A held request must still be in flight when
  * the last request is sent (pick delays longer than the sending takes); if one comes back earlier,
- * the run did not load the balancer as planned and is run again, up to {@value #ATTEMPTS} times
- * (a negative control is not: its wrong lbkit may hold requests differently).
- * After the last request, held ones end by their delays and queued ones take the freed slots.
+ * the run did not load the balancer as planned and is run again, up to {@value #ATTEMPTS} times (a
+ * negative control is not: its wrong lbkit may hold requests differently). After the last request,
+ * held ones end by their delays and queued ones take the freed slots.
  *
  * <p>Compared, exactly: the answer of each request (the server, or the status when no server
  * answered); the balancer's state after each request settled (per server: in flight, queued,
@@ -61,8 +61,8 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             String finalState) {}
 
     /** Starts both sides for {@code config}, drives {@code targets} on HAProxy then on lbkit. */
-    public static PacedParity run(
-            String title, String config, String backend, List<String> targets) throws Exception {
+    public static PacedParity run(String title, String config, String backend, List<String> targets)
+            throws Exception {
         return run(title, config, backend, targets, null);
     }
 
@@ -88,8 +88,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             UnaryOperator<String> mistake)
             throws Exception {
         Traffic traffic =
-                Traffic.of(
-                        title, targets.size(), i -> Traffic.Request.get(targets.get(i)));
+                Traffic.of(title, targets.size(), i -> Traffic.Request.get(targets.get(i)));
         PacedParity result = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             SideBySide.Options options = SideBySide.Options.exactRun();
@@ -109,9 +108,11 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
                                 onLbkit.picks());
                 result = new PacedParity(comparison, onHaproxy, onLbkit, attempt);
             }
-            // A negative control's lbkit may well hold requests otherwise: rerunning it tells nothing.
+            // A negative control's lbkit may well hold requests otherwise: rerunning it tells
+            // nothing.
             if (mistake != null
-                    || result.haproxy.endedEarly().isEmpty() && result.lbkit.endedEarly().isEmpty()) {
+                    || result.haproxy.endedEarly().isEmpty()
+                            && result.lbkit.endedEarly().isEmpty()) {
                 break;
             }
             System.out.printf(
@@ -269,7 +270,8 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             int backendQueue = backendColumn(csv, backend, "qcur");
             int answered;
             synchronized (answers) {
-                answered = (int) Arrays.stream(answers).filter(a -> !a.equals("(no answer)")).count();
+                answered =
+                        (int) Arrays.stream(answers).filter(a -> !a.equals("(no answer)")).count();
             }
             int accounted =
                     scur.values().stream().mapToInt(Integer::intValue).sum()
@@ -387,7 +389,9 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
     public void assertIdentical() {
         if (!identical()) {
             Assertions.fail(
-                    (comparison.identical() ? "answers identical, " : comparison.explainDifference())
+                    (comparison.identical()
+                                    ? "answers identical, "
+                                    : comparison.explainDifference())
                             + System.lineSeparator()
                             + String.join(System.lineSeparator(), report()));
         }

@@ -112,7 +112,9 @@ public final class Server {
         maxQueued = Math.max(maxQueued, queued);
     }
 
-    /** The most requests ever waiting in this server's own queue at once (HAProxy's {@code qmax}). */
+    /**
+     * The most requests ever waiting in this server's own queue at once (HAProxy's {@code qmax}).
+     */
     public int maxQueued() {
         return maxQueued;
     }

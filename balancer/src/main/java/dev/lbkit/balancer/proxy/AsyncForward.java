@@ -96,9 +96,7 @@ final class AsyncForward {
         if (pick.queueFull()) {
             RequestLog.refusedByFullQueue(record, pick.fullQueueOf());
             ProxyHandler.sendError(
-                    response,
-                    ErrorPage.NO_SERVER,
-                    Callback.from(() -> finish(null), this::finish));
+                    response, ErrorPage.NO_SERVER, Callback.from(() -> finish(null), this::finish));
             return;
         }
         if (pick.server() == null) {

@@ -93,8 +93,8 @@ class BalanceFactorParityTest {
     }
 
     /**
-     * The factor moved some requests for the hot key off its server: without it they would all
-     * land on one.
+     * The factor moved some requests for the hot key off its server: without it they would all land
+     * on one.
      */
     private static void assertFactorMattered(PacedParity result) {
         List<String> answers = result.comparison().haproxy().answers();

@@ -14,10 +14,10 @@ import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A server's {@code maxqueue}, side by side: servers with {@code maxconn 1} hold slow requests, the
@@ -137,14 +137,16 @@ class MaxqueueParityTest {
 
     private static void assertSameQueueOrder(PacedParity result) {
         assertThat(result.lbkit().answerOrder())
-                .as("each server answered its requests in the same order (queues first in, first out)")
+                .as(
+                        "each server answered its requests in the same order (queues first in, first out)")
                 .isEqualTo(result.haproxy().answerOrder());
     }
 
     /**
      * Keys {@code a} and {@code b} hash to two different servers (found with lbkit's own hashing;
      * HAProxy's answers are what the test compares). Key a: one request served, two queued, then
-     * refused; key b: one served and one queued on its own server, which a's overflow never reaches.
+     * refused; key b: one served and one queued on its own server, which a's overflow never
+     * reaches.
      */
     static List<String> hashTraffic(String config) throws Exception {
         Map<String, String> keys = keysOnTwoServers(config);
@@ -188,7 +190,12 @@ class MaxqueueParityTest {
 
     static String config(String balance, String limits, boolean redispatch) {
         String text =
-                new SingleBackendConfig("be", "s", balance, List.of(1, 1, 1), List.of(limits, limits, limits))
+                new SingleBackendConfig(
+                                "be",
+                                "s",
+                                balance,
+                                List.of(1, 1, 1),
+                                List.of(limits, limits, limits))
                         .text();
         String extra = "    timeout queue 30s\n" + (redispatch ? "    option redispatch\n" : "");
         return text.replace("    timeout server 30s\n", "    timeout server 30s\n" + extra);
