@@ -54,6 +54,14 @@ public final class Backend {
 
     private long queueSequence;
 
+    /**
+     * The most requests ever waiting in {@link #queue} at once (HAProxy's backend {@code qmax}).
+     */
+    private int maxQueued;
+
+    /** Requests refused because their server's queue was full (the backend's {@code econ}). */
+    private long refusedQueueFull;
+
     /** Fires {@code timeout queue}; one daemon thread for every backend. */
     private static final ScheduledExecutorService QUEUE_TIMER =
             Executors.newSingleThreadScheduledExecutor(
@@ -65,12 +73,19 @@ public final class Backend {
 
     /**
      * What {@link #pickTakeOrQueue} did: took a slot on {@code server}, queued the request (its
-     * continuation gets the server later, or null when {@code timeout queue} ran out), or found no
-     * usable server at all ({@code server} null, not queued).
+     * continuation gets the server later, or null when {@code timeout queue} ran out), found no
+     * usable server at all ({@code server} null, not queued), or was sent to a server whose own
+     * queue already held {@code maxqueue} requests ({@code fullQueueOf}, {@code server} null:
+     * refused at once, HAProxy answers 503 and logs that server with {@code SQ}).
      */
-    public record Pick(Server server, boolean queued) {
-        static final Pick NONE = new Pick(null, false);
-        static final Pick QUEUED = new Pick(null, true);
+    public record Pick(Server server, boolean queued, Server fullQueueOf) {
+        static final Pick NONE = new Pick(null, false, null);
+        static final Pick QUEUED = new Pick(null, true, null);
+
+        /** Refused because {@link #fullQueueOf} had a full queue. */
+        public boolean queueFull() {
+            return fullQueueOf != null;
+        }
     }
 
     /** A queued request: its continuation and its place in the order of arrival. */
@@ -195,6 +210,14 @@ public final class Backend {
      * waitMs} ({@code timeout queue}, else {@code timeout connect}) a request still waiting is
      * dropped and its continuation gets null (HAProxy answers 503). The continuation runs on the
      * thread that freed the slot, or on the queue timer's, outside the lock; it must not block.
+     *
+     * <p>A server's own queue holds at most its {@code maxqueue} requests: a request picked for a
+     * full server whose queue is full too is refused at once ({@link Pick#queueFull}), not sent to
+     * another server, with or without {@code option redispatch} (HAProxy redispatches it only when
+     * a cookie chose the server, which lbkit does not read). The backend's queue has no limit, so
+     * an algorithm that passes full servers over (roundrobin, static-rr, first) never meets a
+     * {@code maxqueue}. The algorithm's choice counts in the server's {@code lbtot} even when the
+     * request waits or is refused, as in HAProxy.
      */
     public Pick pickTakeOrQueue(RequestInfo request, Consumer<Server> continuation, long waitMs) {
         Waiter waiter;
@@ -205,10 +228,18 @@ public final class Backend {
             if (chosen != null && !chosen.full()) {
                 take(chosen, now);
                 chosen.countPick();
-                return new Pick(chosen, false);
+                return new Pick(chosen, false, null);
             }
             if (chosen == null && servers.stream().noneMatch(Server::usable)) {
                 return Pick.NONE;
+            }
+            if (chosen != null) {
+                chosen.countPick();
+                if (chosen.queueFull()) {
+                    chosen.countRefusedQueueFull();
+                    refusedQueueFull++;
+                    return new Pick(null, false, chosen);
+                }
             }
             waiter = new Waiter(continuation, queueSequence++, chosen);
             if (chosen != null) {
@@ -216,6 +247,7 @@ public final class Backend {
                 chosen.addQueued(1);
             } else {
                 queue.addLast(waiter);
+                maxQueued = Math.max(maxQueued, queue.size());
             }
         }
         if (waitMs > 0) {
@@ -243,6 +275,32 @@ public final class Backend {
             }
         }
         waiter.continuation.accept(null);
+    }
+
+    /**
+     * Requests waiting in this backend's own queue (for any server); HAProxy's backend {@code
+     * qcur}.
+     */
+    public int backendQueued() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
+    /**
+     * The most requests ever waiting in this backend's own queue at once (backend {@code qmax}).
+     */
+    public int maxBackendQueued() {
+        synchronized (lock) {
+            return maxQueued;
+        }
+    }
+
+    /** Requests refused because their server's queue was full (the backend's {@code econ}). */
+    public long refusedQueueFull() {
+        synchronized (lock) {
+            return refusedQueueFull;
+        }
     }
 
     /** Requests waiting in this backend's queue and in its servers' queues. */

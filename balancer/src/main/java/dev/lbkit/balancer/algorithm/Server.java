@@ -16,6 +16,8 @@ public final class Server {
     private boolean running = true;
     private int served;
     private int queued;
+    private int maxQueued;
+    private long refusedQueueFull;
     private int maxServed;
     private long lbtot;
 
@@ -107,6 +109,35 @@ public final class Server {
 
     public void addQueued(int delta) {
         queued += delta;
+        maxQueued = Math.max(maxQueued, queued);
+    }
+
+    /**
+     * The most requests ever waiting in this server's own queue at once (HAProxy's {@code qmax}).
+     */
+    public int maxQueued() {
+        return maxQueued;
+    }
+
+    /**
+     * Whether this server's own queue holds {@code maxqueue} requests already, so one more sent to
+     * it is refused.
+     */
+    public boolean queueFull() {
+        int maxqueue = spec.maxqueue();
+        return maxqueue > 0 && queued >= maxqueue;
+    }
+
+    /**
+     * Requests refused because this server's queue was full (HAProxy counts them in the server's
+     * {@code econ}).
+     */
+    public long refusedQueueFull() {
+        return refusedQueueFull;
+    }
+
+    public void countRefusedQueueFull() {
+        refusedQueueFull++;
     }
 
     /** Usable for load balancing: weight above 0, not in maintenance or drain, and UP. */

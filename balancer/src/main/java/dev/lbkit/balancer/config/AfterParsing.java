@@ -236,7 +236,8 @@ final class AfterParsing {
                             o.hashKey,
                             draft.guid(),
                             o.fastinterMs,
-                            o.downinterMs));
+                            o.downinterMs,
+                            o.maxqueue));
         }
         Balance balance =
                 proxy.balance != null ? proxy.balance : Balance.defaultOf(line, proxy.where);
@@ -246,6 +247,16 @@ final class AfterParsing {
                             + proxy.name
                             + "' (needs 'mode log'). Falling back to round robin.");
             balance = Balance.roundrobin(balance.where());
+        }
+        if (balance.algorithm() == Algorithm.LEASTCONN
+                && servers.stream().anyMatch(s -> s.maxconn() > 0 && s.maxqueue() > 0)) {
+            // HAProxy's leastconn still picks a server at its maxconn while its queue has room and
+            // queues the request there; lbkit's leastconn passes it over (backend queue).
+            diag.rawWarning(
+                    "[WARNING] backend '"
+                            + proxy.name
+                            + "': 'maxqueue' with 'balance leastconn' is not modelled by lbkit:"
+                            + " requests wait in the backend's queue instead of a server's own.");
         }
         boolean frontendOnly = proxy.kind == ProxySection.Kind.FRONTEND;
         return new ProxySection(

@@ -15,6 +15,7 @@ final class ServerOptions {
     boolean backup;
     boolean disabled;
     int maxconn;
+    int maxqueue;
     HashKey hashKey = HashKey.ID;
 
     ServerOptions copy() {
@@ -29,6 +30,7 @@ final class ServerOptions {
         copy.backup = backup;
         copy.disabled = disabled;
         copy.maxconn = maxconn;
+        copy.maxqueue = maxqueue;
         copy.hashKey = hashKey;
         return copy;
     }

@@ -258,11 +258,7 @@ final class ServerReader {
                     i++;
                 }
                 case "maxqueue" -> {
-                    if (atoi(value) > 0) {
-                        diag.warn(
-                                "'maxqueue' is read but not enforced by lbkit: a server's queue has no length"
-                                        + " limit there.");
-                    }
+                    options.maxqueue = Math.max(0, atoi(value));
                     i++;
                 }
                 case "check" -> options.check = true;

@@ -22,6 +22,9 @@ package dev.lbkit.balancer.config;
  * @param fastinterMs {@code fastinter}: the interval while the server changes state; 0 = {@code
  *     inter}
  * @param downinterMs {@code downinter}: the interval while it is DOWN; 0 = {@code inter}
+ * @param maxqueue {@code maxqueue}, 0 = no limit: how many requests may wait in this server's own
+ *     queue (requests a hash sends to it while it is at its {@code maxconn}); one more is refused
+ *     with a 503
  */
 public record ServerSpec(
         String name,
@@ -41,12 +44,55 @@ public record ServerSpec(
         HashKey hashKey,
         String guid,
         int fastinterMs,
-        int downinterMs) {
+        int downinterMs,
+        int maxqueue) {
 
     public ServerSpec {
         if (hashKey == null) {
             hashKey = HashKey.ID;
         }
+    }
+
+    /** A server whose own queue has no length limit. */
+    public ServerSpec(
+            String name,
+            String host,
+            int port,
+            int weight,
+            int id,
+            boolean explicitId,
+            boolean check,
+            int interMs,
+            int rise,
+            int fall,
+            boolean backup,
+            boolean disabled,
+            int maxconn,
+            Where where,
+            HashKey hashKey,
+            String guid,
+            int fastinterMs,
+            int downinterMs) {
+        this(
+                name,
+                host,
+                port,
+                weight,
+                id,
+                explicitId,
+                check,
+                interMs,
+                rise,
+                fall,
+                backup,
+                disabled,
+                maxconn,
+                where,
+                hashKey,
+                guid,
+                fastinterMs,
+                downinterMs,
+                0);
     }
 
     /** A server whose checks run every {@code inter}, whatever its state. */

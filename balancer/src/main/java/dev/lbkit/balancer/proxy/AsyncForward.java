@@ -93,6 +93,12 @@ final class AsyncForward {
         if (pick.queued()) {
             return;
         }
+        if (pick.queueFull()) {
+            RequestLog.refusedByFullQueue(record, pick.fullQueueOf());
+            ProxyHandler.sendError(
+                    response, ErrorPage.NO_SERVER, Callback.from(() -> finish(null), this::finish));
+            return;
+        }
         if (pick.server() == null) {
             error(ErrorPage.NO_SERVER);
             return;

@@ -178,6 +178,11 @@ final class ProxyHandler extends Handler.Abstract {
         Backend.Pick pick =
                 backend.pickTakeOrQueue(
                         info, dequeued::complete, backend.section().timeouts().queueWaitMs());
+        if (pick.queueFull()) {
+            RequestLog.refusedByFullQueue(record, pick.fullQueueOf());
+            sendError(response, ErrorPage.NO_SERVER);
+            return;
+        }
         Server server = pick.server();
         if (pick.queued()) {
             // A worker thread, free to block: it waits for a slot, or for timeout queue's null.

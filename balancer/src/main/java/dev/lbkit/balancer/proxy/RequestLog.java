@@ -141,6 +141,21 @@ final class RequestLog {
                 };
     }
 
+    /**
+     * The request's server had {@code maxqueue} requests waiting already: refused with a 503,
+     * logged with that server, {@code SQ} and no queue time, as HAProxy does.
+     */
+    static void refusedByFullQueue(AccessRecord record, Server server) {
+        if (record == null) {
+            return;
+        }
+        failed(record, ErrorPage.NO_SERVER);
+        record.server = server.name();
+        record.serverIp = server.spec().host();
+        record.serverPort = server.spec().port();
+        record.termination = "SQ";
+    }
+
     /** How many connect attempts the request needed beyond its first, and whether one moved it. */
     static void retries(AccessRecord record, Attempts attempts) {
         if (record != null && attempts != null) {

@@ -102,7 +102,11 @@ public final class StatCsv {
             for (Server server : backend.servers()) {
                 Row row = new Row(backend.name(), server.name());
                 Optional<HealthChecks.Snapshot> check = checks.of(server);
-                row.set("qcur", 0).set("qmax", 0);
+                row.set("qcur", server.queued()).set("qmax", server.maxQueued());
+                if (server.spec().maxqueue() > 0) {
+                    row.set("qlimit", server.spec().maxqueue());
+                }
+                row.set("econ", server.refusedQueueFull());
                 row.set("scur", server.served());
                 row.set("smax", server.maxServed());
                 if (server.spec().maxconn() > 0) {
@@ -130,7 +134,7 @@ public final class StatCsv {
                                     .set("check_health", c.health());
                         });
                 rows.append(row.line());
-                scur += server.served();
+                scur += server.served() + server.queued();
                 lbtot += server.lbtot();
                 if (server.usable()) {
                     if (server.backup()) {
@@ -144,9 +148,11 @@ public final class StatCsv {
             }
             Row row = new Row(backend.name(), "BACKEND");
             int weight = activeUsable > 0 ? activeWeight : backupWeight;
-            row.set("qcur", 0)
-                    .set("qmax", 0)
-                    .set("scur", scur)
+            // The backend's scur counts every request it holds, waiting in a queue or served.
+            row.set("qcur", backend.backendQueued())
+                    .set("qmax", backend.maxBackendQueued())
+                    .set("econ", backend.refusedQueueFull())
+                    .set("scur", scur + backend.backendQueued())
                     .set("stot", backend.cumulativeRequests());
             // A backend without servers (a stats-only listen) is UP for HAProxy.
             boolean up = activeUsable + backupUsable > 0 || backend.servers().isEmpty();

@@ -1,0 +1,145 @@
+package dev.lbkit.all;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.balancer.Backend;
+import dev.lbkit.balancer.algorithm.Algorithms;
+import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.Config;
+import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.harness.PacedParity;
+import dev.lbkit.harness.SideBySide;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server's {@code maxqueue} without a HAProxy: where a request goes once the server it must go to
+ * has a full queue. The side-by-side proof is {@link MaxqueueParityTest}.
+ */
+class MaxqueueTest {
+
+    @Test
+    void aHashedRequestForAServerWithAFullQueueIsRefusedAtOnce() throws Exception {
+        Backend backend = backend("balance uri", "maxconn 1 maxqueue 2", "option redispatch");
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            outcomes.add(outcome(backend.pickTakeOrQueue(request("/a"), s -> {}, 0)));
+        }
+
+        assertThat(outcomes)
+                .as("one served, maxqueue 2 waiting, then refused even with option redispatch")
+                .containsExactly(outcomes.get(0), "queued", "queued", "refused", "refused");
+        Server s1 = backend.server(outcomes.get(0)).orElseThrow();
+        assertThat(s1.queued()).as("s1's queue holds maxqueue requests").isEqualTo(2);
+        assertThat(s1.refusedQueueFull()).as("s1's econ counts the refusals").isEqualTo(2);
+        assertThat(backend.refusedQueueFull()).as("so does the backend's").isEqualTo(2);
+        assertThat(s1.lbtot()).as("every pick of s1 counts in lbtot, refused or not").isEqualTo(5);
+    }
+
+    @Test
+    void aFreedSlotMakesRoomInTheQueueAgain() throws Exception {
+        Backend backend = backend("balance uri", "maxconn 1 maxqueue 1", "");
+        List<Server> dequeued = new ArrayList<>();
+        Server s1 = backend.pickTakeOrQueue(request("/a"), dequeued::add, 0).server();
+        assertThat(s1).as("the first request is served").isNotNull();
+        assertThat(outcome(backend.pickTakeOrQueue(request("/a"), dequeued::add, 0)))
+                .isEqualTo("queued");
+        assertThat(outcome(backend.pickTakeOrQueue(request("/a"), dequeued::add, 0)))
+                .isEqualTo("refused");
+
+        backend.release(s1);
+
+        assertThat(dequeued).as("the waiting request takes the freed slot").containsExactly(s1);
+        assertThat(outcome(backend.pickTakeOrQueue(request("/a"), dequeued::add, 0)))
+                .as("the queue has room again")
+                .isEqualTo("queued");
+    }
+
+    @Test
+    void roundrobinNeverMeetsMaxqueueTheBackendQueueHasNoLimit() throws Exception {
+        Backend backend = backend("balance roundrobin", "maxconn 1 maxqueue 1", "");
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            outcomes.add(outcome(backend.pickTakeOrQueue(request("/"), s -> {}, 0)));
+        }
+
+        assertThat(outcomes)
+                .as("full servers are passed over: the rest wait in the backend's queue")
+                .containsExactly("s1", "s2", "s3", "queued", "queued", "queued");
+        assertThat(backend.backendQueued()).isEqualTo(3);
+        assertThat(backend.refusedQueueFull()).isZero();
+    }
+
+    /**
+     * lbkit alone, over HTTP: the access log line of a refused request names the server whose queue
+     * was full, with {@code SQ} and no queue or connect time, as HAProxy 2.6.12 logs it ({@code
+     * be/s1 0/-1/-1/-1/0 503 217 - - SQ--}).
+     */
+    @Test
+    void aRefusedRequestIsLoggedWithItsServerAndSQ() throws Exception {
+        String config =
+                MaxqueueParityTest.config("balance url_param key", "maxconn 1 maxqueue 1", false)
+                        .replace(
+                                "defaults\n",
+                                "global\n    log stdout format raw local0\n\n"
+                                        + "defaults\n    log global\n    option httplog\n");
+        try (SideBySide lbkit =
+                SideBySide.start("maxqueue log", config, null, SideBySide.Options.exactRun())) {
+            PacedParity.Side side =
+                    PacedParity.drive(
+                            lbkit,
+                            lbkit.lbkit(),
+                            "be",
+                            List.of("/?key=k&delay_ms=300", "/?key=k&delay_ms=300", "/?key=k"));
+
+            assertThat(side.picks().answers().get(2)).as("the third is refused").isEqualTo("503");
+            String server = side.picks().answers().get(0);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!lbkit.lbkitLog().contains(" 503 ") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(lbkit.lbkitLog().lines().filter(l -> l.contains(" 503 ")).toList())
+                    .as("logged with the full server, SQ, no queue or connect time")
+                    .singleElement()
+                    .asString()
+                    .contains(" be/" + server + " ")
+                    .contains("/-1/-1/-1/")
+                    .contains(" SQ-- ");
+        }
+    }
+
+    private static String outcome(Backend.Pick pick) {
+        if (pick.queueFull()) {
+            return "refused";
+        }
+        return pick.queued() ? "queued" : pick.server() == null ? "none" : pick.server().name();
+    }
+
+    private static RequestInfo request(String path) throws Exception {
+        return RequestInfo.of(InetAddress.getByName("127.0.0.1"), path);
+    }
+
+    /** Three servers s1, s2, s3, each with {@code limits}. */
+    private static Backend backend(String balance, String limits, String option) throws Exception {
+        String text =
+                String.join(
+                        "\n",
+                        "defaults",
+                        "    mode http",
+                        "    timeout connect 5s",
+                        "    timeout client 30s",
+                        "    timeout server 30s",
+                        "backend be",
+                        "    " + balance,
+                        "    " + option,
+                        "    server s1 127.0.0.1:9001 " + limits,
+                        "    server s2 127.0.0.1:9002 " + limits,
+                        "    server s3 127.0.0.1:9003 " + limits,
+                        "");
+        Config config = ConfigParser.parse(text, "maxqueue.cfg");
+        return new Backend(config.backend("be").orElseThrow(), Algorithms::create);
+    }
+}
