@@ -66,7 +66,12 @@ class PostBodyParityTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"balance url_param uid check_post", "balance url_param uid\n    hash-type consistent"})
+    @ValueSource(
+            strings = {
+                "balance url_param uid check_post",
+                "balance url_param uid\n    hash-type consistent",
+                "balance url_param uid\n    option forwardfor"
+            })
     void everyPostGoesToTheSameServerAsOnHaproxy(String balance) throws Exception {
         Comparison c = run(balance, false);
         Parity.assertIdentical(c);

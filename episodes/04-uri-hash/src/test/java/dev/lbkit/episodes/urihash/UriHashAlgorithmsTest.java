@@ -144,12 +144,13 @@ class UriHashAlgorithmsTest {
     }
 
     @org.junit.jupiter.api.Test
-    void providerServesUriUrlParamAndHdr() {
+    void providerServesUriUrlParamHdrAndRdpCookie() {
         org.assertj.core.api.Assertions.assertThat(new UriHashAlgorithms().algorithms())
-                .as("episode 04 serves three")
+                .as("episode 04 serves four")
                 .containsExactlyInAnyOrder(
                         dev.lbkit.balancer.config.Algorithm.URI,
                         dev.lbkit.balancer.config.Algorithm.URL_PARAM,
-                        dev.lbkit.balancer.config.Algorithm.HDR);
+                        dev.lbkit.balancer.config.Algorithm.HDR,
+                        dev.lbkit.balancer.config.Algorithm.RDP_COOKIE);
     }
 }
