@@ -33,15 +33,11 @@ final class PostBodyStart {
                 && request.getMethod().equals("POST");
     }
 
-    /**
-     * Reads the start of {@code body} (blocking: a worker thread) and puts it back; {@code
-     * addedHeaders} is what the headers HAProxy adds before balancing take (X-Forwarded-For).
-     */
-    static RequestInfo.PostBody read(
-            Request request, ProxyHandler.ClientBody body, int addedHeaders) throws IOException {
+    /** Reads the start of {@code body} (blocking: a worker thread) and puts it back. */
+    static RequestInfo.PostBody read(Request request, ProxyHandler.ClientBody body)
+            throws IOException {
         return new RequestInfo.PostBody(
-                body.readStart(RequestInfo.PostBody.MOST_READ),
-                storedHeadSize(request) + addedHeaders);
+                body.readStart(RequestInfo.PostBody.MOST_READ), storedHeadSize(request));
     }
 
     /**

@@ -177,10 +177,7 @@ final class ProxyHandler extends Handler.Abstract {
         RequestInfo info = requestInfo(request);
         if (PostBodyStart.wanted(backend, request)) {
             try {
-                info =
-                        info.withPostBody(
-                                PostBodyStart.read(
-                                        request, body, forwardedHeaderSize(request, backend)));
+                info = info.withPostBody(PostBodyStart.read(request, body));
             } catch (IOException clientStopped) {
                 ErrorPage page =
                         causedByTimeout(clientStopped)
@@ -320,20 +317,6 @@ final class ProxyHandler extends Handler.Abstract {
         }
         connection.flushHead();
         body.copyTo(connection, body.length < 0);
-    }
-
-    /**
-     * What the X-Forwarded-For header of {@code option forwardfor} takes in HAProxy's buffer (name
-     * and value plus 8), or 0 when none is added: HAProxy adds it before balancing, so it leaves
-     * that much less room for a POST body.
-     */
-    private int forwardedHeaderSize(Request request, Backend backend) {
-        ForwardedFor forwarding = forwardFor.get(backend);
-        String client =
-                forwarding == null
-                        ? null
-                        : forwarding.valueFor(balancingAddress(request), request.getHeaders());
-        return client == null ? 0 : 8 + forwarding.header().length() + client.length();
     }
 
     /**
