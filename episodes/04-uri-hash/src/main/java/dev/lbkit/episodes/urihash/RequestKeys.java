@@ -122,8 +122,8 @@ public final class RequestKeys {
     /**
      * The {@code url_param} key in a POST body {@code body[0..length)}, scanned as the query string
      * is (the parameter at the start or after a '&', its value up to the next '&'), with one more
-     * rule: the value must look URL-encoded. HAProxy 3.2 and later check every byte of the value:
-     * a space, tab, CR or LF ends it, any other byte that is not an HTTP token character means "no
+     * rule: the value must look URL-encoded. HAProxy 3.2 and later check every byte of the value: a
+     * space, tab, CR or LF ends it, any other byte that is not an HTTP token character means "no
      * key" (round robin). HAProxy 2.6 and 3.0 check only the value's first byte, over and over: a
      * space there gives the empty key, another non-token byte no key, and otherwise the value runs
      * to the next '&' whatever it holds ("a/b" is hashed whole on 2.6, not at all on 3.4).

@@ -143,12 +143,12 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
     }
 
     /**
-     * {@code balance rdp-cookie(name)} in an HTTP backend: the cookie it hashes is the one a
-     * Remote Desktop client sends in its first TCP bytes, which HAProxy looks for in the raw
-     * request buffer; in {@code mode http} that buffer holds the parsed request, never those bytes,
-     * so every request goes round robin the hash way (the map's or the ring's walk), even one that
-     * carries {@code Cookie: mstshash=...} in a header or in its body. Measured with HAProxy 2.6 and
-     * 3.4: weights 3/1/2/5 give s1 s2 s4 s1 s4 s3 s4 ..., as {@code static-rr} does, not {@code
+     * {@code balance rdp-cookie(name)} in an HTTP backend: the cookie it hashes is the one a Remote
+     * Desktop client sends in its first TCP bytes, which HAProxy looks for in the raw request
+     * buffer; in {@code mode http} that buffer holds the parsed request, never those bytes, so
+     * every request goes round robin the hash way (the map's or the ring's walk), even one that
+     * carries {@code Cookie: mstshash=...} in a header or in its body. Measured with HAProxy 2.6
+     * and 3.4: weights 3/1/2/5 give s1 s2 s4 s1 s4 s3 s4 ..., as {@code static-rr} does, not {@code
      * roundrobin}'s s4 s1 s4 s3 ....
      */
     private static final class NoRdpCookie implements HashBalancer.RequestKey {

@@ -37,13 +37,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code balance url_param uid check_post} side by side with POST bodies: when the query string
- * has no {@code uid}, HAProxy waits for a POST's body and looks there; the key, or the round-robin
- * walk when there is none, must be the same on both sides for every request. The traffic mixes
- * form bodies, the parameter in the query and the body at once, chunked bodies sent in pieces,
- * values with bytes that are not URL-encoded, PUTs and lower-case {@code post}, bodies around the
- * size HAProxy holds, and a server DOWN then UP. Each server answers the length and SHA-256 of the
- * body it received, which must be the body sent.
+ * {@code balance url_param uid check_post} side by side with POST bodies: when the query string has
+ * no {@code uid}, HAProxy waits for a POST's body and looks there; the key, or the round-robin walk
+ * when there is none, must be the same on both sides for every request. The traffic mixes form
+ * bodies, the parameter in the query and the body at once, chunked bodies sent in pieces, values
+ * with bytes that are not URL-encoded, PUTs and lower-case {@code post}, bodies around the size
+ * HAProxy holds, and a server DOWN then UP. Each server answers the length and SHA-256 of the body
+ * it received, which must be the body sent.
  */
 class PostBodyParityTest {
     private static final int REQUESTS = 300;
@@ -75,9 +75,7 @@ class PostBodyParityTest {
         Comparison c = run(balance, false);
         Parity.assertIdentical(c);
         assertThat(c.matching()).as("every request was served by a server").isEqualTo(REQUESTS);
-        assertThat(c.haproxy().distribution())
-                .as("all four servers took requests")
-                .hasSize(4);
+        assertThat(c.haproxy().distribution()).as("all four servers took requests").hasSize(4);
     }
 
     @Test
@@ -92,7 +90,9 @@ class PostBodyParityTest {
                         ? "NOT REJECTED"
                         : "rejected at request #" + c.firstDifference() + ", " + c.summary());
         assertThat(c.identical())
-                .as("the comparison rejects an lbkit that ignores bodies:%n%s", c.explainDifference())
+                .as(
+                        "the comparison rejects an lbkit that ignores bodies:%n%s",
+                        c.explainDifference())
                 .isFalse();
         assertThat(c.total() - c.matching())
                 .as("many requests land elsewhere")
@@ -128,7 +128,8 @@ class PostBodyParityTest {
                         SideBySide.Options.exactRun(),
                         UnaryOperator.identity(),
                         starter)) {
-            CompletableFutureHolder onHaproxy = new CompletableFutureHolder(sides, sides.haproxy(), requests);
+            CompletableFutureHolder onHaproxy =
+                    new CompletableFutureHolder(sides, sides.haproxy(), requests);
             Picks lbkit = drive(sides, sides.lbkit(), requests);
             Picks haproxy = onHaproxy.join();
             Traffic described =
@@ -186,7 +187,8 @@ class PostBodyParityTest {
                 if (request.method().equals("POST") && request.pieces() != null) {
                     String expected = FlaskReplica.bodyReceipt(request.body());
                     if (!expected.equals(response.body())) {
-                        server += " (body received: " + response.body() + ", sent: " + expected + ")";
+                        server +=
+                                " (body received: " + response.body() + ", sent: " + expected + ")";
                     }
                 }
                 answers.add(server);
@@ -203,7 +205,10 @@ class PostBodyParityTest {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             StringBuilder head = new StringBuilder();
-            head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
+            head.append(request.method())
+                    .append(' ')
+                    .append(request.target())
+                    .append(" HTTP/1.1\r\n");
             head.append("Host: 127.0.0.1:").append(port).append("\r\n");
             for (String header : request.headers()) {
                 head.append(header).append("\r\n");
@@ -272,9 +277,9 @@ class PostBodyParityTest {
     }
 
     /**
-     * {@link #REQUESTS} seeded requests. Keys come from a small pool so they repeat; the kinds:
-     * the parameter in a form body (first, or after other fields), in the query and the body at
-     * once (the query wins), nowhere (round robin), an empty value, a chunked body cut inside the
+     * {@link #REQUESTS} seeded requests. Keys come from a small pool so they repeat; the kinds: the
+     * parameter in a form body (first, or after other fields), in the query and the body at once
+     * (the query wins), nowhere (round robin), an empty value, a chunked body cut inside the
      * parameter, values holding a space, '/', ',' or '"' (inside or first), a body of about the
      * size HAProxy holds with the parameter at its very end, a 30 kB body with it first, a JSON
      * content type, a PUT, a lower-case {@code post}, and a POST with no body.
@@ -293,9 +298,16 @@ class PostBodyParityTest {
             String path = FlaskReplica.BODY_PATH;
             PostRequest request =
                     switch (kind) {
-                        case 0, 1, 2 -> form("POST", path, "uid=" + key + "&" + other, "form first");
-                        case 3, 4 -> form("POST", path, other + "&a=1&uid=" + key, "form after others");
-                        case 5 -> form("POST", path + "?uid=" + key, "uid=other" + i, "query and body");
+                        case 0, 1, 2 ->
+                                form("POST", path, "uid=" + key + "&" + other, "form first");
+                        case 3, 4 ->
+                                form("POST", path, other + "&a=1&uid=" + key, "form after others");
+                        case 5 ->
+                                form(
+                                        "POST",
+                                        path + "?uid=" + key,
+                                        "uid=other" + i,
+                                        "query and body");
                         case 6 -> form("POST", path, other + "&xuid=" + key, "no uid");
                         case 7 -> form("POST", path, "uid=&" + other, "empty value");
                         case 8 -> {
@@ -314,7 +326,11 @@ class PostBodyParityTest {
                         case 9 -> {
                             String mark = odd[random.nextInt(odd.length)];
                             String value = random.nextBoolean() ? mark + key : key + mark + "x";
-                            yield form("POST", path, "uid=" + value + "&" + other, "odd byte in value");
+                            yield form(
+                                    "POST",
+                                    path,
+                                    "uid=" + value + "&" + other,
+                                    "odd byte in value");
                         }
                         case 10 -> {
                             int size = 15_120 + random.nextInt(60);
@@ -322,7 +338,12 @@ class PostBodyParityTest {
                             String body = "p=" + "x".repeat(size - 2 - tail.length()) + tail;
                             yield form("POST", path, body, "about the size held, uid last");
                         }
-                        case 11 -> form("POST", path, "uid=" + key + "&p=" + "y".repeat(30_000), "30 kB, uid first");
+                        case 11 ->
+                                form(
+                                        "POST",
+                                        path,
+                                        "uid=" + key + "&p=" + "y".repeat(30_000),
+                                        "30 kB, uid first");
                         case 12 ->
                                 new PostRequest(
                                         "POST",
@@ -336,7 +357,9 @@ class PostBodyParityTest {
                                         ? form("PUT", path, "uid=" + key, "PUT")
                                         : form("post", path, "uid=" + key, "lower-case post");
                         case 14 -> new PostRequest("POST", path, List.of(), null, false, "no body");
-                        default -> new PostRequest("GET", "/?uid=" + key, List.of(), null, false, "GET");
+                        default ->
+                                new PostRequest(
+                                        "GET", "/?uid=" + key, List.of(), null, false, "GET");
                     };
             requests.add(request);
         }

@@ -65,7 +65,9 @@ class RdpCookieParityTest {
                 "global\n    nbthread 1\n\n"
                         + SingleBackendConfig.of(balance, List.of(3, 1, 2, 5)).text();
         Traffic traffic =
-                traffic().withEvent(120, "disable server be/s2").withEvent(200, "enable server be/s2");
+                traffic()
+                        .withEvent(120, "disable server be/s2")
+                        .withEvent(200, "enable server be/s2");
         String title = balance.replace("\n    ", ", ");
         Comparison c;
         try (SideBySide sides =
