@@ -33,6 +33,12 @@ public final class FlaskReplica implements AutoCloseable {
     /** Flask's content type for a view that returns a {@code str}. */
     public static final String CONTENT_TYPE = "text/html; charset=utf-8";
 
+    /**
+     * Not in the article: {@code POST /body} answers {@link #bodyReceipt} of the body it received,
+     * so a test can check that a proxy forwarded a body byte for byte.
+     */
+    public static final String BODY_PATH = "/body";
+
     /** The article's app N listens on port 5000 + N (5001-5003). */
     public static final int FIRST_DEFAULT_PORT = 5001;
 
@@ -94,6 +100,11 @@ public final class FlaskReplica implements AutoCloseable {
                             cfg.routes.get("/", ctx -> answer(ctx, helloText(app), delayNow.get()));
                             cfg.routes.get(
                                     "/data", ctx -> answer(ctx, dataText(app), delayNow.get()));
+                            cfg.routes.post(
+                                    BODY_PATH,
+                                    ctx ->
+                                            ctx.contentType("text/plain; charset=utf-8")
+                                                    .result(bodyReceipt(ctx.bodyAsBytes())));
                             cfg.routes.error(
                                     404,
                                     ctx ->
@@ -103,6 +114,20 @@ public final class FlaskReplica implements AutoCloseable {
                         });
         server.start();
         return new FlaskReplica(app, host, delayNow, server);
+    }
+
+    /** What {@code POST /body} answers: the body's length and SHA-256, in hex. */
+    public static String bodyReceipt(byte[] body) {
+        try {
+            return body.length
+                    + " bytes, sha256 "
+                    + java.util.HexFormat.of()
+                            .formatHex(
+                                    java.security.MessageDigest.getInstance("SHA-256")
+                                            .digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 
     /** The body of {@code GET /} for app N. */

@@ -90,7 +90,7 @@ class MainTest {
 
     @Test
     void unsupportedAlgorithmIsRefusedAtItsBalanceLine() throws Exception {
-        Path file = config("rdp-cookie", "http");
+        Path file = config("hash req.hdr(host)", "http");
         assertThat(run("-c", "-f", file.toString()))
                 .as("-c gives HAProxy's verdict: valid")
                 .isZero();
@@ -99,7 +99,7 @@ class MainTest {
                 .contains(
                         "[WARNING] parsing ["
                                 + file
-                                + ":10] : balance 'rdp-cookie' is not supported yet by lbkit (supported: ")
+                                + ":10] : balance 'hash' is not supported yet by lbkit (supported: ")
                 .contains("(lbkit would refuse to run this file)");
         assertThat(run("-f", file.toString()))
                 .as("running it is refused before anything listens")
@@ -108,7 +108,7 @@ class MainTest {
                 .contains(
                         "[ALERT] parsing ["
                                 + file
-                                + ":10] : balance 'rdp-cookie' is not supported yet by lbkit");
+                                + ":10] : balance 'hash' is not supported yet by lbkit");
     }
 
     @Test
@@ -375,7 +375,7 @@ class MainTest {
 
     @Test
     void quietHidesWarningsAndTheVerdictButNotAlerts() throws Exception {
-        Path file = config("rdp-cookie", "http");
+        Path file = config("hash req.hdr(host)", "http");
         assertThat(run("-q", "-c", "-f", file.toString())).as("-q -c on a valid file").isZero();
         assertThat(out() + err()).as("nothing to say when quiet").isEmpty();
         assertThat(run("-q", "-V", "-c", "-f", file.toString())).as("-V undoes -q").isZero();

@@ -66,9 +66,9 @@ public final class Algorithms {
             case ROUNDROBIN, STATIC_RR -> "episodes/01-roundrobin";
             case LEASTCONN, FIRST -> "episodes/02-leastconn";
             case SOURCE -> "episodes/03-source-hash";
-            case URI, URL_PARAM, HDR, HASH -> "episodes/04-uri-hash";
+            case URI, URL_PARAM, HDR, HASH, RDP_COOKIE -> "episodes/04-uri-hash";
             case RANDOM -> "episodes/05-random";
-            case RDP_COOKIE, STICKY, LOG_HASH -> null;
+            case STICKY, LOG_HASH -> null;
         };
     }
 

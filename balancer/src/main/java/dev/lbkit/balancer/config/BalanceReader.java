@@ -34,15 +34,19 @@ public final class BalanceReader {
             alert.accept(line.compareTo(HaproxyLine.V3_0) >= 0 ? SUPPORTED_SINCE_3_0 : SUPPORTED);
             return null;
         }
+        if (algorithm == Algorithm.RDP_COOKIE) {
+            // Read here whether episode 04 (which runs it) is on the classpath or not: its only
+            // argument is the cookie's name, which an HTTP request never gets to use.
+            return rdpCookie(words.get(0), where, alert);
+        }
         Optional<AlgorithmProvider> provider = Algorithms.provider(algorithm);
         if (provider.isPresent()) {
             return provider.get().read(algorithm, words, where, alert);
         }
         return switch (algorithm) {
-            // HAProxy accepts these and lbkit has no module for them (hash: not on the classpath):
-            // read their arguments here, so `lbkit -c` agrees with `haproxy -c`; running them is
-            // refused at startup.
-            case RDP_COOKIE -> rdpCookie(words.get(0), where, alert);
+            // HAProxy accepts these and lbkit may have no module for them (hash: episode 04 not on
+            // the classpath): read their arguments here, so `lbkit -c` agrees with `haproxy -c`;
+            // running them is refused at startup.
             case HASH -> hash(words, where, alert);
             case STICKY -> Balance.of(Algorithm.STICKY, where);
             // Only usable in 'mode log' backends; the reading after the file warns and uses

@@ -7,10 +7,12 @@ import dev.lbkit.balancer.config.Address;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.log.AccessLog;
 import dev.lbkit.balancer.log.AccessRecord;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -173,6 +175,19 @@ final class ProxyHandler extends Handler.Abstract {
             AccessRecord record)
             throws IOException {
         RequestInfo info = requestInfo(request);
+        if (PostBodyStart.wanted(backend, request)) {
+            try {
+                info = info.withPostBody(PostBodyStart.read(request, body));
+            } catch (IOException clientStopped) {
+                ErrorPage page =
+                        causedByTimeout(clientStopped)
+                                ? ErrorPage.REQUEST_TIMEOUT
+                                : ErrorPage.BAD_REQUEST;
+                RequestLog.failed(record, page);
+                sendError(response, page);
+                return;
+            }
+        }
         java.util.concurrent.CompletableFuture<Server> dequeued =
                 new java.util.concurrent.CompletableFuture<>();
         Backend.Pick pick =
@@ -676,7 +691,7 @@ final class ProxyHandler extends Handler.Abstract {
 
     /** The client's request body, read from Jetty as it is written to the server. */
     static final class ClientBody {
-        private final InputStream in;
+        private InputStream in;
 
         /** Its length, or -1 when the client sends it chunked. */
         final long length;
@@ -696,6 +711,22 @@ final class ProxyHandler extends Handler.Abstract {
                 return length == 0 ? new ClientBody(InputStream.nullInputStream(), 0) : null;
             }
             return new ClientBody(Content.Source.asInputStream(request), chunked ? -1 : length);
+        }
+
+        /**
+         * Reads the body's first {@code most} bytes (all of it when shorter) and keeps them to be
+         * sent first, so the server still receives the whole body.
+         */
+        byte[] readStart(int most) throws IOException {
+            byte[] start;
+            try {
+                start = in.readNBytes(most);
+            } catch (IOException e) {
+                clientFailure = e;
+                throw e;
+            }
+            in = new SequenceInputStream(new ByteArrayInputStream(start), in);
+            return start;
         }
 
         /** Reads the whole (small) body after the head, to go out with it. */

@@ -131,6 +131,24 @@ public final class HashBalancer implements LoadBalancer {
 
     // snippet:end hash-then-avalanche
 
+    /**
+     * As {@link #lookup(String, KeyCut, Server)} on the bytes {@code input[0..length)}, for keys
+     * that are not text (a request body).
+     */
+    public Server lookup(byte[] input, int length, KeyCut cut, Server avoid) {
+        long range = cut.cut(input, length);
+        if (range == HashKeys.NO_KEY) {
+            return null;
+        }
+        return lookupKey(
+                Hashes.hash(
+                        hashType.function(),
+                        input,
+                        HashKeys.rangeFrom(range),
+                        HashKeys.rangeTo(range)),
+                avoid);
+    }
+
     @Override
     public void serverUp(Server server) {
         table.serverUp(server);

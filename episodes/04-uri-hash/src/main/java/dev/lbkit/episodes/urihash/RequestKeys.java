@@ -7,6 +7,7 @@ import static dev.lbkit.episodes.sourcehash.HashKeys.rangeFrom;
 import static dev.lbkit.episodes.sourcehash.HashKeys.rangeTo;
 
 import dev.lbkit.balancer.config.Balance;
+import dev.lbkit.balancer.config.HaproxyLine;
 import java.util.Arrays;
 
 /**
@@ -104,6 +105,64 @@ public final class RequestKeys {
             segment = amp + 1;
         }
         return NO_KEY;
+    }
+
+    /**
+     * How many bytes of a POST body HAProxy {@code line} holds when it balances, for a request
+     * whose head takes {@code storedHeadSize} (see {@code RequestInfo.PostBody}): its buffer, less
+     * what the head and the buffer's bookkeeping take. Measured with the default 16 kB buffer by
+     * moving the parameter to the end of ever longer bodies: with a 27-byte head HAProxy 2.6, 3.0
+     * and 3.2 see 15213 bytes, 3.4 sees 15221, and every byte more of head is a byte less of body.
+     */
+    public static int postBodySeen(HaproxyLine line, int storedHeadSize) {
+        int room = line.compareTo(HaproxyLine.V3_4) >= 0 ? 15_275 : 15_267;
+        return Math.max(0, room - storedHeadSize);
+    }
+
+    /**
+     * The {@code url_param} key in a POST body {@code body[0..length)}, scanned as the query string
+     * is (the parameter at the start or after a '&', its value up to the next '&'), with one more
+     * rule: the value must look URL-encoded. HAProxy 3.2 and later check every byte of the value: a
+     * space, tab, CR or LF ends it, any other byte that is not an HTTP token character means "no
+     * key" (round robin). HAProxy 2.6 and 3.0 check only the value's first byte, over and over: a
+     * space there gives the empty key, another non-token byte no key, and otherwise the value runs
+     * to the next '&' whatever it holds ("a/b" is hashed whole on 2.6, not at all on 3.4).
+     */
+    static long postParamRange(byte[] body, int length, byte[] param, HaproxyLine line) {
+        boolean everyByte = line.compareTo(HaproxyLine.V3_2) >= 0;
+        int segment = 0;
+        while (length - segment > param.length) {
+            if (body[segment + param.length] == '=' && startsWith(body, segment, param)) {
+                int valueStart = segment + param.length + 1;
+                int end = valueStart;
+                while (end < length && body[end] != '&') {
+                    byte checked = everyByte ? body[end] : body[valueStart];
+                    if (!isToken(checked)) {
+                        if (isLinearSpace(checked)) {
+                            break;
+                        }
+                        return NO_KEY;
+                    }
+                    end++;
+                }
+                return range(valueStart, end);
+            }
+            int amp = indexOf(body, length, (byte) '&', segment);
+            if (amp < 0) {
+                return NO_KEY;
+            }
+            segment = amp + 1;
+        }
+        return NO_KEY;
+    }
+
+    /** RFC 9110's token characters, which HAProxy's HTTP_IS_TOKEN accepts. */
+    private static boolean isToken(byte c) {
+        return isAlnum(c) || (c > 0 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0);
+    }
+
+    private static boolean isLinearSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 
     /**

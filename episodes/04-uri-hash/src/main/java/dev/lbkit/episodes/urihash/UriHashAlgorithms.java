@@ -29,7 +29,12 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
 
     @Override
     public Set<Algorithm> algorithms() {
-        return Set.of(Algorithm.URI, Algorithm.URL_PARAM, Algorithm.HDR, Algorithm.HASH);
+        return Set.of(
+                Algorithm.URI,
+                Algorithm.URL_PARAM,
+                Algorithm.HDR,
+                Algorithm.HASH,
+                Algorithm.RDP_COOKIE);
     }
 
     @Override
@@ -38,9 +43,10 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
         HashBalancer.RequestKey key =
                 switch (balance.algorithm()) {
                     case URI -> new UriKey(balance);
-                    case URL_PARAM -> new UrlParamKey(balance.name());
+                    case URL_PARAM -> new UrlParamKey(balance.name(), line);
                     case HDR -> new HeaderKey(balance.name(), balance.useDomainOnly());
                     case HASH -> new ExpressionKey(balance, line);
+                    case RDP_COOKIE -> new NoRdpCookie();
                     default ->
                             throw new IllegalArgumentException(
                                     "not one of episode 04's algorithms: " + balance.algorithm());
@@ -85,21 +91,39 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
     }
 
     /**
-     * {@code balance url_param name}: the parameter's value in the query string; none means round
-     * robin.
+     * {@code balance url_param name}: the parameter's value in the query string, else, for a POST,
+     * in the start of its body (whether {@code check_post} is written or not: HAProxy 2.6 to 3.4
+     * read the word and do the same without it); none means round robin.
      */
     private static final class UrlParamKey implements HashBalancer.RequestKey {
         private final HashBalancer.KeyCut cut;
+        private final HashBalancer.KeyCut bodyCut;
+        private final HaproxyLine line;
 
-        UrlParamKey(String name) {
+        UrlParamKey(String name, HaproxyLine line) {
             byte[] param = HashKeys.bytes(name);
             this.cut = (input, length) -> RequestKeys.urlParamRange(input, length, param);
+            this.bodyCut =
+                    (input, length) -> RequestKeys.postParamRange(input, length, param, line);
+            this.line = line;
         }
 
         @Override
         public Server pick(HashBalancer hashing, RequestInfo request, Server avoid) {
             // No one-server shortcut here: HAProxy still looks for the parameter first.
-            return request.target() == null ? null : hashing.lookup(request.target(), cut, avoid);
+            if (request.target() == null) {
+                return null;
+            }
+            Server byQuery = hashing.lookup(request.target(), cut, avoid);
+            RequestInfo.PostBody body = request.postBody();
+            if (byQuery != null || body == null) {
+                return byQuery;
+            }
+            int seen =
+                    Math.min(
+                            body.start().length,
+                            RequestKeys.postBodySeen(line, body.storedHeadSize()));
+            return hashing.lookup(body.start(), seen, bodyCut, avoid);
         }
     }
 
@@ -155,6 +179,22 @@ public final class UriHashAlgorithms implements AlgorithmProvider {
             return sample == null ? null : hashing.lookup(sample, avoid);
         }
         // snippet:end by-expression
+    }
+
+    /**
+     * {@code balance rdp-cookie(name)} in an HTTP backend: the cookie it hashes is the one a Remote
+     * Desktop client sends in its first TCP bytes, which HAProxy looks for in the raw request
+     * buffer; in {@code mode http} that buffer holds the parsed request, never those bytes, so
+     * every request goes round robin the hash way (the map's or the ring's walk), even one that
+     * carries {@code Cookie: mstshash=...} in a header or in its body. Measured with HAProxy 2.6
+     * and 3.4: weights 3/1/2/5 give s1 s2 s4 s1 s4 s3 s4 ..., as {@code static-rr} does, not {@code
+     * roundrobin}'s s4 s1 s4 s3 ....
+     */
+    private static final class NoRdpCookie implements HashBalancer.RequestKey {
+        @Override
+        public Server pick(HashBalancer hashing, RequestInfo request, Server avoid) {
+            return null;
+        }
     }
 
     private static Balance readUri(List<String> words, Where where, Consumer<String> alert) {

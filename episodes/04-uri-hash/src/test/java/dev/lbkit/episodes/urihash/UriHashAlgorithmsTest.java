@@ -187,13 +187,14 @@ class UriHashAlgorithmsTest {
     }
 
     @org.junit.jupiter.api.Test
-    void providerServesUriUrlParamHdrAndHash() {
+    void providerServesUriUrlParamHdrHashAndRdpCookie() {
         org.assertj.core.api.Assertions.assertThat(new UriHashAlgorithms().algorithms())
-                .as("episode 04 serves four")
+                .as("episode 04 serves five")
                 .containsExactlyInAnyOrder(
                         dev.lbkit.balancer.config.Algorithm.URI,
                         dev.lbkit.balancer.config.Algorithm.URL_PARAM,
                         dev.lbkit.balancer.config.Algorithm.HDR,
-                        dev.lbkit.balancer.config.Algorithm.HASH);
+                        dev.lbkit.balancer.config.Algorithm.HASH,
+                        dev.lbkit.balancer.config.Algorithm.RDP_COOKIE);
     }
 }
