@@ -97,7 +97,14 @@ public final class LineStatistics {
         long[] a = {r1, first.size() - 1 - r1};
         long[] b = {r2, second.size() - 1 - r2};
         String label =
-                "repeats " + r1 + "/" + (first.size() - 1) + " vs " + r2 + "/" + (second.size() - 1);
+                "repeats "
+                        + r1
+                        + "/"
+                        + (first.size() - 1)
+                        + " vs "
+                        + r2
+                        + "/"
+                        + (second.size() - 1);
         if ((r1 == 0 && r2 == 0) || (a[1] == 0 && b[1] == 0)) {
             return new Result(label, 0, 1, 1);
         }

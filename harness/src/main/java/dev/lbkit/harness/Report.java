@@ -40,8 +40,8 @@ public final class Report {
     }
 
     /**
-     * What a demo prints after a side-by-side run: both sides' bars, then "Same server on both sides
-     * for every request: n/n" or the account of the first difference.
+     * What a demo prints after a side-by-side run: both sides' bars, then "Same server on both
+     * sides for every request: n/n" or the account of the first difference.
      */
     public static String sideBySide(Comparison comparison) {
         String verdict =

@@ -87,8 +87,8 @@ public final class BalanceReader {
     }
 
     /**
-     * {@code balance hash <expr>}: the expression is kept as written in {@link Balance#name()};
-     * it is read after the whole file ({@code AfterParsing}: an unknown fetch or converter gets
+     * {@code balance hash <expr>}: the expression is kept as written in {@link Balance#name()}; it
+     * is read after the whole file ({@code AfterParsing}: an unknown fetch or converter gets
      * HAProxy's alert there) and where it is evaluated ({@link SampleExpression#of}).
      */
     public static Balance hash(List<String> words, Where where, Consumer<String> alert) {

@@ -19,11 +19,7 @@ import java.util.function.Consumer;
  * @param unmodelled why lbkit cannot evaluate the expression, or null
  */
 public record SampleExpression(
-        String text,
-        Fetch fetch,
-        String argument,
-        List<Converter> converters,
-        String unmodelled) {
+        String text, Fetch fetch, String argument, List<Converter> converters, String unmodelled) {
 
     /** The fetches lbkit evaluates, with the names HAProxy gives them. */
     public enum Fetch {
@@ -69,8 +65,8 @@ public record SampleExpression(
     }
 
     /**
-     * A converter lbkit applies: {@code lower} and {@code upper} (ASCII letters only, as HAProxy's),
-     * {@code field(index,delimiters)} and {@code word(index,delimiters)}.
+     * A converter lbkit applies: {@code lower} and {@code upper} (ASCII letters only, as
+     * HAProxy's), {@code field(index,delimiters)} and {@code word(index,delimiters)}.
      *
      * @param kind which converter
      * @param index for field and word: 1 is the first, -1 the last
@@ -101,21 +97,104 @@ public record SampleExpression(
      */
     private static final Set<String> KNOWN_CONVERTERS =
             Set.of(
-                    "add", "and", "base2", "base64", "be2dec", "be2hex", "bool", "bytes",
-                    "concat", "cpl", "crc32", "crc32c", "cut_crlf", "debug", "digest", "div",
-                    "djb2", "even", "field", "fix_is_valid", "fix_tag_value", "hex", "hex2i",
-                    "hmac", "htonl", "http_date", "in_table", "ipmask", "json", "json_query",
-                    "language", "length", "lower", "ltime", "ltrim", "map", "map_beg",
-                    "map_dir", "map_dom", "map_end", "map_int", "map_ip", "map_reg", "map_str",
-                    "map_sub", "mod", "mqtt_field_value", "mqtt_is_valid", "mul", "nbsrv",
-                    "neg", "not", "odd", "or", "protobuf", "regsub", "rtrim", "sdbm", "secure_memcmp",
-                    "set-var", "sha1", "sha2", "strcmp", "sub", "table_gpc0", "ub64dec",
-                    "ub64enc", "ungrpc", "unset-var", "upper", "url_dec", "utime", "word",
-                    "wt6", "xor", "xxh3", "xxh32", "xxh64", "b64dec", "host_only", "port_only",
-                    "jwt_header_query", "jwt_payload_query", "jwt_verify", "aes_gcm_dec",
-                    "aes_gcm_enc", "capture-req", "capture-res", "param", "iif", "when", "add_item",
-                    "table_http_req_rate", "table_conn_cur", "table_trackers", "srv_queue",
-                    "url_enc", "x509_v_err_str");
+                    "add",
+                    "and",
+                    "base2",
+                    "base64",
+                    "be2dec",
+                    "be2hex",
+                    "bool",
+                    "bytes",
+                    "concat",
+                    "cpl",
+                    "crc32",
+                    "crc32c",
+                    "cut_crlf",
+                    "debug",
+                    "digest",
+                    "div",
+                    "djb2",
+                    "even",
+                    "field",
+                    "fix_is_valid",
+                    "fix_tag_value",
+                    "hex",
+                    "hex2i",
+                    "hmac",
+                    "htonl",
+                    "http_date",
+                    "in_table",
+                    "ipmask",
+                    "json",
+                    "json_query",
+                    "language",
+                    "length",
+                    "lower",
+                    "ltime",
+                    "ltrim",
+                    "map",
+                    "map_beg",
+                    "map_dir",
+                    "map_dom",
+                    "map_end",
+                    "map_int",
+                    "map_ip",
+                    "map_reg",
+                    "map_str",
+                    "map_sub",
+                    "mod",
+                    "mqtt_field_value",
+                    "mqtt_is_valid",
+                    "mul",
+                    "nbsrv",
+                    "neg",
+                    "not",
+                    "odd",
+                    "or",
+                    "protobuf",
+                    "regsub",
+                    "rtrim",
+                    "sdbm",
+                    "secure_memcmp",
+                    "set-var",
+                    "sha1",
+                    "sha2",
+                    "strcmp",
+                    "sub",
+                    "table_gpc0",
+                    "ub64dec",
+                    "ub64enc",
+                    "ungrpc",
+                    "unset-var",
+                    "upper",
+                    "url_dec",
+                    "utime",
+                    "word",
+                    "wt6",
+                    "xor",
+                    "xxh3",
+                    "xxh32",
+                    "xxh64",
+                    "b64dec",
+                    "host_only",
+                    "port_only",
+                    "jwt_header_query",
+                    "jwt_payload_query",
+                    "jwt_verify",
+                    "aes_gcm_dec",
+                    "aes_gcm_enc",
+                    "capture-req",
+                    "capture-res",
+                    "param",
+                    "iif",
+                    "when",
+                    "add_item",
+                    "table_http_req_rate",
+                    "table_conn_cur",
+                    "table_trackers",
+                    "srv_queue",
+                    "url_enc",
+                    "x509_v_err_str");
 
     public SampleExpression {
         converters = List.copyOf(converters);
@@ -219,9 +298,9 @@ public record SampleExpression(
     }
 
     /**
-     * {@code field(index,delimiters)} or {@code word(index,delimiters)}; null after an alert (HAProxy
-     * refuses it), or with {@code why[0]} set when HAProxy accepts it and lbkit does not apply it
-     * (a third argument, the count; quoted or escaped delimiters).
+     * {@code field(index,delimiters)} or {@code word(index,delimiters)}; null after an alert
+     * (HAProxy refuses it), or with {@code why[0]} set when HAProxy accepts it and lbkit does not
+     * apply it (a third argument, the count; quoted or escaped delimiters).
      */
     private static Converter fieldOrWord(
             String name,
@@ -240,7 +319,8 @@ public record SampleExpression(
             return null;
         }
         if (!part.endsWith(")")) {
-            alert.accept(failed + "missing closing ')' after arguments to converter '" + name + "'.");
+            alert.accept(
+                    failed + "missing closing ')' after arguments to converter '" + name + "'.");
             return null;
         }
         String[] args = part.substring(open + 1, part.length() - 1).split(",", -1);
@@ -264,8 +344,7 @@ public record SampleExpression(
         }
         int index = Integer.parseInt(args[0]);
         if (index == 0) {
-            alert.accept(
-                    prefix + "s in converter '" + name + "' : Unexpected value 0 for index.");
+            alert.accept(prefix + "s in converter '" + name + "' : Unexpected value 0 for index.");
             return null;
         }
         if (args[1].isEmpty()) {
@@ -273,17 +352,19 @@ public record SampleExpression(
             return null;
         }
         if (args.length > 2) {
-            why[0] = "'" + part + "' (lbkit applies " + name + " with an index and delimiters only)";
+            why[0] =
+                    "'" + part + "' (lbkit applies " + name + " with an index and delimiters only)";
             return null;
         }
         if (args[1].contains("\\") || args[1].contains("'") || args[1].contains("\"")) {
-            why[0] = "'" + part + "' (lbkit reads plain delimiters only, not quoted or escaped ones)";
+            why[0] =
+                    "'"
+                            + part
+                            + "' (lbkit reads plain delimiters only, not quoted or escaped ones)";
             return null;
         }
         return new Converter(
-                name.equals("field") ? Converter.Kind.FIELD : Converter.Kind.WORD,
-                index,
-                args[1]);
+                name.equals("field") ? Converter.Kind.FIELD : Converter.Kind.WORD, index, args[1]);
     }
 
     /** Reads an expression already accepted by {@link #read}, e.g. a {@link Balance}'s. */

@@ -600,7 +600,8 @@ final class ProxyHandler extends Handler.Abstract {
                     stored.target(),
                     fields::get,
                     request.getMethod(),
-                    fields::getValuesList);
+                    fields::getValuesList,
+                    null);
         }
         return new RequestInfo(
                 balancingAddress(request),
@@ -613,7 +614,8 @@ final class ProxyHandler extends Handler.Abstract {
                 name ->
                         name.equalsIgnoreCase("host") && fields.get(name) != null
                                 ? java.util.List.of(stored.host())
-                                : fields.getValuesList(name));
+                                : fields.getValuesList(name),
+                null);
     }
 
     /**

@@ -104,9 +104,9 @@ final class RawTargetConnectionFactory extends HttpConnectionFactory {
 
         /**
          * One run at a time per connection. When the parser refuses a request (two Host headers, a
-         * bad start line...), Jetty writes the 400 on another thread while this run still holds
-         * the request buffer, and once the 400 is written it starts a second run of this method on
-         * a third thread. Both runs release the request buffer; when the two releases meet, Jetty
+         * bad start line...), Jetty writes the 400 on another thread while this run still holds the
+         * request buffer, and once the 400 is written it starts a second run of this method on a
+         * third thread. Both runs release the request buffer; when the two releases meet, Jetty
          * logs "IllegalStateException: already released". Waiting here until the first run has
          * ended lets the second find the buffer already given back and take a fresh one.
          */

@@ -109,12 +109,14 @@ class OperatorPagesReadingTest {
                 .as("an anonymous ACL on the client address, or another term")
                 .isTrue();
         assertThat(admin("if").holds(local))
-                .as("an if with nothing after it never holds, as for use_backend (RoutingParityTest)")
+                .as(
+                        "an if with nothing after it never holds, as for use_backend (RoutingParityTest)")
                 .isFalse();
         assertThat(admin("if { req.ver 1.1 }").unmodelled())
                 .as("a fetch HAProxy knows and lbkit does not evaluate is read, and said to be so")
-                .containsExactly("the ACL criterion 'req.ver' (lbkit evaluates path, url and"
-                        + " hdr(name) with their _beg, _end, _sub, _reg, _dom forms, method and src)");
+                .containsExactly(
+                        "the ACL criterion 'req.ver' (lbkit evaluates path, url and"
+                                + " hdr(name) with their _beg, _end, _sub, _reg, _dom forms, method and src)");
         assertThat(admin("unless !LOCALHOST METH_GET").asWritten())
                 .as("the condition as read, for messages")
                 .isEqualTo("unless !LOCALHOST METH_GET");
@@ -132,10 +134,11 @@ class OperatorPagesReadingTest {
             throws ConfigException {
         // haproxy -c (2.6.12) accepts each of these lines.
         ProxySection fe =
-                only("frontend fe\n    bind 127.0.0.1:1\n"
-                        + "    acl by_host hdr(host),lower example.com\n"
-                        + "    http-request use-service prometheus-exporter if { path,lower /metrics }\n"
-                        + "    stats admin if by_host || { fe_name fe } { base_beg a/b } { fc_http_major 1 }\n");
+                only(
+                        "frontend fe\n    bind 127.0.0.1:1\n"
+                                + "    acl by_host hdr(host),lower example.com\n"
+                                + "    http-request use-service prometheus-exporter if { path,lower /metrics }\n"
+                                + "    stats admin if by_host || { fe_name fe } { base_beg a/b } { fc_http_major 1 }\n");
         assertThat(fe.operatorPages().services().get(0).condition().unmodelled())
                 .containsExactly("the converters in 'path,lower'");
         assertThat(fe.operatorPages().stats().admin().unmodelled())
@@ -149,8 +152,9 @@ class OperatorPagesReadingTest {
                                 + " with their _beg, _end, _sub, _reg, _dom forms, method and src)");
         assertThatThrownBy(
                         () ->
-                                only("frontend fe\n    bind 127.0.0.1:1\n"
-                                        + "    http-request use-service prometheus-exporter if { }\n"))
+                                only(
+                                        "frontend fe\n    bind 127.0.0.1:1\n"
+                                                + "    http-request use-service prometheus-exporter if { }\n"))
                 .as("an empty anonymous ACL is HAProxy's alert, not a crash")
                 .hasMessageContaining("t.cfg:5")
                 .hasMessageContaining(

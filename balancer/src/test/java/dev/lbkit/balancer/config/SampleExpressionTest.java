@@ -28,9 +28,15 @@ class SampleExpressionTest {
                         List.of(
                                 SampleExpression.Converter.LOWER,
                                 SampleExpression.Converter.UPPER));
-        assertThat(read("hdr(x)").fetch()).as("hdr is req.hdr").isEqualTo(read("req.hdr(x)").fetch());
-        assertThat(read("cook(sid)").fetch()).as("cook is req.cook").isEqualTo(SampleExpression.Fetch.COOK);
-        assertThat(read("urlp(uid)").fetch()).as("urlp is url_param").isEqualTo(SampleExpression.Fetch.URL_PARAM);
+        assertThat(read("hdr(x)").fetch())
+                .as("hdr is req.hdr")
+                .isEqualTo(read("req.hdr(x)").fetch());
+        assertThat(read("cook(sid)").fetch())
+                .as("cook is req.cook")
+                .isEqualTo(SampleExpression.Fetch.COOK);
+        assertThat(read("urlp(uid)").fetch())
+                .as("urlp is url_param")
+                .isEqualTo(SampleExpression.Fetch.URL_PARAM);
         assertThat(read("src").fetch()).isEqualTo(SampleExpression.Fetch.SRC);
         assertThat(alerts).as("nothing to complain about").isEmpty();
     }
@@ -66,18 +72,24 @@ class SampleExpressionTest {
     void readsFieldAndWord() {
         assertThat(read("path,field(-2,/.),word(1,-)").converters())
                 .containsExactly(
-                        new SampleExpression.Converter(SampleExpression.Converter.Kind.FIELD, -2, "/."),
-                        new SampleExpression.Converter(SampleExpression.Converter.Kind.WORD, 1, "-"));
+                        new SampleExpression.Converter(
+                                SampleExpression.Converter.Kind.FIELD, -2, "/."),
+                        new SampleExpression.Converter(
+                                SampleExpression.Converter.Kind.WORD, 1, "-"));
         assertThat(alerts).isEmpty();
     }
 
     @Test
     void acceptsWhatHaproxyAcceptsAndMarksWhatLbkitCannotEvaluate() {
-        assertThat(read("req.body").unmodelled()).as("a known fetch").isEqualTo("the fetch 'req.body'");
+        assertThat(read("req.body").unmodelled())
+                .as("a known fetch")
+                .isEqualTo("the fetch 'req.body'");
         assertThat(read("path,regsub(a,b)").unmodelled())
                 .as("a known converter")
                 .isEqualTo("the converter 'regsub'");
-        assertThat(read("path,field(1,/,2)").unmodelled()).as("field with a count").contains("index and delimiters only");
+        assertThat(read("path,field(1,/,2)").unmodelled())
+                .as("field with a count")
+                .contains("index and delimiters only");
         assertThat(read("hdr(x,1)").unmodelled()).as("an occurrence").contains("one name only");
         assertThat(read("req.cook").unmodelled()).as("no cookie name").contains("one name only");
         assertThat(read("src,lower").unmodelled()).isEqualTo("a converter after src");
@@ -96,7 +108,8 @@ class SampleExpressionTest {
                                 + SampleExpression.EVALUATED
                                 + ", or use balance uri, url_param or hdr(name).");
         Balance modelled =
-                new Balance(Algorithm.HASH, false, 0, 0, false, 2, "path,lower", false, false, where);
+                new Balance(
+                        Algorithm.HASH, false, 0, 0, false, 2, "path,lower", false, false, where);
         assertThat(SampleExpression.refusal(modelled)).as("lbkit runs it").isNull();
     }
 }

@@ -16,8 +16,8 @@ import java.util.List;
  *
  * <p>Worked example: for {@code GET /a/b?uid=7&x=1} with {@code X-User: Ann, Bob}, {@code path}
  * gives "/a/b", {@code query} "uid=7&x=1", {@code url_param(uid)} "7", {@code req.hdr(x-user)}
- * "Bob" (the last element of the last occurrence), {@code req.hdr(x-user),lower} "bob"; {@code
- * src} for the client 127.0.1.1 gives the four bytes 7F 00 01 01.
+ * "Bob" (the last element of the last occurrence), {@code req.hdr(x-user),lower} "bob"; {@code src}
+ * for the client 127.0.1.1 gives the four bytes 7F 00 01 01.
  *
  * <p>The facts are in episode 04's lesson, measured on HAProxy 2.6 and 3.4 (they agree).
  */
@@ -61,8 +61,8 @@ public final class Samples {
 
     /**
      * {@code path} (up to the '?') or {@code pathq} (to the end): from the first '/' of the path,
-     * after the scheme and authority of an absolute-form target. An absolute-form target without
-     * a path has no path sample.
+     * after the scheme and authority of an absolute-form target. An absolute-form target without a
+     * path has no path sample.
      */
     static byte[] path(byte[] target, boolean withQuery) {
         int from = RequestKeys.pathStart(target);
@@ -76,9 +76,7 @@ public final class Samples {
     /** What follows the first '?'; none means no sample, "x?" an empty one. */
     static byte[] query(byte[] target) {
         int mark = indexOf(target, (byte) '?', 0, target.length);
-        return mark == target.length
-                ? null
-                : Arrays.copyOfRange(target, mark + 1, target.length);
+        return mark == target.length ? null : Arrays.copyOfRange(target, mark + 1, target.length);
     }
 
     /** The first Host line's value then the path; the path alone when Host is absent or empty. */
@@ -87,8 +85,7 @@ public final class Samples {
         byte[] host = hosts.isEmpty() ? null : trimmed(hosts.get(0));
         int from = RequestKeys.pathStart(target);
         byte[] path =
-                Arrays.copyOfRange(
-                        target, from, indexOf(target, (byte) '?', from, target.length));
+                Arrays.copyOfRange(target, from, indexOf(target, (byte) '?', from, target.length));
         if (host == null || host.length == 0) {
             return from == target.length ? null : path;
         }
@@ -107,8 +104,8 @@ public final class Samples {
     }
 
     /**
-     * The last comma-separated element of a header line (commas inside double quotes do not
-     * split), spaces and tabs trimmed: "a, b" gives "b", "a," gives "".
+     * The last comma-separated element of a header line (commas inside double quotes do not split),
+     * spaces and tabs trimmed: "a, b" gives "b", "a," gives "".
      */
     static byte[] lastElement(String line) {
         if (line == null) {
@@ -149,10 +146,10 @@ public final class Samples {
     /**
      * {@code req.cook(name)}: the value of the last cookie of that name over every Cookie line, in
      * order. In a line, cookies are separated by ';' or ','; a value is trimmed of spaces and tabs
-     * and keeps its quotes; a cookie without '=' or whose name starts with '$' is skipped.
-     * HAProxy looks at a cookie only when more than name+1 bytes remain from where it starts (just
-     * after the previous separator, spaces included), so a line "sid=" has no sid, while "a=1;
-     * sid=" has an empty one.
+     * and keeps its quotes; a cookie without '=' or whose name starts with '$' is skipped. HAProxy
+     * looks at a cookie only when more than name+1 bytes remain from where it starts (just after
+     * the previous separator, spaces included), so a line "sid=" has no sid, while "a=1; sid=" has
+     * an empty one.
      */
     static byte[] cookie(List<String> lines, byte[] name) {
         byte[] found = null;
@@ -207,9 +204,9 @@ public final class Samples {
     }
 
     /**
-     * {@code url_param(name)}: after the first '?', the value of the first segment that starts
-     * with {@code name=}; segments are separated by '&amp;', ';' or '?', and the value ends at the
-     * next one. A segment "name" without '=' does not count.
+     * {@code url_param(name)}: after the first '?', the value of the first segment that starts with
+     * {@code name=}; segments are separated by '&amp;', ';' or '?', and the value ends at the next
+     * one. A segment "name" without '=' does not count.
      */
     static byte[] urlParam(byte[] target, byte[] name) {
         int segment = indexOf(target, (byte) '?', 0, target.length) + 1;
@@ -220,7 +217,8 @@ public final class Samples {
             }
             if (end - segment > name.length
                     && target[segment + name.length] == '='
-                    && Arrays.equals(target, segment, segment + name.length, name, 0, name.length)) {
+                    && Arrays.equals(
+                            target, segment, segment + name.length, name, 0, name.length)) {
                 return Arrays.copyOfRange(target, segment + name.length + 1, end);
             }
             segment = end + 1;

@@ -24,11 +24,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code balance hash <expr>} side by side, request by request: each fetch lbkit evaluates and the
- * converters lower, upper, field and word, under map-based and consistent hashing with several
- * hash functions. The traffic carries each
- * sample in its awkward forms: missing (round robin), present but empty (hashed as ""), a header
- * twice or with commas, a cookie twice or in two lines, mixed case for {@code lower}; a server
- * goes DOWN and comes back in the middle. {@code -Dlbkit.seed} plays other traffic.
+ * converters lower, upper, field and word, under map-based and consistent hashing with several hash
+ * functions. The traffic carries each sample in its awkward forms: missing (round robin), present
+ * but empty (hashed as ""), a header twice or with commas, a cookie twice or in two lines, mixed
+ * case for {@code lower}; a server goes DOWN and comes back in the middle. {@code -Dlbkit.seed}
+ * plays other traffic.
  */
 class HashExpressionParityTest {
     private static final int REQUESTS = 300;
@@ -133,7 +133,9 @@ class HashExpressionParityTest {
         // 2.6.12 hashes an empty sample for a word past the end, 3.0 and later go round robin;
         // 3.2 stands for "later" here because 3.0's ring points differ too
         HaproxyLine wrong =
-                haproxy.line().compareTo(HaproxyLine.V3_0) < 0 ? HaproxyLine.V3_2 : HaproxyLine.V2_6;
+                haproxy.line().compareTo(HaproxyLine.V3_0) < 0
+                        ? HaproxyLine.V3_2
+                        : HaproxyLine.V2_6;
         Comparison c =
                 run(
                         "NEGATIVE CONTROL hash, lbkit balances word as " + wrong.text(),
@@ -174,11 +176,7 @@ class HashExpressionParityTest {
         Comparison c;
         try (SideBySide sides =
                 SideBySide.startNegativeControl(
-                        title,
-                        config,
-                        haproxy,
-                        SideBySide.Options.exactRun(),
-                        lbkitMistake)) {
+                        title, config, haproxy, SideBySide.Options.exactRun(), lbkitMistake)) {
             c = sides.run(title + " — " + traffic.name(), traffic);
         }
         Report.write(Parity.slugOf(c.title()), c, List.of());

@@ -14,19 +14,24 @@ import org.junit.jupiter.api.Test;
 /** What each fetch gives, as measured on HAProxy 2.6.12 and 3.4 (episode 04's lesson). */
 class SamplesTest {
 
-    private static String sample(String expression, String method, String target, Map<String, List<String>> headers)
+    private static String sample(
+            String expression, String method, String target, Map<String, List<String>> headers)
             throws Exception {
         RequestInfo request =
                 new RequestInfo(
                         InetAddress.getByName("127.0.1.1"),
                         target,
-                        name -> headers.getOrDefault(name, List.of()).stream().findFirst().orElse(null),
+                        name ->
+                                headers.getOrDefault(name, List.of()).stream()
+                                        .findFirst()
+                                        .orElse(null),
                         method,
                         name ->
                                 headers.entrySet().stream()
                                         .filter(e -> e.getKey().equalsIgnoreCase(name))
                                         .flatMap(e -> e.getValue().stream())
-                                        .toList());
+                                        .toList(),
+                        null);
         byte[] bytes = Samples.evaluate(SampleExpression.of(expression), request, HaproxyLine.V3_4);
         return bytes == null ? null : new String(bytes, StandardCharsets.ISO_8859_1);
     }
@@ -79,7 +84,9 @@ class SamplesTest {
         assertThat(header("req.hdr(x-k)", "X-K", "a, \"b,c\"")).as("quoted").isEqualTo("\"b,c\"");
         assertThat(header("req.hdr(x-k)", "X-K", "")).as("empty line: hashed").isEmpty();
         assertThat(header("req.hdr(x-k)", "Other", "a")).as("absent").isNull();
-        assertThat(header("req.fhdr(x-k)", "X-K", "a", "b, c")).as("fhdr: whole line").isEqualTo("b, c");
+        assertThat(header("req.fhdr(x-k)", "X-K", "a", "b, c"))
+                .as("fhdr: whole line")
+                .isEqualTo("b, c");
         assertThat(header("req.hdr(x-k),lower", "X-K", "AbC")).isEqualTo("abc");
         assertThat(header("req.hdr(x-k),upper", "X-K", "AbC")).isEqualTo("ABC");
     }
@@ -89,14 +96,26 @@ class SamplesTest {
         assertThat(header("req.cook(sid)", "Cookie", "a=1; sid=v ; b=2")).isEqualTo("v");
         assertThat(header("req.cook(sid)", "Cookie", "sid=v; sid=w")).isEqualTo("w");
         assertThat(header("req.cook(sid)", "Cookie", "sid=v", "lang=en; sid=w")).isEqualTo("w");
-        assertThat(header("req.cook(sid)", "Cookie", "sid=v,a=1")).as("',' ends a value").isEqualTo("v");
+        assertThat(header("req.cook(sid)", "Cookie", "sid=v,a=1"))
+                .as("',' ends a value")
+                .isEqualTo("v");
         assertThat(header("req.cook(sid)", "Cookie", "SID=v")).as("case-sensitive").isNull();
-        assertThat(header("req.cook(sid)", "Cookie", "sid=\"v w\"")).as("quotes kept").isEqualTo("\"v w\"");
+        assertThat(header("req.cook(sid)", "Cookie", "sid=\"v w\""))
+                .as("quotes kept")
+                .isEqualTo("\"v w\"");
         assertThat(header("req.cook(sid)", "Cookie", "sid")).as("no '='").isNull();
-        assertThat(header("req.cook(sid)", "Cookie", "sid=")).as("a line 'sid=' has no sid").isNull();
-        assertThat(header("req.cook(sid)", "Cookie", "a=1; sid=")).as("but after another, sid is empty").isEmpty();
-        assertThat(header("req.cook(sid)", "Cookie", "sid=v", "sid=")).as("so the first line's stays").isEqualTo("v");
-        assertThat(header("req.cook(sid)", "Cookie", "sid=v; sid=")).as("in one line, the empty one wins").isEmpty();
+        assertThat(header("req.cook(sid)", "Cookie", "sid="))
+                .as("a line 'sid=' has no sid")
+                .isNull();
+        assertThat(header("req.cook(sid)", "Cookie", "a=1; sid="))
+                .as("but after another, sid is empty")
+                .isEmpty();
+        assertThat(header("req.cook(sid)", "Cookie", "sid=v", "sid="))
+                .as("so the first line's stays")
+                .isEqualTo("v");
+        assertThat(header("req.cook(sid)", "Cookie", "sid=v; sid="))
+                .as("in one line, the empty one wins")
+                .isEmpty();
     }
 
     @Test
@@ -123,6 +142,8 @@ class SamplesTest {
     void methodAndSource() throws Exception {
         assertThat(sample("method", "PATCH", "/", Map.of())).isEqualTo("PATCH");
         assertThat(sample("method", "get", "/", Map.of())).as("as received").isEqualTo("get");
-        assertThat(sample("src", "/")).as("IPv4 as four bytes").isEqualTo("\u007f\u0000\u0001\u0001");
+        assertThat(sample("src", "/"))
+                .as("IPv4 as four bytes")
+                .isEqualTo("\u007f\u0000\u0001\u0001");
     }
 }

@@ -92,7 +92,9 @@ class UriHashAlgorithmsTest {
         for (int i = 0; i < 3; i++) {
             empty.add(pickName(backend, withHeaders(Map.of("x-key", ""))));
         }
-        assertThat(empty).as("an empty sample is hashed: sdbm(\"\") = 0, slot 0").containsOnly("s1");
+        assertThat(empty)
+                .as("an empty sample is hashed: sdbm(\"\") = 0, slot 0")
+                .containsOnly("s1");
         List<String> fallbacks = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             fallbacks.add(pickName(backend, withHeaders(Map.of("Other", "x"))));

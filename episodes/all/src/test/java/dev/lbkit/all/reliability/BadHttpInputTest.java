@@ -148,7 +148,8 @@ class BadHttpInputTest {
                 .doesNotContainPattern("Exception|\\n\\s+at ");
         if (c.name().equals("two different Hosts")) {
             assertThat(during)
-                    .as("the copy of standard error sees Jetty's warnings (else the check above could not fail)")
+                    .as(
+                            "the copy of standard error sees Jetty's warnings (else the check above could not fail)")
                     .contains("multiple `Host` headers");
         }
     }
