@@ -89,17 +89,20 @@ class MainTest {
     }
 
     @Test
-    void unsupportedAlgorithmIsRefusedAtItsBalanceLine() throws Exception {
+    void anAlgorithmWhoseEpisodeIsMissingIsRefusedAtItsBalanceLine() throws Exception {
+        // The balancer module alone has no episode on its classpath: every algorithm but the
+        // engine's own is missing here, as it would be in a module that forgot a dependency.
         Path file = config("hash req.hdr(host)", "http");
         assertThat(run("-c", "-f", file.toString()))
                 .as("-c gives HAProxy's verdict: valid")
                 .isZero();
         assertThat(err())
-                .as("with a warning that names the balance line and what is supported")
+                .as("with a warning that names the balance line and the missing module")
                 .contains(
                         "[WARNING] parsing ["
                                 + file
-                                + ":10] : balance 'hash' is not supported yet by lbkit (supported: ")
+                                + ":10] : balance 'hash' is provided by the module"
+                                + " episodes/04-uri-hash, which is not on lbkit's classpath.")
                 .contains("(lbkit would refuse to run this file)");
         assertThat(run("-f", file.toString()))
                 .as("running it is refused before anything listens")
@@ -108,7 +111,8 @@ class MainTest {
                 .contains(
                         "[ALERT] parsing ["
                                 + file
-                                + ":10] : balance 'hash' is not supported yet by lbkit");
+                                + ":10] : balance 'hash' is provided by the module"
+                                + " episodes/04-uri-hash");
     }
 
     @Test

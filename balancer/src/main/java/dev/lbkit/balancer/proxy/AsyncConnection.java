@@ -325,7 +325,41 @@ final class AsyncConnection implements Upstream.Idle {
         if (!channel.isOpen() || !channel.isBlocking()) {
             throw new ClosedChannelException();
         }
-        return ServerConnection.adopt(channel.socket(), in, headEnd, inLength - headEnd, uses);
+        return ServerConnection.adopt(
+                channel.socket(), in, headEnd, inLength - headEnd, uses, this);
+    }
+
+    /**
+     * Back from the blocking reader it was handed off to, its answer relayed whole: non-blocking
+     * again and registered with its loop, then given to {@code idle} (the server's pool), so the
+     * next request reuses it instead of opening a connection (as HAProxy reuses its connections
+     * whatever the size of the answers).
+     */
+    void backFromHandOff(java.util.function.Consumer<AsyncConnection> idle) {
+        loop.execute(
+                () -> {
+                    try {
+                        channel.configureBlocking(false);
+                        key = channel.register(loop.selector(), SelectionKey.OP_READ, this);
+                    } catch (IOException | RuntimeException e) {
+                        close();
+                        return;
+                    }
+                    if (in.length > FIRST_IN) {
+                        in = new byte[FIRST_IN];
+                        inBuffer = ByteBuffer.wrap(in);
+                    }
+                    inLength = 0;
+                    pending = null;
+                    paused = false;
+                    serverDone = false;
+                    idleSinceNanos = System.nanoTime();
+                    if (state.compareAndSet(HANDED_OFF, IDLE)) {
+                        idle.accept(this);
+                    } else {
+                        close();
+                    }
+                });
     }
 
     /**

@@ -35,6 +35,9 @@ final class ServerConnection implements Upstream.Idle {
 
     private long idleSinceNanos;
 
+    /** The event loop's connection this one took over, or null for one opened blocking. */
+    private AsyncConnection origin;
+
     private ServerConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
@@ -45,9 +48,16 @@ final class ServerConnection implements Upstream.Idle {
      * Takes over a connection the event loop started an exchange on: {@code received} holds the
      * answer bytes that arrived after the head, {@code uses} the requests sent on it so far.
      */
-    static ServerConnection adopt(Socket socket, byte[] received, int offset, int length, int uses)
+    static ServerConnection adopt(
+            Socket socket,
+            byte[] received,
+            int offset,
+            int length,
+            int uses,
+            AsyncConnection origin)
             throws IOException {
         ServerConnection connection = new ServerConnection(socket);
+        connection.origin = origin;
         System.arraycopy(received, offset, connection.buffer, 0, length);
         connection.limit = length;
         connection.uses = uses;
@@ -242,6 +252,13 @@ final class ServerConnection implements Upstream.Idle {
     /** True when nothing of a next answer is buffered: the connection can carry another request. */
     boolean clean() {
         return pos == limit;
+    }
+
+    /**
+     * The event loop's connection this one took over (it goes back to the loop when idle), or null.
+     */
+    AsyncConnection origin() {
+        return origin;
     }
 
     /** Marks the start of an idle spell in the pool. */

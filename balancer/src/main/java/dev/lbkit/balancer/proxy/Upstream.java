@@ -151,6 +151,11 @@ public final class Upstream implements AutoCloseable {
          */
         void release(Server server, ServerConnection connection, boolean reusable) {
             if (reusable && connection.clean()) {
+                AsyncConnection origin = connection.origin();
+                if (origin != null) {
+                    origin.backFromHandOff(pool(server).async::offer);
+                    return;
+                }
                 connection.idleNow();
                 pool(server).blocking.offer(connection);
             } else {
