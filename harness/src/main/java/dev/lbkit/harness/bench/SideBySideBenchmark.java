@@ -48,7 +48,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * <p>Run it with {@code ./lbkit bench [--duration 10] [--rounds 3] [--concurrency 1,64,256]
  * [--servers 3] [--body 1k] [--close] [--threads 2] [--backend auto|haproxy|nginx] [--warmup 15]
- * [--lbkit-jvm "-XX:+UseSerialGC -Xmx128m"] [--lbkit-java /usr/lib/jvm/.../bin/java]}, or with
+ * [--lbkit-jvm "-XX:+UseSerialGC -Xmx64m"] [--lbkit-java /usr/lib/jvm/.../bin/java]}, or with
  * {@code --matrix} for every {@link ScalePoint#matrix() scale point} in one go, each on freshly
  * started processes. It needs {@code wrk} and the {@code haproxy} binary, and {@code nginx} for
  * nginx backends; it installs nothing and names the {@code apt-get} command when one is missing.
@@ -180,8 +180,9 @@ public final class SideBySideBenchmark {
                 paramLabel = "\"OPTIONS\"",
                 description =
                         "The balancer's JVM options (default"
-                                + " \"-XX:+UseSerialGC -Xmx128m\", as ./lbkit runs it).")
-        String jvm = "-XX:+UseSerialGC -Xmx128m";
+                                + " \"-XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000\", as ./lbkit runs it).")
+        String jvm =
+                "-XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000";
 
         @Option(
                 names = "--lbkit-java",
@@ -993,12 +994,16 @@ public final class SideBySideBenchmark {
     }
 
     private Process start(Path dir, String name, List<String> command) throws IOException {
-        Process process =
+        ProcessBuilder builder =
                 new ProcessBuilder(command)
                         .directory(dir.toFile())
                         .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve(name + ".log").toFile())
-                        .start();
+                        .redirectOutput(dir.resolve(name + ".log").toFile());
+        if (name.startsWith("lbkit")) {
+            // As ./lbkit runs it: two malloc arenas, not one per thread.
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        }
+        Process process = builder.start();
         synchronized (this) {
             started.add(process);
             names.put(process, name);

@@ -27,7 +27,12 @@ class BenchmarkOptionsTest {
                 .containsExactly(2, ScalePoint.BackendKind.AUTO, false);
         assertThat(options.lbkitJvm())
                 .as("./lbkit's JVM options")
-                .containsExactly("-XX:+UseSerialGC", "-Xmx128m");
+                .containsExactly(
+                        "-XX:+UseSerialGC",
+                        "-Xms16m",
+                        "-Xmx64m",
+                        "-XX:+IgnoreUnrecognizedVMOptions",
+                        "-XX:TrimNativeHeapInterval=1000");
     }
 
     @Test
