@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# lbkit before and after a change, in alternating rounds on the same config: requests/s, CPU time
+# per request and peak RSS of the balancer under wrk (docs/benchmarks.md, "This round").
+#
+#   harness/before-after.sh <git revision> [rounds]     e.g. harness/before-after.sh 991af9e 3
+#
+# "before" is the revision, built in a temporary clone and run with the JVM options it shipped
+# with (BEFORE_OPTS); "after" is this working tree's build with ./lbkit's options (AFTER_OPTS).
+# Backends: three HAProxy processes' worth of `http-request return` in one HAProxy, 16-byte
+# answers; wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round. Needs haproxy
+# and wrk. Everything listens on 127.0.0.1; every process started here is stopped by its PID.
+set -euo pipefail
+
+rev="${1:?usage: harness/before-after.sh <git revision> [rounds]}"
+rounds="${2:-3}"
+connections="${CONNECTIONS:-64}"
+before_opts="${BEFORE_OPTS:--XX:+UseSerialGC -Xmx128m}"
+after_opts="${AFTER_OPTS:--XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+for tool in haproxy wrk git; do
+    command -v "$tool" >/dev/null || { echo "before-after: $tool is missing (apt-get install -y $tool)" >&2; exit 1; }
+done
+
+work="$(mktemp -d /tmp/lbkit-before-after.XXXXXX)"
+echo "before-after: building $rev in $work/before ..." >&2
+git clone -q "$root" "$work/before"
+git -C "$work/before" checkout -q "$rev"
+(cd "$work/before" && ./mvnw -B -q -o package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true) >&2
+(cd "$root" && ./mvnw -B -q -o package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true) >&2
+classpath() { echo "$1/episodes/all/target/classes:$(sed "s|$2|$1|g" "$1/episodes/all/target/classpath.txt")"; }
+before_cp="$(classpath "$work/before" "$root")"
+after_cp="$(classpath "$root" "$root")"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+p1=$(free_port); p2=$(free_port); p3=$(free_port); front=$(free_port)
+defaults=$'defaults\n    mode http\n    timeout client 30s\n    timeout connect 5s\n    timeout server 30s\n'
+{
+    printf 'global\n    maxconn 4000\n%s' "$defaults"
+    for p in $p1 $p2 $p3; do
+        printf 'frontend app%s\n    bind 127.0.0.1:%s\n    http-request return status 200 content-type text/plain string "hello from %s\\n"\n' "$p" "$p" "$p"
+    done
+} > "$work/backends.cfg"
+{
+    printf 'global\n    maxconn 4000\n%s' "$defaults"
+    printf 'frontend fe\n    bind 127.0.0.1:%s\n    default_backend app\nbackend app\n    balance roundrobin\n' "$front"
+    printf '    server app1 127.0.0.1:%s\n    server app2 127.0.0.1:%s\n    server app3 127.0.0.1:%s\n' "$p1" "$p2" "$p3"
+} > "$work/lbkit.cfg"
+
+haproxy -db -f "$work/backends.cfg" > "$work/backends.log" 2>&1 &
+backends=$!
+trap 'kill "$backends" 2>/dev/null || true' EXIT
+ticks_per_s=$(getconf CLK_TCK)
+
+one() {
+    local label="$1" cp="$2" opts="$3" pid t0 t1 out n
+    # shellcheck disable=SC2086 # the options are words
+    java $opts -cp "$cp" dev.lbkit.balancer.Main -f "$work/lbkit.cfg" > "$work/$label.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 120); do (echo > "/dev/tcp/127.0.0.1/$front") 2>/dev/null && break; sleep 0.5; done
+    wrk -t2 -c"$connections" -d8s "http://127.0.0.1:$front/" > /dev/null
+    t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    out=$(wrk -t2 -c"$connections" -d10s "http://127.0.0.1:$front/")
+    t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    n=$(echo "$out" | awk '/requests in/ {print $1}')
+    printf '| %s | %s | %s | %s |\n' "$label" \
+        "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+        "$(awk -v d=$((t1 - t0)) -v n="$n" -v hz="$ticks_per_s" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')" \
+        "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+echo "| build | requests/s | CPU µs per request | peak RSS MB |"
+echo "|---|---|---|---|"
+for _ in $(seq 1 "$rounds"); do
+    one "before ($rev)" "$before_cp" "$before_opts"
+    one "after" "$after_cp" "$after_opts"
+done
+echo "before-after: configs and logs in $work" >&2
