@@ -11,8 +11,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -62,14 +62,27 @@ public final class Backend {
     /** Requests refused because their server's queue was full (the backend's {@code econ}). */
     private long refusedQueueFull;
 
-    /** Fires {@code timeout queue}; one daemon thread for every backend. */
-    private static final ScheduledExecutorService QUEUE_TIMER =
-            Executors.newSingleThreadScheduledExecutor(
-                    job -> {
-                        Thread thread = new Thread(job, "lbkit-queue-timer");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+    /**
+     * Fires {@code timeout queue}; one daemon thread for every backend, which ends after a second
+     * with nothing to do (a request served from the queue cancels its timer), so no thread stays
+     * behind once the queues are empty.
+     */
+    private static final ScheduledThreadPoolExecutor QUEUE_TIMER = queueTimer();
+
+    private static ScheduledThreadPoolExecutor queueTimer() {
+        ScheduledThreadPoolExecutor timer =
+                new ScheduledThreadPoolExecutor(
+                        1,
+                        job -> {
+                            Thread thread = new Thread(job, "lbkit-queue-timer");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        timer.setKeepAliveTime(1, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     /**
      * What {@link #pickTakeOrQueue} did: took a slot on {@code server}, queued the request (its
@@ -94,6 +107,9 @@ public final class Backend {
         final long sequence;
         final Server target;
         boolean done;
+
+        /** Its {@code timeout queue}, cancelled when a slot comes first; null without one. */
+        volatile ScheduledFuture<?> timer;
 
         Waiter(Consumer<Server> continuation, long sequence, Server target) {
             this.continuation = continuation;
@@ -251,7 +267,8 @@ public final class Backend {
             }
         }
         if (waitMs > 0) {
-            QUEUE_TIMER.schedule(() -> expire(waiter), waitMs, TimeUnit.MILLISECONDS);
+            waiter.timer =
+                    QUEUE_TIMER.schedule(() -> expire(waiter), waitMs, TimeUnit.MILLISECONDS);
         }
         return Pick.QUEUED;
     }
@@ -353,6 +370,10 @@ public final class Backend {
                 queue.pollFirst();
             }
             waiter.done = true;
+            ScheduledFuture<?> timer = waiter.timer;
+            if (timer != null) {
+                timer.cancel(false);
+            }
             take(server, clockMillis.getAsLong());
             if (next.isEmpty()) {
                 next = new ArrayList<>();

@@ -52,14 +52,16 @@ class QueueParityTest {
 
     @Test
     void aHashedRequestWaitsForItsOwnServer() throws Exception {
-        String[] paths = {"/a", "/b", "/c", "/d", "/e"};
+        // The key picks the server; the replicas hold "/" for delay_ms, so requests for a busy
+        // server really wait in its own queue.
+        String[] keys = {"a", "b", "c", "d", "e"};
         TimedParity result =
                 run(
-                        "uri path-only maxconn 1 server queues",
-                        config("balance uri path-only", "maxconn 1", "10s"),
+                        "url_param key, maxconn 1, server queues",
+                        config("balance url_param key", "maxconn 1", "10s"),
                         traffic(
                                 Long.getLong("lbkit.seed", 20261202L),
-                                i -> paths[i % paths.length]),
+                                i -> "/?key=" + keys[i % keys.length]),
                         null);
         result.assertIdentical();
         assertQueued(result);
@@ -155,6 +157,12 @@ class QueueParityTest {
                 REQUESTS + " requests, delays 0-" + 5 * GAP_MS + "+ ms (seed " + seed + ")",
                 REQUESTS,
                 GAP_MS,
-                i -> path.apply(i) + "?delay_ms=" + delays.get(i));
+                i -> {
+                    String target = path.apply(i);
+                    return target
+                            + (target.contains("?") ? "&" : "?")
+                            + "delay_ms="
+                            + delays.get(i);
+                });
     }
 }

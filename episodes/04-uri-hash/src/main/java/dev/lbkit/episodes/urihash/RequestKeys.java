@@ -268,7 +268,11 @@ public final class RequestKeys {
         return p;
     }
 
-    private static int elementEnd(byte[] value, int length, int from) {
+    /**
+     * Where the comma-separated element that starts at {@code from} ends (a comma inside double
+     * quotes does not end it): the index of its comma, or {@code length}.
+     */
+    static int elementEnd(byte[] value, int length, int from) {
         boolean quoted = false;
         boolean escaped = false;
         for (int i = from; i < length; i++) {

@@ -113,23 +113,8 @@ public final class Samples {
         }
         byte[] value = bytes(line);
         int start = 0;
-        boolean quoted = false;
-        boolean escaped = false;
-        for (int i = 0; i < value.length; i++) {
-            byte c = value[i];
-            if (escaped) {
-                escaped = false;
-            } else if (quoted) {
-                if (c == '\\') {
-                    escaped = true;
-                } else if (c == '"') {
-                    quoted = false;
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                start = i + 1;
-            }
+        for (int end; (end = RequestKeys.elementEnd(value, value.length, start)) < value.length; ) {
+            start = end + 1;
         }
         return trim(value, start, value.length);
     }

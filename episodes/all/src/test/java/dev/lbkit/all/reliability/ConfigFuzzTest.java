@@ -215,10 +215,12 @@ class ConfigFuzzTest {
                     .doesNotContain("\tat ");
             if (!c.lbkit().valid()) {
                 // "[fuzz.cfg:12]", or for whole-proxy checks HAProxy's "Proxy 'web': ..." plus the
-                // section's line
+                // section's line ("line 12") or the rule's place ("at .../fuzz.cfg:12")
                 assertThat(
                                 c.lbkit().line().isPresent()
-                                        || c.lbkit().output().matches("(?s).*\\bline \\d+.*"))
+                                        || c.lbkit()
+                                                .output()
+                                                .matches("(?s).*(\\bline \\d+|\\.cfg:\\d+\\b).*"))
                         .as(
                                 "case %d: lbkit's alert names a line%n%s%n%s",
                                 c.index(), c.lbkit().output(), c.text())
