@@ -9,19 +9,21 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.ManagedSelector;
 
 /**
  * A non-blocking connection from lbkit to a server, owned by one {@link UpstreamLoop}. It stays
  * registered for reading all its life, also while idle in the pool: a server closing an idle
  * connection is noticed and the connection dropped before a request picks it.
  */
-final class AsyncConnection implements Upstream.Idle {
+final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable {
     private static final int IDLE = 0;
     private static final int CONNECTING = 1;
     private static final int BUSY = 2;
     private static final int RELAYING = 3;
     private static final int HANDED_OFF = 4;
     private static final int CLOSED = 5;
+    private static final int STREAMING = 6;
 
     /** The answer buffer's first size: most answer heads and small bodies fit. */
     static final int FIRST_IN = 4096;
@@ -158,6 +160,30 @@ final class AsyncConnection implements Upstream.Idle {
         }
     }
 
+    /** The loop this connection's events are handled on. */
+    UpstreamLoop loop() {
+        return loop;
+    }
+
+    /** A Jetty selector's call: this connection is ready; handled at once, on its thread. */
+    @Override
+    public Runnable onSelected() {
+        SelectionKey selected = key;
+        if (selected != null) {
+            UpstreamLoop.handle(this, selected);
+        }
+        return null;
+    }
+
+    /** Interest is set by the connection itself, on the loop's thread. */
+    @Override
+    public void updateKey() {}
+
+    @Override
+    public void replaceKey(SelectionKey newKey) {
+        key = newKey;
+    }
+
     /** Called by the loop when the selector has something for this connection. */
     void ready(SelectionKey selected) {
         AsyncForward forward = exchange;
@@ -200,6 +226,8 @@ final class AsyncConnection implements Upstream.Idle {
                 forward.onReadable(this);
             } else if (now == RELAYING) {
                 pauseWhileRelaying(selected);
+            } else if (now == STREAMING) {
+                forward.onStreamReadable(this);
             }
         }
     }
@@ -279,6 +307,84 @@ final class AsyncConnection implements Upstream.Idle {
         return state.compareAndSet(BUSY, RELAYING);
     }
 
+    /**
+     * The answer head is parsed and its body is longer than what arrived with it: the body is
+     * streamed to the client on the loop ({@link AsyncForward#onStreamReadable}), reading stopped
+     * while each piece is written. False when the exchange ended meanwhile.
+     */
+    boolean streaming() {
+        deadline = 0;
+        if (!state.compareAndSet(BUSY, STREAMING)) {
+            return false;
+        }
+        key.interestOps(0);
+        if (in.length < ServerConnection.BUFFER) {
+            // Pieces as large as HAProxy's buffer; what is still unread of this one is kept.
+            in = java.util.Arrays.copyOf(in, ServerConnection.BUFFER);
+            inBuffer = ByteBuffer.wrap(in);
+        }
+        return true;
+    }
+
+    /**
+     * Reads the next piece of a streamed body into the buffer, from its start: the bytes read, 0
+     * when none are there yet (the loop then watches for them, with the server's deadline), -1 when
+     * the server closed the connection.
+     */
+    int readPiece() throws IOException {
+        inLength = 0;
+        int n = channel.read(inBuffer.limit(in.length).position(0));
+        if (n > 0) {
+            inLength = n;
+            if ((key.interestOps() & SelectionKey.OP_READ) != 0) {
+                key.interestOps(0);
+            }
+            deadline = 0;
+        } else if (n == 0) {
+            key.interestOps(SelectionKey.OP_READ);
+            deadline = serverNanos > 0 ? deadlineAfter(serverNanos) : 0;
+        }
+        return n;
+    }
+
+    /** A piece was written to the client: read the next one, on the loop's thread. */
+    void nextPiece() {
+        loop.execute(
+                () -> {
+                    AsyncForward forward = exchange;
+                    if (state.get() == STREAMING) {
+                        forward.onStreamReadable(this);
+                    }
+                });
+    }
+
+    /**
+     * The streamed body was read whole: the connection is idle again, watched for reads; false when
+     * it cannot carry another request (the caller closes it then).
+     */
+    boolean streamed() {
+        if (!state.compareAndSet(STREAMING, IDLE)) {
+            return false;
+        }
+        inLength = 0;
+        deadline = 0;
+        idleSinceNanos = System.nanoTime();
+        // On the loop's thread (the last piece was read there): watched again before it is pooled.
+        if (key.isValid()) {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+        return true;
+    }
+
+    /** Ends a streamed exchange that failed: true for the one caller that does so. */
+    boolean failStreaming() {
+        if (!state.compareAndSet(STREAMING, CLOSED)) {
+            return false;
+        }
+        close();
+        return true;
+    }
+
     /** True while part of the request head still waits to be written. */
     boolean writing() {
         return pending != null;
@@ -306,12 +412,9 @@ final class AsyncConnection implements Upstream.Idle {
             return;
         }
         key.cancel();
-        loop.execute(
+        loop.afterCancelledKeysLeave(
                 () -> {
                     try {
-                        // The cancelled key leaves the selector on its next selection; only then
-                        // may the channel block.
-                        loop.selector().selectNow(loop::readyKey);
                         channel.configureBlocking(true);
                     } catch (IOException e) {
                         close();
@@ -388,7 +491,13 @@ final class AsyncConnection implements Upstream.Idle {
     void checkDeadline(long now) {
         long d = deadline;
         int s = state.get();
-        if (d != 0 && now - d >= 0 && (s == BUSY || s == CONNECTING)) {
+        if (d != 0 && now - d >= 0 && s == STREAMING) {
+            deadline = 0;
+            exchange.onStreamFailed(
+                    this,
+                    new java.net.SocketTimeoutException(
+                            "the server did not send the rest of its answer in time"));
+        } else if (d != 0 && now - d >= 0 && (s == BUSY || s == CONNECTING)) {
             deadline = 0;
             if (s == CONNECTING) {
                 if (state.compareAndSet(CONNECTING, CLOSED)) {

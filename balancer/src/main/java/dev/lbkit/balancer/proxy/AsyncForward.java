@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Request;
@@ -42,6 +43,12 @@ final class AsyncForward {
     private ProxyHandler.Slot slot;
     private Server server;
     private Attempts attempts;
+    private UpstreamLoop loop;
+
+    /** Bytes of a streamed body still to come from the server. */
+    private long left;
+
+    private boolean streamReusable;
 
     /** This request's access log record, or null when its frontend does not log. */
     private final AccessRecord record;
@@ -122,6 +129,14 @@ final class AsyncForward {
         }
     }
 
+    /** The loop of this request's server connection: its client connection's, when it can. */
+    private UpstreamLoop loop() {
+        if (loop == null) {
+            loop = pools.loopFor(request);
+        }
+        return loop;
+    }
+
     private void sendOn(Server picked) {
         slot = new ProxyHandler.Slot(backend, picked);
         attempts = new Attempts(backend, info, slot, request);
@@ -131,14 +146,14 @@ final class AsyncForward {
     private void attempt() {
         server = slot.server();
         RequestLog.picked(record, server);
-        AsyncConnection pooled = attempts.mayTakeIdle() ? pools.takeAsync(server) : null;
+        AsyncConnection pooled = attempts.mayTakeIdle() ? pools.takeAsync(server, loop()) : null;
         RequestLog.connecting(record, pooled != null);
         if (pooled != null) {
             send(pooled);
             return;
         }
         try {
-            pools.connectAsync(server, this);
+            pools.connectAsync(server, loop(), this);
         } catch (IOException e) {
             connectFailed(e);
         }
@@ -231,7 +246,11 @@ final class AsyncForward {
                         || (answer.framing == AnswerHead.Framing.LENGTH
                                 && answer.length <= buffered);
         if (!whole) {
-            handOff(connection, answer, headEnd);
+            if (answer.framing == AnswerHead.Framing.LENGTH && connection.streaming()) {
+                stream(connection, answer, headEnd, buffered);
+            } else {
+                handOff(connection, answer, headEnd);
+            }
             return;
         }
         int bodyLength = answer.framing == AnswerHead.Framing.NONE ? 0 : (int) answer.length;
@@ -258,6 +277,79 @@ final class AsyncForward {
         // event loop.
         slot.release();
         response.write(true, body, Callback.from(() -> finish(null), this::finish));
+    }
+
+    /**
+     * A body of known length not all there yet, streamed on the loop: the head and what came with
+     * it go to the client now, then each piece the server sends, reading the next only once the
+     * client has taken the last (as HAProxy relays, on the thread that reads).
+     */
+    private void stream(AsyncConnection connection, AnswerHead answer, int headEnd, int buffered) {
+        left = answer.length - buffered;
+        streamReusable = answer.reusable && !connection.writing();
+        server.countResponse(answer.status);
+        ProxyHandler.copyAnswerHead(answer, response);
+        response.write(
+                false,
+                ByteBuffer.wrap(connection.in(), headEnd, buffered),
+                Callback.from(
+                        connection::nextPiece, failure -> onStreamFailed(connection, failure)));
+    }
+
+    /** The next piece of a streamed body may be read (on the loop's thread). */
+    void onStreamReadable(AsyncConnection connection) {
+        int n;
+        try {
+            n = connection.readPiece();
+        } catch (IOException e) {
+            onStreamFailed(connection, e);
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        if (n < 0) {
+            onStreamFailed(
+                    connection,
+                    new EOFException(
+                            "the server closed the connection "
+                                    + left
+                                    + " bytes before the end of its answer"));
+            return;
+        }
+        if (n < left) {
+            left -= n;
+            response.write(
+                    false,
+                    ByteBuffer.wrap(connection.in(), 0, n),
+                    Callback.from(
+                            connection::nextPiece, failure -> onStreamFailed(connection, failure)));
+            return;
+        }
+        // The last piece: the server connection is idle again, and the request over for the
+        // balancer, before the client can see the end, as for a whole answer.
+        boolean reusable = streamReusable && n == left;
+        ByteBuffer last = ByteBuffer.wrap(Arrays.copyOfRange(connection.in(), 0, (int) left));
+        left = 0;
+        if (reusable && connection.streamed()) {
+            pools.idleAgain(server, connection);
+        } else if (!connection.failStreaming()) {
+            return;
+        }
+        slot.release();
+        response.write(true, last, Callback.from(() -> finish(null), this::finish));
+    }
+
+    /**
+     * A streamed body failed: the server closed or timed out, or the client went away. The answer
+     * has begun, so the client's connection is cut, as HAProxy does.
+     */
+    void onStreamFailed(AsyncConnection connection, Throwable failure) {
+        if (!connection.failStreaming()) {
+            return;
+        }
+        LOG.debug("streaming the answer of {} failed", server, failure);
+        finish(failure);
     }
 
     /**

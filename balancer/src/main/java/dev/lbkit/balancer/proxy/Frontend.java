@@ -5,12 +5,18 @@ import dev.lbkit.balancer.config.Bind;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.log.AccessLog;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.Callback;
@@ -27,6 +33,8 @@ public final class Frontend implements AutoCloseable {
     private final ProxySection section;
     private final FrontendStats stats = new FrontendStats();
     private final List<Javalin> servers = new ArrayList<>();
+    private final List<ServerConnector> connectors = new ArrayList<>();
+    private Upstream upstream;
 
     /** The access log, or null when this frontend logs nothing. */
     private final AccessLog accessLog;
@@ -52,6 +60,7 @@ public final class Frontend implements AutoCloseable {
             ProxySection section, Routes routes, Upstream upstream, OwnPages pages) {
         Frontend frontend = new Frontend(section);
         Timeouts timeouts = new Timeouts(section);
+        frontend.upstream = upstream;
         try {
             for (Bind bind : section.binds()) {
                 frontend.servers.add(
@@ -63,8 +72,11 @@ public final class Frontend implements AutoCloseable {
                                 frontend.stats,
                                 timeouts,
                                 pages,
-                                frontend.accessLog));
+                                frontend.accessLog,
+                                frontend.connectors));
             }
+            // Each selector also runs the server connections of the requests it reads.
+            upstream.adopt(frontend.selectors());
         } catch (RuntimeException e) {
             frontend.close();
             throw e;
@@ -80,11 +92,12 @@ public final class Frontend implements AutoCloseable {
             FrontendStats stats,
             Timeouts timeouts,
             OwnPages pages,
-            AccessLog accessLog) {
+            AccessLog accessLog,
+            List<ServerConnector> connectors) {
         ProxyHandler handler = new ProxyHandler(section, routes, upstream, stats, accessLog);
-        // As many selectors (event-loop threads for the client side) as the upstream has loops:
-        // HAProxy's nbthread. One of each measured 0.75x HAProxy's requests/s at 64 connections
-        // on two cores, two of each 0.93x (docs/benchmarks.md).
+        // As many selectors (event loops, each for its client connections and their server
+        // connections) as HAProxy's nbthread. One measured 0.75x HAProxy's requests/s at 64
+        // connections on two cores, two 0.93x (docs/benchmarks.md).
         int selectors = upstream.threads();
         Javalin app =
                 Javalin.create(
@@ -136,20 +149,20 @@ public final class Frontend implements AutoCloseable {
                                         // as HAProxy does.
                                         ServerConnector connector =
                                                 bind.acceptProxy()
-                                                        ? new ServerConnector(
+                                                        ? new LazyReadConnector(
                                                                 server,
-                                                                -1,
                                                                 selectors,
                                                                 new StrictProxyConnectionFactory(
                                                                         httpFactory.getProtocol()),
                                                                 httpFactory)
-                                                        : new ServerConnector(
-                                                                server, -1, selectors, httpFactory);
+                                                        : new LazyReadConnector(
+                                                                server, selectors, httpFactory);
                                         connector.setHost(
                                                 bind.host().isEmpty() ? null : bind.host());
                                         connector.setPort(bind.port());
                                         connector.setIdleTimeout(
                                                 timeouts.clientMs > 0 ? timeouts.clientMs : 0);
+                                        connectors.add(connector);
                                         if (accessLog != null && !accessLog.logsRequests()) {
                                             connector.addEventListener(
                                                     RequestLog.connectionLines(
@@ -193,11 +206,35 @@ public final class Frontend implements AutoCloseable {
     }
 
     /**
-     * Jetty's thread pool, with one shortcut: when an answer relayed by an upstream event loop
-     * completes a request, Jetty hands the client connection to a pool thread to look for the next
-     * request; on a loop thread that look runs at once instead (it reads without blocking, and the
-     * proxy's handler does not block), which spares a thread wake-up per request. Virtual threads
-     * when the JVM has them (Java 21+), a bounded platform pool otherwise.
+     * Jetty's tasks that set up a newly accepted connection (its end point and HTTP connection,
+     * then the wait for its first request) and that see a closed one out (its listeners, the
+     * selector's count). Neither blocks, so they run where Jetty starts them, on the selector or on
+     * the thread that closed the connection. Handed to the pool, every connection of a burst (64
+     * clients connecting at once) started a thread of its own, 52 of them at 64 connections, each
+     * kept for a minute; and with a new connection per request each connection cost two thread
+     * wake-ups.
+     */
+    private static final Set<Class<?>> INLINE =
+            Set.of(
+                    jettyClass("org.eclipse.jetty.io.ManagedSelector$Accept"),
+                    jettyClass("org.eclipse.jetty.io.ManagedSelector$DestroyEndPoint"));
+
+    private static Class<?> jettyClass(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(
+                    "Jetty without " + name + ": lbkit expects Jetty 12.1 (see pom.xml)", e);
+        }
+    }
+
+    /**
+     * Jetty's thread pool, with shortcuts for work that does not block. When an answer relayed on
+     * an upstream event loop completes a request, Jetty hands the client connection to a pool
+     * thread to look for the next request; on the loop that look runs at once instead (it reads
+     * without blocking, and the proxy's handler does not block), which spares a thread wake-up per
+     * request. The {@link #INLINE} tasks run at once too. Virtual threads when the JVM has them
+     * (Java 21+), a bounded platform pool otherwise.
      */
     private static QueuedThreadPool threadPool(String name) {
         QueuedThreadPool pool =
@@ -206,6 +243,8 @@ public final class Frontend implements AutoCloseable {
                     public void execute(Runnable job) {
                         if (job instanceof HttpConnection connection && UpstreamLoop.inAnyLoop()) {
                             lookForNextRequest(connection);
+                        } else if (INLINE.contains(job.getClass())) {
+                            job.run();
                         } else {
                             super.execute(job);
                         }
@@ -275,8 +314,19 @@ public final class Frontend implements AutoCloseable {
         return servers.stream().map(Javalin::port).toList();
     }
 
+    private List<ManagedSelector> selectors() {
+        List<ManagedSelector> selectors = new ArrayList<>();
+        for (ServerConnector connector : connectors) {
+            selectors.addAll(connector.getSelectorManager().getBeans(ManagedSelector.class));
+        }
+        return selectors;
+    }
+
     @Override
     public void close() {
+        if (upstream != null) {
+            upstream.forget(selectors());
+        }
         for (Javalin app : servers) {
             try {
                 app.stop();
@@ -287,6 +337,23 @@ public final class Frontend implements AutoCloseable {
         servers.clear();
         if (accessLog != null) {
             accessLog.close();
+        }
+    }
+
+    /** Jetty's connector, its client connections' keys wrapped in {@link LazyReadKey}s. */
+    private static final class LazyReadConnector extends ServerConnector {
+        LazyReadConnector(
+                org.eclipse.jetty.server.Server server,
+                int selectors,
+                org.eclipse.jetty.server.ConnectionFactory... factories) {
+            super(server, -1, selectors, factories);
+        }
+
+        @Override
+        protected SocketChannelEndPoint newEndPoint(
+                SocketChannel channel, ManagedSelector selector, SelectionKey key)
+                throws IOException {
+            return super.newEndPoint(channel, selector, new LazyReadKey(key));
         }
     }
 

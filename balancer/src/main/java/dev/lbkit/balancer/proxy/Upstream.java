@@ -4,6 +4,7 @@ import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Timeouts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.SelectableChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectableChannelEndPoint;
+import org.eclipse.jetty.server.Request;
 
 /**
  * lbkit's connections to the servers. Requests without a body go through event loops on
@@ -36,8 +41,22 @@ public final class Upstream implements AutoCloseable {
     /** How long an idle connection is kept. */
     static final long IDLE_MS = 30_000;
 
+    /**
+     * {@code -Dlbkit.upstreamLoops=threads}: server connections on loops with threads of their own
+     * (as before), not on the frontends' selectors; for comparing the two (docs/benchmarks.md).
+     */
+    private static final boolean OWN_THREADS =
+            "threads".equals(System.getProperty("lbkit.upstreamLoops"));
+
     private final List<Pools> views = new CopyOnWriteArrayList<>();
-    private final UpstreamLoop[] loops;
+    private final int threads;
+
+    /** The frontends' selectors, each also the event loop of the server connections it opens. */
+    private final List<UpstreamLoop.SelectorLoop> selectorLoops = new CopyOnWriteArrayList<>();
+
+    /** Loops with threads of their own, started when a request comes from elsewhere. */
+    private volatile UpstreamLoop.ThreadLoop[] threadLoops;
+
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final ScheduledExecutorService reaper =
             Executors.newSingleThreadScheduledExecutor(
@@ -52,16 +71,81 @@ public final class Upstream implements AutoCloseable {
      *     nbthread}, else one per CPU, as in HAProxy (the frontends get as many selectors)
      */
     public Upstream(int threads) {
-        loops = new UpstreamLoop[threads];
-        for (int i = 0; i < threads; i++) {
-            loops[i] = new UpstreamLoop("lbkit-upstream-" + i);
-        }
+        this.threads = threads;
         reaper.scheduleWithFixedDelay(this::closeExpired, 5, 5, TimeUnit.SECONDS);
+        reaper.scheduleAtFixedRate(
+                () -> selectorLoops.forEach(UpstreamLoop.SelectorLoop::tick),
+                UpstreamLoop.TICK_MS,
+                UpstreamLoop.TICK_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** The number of event-loop threads, as HAProxy's {@code nbthread}. */
     public int threads() {
-        return loops.length;
+        return threads;
+    }
+
+    /**
+     * A frontend's selectors (started): from now on they also run the server connections of the
+     * requests they read.
+     */
+    void adopt(List<ManagedSelector> selectors) {
+        for (ManagedSelector selector : selectors) {
+            selectorLoops.add(new UpstreamLoop.SelectorLoop(selector));
+        }
+    }
+
+    /** A frontend's selectors are stopping: their connections go with them. */
+    void forget(List<ManagedSelector> selectors) {
+        selectorLoops.removeIf(loop -> selectors.contains(loop.managed()));
+        for (Pools pools : views) {
+            for (ServerPool pool : pools.byServer.values()) {
+                pool.closeOn(
+                        loop ->
+                                loop instanceof UpstreamLoop.SelectorLoop s
+                                        && selectors.contains(s.managed()));
+            }
+        }
+    }
+
+    /**
+     * The loop for a request's server connection: the selector that reads its client connection, so
+     * both sides are handled on one thread; else one of the loops with threads of their own.
+     */
+    UpstreamLoop loopFor(Request request) {
+        if (OWN_THREADS) {
+            return anyThreadLoop();
+        }
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        while (endPoint instanceof EndPoint.Wrapper wrapper) {
+            endPoint = wrapper.unwrap();
+        }
+        if (endPoint instanceof SelectableChannelEndPoint selectable) {
+            SelectableChannel channel = selectable.getChannel();
+            for (UpstreamLoop.SelectorLoop loop : selectorLoops) {
+                if (loop.holds(channel)) {
+                    return loop;
+                }
+            }
+        }
+        return anyThreadLoop();
+    }
+
+    private UpstreamLoop anyThreadLoop() {
+        UpstreamLoop.ThreadLoop[] loops = threadLoops;
+        if (loops == null) {
+            synchronized (this) {
+                loops = threadLoops;
+                if (loops == null) {
+                    loops = new UpstreamLoop.ThreadLoop[threads];
+                    for (int i = 0; i < threads; i++) {
+                        loops[i] = new UpstreamLoop.ThreadLoop("lbkit-upstream-" + i);
+                    }
+                    threadLoops = loops;
+                }
+            }
+        }
+        return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
     }
 
     /** The pools for one backend's timeouts (0 = none, as in HAProxy). */
@@ -75,8 +159,7 @@ public final class Upstream implements AutoCloseable {
         long oldest = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(IDLE_MS);
         for (Pools pools : views) {
             for (ServerPool pool : pools.byServer.values()) {
-                pool.blocking.closeIdleSince(oldest);
-                pool.async.closeIdleSince(oldest);
+                pool.closeIdleSince(oldest);
             }
         }
     }
@@ -90,8 +173,15 @@ public final class Upstream implements AutoCloseable {
             }
         }
         views.clear();
-        for (UpstreamLoop loop : loops) {
+        for (UpstreamLoop loop : selectorLoops) {
             loop.close();
+        }
+        selectorLoops.clear();
+        UpstreamLoop.ThreadLoop[] loops = threadLoops;
+        if (loops != null) {
+            for (UpstreamLoop loop : loops) {
+                loop.close();
+            }
         }
     }
 
@@ -153,7 +243,7 @@ public final class Upstream implements AutoCloseable {
             if (reusable && connection.clean()) {
                 AsyncConnection origin = connection.origin();
                 if (origin != null) {
-                    origin.backFromHandOff(pool(server).async::offer);
+                    origin.backFromHandOff(pool(server)::offerAsync);
                     return;
                 }
                 connection.idleNow();
@@ -163,9 +253,31 @@ public final class Upstream implements AutoCloseable {
             }
         }
 
-        /** An idle non-blocking connection to {@code server}, claimed; null when there is none. */
-        AsyncConnection takeAsync(Server server) {
-            IdleStack<AsyncConnection> idle = pool(server).async;
+        /** The loop for {@code request}'s server connection (see {@link Upstream#loopFor}). */
+        UpstreamLoop loopFor(Request request) {
+            return Upstream.this.loopFor(request);
+        }
+
+        /**
+         * An idle non-blocking connection to {@code server}, claimed, one of {@code loop}'s when
+         * there is one; null when there is none at all.
+         */
+        AsyncConnection takeAsync(Server server, UpstreamLoop loop) {
+            ServerPool pool = pool(server);
+            AsyncConnection connection = take(pool.async(loop));
+            if (connection != null) {
+                return connection;
+            }
+            for (IdleStack<AsyncConnection> other : pool.async.values()) {
+                connection = take(other);
+                if (connection != null) {
+                    return connection;
+                }
+            }
+            return null;
+        }
+
+        private static AsyncConnection take(IdleStack<AsyncConnection> idle) {
             AsyncConnection connection;
             while ((connection = idle.poll()) != null) {
                 if (connection.take()) {
@@ -176,21 +288,26 @@ public final class Upstream implements AutoCloseable {
         }
 
         /**
-         * Starts a new non-blocking connection to {@code server}; {@code forward} hears when it is
-         * ready.
+         * Starts a new non-blocking connection to {@code server} on {@code loop}; {@code forward}
+         * hears when it is ready.
          */
-        void connectAsync(Server server, AsyncForward forward) throws IOException {
-            UpstreamLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+        void connectAsync(Server server, UpstreamLoop loop, AsyncForward forward)
+                throws IOException {
             AsyncConnection.connect(loop, pool(server).address(), connectMs, forward);
         }
 
         /** Gives a non-blocking connection back after its answer was relayed. */
         void releaseAsync(Server server, AsyncConnection connection, boolean reusable) {
             if (reusable && connection.backToIdle()) {
-                pool(server).async.offer(connection);
+                pool(server).offerAsync(connection);
             } else {
                 connection.close();
             }
+        }
+
+        /** A non-blocking connection that is already idle again (a streamed answer's) goes back. */
+        void idleAgain(Server server, AsyncConnection connection) {
+            pool(server).offerAsync(connection);
         }
 
         /**
@@ -211,7 +328,15 @@ public final class Upstream implements AutoCloseable {
     private static final class ServerPool {
         private final Server server;
         final IdleStack<ServerConnection> blocking = new IdleStack<>();
-        final IdleStack<AsyncConnection> async = new IdleStack<>();
+
+        /**
+         * Idle non-blocking connections, per loop (a request takes its own loop's first), at most
+         * {@link #MAX_IDLE_PER_SERVER} in all.
+         */
+        final Map<UpstreamLoop, IdleStack<AsyncConnection>> async = new ConcurrentHashMap<>();
+
+        private final AtomicInteger asyncIdle = new AtomicInteger();
+
         private volatile InetSocketAddress address;
 
         ServerPool(Server server) {
@@ -233,16 +358,54 @@ public final class Upstream implements AutoCloseable {
             return a;
         }
 
+        IdleStack<AsyncConnection> async(UpstreamLoop loop) {
+            IdleStack<AsyncConnection> idle = async.get(loop);
+            return idle != null
+                    ? idle
+                    : async.computeIfAbsent(loop, l -> new IdleStack<>(asyncIdle));
+        }
+
+        void offerAsync(AsyncConnection connection) {
+            async(connection.loop()).offer(connection);
+        }
+
+        void closeIdleSince(long oldestNanos) {
+            blocking.closeIdleSince(oldestNanos);
+            async.values().forEach(idle -> idle.closeIdleSince(oldestNanos));
+        }
+
+        void closeOn(java.util.function.Predicate<UpstreamLoop> which) {
+            async.entrySet()
+                    .removeIf(
+                            entry -> {
+                                if (which.test(entry.getKey())) {
+                                    entry.getValue().closeAll();
+                                    return true;
+                                }
+                                return false;
+                            });
+        }
+
         void closeAll() {
             blocking.closeAll();
-            async.closeAll();
+            async.values().forEach(IdleStack::closeAll);
         }
     }
 
     /** Idle connections, most recently used on top, at most {@link #MAX_IDLE_PER_SERVER}. */
     private static final class IdleStack<C extends Idle> {
         private final ConcurrentLinkedDeque<C> idle = new ConcurrentLinkedDeque<>();
-        private final AtomicInteger size = new AtomicInteger();
+
+        /** The idle connections counted against the limit: this stack's, or a server's. */
+        private final AtomicInteger size;
+
+        IdleStack() {
+            this(new AtomicInteger());
+        }
+
+        IdleStack(AtomicInteger size) {
+            this.size = size;
+        }
 
         C poll() {
             C connection = idle.pollFirst();

@@ -2,10 +2,12 @@ package dev.lbkit.balancer.proxy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.io.ManagedSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,109 +18,226 @@ import org.slf4j.LoggerFactory;
  * ({@code timeout connect}, {@code timeout server}) are checked every {@link #TICK_MS}
  * milliseconds.
  *
- * <p><b>Locks.</b> {@code select} calls {@link #readyKey} for each ready key while it holds the
- * selector's own monitors, so a connection's whole answer path (relaying to Jetty, giving the
- * server slot back under the backend's lock) runs under them. That is safe because no other thread
- * ever waits for this selector: they hand work over with {@link #execute} (a lock-free queue and a
- * wakeup), and connections register from the loop's own thread. Keep it that way, and keep the
- * backend's lock a leaf (see {@link dev.lbkit.balancer.Backend}).
+ * <p>There are two kinds. A {@link SelectorLoop} is one of the frontend's own selectors (Jetty's
+ * event loops for the client connections): a request's server connection is handled on the thread
+ * that handles its client connection, as one HAProxy thread handles both sides of a stream, so an
+ * answer is relayed and the client's next request awaited without waking another thread. A {@link
+ * ThreadLoop} has a thread of its own, for requests that reach lbkit some other way.
+ *
+ * <p><b>Locks.</b> A connection's whole answer path (relaying to Jetty, giving the server slot back
+ * under the backend's lock) runs on the loop's thread, inside a ThreadLoop's {@code select}, which
+ * holds the selector's own monitors. That is safe because no other thread ever waits for the
+ * selector: they hand work over with {@link #execute} (a queue and a wakeup), and connections
+ * register from the loop's own thread. Keep it that way, and keep the backend's lock a leaf (see
+ * {@link dev.lbkit.balancer.Backend}).
  */
-final class UpstreamLoop implements AutoCloseable {
+abstract class UpstreamLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLoop.class);
     static final long TICK_MS = 10;
 
-    private final Selector selector;
-    private final Thread thread;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private volatile boolean running = true;
-    private long nextTick;
+    /** Set while a loop handles its connections' events on the current thread. */
+    private static final ThreadLocal<Boolean> HANDLING = ThreadLocal.withInitial(() -> false);
 
-    UpstreamLoop(String name) {
-        try {
-            selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector for the upstream event loop", e);
-        }
-        thread = new LoopThread(this::run, name);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** True on the thread of any upstream loop. */
+    /** True while the current thread handles a server connection's event, for any loop. */
     static boolean inAnyLoop() {
-        return Thread.currentThread() instanceof LoopThread;
+        return HANDLING.get();
     }
 
-    /** Marks the loops' threads. */
-    private static final class LoopThread extends Thread {
-        LoopThread(Runnable run, String name) {
-            super(run, name);
-        }
-    }
-
-    Selector selector() {
-        return selector;
-    }
-
-    boolean inLoop() {
-        return Thread.currentThread() == thread;
-    }
+    /** The selector the loop's connections register with; use it on the loop's thread only. */
+    abstract Selector selector();
 
     /** Runs {@code task} on the loop's thread, soon. */
-    void execute(Runnable task) {
-        tasks.add(task);
-        if (!inLoop()) {
-            selector.wakeup();
+    abstract void execute(Runnable task);
+
+    /**
+     * Runs {@code task} on the loop's thread once the keys cancelled before this call have left the
+     * selector (a channel may turn blocking only then).
+     */
+    abstract void afterCancelledKeysLeave(Runnable task);
+
+    /** Hands a selected key to its connection. */
+    static void readyKey(SelectionKey key) {
+        if (key.attachment() instanceof AsyncConnection connection) {
+            handle(connection, key);
         }
     }
 
-    private void run() {
-        while (running) {
-            try {
-                selector.select(this::readyKey, TICK_MS);
-                Runnable task;
-                while ((task = tasks.poll()) != null) {
-                    task.run();
-                }
-                long now = System.nanoTime();
-                if (now - nextTick >= 0) {
-                    nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
-                    for (SelectionKey key : selector.keys()) {
-                        if (key.attachment() instanceof AsyncConnection connection) {
-                            connection.checkDeadline(now);
-                        }
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("upstream event loop: {}", e.toString(), e);
+    static void handle(AsyncConnection connection, SelectionKey key) {
+        boolean nested = HANDLING.get();
+        HANDLING.set(true);
+        try {
+            connection.ready(key);
+        } catch (RuntimeException e) {
+            connection.failUnexpectedly(e);
+        } finally {
+            if (!nested) {
+                HANDLING.set(false);
             }
         }
+    }
+
+    /** Tells each connection of {@code selector} the time, for its deadline. */
+    static void checkDeadlines(Selector selector) {
+        long now = System.nanoTime();
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof AsyncConnection connection) {
+                connection.checkDeadline(now);
+            }
+        }
+    }
+
+    static void closeConnections(Selector selector) {
         for (SelectionKey key : selector.keys()) {
             if (key.attachment() instanceof AsyncConnection connection) {
                 connection.close();
             }
         }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-    }
-
-    /** Hands a selected key to its connection. */
-    void readyKey(SelectionKey key) {
-        if (key.attachment() instanceof AsyncConnection connection) {
-            try {
-                connection.ready(key);
-            } catch (RuntimeException e) {
-                connection.failUnexpectedly(e);
-            }
-        }
     }
 
     @Override
-    public void close() {
-        running = false;
-        selector.wakeup();
+    public abstract void close();
+
+    /** A loop with a thread and a selector of its own. */
+    static final class ThreadLoop extends UpstreamLoop {
+        private final Selector selector;
+        private final Thread thread;
+        private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        private volatile boolean running = true;
+        private long nextTick;
+
+        ThreadLoop(String name) {
+            try {
+                selector = Selector.open();
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot open a selector for the upstream event loop", e);
+            }
+            thread = new Thread(this::run, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        Selector selector() {
+            return selector;
+        }
+
+        @Override
+        void execute(Runnable task) {
+            tasks.add(task);
+            if (Thread.currentThread() != thread) {
+                selector.wakeup();
+            }
+        }
+
+        @Override
+        void afterCancelledKeysLeave(Runnable task) {
+            execute(
+                    () -> {
+                        try {
+                            selector.selectNow(UpstreamLoop::readyKey);
+                        } catch (IOException e) {
+                            LOG.debug("upstream event loop: {}", e.toString(), e);
+                        }
+                        task.run();
+                    });
+        }
+
+        private void run() {
+            // Everything this thread does is the loop's.
+            HANDLING.set(true);
+            while (running) {
+                try {
+                    selector.select(UpstreamLoop::readyKey, TICK_MS);
+                    Runnable task;
+                    while ((task = tasks.poll()) != null) {
+                        task.run();
+                    }
+                    long now = System.nanoTime();
+                    if (now - nextTick >= 0) {
+                        nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
+                        checkDeadlines(selector);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("upstream event loop: {}", e.toString(), e);
+                }
+            }
+            closeConnections(selector);
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * One of a frontend's Jetty selectors, shared with the client connections it handles. Its
+     * connections are {@link ManagedSelector.Selectable}: the selector calls them when they are
+     * ready, on its own thread; work from other threads goes in with {@link
+     * ManagedSelector#submit}. {@link Upstream} ticks it for the deadlines.
+     */
+    static final class SelectorLoop extends UpstreamLoop {
+        private final ManagedSelector managed;
+
+        SelectorLoop(ManagedSelector managed) {
+            this.managed = managed;
+        }
+
+        /** True when {@code channel} (a client's) is registered with this loop's selector. */
+        boolean holds(SelectableChannel channel) {
+            Selector selector = managed.getSelector();
+            return selector != null && channel.keyFor(selector) != null;
+        }
+
+        ManagedSelector managed() {
+            return managed;
+        }
+
+        @Override
+        Selector selector() {
+            return managed.getSelector();
+        }
+
+        @Override
+        void execute(Runnable task) {
+            managed.submit(selector -> runHandling(task));
+        }
+
+        @Override
+        void afterCancelledKeysLeave(Runnable task) {
+            // An update submitted while the selector applies its updates runs after the next
+            // select, which is when cancelled keys leave.
+            managed.submit(selector -> managed.submit(again -> runHandling(task)));
+        }
+
+        void tick() {
+            managed.submit(selector -> runHandling(() -> checkDeadlines(selector)));
+        }
+
+        private static void runHandling(Runnable task) {
+            boolean nested = HANDLING.get();
+            HANDLING.set(true);
+            try {
+                task.run();
+            } finally {
+                if (!nested) {
+                    HANDLING.set(false);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (managed.isRunning()) {
+                managed.submit(UpstreamLoop::closeConnections);
+            }
+        }
     }
 }

@@ -43,9 +43,16 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public Answer send(String request) throws IOException {
+        sendOnly(request);
+        return read();
+    }
+
+    /**
+     * Sends {@code request} (as written) without waiting for its answer; {@link #read} reads it.
+     */
+    public void sendOnly(String request) throws IOException {
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-        return read();
     }
 
     /**

@@ -101,6 +101,51 @@ class ServerAnswersTest extends ProxyTestBase {
     }
 
     @Test
+    void aLongAnswerCutShortOrStalledCutsTheClientConnection() throws Exception {
+        // The head and half of a 100 000-byte body, then the server closes; or stalls past its
+        // 2-second timeout. The answer has begun, so the client's connection is cut, as HAProxy
+        // does, and the balancer slot is given back.
+        for (boolean stall : new boolean[] {false, true}) {
+            FakeServer server =
+                    server(
+                            socket -> {
+                                FakeServer.readRequestHead(socket);
+                                OutputStream out = socket.getOutputStream();
+                                out.write(
+                                        "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"
+                                                .getBytes(StandardCharsets.US_ASCII));
+                                out.write(new byte[50_000]);
+                                out.flush();
+                                sleep(stall ? 6_000 : 100);
+                            });
+            int port = start(server);
+            long started = System.nanoTime();
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(15_000);
+                socket.getOutputStream()
+                        .write(
+                                "GET /long HTTP/1.1\r\nHost: x\r\n\r\n"
+                                        .getBytes(StandardCharsets.US_ASCII));
+                byte[] got = socket.getInputStream().readAllBytes();
+                String head = new String(got, 0, 15, StandardCharsets.US_ASCII);
+                assertThat(head).isEqualTo("HTTP/1.1 200 OK");
+                assertThat(got.length)
+                        .as("the client got part of the body, then the end of the connection")
+                        .isGreaterThan(50_000)
+                        .isLessThan(100_000);
+            }
+            long seconds =
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(
+                            System.nanoTime() - started);
+            assertThat(seconds)
+                    .as(stall ? "cut at the server timeout (2 s)" : "cut when the server closed")
+                    .isLessThan(stall ? 5 : 2);
+            assertNothingInFlight();
+            lbkit.close();
+        }
+    }
+
+    @Test
     void skipsInterimAnswers() throws Exception {
         FakeServer server =
                 keepAliveServer(
