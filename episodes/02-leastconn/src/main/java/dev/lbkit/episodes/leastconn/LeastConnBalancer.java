@@ -59,10 +59,19 @@ final class LeastConnBalancer implements LoadBalancer {
 
     // snippet:end key
 
+    /**
+     * The n of the key: requests in flight and waiting in the server's own queue (a request queued
+     * there moves the server only at its next take or release, as in HAProxy, where queueing one
+     * does not reposition it).
+     */
+    static int inFlight(Server server) {
+        return server.served() + server.queued();
+    }
+
     private void insert(Server server) {
         eweights[server.index()] = RoundRobinBalancer.WEIGHT_SCALE * server.uweight();
         FifoTree<Server> tree = server.backup() ? backup : active;
-        tree.insert(nodes[server.index()], key(server.served(), eweights[server.index()]));
+        tree.insert(nodes[server.index()], key(inFlight(server), eweights[server.index()]));
     }
 
     private void removeFromTree(Server server) {
@@ -74,7 +83,7 @@ final class LeastConnBalancer implements LoadBalancer {
 
     @Override
     public Server pick(RequestInfo request, Server avoid) {
-        return FirstFreeInTree.pick(groups, active, backup, avoid);
+        return FirstFreeInTree.pick(groups, active, backup, avoid, Server::fullForLeastconn);
     }
 
     @Override
@@ -95,7 +104,7 @@ final class LeastConnBalancer implements LoadBalancer {
         if (tree == null) {
             return;
         }
-        int newKey = key(server.served(), eweights[server.index()]);
+        int newKey = key(inFlight(server), eweights[server.index()]);
         if (node.key() != newKey) {
             tree.remove(node);
             tree.insert(node, newKey);
