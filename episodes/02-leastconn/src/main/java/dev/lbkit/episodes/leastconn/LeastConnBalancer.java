@@ -13,8 +13,15 @@ import java.util.List;
  * relative to its weight, taking servers with equal load in the order they last changed load.
  *
  * <p>Each server sits in a tree under the key {@code 0} when idle, else {@code floor((n + 1) * 4096
- * / E)} with n its requests in flight and E = 16 * weight; the pick is the first node. A server
- * moves (to the end of its new equals) only when its key really changes.
+ * / E)} with n its requests in flight plus those waiting in its own queue and E = 16 * weight; the
+ * pick is the first node that is not full. A server moves (to the end of its new equals) only when
+ * its key really changes, and only when a request is taken or released: queueing one does not move
+ * it.
+ *
+ * <p>Full means {@code maxconn + maxqueue} requests in flight and queued: with a {@code maxqueue},
+ * a server at its {@code maxconn} is still picked while its queue has room, and the request waits
+ * there. With {@code maxconn 1 maxqueue 2} on three busy servers, five more requests wait as s1
+ * s1 s2 s2 s3; with {@code maxqueue 1}, as s1 s2 s3 and then twice in the backend's queue.
  *
  * <p>Worked sequences: sequential traffic with weights 2/1/3 gives {@code s1 s2 s3 s1 s2 s3}: idle
  * servers all have key 0, whatever their weight, and each one goes to the back of the line after
