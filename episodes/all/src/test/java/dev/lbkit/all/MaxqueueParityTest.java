@@ -424,7 +424,7 @@ class MaxqueueParityTest {
             List<String> onLbkit = rounds(sides, sides.lbkit());
             Report.writeLine(
                     "leastconn-maxqueue-rounds",
-                    Parity.slugOf(title),
+                    title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-"),
                     "HAProxy " + onHaproxy + " | lbkit " + onLbkit);
             return new Rounds(onHaproxy, onLbkit);
         }
