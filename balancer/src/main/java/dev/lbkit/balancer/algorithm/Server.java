@@ -104,9 +104,9 @@ public final class Server {
 
     /**
      * Full for {@code balance leastconn}: its requests in flight and queued reach {@code maxconn +
-     * maxqueue}. HAProxy's leastconn still picks a server at its {@code maxconn} while its own queue
-     * has room, and the request then waits in that queue; without a {@code maxqueue} this is {@link
-     * #full()}'s limit.
+     * maxqueue}. HAProxy's leastconn still picks a server at its {@code maxconn} while its own
+     * queue has room, and the request then waits in that queue; without a {@code maxqueue} this is
+     * {@link #full()}'s limit.
      */
     public boolean fullForLeastconn() {
         int maxconn = spec.maxconn();

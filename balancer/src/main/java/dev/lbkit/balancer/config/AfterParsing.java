@@ -164,7 +164,12 @@ final class AfterParsing {
                                     .anyMatch(rule -> rule.backend().equals(backend.name));
             if (routesHere) {
                 sources.add(
-                        frontend.sectionName() + " '" + frontend.name + "' (" + frontend.where + ")");
+                        frontend.sectionName()
+                                + " '"
+                                + frontend.name
+                                + "' ("
+                                + frontend.where
+                                + ")");
             }
         }
         if (sources.isEmpty()) {

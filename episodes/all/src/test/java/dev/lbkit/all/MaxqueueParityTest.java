@@ -137,16 +137,17 @@ class MaxqueueParityTest {
     }
 
     /**
-     * leastconn with {@code maxconn 1 maxqueue 1} on three servers, 30 rounds ({@code -Dlbkit.rounds}) on one
-     * HAProxy process and one lbkit: each round holds one request per server, then sends five more,
-     * each once {@code show stat} shows the earlier ones in place. Per round, the five are written
-     * as S (waits in a server's own queue) or B (the backend's). On 2.6 and 3.0 every round is
-     * {@code SSSBB} on both sides, compared exactly. From 3.2 on, servers of equal load sit in four
-     * lists drawn at random, and a server whose queue is full, at the head of its list, hides the
-     * servers behind it: a round has one to three S, then only B. Compared there: every round's
-     * shape on both sides (S first, then B, at most one S per server), and the number of S per
-     * round, HAProxy against lbkit, by a two-sample chi-square at alpha {@value #ALPHA}, with its
-     * power against 2.6's rule (always three S) computed from HAProxy's own split.
+     * leastconn with {@code maxconn 1 maxqueue 1} on three servers, 30 rounds ({@code
+     * -Dlbkit.rounds}) on one HAProxy process and one lbkit: each round holds one request per
+     * server, then sends five more, each once {@code show stat} shows the earlier ones in place.
+     * Per round, the five are written as S (waits in a server's own queue) or B (the backend's). On
+     * 2.6 and 3.0 every round is {@code SSSBB} on both sides, compared exactly. From 3.2 on,
+     * servers of equal load sit in four lists drawn at random, and a server whose queue is full, at
+     * the head of its list, hides the servers behind it: a round has one to three S, then only B.
+     * Compared there: every round's shape on both sides (S first, then B, at most one S per
+     * server), and the number of S per round, HAProxy against lbkit, by a two-sample chi-square at
+     * alpha {@value #ALPHA}, with its power against 2.6's rule (always three S) computed from
+     * HAProxy's own split.
      */
     @Test
     void leastconnQueuesDrawnAtRandomFrom32On() throws Exception {
@@ -163,7 +164,9 @@ class MaxqueueParityTest {
                         + rounds.lbkit()
                         + " "
                         + Arrays.toString(rounds.lbkitCounts())
-                        + (random ? "; " + rounds.test() + ", power vs 2.6's rule " + rounds.power() : ""));
+                        + (random
+                                ? "; " + rounds.test() + ", power vs 2.6's rule " + rounds.power()
+                                : ""));
         assertThat(rounds.haproxy())
                 .as("HAProxy: S first, then B, in every round")
                 .allMatch(r -> r.matches("S{1,3}B*"));
@@ -413,10 +416,11 @@ class MaxqueueParityTest {
 
     /**
      * {@link #ROUNDS} rounds of {@link #roundTraffic} on each side of one {@link SideBySide}; a
-     * round where a held request came back before the last one was sent is played again (up to
-     * as many again).
+     * round where a held request came back before the last one was sent is played again (up to as
+     * many again).
      */
-    static Rounds leastconnRounds(SideBySide.HaproxyStarter haproxy, String title) throws Exception {
+    static Rounds leastconnRounds(SideBySide.HaproxyStarter haproxy, String title)
+            throws Exception {
         try (SideBySide sides =
                 SideBySide.start(
                         title, leastconnConfig(1), haproxy, SideBySide.Options.exactRun())) {

@@ -20,8 +20,8 @@ import java.util.List;
  *
  * <p>Full means {@code maxconn + maxqueue} requests in flight and queued: with a {@code maxqueue},
  * a server at its {@code maxconn} is still picked while its queue has room, and the request waits
- * there. With {@code maxconn 1 maxqueue 2} on three busy servers, five more requests wait as s1
- * s1 s2 s2 s3; with {@code maxqueue 1}, as s1 s2 s3 and then twice in the backend's queue.
+ * there. With {@code maxconn 1 maxqueue 2} on three busy servers, five more requests wait as s1 s1
+ * s2 s2 s3; with {@code maxqueue 1}, as s1 s2 s3 and then twice in the backend's queue.
  *
  * <p>Worked sequences: sequential traffic with weights 2/1/3 gives {@code s1 s2 s3 s1 s2 s3}: idle
  * servers all have key 0, whatever their weight, and each one goes to the back of the line after
