@@ -313,16 +313,6 @@ final class AfterParsing {
                             + "' (needs 'mode log'). Falling back to round robin.");
             balance = Balance.roundrobin(balance.where());
         }
-        if (balance.algorithm() == Algorithm.LEASTCONN
-                && servers.stream().anyMatch(s -> s.maxconn() > 0 && s.maxqueue() > 0)) {
-            // HAProxy's leastconn still picks a server at its maxconn while its queue has room and
-            // queues the request there; lbkit's leastconn passes it over (backend queue).
-            diag.rawWarning(
-                    "[WARNING] backend '"
-                            + proxy.name
-                            + "': 'maxqueue' with 'balance leastconn' is not modelled by lbkit:"
-                            + " requests wait in the backend's queue instead of a server's own.");
-        }
         boolean frontendOnly = proxy.kind == ProxySection.Kind.FRONTEND;
         return new ProxySection(
                 proxy.kind,

@@ -144,10 +144,10 @@ class MaxqueueParityTest {
      * 2.6 and 3.0 every round is {@code SSSBB} on both sides, compared exactly. From 3.2 on,
      * servers of equal load sit in four lists drawn at random, and a server whose queue is full, at
      * the head of its list, hides the servers behind it: a round has one to three S, then only B.
-     * Compared there: every round's shape on both sides (S first, then B, at most one S per
-     * server), and the number of S per round, HAProxy against lbkit, by a two-sample chi-square at
-     * alpha {@value #ALPHA}, with its power against 2.6's rule (always three S) computed from
-     * HAProxy's own split.
+     * Compared there: every round's shape on both sides (one to three S, then only B), and the
+     * number of S per round, HAProxy against lbkit, by a two-sample chi-square at alpha {@value
+     * #ALPHA}, with its power against 2.6's rule (always three S) computed from HAProxy's own
+     * split. That power is against 2.6's rule only: 30 rounds cannot see a subtly different draw.
      */
     @Test
     void leastconnQueuesDrawnAtRandomFrom32On() throws Exception {

@@ -102,6 +102,27 @@ class MaxqueueTest {
         assertThat(backend.refusedQueueFull()).as("leastconn never sends to a full queue").isZero();
     }
 
+    @Test
+    void leastconnWithMaxqueueIsActedOnSoNoWarningIsGiven() throws Exception {
+        Config config =
+                ConfigParser.parse(
+                        String.join(
+                                "\n",
+                                "defaults",
+                                "    mode http",
+                                "    timeout connect 5s",
+                                "    timeout client 30s",
+                                "    timeout server 30s",
+                                "backend be",
+                                "    balance leastconn",
+                                "    server s1 127.0.0.1:9001 maxconn 1 maxqueue 1",
+                                ""),
+                        "leastconn-maxqueue.cfg");
+        assertThat(config.warnings())
+                .as("leastconn acts on maxqueue: nothing to warn about")
+                .noneMatch(w -> w.contains("maxqueue"));
+    }
+
     /** The servers' queues in declaration order, then the backend's. */
     private static String queues(Backend backend) {
         synchronized (backend.lock()) {
