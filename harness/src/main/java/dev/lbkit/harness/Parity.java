@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -98,6 +99,37 @@ public final class Parity {
             runs.add(new GeneratedRun(config, result));
         }
         return runs;
+    }
+
+    /**
+     * One exact side-by-side run of {@code traffic}, lbkit given {@code lbkitChange} applied to its
+     * config ({@link UnaryOperator#identity()} for none, a negative control's mistake otherwise);
+     * the report is written and the summary printed ({@link #reported}).
+     */
+    public static Comparison runExact(
+            String title,
+            String config,
+            SideBySide.HaproxyStarter haproxy,
+            UnaryOperator<String> lbkitChange,
+            Traffic traffic)
+            throws Exception {
+        Comparison c;
+        try (SideBySide sides =
+                SideBySide.startNegativeControl(
+                        title, config, haproxy, SideBySide.Options.exactRun(), lbkitChange)) {
+            c = sides.run(title + " — " + traffic.name(), traffic);
+        }
+        return reported(c);
+    }
+
+    /**
+     * Writes {@code c}'s report under its title and prints its summary line with the HAProxy met;
+     * returns {@code c}.
+     */
+    public static Comparison reported(Comparison c) {
+        Report.write(slugOf(c.title()), c, List.of());
+        System.out.println("[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
+        return c;
     }
 
     /** Fails with the first difference, its neighbours and the config when the two sides differ. */

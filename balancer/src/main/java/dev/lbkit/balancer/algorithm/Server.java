@@ -102,6 +102,17 @@ public final class Server {
         return maxconn > 0 && (queued > 0 || served >= maxconn);
     }
 
+    /**
+     * Full for {@code balance leastconn}: its requests in flight and queued reach {@code maxconn +
+     * maxqueue}. HAProxy's leastconn still picks a server at its {@code maxconn} while its own
+     * queue has room, and the request then waits in that queue; without a {@code maxqueue} this is
+     * {@link #full()}'s limit.
+     */
+    public boolean fullForLeastconn() {
+        int maxconn = spec.maxconn();
+        return maxconn > 0 && served + queued >= maxconn + spec.maxqueue();
+    }
+
     /** Requests waiting in this server's own queue. */
     public int queued() {
         return queued;

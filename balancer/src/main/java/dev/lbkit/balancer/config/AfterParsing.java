@@ -73,6 +73,7 @@ final class AfterParsing {
                 }
             }
             checkHashExpression(proxy, diag);
+            checkForwardForOnPostBodies(proxy, proxies, diag);
             if (proxy.hasFrontend()
                     && proxy.binds.isEmpty()
                     && proxy.kind == ProxySection.Kind.FRONTEND) {
@@ -130,6 +131,70 @@ final class AfterParsing {
                             + target.where
                             + ") as its default backend (see 'mode').");
         }
+    }
+
+    /**
+     * {@code balance url_param} looks into POST bodies; when {@code option forwardfor} applies to
+     * the backend (on itself, or on a frontend that names it in {@code default_backend} or {@code
+     * use_backend}), how much of a body HAProxy reads depends on when the body arrives, which lbkit
+     * does not model: a warning names the {@code balance} line.
+     */
+    private static void checkForwardForOnPostBodies(
+            ProxyDraft backend, List<ProxyDraft> proxies, Diagnostics diag) {
+        if (backend.isDefaults
+                || !backend.hasBackend()
+                || backend.balance == null
+                || backend.balance.algorithm() != Algorithm.URL_PARAM) {
+            return;
+        }
+        List<String> sources = new ArrayList<>();
+        if (backend.forwardFor != null) {
+            sources.add("this " + backend.sectionName());
+        }
+        for (ProxyDraft frontend : proxies) {
+            if (frontend == backend
+                    || frontend.isDefaults
+                    || !frontend.hasFrontend()
+                    || frontend.forwardFor == null) {
+                continue;
+            }
+            boolean routesHere =
+                    backend.name.equals(frontend.defaultBackend)
+                            || frontend.useBackends.stream()
+                                    .anyMatch(rule -> rule.backend().equals(backend.name));
+            if (routesHere) {
+                sources.add(
+                        frontend.sectionName()
+                                + " '"
+                                + frontend.name
+                                + "' ("
+                                + frontend.where
+                                + ")");
+            }
+        }
+        if (sources.isEmpty()) {
+            return;
+        }
+        diag.rawWarning(
+                "[WARNING] parsing ["
+                        + backend.balance.where()
+                        + "] : "
+                        + backend.sectionName()
+                        + " '"
+                        + backend.name
+                        + "' balances on url_param '"
+                        + backend.balance.name()
+                        + "', which HAProxy also looks for in POST bodies, and 'option forwardfor'"
+                        + " applies to it (from "
+                        + String.join(", ", sources)
+                        + "). With it, how much of a body HAProxy reads depends on when the body"
+                        + " arrives (the header it adds can take buffer room); lbkit does not model"
+                        + " that and reads the body as without the option, so a POST whose"
+                        + " parameter is only in a body near the buffer's size (about 15 kB) may go"
+                        + " to another server than in HAProxy. To be sure of the same server, put"
+                        + " the parameter in the query string, keep it near the start of the body,"
+                        + " or leave 'option forwardfor' out of the sections that reach this"
+                        + " backend.");
     }
 
     /**
@@ -247,16 +312,6 @@ final class AfterParsing {
                             + proxy.name
                             + "' (needs 'mode log'). Falling back to round robin.");
             balance = Balance.roundrobin(balance.where());
-        }
-        if (balance.algorithm() == Algorithm.LEASTCONN
-                && servers.stream().anyMatch(s -> s.maxconn() > 0 && s.maxqueue() > 0)) {
-            // HAProxy's leastconn still picks a server at its maxconn while its queue has room and
-            // queues the request there; lbkit's leastconn passes it over (backend queue).
-            diag.rawWarning(
-                    "[WARNING] backend '"
-                            + proxy.name
-                            + "': 'maxqueue' with 'balance leastconn' is not modelled by lbkit:"
-                            + " requests wait in the backend's queue instead of a server's own.");
         }
         boolean frontendOnly = proxy.kind == ProxySection.Kind.FRONTEND;
         return new ProxySection(

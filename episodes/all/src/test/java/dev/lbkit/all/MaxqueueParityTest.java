@@ -7,10 +7,19 @@ import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
+import dev.lbkit.harness.ChiSquare;
+import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.PacedParity;
+import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.Power;
+import dev.lbkit.harness.Report;
+import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,33 +91,167 @@ class MaxqueueParityTest {
     }
 
     /**
-     * A known difference, pinned: HAProxy's leastconn counts a server full only at {@code maxconn +
-     * maxqueue} and queues requests at a busy server while its queue has room; lbkit's leastconn
-     * passes a server over at its {@code maxconn} (and warns about the config). When lbkit learns
-     * it, this test fails: turn it into a parity assertion.
+     * leastconn with {@code maxqueue}, on the lines whose leastconn repeats itself (2.6 and 3.0):
+     * three held requests fill the servers, five more wait. HAProxy counts a server full only at
+     * {@code maxconn + maxqueue}, so the first ones wait in the busy servers' own queues, in tree
+     * order (a queued request does not move its server: with {@code maxqueue 2} the first server
+     * takes two), and the rest in the backend's queue; each server then serves its own queue and
+     * the backend's, oldest first. On 3.2 and later, which servers take a request is drawn at
+     * random: {@link #leastconnQueuesDrawnAtRandomFrom32On} compares that.
      */
-    @Test
-    void leastconnWithMaxqueueQueuesAtServersInHaproxyButNotYetInLbkit() throws Exception {
+    @ParameterizedTest(name = "maxqueue {0}")
+    @ValueSource(ints = {1, 2})
+    void leastconnQueuesAtABusyServerWhileItsQueueHasRoom(int maxqueue) throws Exception {
         PacedParity result =
                 PacedParity.run(
-                        "leastconn, maxconn 1 maxqueue 1 (known difference)",
-                        config("balance leastconn", "maxconn 1 maxqueue 1", false),
+                        "leastconn, maxconn 1 maxqueue " + maxqueue,
+                        leastconnConfig(maxqueue),
                         "be",
                         roundrobinTraffic());
-
         List<String> haproxy = result.haproxy().states();
-        List<String> lbkit = result.lbkit().states();
-        System.out.println(
-                "[lbkit] leastconn maxconn 1 maxqueue 1, after the last request: HAProxy "
-                        + haproxy.get(haproxy.size() - 1)
-                        + " | lbkit "
-                        + lbkit.get(lbkit.size() - 1));
+        if (Parity.haproxy().line().compareTo(HaproxyLine.V3_2) >= 0) {
+            // Random ties: which servers take the waiting requests is drawn; the shape is not.
+            String shape = "S{1," + 3 * maxqueue + "}B*";
+            assertThat(waitingAt(haproxy, 3))
+                    .as("HAProxy: servers' queues first, then the backend's")
+                    .matches(shape);
+            assertThat(waitingAt(result.lbkit().states(), 3))
+                    .as("lbkit: servers' queues first, then the backend's")
+                    .matches(shape);
+            assertThat(result.comparison().haproxy().answers())
+                    .as("HAProxy: every request served, none refused")
+                    .allMatch(Comparison::namesAServer);
+            assertThat(result.comparison().lbkit().answers())
+                    .as("lbkit: every request served, none refused")
+                    .allMatch(Comparison::namesAServer);
+            return;
+        }
+        result.assertIdentical();
+        assertSameQueueOrder(result);
         assertThat(haproxy.get(haproxy.size() - 1))
-                .as("HAProxy: some requests wait in a busy server's own queue")
-                .contains(" +1 queued");
-        assertThat(lbkit.get(lbkit.size() - 1))
-                .as("lbkit (not modelled yet): every waiting request in the backend's queue")
-                .isEqualTo("s1 1, s2 1, s3 1, backend queue 5");
+                .as("every server's own queue is full, the rest waits in the backend's")
+                .isEqualTo(
+                        maxqueue == 1
+                                ? "s1 1 +1 queued, s2 1 +1 queued, s3 1 +1 queued, backend queue 2"
+                                : "s1 1 +2 queued, s2 1 +2 queued, s3 1 +1 queued, backend queue 0");
+    }
+
+    /**
+     * leastconn with {@code maxconn 1 maxqueue 1} on three servers, 30 rounds ({@code
+     * -Dlbkit.rounds}) on one HAProxy process and one lbkit: each round holds one request per
+     * server, then sends five more, each once {@code show stat} shows the earlier ones in place.
+     * Per round, the five are written as S (waits in a server's own queue) or B (the backend's). On
+     * 2.6 and 3.0 every round is {@code SSSBB} on both sides, compared exactly. From 3.2 on,
+     * servers of equal load sit in four lists drawn at random, and a server whose queue is full, at
+     * the head of its list, hides the servers behind it: a round has one to three S, then only B.
+     * Compared there: every round's shape on both sides (one to three S, then only B), and the
+     * number of S per round, HAProxy against lbkit, by a two-sample chi-square at alpha {@value
+     * #ALPHA}, with its power against 2.6's rule (always three S) computed from HAProxy's own
+     * split. That power is against 2.6's rule only: 30 rounds cannot see a subtly different draw.
+     */
+    @Test
+    void leastconnQueuesDrawnAtRandomFrom32On() throws Exception {
+        SideBySide.HaproxyStarter haproxy = Parity.haproxy();
+        Rounds rounds = leastconnRounds(haproxy, "leastconn maxqueue 1, " + ROUNDS + " rounds");
+        boolean random = haproxy.line().compareTo(HaproxyLine.V3_2) >= 0;
+        System.out.println(
+                "[lbkit] leastconn maxconn 1 maxqueue 1, servers' queues taken per round (S count"
+                        + " 1/2/3): HAProxy "
+                        + rounds.haproxy()
+                        + " "
+                        + Arrays.toString(rounds.haproxyCounts())
+                        + " | lbkit "
+                        + rounds.lbkit()
+                        + " "
+                        + Arrays.toString(rounds.lbkitCounts())
+                        + (random
+                                ? "; " + rounds.test() + ", power vs 2.6's rule " + rounds.power()
+                                : ""));
+        assertThat(rounds.haproxy())
+                .as("HAProxy: S first, then B, in every round")
+                .allMatch(r -> r.matches("S{1,3}B*"));
+        assertThat(rounds.lbkit())
+                .as("lbkit: S first, then B, in every round")
+                .allMatch(r -> r.matches("S{1,3}B*"));
+        if (!random) {
+            assertThat(rounds.lbkit())
+                    .as("2.6 and 3.0: every round the same, on both sides")
+                    .isEqualTo(rounds.haproxy())
+                    .allMatch(r -> r.equals("SSSBB"));
+            return;
+        }
+        assertThat(rounds.power())
+                .as("the test would see 2.6's rule (always three S) against this HAProxy")
+                .isGreaterThanOrEqualTo(Power.TARGET);
+        assertThat(rounds.test().sameDistributionAt(ALPHA))
+                .as("HAProxy's and lbkit's numbers of S per round: " + rounds.test())
+                .isTrue();
+    }
+
+    /**
+     * The round comparison above rejects lbkit balancing as the other family of lines: as 3.0 (a
+     * strict tree, always three S) against a 3.2+ HAProxy, as 3.4 against 2.6 or 3.0.
+     */
+    @Test
+    @Tag(NegativeControl.TAG)
+    void theRoundComparisonRejectsLbkitAsTheOtherLeastconn() throws Exception {
+        SideBySide.HaproxyStarter real = Parity.haproxy();
+        boolean random = real.line().compareTo(HaproxyLine.V3_2) >= 0;
+        HaproxyLine wrong = random ? HaproxyLine.V3_0 : HaproxyLine.V3_4;
+        Rounds rounds =
+                leastconnRounds(
+                        real.withLbkitAs(wrong),
+                        "NEGATIVE CONTROL leastconn maxqueue 1, lbkit as " + wrong.text());
+        boolean rejected =
+                random
+                        ? !rounds.test().sameDistributionAt(ALPHA)
+                        : !rounds.lbkit().equals(rounds.haproxy());
+        NegativeControl.record(
+                "leastconn-maxqueue-line",
+                "rounds of leastconn with maxqueue: which queue each waiting request takes",
+                "leastconn as HAProxy " + wrong.text() + " against " + real.line().text(),
+                (rejected ? "rejected: " : "NOT REJECTED: ")
+                        + "S per round HAProxy "
+                        + Arrays.toString(rounds.haproxyCounts())
+                        + ", lbkit "
+                        + Arrays.toString(rounds.lbkitCounts())
+                        + (random ? ", " + rounds.test() : ""));
+        assertThat(rejected).as("the comparison sees the other line's leastconn").isTrue();
+    }
+
+    @Test
+    @Tag(NegativeControl.TAG)
+    void theSameComparisonRejectsLbkitLeastconnWithoutMaxqueue() throws Exception {
+        PacedParity result =
+                PacedParity.runNegativeControl(
+                        "NEGATIVE CONTROL leastconn maxqueue 1, lbkit without maxqueue",
+                        leastconnConfig(1),
+                        "be",
+                        roundrobinTraffic(),
+                        NegativeControl.replace(" maxqueue 1", ""));
+        // From 3.2 on only the shape is compared (random ties): the old lbkit queues all at the
+        // backend's.
+        boolean random = Parity.haproxy().line().compareTo(HaproxyLine.V3_2) >= 0;
+        String lbkitShape = waitingAt(result.lbkit().states(), 3);
+        boolean rejected = random ? !lbkitShape.matches("S{1,3}B*") : !result.identical();
+        NegativeControl.record(
+                "leastconn-maxqueue-ignored",
+                "paced per-request comparison of leastconn's queues (maxqueue)",
+                "leastconn passing a server over at its maxconn (no maxqueue), the old lbkit",
+                !rejected
+                        ? "NOT REJECTED"
+                        : random
+                                ? "rejected: lbkit's waiting requests took "
+                                        + lbkitShape
+                                        + " (S a server's queue, B the backend's), HAProxy's "
+                                        + waitingAt(result.haproxy().states(), 3)
+                                : "rejected at request #"
+                                        + result.comparison().firstDifference()
+                                        + ", states "
+                                        + (result.sameStates() ? "identical" : "differ")
+                                        + ", "
+                                        + result.comparison().summary());
+        assertThat(rejected).as("the comparison sees the missing server queues").isTrue();
     }
 
     @Test
@@ -199,6 +342,122 @@ class MaxqueueParityTest {
                         .text();
         String extra = "    timeout queue 30s\n" + (redispatch ? "    option redispatch\n" : "");
         return text.replace("    timeout server 30s\n", "    timeout server 30s\n" + extra);
+    }
+
+    static final int ROUNDS = Integer.getInteger("lbkit.rounds", 30);
+    static final double ALPHA = 0.01;
+
+    static String leastconnConfig(int maxqueue) {
+        return config("balance leastconn", "maxconn 1 maxqueue " + maxqueue, false);
+    }
+
+    /**
+     * Per request from {@code first} on, where it waits: S when the servers' queues grew, B when
+     * the backend's did.
+     */
+    static String waitingAt(List<String> states, int first) {
+        StringBuilder shape = new StringBuilder();
+        for (int i = first; i < states.size(); i++) {
+            shape.append(backendQueue(states.get(i)) > backendQueue(states.get(i - 1)) ? 'B' : 'S');
+        }
+        return shape.toString();
+    }
+
+    private static int backendQueue(String state) {
+        return Integer.parseInt(state.substring(state.lastIndexOf(' ') + 1));
+    }
+
+    /** Both sides' rounds, as S/B shapes; the chi-square of their S counts and its power. */
+    record Rounds(List<String> haproxy, List<String> lbkit) {
+        long[] haproxyCounts() {
+            return counts(haproxy);
+        }
+
+        long[] lbkitCounts() {
+            return counts(lbkit);
+        }
+
+        private static long[] counts(List<String> shapes) {
+            long[] counts = new long[3];
+            for (String shape : shapes) {
+                int s = (int) shape.chars().filter(c -> c == 'S').count();
+                counts[Math.max(1, Math.min(3, s)) - 1]++;
+            }
+            return counts;
+        }
+
+        /** Categories seen on neither side are left out (the test needs none empty on both). */
+        ChiSquare test() {
+            long[] a = haproxyCounts();
+            long[] b = lbkitCounts();
+            List<Integer> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                if (a[i] + b[i] > 0) {
+                    seen.add(i);
+                }
+            }
+            if (seen.size() < 2) {
+                return new ChiSquare(0, 0, 1);
+            }
+            return ChiSquare.twoSample(
+                    seen.stream().mapToLong(i -> a[i]).toArray(),
+                    seen.stream().mapToLong(i -> b[i]).toArray());
+        }
+
+        double power() {
+            long[] a = haproxyCounts();
+            double[] p = new double[3];
+            for (int i = 0; i < 3; i++) {
+                p[i] = (double) a[i] / haproxy.size();
+            }
+            return Power.power(p, new double[] {0, 0, 1}, haproxy.size(), lbkit.size(), ALPHA);
+        }
+    }
+
+    /**
+     * {@link #ROUNDS} rounds of {@link #roundTraffic} on each side of one {@link SideBySide}; a
+     * round where a held request came back before the last one was sent is played again (up to as
+     * many again).
+     */
+    static Rounds leastconnRounds(SideBySide.HaproxyStarter haproxy, String title)
+            throws Exception {
+        try (SideBySide sides =
+                SideBySide.start(
+                        title, leastconnConfig(1), haproxy, SideBySide.Options.exactRun())) {
+            List<String> onHaproxy = rounds(sides, sides.haproxy());
+            List<String> onLbkit = rounds(sides, sides.lbkit());
+            Report.writeLine(
+                    "leastconn-maxqueue-rounds",
+                    title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-"),
+                    "HAProxy " + onHaproxy + " | lbkit " + onLbkit);
+            return new Rounds(onHaproxy, onLbkit);
+        }
+    }
+
+    private static List<String> rounds(SideBySide sides, SideBySide.Endpoint side)
+            throws Exception {
+        List<String> shapes = new ArrayList<>();
+        for (int tries = 0; shapes.size() < ROUNDS && tries < 2 * ROUNDS; tries++) {
+            PacedParity.Side round = PacedParity.drive(sides, side, "be", roundTraffic());
+            if (round.endedEarly().isEmpty()) {
+                shapes.add(waitingAt(round.states(), 3));
+            }
+        }
+        assertThat(shapes).as(side.side() + ": rounds played as planned").hasSize(ROUNDS);
+        return shapes;
+    }
+
+    /** One round: a held request per server, then five that wait, quick once served. */
+    static List<String> roundTraffic() {
+        long hold = Long.getLong("lbkit.round.hold.ms", 1500);
+        List<String> targets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            targets.add("/?delay_ms=" + hold);
+        }
+        for (int i = 0; i < 5; i++) {
+            targets.add("/?delay_ms=20");
+        }
+        return targets;
     }
 
     /** Two keys of the form k0, k1, ... that lbkit hashes to two different servers. */

@@ -73,6 +73,67 @@ class MaxqueueTest {
         assertThat(backend.refusedQueueFull()).isZero();
     }
 
+    @Test
+    void leastconnQueuesAtABusyServerUntilMaxconnPlusMaxqueue() throws Exception {
+        Backend backend = backend("balance leastconn", "maxconn 1 maxqueue 2", "");
+        List<String> servedFirst = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            servedFirst.add(outcome(backend.pickTakeOrQueue(request("/"), s -> {}, 0)));
+        }
+        List<String> queues = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            backend.pickTakeOrQueue(request("/"), s -> {}, 0);
+            queues.add(queues(backend));
+        }
+
+        assertThat(servedFirst).containsExactly("s1", "s2", "s3");
+        assertThat(queues)
+                .as(
+                        "a busy server keeps its place while its queue fills (2.6): s1 s1 s2 s2 s3"
+                                + " s3, then the backend's queue")
+                .containsExactly(
+                        "1 0 0 | 0",
+                        "2 0 0 | 0",
+                        "2 1 0 | 0",
+                        "2 2 0 | 0",
+                        "2 2 1 | 0",
+                        "2 2 2 | 0",
+                        "2 2 2 | 1");
+        assertThat(backend.refusedQueueFull()).as("leastconn never sends to a full queue").isZero();
+    }
+
+    @Test
+    void leastconnWithMaxqueueIsActedOnSoNoWarningIsGiven() throws Exception {
+        Config config =
+                ConfigParser.parse(
+                        String.join(
+                                "\n",
+                                "defaults",
+                                "    mode http",
+                                "    timeout connect 5s",
+                                "    timeout client 30s",
+                                "    timeout server 30s",
+                                "backend be",
+                                "    balance leastconn",
+                                "    server s1 127.0.0.1:9001 maxconn 1 maxqueue 1",
+                                ""),
+                        "leastconn-maxqueue.cfg");
+        assertThat(config.warnings())
+                .as("leastconn acts on maxqueue: nothing to warn about")
+                .noneMatch(w -> w.contains("maxqueue"));
+    }
+
+    /** The servers' queues in declaration order, then the backend's. */
+    private static String queues(Backend backend) {
+        synchronized (backend.lock()) {
+            StringBuilder line = new StringBuilder();
+            for (Server server : backend.servers()) {
+                line.append(server.queued()).append(' ');
+            }
+            return line.append("| ").append(backend.backendQueued()).toString();
+        }
+    }
+
     /**
      * lbkit alone, over HTTP: the access log line of a refused request names the server whose queue
      * was full, with {@code SQ} and no queue or connect time, as HAProxy 2.6.12 logs it ({@code

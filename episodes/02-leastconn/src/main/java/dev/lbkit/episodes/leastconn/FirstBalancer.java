@@ -45,7 +45,7 @@ final class FirstBalancer implements LoadBalancer {
 
     @Override
     public Server pick(RequestInfo request, Server avoid) {
-        return FirstFreeInTree.pick(groups, active, backup, avoid);
+        return FirstFreeInTree.pick(groups, active, backup, avoid, Server::full);
     }
 
     @Override

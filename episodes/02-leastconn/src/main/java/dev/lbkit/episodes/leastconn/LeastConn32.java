@@ -42,6 +42,12 @@ import java.util.TreeMap;
  * So the same server can come twice in a row (about a quarter of the time with 3 servers), which
  * 2.6's strict rotation never does, while counts stay near even.
  *
+ * <p>A server at its {@code maxconn} is passed over only once its queue holds {@code maxqueue}
+ * requests too, as in 2.6, and queueing a request does not move it: a full server at the head of
+ * its list hides the servers behind it, so with {@code maxconn 1 maxqueue 1} on three busy servers
+ * one to three of the next requests wait in servers' queues (as many as the lists the three occupy)
+ * and the rest in the backend's, though a hidden server's queue has room.
+ *
  * <p>With {@code nbthread 1} this is the whole rule (the postponed moves under lock contention need
  * several threads). Facts: docs/versions.md (from 3.2.26 and 3.4.7 measured). Not modelled: the
  * recycling of spare elements past 500 (never reached by small tests).
@@ -100,7 +106,8 @@ final class LeastConn32 implements LoadBalancer {
 
     private long keyOf(Server server) {
         return Integer.toUnsignedLong(
-                LeastConnBalancer.key(server.served(), eweights[server.index()]));
+                LeastConnBalancer.key(
+                        LeastConnBalancer.inFlight(server), eweights[server.index()]));
     }
 
     private static Element elementAt(Group group, long key) {
@@ -173,7 +180,7 @@ final class LeastConn32 implements LoadBalancer {
                     continue;
                 }
                 examined++;
-                if (!head.full()) {
+                if (!head.fullForLeastconn()) {
                     if (head != avoid) {
                         return head;
                     }

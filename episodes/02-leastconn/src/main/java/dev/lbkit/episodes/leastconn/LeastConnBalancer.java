@@ -13,8 +13,15 @@ import java.util.List;
  * relative to its weight, taking servers with equal load in the order they last changed load.
  *
  * <p>Each server sits in a tree under the key {@code 0} when idle, else {@code floor((n + 1) * 4096
- * / E)} with n its requests in flight and E = 16 * weight; the pick is the first node. A server
- * moves (to the end of its new equals) only when its key really changes.
+ * / E)} with n its requests in flight plus those waiting in its own queue and E = 16 * weight; the
+ * pick is the first node that is not full. A server moves (to the end of its new equals) only when
+ * its key really changes, and only when a request is taken or released: queueing one does not move
+ * it.
+ *
+ * <p>Full means {@code maxconn + maxqueue} requests in flight and queued: with a {@code maxqueue},
+ * a server at its {@code maxconn} is still picked while its queue has room, and the request waits
+ * there. With {@code maxconn 1 maxqueue 2} on three busy servers, five more requests wait as s1 s1
+ * s2 s2 s3; with {@code maxqueue 1}, as s1 s2 s3 and then twice in the backend's queue.
  *
  * <p>Worked sequences: sequential traffic with weights 2/1/3 gives {@code s1 s2 s3 s1 s2 s3}: idle
  * servers all have key 0, whatever their weight, and each one goes to the back of the line after
@@ -59,10 +66,19 @@ final class LeastConnBalancer implements LoadBalancer {
 
     // snippet:end key
 
+    /**
+     * The n of the key: requests in flight and waiting in the server's own queue (a request queued
+     * there moves the server only at its next take or release, as in HAProxy, where queueing one
+     * does not reposition it).
+     */
+    static int inFlight(Server server) {
+        return server.served() + server.queued();
+    }
+
     private void insert(Server server) {
         eweights[server.index()] = RoundRobinBalancer.WEIGHT_SCALE * server.uweight();
         FifoTree<Server> tree = server.backup() ? backup : active;
-        tree.insert(nodes[server.index()], key(server.served(), eweights[server.index()]));
+        tree.insert(nodes[server.index()], key(inFlight(server), eweights[server.index()]));
     }
 
     private void removeFromTree(Server server) {
@@ -74,7 +90,7 @@ final class LeastConnBalancer implements LoadBalancer {
 
     @Override
     public Server pick(RequestInfo request, Server avoid) {
-        return FirstFreeInTree.pick(groups, active, backup, avoid);
+        return FirstFreeInTree.pick(groups, active, backup, avoid, Server::fullForLeastconn);
     }
 
     @Override
@@ -95,7 +111,7 @@ final class LeastConnBalancer implements LoadBalancer {
         if (tree == null) {
             return;
         }
-        int newKey = key(server.served(), eweights[server.index()]);
+        int newKey = key(inFlight(server), eweights[server.index()]);
         if (node.key() != newKey) {
             tree.remove(node);
             tree.insert(node, newKey);

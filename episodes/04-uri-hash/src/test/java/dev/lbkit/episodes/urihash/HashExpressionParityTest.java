@@ -7,7 +7,6 @@ import dev.lbkit.episodes.sourcehash.Clients;
 import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.Parity;
-import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.Traffic;
@@ -173,15 +172,7 @@ class HashExpressionParityTest {
                 traffic()
                         .withEvent(150, "disable server be/s4")
                         .withEvent(230, "enable server be/s4");
-        Comparison c;
-        try (SideBySide sides =
-                SideBySide.startNegativeControl(
-                        title, config, haproxy, SideBySide.Options.exactRun(), lbkitMistake)) {
-            c = sides.run(title + " — " + traffic.name(), traffic);
-        }
-        Report.write(Parity.slugOf(c.title()), c, List.of());
-        System.out.println("[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
-        return c;
+        return Parity.runExact(title, config, haproxy, lbkitMistake, traffic);
     }
 
     /**

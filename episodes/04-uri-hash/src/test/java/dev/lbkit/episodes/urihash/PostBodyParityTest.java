@@ -13,7 +13,6 @@ import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.Picks;
 import dev.lbkit.harness.RawHttpClient;
-import dev.lbkit.harness.Report;
 import dev.lbkit.harness.RuntimeApiClient;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
@@ -141,11 +140,7 @@ class PostBodyParityTest {
                                             requests.get(i).method(),
                                             requests.get(i).target(),
                                             requests.get(i).headers()));
-            Comparison c = new Comparison(title, config, described, haproxy, lbkit);
-            Report.write(Parity.slugOf(c.title()), c, List.of());
-            System.out.println(
-                    "[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
-            return c;
+            return Parity.reported(new Comparison(title, config, described, haproxy, lbkit));
         }
     }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.Parity;
-import dev.lbkit.harness.Report;
-import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.Traffic;
 import java.util.List;
@@ -69,19 +67,7 @@ class RdpCookieParityTest {
                         .withEvent(120, "disable server be/s2")
                         .withEvent(200, "enable server be/s2");
         String title = balance.replace("\n    ", ", ");
-        Comparison c;
-        try (SideBySide sides =
-                SideBySide.startNegativeControl(
-                        title,
-                        config,
-                        Parity.haproxy(),
-                        SideBySide.Options.exactRun(),
-                        lbkitMistake)) {
-            c = sides.run(title + " — " + traffic.name(), traffic);
-        }
-        Report.write(Parity.slugOf(c.title()), c, List.of());
-        System.out.println("[lbkit] " + c.summary() + "  (HAProxy: " + c.haproxy().side() + ")");
-        return c;
+        return Parity.runExact(title, config, Parity.haproxy(), lbkitMistake, traffic);
     }
 
     /**
