@@ -42,11 +42,12 @@ public final class Upstream implements AutoCloseable {
     static final long IDLE_MS = 30_000;
 
     /**
-     * {@code -Dlbkit.upstreamLoops=threads}: server connections on loops with threads of their own
-     * (as before), not on the frontends' selectors; for comparing the two (docs/benchmarks.md).
+     * {@code -Dlbkit.upstreamLoops=selectors}: server connections on the frontends' selectors, one
+     * thread per exchange; by default on loops with threads of their own, which measured faster on
+     * two cores (docs/benchmarks.md). Read when the Upstream is made.
      */
-    private static final boolean OWN_THREADS =
-            "threads".equals(System.getProperty("lbkit.upstreamLoops"));
+    private final boolean onSelectors =
+            "selectors".equals(System.getProperty("lbkit.upstreamLoops"));
 
     private final List<Pools> views = new CopyOnWriteArrayList<>();
     private final int threads;
@@ -113,7 +114,7 @@ public final class Upstream implements AutoCloseable {
      * both sides are handled on one thread; else one of the loops with threads of their own.
      */
     UpstreamLoop loopFor(Request request) {
-        if (OWN_THREADS) {
+        if (!onSelectors) {
             return anyThreadLoop();
         }
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();

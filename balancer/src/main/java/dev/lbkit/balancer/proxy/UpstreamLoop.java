@@ -18,11 +18,13 @@ import org.slf4j.LoggerFactory;
  * ({@code timeout connect}, {@code timeout server}) are checked every {@link #TICK_MS}
  * milliseconds.
  *
- * <p>There are two kinds. A {@link SelectorLoop} is one of the frontend's own selectors (Jetty's
- * event loops for the client connections): a request's server connection is handled on the thread
- * that handles its client connection, as one HAProxy thread handles both sides of a stream, so an
- * answer is relayed and the client's next request awaited without waking another thread. A {@link
- * ThreadLoop} has a thread of its own, for requests that reach lbkit some other way.
+ * <p>There are two kinds. A {@link ThreadLoop} has a thread and a selector of its own; there are
+ * {@code nbthread} of them, and they are the default. A {@link SelectorLoop} is one of the
+ * frontend's own selectors (Jetty's event loops for the client connections), chosen with {@code
+ * -Dlbkit.upstreamLoops=selectors}: a request's server connection is then handled on the thread
+ * that handles its client connection, as one HAProxy thread handles both sides of a stream. That
+ * spares a thread wake-up per request, but on two cores shared with the load generator and the
+ * servers it measured slower than separate loops (docs/benchmarks.md).
  *
  * <p><b>Locks.</b> A connection's whole answer path (relaying to Jetty, giving the server slot back
  * under the backend's lock) runs on the loop's thread, inside a ThreadLoop's {@code select}, which

@@ -16,20 +16,31 @@ class EventLoopTest extends ProxyTestBase {
     private static final int CLIENTS = 64;
 
     @Test
-    void serverConnectionsRunOnTheFrontendsSelectorsWithNoLoopThreadOfTheirOwn() throws Exception {
+    void withSelectorLoopsServerConnectionsRunOnTheFrontendsSelectors() throws Exception {
         FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        lbkit =
-                Lbkit.start(
-                        TestConfigs.listen("loops")
-                                .server(TestConfigs.server("s1", server.port()))
-                                .config());
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        System.setProperty("lbkit.upstreamLoops", "selectors");
+        try {
+            lbkit =
+                    Lbkit.start(
+                            TestConfigs.listen("loops")
+                                    .server(TestConfigs.server("s1", server.port()))
+                                    .config());
+        } finally {
+            System.clearProperty("lbkit.upstreamLoops");
+        }
         int port = lbkit.frontends().get(0).ports().get(0);
         try (RawHttp client = new RawHttp(port)) {
             for (int i = 0; i < 20; i++) {
                 assertThat(client.get("/" + i).body()).isEqualTo("ok");
             }
         }
-        assertThat(threadsMatching("lbkit-upstream-[0-9]+"))
+        assertThat(
+                        Thread.getAllStackTraces().keySet().stream()
+                                .filter(thread -> !before.contains(thread))
+                                .map(Thread::getName)
+                                .filter(name -> name.matches("lbkit-upstream-[0-9]+"))
+                                .toList())
                 .as("no upstream loop with a thread of its own was needed")
                 .isEmpty();
     }
@@ -82,14 +93,6 @@ class EventLoopTest extends ProxyTestBase {
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
                 .filter(name -> name.startsWith(prefix))
-                .toList();
-    }
-
-    private static List<String> threadsMatching(String regex) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(name -> name.matches(regex))
                 .toList();
     }
 }
