@@ -15,60 +15,78 @@ import org.junit.jupiter.api.Test;
 class LazyReadKeyTest {
     @Test
     void keepsWatchingUntilBytesArriveUnaskedThenHidesThemUntilReadingResumes() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open();
-                Selector selector = Selector.open()) {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            try (SocketChannel client = SocketChannel.open(listener.getLocalAddress());
-                    SocketChannel accepted = listener.accept()) {
-                accepted.configureBlocking(false);
-                SelectionKey real = accepted.register(selector, SelectionKey.OP_READ);
-                LazyReadKey key = new LazyReadKey(real);
+        try (Connection connection = new Connection()) {
+            Selector selector = connection.selector;
+            SocketChannel client = connection.client;
+            SelectionKey real = connection.key;
+            LazyReadKey key = new LazyReadKey(real);
 
-                // Jetty stops reading while a request is served: the selector keeps watching.
-                key.interestOps(0);
-                assertThat(key.interestOps()).as("what Jetty asked for").isZero();
-                assertThat(real.interestOps())
-                        .as("still watched: no system call")
-                        .isEqualTo(SelectionKey.OP_READ);
-                assertThat(selector.selectNow()).as("nothing arrived").isZero();
+            // Jetty stops reading while a request is served: the selector keeps watching.
+            key.interestOps(0);
+            assertThat(key.interestOps()).as("what Jetty asked for").isZero();
+            assertThat(real.interestOps())
+                    .as("still watched: no system call")
+                    .isEqualTo(SelectionKey.OP_READ);
+            assertThat(selector.selectNow()).as("nothing arrived").isZero();
 
-                // Bytes arrive unasked: hidden from Jetty, and the selector stops watching.
-                client.write(ByteBuffer.wrap(new byte[] {'x'}));
-                assertThat(selector.select(5_000)).isEqualTo(1);
-                assertThat(key.readyOps() & SelectionKey.OP_READ).as("hidden").isZero();
-                assertThat(real.interestOps()).as("no longer watched").isZero();
-                selector.selectedKeys().clear();
-                assertThat(selector.selectNow())
-                        .as("not reported again while Jetty does not read")
-                        .isZero();
+            // Bytes arrive unasked: hidden from Jetty, and the selector stops watching.
+            client.write(ByteBuffer.wrap(new byte[] {'x'}));
+            assertThat(selector.select(5_000)).isEqualTo(1);
+            assertThat(key.readyOps() & SelectionKey.OP_READ).as("hidden").isZero();
+            assertThat(real.interestOps()).as("no longer watched").isZero();
+            selector.selectedKeys().clear();
+            assertThat(selector.selectNow())
+                    .as("not reported again while Jetty does not read")
+                    .isZero();
 
-                // Jetty reads again: the waiting bytes are reported at once.
-                key.interestOps(SelectionKey.OP_READ);
-                assertThat(real.interestOps()).isEqualTo(SelectionKey.OP_READ);
-                assertThat(selector.select(5_000)).isEqualTo(1);
-                assertThat(key.readyOps() & SelectionKey.OP_READ).isEqualTo(SelectionKey.OP_READ);
-            }
+            // Jetty reads again: the waiting bytes are reported at once.
+            key.interestOps(SelectionKey.OP_READ);
+            assertThat(real.interestOps()).isEqualTo(SelectionKey.OP_READ);
+            assertThat(selector.select(5_000)).isEqualTo(1);
+            assertThat(key.readyOps() & SelectionKey.OP_READ).isEqualTo(SelectionKey.OP_READ);
         }
     }
 
     @Test
     void writeInterestGoesStraightToTheSelector() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open();
-                Selector selector = Selector.open()) {
+        try (Connection connection = new Connection()) {
+            Selector selector = connection.selector;
+            SelectionKey real = connection.key;
+            LazyReadKey key = new LazyReadKey(real);
+            key.interestOps(SelectionKey.OP_WRITE);
+            assertThat(real.interestOps()).isEqualTo(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
+            assertThat(selector.select(5_000)).isEqualTo(1);
+            assertThat(key.readyOps()).isEqualTo(SelectionKey.OP_WRITE);
+            key.interestOps(SelectionKey.OP_READ);
+            assertThat(real.interestOps()).isEqualTo(SelectionKey.OP_READ);
+        }
+    }
+
+    /**
+     * A real connection on the loopback: the client's end, and the accepted end registered for
+     * reading with a selector.
+     */
+    private static final class Connection implements AutoCloseable {
+        final ServerSocketChannel listener = ServerSocketChannel.open();
+        final Selector selector = Selector.open();
+        final SocketChannel client;
+        final SocketChannel accepted;
+        final SelectionKey key;
+
+        Connection() throws java.io.IOException {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            try (SocketChannel client = SocketChannel.open(listener.getLocalAddress());
-                    SocketChannel accepted = listener.accept()) {
-                accepted.configureBlocking(false);
-                SelectionKey real = accepted.register(selector, SelectionKey.OP_READ);
-                LazyReadKey key = new LazyReadKey(real);
-                key.interestOps(SelectionKey.OP_WRITE);
-                assertThat(real.interestOps())
-                        .isEqualTo(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
-                assertThat(selector.select(5_000)).isEqualTo(1);
-                assertThat(key.readyOps()).isEqualTo(SelectionKey.OP_WRITE);
-                key.interestOps(SelectionKey.OP_READ);
-                assertThat(real.interestOps()).isEqualTo(SelectionKey.OP_READ);
-            }
+            client = SocketChannel.open(listener.getLocalAddress());
+            accepted = listener.accept();
+            accepted.configureBlocking(false);
+            key = accepted.register(selector, SelectionKey.OP_READ);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            client.close();
+            accepted.close();
+            selector.close();
+            listener.close();
         }
     }
 }
