@@ -91,6 +91,10 @@ public final class Upstream implements AutoCloseable {
      * requests they read.
      */
     void adopt(List<ManagedSelector> selectors) {
+        if (!onSelectors) {
+            // Not used as loops: no ticks, no wake-ups for them.
+            return;
+        }
         for (ManagedSelector selector : selectors) {
             selectorLoops.add(new UpstreamLoop.SelectorLoop(selector));
         }

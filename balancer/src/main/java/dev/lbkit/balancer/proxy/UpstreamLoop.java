@@ -65,16 +65,33 @@ abstract class UpstreamLoop implements AutoCloseable {
     }
 
     static void handle(AsyncConnection connection, SelectionKey key) {
-        boolean nested = HANDLING.get();
-        HANDLING.set(true);
+        // On a ThreadLoop's thread the mark is always set: nothing to set or clear per event.
+        boolean mark = !HANDLING.get();
+        if (mark) {
+            HANDLING.set(true);
+        }
         try {
             connection.ready(key);
         } catch (RuntimeException e) {
             connection.failUnexpectedly(e);
         } finally {
-            if (!nested) {
+            if (mark) {
                 HANDLING.set(false);
             }
+        }
+    }
+
+    /** Runs {@code task} marked as the loop's work. */
+    static void runHandling(Runnable task) {
+        if (HANDLING.get()) {
+            task.run();
+            return;
+        }
+        HANDLING.set(true);
+        try {
+            task.run();
+        } finally {
+            HANDLING.set(false);
         }
     }
 
@@ -221,18 +238,6 @@ abstract class UpstreamLoop implements AutoCloseable {
 
         void tick() {
             managed.submit(selector -> runHandling(() -> checkDeadlines(selector)));
-        }
-
-        private static void runHandling(Runnable task) {
-            boolean nested = HANDLING.get();
-            HANDLING.set(true);
-            try {
-                task.run();
-            } finally {
-                if (!nested) {
-                    HANDLING.set(false);
-                }
-            }
         }
 
         @Override
