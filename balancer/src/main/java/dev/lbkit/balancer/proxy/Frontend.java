@@ -75,7 +75,8 @@ public final class Frontend implements AutoCloseable {
                                 frontend.accessLog,
                                 frontend.connectors));
             }
-            // Each selector also runs the server connections of the requests it reads.
+            // With -Dlbkit.upstreamLoops=selectors, each selector also runs the server
+            // connections of the requests it reads.
             upstream.adopt(frontend.selectors());
         } catch (RuntimeException e) {
             frontend.close();
@@ -95,9 +96,9 @@ public final class Frontend implements AutoCloseable {
             AccessLog accessLog,
             List<ServerConnector> connectors) {
         ProxyHandler handler = new ProxyHandler(section, routes, upstream, stats, accessLog);
-        // As many selectors (event loops, each for its client connections and their server
-        // connections) as HAProxy's nbthread. One measured 0.75x HAProxy's requests/s at 64
-        // connections on two cores, two 0.93x (docs/benchmarks.md).
+        // As many selectors (event loops for the client connections) as HAProxy's nbthread, and
+        // as many upstream loops. One of each measured 0.75x HAProxy's requests/s at 64
+        // connections on two cores, two of each 0.93x (docs/benchmarks.md).
         int selectors = upstream.threads();
         Javalin app =
                 Javalin.create(
