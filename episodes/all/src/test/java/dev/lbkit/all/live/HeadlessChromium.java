@@ -270,6 +270,9 @@ final class HeadlessChromium implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close(1000, "done");
+        // Chromium's helper processes (network, GPU) outlive the browser for a moment and keep
+        // writing into the profile; they are ours to end too.
+        process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -281,8 +284,22 @@ final class HeadlessChromium implements AutoCloseable {
         }
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        deleteProfile();
+    }
+
+    /** Deletes the profile; a file a helper process removed meanwhile is simply gone. */
+    private void deleteProfile() throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                return;
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                return;
+            }
         }
     }
 }
