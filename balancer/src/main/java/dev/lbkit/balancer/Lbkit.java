@@ -28,6 +28,20 @@ import java.util.function.BiFunction;
  * API started, all from one {@link Config}. Close it to stop everything it started.
  */
 public final class Lbkit implements RunningProxies, AutoCloseable {
+    /**
+     * Jetty pads its thread pools' queues to a cache line, and to learn how many object references
+     * fit in one it asks the platform MBean server whether references are compressed. That single
+     * question starts JMX: about 400 more classes and 4 MB more peak RSS for the life of the
+     * process (docs/benchmarks.md, "Memory"). Sixteen is Jetty's own answer when it cannot ask.
+     */
+    static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
+    static {
+        if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(REFERENCES_PER_CACHE_LINE, "16");
+        }
+    }
+
     private final Config config;
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<Frontend> frontends = new ArrayList<>();
