@@ -171,6 +171,54 @@ class LbkitJarIT {
                 .isEqualTo("Hello from Flask App 2!");
     }
 
+    @Test
+    void theLauncherServesAConfigWithOnlyTheBalancerAndTheEpisodesOnItsClasspath()
+            throws Exception {
+        int appPort = SideBySide.freePort();
+        int lbkitPort = SideBySide.freePort();
+        start(dir.resolve("replica"), "replicas", "--app", "3", "--port", String.valueOf(appPort));
+        Path config =
+                Files.writeString(
+                        dir.resolve("haproxy.cfg"),
+                        """
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 30s
+                    timeout server 30s
+                frontend web
+                    bind 127.0.0.1:%d
+                    default_backend app
+                backend app
+                    balance roundrobin
+                    server app3 127.0.0.1:%d
+                """
+                                .formatted(lbkitPort, appPort));
+        Process lbkit =
+                new ProcessBuilder(
+                                "bash", REPO.resolve("lbkit").toString(), "-f", config.toString())
+                        .redirectOutput(dir.resolve("launcher.out").toFile())
+                        .redirectError(dir.resolve("launcher.err").toFile())
+                        .start();
+        started.add(lbkit);
+
+        HttpResponse<String> answer = awaitAnswer("http://127.0.0.1:" + lbkitPort + "/", lbkit);
+        assertThat(answer.body())
+                .as("./lbkit -f serves through the config to the replica")
+                .isEqualTo("Hello from Flask App 3!");
+        // The script execs java, so the process it started is the balancer's JVM.
+        String commandLine =
+                Files.readString(Path.of("/proc", String.valueOf(lbkit.pid()), "cmdline"))
+                        .replace('\0', ' ');
+        assertThat(commandLine)
+                .as("./lbkit -f runs the balancer's Main with the JVM options ./lbkit picks")
+                .contains("dev.lbkit.balancer.Main", "-XX:+UseSerialGC", "-Xmx64m")
+                .contains("episode-01-roundrobin", "episode-06-weighted", "balancer-");
+        assertThat(commandLine)
+                .as("nothing of the other commands on the serving classpath (each jar costs heap)")
+                .doesNotContain("harness-", "testcontainers-", "docker-java", "jna-");
+    }
+
     private HttpResponse<String> awaitAnswer(String url, Process lbkit) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request =
