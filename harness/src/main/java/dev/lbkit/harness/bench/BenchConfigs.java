@@ -113,12 +113,16 @@ final class BenchConfigs {
      * are never closed by a request count, so neither proxy has to reconnect.
      */
     static String nginxBackends(List<Integer> ports, Path workDir, int maxConnections) {
+        // Each worker counts its listening sockets among its connections, and each proxy keeps an
+        // idle connection to every server: with fewer, nginx closes idle connections ("worker
+        // connections are not enough, reusing connections") and the proxies reconnect per request.
+        int workerConnections = ports.size() + maxConnections + 2 * ports.size() + 64;
         StringBuilder c = new StringBuilder();
         c.append("daemon off;\n")
                 .append("master_process on;\n")
                 .append("worker_processes 2;\n")
                 .append("worker_rlimit_nofile ")
-                .append(2 * maxConnections + ports.size() + 64)
+                .append(workerConnections + maxConnections + 64)
                 .append(";\n")
                 .append("pid ")
                 .append(workDir.resolve("nginx.pid"))
@@ -127,7 +131,7 @@ final class BenchConfigs {
                 .append(workDir.resolve("nginx-error.log"))
                 .append(" warn;\n")
                 .append("events { worker_connections ")
-                .append(maxConnections + ports.size() + 64)
+                .append(workerConnections)
                 .append("; }\n")
                 .append("http {\n")
                 .append("    access_log off;\n")

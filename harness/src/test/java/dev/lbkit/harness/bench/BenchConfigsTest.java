@@ -83,7 +83,8 @@ class BenchConfigsTest {
                         "keepalive_requests 100000000;")
                 .doesNotContain("include", "/etc/nginx", "/var/");
         assertThat(config)
-                .as("room for every connection and listener")
-                .contains("worker_connections 1256;", "worker_rlimit_nofile 1448;");
+                .as(
+                        "room for every listener, every client and an idle connection per server and proxy")
+                .contains("worker_connections 3256;", "worker_rlimit_nofile 3512;");
     }
 }
