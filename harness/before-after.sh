@@ -28,7 +28,15 @@ git clone -q "$root" "$work/before"
 git -C "$work/before" checkout -q "$rev"
 (cd "$work/before" && ./mvnw -B -q -o package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true) >&2
 (cd "$root" && ./mvnw -B -q -o package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true) >&2
-classpath() { echo "$1/episodes/all/target/classes:$(sed "s|$2|$1|g" "$1/episodes/all/target/classpath.txt")"; }
+# What ./lbkit -f serves with: the balancer and the episodes only (serve-classpath.txt), or, for a
+# revision older than that file, the whole kit's classpath as ./lbkit then ran it.
+classpath() {
+    if [[ -f "$1/episodes/all/target/serve-classpath.txt" ]]; then
+        echo "$(sed "s|$2|$1|g" "$1/episodes/all/target/serve-classpath.txt"):$(sed "s|$2|$1|g" "$1/balancer/target/classpath.txt")"
+    else
+        echo "$1/episodes/all/target/classes:$(sed "s|$2|$1|g" "$1/episodes/all/target/classpath.txt")"
+    fi
+}
 before_cp="$(classpath "$work/before" "$root")"
 after_cp="$(classpath "$root" "$root")"
 
