@@ -145,23 +145,7 @@ class LbkitJarIT {
         int appPort = SideBySide.freePort();
         int lbkitPort = SideBySide.freePort();
         start(dir.resolve("replica"), "replicas", "--app", "2", "--port", String.valueOf(appPort));
-        Path config =
-                Files.writeString(
-                        dir.resolve("haproxy.cfg"),
-                        """
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
-                frontend web
-                    bind 127.0.0.1:%d
-                    default_backend app
-                backend app
-                    balance roundrobin
-                    server app2 127.0.0.1:%d
-                """
-                                .formatted(lbkitPort, appPort));
+        Path config = oneServerConfig(lbkitPort, "app2", appPort);
         Process lbkit = start(dir.resolve("lbkit"), "-f", config.toString());
 
         HttpResponse<String> answer = awaitAnswer("http://127.0.0.1:" + lbkitPort + "/", lbkit);
@@ -177,23 +161,7 @@ class LbkitJarIT {
         int appPort = SideBySide.freePort();
         int lbkitPort = SideBySide.freePort();
         start(dir.resolve("replica"), "replicas", "--app", "3", "--port", String.valueOf(appPort));
-        Path config =
-                Files.writeString(
-                        dir.resolve("haproxy.cfg"),
-                        """
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
-                frontend web
-                    bind 127.0.0.1:%d
-                    default_backend app
-                backend app
-                    balance roundrobin
-                    server app3 127.0.0.1:%d
-                """
-                                .formatted(lbkitPort, appPort));
+        Path config = oneServerConfig(lbkitPort, "app3", appPort);
         Process lbkit =
                 new ProcessBuilder(
                                 "bash", REPO.resolve("lbkit").toString(), "-f", config.toString())
@@ -217,6 +185,26 @@ class LbkitJarIT {
         assertThat(commandLine)
                 .as("nothing of the other commands on the serving classpath (each jar costs heap)")
                 .doesNotContain("harness-", "testcontainers-", "docker-java", "jna-");
+    }
+
+    /** A config that listens on {@code lbkitPort} and sends everything to one server. */
+    private Path oneServerConfig(int lbkitPort, String server, int serverPort) throws IOException {
+        return Files.writeString(
+                dir.resolve("haproxy.cfg"),
+                """
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 30s
+                    timeout server 30s
+                frontend web
+                    bind 127.0.0.1:%d
+                    default_backend app
+                backend app
+                    balance roundrobin
+                    server %s 127.0.0.1:%d
+                """
+                        .formatted(lbkitPort, server, serverPort));
     }
 
     private HttpResponse<String> awaitAnswer(String url, Process lbkit) throws Exception {
