@@ -116,7 +116,7 @@ final class BenchConfigs {
         // Each worker counts its listening sockets among its connections, and each proxy keeps an
         // idle connection to every server: with fewer, nginx closes idle connections ("worker
         // connections are not enough, reusing connections") and the proxies reconnect per request.
-        int workerConnections = ports.size() + maxConnections + 2 * ports.size() + 64;
+        int workerConnections = 3 * ports.size() + maxConnections + 64;
         StringBuilder c = new StringBuilder();
         c.append("daemon off;\n")
                 .append("master_process on;\n")
