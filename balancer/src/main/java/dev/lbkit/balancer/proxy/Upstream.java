@@ -33,8 +33,9 @@ import org.eclipse.jetty.server.Request;
  */
 public final class Upstream implements AutoCloseable {
     /**
-     * Idle connections of each kind kept per server, enough for the client concurrency a proxy
-     * should serve.
+     * Idle connections of each kind kept per server at most, enough for the client concurrency a
+     * proxy should serve. Below it, a server keeps only as many as it recently had requests at once
+     * (see {@link ServerPool#idleLimit}).
      */
     static final int MAX_IDLE_PER_SERVER = 1024;
 
@@ -165,6 +166,7 @@ public final class Upstream implements AutoCloseable {
         for (Pools pools : views) {
             for (ServerPool pool : pools.byServer.values()) {
                 pool.closeIdleSince(oldest);
+                pool.newPeriod();
             }
         }
     }
@@ -252,7 +254,8 @@ public final class Upstream implements AutoCloseable {
                     return;
                 }
                 connection.idleNow();
-                pool(server).blocking.offer(connection);
+                ServerPool pool = pool(server);
+                pool.blocking.offer(connection, pool.idleLimit());
             } else {
                 connection.close();
             }
@@ -344,8 +347,41 @@ public final class Upstream implements AutoCloseable {
 
         private volatile InetSocketAddress address;
 
+        /**
+         * The most requests the server had at once, read whenever a connection to it comes back: in
+         * the current period of the reaper (5 s) and in the one before.
+         */
+        private final AtomicInteger peakNow = new AtomicInteger();
+
+        private volatile int peakBefore;
+
         ServerPool(Server server) {
             this.server = server;
+        }
+
+        /**
+         * How many idle connections of each kind the server may keep: as many as it had requests at
+         * once lately (this period and the last), at least one, at most {@link
+         * #MAX_IDLE_PER_SERVER}. More could never all be reused at once. Without this bound,
+         * traffic that opens a connection per request (a client's first request never takes another
+         * client's idle connection, as HAProxy's {@code http-reuse safe}) filled the pool to its
+         * maximum with connections kept for {@link #IDLE_MS}: 3,072 for three servers, whose
+         * buffers filled the heap (docs/benchmarks.md). HAProxy likewise keeps about as many idle
+         * connections as it recently used at once.
+         */
+        int idleLimit() {
+            int need = Math.max(peakNow.accumulateAndGet(server.served(), Math::max), peakBefore);
+            return Math.max(1, Math.min(MAX_IDLE_PER_SERVER, need));
+        }
+
+        /** A new period of the reaper: idle connections beyond the recent need are closed. */
+        void newPeriod() {
+            peakBefore = peakNow.getAndSet(server.served());
+            int limit = idleLimit();
+            blocking.closeBeyond(limit);
+            for (IdleStack<AsyncConnection> idle : async.values()) {
+                idle.closeBeyond(limit);
+            }
         }
 
         /**
@@ -371,7 +407,7 @@ public final class Upstream implements AutoCloseable {
         }
 
         void offerAsync(AsyncConnection connection) {
-            async(connection.loop()).offer(connection);
+            async(connection.loop()).offer(connection, idleLimit());
         }
 
         void closeIdleSince(long oldestNanos) {
@@ -420,13 +456,26 @@ public final class Upstream implements AutoCloseable {
             return connection;
         }
 
-        void offer(C connection) {
-            if (size.incrementAndGet() > MAX_IDLE_PER_SERVER) {
+        /** Keeps {@code connection} on top, or closes it when {@code limit} are idle already. */
+        void offer(C connection, int limit) {
+            if (size.incrementAndGet() > limit) {
                 size.decrementAndGet();
                 connection.close();
                 return;
             }
             idle.offerFirst(connection);
+        }
+
+        /**
+         * Closes the oldest connections while more than {@code limit} are idle (counted with the
+         * stacks that share this one's count).
+         */
+        void closeBeyond(int limit) {
+            C last;
+            while (size.get() > limit && (last = idle.pollLast()) != null) {
+                size.decrementAndGet();
+                last.close();
+            }
         }
 
         /** Closes connections idle since before {@code oldestNanos}; they sit at the bottom. */

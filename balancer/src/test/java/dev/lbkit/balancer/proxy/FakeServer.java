@@ -17,6 +17,7 @@ final class FakeServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
 
     FakeServer(SocketAction action) throws IOException {
         server = new ServerSocket();
@@ -28,6 +29,7 @@ final class FakeServer implements AutoCloseable {
                                 try {
                                     Socket socket = server.accept();
                                     accepted.incrementAndGet();
+                                    open.incrementAndGet();
                                     new Thread(
                                                     () -> {
                                                         try (socket) {
@@ -35,6 +37,8 @@ final class FakeServer implements AutoCloseable {
                                                         } catch (IOException ignored) {
                                                             // the test checks what the proxy
                                                             // answers
+                                                        } finally {
+                                                            open.decrementAndGet();
                                                         }
                                                     })
                                             .start();
@@ -54,6 +58,11 @@ final class FakeServer implements AutoCloseable {
     /** Connections accepted so far. */
     int accepted() {
         return accepted.get();
+    }
+
+    /** Connections accepted and not yet ended (the action still runs on them). */
+    int open() {
+        return open.get();
     }
 
     /**
