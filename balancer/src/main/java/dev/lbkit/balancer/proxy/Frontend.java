@@ -7,6 +7,7 @@ import dev.lbkit.balancer.log.AccessLog;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -15,10 +16,12 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -263,8 +266,9 @@ public final class Frontend implements AutoCloseable {
      * A request on {@code connection} just ended on an upstream loop. With nothing of the client's
      * left unread, the connection waits for the selector to say the next request is there, as
      * HAProxy does; reading at once would mostly find nothing, and Jetty tries twice before it
-     * waits (two wasted system calls per request at 64 connections, docs/benchmarks.md). Anything
-     * else (a pipelined request already read, a closed parser) goes through Jetty's own loop.
+     * waits (two wasted system calls per request at 64 connections, docs/benchmarks.md). A
+     * connection whose last answer closes it is closed as Jetty would, without its exception.
+     * Anything else (a pipelined request already read) goes through Jetty's own loop.
      */
     private static void lookForNextRequest(HttpConnection connection) {
         if (connection.isRequestBufferEmpty()
@@ -278,9 +282,36 @@ public final class Frontend implements AutoCloseable {
                             connection.getServer().getInvocationType(),
                             connection::onFillable,
                             connection::onFillInterestedFailed));
+        } else if (connection.isRequestBufferEmpty()
+                && connection.getParser().isTerminated()
+                && !connection.isFillInterested()) {
+            closeAfterLastAnswer(connection.getEndPoint());
         } else {
             connection.run();
         }
+    }
+
+    /** Room for what a client sent after the answer that closes its connection, per thread. */
+    private static final ThreadLocal<ByteBuffer> LEFTOVER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(16 * 1024));
+
+    /**
+     * The answer closed the connection (its parser is done for good): what Jetty's {@code
+     * onFillable} then does, one read and a close, without the exception it gets there by (one per
+     * connection, 3.8 % of lbkit's CPU with a new connection per request, docs/benchmarks.md). The
+     * read takes what the client may have sent meanwhile: closing a socket with unread bytes resets
+     * the connection, which can destroy the answer still on its way to the client.
+     */
+    private static void closeAfterLastAnswer(EndPoint endPoint) {
+        ByteBuffer leftover = LEFTOVER.get();
+        BufferUtil.clear(leftover);
+        try {
+            endPoint.fill(leftover);
+        } catch (IOException e) {
+            // closing anyway
+        }
+        BufferUtil.clear(leftover);
+        endPoint.close();
     }
 
     private static Executor virtualThreadExecutor() {

@@ -438,6 +438,38 @@ class ProxyTest extends ProxyTestBase {
         }
     }
 
+    /**
+     * A client that asks to close gets the whole answer and then the end of the stream (no reset),
+     * every time: lbkit closes such a connection itself once the answer is written, reading first
+     * what the client sent meanwhile (see Frontend#closeAfterLastAnswer).
+     */
+    @Test
+    void aClientThatAsksToCloseGetsItsWholeAnswerThenTheEnd() throws Exception {
+        FakeServer s1 = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+        int port =
+                start(
+                        TestConfigs.listen("web")
+                                .server(TestConfigs.server("s1", s1.port()))
+                                .config());
+        for (int i = 0; i < 50; i++) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream()
+                        .write(
+                                ("GET /" + i + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                        .getBytes(StandardCharsets.US_ASCII));
+                String answer =
+                        new String(
+                                socket.getInputStream().readAllBytes(),
+                                StandardCharsets.ISO_8859_1);
+                assertThat(answer)
+                        .as("answer %d, read to the end of the stream", i)
+                        .startsWith("HTTP/1.1 200")
+                        .endsWith("\r\n\r\nhello");
+            }
+        }
+    }
+
     @Test
     void everyRequestGetsAnAnswerWhileAServerIsKilled() throws Exception {
         TestBackend s1 = backend("s1");
