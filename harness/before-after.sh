@@ -7,8 +7,8 @@
 # "before" is the revision, built in a temporary clone and run with the JVM options it shipped
 # with (BEFORE_OPTS); "after" is this working tree's build with ./lbkit's options (AFTER_OPTS).
 # Backends: three HAProxy processes' worth of `http-request return` in one HAProxy, 16-byte
-# answers; wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round. Needs haproxy
-# and wrk. Everything listens on 127.0.0.1; every process started here is stopped by its PID.
+# answers; wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round; CLOSE=1 makes
+# wrk ask for a new connection per request (Connection: close). Needs haproxy and wrk. Everything listens on 127.0.0.1; every process started here is stopped by its PID.
 set -euo pipefail
 
 rev="${1:?usage: harness/before-after.sh <git revision> [rounds]}"
@@ -59,6 +59,10 @@ haproxy -db -f "$work/backends.cfg" > "$work/backends.log" 2>&1 &
 backends=$!
 trap 'kill "$backends" 2>/dev/null || true' EXIT
 ticks_per_s=$(getconf CLK_TCK)
+wrk_args=(-t2 -c"$connections")
+if [[ "${CLOSE:-0}" == 1 ]]; then
+    wrk_args+=(-H "Connection: close")
+fi
 
 one() {
     local label="$1" cp="$2" opts="$3" pid t0 t1 out n
@@ -66,20 +70,21 @@ one() {
     java $opts -cp "$cp" dev.lbkit.balancer.Main -f "$work/lbkit.cfg" > "$work/$label.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 120); do (echo > "/dev/tcp/127.0.0.1/$front") 2>/dev/null && break; sleep 0.5; done
-    wrk -t2 -c"$connections" -d8s "http://127.0.0.1:$front/" > /dev/null
+    wrk "${wrk_args[@]}" -d8s "http://127.0.0.1:$front/" > /dev/null
     t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-    out=$(wrk -t2 -c"$connections" -d10s "http://127.0.0.1:$front/")
+    out=$(wrk "${wrk_args[@]}" -d10s --latency "http://127.0.0.1:$front/")
     t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     n=$(echo "$out" | awk '/requests in/ {print $1}')
-    printf '| %s | %s | %s | %s |\n' "$label" \
+    printf '| %s | %s | %s | %s | %s |\n' "$label" \
         "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+        "$(echo "$out" | awk '/ 99%/ {print $2}')" \
         "$(awk -v d=$((t1 - t0)) -v n="$n" -v hz="$ticks_per_s" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')" \
         "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-echo "| build | requests/s | CPU µs per request | peak RSS MB |"
-echo "|---|---|---|---|"
+echo "| build | requests/s | p99 | CPU µs per request | peak RSS MB |"
+echo "|---|---|---|---|---|"
 for _ in $(seq 1 "$rounds"); do
     one "before ($rev)" "$before_cp" "$before_opts"
     one "after" "$after_cp" "$after_opts"
