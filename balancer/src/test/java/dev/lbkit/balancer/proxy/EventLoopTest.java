@@ -48,12 +48,7 @@ class EventLoopTest extends ProxyTestBase {
     @Test
     void aBurstOfClientConnectionsStartsNoThreadPerConnection() throws Exception {
         FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        lbkit =
-                Lbkit.start(
-                        TestConfigs.listen("burst")
-                                .server(TestConfigs.server("s1", server.port()))
-                                .config());
-        int port = lbkit.frontends().get(0).ports().get(0);
+        int port = startInFrontOf("burst", server);
         int before = threadsNamed("lbkit-burst-").size();
         List<RawHttp> clients = new ArrayList<>();
         try {

@@ -94,12 +94,7 @@ class HttpReuseTest extends ProxyTestBase {
     @Test
     void connectionsOpenedPerRequestAreNotKeptBeyondWhatTheServerHadAtOnce() throws Exception {
         FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        lbkit =
-                Lbkit.start(
-                        TestConfigs.listen("web")
-                                .server(TestConfigs.server("s1", server.port()))
-                                .config());
-        int port = lbkit.frontends().get(0).ports().get(0);
+        int port = startInFrontOf("web", server);
         int clients = 4;
         int each = 15;
         ExecutorService pool = Executors.newFixedThreadPool(clients);

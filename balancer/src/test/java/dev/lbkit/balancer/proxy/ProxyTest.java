@@ -38,6 +38,12 @@ class ProxyTest extends ProxyTestBase {
         return closeAfter(new TestBackend(name));
     }
 
+    /** {@link #start} with one frontend, web, in front of one server, s1 at {@code serverPort}. */
+    private int startWithOneServer(int serverPort) {
+        return start(
+                TestConfigs.listen("web").server(TestConfigs.server("s1", serverPort)).config());
+    }
+
     private int start(Config config) {
         lbkit =
                 Lbkit.start(
@@ -130,11 +136,7 @@ class ProxyTest extends ProxyTestBase {
     @Test
     void passesMethodTargetHeadersAndBodyUnchangedButDropsHopByHopHeaders() throws Exception {
         TestBackend s1 = backend("s1");
-        int port =
-                start(
-                        TestConfigs.listen("web")
-                                .server(TestConfigs.server("s1", s1.port()))
-                                .config());
+        int port = startWithOneServer(s1.port());
         RawHttp.Answer answer;
         try (RawHttp client = new RawHttp(port)) {
             answer =
@@ -195,11 +197,7 @@ class ProxyTest extends ProxyTestBase {
     @Test
     void answers503WhenNoServerIsUsable() throws Exception {
         TestBackend s1 = backend("s1");
-        int port =
-                start(
-                        TestConfigs.listen("web")
-                                .server(TestConfigs.server("s1", s1.port()))
-                                .config());
+        int port = startWithOneServer(s1.port());
         theBackend().setMaint(theBackend().servers().get(0), true);
         try (RawHttp client = new RawHttp(port)) {
             RawHttp.Answer answer = client.get("/");
@@ -350,11 +348,7 @@ class ProxyTest extends ProxyTestBase {
                     exchange.getResponseBody().write(answer);
                     exchange.close();
                 });
-        int port =
-                start(
-                        TestConfigs.listen("web")
-                                .server(TestConfigs.server("s1", s1.port()))
-                                .config());
+        int port = startWithOneServer(s1.port());
         long total = 200L << 20;
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
@@ -408,11 +402,7 @@ class ProxyTest extends ProxyTestBase {
                         }
                     }
                 });
-        int port =
-                start(
-                        TestConfigs.listen("web")
-                                .server(TestConfigs.server("s1", s1.port()))
-                                .config());
+        int port = startWithOneServer(s1.port());
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             socket.getOutputStream()
@@ -446,11 +436,7 @@ class ProxyTest extends ProxyTestBase {
     @Test
     void aClientThatAsksToCloseGetsItsWholeAnswerThenTheEnd() throws Exception {
         FakeServer s1 = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
-        int port =
-                start(
-                        TestConfigs.listen("web")
-                                .server(TestConfigs.server("s1", s1.port()))
-                                .config());
+        int port = startWithOneServer(s1.port());
         for (int i = 0; i < 50; i++) {
             try (Socket socket = new Socket("127.0.0.1", port)) {
                 socket.setSoTimeout(5_000);

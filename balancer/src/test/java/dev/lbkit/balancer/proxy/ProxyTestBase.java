@@ -56,6 +56,19 @@ abstract class ProxyTestBase {
                 });
     }
 
+    /**
+     * Starts lbkit with one frontend, {@code name}, in front of {@code server} (as s1); returns the
+     * frontend's port.
+     */
+    protected int startInFrontOf(String name, FakeServer server) {
+        lbkit =
+                Lbkit.start(
+                        TestConfigs.listen(name)
+                                .server(TestConfigs.server("s1", server.port()))
+                                .config());
+        return lbkit.frontends().get(0).ports().get(0);
+    }
+
     protected Backend theBackend() {
         return lbkit.backends().get(0);
     }
