@@ -8,7 +8,8 @@
 # with (BEFORE_OPTS); "after" is this working tree's build with ./lbkit's options (AFTER_OPTS).
 # Backends: three HAProxy processes' worth of `http-request return` in one HAProxy, 16-byte
 # answers; wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round; CLOSE=1 makes
-# wrk ask for a new connection per request (Connection: close). Needs haproxy and wrk. Everything listens on 127.0.0.1; every process started here is stopped by its PID.
+# wrk ask for a new connection per request (Connection: close). Needs haproxy and wrk.
+# Everything listens on 127.0.0.1; every process started here is stopped by its PID.
 set -euo pipefail
 
 rev="${1:?usage: harness/before-after.sh <git revision> [rounds]}"

@@ -310,7 +310,6 @@ public final class Frontend implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
-        BufferUtil.clear(leftover);
         endPoint.close();
     }
 

@@ -370,8 +370,13 @@ public final class Upstream implements AutoCloseable {
          * connections as it recently used at once.
          */
         int idleLimit() {
-            int need = Math.max(peakNow.accumulateAndGet(server.served(), Math::max), peakBefore);
-            return Math.max(1, Math.min(MAX_IDLE_PER_SERVER, need));
+            int served = server.served();
+            int peak = peakNow.get();
+            if (served > peak) {
+                // Written only when the peak rises: the request path mostly just reads it.
+                peak = peakNow.accumulateAndGet(served, Math::max);
+            }
+            return Math.max(1, Math.min(MAX_IDLE_PER_SERVER, Math.max(peak, peakBefore)));
         }
 
         /** A new period of the reaper: idle connections beyond the recent need are closed. */
