@@ -35,6 +35,7 @@ public final class Power {
             int n1,
             int n2,
             double alpha,
+            boolean retested,
             double[] reference,
             double minimumShift) {
         /**
@@ -52,13 +53,19 @@ public final class Power {
         public String describe() {
             return String.format(
                     Locale.ROOT,
-                    "%s: n = %d + %d, alpha = %s, reference split %s; detects with %.0f%%"
+                    "%s: n = %d + %d, alpha = %s%s, reference split %s; detects with %.0f%%"
                             + " power a shift of %.1f points of share from the largest to the smallest server "
                             + "(Monte Carlo, %d multinomial repetitions, seed %d)",
                     comparison,
                     n1,
                     n2,
                     alpha,
+                    retested
+                            ? String.format(
+                                    Locale.ROOT,
+                                    " a sample, decided by up to two samples (false alarms %.0e)",
+                                    Retest.falseAlarm(alpha))
+                            : "",
                     shares(reference),
                     TARGET * 100,
                     minimumShift * 100,
@@ -78,8 +85,22 @@ public final class Power {
                 n1,
                 n2,
                 alpha,
+                false,
                 reference.clone(),
                 minimumShift(reference, n1, n2, alpha));
+    }
+
+    /** The same for a comparison decided by {@link Retest}: its power is that of both samples. */
+    public static Statement ofRetested(
+            String comparison, double[] reference, int n1, int n2, double alpha) {
+        return new Statement(
+                comparison,
+                n1,
+                n2,
+                alpha,
+                true,
+                reference.clone(),
+                minimumShift(reference, n1, n2, alpha, true));
     }
 
     /**
@@ -110,10 +131,41 @@ public final class Power {
     }
 
     /**
+     * The chance that a parity comparison decided by {@link Retest} fails when one side splits by
+     * {@code p}, the other by {@code q}: the procedure itself is run on fresh multinomial samples,
+     * {@code repetitions} times (about {@link Retest#power} of {@link #power}).
+     */
+    public static double retestedPower(
+            double[] p, double[] q, int n1, int n2, double alpha, int repetitions) {
+        SplittableRandom random = new SplittableRandom(SEED);
+        int failed = 0;
+        for (int r = 0; r < repetitions; r++) {
+            Retest.Outcome<ChiSquare> outcome =
+                    Retest.decide(
+                            Retest.Expect.SAME,
+                            sample -> test(draw(p, n1, random), draw(q, n2, random)),
+                            test -> !test.sameDistributionAt(alpha));
+            if (!outcome.asExpected()) {
+                failed++;
+            }
+        }
+        return failed / (double) repetitions;
+    }
+
+    /**
      * The smallest share moved from the largest to the smallest server of {@code p} that the test
      * rejects with {@value #TARGET} power (bisection to 0.2 point).
      */
     public static double minimumShift(double[] p, int n1, int n2, double alpha) {
+        return minimumShift(p, n1, n2, alpha, false);
+    }
+
+    /**
+     * The same for a comparison decided by {@link Retest} when {@code retested}: each sample then
+     * needs the power {@link Retest#samplePowerFor} of {@value #TARGET}.
+     */
+    public static double minimumShift(double[] p, int n1, int n2, double alpha, boolean retested) {
+        double target = retested ? Retest.samplePowerFor(TARGET) : TARGET;
         int largest = 0;
         int smallest = 0;
         for (int i = 1; i < p.length; i++) {
@@ -125,7 +177,7 @@ public final class Power {
         double[] tenPoints = p.clone();
         tenPoints[largest] -= Math.min(0.1, p[largest]);
         tenPoints[smallest] += Math.min(0.1, p[largest]);
-        if (power(p, tenPoints, n1, n2, alpha) >= TARGET) {
+        if (power(p, tenPoints, n1, n2, alpha) >= target) {
             high = Math.min(0.1, p[largest]); // the usual case: start the bisection from 10 points
         }
         while (high - low > 0.002) {
@@ -133,7 +185,7 @@ public final class Power {
             double[] q = p.clone();
             q[largest] -= mid;
             q[smallest] += mid;
-            if (power(p, q, n1, n2, alpha) >= TARGET) {
+            if (power(p, q, n1, n2, alpha) >= target) {
                 high = mid;
             } else {
                 low = mid;

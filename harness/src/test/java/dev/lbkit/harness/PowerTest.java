@@ -56,8 +56,9 @@ class PowerTest {
 
     /**
      * The power table of docs/testing.md: each statistical comparison of the kit, at its n and
-     * alpha, against the wrong split a learner could confuse with the right one. Written to
-     * target/lbkit-reports/power/confusions.txt.
+     * alpha, against the wrong split a learner could confuse with the right one, for one sample and
+     * for the comparison as the tests decide it ({@link Retest}: up to two samples, so a wrong
+     * lbkit must be rejected twice). Written to target/lbkit-reports/power/confusions.txt.
      */
     @Test
     void theKitsStatisticalComparisonsRejectTheConfusableSplitsWithAtLeast80PercentPower() {
@@ -68,7 +69,8 @@ class PowerTest {
         double[] roundrobin = {1 / 3.0, 1 / 3.0, 1 / 3.0};
         java.util.List<String> rows = new java.util.ArrayList<>();
         rows.add(
-                "comparison | n a side | alpha | minimum detectable shift (80% power) | wrong split | power");
+                "comparison | n a side | alpha a sample | minimum detectable shift (80% power, two samples)"
+                        + " | wrong split | power, one sample | power, up to two samples");
         double[][] cases = {ring, uniform, leastconn, slowerLeastconn, leastconn, roundrobin};
         String[] names = {
             "episode 05 random(2), default nbthread",
@@ -78,23 +80,29 @@ class PowerTest {
             "episode 02 leastconn, slow-backend load",
             "roundrobin 1/3 each"
         };
-        int[][] sizes = {{3000, 9000}, {2000, 4500}, {800}};
-        double[] powers = new double[5];
+        int[][] sizes = {{3000, 9000}, {2000, 4500, 6000}, {800}};
+        double[] powers = new double[6];
+        double[] retested = new double[6];
         int k = 0;
         for (int c = 0; c < 3; c++) {
             for (int n : sizes[c]) {
                 double power = Power.power(cases[2 * c], cases[2 * c + 1], n, n, 0.01);
-                double shift = Power.minimumShift(cases[2 * c], n, n, 0.01);
-                powers[k++] = power;
+                double twice =
+                        Power.retestedPower(
+                                cases[2 * c], cases[2 * c + 1], n, n, 0.01, Power.REPETITIONS);
+                double shift = Power.minimumShift(cases[2 * c], n, n, 0.01, true);
+                powers[k] = power;
+                retested[k++] = twice;
                 rows.add(
                         String.format(
                                 java.util.Locale.ROOT,
-                                "%s | %d | 0.01 | %.1f points | %s | %.3f",
+                                "%s | %d | 0.01 | %.1f points | %s | %.3f | %.3f",
                                 names[2 * c],
                                 n,
                                 shift * 100,
                                 names[2 * c + 1],
-                                power));
+                                power,
+                                twice));
             }
         }
         rows.forEach(r -> System.out.println("[lbkit] power: " + r));
@@ -102,16 +110,20 @@ class PowerTest {
         assertThat(powers[0])
                 .as("the old n = 3000 missed a uniform picker more than 20% of the time")
                 .isLessThan(0.8);
-        assertThat(powers[1])
-                .as("n = 9000 rejects a uniform picker with at least 80% power")
+        assertThat(retested[1])
+                .as("n = 9000 rejects a uniform picker with at least 80% power, twice")
                 .isGreaterThanOrEqualTo(0.8);
         assertThat(powers[2])
                 .as("the old n = 2000 missed the issue's leastconn pair")
                 .isLessThan(0.8);
-        assertThat(powers[3])
-                .as("n = 4500 rejects it with at least 80% power")
+        assertThat(retested[3])
+                .as("n = 4500 rejects it with 80% power once, but not twice")
+                .isLessThan(0.8);
+        assertThat(powers[3]).isGreaterThanOrEqualTo(0.8);
+        assertThat(retested[4])
+                .as("n = 6000 rejects it with at least 80% power, twice")
                 .isGreaterThanOrEqualTo(0.8);
-        assertThat(powers[4])
+        assertThat(retested[5])
                 .as("roundrobin posing as leastconn is rejected at n = 800 (the negative control)")
                 .isGreaterThanOrEqualTo(0.99);
     }

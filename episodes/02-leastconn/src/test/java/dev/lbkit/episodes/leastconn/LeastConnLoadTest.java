@@ -8,6 +8,7 @@ import dev.lbkit.harness.DistributionReport;
 import dev.lbkit.harness.LoadRun;
 import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.Power;
+import dev.lbkit.harness.Retest;
 import dev.lbkit.harness.RuntimeApiClient;
 import dev.lbkit.harness.ShowStat;
 import dev.lbkit.harness.SideBySide;
@@ -24,8 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Episode 02 under free-running load, the article's scenario with shorter delays: 16 clients send
  * {@value #REQUESTS} requests as fast as answers come, app1 and app3 take {@value #SLOW_MS} ms,
  * app2 {@code lbkit.fast.ms} (default 40) ms. Timing decides every pick, so the two sides are
- * compared by distribution: a two-sample chi-square test at alpha = {@value #ALPHA}, and both must
- * send the majority to the fast app2.
+ * compared by distribution: a two-sample chi-square test at alpha = {@value #ALPHA} a sample,
+ * decided by up to two samples ({@link Retest}: a second run only when the first rejects, so a
+ * right lbkit fails one build in 10,000), and both must send the majority to the fast app2.
  */
 class LeastConnLoadTest {
     static final long SLOW_MS = 400;
@@ -42,19 +44,30 @@ class LeastConnLoadTest {
     static final int CLIENTS = 16;
 
     /**
-     * Requests a side. 2000 was too few: a split of 157/1686/157 against 187/1626/187 passed. The
-     * comparison's power statement (target/lbkit-reports/power/) gives the shift 4500 a side
-     * detects.
+     * Requests a side. 2000 was too few: a split of 157/1686/157 against 187/1626/187 passed. 4500
+     * rejected that pair with 82% power in one sample, but the retest asks for two rejections
+     * (65%); 6000 gives 87% ({@code PowerTest}). The comparison's power statement
+     * (target/lbkit-reports/power/) gives the shift 6000 a side detects.
      */
-    static final int REQUESTS = 4500;
+    static final int REQUESTS = 6000;
 
     @ParameterizedTest(name = "keep-alive {0}")
     @ValueSource(booleans = {true, false})
     void slowApp1AndApp3GetFewRequestsOnBothSidesAndTheDistributionsAgree(boolean keepAlive)
             throws Exception {
-        DistributionReport result = compare(keepAlive, REQUESTS, UnaryOperator.identity(), "");
+        Retest.Outcome<DistributionReport> decided =
+                Retest.decide(
+                        Retest.Expect.SAME,
+                        sample -> compareOrFail(keepAlive, sample),
+                        run -> !run.test().sameDistributionAt(ALPHA));
+        DistributionReport result = decided.last();
+        System.out.println(
+                "[lbkit] keep-alive "
+                        + keepAlive
+                        + ": "
+                        + decided.describe(d -> d.test().toString()));
         Power.Statement power =
-                Power.of(
+                Power.ofRetested(
                         "episode 02 leastconn slow-backend load, keep-alive " + keepAlive,
                         Power.shares(result.haproxy().picks().distribution()),
                         REQUESTS,
@@ -74,9 +87,25 @@ class LeastConnLoadTest {
                     .as("every request was answered by a server")
                     .containsOnly("server1", "server2", "server3");
         }
-        assertThat(result.test().sameDistributionAt(ALPHA))
-                .as("HAProxy and lbkit distribute the load alike: " + result.test())
+        assertThat(decided.asExpected())
+                .as(
+                        "HAProxy and lbkit distribute the load alike: "
+                                + decided.describe(d -> d.test().toString())
+                                + ", then "
+                                + result.test())
                 .isTrue();
+    }
+
+    private static DistributionReport compareOrFail(boolean keepAlive, int sample) {
+        try {
+            return compare(
+                    keepAlive,
+                    REQUESTS,
+                    UnaryOperator.identity(),
+                    sample == 1 ? "" : ", sample " + sample);
+        } catch (Exception e) {
+            throw new IllegalStateException("load comparison, sample " + sample, e);
+        }
     }
 
     /**

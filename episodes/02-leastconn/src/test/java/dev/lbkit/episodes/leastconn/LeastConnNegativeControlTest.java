@@ -20,8 +20,8 @@ class LeastConnNegativeControlTest {
     @Test
     void loadComparisonRejectsRoundrobinWhereHaproxyRunsLeastconn() throws Exception {
         // Fewer requests than the real test: roundrobin sends a third to each 400 ms server, so
-        // 4500
-        // would take over a minute, and a split this far off needs no such power.
+        // 6000 would take minutes, and a split this far off needs no such power (1.000 at 800 a
+        // side, PowerTest), nor a second sample.
         DistributionReport run =
                 LeastConnLoadTest.compare(
                         false,
