@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,14 +185,6 @@ class LbkitJarIT {
         assertThat(commandLine)
                 .as("nothing of the other commands on the serving classpath (each jar costs heap)")
                 .doesNotContain("harness-", "testcontainers-", "docker-java", "jna-");
-        Matcher archive =
-                Pattern.compile("-XX:SharedArchiveFile=(\\S+\\.jsa)").matcher(commandLine);
-        assertThat(archive.find())
-                .as("./lbkit -f maps the class archive it wrote for serving: %s", commandLine)
-                .isTrue();
-        assertThat(Files.readString(Path.of("/proc", String.valueOf(lbkit.pid()), "maps")))
-                .as("the JVM accepted the archive: it is still mapped while lbkit serves")
-                .contains(archive.group(1));
     }
 
     /** A config that listens on {@code lbkitPort} and sends everything to one server. */

@@ -305,11 +305,10 @@ public final class SideBySideBenchmark {
                                                 + flags.backend
                                                 + "'.");
                     };
-            List<String> jvm = new ArrayList<>();
-            Arrays.stream(flags.jvm.trim().split("\\s+"))
-                    .filter(s -> !s.isEmpty())
-                    .forEach(jvm::add);
-            jvm.addAll(classArchiveOptions(System.getenv("LBKIT_SERVE_ARCHIVE")));
+            List<String> jvm =
+                    Arrays.stream(flags.jvm.trim().split("\\s+"))
+                            .filter(s -> !s.isEmpty())
+                            .toList();
             return new Options(
                     positive("--duration", flags.duration),
                     whole("--warmup", flags.warmup),
@@ -1168,20 +1167,6 @@ public final class SideBySideBenchmark {
         } catch (IOException | InterruptedException e) {
             return command[0] + " (version unknown)";
         }
-    }
-
-    /**
-     * The options that map {@code ./lbkit}'s class archive of serving ({@code LBKIT_SERVE_ARCHIVE},
-     * which {@code ./lbkit bench} sets when the archive exists), as {@code ./lbkit -f} runs with
-     * them; none without one. A JVM that cannot map it (another JDK, a changed jar) runs without
-     * it, silently.
-     */
-    static List<String> classArchiveOptions(String archive) {
-        if (archive == null || archive.isBlank() || !Files.isRegularFile(Path.of(archive))) {
-            return List.of();
-        }
-        return List.of(
-                "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
 
     /**

@@ -3,29 +3,11 @@ package dev.lbkit.harness.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class BenchmarkOptionsTest {
-
-    @Test
-    void theClassArchiveIsMappedOnlyWhenItExists(@TempDir Path dir) throws Exception {
-        assertThat(SideBySideBenchmark.classArchiveOptions(null)).as("no archive named").isEmpty();
-        assertThat(SideBySideBenchmark.classArchiveOptions(dir.resolve("none.jsa").toString()))
-                .as("an archive ./lbkit could not write")
-                .isEmpty();
-        Path archive = Files.writeString(dir.resolve("serve.jsa"), "archive");
-        assertThat(SideBySideBenchmark.classArchiveOptions(archive.toString()))
-                .as("as ./lbkit -f maps it, its own log lines off")
-                .containsExactly(
-                        "-XX:SharedArchiveFile=" + archive,
-                        "-Xlog:cds=off",
-                        "-Xlog:cds+dynamic=off");
-    }
 
     @Test
     void defaultsAreTheDocumentedRun() {
