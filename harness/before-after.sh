@@ -8,11 +8,9 @@
 # with (BEFORE_OPTS); "after" is this working tree's build with ./lbkit's options (AFTER_OPTS).
 # Backends: three HAProxy processes' worth of `http-request return` in one HAProxy, 16-byte
 # answers; wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round; CLOSE=1 makes
-# wrk ask for a new connection per request (Connection: close). ARCHIVE=1 runs "after" with the
-# class archive ./lbkit -f maps (written by ./lbkit after the build, checked mapped in every round);
-# With revision HEAD and BEFORE_OPTS set to ./lbkit's options it compares the same code without and
-# with the archive (docs/benchmarks.md, "Class archive"). RESET_PEAK=1 resets the peak RSS once
-# lbkit listens, as ./lbkit bench does, so it is the peak under load alone. Needs haproxy and wrk.
+# wrk ask for a new connection per request (Connection: close). RESET_PEAK=1 resets the peak RSS
+# once lbkit listens, as ./lbkit bench does, so it is the peak under load alone. Needs haproxy and
+# wrk.
 # Everything listens on 127.0.0.1; every process started here is stopped by its PID.
 set -euo pipefail
 
@@ -59,12 +57,6 @@ defaults=$'defaults\n    mode http\n    timeout client 30s\n    timeout connect 
     printf 'frontend fe\n    bind 127.0.0.1:%s\n    default_backend app\nbackend app\n    balance roundrobin\n' "$front"
     printf '    server app1 127.0.0.1:%s\n    server app2 127.0.0.1:%s\n    server app3 127.0.0.1:%s\n' "$p1" "$p2" "$p3"
 } > "$work/lbkit.cfg"
-archive=""
-if [[ "${ARCHIVE:-0}" == 1 ]]; then
-    "$root/lbkit" -c -f "$work/lbkit.cfg" > /dev/null # writes the archive if the build is newer
-    archive="$(ls -t "$root"/episodes/all/target/serve-*.jsa | head -1)"
-    after_opts="$after_opts -XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
-fi
 
 haproxy -db -f "$work/backends.cfg" > "$work/backends.log" 2>&1 &
 backends=$!
@@ -81,10 +73,6 @@ one() {
     java $opts -cp "$cp" dev.lbkit.balancer.Main -f "$work/lbkit.cfg" > "$work/$label.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 120); do (echo > "/dev/tcp/127.0.0.1/$front") 2>/dev/null && break; sleep 0.5; done
-    if [[ "$opts" == *SharedArchiveFile* ]] && ! grep -q "$archive" "/proc/$pid/maps"; then
-        echo "before-after: $label did not map $archive (rebuilt jars? run ./lbkit -c once)" >&2
-        kill "$pid"; exit 1
-    fi
     if [[ "${RESET_PEAK:-0}" == 1 ]]; then
         echo 5 > "/proc/$pid/clear_refs" # as ./lbkit bench does: the peak under load, not at start
     fi
