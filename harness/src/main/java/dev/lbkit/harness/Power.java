@@ -76,21 +76,8 @@ public final class Power {
 
     /**
      * The statement for a comparison of {@code n1} against {@code n2} requests whose reference
-     * split is {@code reference}.
+     * split is {@code reference}, decided by {@link Retest}: its power is that of both samples.
      */
-    public static Statement of(
-            String comparison, double[] reference, int n1, int n2, double alpha) {
-        return new Statement(
-                comparison,
-                n1,
-                n2,
-                alpha,
-                false,
-                reference.clone(),
-                minimumShift(reference, n1, n2, alpha));
-    }
-
-    /** The same for a comparison decided by {@link Retest}: its power is that of both samples. */
     public static Statement ofRetested(
             String comparison, double[] reference, int n1, int n2, double alpha) {
         return new Statement(
