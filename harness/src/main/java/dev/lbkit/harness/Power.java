@@ -35,13 +35,8 @@ public final class Power {
             int n1,
             int n2,
             double alpha,
-            boolean retested,
             double[] reference,
             double minimumShift) {
-        /**
-         * e.g. "n = 6000 + 6000, alpha = 0.01, detects with 80% power a shift of 2.1 points
-         * (largest to smallest share)".
-         */
         /**
          * Writes {@link #describe()} to {@code target/lbkit-reports/power/<slug>.txt}, where
          * docs/testing.md's table comes from.
@@ -50,22 +45,22 @@ public final class Power {
             Report.writeLine("power", slug, describe());
         }
 
+        /**
+         * e.g. "...: n = 6000 + 6000, alpha = 0.01 a sample, decided by up to two samples (false
+         * alarms 1e-04), reference split ...; detects with 80% power a shift of 2.3 points ...".
+         */
         public String describe() {
             return String.format(
                     Locale.ROOT,
-                    "%s: n = %d + %d, alpha = %s%s, reference split %s; detects with %.0f%%"
-                            + " power a shift of %.1f points of share from the largest to the smallest server "
-                            + "(Monte Carlo, %d multinomial repetitions, seed %d)",
+                    "%s: n = %d + %d, alpha = %s a sample, decided by up to two samples (false alarms"
+                            + " %.0e), reference split %s; detects with %.0f%% power a shift of %.1f"
+                            + " points of share from the largest to the smallest server (Monte Carlo, %d"
+                            + " multinomial repetitions, seed %d)",
                     comparison,
                     n1,
                     n2,
                     alpha,
-                    retested
-                            ? String.format(
-                                    Locale.ROOT,
-                                    " a sample, decided by up to two samples (false alarms %.0e)",
-                                    Retest.falseAlarm(alpha))
-                            : "",
+                    Retest.falseAlarm(alpha),
                     shares(reference),
                     TARGET * 100,
                     minimumShift * 100,
@@ -85,7 +80,6 @@ public final class Power {
                 n1,
                 n2,
                 alpha,
-                true,
                 reference.clone(),
                 minimumShift(reference, n1, n2, alpha, true));
     }

@@ -3,7 +3,6 @@ package dev.lbkit.harness;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -60,22 +59,42 @@ public final class Retest {
         }
     }
 
+    /** Draws sample number 1 or 2: a side-by-side run and its test, say. */
+    @FunctionalInterface
+    public interface Sample<R> {
+        R draw(int number) throws Exception;
+    }
+
     /**
      * Runs {@code sample} with 1, and with 2 when the first does not find what {@code expect} says;
-     * {@code rejects} tells whether a sample's test rejects "same split".
+     * {@code rejects} tells whether a sample's test rejects "same split". A sample that throws ends
+     * the test with an {@link IllegalStateException} naming its number.
      */
     public static <R> Outcome<R> decide(
-            Expect expect, IntFunction<? extends R> sample, Predicate<? super R> rejects) {
+            Expect expect, Sample<? extends R> sample, Predicate<? super R> rejects) {
         boolean wantRejection = expect == Expect.DIFFERENT;
         List<R> samples = new ArrayList<>(2);
-        R first = sample.apply(1);
+        R first = draw(sample, 1);
         samples.add(first);
         if (rejects.test(first) == wantRejection) {
             return new Outcome<>(expect, List.copyOf(samples), true);
         }
-        R second = sample.apply(2);
+        R second = draw(sample, 2);
         samples.add(second);
         return new Outcome<>(expect, List.copyOf(samples), rejects.test(second) == wantRejection);
+    }
+
+    private static <R> R draw(Sample<? extends R> sample, int number) {
+        try {
+            return sample.draw(number);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("sample " + number + " could not be drawn", e);
+        }
     }
 
     /** The chance a right lbkit fails a parity test: both samples reject at {@code alpha}. */

@@ -189,20 +189,15 @@ class MaxqueueParityTest {
         Retest.Outcome<Rounds> decided =
                 Retest.decide(
                         Retest.Expect.SAME,
-                        sample -> {
-                            try {
-                                return sample == 1
+                        sample ->
+                                sample == 1
                                         ? rounds
                                         : leastconnRounds(
-                                                Parity.haproxy(),
+                                                haproxy,
                                                 "leastconn maxqueue 1, "
                                                         + ROUNDS
                                                         + " rounds, sample "
-                                                        + sample);
-                            } catch (Exception e) {
-                                throw new IllegalStateException("sample " + sample, e);
-                            }
-                        },
+                                                        + sample),
                         sample -> !sample.test().sameDistributionAt(ALPHA));
         String how = decided.describe(sample -> sample.test().toString());
         System.out.println("[lbkit] leastconn maxqueue 1 rounds: " + how);

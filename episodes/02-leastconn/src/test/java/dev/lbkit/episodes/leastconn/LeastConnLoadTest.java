@@ -58,14 +58,16 @@ class LeastConnLoadTest {
         Retest.Outcome<DistributionReport> decided =
                 Retest.decide(
                         Retest.Expect.SAME,
-                        sample -> compareOrFail(keepAlive, sample),
+                        sample ->
+                                compare(
+                                        keepAlive,
+                                        REQUESTS,
+                                        UnaryOperator.identity(),
+                                        sample == 1 ? "" : ", sample " + sample),
                         run -> !run.test().sameDistributionAt(ALPHA));
         DistributionReport result = decided.last();
-        System.out.println(
-                "[lbkit] keep-alive "
-                        + keepAlive
-                        + ": "
-                        + decided.describe(d -> d.test().toString()));
+        String how = decided.describe(d -> d.test().toString());
+        System.out.println("[lbkit] keep-alive " + keepAlive + ": " + how);
         Power.Statement power =
                 Power.ofRetested(
                         "episode 02 leastconn slow-backend load, keep-alive " + keepAlive,
@@ -90,22 +92,10 @@ class LeastConnLoadTest {
         assertThat(decided.asExpected())
                 .as(
                         "HAProxy and lbkit distribute the load alike: "
-                                + decided.describe(d -> d.test().toString())
+                                + how
                                 + ", then "
                                 + result.test())
                 .isTrue();
-    }
-
-    private static DistributionReport compareOrFail(boolean keepAlive, int sample) {
-        try {
-            return compare(
-                    keepAlive,
-                    REQUESTS,
-                    UnaryOperator.identity(),
-                    sample == 1 ? "" : ", sample " + sample);
-        } catch (Exception e) {
-            throw new IllegalStateException("load comparison, sample " + sample, e);
-        }
     }
 
     /**

@@ -88,20 +88,14 @@ class ArticleConfigTest {
         Retest.Outcome<Distribution> decided =
                 Retest.decide(
                         Retest.Expect.SAME,
-                        sample -> {
-                            try {
-                                return defaultThreadDistribution(
+                        sample ->
+                                defaultThreadDistribution(
                                         UnaryOperator.identity(),
-                                        sample == 1 ? "" : ", sample " + sample);
-                            } catch (Exception e) {
-                                throw new IllegalStateException("sample " + sample, e);
-                            }
-                        },
+                                        sample == 1 ? "" : ", sample " + sample),
                         distribution -> !distribution.test().sameDistributionAt(ALPHA));
         Distribution run = decided.last();
-        System.out.println(
-                "[lbkit] episode 05 default nbthread: "
-                        + decided.describe(d -> d.test().toString()));
+        String how = decided.describe(d -> d.test().toString());
+        System.out.println("[lbkit] episode 05 default nbthread: " + how);
         Power.Statement power =
                 Power.ofRetested(
                         "episode 05 random(2), default nbthread: HAProxy vs lbkit split",
@@ -121,7 +115,7 @@ class ArticleConfigTest {
         assertThat(decided.asExpected())
                 .as(
                         "two-sample chi-square does not reject 'same distribution' at alpha 0.01: "
-                                + decided.describe(d -> d.test().toString())
+                                + how
                                 + ", then "
                                 + run.test())
                 .isTrue();

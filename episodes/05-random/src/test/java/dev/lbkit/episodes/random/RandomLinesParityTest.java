@@ -143,6 +143,7 @@ class RandomLinesParityTest {
                         sample -> sample.result().rejectsAt(ALPHA));
         Run run = decided.last().run();
         LineStatistics.Result result = decided.last().result();
+        String how = decided.describe(sample -> sample.result().toString());
         double power =
                 LineStatistics.power(
                         LineStatistics::counts, right, wrong, ALPHA, REPLICATIONS, 1000);
@@ -164,16 +165,12 @@ class RandomLinesParityTest {
                 Retest.power(power),
                 size,
                 mde,
-                decided.describe(sample -> sample.result().toString()));
+                how);
         assertThat(Retest.power(power))
                 .as("the test can tell " + wrongName + " from the right model, twice")
                 .isGreaterThanOrEqualTo(0.8);
         assertThat(decided.asExpected())
-                .as(
-                        "HAProxy and lbkit differ: "
-                                + decided.describe(sample -> sample.result().toString())
-                                + ", then "
-                                + result)
+                .as("HAProxy and lbkit differ: " + how + ", then " + result)
                 .isTrue();
     }
 
@@ -193,15 +190,12 @@ class RandomLinesParityTest {
                                 LineStatistics.counts(
                                         haproxy.apply(sample), wrongLbkit.apply(sample)),
                         result -> result.rejectsAt(ALPHA));
+        String how = decided.describe(String::valueOf);
         System.out.printf(
                 "[lbkit] negative control %s, HAProxy %s: %s; %s%n",
-                title, version, decided.last(), decided.describe(String::valueOf));
+                title, version, decided.last(), how);
         assertThat(decided.asExpected())
-                .as(
-                        "the wrong model must be rejected: "
-                                + decided.describe(String::valueOf)
-                                + ", then "
-                                + decided.last())
+                .as("the wrong model must be rejected: " + how + ", then " + decided.last())
                 .isTrue();
     }
 
