@@ -47,7 +47,7 @@ final class MatrixTable {
                 "| scale point | backend | backend direct req/s | HAProxy req/s | lbkit req/s"
                         + " | lbkit/HAProxy req/s | HAProxy p50 / p99 / p99.9 ms"
                         + " | lbkit p50 / p99 / p99.9 ms | lbkit/HAProxy p99"
-                        + " | CPU µs/req HAProxy / lbkit | lbkit/HAProxy CPU"
+                        + " | CPU µs/req HAProxy / lbkit (user + system) | lbkit/HAProxy CPU"
                         + " | peak RSS MB HAProxy / lbkit | lbkit/HAProxy RSS"
                         + " | new TCP connections per request HAProxy / lbkit"
                         + " | errors direct / HAProxy / lbkit |\n");
@@ -56,7 +56,7 @@ final class MatrixTable {
             t.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %s | %.0f | %.0f | %.0f | **%.2f** | %s | %s | **%.2f** | %.0f / %.0f"
+                            "| %s | %s | %.0f | %.0f | %.0f | **%.2f** | %s | %s | **%.2f** | %s"
                                     + " | **%.2f** | %.0f / %.0f | **%.1f** | %.2f / %.2f | %d / %d / %d |%n",
                             p.point().label(),
                             p.backend().display(),
@@ -73,8 +73,13 @@ final class MatrixTable {
                                     p.median(r -> r.lbkit().p99us()),
                                     p.median(r -> r.lbkit().p999us())),
                             p.median(Round::p99Ratio),
-                            p.median(r -> r.haproxy().cpuMicrosPerRequest()),
-                            p.median(r -> r.lbkit().cpuMicrosPerRequest()),
+                            cpu(
+                                    p.median(r -> r.haproxy().cpuMicrosPerRequest()),
+                                    p.median(r -> r.haproxy().userMicrosPerRequest()),
+                                    p.median(r -> r.haproxy().systemMicrosPerRequest()),
+                                    p.median(r -> r.lbkit().cpuMicrosPerRequest()),
+                                    p.median(r -> r.lbkit().userMicrosPerRequest()),
+                                    p.median(r -> r.lbkit().systemMicrosPerRequest())),
                             p.median(Round::cpuRatio),
                             p.haproxyPeakKb() / 1024.0,
                             p.lbkitPeakKb() / 1024.0,
@@ -94,14 +99,14 @@ final class MatrixTable {
         t.append("## ").append(title).append("\n\n");
         t.append(
                 "| round | backend direct req/s | HAProxy req/s | lbkit req/s | HAProxy p50 / p99 / p99.9 ms"
-                        + " | lbkit p50 / p99 / p99.9 ms | lbkit/HAProxy req/s | lbkit/HAProxy p99 | CPU µs/req HAProxy / lbkit"
+                        + " | lbkit p50 / p99 / p99.9 ms | lbkit/HAProxy req/s | lbkit/HAProxy p99 | CPU µs/req HAProxy / lbkit (user + system)"
                         + " | new TCP connections per request HAProxy / lbkit | errors |\n");
         t.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Round r : rounds) {
             t.append(
                     String.format(
                             Locale.ROOT,
-                            "| %d | %.0f | %.0f | %.0f | %s | %s | %.2f | %.2f | %.0f / %.0f | %.2f / %.2f | %d / %d / %d |%n",
+                            "| %d | %.0f | %.0f | %.0f | %s | %s | %.2f | %.2f | %s | %.2f / %.2f | %d / %d / %d |%n",
                             r.number(),
                             r.direct().requestsPerSecond(),
                             r.haproxy().requestsPerSecond(),
@@ -110,8 +115,13 @@ final class MatrixTable {
                             latencies(r.lbkit()),
                             r.throughputRatio(),
                             r.p99Ratio(),
-                            r.haproxy().cpuMicrosPerRequest(),
-                            r.lbkit().cpuMicrosPerRequest(),
+                            cpu(
+                                    r.haproxy().cpuMicrosPerRequest(),
+                                    r.haproxy().userMicrosPerRequest(),
+                                    r.haproxy().systemMicrosPerRequest(),
+                                    r.lbkit().cpuMicrosPerRequest(),
+                                    r.lbkit().userMicrosPerRequest(),
+                                    r.lbkit().systemMicrosPerRequest()),
                             r.haproxy().connectionsPerRequest(),
                             r.lbkit().connectionsPerRequest(),
                             r.direct().errors(),
@@ -128,6 +138,29 @@ final class MatrixTable {
                         median(rounds, Round::throughputRatio),
                         median(rounds, Round::p99Ratio)));
         return t.toString();
+    }
+
+    /**
+     * CPU µs per request of both proxies, each with its user and system parts: "21 (5 + 16) / 25 (8
+     * + 17)". In the summary each figure is a median of its own, so the parts may not add up to the
+     * total by a unit.
+     */
+    private static String cpu(
+            double haproxy,
+            double haproxyUser,
+            double haproxySystem,
+            double lbkit,
+            double lbkitUser,
+            double lbkitSystem) {
+        return String.format(
+                Locale.ROOT,
+                "%.0f (%.0f + %.0f) / %.0f (%.0f + %.0f)",
+                haproxy,
+                haproxyUser,
+                haproxySystem,
+                lbkit,
+                lbkitUser,
+                lbkitSystem);
     }
 
     private static double median(List<Round> rounds, ToDoubleFunction<Round> figure) {

@@ -363,6 +363,8 @@ public final class SideBySideBenchmark {
      *
      * @param proxyCpuSeconds the proxy's user+system CPU time during the run (NaN when not
      *     measured)
+     * @param proxyUserSeconds the user part of it (NaN when not measured): the rest is the kernel
+     *     working for the proxy, mostly in its socket calls
      * @param tcpOpens TCP connections opened in this network namespace during the run ({@code
      *     ActiveOpens} of /proc/net/snmp): every process's, so at least one per request when the
      *     client opens a new connection per request; with keep-alive, wrk's own connections and the
@@ -378,6 +380,7 @@ public final class SideBySideBenchmark {
             long p99us,
             long p999us,
             double proxyCpuSeconds,
+            double proxyUserSeconds,
             long tcpOpens) {
         double requestsPerSecond() {
             return requests / seconds;
@@ -386,6 +389,18 @@ public final class SideBySideBenchmark {
         /** Proxy CPU time per request, in microseconds (NaN when not measured). */
         double cpuMicrosPerRequest() {
             return requests == 0 ? Double.NaN : proxyCpuSeconds * 1e6 / requests;
+        }
+
+        /** The user part of {@link #cpuMicrosPerRequest}: the proxy's own code. */
+        double userMicrosPerRequest() {
+            return requests == 0 ? Double.NaN : proxyUserSeconds * 1e6 / requests;
+        }
+
+        /** The system part of {@link #cpuMicrosPerRequest}: the kernel, working for the proxy. */
+        double systemMicrosPerRequest() {
+            return requests == 0
+                    ? Double.NaN
+                    : (proxyCpuSeconds - proxyUserSeconds) * 1e6 / requests;
         }
 
         /** New TCP connections (machine-wide) per request. */
@@ -399,11 +414,7 @@ public final class SideBySideBenchmark {
          * @throws IllegalStateException with wrk's output when the line is missing
          */
         static Run parse(
-                String target,
-                int connections,
-                String wrkOutput,
-                double proxyCpuSeconds,
-                long tcpOpens) {
+                String target, int connections, String wrkOutput, CpuTime proxyCpu, long tcpOpens) {
             Matcher m = RESULT.matcher(wrkOutput);
             if (!m.find()) {
                 throw new IllegalStateException(
@@ -418,8 +429,24 @@ public final class SideBySideBenchmark {
                     Long.parseLong(m.group(4)),
                     Long.parseLong(m.group(5)),
                     Long.parseLong(m.group(6)),
-                    proxyCpuSeconds,
+                    proxyCpu.total(),
+                    proxyCpu.user(),
                     tcpOpens);
+        }
+    }
+
+    /**
+     * CPU time of a process, in seconds: its own code's (user) and the kernel's for it (system).
+     */
+    record CpuTime(double user, double system) {
+        static final CpuTime UNMEASURED = new CpuTime(Double.NaN, Double.NaN);
+
+        double total() {
+            return user + system;
+        }
+
+        CpuTime minus(CpuTime before) {
+            return new CpuTime(user - before.user, system - before.system);
         }
     }
 
@@ -924,7 +951,7 @@ public final class SideBySideBenchmark {
             command.addAll(List.of("-H", "Connection: close"));
         }
         command.add(url);
-        double cpuBefore = proxy != null ? cpuSeconds(proxy.pid()) : 0;
+        CpuTime cpuBefore = proxy != null ? cpuTime(proxy.pid()) : CpuTime.UNMEASURED;
         long opensBefore = tcpActiveOpens();
         Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
         long wrkFiles = openFilesLimit(wrk.pid());
@@ -941,7 +968,7 @@ public final class SideBySideBenchmark {
                             + " connections. Raise the limit in the shell that runs the benchmark"
                             + " (ulimit -n 65536) and run it again.");
         }
-        double cpu = proxy != null ? cpuSeconds(proxy.pid()) - cpuBefore : Double.NaN;
+        CpuTime cpu = proxy != null ? cpuTime(proxy.pid()).minus(cpuBefore) : CpuTime.UNMEASURED;
         return Run.parse(target, connections, output, cpu, tcpActiveOpens() - opensBefore);
     }
 
@@ -1101,15 +1128,16 @@ public final class SideBySideBenchmark {
     }
 
     /**
-     * User plus system CPU time of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks
+     * User and system CPU time of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks
      * of 1/100 s).
      */
-    static double cpuSeconds(long pid) {
+    static CpuTime cpuTime(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // fields[0] is field 3 (state): utime is field 14, stime field 15
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            return new CpuTime(
+                    Long.parseLong(fields[11]) / 100.0, Long.parseLong(fields[12]) / 100.0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lbkit.harness.bench.MatrixTable.PointResult;
 import dev.lbkit.harness.bench.ScalePoint.BackendKind;
+import dev.lbkit.harness.bench.SideBySideBenchmark.CpuTime;
 import dev.lbkit.harness.bench.SideBySideBenchmark.Round;
 import dev.lbkit.harness.bench.SideBySideBenchmark.Run;
 import java.util.List;
@@ -27,20 +28,35 @@ class MatrixTableTest {
 
     @Test
     void readsTheLuaHooksLineAmongWrksOutput() {
-        Run run = Run.parse("haproxy", 64, WRK_OUTPUT, 9.75, 70);
+        Run run = Run.parse("haproxy", 64, WRK_OUTPUT, new CpuTime(2.5, 7.25), 70);
 
         assertThat(run)
                 .as("requests, seconds, errors and percentiles from the hook's line")
                 .isEqualTo(
-                        new Run("haproxy", 64, 487654, 10.000123, 3, 1210, 3040, 4520, 9.75, 70));
+                        new Run(
+                                "haproxy", 64, 487654, 10.000123, 3, 1210, 3040, 4520, 9.75, 2.5,
+                                70));
         assertThat(run.cpuMicrosPerRequest())
                 .as("CPU seconds over requests, in µs")
                 .isCloseTo(19.99, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(run.userMicrosPerRequest())
+                .as("user CPU seconds over requests, in µs")
+                .isCloseTo(5.13, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(run.systemMicrosPerRequest())
+                .as("system CPU seconds over requests, in µs")
+                .isCloseTo(14.87, org.assertj.core.data.Offset.offset(0.01));
     }
 
     @Test
     void wrkOutputWithoutTheHooksLineIsAnErrorThatShowsTheOutput() {
-        assertThatThrownBy(() -> Run.parse("lbkit", 1, "unable to connect to 127.0.0.1:1", 0, 0))
+        assertThatThrownBy(
+                        () ->
+                                Run.parse(
+                                        "lbkit",
+                                        1,
+                                        "unable to connect to 127.0.0.1:1",
+                                        CpuTime.UNMEASURED,
+                                        0))
                 .as("no result line")
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("wrk printed no result line")
@@ -70,12 +86,14 @@ class MatrixTableTest {
         assertThat(table.lines().toList().get(2))
                 .as(
                         "medians of 48000 and 43200 req/s; ratios 0.80, 1.02, 0.90 give 0.90;"
-                                + " p99 ratios 1.50, 1.00, 1.20 give 1.20; CPU 21/25 µs and 1.19;"
+                                + " p99 ratios 1.50, 1.00, 1.20 give 1.20; CPU 21/25 µs and 1.19,"
+                                + " a quarter of it user time (5.25 and 6.25 µs), the rest system;"
                                 + " RSS 20 and 200 MB, 10.0 ×; 3 errors in total per side")
                 .isEqualTo(
                         "| c=64, 100 servers, 1 KB, keep-alive | HAProxy return | 100000 | 48000 | 43200"
                                 + " | **0.90** | 1.00 / 3.00 / 4.00 | 1.00 / 3.72 / 4.00 | **1.20**"
-                                + " | 21 / 25 | **1.19** | 20 / 200 | **10.0** | 0.00 / 0.00 | 3 / 3 / 3 |");
+                                + " | 21 (5 + 16) / 25 (6 + 19) | **1.19** | 20 / 200 | **10.0** | 0.00 / 0.00"
+                                + " | 3 / 3 / 3 |");
     }
 
     @Test
@@ -91,7 +109,7 @@ class MatrixTableTest {
                 .as("title, two rounds, the median of an even count is the mean of the middle two")
                 .startsWith("## c=1, 3 servers, 1 KB, keep-alive\n\n")
                 .contains(
-                        "| 1 | 100000 | 50000 | 40000 | 1.00 / 3.00 / 4.00 | 1.00 / 4.50 / 4.00 | 0.80 | 1.50 | 20 / 26 | 0.00 / 0.00 | 1 / 1 / 1 |")
+                        "| 1 | 100000 | 50000 | 40000 | 1.00 / 3.00 / 4.00 | 1.00 / 4.50 / 4.00 | 0.80 | 1.50 | 20 (5 + 15) / 26 (7 + 20) | 0.00 / 0.00 | 1 / 1 / 1 |")
                 .contains(
                         "| **median** | 100000 | 47500 | 43000 | | | **0.91** | **1.25** | | | |");
     }
@@ -133,13 +151,20 @@ class MatrixTableTest {
             long lbkitP99,
             double haproxyCpuUs,
             double lbkitCpuUs) {
-        Run direct = new Run("direct", 64, 1_000_000, 10, 1, 500, 1000, 2000, Double.NaN, 0);
+        Run direct =
+                new Run("direct", 64, 1_000_000, 10, 1, 500, 1000, 2000, Double.NaN, Double.NaN, 0);
         long h = (long) (haproxyRps * 10);
         long l = (long) (lbkitRps * 10);
         return new Round(
                 number,
                 direct,
-                new Run("haproxy", 64, h, 10, 1, 1000, haproxyP99, 4000, haproxyCpuUs * h / 1e6, 0),
-                new Run("lbkit", 64, l, 10, 1, 1000, lbkitP99, 4000, lbkitCpuUs * l / 1e6, 0));
+                run("haproxy", h, haproxyP99, haproxyCpuUs),
+                run("lbkit", l, lbkitP99, lbkitCpuUs));
+    }
+
+    /** A run of 10 s with one error, a quarter of whose CPU time is user time. */
+    private static Run run(String target, long requests, long p99, double cpuUs) {
+        double cpu = cpuUs * requests / 1e6;
+        return new Run(target, 64, requests, 10, 1, 1000, p99, 4000, cpu, cpu / 4, 0);
     }
 }
