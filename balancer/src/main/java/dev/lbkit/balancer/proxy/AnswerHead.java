@@ -3,6 +3,8 @@ package dev.lbkit.balancer.proxy;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.eclipse.jetty.http.HttpField;
 
 /**
  * The head of a server's answer, parsed from bytes: status, headers in order, and how its body
@@ -19,49 +21,49 @@ final class AnswerHead {
     }
 
     final int status;
-    final String reason;
-    private String[] fields = new String[16];
+    private HttpField[] fields = new HttpField[8];
     private int size;
     Framing framing;
     long length = -1;
     boolean reusable;
 
-    AnswerHead(int status, String reason) {
+    AnswerHead(int status) {
         this.status = status;
-        this.reason = reason;
     }
 
-    void add(String name, String value) {
+    void add(HttpField field) {
         if (size == fields.length) {
-            String[] bigger = new String[fields.length * 2];
-            System.arraycopy(fields, 0, bigger, 0, size);
-            fields = bigger;
+            fields = Arrays.copyOf(fields, size * 2);
         }
-        fields[size++] = name;
-        fields[size++] = value;
+        fields[size++] = field;
     }
 
     /** The values of every header called {@code name}. */
     java.util.List<String> headers(String name) {
         java.util.List<String> values = new java.util.ArrayList<>(1);
-        for (int i = 0; i < size; i += 2) {
-            if (fields[i].equalsIgnoreCase(name)) {
-                values.add(fields[i + 1]);
+        for (int i = 0; i < size; i++) {
+            if (fields[i].getName().equalsIgnoreCase(name)) {
+                values.add(fields[i].getValue());
             }
         }
         return values;
     }
 
     int headerCount() {
-        return size / 2;
+        return size;
     }
 
     String name(int i) {
-        return fields[2 * i];
+        return fields[i].getName();
     }
 
     String value(int i) {
-        return fields[2 * i + 1];
+        return fields[i].getValue();
+    }
+
+    /** Header {@code i} as Jetty takes it (shared between answers: it never changes). */
+    HttpField field(int i) {
+        return fields[i];
     }
 
     /**
@@ -85,16 +87,15 @@ final class AnswerHead {
     static AnswerHead parse(byte[] buffer, int start, int end, boolean headRequest)
             throws IOException {
         int lineEnd = lineEnd(buffer, start, end);
-        String statusLine = new String(buffer, start, lineEnd - start, StandardCharsets.ISO_8859_1);
-        if (!statusLine.startsWith("HTTP/1.")
-                || statusLine.length() < 12
-                || statusLine.charAt(8) != ' ') {
-            throw new ProtocolException("not an HTTP/1.x status line: " + statusLine);
+        if (!statusLine(buffer, start, lineEnd)) {
+            throw new ProtocolException(
+                    "not an HTTP/1.x status line: "
+                            + new String(
+                                    buffer, start, lineEnd - start, StandardCharsets.ISO_8859_1));
         }
-        int status = parseStatus(statusLine);
-        boolean http10 = statusLine.charAt(7) == '0';
-        String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
-        AnswerHead answer = new AnswerHead(status, reason);
+        int status = parseStatus(buffer, start, lineEnd);
+        boolean http10 = buffer[start + 7] == '0';
+        AnswerHead answer = new AnswerHead(status);
         boolean chunked = false;
         boolean close = http10;
         long length = -1;
@@ -108,17 +109,10 @@ final class AnswerHead {
             if (colon <= line) {
                 throw new ProtocolException("malformed header line in the server's answer");
             }
-            String name = new String(buffer, line, colon - line, StandardCharsets.ISO_8859_1);
-            int v = colon + 1;
-            int ve = e;
-            while (v < ve && (buffer[v] == ' ' || buffer[v] == '\t')) {
-                v++;
-            }
-            while (ve > v && (buffer[ve - 1] == ' ' || buffer[ve - 1] == '\t')) {
-                ve--;
-            }
-            String value = new String(buffer, v, ve - v, StandardCharsets.ISO_8859_1);
-            answer.add(name, value);
+            HttpField field = HeaderLines.current().field(buffer, line, colon, e);
+            answer.add(field);
+            String name = field.getName();
+            String value = field.getValue();
             if (name.equalsIgnoreCase("Content-Length")) {
                 try {
                     length = Long.parseLong(value);
@@ -153,12 +147,27 @@ final class AnswerHead {
         return answer;
     }
 
-    private static int parseStatus(String statusLine) throws ProtocolException {
+    /** "HTTP/1.x NNN" at least, with a space after the version. */
+    private static boolean statusLine(byte[] buffer, int start, int lineEnd) {
+        return lineEnd - start >= 12
+                && Arrays.equals(buffer, start, start + 7, HTTP_1, 0, HTTP_1.length)
+                && buffer[start + 8] == ' ';
+    }
+
+    private static final byte[] HTTP_1 = "HTTP/1.".getBytes(StandardCharsets.ISO_8859_1);
+
+    private static int parseStatus(byte[] buffer, int start, int lineEnd) throws ProtocolException {
         int status = 0;
-        for (int i = 9; i < 12; i++) {
-            char c = statusLine.charAt(i);
+        for (int i = start + 9; i < start + 12; i++) {
+            byte c = buffer[i];
             if (c < '0' || c > '9') {
-                throw new ProtocolException("bad status code in: " + statusLine);
+                throw new ProtocolException(
+                        "bad status code in: "
+                                + new String(
+                                        buffer,
+                                        start,
+                                        lineEnd - start,
+                                        StandardCharsets.ISO_8859_1));
             }
             status = status * 10 + (c - '0');
         }

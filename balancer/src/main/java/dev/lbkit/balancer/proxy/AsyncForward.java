@@ -12,8 +12,10 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -267,16 +269,40 @@ final class AsyncForward {
         // the
         // end of its answer, as in HAProxy, so the client's next request may reuse it (http-reuse).
         // The body leaves the connection's buffer first, since the next exchange reuses that
-        // buffer.
-        ByteBuffer body =
-                ByteBuffer.wrap(
-                        java.util.Arrays.copyOfRange(
-                                connection.in(), headEnd, headEnd + bodyLength));
+        // buffer: into a pooled direct buffer, which the socket write takes as it is (a new heap
+        // array per answer was a quarter of what the request path allocated, and the JDK copies
+        // a heap buffer into a direct one again to write it).
+        RetainableByteBuffer body = null;
+        if (bodyLength > 0) {
+            body = request.getComponents().getByteBufferPool().acquire(bodyLength, true);
+            ByteBuffer out = body.getByteBuffer();
+            BufferUtil.clearToFill(out);
+            out.put(connection.in(), headEnd, bodyLength);
+            BufferUtil.flipToFlush(out, 0);
+        }
         pools.releaseAsync(answered, connection, reusable);
         // The request is over for the balancer before the client can see its end, as in HAProxy's
         // event loop.
         slot.release();
-        response.write(true, body, Callback.from(() -> finish(null), this::finish));
+        RetainableByteBuffer pooled = body;
+        response.write(
+                true,
+                pooled == null ? BufferUtil.EMPTY_BUFFER : pooled.getByteBuffer(),
+                Callback.from(
+                        () -> {
+                            release(pooled);
+                            finish(null);
+                        },
+                        failure -> {
+                            release(pooled);
+                            finish(failure);
+                        }));
+    }
+
+    private static void release(RetainableByteBuffer buffer) {
+        if (buffer != null) {
+            buffer.release();
+        }
     }
 
     /**

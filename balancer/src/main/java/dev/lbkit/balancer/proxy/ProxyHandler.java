@@ -445,9 +445,8 @@ final class ProxyHandler extends Handler.Abstract {
         }
         HttpFields.Mutable out = response.getHeaders();
         for (int i = 0; i < answer.headerCount(); i++) {
-            String name = answer.name(i);
-            if (!hop.drops(name)) {
-                out.add(name, answer.value(i));
+            if (!hop.drops(answer.name(i))) {
+                out.add(answer.field(i));
             }
         }
     }
