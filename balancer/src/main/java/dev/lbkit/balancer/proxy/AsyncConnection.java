@@ -9,7 +9,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
 
 /**
  * A non-blocking connection from lbkit to a server, owned by one {@link UpstreamLoop}. It stays
@@ -56,6 +59,9 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
 
     private boolean serverDone;
     private long idleSinceNanos;
+
+    /** The piece of a streamed body being read (see {@link #readPiece}); the loop's thread only. */
+    private RetainableByteBuffer piece;
 
     private AsyncConnection(UpstreamLoop loop, SocketChannel channel, int state) {
         this.loop = loop;
@@ -318,24 +324,30 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
             return false;
         }
         key.interestOps(0);
-        if (in.length < ServerConnection.BUFFER) {
-            // Pieces as large as HAProxy's buffer; what is still unread of this one is kept.
-            in = java.util.Arrays.copyOf(in, ServerConnection.BUFFER);
-            inBuffer = ByteBuffer.wrap(in);
-        }
+        // The pieces after what came with the head are read into pooled buffers (readPiece), as
+        // large as HAProxy's: this connection's own buffer need not grow for them.
         return true;
     }
 
     /**
-     * Reads the next piece of a streamed body into the buffer, from its start: the bytes read, 0
-     * when none are there yet (the loop then watches for them, with the server's deadline), -1 when
-     * the server closed the connection.
+     * Reads the next piece of a streamed body into a buffer of {@code pool} (direct, so that
+     * neither this read nor the write to the client copies it through a heap array): the bytes
+     * read, 0 when none are there yet (the loop then watches for them, with the server's deadline),
+     * -1 when the server closed the connection. {@link #takePiece} hands over what was read.
      */
-    int readPiece() throws IOException {
-        inLength = 0;
-        int n = channel.read(inBuffer.limit(in.length).position(0));
+    int readPiece(ByteBufferPool pool) throws IOException {
+        if (piece == null) {
+            piece = pool.acquire(ServerConnection.BUFFER, true);
+        }
+        ByteBuffer buffer = piece.getByteBuffer();
+        BufferUtil.clearToFill(buffer);
+        int n;
+        try {
+            n = channel.read(buffer);
+        } finally {
+            BufferUtil.flipToFlush(buffer, 0);
+        }
         if (n > 0) {
-            inLength = n;
             if ((key.interestOps() & SelectionKey.OP_READ) != 0) {
                 key.interestOps(0);
             }
@@ -345,6 +357,17 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
             deadline = serverNanos > 0 ? deadlineAfter(serverNanos) : 0;
         }
         return n;
+    }
+
+    /**
+     * The piece {@link #readPiece} filled, from its first byte: the caller writes it and releases
+     * it (a piece left here when the connection closes is dropped, not released: another thread may
+     * close it while the loop reads).
+     */
+    RetainableByteBuffer takePiece() {
+        RetainableByteBuffer taken = piece;
+        piece = null;
+        return taken;
     }
 
     /** A piece was written to the client: read the next one, on the loop's thread. */

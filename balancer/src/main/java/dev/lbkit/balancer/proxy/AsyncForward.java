@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.io.RetainableByteBuffer;
@@ -326,7 +325,7 @@ final class AsyncForward {
     void onStreamReadable(AsyncConnection connection) {
         int n;
         try {
-            n = connection.readPiece();
+            n = connection.readPiece(request.getComponents().getByteBufferPool());
         } catch (IOException e) {
             onStreamFailed(connection, e);
             return;
@@ -343,27 +342,48 @@ final class AsyncForward {
                                     + " bytes before the end of its answer"));
             return;
         }
+        RetainableByteBuffer piece = connection.takePiece();
         if (n < left) {
             left -= n;
             response.write(
                     false,
-                    ByteBuffer.wrap(connection.in(), 0, n),
+                    piece.getByteBuffer(),
                     Callback.from(
-                            connection::nextPiece, failure -> onStreamFailed(connection, failure)));
+                            () -> {
+                                piece.release();
+                                connection.nextPiece();
+                            },
+                            failure -> {
+                                piece.release();
+                                onStreamFailed(connection, failure);
+                            }));
             return;
         }
         // The last piece: the server connection is idle again, and the request over for the
-        // balancer, before the client can see the end, as for a whole answer.
+        // balancer, before the client can see the end, as for a whole answer. The piece is this
+        // write's alone, so the connection may take the next request at once.
         boolean reusable = streamReusable && n == left;
-        ByteBuffer last = ByteBuffer.wrap(Arrays.copyOfRange(connection.in(), 0, (int) left));
+        piece.getByteBuffer().limit((int) left);
         left = 0;
         if (reusable && connection.streamed()) {
             pools.idleAgain(server, connection);
         } else if (!connection.failStreaming()) {
+            piece.release();
             return;
         }
         slot.release();
-        response.write(true, last, Callback.from(() -> finish(null), this::finish));
+        response.write(
+                true,
+                piece.getByteBuffer(),
+                Callback.from(
+                        () -> {
+                            piece.release();
+                            finish(null);
+                        },
+                        failure -> {
+                            piece.release();
+                            finish(failure);
+                        }));
     }
 
     /**
