@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# lbkit before and after a change, in alternating rounds on the same config: requests/s, CPU time
-# per request and peak RSS of the balancer under wrk (docs/benchmarks.md, "This round").
+# lbkit before and after a change, in alternating rounds on the same config: requests/s, p99, CPU
+# time per request (user + system), young collections per 10,000 requests and peak RSS of the
+# balancer under wrk (docs/benchmarks.md, "This round").
 #
 #   harness/before-after.sh <git revision> [rounds]     e.g. harness/before-after.sh 991af9e 3
 #
 # "before" is the revision, built in a temporary clone and run with the JVM options it shipped
 # with (BEFORE_OPTS); "after" is this working tree's build with ./lbkit's options (AFTER_OPTS).
 # Backends: three HAProxy processes' worth of `http-request return` in one HAProxy, 16-byte
-# answers; wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round; CLOSE=1 makes
+# answers (BODY=1024 for answers of that many bytes); wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round; CLOSE=1 makes
 # wrk ask for a new connection per request (Connection: close). RESET_PEAK=1 resets the peak RSS
 # once lbkit listens, as ./lbkit bench does, so it is the peak under load alone. Needs haproxy and
 # wrk.
@@ -49,7 +50,12 @@ defaults=$'defaults\n    mode http\n    timeout client 30s\n    timeout connect 
 {
     printf 'global\n    maxconn 4000\n%s' "$defaults"
     for p in $p1 $p2 $p3; do
-        printf 'frontend app%s\n    bind 127.0.0.1:%s\n    http-request return status 200 content-type text/plain string "hello from %s\\n"\n' "$p" "$p" "$p"
+        if [[ -n "${BODY:-}" ]]; then
+            answer="$(head -c "$((BODY - 1))" /dev/zero | tr '\0' x)\\n"
+        else
+            answer="hello from $p\\n"
+        fi
+        printf 'frontend app%s\n    bind 127.0.0.1:%s\n    http-request return status 200 content-type text/plain string "%s"\n' "$p" "$p" "$answer"
     done
 } > "$work/backends.cfg"
 {
@@ -62,13 +68,22 @@ haproxy -db -f "$work/backends.cfg" > "$work/backends.log" 2>&1 &
 backends=$!
 trap 'kill "$backends" 2>/dev/null || true' EXIT
 ticks_per_s=$(getconf CLK_TCK)
+jstat="$(dirname "$(readlink -f "$(command -v java)")")/jstat"
+# Young collections of a JVM so far, from its performance counters ("?" without jstat).
+young_gcs() {
+    if [[ -x "$jstat" ]]; then
+        "$jstat" -gc "$1" | awk 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "YGC") c = i} NR == 2 {print $c}'
+    else
+        echo "?"
+    fi
+}
 wrk_args=(-t2 -c"$connections")
 if [[ "${CLOSE:-0}" == 1 ]]; then
     wrk_args+=(-H "Connection: close")
 fi
 
 one() {
-    local label="$1" cp="$2" opts="$3" pid t0 t1 out n
+    local label="$1" cp="$2" opts="$3" pid u0 s0 u1 s1 g0 g1 out n
     # shellcheck disable=SC2086 # the options are words
     java $opts -cp "$cp" dev.lbkit.balancer.Main -f "$work/lbkit.cfg" > "$work/$label.log" 2>&1 &
     pid=$!
@@ -77,20 +92,24 @@ one() {
         echo 5 > "/proc/$pid/clear_refs" # as ./lbkit bench does: the peak under load, not at start
     fi
     wrk "${wrk_args[@]}" -d8s "http://127.0.0.1:$front/" > /dev/null
-    t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
+    g0=$(young_gcs "$pid")
     out=$(wrk "${wrk_args[@]}" -d10s --latency "http://127.0.0.1:$front/")
-    t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
+    g1=$(young_gcs "$pid")
     n=$(echo "$out" | awk '/requests in/ {print $1}')
-    printf '| %s | %s | %s | %s | %s |\n' "$label" \
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$label" \
         "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
         "$(echo "$out" | awk '/ 99%/ {print $2}')" \
-        "$(awk -v d=$((t1 - t0)) -v n="$n" -v hz="$ticks_per_s" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')" \
+        "$(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$n" -v hz="$ticks_per_s" \
+            'BEGIN {printf "%.1f (%.1f + %.1f)", (u + s) / hz * 1e6 / n, u / hz * 1e6 / n, s / hz * 1e6 / n}')" \
+        "$(awk -v a="$g0" -v b="$g1" -v n="$n" 'BEGIN {if (a == "?") print "?"; else printf "%.1f", (b - a) * 10000 / n}')" \
         "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-echo "| build | requests/s | p99 | CPU µs per request | peak RSS MB |"
-echo "|---|---|---|---|---|"
+echo "| build | requests/s | p99 | CPU µs per request (user + system) | young collections per 10,000 requests | peak RSS MB |"
+echo "|---|---|---|---|---|---|"
 for _ in $(seq 1 "$rounds"); do
     one "before ($rev)" "$before_cp" "$before_opts"
     one "after" "$after_cp" "$after_opts"
