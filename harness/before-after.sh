@@ -48,14 +48,20 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 p1=$(free_port); p2=$(free_port); p3=$(free_port); front=$(free_port)
 defaults=$'defaults\n    mode http\n    timeout client 30s\n    timeout connect 5s\n    timeout server 30s\n'
 {
-    printf 'global\n    maxconn 4000\n%s' "$defaults"
+    printf 'global\n    maxconn 4000\n'
+    if [[ -n "${BODY:-}" ]]; then
+        # An answer from a file, in a buffer with room for it and its head, as ./lbkit bench does.
+        head -c "$BODY" /dev/zero | tr '\0' x > "$work/body"
+        printf '    tune.bufsize %s\n' "$(( BODY + 8192 > 16384 ? BODY + 8192 : 16384 ))"
+    fi
+    printf '%s' "$defaults"
     for p in $p1 $p2 $p3; do
         if [[ -n "${BODY:-}" ]]; then
-            answer="$(head -c "$((BODY - 1))" /dev/zero | tr '\0' x)\\n"
+            answer="file $work/body"
         else
-            answer="hello from $p\\n"
+            answer="string \"hello from $p\\n\""
         fi
-        printf 'frontend app%s\n    bind 127.0.0.1:%s\n    http-request return status 200 content-type text/plain string "%s"\n' "$p" "$p" "$answer"
+        printf 'frontend app%s\n    bind 127.0.0.1:%s\n    http-request return status 200 content-type text/plain %s\n' "$p" "$p" "$answer"
     done
 } > "$work/backends.cfg"
 {
@@ -98,6 +104,10 @@ one() {
     read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     g1=$(young_gcs "$pid")
     n=$(echo "$out" | awk '/requests in/ {print $1}')
+    if grep -q "Non-2xx\|Socket errors" <<< "$out"; then
+        echo "before-after: $label: wrk saw errors or answers other than 2xx:" >&2
+        echo "$out" >&2
+    fi
     printf '| %s | %s | %s | %s | %s | %s |\n' "$label" \
         "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
         "$(echo "$out" | awk '/ 99%/ {print $2}')" \
