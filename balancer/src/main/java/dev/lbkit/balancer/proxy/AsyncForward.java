@@ -103,8 +103,7 @@ final class AsyncForward {
         }
         if (pick.queueFull()) {
             RequestLog.refusedByFullQueue(record, pick.fullQueueOf());
-            ProxyHandler.sendError(
-                    response, ErrorPage.NO_SERVER, Callback.from(() -> finish(null), this::finish));
+            ProxyHandler.sendError(response, ErrorPage.NO_SERVER, finishing());
             return;
         }
         if (pick.server() == null) {
@@ -283,25 +282,16 @@ final class AsyncForward {
         // The request is over for the balancer before the client can see its end, as in HAProxy's
         // event loop.
         slot.release();
-        RetainableByteBuffer pooled = body;
-        response.write(
-                true,
-                pooled == null ? BufferUtil.EMPTY_BUFFER : pooled.getByteBuffer(),
-                Callback.from(
-                        () -> {
-                            release(pooled);
-                            finish(null);
-                        },
-                        failure -> {
-                            release(pooled);
-                            finish(failure);
-                        }));
+        if (body == null) {
+            response.write(true, BufferUtil.EMPTY_BUFFER, finishing());
+        } else {
+            response.write(true, body.getByteBuffer(), Callback.from(finishing(), body::release));
+        }
     }
 
-    private static void release(RetainableByteBuffer buffer) {
-        if (buffer != null) {
-            buffer.release();
-        }
+    /** The callback of the request's last write: the request ends, failed or not. */
+    private Callback finishing() {
+        return Callback.from(() -> finish(null), this::finish);
     }
 
     /**
@@ -349,14 +339,10 @@ final class AsyncForward {
                     false,
                     piece.getByteBuffer(),
                     Callback.from(
-                            () -> {
-                                piece.release();
-                                connection.nextPiece();
-                            },
-                            failure -> {
-                                piece.release();
-                                onStreamFailed(connection, failure);
-                            }));
+                            Callback.from(
+                                    connection::nextPiece,
+                                    failure -> onStreamFailed(connection, failure)),
+                            piece::release));
             return;
         }
         // The last piece: the server connection is idle again, and the request over for the
@@ -372,18 +358,7 @@ final class AsyncForward {
             return;
         }
         slot.release();
-        response.write(
-                true,
-                piece.getByteBuffer(),
-                Callback.from(
-                        () -> {
-                            piece.release();
-                            finish(null);
-                        },
-                        failure -> {
-                            piece.release();
-                            finish(failure);
-                        }));
+        response.write(true, piece.getByteBuffer(), Callback.from(finishing(), piece::release));
     }
 
     /**
@@ -463,7 +438,7 @@ final class AsyncForward {
         if (slot != null) {
             slot.release();
         }
-        ProxyHandler.sendError(response, page, Callback.from(() -> finish(null), this::finish));
+        ProxyHandler.sendError(response, page, finishing());
     }
 
     private void finish(Throwable failure) {
