@@ -31,6 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class AccessLog implements AutoCloseable {
     static final int MAX_PENDING = 100_000;
+
+    /** How long {@link #close} waits for a writer that writes nothing before it stops waiting. */
+    static final long STALL_MS = 10_000;
+
     private static final String TAG = "lbkit";
 
     /** Requests in progress in every logging frontend of this process (%ac). */
@@ -178,7 +182,22 @@ public final class AccessLog implements AutoCloseable {
         closed = true;
         LockSupport.unpark(writer);
         try {
-            writer.join(2000);
+            // Until the writer has written what is queued: it may be slow to get a core on a busy
+            // machine (a fixed 2 s wait lost every line once). Only a writer that writes nothing
+            // for STALL_MS (a stdout nobody reads) is given up on.
+            int left = pendingCount.get();
+            long lastProgress = System.nanoTime();
+            while (writer.isAlive()) {
+                writer.join(100);
+                int now = pendingCount.get();
+                if (now != left) {
+                    left = now;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress
+                        > TimeUnit.MILLISECONDS.toNanos(STALL_MS)) {
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
