@@ -10,8 +10,9 @@
 # Backends: three HAProxy processes' worth of `http-request return` in one HAProxy, 16-byte
 # answers (BODY=1024 for answers of that many bytes); wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round; CLOSE=1 makes
 # wrk ask for a new connection per request (Connection: close). RESET_PEAK=1 resets the peak RSS
-# once lbkit listens, as ./lbkit bench does, so it is the peak under load alone. Needs haproxy and
-# wrk.
+# once lbkit listens, as ./lbkit bench does, so it is the peak under load alone. BEFORE_JAVA and
+# AFTER_JAVA pick each side's java (default: the one on PATH), e.g. to compare two JDKs on one build
+# (harness/before-after.sh HEAD with AFTER_JAVA=/usr/lib/jvm/<jdk>/bin/java). Needs haproxy and wrk.
 # Everything listens on 127.0.0.1; every process started here is stopped by its PID.
 set -euo pipefail
 
@@ -20,6 +21,8 @@ rounds="${2:-3}"
 connections="${CONNECTIONS:-64}"
 before_opts="${BEFORE_OPTS:--XX:+UseSerialGC -Xmx128m}"
 after_opts="${AFTER_OPTS:--XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000}"
+before_java="${BEFORE_JAVA:-$(command -v java)}"
+after_java="${AFTER_JAVA:-$(command -v java)}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 for tool in haproxy wrk git; do
@@ -74,9 +77,11 @@ haproxy -db -f "$work/backends.cfg" > "$work/backends.log" 2>&1 &
 backends=$!
 trap 'kill "$backends" 2>/dev/null || true' EXIT
 ticks_per_s=$(getconf CLK_TCK)
-jstat="$(dirname "$(readlink -f "$(command -v java)")")/jstat"
-# Young collections of a JVM so far, from its performance counters ("?" without jstat).
+# Young collections of a JVM ($1, run by java $2) so far, from its performance counters, read with
+# that JDK's jstat ("?" without one).
 young_gcs() {
+    local jstat
+    jstat="$(dirname "$(readlink -f "$2")")/jstat"
     if [[ -x "$jstat" ]]; then
         "$jstat" -gc "$1" | awk 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "YGC") c = i} NR == 2 {print $c}'
     else
@@ -89,9 +94,9 @@ if [[ "${CLOSE:-0}" == 1 ]]; then
 fi
 
 one() {
-    local label="$1" cp="$2" opts="$3" pid u0 s0 u1 s1 g0 g1 out n
+    local label="$1" cp="$2" opts="$3" java="$4" pid u0 s0 u1 s1 g0 g1 out n
     # shellcheck disable=SC2086 # the options are words
-    java $opts -cp "$cp" dev.lbkit.balancer.Main -f "$work/lbkit.cfg" > "$work/$label.log" 2>&1 &
+    "$java" $opts -cp "$cp" dev.lbkit.balancer.Main -f "$work/lbkit.cfg" > "$work/$label.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 120); do (echo > "/dev/tcp/127.0.0.1/$front") 2>/dev/null && break; sleep 0.5; done
     if [[ "${RESET_PEAK:-0}" == 1 ]]; then
@@ -99,10 +104,10 @@ one() {
     fi
     wrk "${wrk_args[@]}" -d8s "http://127.0.0.1:$front/" > /dev/null
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
-    g0=$(young_gcs "$pid")
+    g0=$(young_gcs "$pid" "$java")
     out=$(wrk "${wrk_args[@]}" -d10s --latency "http://127.0.0.1:$front/")
     read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
-    g1=$(young_gcs "$pid")
+    g1=$(young_gcs "$pid" "$java")
     n=$(echo "$out" | awk '/requests in/ {print $1}')
     if grep -q "Non-2xx\|Socket errors" <<< "$out"; then
         echo "before-after: $label: wrk saw errors or answers other than 2xx:" >&2
@@ -118,10 +123,17 @@ one() {
     kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
+# ", on <JDK directory>" when variable $1 chose the java ($2), for the table's labels.
+jdk_named() {
+    if [[ -n "${!1:-}" ]]; then
+        printf ', on %s' "$(basename "$(dirname "$(dirname "$(readlink -f "$2")")")")"
+    fi
+}
+
 echo "| build | requests/s | p99 | CPU µs per request (user + system) | young collections per 10,000 requests | peak RSS MB |"
 echo "|---|---|---|---|---|---|"
 for _ in $(seq 1 "$rounds"); do
-    one "before ($rev)" "$before_cp" "$before_opts"
-    one "after" "$after_cp" "$after_opts"
+    one "before ($rev$(jdk_named BEFORE_JAVA "$before_java"))" "$before_cp" "$before_opts" "$before_java"
+    one "after$(jdk_named AFTER_JAVA "$after_java")" "$after_cp" "$after_opts" "$after_java"
 done
 echo "before-after: configs and logs in $work" >&2
