@@ -180,7 +180,11 @@ class LbkitJarIT {
                         .replace('\0', ' ');
         assertThat(commandLine)
                 .as("./lbkit -f runs the balancer's Main with the JVM options ./lbkit picks")
-                .contains("dev.lbkit.balancer.Main", "-XX:+UseSerialGC", "-Xmx64m")
+                .contains(
+                        "dev.lbkit.balancer.Main",
+                        "-XX:+UseSerialGC",
+                        "-Xmx64m",
+                        "-XX:-TieredCompilation")
                 .contains("episode-01-roundrobin", "episode-06-weighted", "balancer-");
         assertThat(commandLine)
                 .as("nothing of the other commands on the serving classpath (each jar costs heap)")

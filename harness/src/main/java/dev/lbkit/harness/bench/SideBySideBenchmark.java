@@ -180,9 +180,13 @@ public final class SideBySideBenchmark {
                 paramLabel = "\"OPTIONS\"",
                 description =
                         "The balancer's JVM options (default"
-                                + " \"-XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000\", as ./lbkit runs it).")
+                                + " \"-XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions"
+                                + " -XX:TrimNativeHeapInterval=1000 -XX:-TieredCompilation"
+                                + " -XX:CICompilerCount=1\", as ./lbkit -f runs it).")
         String jvm =
-                "-XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000";
+                "-XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions"
+                        + " -XX:TrimNativeHeapInterval=1000 -XX:-TieredCompilation"
+                        + " -XX:CICompilerCount=1";
 
         @Option(
                 names = "--lbkit-java",

@@ -26,13 +26,15 @@ class BenchmarkOptionsTest {
                 .as("two wrk threads, backends chosen by body size, one set of processes")
                 .containsExactly(2, ScalePoint.BackendKind.AUTO, false);
         assertThat(options.lbkitJvm())
-                .as("./lbkit's JVM options")
+                .as("./lbkit -f's JVM options")
                 .containsExactly(
                         "-XX:+UseSerialGC",
                         "-Xms16m",
                         "-Xmx64m",
                         "-XX:+IgnoreUnrecognizedVMOptions",
-                        "-XX:TrimNativeHeapInterval=1000");
+                        "-XX:TrimNativeHeapInterval=1000",
+                        "-XX:-TieredCompilation",
+                        "-XX:CICompilerCount=1");
     }
 
     @Test
