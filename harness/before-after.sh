@@ -5,8 +5,9 @@
 #
 #   harness/before-after.sh <git revision> [rounds]     e.g. harness/before-after.sh 991af9e 3
 #
-# "before" is the revision, built in a temporary clone and run with the JVM options it shipped
-# with (BEFORE_OPTS); "after" is this working tree's build with ./lbkit's options (AFTER_OPTS).
+# "before" is the revision, built in a temporary clone and run with the JVM options its ./lbkit -f
+# used (BEFORE_OPTS replaces them); "after" is this working tree's build with this ./lbkit -f's
+# options (AFTER_OPTS replaces them).
 # Backends: three HAProxy processes' worth of `http-request return` in one HAProxy, 16-byte
 # answers (BODY=1024 for answers of that many bytes); wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round; CLOSE=1 makes
 # wrk ask for a new connection per request (Connection: close). RESET_PEAK=1 resets the peak RSS
@@ -19,8 +20,6 @@ set -euo pipefail
 rev="${1:?usage: harness/before-after.sh <git revision> [rounds]}"
 rounds="${2:-3}"
 connections="${CONNECTIONS:-64}"
-before_opts="${BEFORE_OPTS:--XX:+UseSerialGC -Xmx128m}"
-after_opts="${AFTER_OPTS:--XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000 -XX:-TieredCompilation -XX:CICompilerCount=1}"
 before_java="${BEFORE_JAVA:-$(command -v java)}"
 after_java="${AFTER_JAVA:-$(command -v java)}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
@@ -44,6 +43,17 @@ classpath() {
         echo "$1/episodes/all/target/classes:$(sed "s|$2|$1|g" "$1/episodes/all/target/classpath.txt")"
     fi
 }
+# The JVM options the lbkit script in $1 serves with: SERVE_JAVA_OPTS, or DEFAULT_JAVA_OPTS before
+# serving had its own, or what ./lbkit ran before it set any.
+serving_options() {
+    # shellcheck disable=SC2016 # expanded by the inner shell, after the assignments
+    bash -c "$(grep -E '^(DEFAULT|SERVE)_JAVA_OPTS=' "$1/lbkit")"'
+        echo "${SERVE_JAVA_OPTS:-${DEFAULT_JAVA_OPTS:--XX:+UseSerialGC -Xmx128m}}"'
+}
+before_opts="${BEFORE_OPTS:-$(serving_options "$work/before")}"
+after_opts="${AFTER_OPTS:-$(serving_options "$root")}"
+echo "before-after: before runs with: $before_opts" >&2
+echo "before-after: after runs with: $after_opts" >&2
 before_cp="$(classpath "$work/before" "$root")"
 after_cp="$(classpath "$root" "$root")"
 
