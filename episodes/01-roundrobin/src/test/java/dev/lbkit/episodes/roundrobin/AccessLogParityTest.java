@@ -149,7 +149,7 @@ class AccessLogParityTest {
                         httplog.figures().lines().findFirst().orElse(""),
                         missingRequests(logs.haproxy()),
                         missingRequests(logs.lbkit()))
-                .isEqualTo(TRAFFIC_SIZE);
+                .isEqualTo(expectedRequests().size());
         assertThat(httplog.problems())
                 .as(
                         "lbkit's httplog lines match HAProxy's field by field:%n%s%nHAProxy:%n%s"
@@ -250,9 +250,6 @@ class AccessLogParityTest {
 
     /** How long a run waits for both logs to have every line. */
     private static final Duration FULL_WAIT = Duration.ofSeconds(30);
-
-    /** Requests to the httplog frontends (web, down, flaky). */
-    private static final int TRAFFIC_SIZE = 20;
 
     /** The requests, in order: which frontend, which target. */
     private static List<String[]> traffic() {
