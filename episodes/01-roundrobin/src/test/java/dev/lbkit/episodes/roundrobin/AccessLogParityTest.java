@@ -266,11 +266,12 @@ class AccessLogParityTest {
 
     /**
      * HAProxy writes its log to stdout without ever blocking: a line it cannot write at once is
-     * dropped and counted in {@code DroppedLogs}. That happens when another of its threads is
-     * writing a line (hence {@code nbthread 1} here) or when the pipe to the container's log reader
-     * is full. A run in which HAProxy reports drops and lacks lines cannot be compared, so it is
-     * run again, at most {@link #RUNS} times in all; each dropped run is printed. A line missing
-     * with no drop reported is a difference and fails the test at once.
+     * dropped and counted in {@code DroppedLogs} ({@link HaproxyDroppedLogsTest} shows it). That
+     * happens when another of its threads is writing a line (hence {@code nbthread 1} here) or when
+     * the pipe to the container's log reader is full. A run in which HAProxy reports drops and
+     * lacks lines cannot be compared, so it is run again, at most {@link #RUNS} times in all; each
+     * dropped run is printed. A line missing with no drop reported is a difference and fails the
+     * test at once.
      */
     private static Logs runUntilHaproxyKeepsEveryLine() throws Exception {
         Logs logs = null;
