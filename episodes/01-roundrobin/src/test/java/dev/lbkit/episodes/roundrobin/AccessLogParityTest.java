@@ -10,7 +10,6 @@ import dev.lbkit.harness.AccessLogComparison;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.RawHttpClient;
 import dev.lbkit.harness.Report;
-import dev.lbkit.harness.RuntimeApiClient;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.Tee;
 import dev.lbkit.harness.haproxy.Haproxy;
@@ -384,7 +383,7 @@ class AccessLogParityTest {
                             haproxy.describe(),
                             running.logs(),
                             lbkitText.get(),
-                            droppedLogs(onHaproxy.port("STATS")));
+                            HaproxyDroppedLogsTest.droppedLogs(onHaproxy.port("STATS")));
                 }
             }
         } finally {
@@ -441,16 +440,6 @@ class AccessLogParityTest {
         return AccessLogComparison.httplogLines(output).stream()
                 .filter(line -> !line.fields().get("frontend").equals("warmup"))
                 .toList();
-    }
-
-    /** HAProxy's {@code DroppedLogs} counter, from {@code show info}; -1 when it has none. */
-    private static long droppedLogs(int statsPort) {
-        String info = RuntimeApiClient.send(statsPort, "show info");
-        return info.lines()
-                .filter(line -> line.startsWith("DroppedLogs:"))
-                .mapToLong(line -> Long.parseLong(line.substring("DroppedLogs:".length()).strip()))
-                .findFirst()
-                .orElse(-1);
     }
 
     private static boolean complete(String output) {
