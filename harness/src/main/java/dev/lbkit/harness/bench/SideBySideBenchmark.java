@@ -179,10 +179,8 @@ public final class SideBySideBenchmark {
                 names = "--lbkit-jvm",
                 paramLabel = "\"OPTIONS\"",
                 description =
-                        "The balancer's JVM options (default"
-                                + " \"-XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions"
-                                + " -XX:TrimNativeHeapInterval=1000 -XX:-TieredCompilation"
-                                + " -XX:CICompilerCount=1\", as ./lbkit -f runs it).")
+                        "The balancer's JVM options (default \"${DEFAULT-VALUE}\", as ./lbkit -f"
+                                + " runs it).")
         String jvm =
                 "-XX:+UseSerialGC -Xms16m -Xmx64m -XX:+IgnoreUnrecognizedVMOptions"
                         + " -XX:TrimNativeHeapInterval=1000 -XX:-TieredCompilation"

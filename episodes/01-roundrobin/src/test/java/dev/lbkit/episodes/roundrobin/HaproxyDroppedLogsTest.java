@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@link AccessLogParityTest} relies on when it runs a comparison again: HAProxy never blocks
@@ -54,21 +55,20 @@ class HaproxyDroppedLogsTest {
             """;
 
     @Test
-    void haproxyCountsTheLogLinesItCannotWrite() throws Exception {
+    void haproxyCountsTheLogLinesItCannotWrite(@TempDir Path dir) throws Exception {
         Haproxy haproxy = HaproxyForTests.preferringBinary();
         int statsPort = SideBySide.freePort();
         int webPort = SideBySide.freePort();
         String config = CONFIG.replace("${STATS}", "" + statsPort).replace("${WEB}", "" + webPort);
         if (haproxy.kind() == Haproxy.Kind.BINARY) {
-            withTheBinary(haproxy, config, statsPort, webPort);
+            withTheBinary(haproxy, config, statsPort, webPort, dir);
         } else {
             inAContainer(haproxy, config, statsPort, webPort);
         }
     }
 
-    private static void withTheBinary(Haproxy haproxy, String config, int statsPort, int webPort)
-            throws Exception {
-        Path dir = Files.createTempDirectory("lbkit-dropped-logs");
+    private static void withTheBinary(
+            Haproxy haproxy, String config, int statsPort, int webPort, Path dir) throws Exception {
         Path file = dir.resolve("haproxy.cfg");
         Files.writeString(file, config);
         // stdout stays a pipe that this test reads only at the end; stderr (alerts) goes to a file.
@@ -103,9 +103,6 @@ class HaproxyDroppedLogsTest {
         } finally {
             process.destroy();
             process.waitFor();
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
