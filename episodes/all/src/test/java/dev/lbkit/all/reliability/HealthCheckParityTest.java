@@ -70,7 +70,7 @@ class HealthCheckParityTest {
                         + runs.lbkit);
         assertThat(states(runs.lbkit))
                 .as("lbkit goes through HAProxy's states, with its counters")
-                .isEqualTo(states(runs.haproxy));
+                .isEqualTo(settled(states(runs.haproxy)));
         assertThat(states(runs.haproxy).stream().map(State::status).toList())
                 .as("the run saw every step")
                 .containsSubsequence("UP 2/3", "UP 1/3", "DOWN", "DOWN 1/2", "UP");
@@ -90,6 +90,14 @@ class HealthCheckParityTest {
                                 + " lbkit %d ms",
                         haproxyRise, lbkitRise)
                 .isLessThan(120);
+    }
+
+    @Test
+    void onlyHaproxysPendingDownStateIsLeftOut() {
+        State going = new State("UP 1/3", "2", "0");
+        State pending = new State("UP -1/3", "3", "0");
+        State down = new State("DOWN", "3", "1");
+        assertThat(settled(List.of(going, pending, down))).containsExactly(going, down);
     }
 
     @Test
@@ -197,6 +205,17 @@ class HealthCheckParityTest {
 
     private static List<State> states(List<Seen> seen) {
         return seen.stream().map(Seen::state).toList();
+    }
+
+    /**
+     * HAProxy's states without the one it can show between the last failed check and {@code DOWN}:
+     * {@code UP -1/3}, the fall already counted, the server not yet marked down (chkdown still 0).
+     * It was caught once in a run here, 6 ms before {@code DOWN} (583 and 589 ms after the health
+     * went bad); most runs never see it. lbkit marks the server down in the same step, so it has no
+     * such state, and its own states are compared unfiltered.
+     */
+    static List<State> settled(List<State> haproxy) {
+        return haproxy.stream().filter(state -> !state.status().matches("UP -\\d+/\\d+")).toList();
     }
 
     private static long between(List<Seen> seen, String from, String to) {
