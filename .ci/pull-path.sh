@@ -7,8 +7,9 @@
 #   2. A second, throw-away dockerd: its own empty --data-root, its own socket, no bridge, no iptables,
 #      the registry above as its Docker Hub mirror, registry names resolved to 127.0.0.1 and a dead
 #      loopback proxy (as .ci/docker-up.sh does), so `pull haproxy:2.6` can only be served by 127.0.0.1.
-#   3. RoundRobinParityTest against that daemon (-Dlbkit.haproxy=container): the harness finds no
-#      image, pulls haproxy:2.6, and the parity tests run against it.
+#   3. RoundRobinParityTest's test of the episode's own config against that daemon
+#      (-Dlbkit.haproxy=container): the harness finds no image, pulls haproxy:2.6, and the test runs
+#      against it (the generated configs meet 2.6 in ./mvnw verify already; here the pull is the point).
 # Then it checks the log for the empty store, the pull, the tests run (none skipped) and the image met,
 # and stops the daemon and the registry by PID. Needs: the main dockerd up with local/haproxy:2.6
 # (.ci/run does that first), the modules compiled (it runs Maven offline).
@@ -205,12 +206,12 @@ SH
 fi
 
 # --- 3. the parity test, pulling through the mirror ---------------------------------------------
-say "RoundRobinParityTest against that daemon, -Dlbkit.haproxy=container (no image there: the harness pulls haproxy:$LINE)"
+say "RoundRobinParityTest (the episode's config) against that daemon, -Dlbkit.haproxy=container (no image there: the harness pulls haproxy:$LINE)"
 set +e
 DOCKER_HOST=unix://$SOCK \
 TESTCONTAINERS_DOCKER_CLIENT_STRATEGY=org.testcontainers.dockerclient.EnvironmentAndSystemPropertyClientProviderStrategy \
 LBKIT_DOCKER_BRIDGELESS=true CI=true \
-  ./mvnw -B -o -pl episodes/01-roundrobin -am test -Dtest=RoundRobinParityTest \
+  ./mvnw -B -o -pl episodes/01-roundrobin -am test -Dtest='RoundRobinParityTest#episodeConfig*' \
     -Dsurefire.failIfNoSpecifiedTests=false -Djacoco.skip=true \
     -Dlbkit.haproxy=container -Dlbkit.haproxy.version="$LINE" >"$W/mvn.log" 2>&1
 rc=$?
@@ -232,7 +233,7 @@ grep -q "^\[lbkit\] pulled haproxy:$LINE in " "$W/mvn.log" || fail "the pull did
 grep -q "^\[lbkit\] HAProxy: container haproxy:$LINE — HAProxy version $LINE\." "$W/mvn.log" || fail "the tests did not meet haproxy:$LINE"
 summary=$(grep -E "Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+.*in dev.lbkit.episodes.roundrobin.RoundRobinParityTest" "$W/mvn.log" | tail -1)
 [[ "$summary" =~ Tests\ run:\ ([0-9]+),\ Failures:\ 0,\ Errors:\ 0,\ Skipped:\ 0 ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] \
-  || fail "RoundRobinParityTest did not run all its tests: $summary"
+  || fail "RoundRobinParityTest ran no test, or one failed or was skipped: $summary"
 grep -qE "(HEAD|GET) /v2/library/haproxy/manifests/$LINE HTTP/1.1\" 200" "$W/registry.log" || fail "the registry on $REG served no manifest of haproxy:$LINE"
 D network ls --format '{{.Name}}' | grep -qx bridge && fail "a bridge network appeared"
 say "OK: empty store -> pulled haproxy:$LINE from $REG -> RoundRobinParityTest ${BASH_REMATCH[1]} tests run, none skipped; networks: $(D network ls --format '{{.Name}}' | tr '\n' ' ')"

@@ -16,6 +16,42 @@ import org.junit.jupiter.api.Assertions;
 public final class Parity {
     private Parity() {}
 
+    /** The share of its generated configs each generated-config test meets (default 1, all). */
+    public static final String CONFIGS_SHARE_PROPERTY = "lbkit.configs.share";
+
+    /**
+     * How many generated configs a test that meets {@code full} by default meets in this run: all
+     * of them, or {@code -Dlbkit.configs.share} of them (at least one), for a focused run such as
+     * CI's runs against the newer HAProxy lines.
+     *
+     * @throws IllegalArgumentException when the share is not a number in (0, 1]
+     */
+    public static int generatedConfigs(int full) {
+        return generatedConfigs(full, System.getProperty(CONFIGS_SHARE_PROPERTY, ""));
+    }
+
+    static int generatedConfigs(int full, String share) {
+        if (share.isBlank()) {
+            return full;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(share.strip());
+        } catch (NumberFormatException e) {
+            value = Double.NaN;
+        }
+        if (!(value > 0 && value <= 1)) {
+            throw new IllegalArgumentException(
+                    "-D"
+                            + CONFIGS_SHARE_PROPERTY
+                            + "="
+                            + share
+                            + ": give a share of the generated configs above 0 and at most 1,"
+                            + " e.g. 0.5 for half of them");
+        }
+        return Math.max(1, (int) Math.round(full * value));
+    }
+
     /** The episode's own haproxy.cfg: tests run with the module folder as working directory. */
     public static String episodeConfig() {
         Path cfg = Path.of("haproxy.cfg");

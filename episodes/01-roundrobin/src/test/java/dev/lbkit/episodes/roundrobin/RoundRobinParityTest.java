@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RoundRobinParityTest {
     private static final long SEED = Long.getLong("lbkit.seed", 20261129L);
-    private static final int CONFIGS = 20;
+    private static final int CONFIGS = Parity.generatedConfigs(20);
     private static final int REQUESTS = 400;
 
     @Test

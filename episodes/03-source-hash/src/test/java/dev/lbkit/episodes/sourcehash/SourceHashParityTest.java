@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SourceHashParityTest {
     private static final long SEED = Long.getLong("lbkit.seed", 20260307L);
     private static final int CLIENTS = 1000;
-    private static final int GENERATED = 10;
+    private static final int GENERATED = Parity.generatedConfigs(10);
 
     /**
      * Connections in flight per side: source hashing is stateless per request, so order does not

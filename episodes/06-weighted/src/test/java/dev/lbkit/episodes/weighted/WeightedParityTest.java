@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class WeightedParityTest {
     private static final long SEED = Long.getLong("lbkit.seed", 20261206L);
-    private static final int CONFIGS = 10;
+    private static final int CONFIGS = Parity.generatedConfigs(10);
     private static final int REQUESTS = 300;
 
     /** Weight changes land before these requests (one or two commands each). */
