@@ -147,6 +147,11 @@ public final class RawHttpClient implements AutoCloseable {
             body = readChunked();
         } else if (length != null) {
             body = in.readNBytes(Integer.parseInt(length));
+            if (body.length < Integer.parseInt(length)) {
+                // The answer was cut short: the connection has ended, the next request needs a
+                // new one.
+                close();
+            }
         } else if (status == 204 || status == 304 || status / 100 == 1) {
             body = new byte[0];
         } else {

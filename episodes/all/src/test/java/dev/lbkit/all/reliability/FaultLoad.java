@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,8 @@ final class FaultLoad {
         /**
          * The bad server is a healthy one, stopped a third into the run: requests in flight on it
          * get 502 (connection closed) or 504 (the dying server holds the connection without
-         * answering).
+         * answering), or, when it dies between its answer's head and body, the head and then a
+         * closed connection (counted as {@code truncated}).
          */
         KILLED(Set.of(200, 502, 504)),
         /** Accepts and never answers: 504 after timeout server. */
@@ -100,8 +102,11 @@ final class FaultLoad {
     /**
      * What one run showed.
      *
+     * @param clients how many clients sent requests at once
      * @param byStatus answers per status code
      * @param failed requests that got no answer (I/O error or client timeout)
+     * @param truncated answers cut short: a head and less body than its Content-Length, then the
+     *     connection closed (what a proxy sends when its server dies in the middle of an answer)
      * @param misrouted answers whose body named another request (an answer given twice or to the
      *     wrong one)
      * @param earlyTimeouts 504s that came before timeout server had passed (a 504 must be a real
@@ -117,9 +122,11 @@ final class FaultLoad {
      */
     record Result(
             Fault fault,
+            int clients,
             long sent,
             Map<Integer, Long> byStatus,
             long failed,
+            long truncated,
             long misrouted,
             long earlyTimeouts,
             long duplicates,
@@ -131,7 +138,8 @@ final class FaultLoad {
             long lbkitThreadsLeft,
             long fdsLeft,
             long heapGrowthMb,
-            Map<String, Integer> newThreads) {
+            Map<String, Integer> newThreads,
+            List<String> failures) {
 
         long answered() {
             return byStatus.values().stream().mapToLong(Long::longValue).sum();
@@ -139,13 +147,14 @@ final class FaultLoad {
 
         String line() {
             return String.format(
-                    "%-16s sent=%d answered=%d failed=%d byStatus=%s maxLatency=%dms misrouted=%d earlyTimeouts=%d"
+                    "%-16s sent=%d answered=%d failed=%d truncated=%d byStatus=%s maxLatency=%dms misrouted=%d earlyTimeouts=%d"
                             + " duplicates=%d | show stat req_tot=%d scur=%d servers scur=%d"
-                            + " | leaks: threads=%+d %s lbkit-threads=%d fds=%+d heap=%+dMiB",
+                            + " | leaks: threads=%+d %s lbkit-threads=%d fds=%+d heap=%+dMiB%s",
                     fault,
                     sent,
                     answered(),
                     failed,
+                    truncated,
                     byStatus,
                     maxLatencyMs,
                     misrouted,
@@ -158,7 +167,8 @@ final class FaultLoad {
                     newThreads,
                     lbkitThreadsLeft,
                     fdsLeft,
-                    heapGrowthMb);
+                    heapGrowthMb,
+                    failures.isEmpty() ? "" : " | first failures: " + failures);
         }
     }
 
@@ -230,9 +240,11 @@ final class FaultLoad {
         Baseline after = Baseline.settle(baseline);
         return new Result(
                 fault,
+                clients,
                 load.sent.get(),
                 new TreeMap<>(load.byStatus),
                 load.failed.get(),
+                load.truncated.get(),
                 load.misrouted.get(),
                 load.earlyTimeouts.get(),
                 duplicates,
@@ -244,7 +256,8 @@ final class FaultLoad {
                 after.lbkitThreads,
                 after.fds - baseline.fds,
                 (after.heapBytes - baseline.heapBytes) / (1024 * 1024),
-                newThreads(baseline, after));
+                newThreads(baseline, after),
+                List.copyOf(load.failures));
     }
 
     /** Thread names with more threads after than before, and how many more. */
@@ -322,10 +335,14 @@ final class FaultLoad {
         final Duration duration;
         final AtomicLong sent = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        final AtomicLong truncated = new AtomicLong();
         final AtomicLong misrouted = new AtomicLong();
         final AtomicLong earlyTimeouts = new AtomicLong();
         final AtomicLong maxLatencyMs = new AtomicLong();
         final Map<Integer, Long> byStatus = new ConcurrentHashMap<>();
+
+        /** The first few requests without an answer: target, time into the run, and why. */
+        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
         Load(int port, int clients, Duration duration) {
             this.port = port;
@@ -368,12 +385,20 @@ final class FaultLoad {
                             && System.nanoTime() - start < SERVER_TIMEOUT.toNanos() - 50_000_000L) {
                         earlyTimeouts.incrementAndGet();
                     }
-                    if (response.status() == 200
+                    String length = response.header("content-length");
+                    if (length != null && response.body().length() < Long.parseLong(length)) {
+                        truncated.incrementAndGet();
+                    } else if (response.status() == 200
                             && !response.body().contains(" " + target + "\n")) {
                         misrouted.incrementAndGet();
                     }
                 } catch (IOException e) {
-                    failed.incrementAndGet();
+                    if (failed.incrementAndGet() <= 5) {
+                        failures.add(
+                                String.format(
+                                        "%s after %d ms: %s",
+                                        target, (System.nanoTime() - start) / 1_000_000, e));
+                    }
                     http.close();
                 }
                 maxLatencyMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);

@@ -90,6 +90,7 @@ final class SameConfig implements AutoCloseable {
                 lookup.haproxy()
                         .get()
                         .start(fill(template, haproxyPort, haproxyBackend.port(), haproxyStats));
+        System.out.println("[lbkit] reliability: HAProxy " + lookup.haproxy().get().describe());
         return new SameConfig(
                 lbkit,
                 lbkitBackend,
