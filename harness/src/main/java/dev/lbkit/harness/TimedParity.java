@@ -197,6 +197,49 @@ public record TimedParity(Comparison comparison, TimedRun haproxy, TimedRun lbki
         return lines;
     }
 
+    /**
+     * The requests whose wait (from the client's send to its answer) differs between the two sides
+     * by more than {@code marginMs}, or that only one side answered, one line each; empty when the
+     * two sides kept every request equally long. With {@code maxconn}, a queued request's wait is
+     * set by when a slot frees, so this compares the queue's timeline even where the server that
+     * takes a request is drawn at random.
+     */
+    public List<String> waitsDiffering(long marginMs) {
+        List<String> differing = new ArrayList<>();
+        for (int i = 0; i < haproxy.startedMs().size(); i++) {
+            long onHaproxy = haproxy.waitMs(i);
+            long onLbkit = lbkit.waitMs(i);
+            if ((onHaproxy < 0) != (onLbkit < 0) || Math.abs(onHaproxy - onLbkit) > marginMs) {
+                differing.add(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "#%d: HAProxy %s, lbkit %s",
+                                i,
+                                onHaproxy < 0 ? "no answer" : onHaproxy + " ms",
+                                onLbkit < 0 ? "no answer" : onLbkit + " ms"));
+            }
+        }
+        return differing;
+    }
+
+    /**
+     * Fails, with both timelines, when some request waited longer on one side than on the other
+     * (see {@link #waitsDiffering}).
+     */
+    public void assertSameWaits(long marginMs) {
+        List<String> differing = waitsDiffering(marginMs);
+        if (!differing.isEmpty()) {
+            Assertions.fail(
+                    differing.size()
+                            + " request(s) waited differently (margin "
+                            + marginMs
+                            + " ms): "
+                            + String.join("; ", differing)
+                            + System.lineSeparator()
+                            + String.join(System.lineSeparator(), timelines()));
+        }
+    }
+
     /** Fails with the first difference and both timelines when the two sides differ. */
     public void assertIdentical() {
         if (!comparison.identical()) {

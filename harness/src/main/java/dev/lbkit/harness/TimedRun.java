@@ -55,6 +55,14 @@ public record TimedRun(
         return gap > 0;
     }
 
+    /**
+     * How long request {@code i} took, from the client's send to its answer (queue wait included),
+     * or -1 when it got none.
+     */
+    public long waitMs(int i) {
+        return endedMs.get(i) < 0 ? -1 : endedMs.get(i) - startedMs.get(i);
+    }
+
     /** One line per request: planned and real start, end, who answered. */
     public String timeline() {
         StringBuilder out = new StringBuilder();

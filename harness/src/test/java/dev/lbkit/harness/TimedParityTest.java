@@ -93,4 +93,26 @@ class TimedParityTest {
                 .as("scur of the server rows only")
                 .isEqualTo(Map.of("s1", 2, "s2", 0));
     }
+
+    @Test
+    void waitsDifferOnlyBeyondTheMarginOrWhenOneSideGotNoAnswer() {
+        TimedRun haproxy =
+                run(
+                        "h",
+                        List.of("s1", "s2", "s1"),
+                        List.of(0L, 100L, 200L),
+                        List.of(300L, 150L, 260L));
+        TimedRun lbkit =
+                run(
+                        "l",
+                        List.of("s1", "s2", "s1"),
+                        List.of(0L, 101L, 200L),
+                        List.of(330L, 212L, -1L));
+
+        assertThat(parity(haproxy, lbkit).waitsDiffering(40))
+                .as("#0 within 40 ms (300 vs 330), #1 not (50 vs 111), #2 unanswered on lbkit")
+                .containsExactly(
+                        "#1: HAProxy 50 ms, lbkit 111 ms", "#2: HAProxy 60 ms, lbkit no answer");
+        assertThat(parity(haproxy, haproxy).waitsDiffering(0)).isEmpty();
+    }
 }

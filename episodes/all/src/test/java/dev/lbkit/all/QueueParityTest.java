@@ -29,6 +29,13 @@ class QueueParityTest {
     private static final long GAP_MS = Long.getLong("lbkit.gap.ms", 200);
     private static final int REQUESTS = 24;
 
+    /**
+     * How far apart two waits may be and count as equal: ends and starts are planned a quarter gap
+     * or more apart, so a request that took another place in the queue waits a quarter gap longer
+     * or shorter.
+     */
+    private static final long WAIT_MARGIN_MS = GAP_MS / 5;
+
     @Test
     void roundrobinQueuedRequestsGoToTheServerThatFreesASlot() throws Exception {
         TimedParity result =
@@ -38,6 +45,9 @@ class QueueParityTest {
                         traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"),
                         null);
         result.assertIdentical();
+        // A queued request waits until a request on its server ends: how long each request took
+        // is the queue's timeline, compared too.
+        result.assertSameWaits(WAIT_MARGIN_MS);
         assertQueued(result);
     }
 
@@ -50,10 +60,12 @@ class QueueParityTest {
                         traffic(Long.getLong("lbkit.seed", 20261201L), i -> "/"),
                         null);
         if (Parity.haproxy().line().compareTo(HaproxyLine.V3_2) >= 0) {
-            // From 3.2 leastconn breaks ties between equally loaded servers at random, so which
-            // server takes a request is drawn and differs from run to run (on HAProxy too): what
-            // is compared is that both sides queue and serve every request. The draws themselves
-            // are compared by distribution in MaxqueueParityTest and LeastConnLinesParityTest.
+            // From 3.2 leastconn breaks ties between equally loaded servers at random, and a
+            // waiting request may take a full server's own queue, so which server takes a request,
+            // and how long it waits, are drawn and differ from run to run (on HAProxy too, whose
+            // waits differed by 100 ms from lbkit's on one request in a 3.2 run): what is compared
+            // is that both sides serve every request. The draws themselves are compared by
+            // distribution in MaxqueueParityTest and LeastConnLinesParityTest.
             assertThat(result.comparison().haproxy().answers())
                     .as("HAProxy: every request served, none refused")
                     .hasSize(REQUESTS)
@@ -65,7 +77,32 @@ class QueueParityTest {
             return;
         }
         result.assertIdentical();
+        result.assertSameWaits(WAIT_MARGIN_MS);
         assertQueued(result);
+    }
+
+    @Test
+    @Tag(NegativeControl.TAG)
+    void theWaitComparisonRejectsLbkitWithAWrongMaxconn() throws Exception {
+        TimedParity result =
+                run(
+                        "NEGATIVE CONTROL roundrobin queue, lbkit with maxconn 2 on s2",
+                        config("balance roundrobin", "maxconn 1", "10s"),
+                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"),
+                        NegativeControl.replace(
+                                "^(\\s*server s2 \\S+ weight 1) maxconn 1$", "$1 maxconn 2"));
+        List<String> differing = result.waitsDiffering(WAIT_MARGIN_MS);
+        NegativeControl.record(
+                "queue-roundrobin-wrong-maxconn",
+                "timed comparison of each request's wait (the queue's timeline)",
+                "maxconn 2 on s2 where HAProxy has 1: one more slot, shorter waits",
+                differing.isEmpty()
+                        ? "NOT REJECTED"
+                        : "rejected: "
+                                + differing.size()
+                                + " waits differ, first "
+                                + differing.get(0));
+        assertThat(differing).as("the wait comparison sees the extra slot").isNotEmpty();
     }
 
     @Test
