@@ -52,6 +52,16 @@ class ServerDiesMidAnswerTest {
         },
     };
 
+    /**
+     * A known difference, checked to still be there: a chunked answer cut after a whole chunk. Both
+     * forward the chunk and close, but HAProxy passes on the CRLF that ends the chunk's data, where
+     * lbkit's Jetty writes it only in front of the next chunk, so lbkit's client gets two bytes
+     * less. Either way the client has a chunked body without its last chunk: broken, and seen as
+     * broken.
+     */
+    private static final String CHUNKED_CUT =
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n";
+
     /** Far below {@code timeout server} (2 s): the cut is seen at once, not waited out. */
     private static final long PROMPT_MS = 1000;
 
@@ -72,6 +82,25 @@ class ServerDiesMidAnswerTest {
                         .endsWith("closed promptly");
                 assertThat(seen(lbkit)).as("%s: lbkit as HAProxy", cut[0]).isEqualTo(seen(haproxy));
             }
+        }
+    }
+
+    @Test
+    void aChunkedAnswerCutAfterAChunkLosesItsLastTwoBytesOnLbkit() throws Exception {
+        try (DyingServer dying = new DyingServer(CHUNKED_CUT, false);
+                SameConfig both = SameConfig.start(config(dying.port()))) {
+            both.haproxyOrSkip("the cut answer comparison");
+            String haproxy = seen(ask(both.haproxyPort()));
+            String lbkit = seen(ask(both.lbkitPort()));
+            System.out.printf(
+                    "[lbkit] server dies mid-answer, chunked: HAProxy %s | lbkit %s%n",
+                    haproxy, lbkit);
+            assertThat(haproxy)
+                    .as("HAProxy forwards the whole chunk, its CRLF too, and closes")
+                    .isEqualTo("200 transfer-encoding=chunked body=10 bytes, closed promptly");
+            assertThat(lbkit)
+                    .as("the known difference (drop CHUNKED_CUT's note if this fails)")
+                    .isEqualTo("200 transfer-encoding=chunked body=8 bytes, closed promptly");
         }
     }
 
