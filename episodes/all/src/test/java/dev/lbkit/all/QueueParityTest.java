@@ -39,11 +39,10 @@ class QueueParityTest {
     @Test
     void roundrobinQueuedRequestsGoToTheServerThatFreesASlot() throws Exception {
         TimedParity result =
-                run(
+                runComparingWaits(
                         "roundrobin maxconn 1 queue",
                         config("balance roundrobin", "maxconn 1", "10s"),
-                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"),
-                        null);
+                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"));
         result.assertIdentical();
         // A queued request waits until a request on its server ends: how long each request took
         // is the queue's timeline, compared too.
@@ -53,13 +52,15 @@ class QueueParityTest {
 
     @Test
     void leastconnWithMaxconnQueuesAtTheBackend() throws Exception {
+        String config = config("balance leastconn", "maxconn 2|maxconn 1|maxconn 1", "10s");
+        TimedTraffic traffic = traffic(Long.getLong("lbkit.seed", 20261201L), i -> "/");
+        String title = "leastconn maxconn 2/1/1 queue";
+        boolean tiesDrawn = Parity.haproxy().line().compareTo(HaproxyLine.V3_2) >= 0;
         TimedParity result =
-                run(
-                        "leastconn maxconn 2/1/1 queue",
-                        config("balance leastconn", "maxconn 2|maxconn 1|maxconn 1", "10s"),
-                        traffic(Long.getLong("lbkit.seed", 20261201L), i -> "/"),
-                        null);
-        if (Parity.haproxy().line().compareTo(HaproxyLine.V3_2) >= 0) {
+                tiesDrawn
+                        ? run(title, config, traffic, null)
+                        : runComparingWaits(title, config, traffic);
+        if (tiesDrawn) {
             // From 3.2 leastconn breaks ties between equally loaded servers at random, and a
             // waiting request may take a full server's own queue, so which server takes a request,
             // and how long it waits, are drawn and differ from run to run (on HAProxy too, whose
@@ -165,6 +166,32 @@ class QueueParityTest {
         assertThat(result.comparison().matching())
                 .as("every request was served, by the same server on both sides")
                 .isEqualTo(REQUESTS);
+    }
+
+    /**
+     * As {@link #run}, run again (up to {@link TimedParity#ATTEMPTS} times in all) when every
+     * request went to the same server on both sides but some wait differed: a request held up once
+     * by the machine (CI once saw HAProxy answer one queued request 50 ms after its slot had freed,
+     * every other wait within 8 ms) is timing, and a real difference comes back every time.
+     */
+    private static TimedParity runComparingWaits(String title, String config, TimedTraffic traffic)
+            throws Exception {
+        TimedParity result = null;
+        for (int attempt = 1; attempt <= TimedParity.ATTEMPTS; attempt++) {
+            result = run(title, config, traffic, null);
+            List<String> differing = result.waitsDiffering(WAIT_MARGIN_MS);
+            if (!result.comparison().identical() || differing.isEmpty()) {
+                return result;
+            }
+            System.out.printf(
+                    "[lbkit] %s: run %d served every request alike, but %d wait(s) differed (%s)%s%n",
+                    title,
+                    attempt,
+                    differing.size(),
+                    String.join("; ", differing),
+                    attempt < TimedParity.ATTEMPTS ? ": running it again" : "");
+        }
+        return result;
     }
 
     private static TimedParity run(
