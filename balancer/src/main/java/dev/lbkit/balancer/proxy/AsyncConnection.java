@@ -60,6 +60,13 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
     private boolean serverDone;
     private long idleSinceNanos;
 
+    /**
+     * The most a streamed body's piece holds. Each piece costs a read, a write to the client and a
+     * turn of the loop once the client has taken it, so fewer, larger pieces cost less per byte; 64
+     * KB is the largest buffer Jetty's pool keeps by default.
+     */
+    static final int PIECE = 64 * 1024;
+
     /** The piece of a streamed body being read (see {@link #readPiece}); the loop's thread only. */
     private RetainableByteBuffer piece;
 
@@ -324,8 +331,8 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
             return false;
         }
         key.interestOps(0);
-        // The pieces after what came with the head are read into pooled buffers (readPiece), as
-        // large as HAProxy's: this connection's own buffer need not grow for them.
+        // The pieces after what came with the head are read into pooled buffers (readPiece): this
+        // connection's own buffer need not grow for them.
         return true;
     }
 
@@ -337,7 +344,7 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
      */
     int readPiece(ByteBufferPool pool) throws IOException {
         if (piece == null) {
-            piece = pool.acquire(ServerConnection.BUFFER, true);
+            piece = pool.acquire(PIECE, true);
         }
         ByteBuffer buffer = piece.getByteBuffer();
         BufferUtil.clearToFill(buffer);
