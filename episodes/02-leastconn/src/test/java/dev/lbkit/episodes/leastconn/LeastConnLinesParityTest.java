@@ -7,6 +7,7 @@ import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.LineStatistics;
+import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.Retest;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
@@ -45,14 +46,23 @@ class LeastConnLinesParityTest {
             throws Exception {
         Haproxy haproxy = HaproxyLines.get(haproxyLine);
         version[0] = haproxy.version();
+        return run(SideBySide.HaproxyStarter.of(haproxy), haproxyLine, lbkitLine, N);
+    }
+
+    private static Comparison run(
+            SideBySide.HaproxyStarter haproxy,
+            HaproxyLine haproxyLine,
+            HaproxyLine lbkitLine,
+            int n)
+            throws Exception {
         try (SideBySide sides =
                 SideBySide.start(
                         "leastconn on HAProxy " + haproxyLine.text(),
                         CONFIG,
-                        SideBySide.HaproxyStarter.of(haproxy).withLbkitAs(lbkitLine),
+                        haproxy.withLbkitAs(lbkitLine),
                         SideBySide.Options.exactRun())) {
             Comparison c =
-                    sides.run("leastconn sequential", Traffic.sequential("new connection each", N));
+                    sides.run("leastconn sequential", Traffic.sequential("new connection each", n));
             assertThat(c.haproxy().answers()).allMatch(a -> a.startsWith("server"));
             assertThat(c.lbkit().answers()).allMatch(a -> a.startsWith("server"));
             return c;
@@ -75,12 +85,26 @@ class LeastConnLinesParityTest {
     private record Sample(Comparison run, LineStatistics.Result result) {}
 
     private static void sameAsHaproxy(HaproxyLine line) {
+        sameAsHaproxy(line, null);
+    }
+
+    /**
+     * The statistical comparison against {@code line}'s HAProxy: the per-line image, or {@code
+     * found} (the HAProxy the tests found here) when given.
+     */
+    private static void sameAsHaproxy(HaproxyLine line, SideBySide.HaproxyStarter found) {
         String[] version = new String[1];
         Retest.Outcome<Sample> decided =
                 Retest.decide(
                         Retest.Expect.SAME,
                         sample -> {
-                            Comparison run = run(line, line, version);
+                            Comparison run;
+                            if (found == null) {
+                                run = run(line, line, version);
+                            } else {
+                                version[0] = found.describe();
+                                run = run(found, line, line, N);
+                            }
                             return new Sample(
                                     run,
                                     LineStatistics.repeatsTest(
@@ -141,6 +165,40 @@ class LeastConnLinesParityTest {
         assertThat(result.rejectsAt(ALPHA))
                 .as("2.6's rotation must be rejected: " + result)
                 .isTrue();
+    }
+
+    /**
+     * The HAProxy the tests found here (the one the per-request tests of this episode meet), by the
+     * statistic that suits its line: from 3.2, where ties are drawn and the per-request tests do
+     * not apply ({@link LeastConnTies}), the same test as for the per-line images; on 2.6 and 3.0,
+     * a strict rotation on both sides, never the same server twice in a row.
+     */
+    @Test
+    void theHaproxyFoundHereRepeatsAServerAsOftenAsLbkit() throws Exception {
+        SideBySide.HaproxyStarter found = Parity.haproxy();
+        HaproxyLine line = found.line();
+        if (LeastConnTies.drawnOn(line)) {
+            sameAsHaproxy(line, found);
+            return;
+        }
+        Comparison c = run(found, line, line, 300);
+        LineStatistics.Result result =
+                LineStatistics.repeatsTest(c.haproxy().answers(), c.lbkit().answers());
+        System.out.printf(
+                "[lbkit] leastconn 1/1/1 sequential on %s (%s): ties in a fixed order, %s%n",
+                line.text(), found.describe(), result);
+        assertThat(repeats(c.haproxy().answers()))
+                .as("%s: the same server never twice in a row", found.describe())
+                .isZero();
+        assertThat(c.identical())
+                .as("lbkit as %s: the same server for every request", line.text())
+                .isTrue();
+    }
+
+    private static long repeats(List<String> answers) {
+        return java.util.stream.IntStream.range(1, answers.size())
+                .filter(i -> answers.get(i).equals(answers.get(i - 1)))
+                .count();
     }
 
     @Test

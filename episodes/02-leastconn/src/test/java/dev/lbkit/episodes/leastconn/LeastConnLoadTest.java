@@ -188,9 +188,20 @@ class LeastConnLoadTest {
                             + ShowStat.column(afterKeepAlive, "servers", "connect")
                             + ", reuse "
                             + ShowStat.column(afterKeepAlive, "servers", "reuse"));
+            // Each server's share is 20 on 2.6 and 3.0 (a rotation) and drawn from 3.2 on (ties
+            // broken at random): what is checked is one server connection per request, wherever
+            // it went.
             assertThat(ShowStat.column(afterNewConnections, "servers", "connect"))
                     .as("a new client connection per request: a new server connection per request")
-                    .isEqualTo(Map.of("server1", 20, "server2", 20, "server3", 20));
+                    .isEqualTo(ShowStat.column(afterNewConnections, "servers", "stot"));
+            assertThat(
+                            ShowStat.column(afterNewConnections, "servers", "connect")
+                                    .values()
+                                    .stream()
+                                    .mapToInt(Integer::intValue)
+                                    .sum())
+                    .as("60 requests, 60 server connections")
+                    .isEqualTo(60);
             assertThat(ShowStat.column(afterNewConnections, "servers", "reuse"))
                     .as("http-reuse safe never reuses for the first request of a client connection")
                     .isEqualTo(Map.of("server1", 0, "server2", 0, "server3", 0));

@@ -51,6 +51,7 @@ class LeastConnScriptedParityTest {
 
     @Test
     void articleSlowApp1AndApp3SendTheTrafficToApp2OnBothSides() throws Exception {
+        LeastConnTies.exactComparisonAppliesHere();
         SideBySide.Options slowOnesAsInTheArticle =
                 SideBySide.Options.exactRun()
                         .withDelay(0, lasting(6, 1))
@@ -83,6 +84,7 @@ class LeastConnScriptedParityTest {
 
     @Test
     void weights213NineSlowThenSixFastFollowTheSpecSequence() throws Exception {
+        LeastConnTies.exactComparisonAppliesHere();
         TimedTraffic traffic =
                 TimedTraffic.every(
                         "weights 2/1/3: 9 slow requests in flight, then 6 fast ones",
@@ -107,6 +109,7 @@ class LeastConnScriptedParityTest {
 
     @Test
     void equalWeightsWithOneSlowAndOneVerySlowServer() throws Exception {
+        LeastConnTies.exactComparisonAppliesHere();
         SideBySide.Options options =
                 SideBySide.Options.exactRun()
                         .withDelay(0, lasting(3, 1))
@@ -124,6 +127,7 @@ class LeastConnScriptedParityTest {
 
     @Test
     void heavySlowServerTakesSeveralRequestsBeforeTheLightOnes() throws Exception {
+        LeastConnTies.exactComparisonAppliesHere();
         SideBySide.Options options =
                 SideBySide.Options.exactRun()
                         .withDelay(0, lasting(5, 1))
@@ -146,6 +150,7 @@ class LeastConnScriptedParityTest {
 
     @Test
     void fourServersWithSeededPerRequestDelays() throws Exception {
+        LeastConnTies.exactComparisonAppliesHere();
         long seed = Long.getLong("lbkit.seed", 20261129L);
         Random random = new Random(seed);
         List<Long> delays = new ArrayList<>();
@@ -203,6 +208,7 @@ class LeastConnScriptedParityTest {
     @Test
     void aRequestHoldsItsSlotUntilItsResponseAndAnIdleKeepAliveConnectionHoldsNone()
             throws Exception {
+        LeastConnTies.exactComparisonAppliesHere();
         // Connection "ka" sends a slow request first and stays open; others arrive every gap.
         TimedTraffic traffic =
                 TimedTraffic.every(

@@ -23,6 +23,7 @@ class LeastConnSequentialParityTest {
 
     @Test
     void episodeConfigRotatesInDeclarationOrderOnBothSides() throws Exception {
+        LeastConnTies.exactComparisonAppliesHere();
         Traffic newConnections =
                 Traffic.sequential("new connection each", 300)
                         .withEvent(100, "disable server servers/server2")
@@ -51,6 +52,7 @@ class LeastConnSequentialParityTest {
 
     @Test
     void generatedConfigsIgnoreWeightsAndMatchHaproxyForEveryRequest() throws Exception {
+        LeastConnTies.exactComparisonAppliesHere();
         List<Comparison> all = new ArrayList<>();
         for (Parity.GeneratedRun run :
                 Parity.downUpOnGeneratedConfigs("leastconn", SEED, CONFIGS, REQUESTS, 3)) {
