@@ -28,6 +28,7 @@ class RandomParityTest {
 
     @Test
     void episodeConfigPicksTheSameServerAsHaproxyForEveryRequest() throws Exception {
+        RandomDraws.exactComparisonAppliesHere();
         // A server leaving and coming back takes only its own ring points away and back.
         Traffic traffic =
                 Traffic.sequential("new connection each, server2 DOWN #1000..#1999", REQUESTS)
@@ -55,6 +56,7 @@ class RandomParityTest {
 
     @Test
     void everyDrawCountAndWeightSetPicksTheSameServerAsHaproxyForEveryRequest() throws Exception {
+        RandomDraws.exactComparisonAppliesHere();
         List<Comparison> all = new ArrayList<>();
         for (int draws = 1; draws <= 3; draws++) {
             for (int set = 0; set < WEIGHT_SETS.size(); set++) {

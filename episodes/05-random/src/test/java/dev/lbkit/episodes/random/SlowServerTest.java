@@ -49,9 +49,18 @@ class SlowServerTest {
         }
         // random(1) never looks at load: the same generator gives the same draws whatever the
         // timing.
-        assertThat(pure.lbkit().counts())
-                .as("random(1) per-server counts do not depend on timing")
-                .isEqualTo(pure.haproxy().counts());
+        if (RandomDraws.repeatable()) {
+            assertThat(pure.lbkit().counts())
+                    .as("random(1) per-server counts do not depend on timing")
+                    .isEqualTo(pure.haproxy().counts());
+        } else {
+            // From 3.0 HAProxy seeds its generator per process: the same split, not the same draws.
+            assertThat(
+                            ChiSquare.twoSample(pure.haproxy().counts(), pure.lbkit().counts())
+                                    .sameDistributionAt(0.01))
+                    .as("random(1) split, HAProxy vs lbkit, chi-square at alpha 0.01: %s", p1)
+                    .isTrue();
+        }
         assertThat(twoChoices.haproxy().share("server1"))
                 .as(
                         "HAProxy random(2) sends the slow server less than half of what random(1) sends it")
