@@ -130,7 +130,7 @@ class OperatorPagesParityTest {
 
     @Test
     void csvAndMetricsAreHaproxys() throws Exception {
-        Haproxy haproxy = HaproxyForTests.get();
+        Haproxy haproxy = HaproxyForTests.modelled26(HaproxyForTests.get(), "operator pages");
         Pages[] sides = run(haproxy, UnaryOperator.identity());
         CsvComparison csv = CsvComparison.of(sides[0], sides[1]);
         MetricsComparison metrics = MetricsComparison.of(sides[0], sides[1]);
@@ -157,7 +157,7 @@ class OperatorPagesParityTest {
     @Test
     @Tag(NegativeControl.TAG)
     void comparisonRejectsAnLbkitWithAnotherWeight() throws Exception {
-        Haproxy haproxy = HaproxyForTests.get();
+        Haproxy haproxy = HaproxyForTests.modelled26(HaproxyForTests.get(), "operator pages");
         Pages[] sides =
                 run(
                         haproxy,

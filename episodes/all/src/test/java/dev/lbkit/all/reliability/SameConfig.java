@@ -62,6 +62,26 @@ final class SameConfig implements AutoCloseable {
      */
     static SameConfig start(String template, java.util.function.UnaryOperator<String> mistake)
             throws IOException, ConfigException {
+        return start(template, mistake, true);
+    }
+
+    /**
+     * As {@link #start(String, java.util.function.UnaryOperator)}, against the HAProxy found here
+     * whatever its line, for comparisons that hold on every line (health checks).
+     */
+    static SameConfig startOnAnyLine(
+            String template, java.util.function.UnaryOperator<String> mistake)
+            throws IOException, ConfigException {
+        return start(template, mistake, false);
+    }
+
+    /**
+     * @param only26 the comparison models HAProxy 2.6's answers only: a newer HAProxy found here is
+     *     replaced by a 2.6 ({@link HaproxyForTests#modelled26})
+     */
+    private static SameConfig start(
+            String template, java.util.function.UnaryOperator<String> mistake, boolean only26)
+            throws IOException, ConfigException {
         RecordingBackend lbkitBackend = new RecordingBackend();
         int lbkitPort = SideBySide.freePort();
         int lbkitStats = SideBySide.freePort();
@@ -86,11 +106,14 @@ final class SameConfig implements AutoCloseable {
         RecordingBackend haproxyBackend = new RecordingBackend();
         int haproxyPort = SideBySide.freePort();
         int haproxyStats = SideBySide.freePort();
+        dev.lbkit.harness.haproxy.Haproxy met =
+                only26
+                        ? HaproxyForTests.modelled26(
+                                lookup.haproxy().get(), "reliability comparison")
+                        : lookup.haproxy().get();
         RunningHaproxy haproxy =
-                lookup.haproxy()
-                        .get()
-                        .start(fill(template, haproxyPort, haproxyBackend.port(), haproxyStats));
-        System.out.println("[lbkit] reliability: HAProxy " + lookup.haproxy().get().describe());
+                met.start(fill(template, haproxyPort, haproxyBackend.port(), haproxyStats));
+        System.out.println("[lbkit] reliability: HAProxy " + met.describe());
         return new SameConfig(
                 lbkit,
                 lbkitBackend,
