@@ -18,8 +18,8 @@ chmod 755 $R/usr/local/bin/docker-entrypoint.sh
 for lib in $( { ldd "$(command -v haproxy)"; ldd /bin/dash; } | grep -o '/[^ ]*' | sort -u ); do
   mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"
 done
-printf 'root:x:0:0:root:/root:/bin/sh\nhaproxy:x:99:99:haproxy:/var/lib/haproxy:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > $R/etc/passwd
-printf 'root:x:0:\nhaproxy:x:99:\nnogroup:x:65534:\n' > $R/etc/group
+printf 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nhaproxy:x:99:99:haproxy:/var/lib/haproxy:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > $R/etc/passwd
+printf 'root:x:0:\ndaemon:x:1:\nhaproxy:x:99:\nnogroup:x:65534:\n' > $R/etc/group
 chown 99:99 $R/var/lib/haproxy
 cat > $W/Dockerfile <<'DF'
 FROM scratch

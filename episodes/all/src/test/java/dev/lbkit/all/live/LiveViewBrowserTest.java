@@ -245,9 +245,21 @@ class LiveViewBrowserTest {
             browser.waitFor(
                     "document.getElementById('connection').textContent", "live"::equals, WAIT);
             sendAndWait(browser, 40, 40);
-            assertThat(same(browser))
-                    .as("episode %s: the same server on both sides for all 40 requests", episode)
-                    .isEqualTo(40);
+            // Random draws repeat from run to run on 2.6 only (from 3.0 HAProxy seeds its generator
+            // per process): there the page's agreement counter is checked; the ring view below
+            // holds on every line.
+            boolean sameDraws =
+                    !episode.equals("05")
+                            || dev.lbkit.balancer.config.HaproxyLine.ofVersion(
+                                            HaproxyForTests.get().version())
+                                    == dev.lbkit.balancer.config.HaproxyLine.V2_6;
+            if (sameDraws) {
+                assertThat(same(browser))
+                        .as(
+                                "episode %s: the same server on both sides for all 40 requests",
+                                episode)
+                        .isEqualTo(40);
+            }
             assertThat(browser.eval("document.querySelectorAll('#ring line.point').length"))
                     .as("the ring is drawn: 16 points for each of the 3 servers")
                     .isEqualTo(48.0);
@@ -264,9 +276,18 @@ class LiveViewBrowserTest {
                                         String[] parts = row.split(" \\| ");
                                         String seen = parts[0];
                                         String lbkitServer = parts[2].strip();
-                                        assertThat(parts[1].strip())
-                                                .as("HAProxy's server, in: %s", row)
-                                                .isEqualTo(lbkitServer);
+                                        if (sameDraws) {
+                                            assertThat(parts[1].strip())
+                                                    .as("HAProxy's server, in: %s", row)
+                                                    .isEqualTo(lbkitServer);
+                                        }
+                                        if (episode.equals("05")
+                                                && !sameDraws
+                                                && seen.startsWith("draws not replayable")) {
+                                            // lbkit's first draw in a 3.0+ process follows a
+                                            // seed the page cannot know; it says so.
+                                            return true;
+                                        }
                                         if (episode.equals("05")) {
                                             assertThat(seen)
                                                     .as(
@@ -291,8 +312,9 @@ class LiveViewBrowserTest {
                     .as("no script error on the page")
                     .isEqualTo("");
             System.out.printf(
-                    "[lbkit] live view %s: 40/40 same server; %s for %d/40 rows%n",
+                    "[lbkit] live view %s: %s; %s for %d/40 rows%n",
                     episode,
+                    sameDraws ? "40/40 same server" : "draws not compared (HAProxy 3.0+)",
                     episode.equals("05")
                             ? "the pick is a drawn point's owner"
                             : "the ring owner of the hash is the pick",
