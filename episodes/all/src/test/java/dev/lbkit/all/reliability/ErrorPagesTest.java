@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.harness.NegativeControl;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -110,13 +107,17 @@ class ErrorPagesTest {
     @Test
     @Tag(NegativeControl.TAG)
     void pageComparisonRejectsAnotherPageWithTheSameStatus() throws Exception {
-        try (ServerSocket busy = busyServer()) {
+        try (ScriptedServer busy =
+                new ScriptedServer(
+                        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n"
+                                + "Connection: close\r\n\r\nbusy\n",
+                        false)) {
             try (SameConfig both =
                     SameConfig.start(
                             CONFIG,
                             NegativeControl.replace(
                                     "server s1 127\\.0\\.0\\.1:\\d+",
-                                    "server s1 127.0.0.1:" + busy.getLocalPort()))) {
+                                    "server s1 127.0.0.1:" + busy.port()))) {
                 String[] p = pages(both).get(0);
                 NegativeControl.record(
                         "error-pages-503-relayed",
@@ -135,31 +136,6 @@ class ErrorPagesTest {
                         .isNotEqualTo(p[1]);
             }
         }
-    }
-
-    /** A server on 127.0.0.1 that answers every connection with its own short 503. */
-    private static ServerSocket busyServer() throws IOException {
-        ServerSocket server = new ServerSocket();
-        server.bind(new InetSocketAddress("127.0.0.1", 0));
-        Thread t =
-                new Thread(
-                        () -> {
-                            while (!server.isClosed()) {
-                                try (Socket s = server.accept()) {
-                                    RecordingBackendHead.read(s);
-                                    s.getOutputStream()
-                                            .write(
-                                                    ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n"
-                                                                    + "Connection: close\r\n\r\nbusy\n")
-                                                            .getBytes(StandardCharsets.US_ASCII));
-                                } catch (IOException e) {
-                                    // closed at the end of the test
-                                }
-                            }
-                        });
-        t.setDaemon(true);
-        t.start();
-        return server;
     }
 
     /** Reads a request head up to its blank line. */

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.harness.NegativeControl;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -68,7 +63,7 @@ class ServerDiesMidAnswerTest {
     @Test
     void bothForwardTheHeadAndWhatCameThenClose() throws Exception {
         for (String[] cut : CUTS) {
-            try (DyingServer dying = new DyingServer(cut[1], cut[2].equals("reset"));
+            try (ScriptedServer dying = new ScriptedServer(cut[1], cut[2].equals("reset"));
                     SameConfig both = SameConfig.start(config(dying.port()))) {
                 both.haproxyOrSkip("the cut answer comparison");
                 RawExchange.Outcome haproxy = ask(both.haproxyPort());
@@ -87,7 +82,7 @@ class ServerDiesMidAnswerTest {
 
     @Test
     void aChunkedAnswerCutAfterAChunkLosesItsLastTwoBytesOnLbkit() throws Exception {
-        try (DyingServer dying = new DyingServer(CHUNKED_CUT, false);
+        try (ScriptedServer dying = new ScriptedServer(CHUNKED_CUT, false);
                 SameConfig both = SameConfig.start(config(dying.port()))) {
             both.haproxyOrSkip("the cut answer comparison");
             String haproxy = seen(ask(both.haproxyPort()));
@@ -113,8 +108,8 @@ class ServerDiesMidAnswerTest {
     void theComparisonRejectsAnAnswerThatWasNotCut() throws Exception {
         String[] cut = CUTS[1];
         String whole = cut[1] + "0123456789".repeat(9);
-        try (DyingServer dying = new DyingServer(cut[1], false);
-                DyingServer complete = new DyingServer(whole, false);
+        try (ScriptedServer dying = new ScriptedServer(cut[1], false);
+                ScriptedServer complete = new ScriptedServer(whole, false);
                 SameConfig both =
                         SameConfig.start(
                                 config(dying.port()),
@@ -170,46 +165,5 @@ class ServerDiesMidAnswerTest {
                         ? "closed promptly"
                         : outcome.closed() ? "closed after " + outcome.millis() + " ms" : "open");
         return out.toString();
-    }
-
-    /**
-     * A server on 127.0.0.1 that reads each request head, writes {@code answer}, and closes the
-     * connection (with a reset when {@code reset}).
-     */
-    static final class DyingServer implements AutoCloseable {
-        private final ServerSocket listener = new ServerSocket();
-
-        DyingServer(String answer, boolean reset) throws IOException {
-            listener.bind(new InetSocketAddress("127.0.0.1", 0));
-            Thread t =
-                    new Thread(
-                            () -> {
-                                while (!listener.isClosed()) {
-                                    try (Socket s = listener.accept()) {
-                                        ErrorPagesTest.RecordingBackendHead.read(s);
-                                        OutputStream out = s.getOutputStream();
-                                        out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
-                                        out.flush();
-                                        if (reset) {
-                                            s.setSoLinger(true, 0);
-                                        }
-                                    } catch (IOException e) {
-                                        // closed at the end of the test
-                                    }
-                                }
-                            },
-                            "dying-server");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            listener.close();
-        }
     }
 }
