@@ -181,6 +181,7 @@ class LeastConnScriptedParityTest {
 
     @Test
     void weightsZeroAndBackupWithSlowServers() throws Exception {
+        LeastConnTies.exactComparisonAppliesHere();
         String config =
                 config(5, 0, 2)
                         .replace(
