@@ -48,9 +48,17 @@ public final class StatisticalPrng {
      * serving (HAProxy 3.0: "seeded per process").
      */
     public static StatisticalPrng forLine(HaproxyLine line) {
-        return line == HaproxyLine.V2_6
-                ? fixedSeed()
-                : reseededBy(ThreadLocalRandom.current().nextInt());
+        return seededPerProcess(line)
+                ? reseededBy(ThreadLocalRandom.current().nextInt())
+                : fixedSeed();
+    }
+
+    /**
+     * Whether a process of {@code line} seeds its generator on its own (3.0 and later), so that two
+     * runs draw differently; 2.6's draws repeat from run to run.
+     */
+    public static boolean seededPerProcess(HaproxyLine line) {
+        return line != HaproxyLine.V2_6;
     }
 
     /** HAProxy 2.6: the fixed seed, never changed. */

@@ -64,21 +64,20 @@ public final class HaproxyForTests {
 
     /**
      * For comparisons whose lbkit side models HAProxy 2.6's answers only (error pages, answers to
-     * bad input, the runtime API's words, the stats page's numbering, {@code haproxy -c}'s verdicts
-     * on mutated files): {@code found} when it is a 2.6, else a HAProxy 2.6 from {@link
-     * HaproxyLines} (the official image, pulled when it can be, or the local build), saying so. A
-     * newer HAProxy answers some of these differently, and lbkit does not model that yet.
+     * bad input, the runtime API's words, the stats page's numbering): {@code found} when it is a
+     * 2.6, else a HAProxy 2.6 from {@link HaproxyLines} (the official image, pulled when it can be,
+     * or the local build), saying so. A newer HAProxy answers some of these differently, and lbkit
+     * does not model that yet.
      */
     public static Haproxy modelled26(Haproxy found, String what) {
-        if (dev.lbkit.balancer.config.HaproxyLine.ofVersion(found.version())
-                == dev.lbkit.balancer.config.HaproxyLine.V2_6) {
+        if (HaproxyLine.ofVersion(found.version()) == HaproxyLine.V2_6) {
             return found;
         }
         System.out.printf(
                 "[lbkit] %s: lbkit models HAProxy 2.6's answers here, and the HAProxy found is %s,"
                         + " so it meets a HAProxy 2.6 instead%n",
                 what, found.describe());
-        return HaproxyLines.get(dev.lbkit.balancer.config.HaproxyLine.V2_6);
+        return HaproxyLines.get(HaproxyLine.V2_6);
     }
 
     /**

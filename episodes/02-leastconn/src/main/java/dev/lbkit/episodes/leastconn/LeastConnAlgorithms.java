@@ -38,8 +38,13 @@ public final class LeastConnAlgorithms implements AlgorithmProvider {
         if (backend.balance().algorithm() == Algorithm.FIRST) {
             return new FirstBalancer(servers, backend.allBackups());
         }
-        return line.compareTo(HaproxyLine.V3_2) >= 0
+        return drawsAmongTies(line)
                 ? new LeastConn32(servers, backend.allBackups(), prng)
                 : new LeastConnBalancer(servers, backend.allBackups());
+    }
+
+    /** Whether leastconn of {@code line} draws among equally loaded servers (3.2 and later). */
+    static boolean drawsAmongTies(HaproxyLine line) {
+        return line.compareTo(HaproxyLine.V3_2) >= 0;
     }
 }

@@ -85,26 +85,17 @@ class LeastConnLinesParityTest {
     private record Sample(Comparison run, LineStatistics.Result result) {}
 
     private static void sameAsHaproxy(HaproxyLine line) {
-        sameAsHaproxy(line, null);
+        sameAsHaproxy(line, SideBySide.HaproxyStarter.of(HaproxyLines.get(line)));
     }
 
-    /**
-     * The statistical comparison against {@code line}'s HAProxy: the per-line image, or {@code
-     * found} (the HAProxy the tests found here) when given.
-     */
-    private static void sameAsHaproxy(HaproxyLine line, SideBySide.HaproxyStarter found) {
-        String[] version = new String[1];
+    /** The statistical comparison against {@code haproxy}, a HAProxy of {@code line}. */
+    private static void sameAsHaproxy(HaproxyLine line, SideBySide.HaproxyStarter haproxy) {
+        String[] version = {haproxy.describe()};
         Retest.Outcome<Sample> decided =
                 Retest.decide(
                         Retest.Expect.SAME,
                         sample -> {
-                            Comparison run;
-                            if (found == null) {
-                                run = run(line, line, version);
-                            } else {
-                                version[0] = found.describe();
-                                run = run(found, line, line, N);
-                            }
+                            Comparison run = run(haproxy, line, line, N);
                             return new Sample(
                                     run,
                                     LineStatistics.repeatsTest(
@@ -132,7 +123,7 @@ class LeastConnLinesParityTest {
                         5000);
         double mde = LineStatistics.minimumDetectableW(1, ALPHA, N - 1, N - 1);
         System.out.printf(
-                "[lbkit] leastconn 1/1/1 sequential on %s, HAProxy %s: n = %d + %d, counts %s vs %s, %s;"
+                "[lbkit] leastconn 1/1/1 sequential on %s, %s: n = %d + %d, counts %s vs %s, %s;"
                         + " alpha %.2f a sample, power vs 2.6's rotation %.2f (%.2f for two samples),"
                         + " true size %.3f, MDE w = %.3f; %s%n",
                 line.text(),
@@ -177,7 +168,7 @@ class LeastConnLinesParityTest {
     void theHaproxyFoundHereRepeatsAServerAsOftenAsLbkit() throws Exception {
         SideBySide.HaproxyStarter found = Parity.haproxy();
         HaproxyLine line = found.line();
-        if (LeastConnTies.drawnOn(line)) {
+        if (LeastConnAlgorithms.drawsAmongTies(line)) {
             sameAsHaproxy(line, found);
             return;
         }
@@ -187,18 +178,12 @@ class LeastConnLinesParityTest {
         System.out.printf(
                 "[lbkit] leastconn 1/1/1 sequential on %s (%s): ties in a fixed order, %s%n",
                 line.text(), found.describe(), result);
-        assertThat(repeats(c.haproxy().answers()))
+        assertThat(LineStatistics.repeats(c.haproxy().answers()))
                 .as("%s: the same server never twice in a row", found.describe())
                 .isZero();
         assertThat(c.identical())
                 .as("lbkit as %s: the same server for every request", line.text())
                 .isTrue();
-    }
-
-    private static long repeats(List<String> answers) {
-        return java.util.stream.IntStream.range(1, answers.size())
-                .filter(i -> answers.get(i).equals(answers.get(i - 1)))
-                .count();
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.lbkit.episodes.leastconn;
 
-import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.SideBySide;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -18,19 +18,14 @@ final class LeastConnTies {
 
     /** Aborts the calling test (JUnit reports it skipped, with the reason) on 3.2 and later. */
     static void exactComparisonAppliesHere() {
-        HaproxyLine line = Parity.haproxy().line();
-        Assumptions.assumeTrue(
-                drawnOn(line) == false,
+        SideBySide.HaproxyStarter found = Parity.haproxy();
+        Assumptions.assumeFalse(
+                LeastConnAlgorithms.drawsAmongTies(found.line()),
                 () ->
-                        Parity.haproxy().describe()
+                        found.describe()
                                 + " breaks leastconn ties at random (from 3.2 on), so no two runs"
                                 + " agree and a per-request comparison does not apply to it;"
                                 + " LeastConnLinesParityTest.theHaproxyFoundHereRepeatsAServerAsOftenAsLbkit"
                                 + " compares it by distribution");
-    }
-
-    /** Whether {@code line} draws among tied servers. */
-    static boolean drawnOn(HaproxyLine line) {
-        return line.compareTo(HaproxyLine.V3_2) >= 0;
     }
 }

@@ -1,6 +1,6 @@
 package dev.lbkit.episodes.random;
 
-import dev.lbkit.balancer.config.HaproxyLine;
+import dev.lbkit.balancer.algorithm.StatisticalPrng;
 import dev.lbkit.harness.Parity;
 import org.junit.jupiter.api.Assumptions;
 
@@ -17,18 +17,22 @@ final class RandomDraws {
 
     /** Whether the HAProxy the tests found here repeats its draws from run to run (2.6). */
     static boolean repeatable() {
-        return Parity.haproxy().line() == HaproxyLine.V2_6;
+        return !StatisticalPrng.seededPerProcess(Parity.haproxy().line());
     }
 
     /** Aborts the calling test (JUnit reports it skipped, with the reason) from 3.0 on. */
     static void exactComparisonAppliesHere() {
-        Assumptions.assumeTrue(
-                repeatable(),
-                () ->
-                        Parity.haproxy().describe()
-                                + " seeds its random generator per process (from 3.0 on), so no"
-                                + " two runs agree and a per-request comparison does not apply to"
-                                + " it; RandomLinesParityTest compares 3.0, 3.2 and 3.4 by"
-                                + " distribution");
+        appliesOnlyWhereDrawsRepeat(
+                "seeds its random generator per process (from 3.0 on), so no two runs agree and a"
+                        + " per-request comparison does not apply to it; RandomLinesParityTest"
+                        + " compares 3.0, 3.2 and 3.4 by distribution");
+    }
+
+    /**
+     * Aborts the calling test, saying the HAProxy found here and {@code why}, unless that HAProxy
+     * repeats its draws.
+     */
+    static void appliesOnlyWhereDrawsRepeat(String why) {
+        Assumptions.assumeTrue(repeatable(), () -> Parity.haproxy().describe() + " " + why);
     }
 }

@@ -20,13 +20,10 @@ class RandomNegativeControlTest {
         // From 3.0 on, random(2) over the article's equal weights splits evenly too (see
         // RandomLinesParityTest), so an even split is no mistake this comparison could see there;
         // RandomLinesParityTest's controls reject the wrong models of 3.0, 3.2 and 3.4.
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                RandomDraws.repeatable(),
-                () ->
-                        dev.lbkit.harness.Parity.haproxy().describe()
-                                + ": from 3.0 on random(2) splits this config evenly, as"
-                                + " roundrobin does, so this control does not apply;"
-                                + " RandomLinesParityTest's controls cover 3.0, 3.2 and 3.4");
+        RandomDraws.appliesOnlyWhereDrawsRepeat(
+                "splits this config evenly under random(2), as roundrobin does (from 3.0 on), so"
+                        + " this control does not apply; RandomLinesParityTest's controls cover 3.0,"
+                        + " 3.2 and 3.4");
         ArticleConfigTest.Distribution run =
                 ArticleConfigTest.defaultThreadDistribution(
                         NegativeControl.replace(
