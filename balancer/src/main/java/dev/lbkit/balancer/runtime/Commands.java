@@ -2,15 +2,21 @@ package dev.lbkit.balancer.runtime;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.HaproxyLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The runtime API commands lbkit understands, answered with HAProxy 2.6's wording (checked against
- * the binary): {@code show stat}, {@code disable|enable server}, {@code set server b/s
- * weight|state}, {@code set weight}, {@code get weight} and {@code help}.
+ * The runtime API commands lbkit understands, answered with the wording of the HAProxy line lbkit
+ * runs as (checked against each line's binary): {@code show stat}, {@code disable|enable server},
+ * {@code set server b/s weight|state}, {@code set weight}, {@code get weight} and {@code help}.
+ *
+ * <p>What changed after 2.6, measured on 3.0.11, 3.2.26 and 3.4.7: an empty command is answered
+ * with an empty line (2.6 lists the commands), an unknown command's title quotes its first word,
+ * the two weight-parsing errors end with an empty line as the others do, and from 3.2 a NUL byte
+ * separates commands as ';' does (2.6 and 3.0 end the line there).
  */
 final class Commands {
     /** The privilege of a stats socket, in HAProxy's order. */
@@ -73,29 +79,47 @@ final class Commands {
     private final RunningProxies lbkit;
     private final Level level;
 
+    /** Whether the answers are 3.0's and later's (see the class comment). */
+    private final boolean since30;
+
     Commands(RunningProxies lbkit, Level level) {
         this.lbkit = lbkit;
         this.level = level;
+        this.since30 = lbkit.config().line().compareTo(HaproxyLine.V3_0) >= 0;
     }
 
-    /** Runs one line: several commands may be separated by ';'; their answers follow each other. */
+    /**
+     * Runs one line: several commands may be separated by ';'; their answers follow each other. An
+     * empty command (nothing but blanks between separators) is answered with the list of commands
+     * on 2.6 and with an empty line from 3.0. A NUL byte ends the line up to 3.0 and separates
+     * commands from 3.2.
+     */
     String runLine(String line) {
-        StringBuilder answers = new StringBuilder();
-        for (String command : line.split(";")) {
-            if (!command.isBlank()) {
-                answers.append(run(command.trim()));
-            }
+        HaproxyLine runAs = lbkit.config().line();
+        String commands = line;
+        boolean nulSeparates = runAs.compareTo(HaproxyLine.V3_2) >= 0;
+        if (!nulSeparates && commands.indexOf('\0') >= 0) {
+            commands = commands.substring(0, commands.indexOf('\0'));
         }
-        if (line.replace(";", "").isBlank()) {
-            // An empty line (or only ';'): HAProxy lists the commands with this title.
-            return help("Unknown command. Please enter one of the following commands only:\n");
+        StringBuilder answers = new StringBuilder();
+        for (String command : commands.split(nulSeparates ? "[;\0]" : ";", -1)) {
+            String words = stripBlanks(command);
+            if (!words.isEmpty()) {
+                answers.append(run(words));
+            } else if (since30) {
+                answers.append("\n");
+            } else {
+                answers.append(
+                        help(
+                                "Unknown command. Please enter one of the following commands only:\n"));
+            }
         }
         return answers.toString();
     }
 
     /** Runs one command and returns its full answer, ending with the empty line HAProxy sends. */
     String run(String command) {
-        List<String> words = List.of(command.trim().split("\\s+"));
+        List<String> words = List.of(stripBlanks(command).split("[ \\t]+"));
         String first = words.get(0);
         String second = words.size() > 1 ? words.get(1) : "";
         if (first.equals("show") && second.equals("stat")) {
@@ -147,7 +171,13 @@ final class Commands {
                                     2,
                                     (backend, server) -> setServer(backend, server, words)));
         }
-        return help("Unknown command, but maybe one of the following ones is a better match:\n");
+        return help(
+                since30
+                        ? "Unknown command: '"
+                                + first
+                                + "', but maybe one of the following ones is a better match:\n"
+                        : "Unknown command, but maybe one of the following ones is a better"
+                                + " match:\n");
     }
 
     private String setServer(Backend backend, Server server, List<String> words) {
@@ -180,7 +210,7 @@ final class Commands {
      * weight. Static algorithms (static-rr, map-based hashing) only take 0% and 100% (absolute 0
      * and the configured weight included), as HAProxy.
      */
-    private static String setWeight(Backend backend, Server server, String text) {
+    private String setWeight(Backend backend, Server server, String text) {
         boolean percent = text.endsWith("%");
         String digits = percent ? text.substring(0, text.length() - 1) : text;
         int sign = 1;
@@ -189,10 +219,10 @@ final class Commands {
             digits = digits.substring(1);
         }
         if (digits.isEmpty() || !Character.isDigit(digits.charAt(0))) {
-            return "Empty weight string empty or preceded by garbage\n";
+            return parseError("Empty weight string empty or preceded by garbage");
         }
         if (!digits.chars().allMatch(Character::isDigit)) {
-            return "Trailing garbage in weight string\n";
+            return parseError("Trailing garbage in weight string");
         }
         long number = sign * Long.parseLong(digits.length() > 9 ? digits.substring(0, 9) : digits);
         int initial = server.spec().weight();
@@ -213,6 +243,24 @@ final class Commands {
         }
         backend.setWeight(server, (int) weight);
         return "\n";
+    }
+
+    /** The command without the spaces and tabs around it (HAProxy's word separators). */
+    private static String stripBlanks(String command) {
+        int start = 0;
+        int end = command.length();
+        while (start < end && (command.charAt(start) == ' ' || command.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (command.charAt(end - 1) == ' ' || command.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return command.substring(start, end);
+    }
+
+    /** 2.6 ends these two messages with one newline; 3.0 and later add the empty line. */
+    private String parseError(String message) {
+        return message + (since30 ? "\n\n" : "\n");
     }
 
     private String admin(java.util.function.Supplier<String> action) {

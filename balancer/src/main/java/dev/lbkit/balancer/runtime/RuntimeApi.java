@@ -1,5 +1,6 @@
 package dev.lbkit.balancer.runtime;
 
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.StatsSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,10 +30,30 @@ public final class RuntimeApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeApi.class);
 
     /**
-     * The longest command line HAProxy 2.6 takes (its CLI reads into one default-size buffer, 16384
-     * bytes); on a longer line it closes the connection without an answer, and so does lbkit.
+     * The longest command line HAProxy takes, in bytes before its newline: its CLI reads into one
+     * default-size buffer (16384 bytes). 2.6 and 3.0 take 16382, 3.2 and later 16383. On a longer
+     * line 2.6 closes the connection without an answer; 3.0 and later say so ({@link
+     * #tooLong(HaproxyLine)}) and close.
      */
-    static final int MAX_LINE = 16_382;
+    static int maxLine(HaproxyLine line) {
+        return line.compareTo(HaproxyLine.V3_2) >= 0 ? 16_383 : 16_382;
+    }
+
+    /** What a line answers to a command line longer than {@link #maxLine}; empty on 2.6. */
+    static String tooLong(HaproxyLine line) {
+        return switch (line) {
+            case V2_6 -> "";
+            case V3_0 ->
+                    "The command is too big for the buffer size. Please change tune.bufsize in the"
+                            + " configuration to use a bigger command.\n";
+            case V3_2 ->
+                    "The command line is too big for the buffer size. Please change tune.bufsize in"
+                            + " the configuration to use a bigger command.\n";
+            case V3_4 ->
+                    "The command line is too big for the buffer size. Please change 'tune.bufsize'"
+                            + " in the configuration to use a bigger command.\n";
+        };
+    }
 
     private final ServerSocketChannel channel;
     private final Commands.Level level;
@@ -126,14 +147,16 @@ public final class RuntimeApi implements AutoCloseable {
 
     private void serve(SocketChannel client) {
         try (client) {
-            String line = readLine(Channels.newInputStream(client));
-            if (line == null) {
-                return;
-            }
-            String answer = new Commands(lbkit, level).runLine(line);
+            HaproxyLine runAs = lbkit.config().line();
+            String line = readLine(Channels.newInputStream(client), maxLine(runAs));
+            String answer =
+                    line == null ? tooLong(runAs) : new Commands(lbkit, level).runLine(line);
             ByteBuffer bytes = ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 client.write(bytes);
+            }
+            if (line == null) {
+                discardTheRest(client);
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("runtime API connection failed", e);
@@ -141,14 +164,41 @@ public final class RuntimeApi implements AutoCloseable {
     }
 
     /**
-     * The command line, or null when it is longer than {@link #MAX_LINE} (then nothing is
-     * answered).
+     * After refusing a too-long line: ends lbkit's side, then reads and drops what the client still
+     * sends (for up to a second), so that closing does not reset the connection, which could take
+     * the answer with it.
      */
-    private static String readLine(InputStream in) throws IOException {
+    private static void discardTheRest(SocketChannel client) throws IOException {
+        client.shutdownOutput();
+        client.configureBlocking(false);
+        ByteBuffer sink = ByteBuffer.allocate(8192);
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            sink.clear();
+            int read = client.read(sink);
+            if (read < 0) {
+                return;
+            }
+            if (read == 0) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The command line, or null when it is longer than {@code max} bytes (then the rest is not
+     * read).
+     */
+    private static String readLine(InputStream in, int max) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) >= 0 && c != '\n') {
-            if (line.size() >= MAX_LINE) {
+            if (line.size() >= max) {
                 return null;
             }
             if (c != '\r') {

@@ -3,12 +3,15 @@ package dev.lbkit.all.reliability;
 import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.haproxy.HaproxyForTests;
 import dev.lbkit.harness.haproxy.HaproxyLocator;
 import dev.lbkit.harness.haproxy.RunningHaproxy;
 import java.io.IOException;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -62,7 +65,7 @@ final class SameConfig implements AutoCloseable {
      */
     static SameConfig start(String template, java.util.function.UnaryOperator<String> mistake)
             throws IOException, ConfigException {
-        return start(template, mistake, true);
+        return start(template, mistake, EnumSet.of(HaproxyLine.V2_6));
     }
 
     /**
@@ -72,28 +75,51 @@ final class SameConfig implements AutoCloseable {
     static SameConfig startOnAnyLine(
             String template, java.util.function.UnaryOperator<String> mistake)
             throws IOException, ConfigException {
-        return start(template, mistake, false);
+        return start(template, mistake, EnumSet.allOf(HaproxyLine.class));
     }
 
     /**
-     * @param only26 the comparison models HAProxy 2.6's answers only: a newer HAProxy found here is
-     *     replaced by a 2.6 ({@link HaproxyForTests#modelled26})
+     * As {@link #start(String)}, for a comparison lbkit models on {@code lines}: when the HAProxy
+     * found here is of one of them, lbkit runs as that line and meets it; otherwise lbkit runs as
+     * 2.6 and meets a HAProxy 2.6 ({@link HaproxyForTests#modelled26}).
+     */
+    static SameConfig startOnLines(String template, Set<HaproxyLine> lines)
+            throws IOException, ConfigException {
+        return start(template, java.util.function.UnaryOperator.identity(), lines);
+    }
+
+    /**
+     * @param modelled the lines whose answers lbkit models for this comparison; a HAProxy of
+     *     another line found here is replaced by a 2.6 ({@link HaproxyForTests#modelled26})
      */
     private static SameConfig start(
-            String template, java.util.function.UnaryOperator<String> mistake, boolean only26)
+            String template,
+            java.util.function.UnaryOperator<String> mistake,
+            Set<HaproxyLine> modelled)
             throws IOException, ConfigException {
-        RecordingBackend lbkitBackend = new RecordingBackend();
-        int lbkitPort = SideBySide.freePort();
-        int lbkitStats = SideBySide.freePort();
-        Lbkit lbkit =
-                Lbkit.start(
-                        ConfigParser.parse(
-                                mistake.apply(
-                                        fill(template, lbkitPort, lbkitBackend.port(), lbkitStats)),
-                                "reliability.cfg"));
         HaproxyLocator.Lookup lookup = HaproxyLocator.findPreferringBinary();
+        HaproxyLine foundLine =
+                lookup.haproxy().map(h -> HaproxyLine.ofVersion(h.version())).orElse(null);
+        boolean meetsFound = foundLine != null && modelled.contains(foundLine);
+        HaproxyLine line = meetsFound ? foundLine : HaproxyLine.V2_6;
         if (lookup.haproxy().isEmpty()) {
+            RecordingBackend lbkitBackend = new RecordingBackend();
+            int lbkitPort = SideBySide.freePort();
+            int lbkitStats = SideBySide.freePort();
+            Lbkit lbkit =
+                    Lbkit.start(
+                            ConfigParser.parse(
+                                    mistake.apply(
+                                            fill(
+                                                    template,
+                                                    lbkitPort,
+                                                    lbkitBackend.port(),
+                                                    lbkitStats)),
+                                    "reliability.cfg",
+                                    line));
             if (HaproxyForTests.required()) {
+                lbkit.close();
+                lbkitBackend.close();
                 Assertions.fail("no HAProxy to compare with: " + lookup.missing());
             }
             System.out.println(
@@ -103,17 +129,44 @@ final class SameConfig implements AutoCloseable {
             return new SameConfig(
                     lbkit, lbkitBackend, lbkitPort, lbkitStats, null, null, 0, 0, lookup.missing());
         }
+        dev.lbkit.harness.haproxy.Haproxy met =
+                meetsFound
+                        ? lookup.haproxy().get()
+                        : HaproxyForTests.modelled26(
+                                lookup.haproxy().get(), "reliability comparison");
+        return against(template, mistake, met, line);
+    }
+
+    /**
+     * lbkit running as {@code line} (given {@code mistake} applied to its config) and {@code met},
+     * from the same template: for comparisons with a HAProxy of a chosen line.
+     */
+    static SameConfig against(
+            String template,
+            java.util.function.UnaryOperator<String> mistake,
+            dev.lbkit.harness.haproxy.Haproxy met,
+            HaproxyLine line)
+            throws IOException, ConfigException {
+        RecordingBackend lbkitBackend = new RecordingBackend();
+        int lbkitPort = SideBySide.freePort();
+        int lbkitStats = SideBySide.freePort();
+        Lbkit lbkit =
+                Lbkit.start(
+                        ConfigParser.parse(
+                                mistake.apply(
+                                        fill(template, lbkitPort, lbkitBackend.port(), lbkitStats)),
+                                "reliability.cfg",
+                                line));
         RecordingBackend haproxyBackend = new RecordingBackend();
         int haproxyPort = SideBySide.freePort();
         int haproxyStats = SideBySide.freePort();
-        dev.lbkit.harness.haproxy.Haproxy met =
-                only26
-                        ? HaproxyForTests.modelled26(
-                                lookup.haproxy().get(), "reliability comparison")
-                        : lookup.haproxy().get();
         RunningHaproxy haproxy =
                 met.start(fill(template, haproxyPort, haproxyBackend.port(), haproxyStats));
-        System.out.println("[lbkit] reliability: HAProxy " + met.describe());
+        System.out.println(
+                "[lbkit] reliability: HAProxy "
+                        + met.describe()
+                        + ", lbkit runs as "
+                        + line.text());
         return new SameConfig(
                 lbkit,
                 lbkitBackend,
