@@ -107,7 +107,8 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
                             routesOf(section),
                             upstream,
                             OperatorPageRoutes.of(
-                                    section, backend != null ? backend.section() : null, this)));
+                                    section, backend != null ? backend.section() : null, this),
+                            config.line()));
         }
         healthChecks.start();
         for (StatsSocket socket : config.global().statsSockets()) {

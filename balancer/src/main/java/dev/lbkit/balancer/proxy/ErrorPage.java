@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The short HTML answers lbkit gives when it cannot forward a request. Status and wording follow
- * what HAProxy 2.6 sends in the same situations (checked against the binary), so a client cannot
- * tell the two apart by their error pages.
+ * what HAProxy sends in the same situations (checked against each line's binary), so a client
+ * cannot tell the two apart by their error pages.
  */
 enum ErrorPage {
     /**
@@ -13,6 +13,13 @@ enum ErrorPage {
      * size).
      */
     BAD_REQUEST(400, "Bad request", "Your browser sent an invalid request."),
+    /**
+     * From 3.2: the request head does not fit HAProxy's buffer, its start line included (2.6 and
+     * 3.0 say {@link #BAD_REQUEST}).
+     */
+    HEADERS_TOO_LARGE(431, "Request Header Fields Too Large", "Request Header Fields Too Large."),
+    /** From 3.2: the start line alone does not fit HAProxy's buffer (2.6 and 3.0: 400). */
+    URI_TOO_LONG(414, "URI Too Long", "The URI provided was too long for the server to process."),
     /** A transfer coding lbkit cannot frame (anything but a final {@code chunked}). */
     UNPROCESSABLE(
             422, "Unprocessable Content", "The server cannot process the contained instructions."),

@@ -2,6 +2,7 @@ package dev.lbkit.balancer.proxy;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.config.Bind;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.log.AccessLog;
 import io.javalin.Javalin;
@@ -52,7 +53,7 @@ public final class Frontend implements AutoCloseable {
      * section has no default backend (requests then get HAProxy's 503).
      */
     public static Frontend start(ProxySection section, Backend backend, Upstream upstream) {
-        return start(section, Routes.to(backend), upstream, OwnPages.NONE);
+        return start(section, Routes.to(backend), upstream, OwnPages.NONE, HaproxyLine.DEFAULT);
     }
 
     /**
@@ -60,7 +61,11 @@ public final class Frontend implements AutoCloseable {
      * say, and answering {@code pages} itself.
      */
     public static Frontend start(
-            ProxySection section, Routes routes, Upstream upstream, OwnPages pages) {
+            ProxySection section,
+            Routes routes,
+            Upstream upstream,
+            OwnPages pages,
+            HaproxyLine line) {
         Frontend frontend = new Frontend(section);
         Timeouts timeouts = new Timeouts(section);
         frontend.upstream = upstream;
@@ -76,7 +81,8 @@ public final class Frontend implements AutoCloseable {
                                 timeouts,
                                 pages,
                                 frontend.accessLog,
-                                frontend.connectors));
+                                frontend.connectors,
+                                line));
             }
             // With -Dlbkit.upstreamLoops=selectors, each selector also runs the server
             // connections of the requests it reads.
@@ -97,7 +103,8 @@ public final class Frontend implements AutoCloseable {
             Timeouts timeouts,
             OwnPages pages,
             AccessLog accessLog,
-            List<ServerConnector> connectors) {
+            List<ServerConnector> connectors,
+            HaproxyLine line) {
         ProxyHandler handler = new ProxyHandler(section, routes, upstream, stats, accessLog);
         // As many selectors (event loops for the client connections) as HAProxy's nbthread, and
         // as many upstream loops. One of each measured 0.75x HAProxy's requests/s at 64
@@ -118,14 +125,19 @@ public final class Frontend implements AutoCloseable {
                                         // An absolute-form target wins over Host (RFC 9112 §3.2.2),
                                         // as in HAProxy: no 400. A folded
                                         // header line (obs-fold) is unfolded and forwarded, as
-                                        // HAProxy does, not refused.
+                                        // HAProxy does, not refused. Repeated Content-Length
+                                        // headers of one value are taken as one, as HAProxy does
+                                        // (the proxy writes its own Content-Length); of two
+                                        // values, Jetty refuses them (HaproxyErrorHandler).
                                         http.setHttpCompliance(
                                                 HttpCompliance.RFC9110.with(
                                                         "LBKIT",
                                                         HttpCompliance.Violation
                                                                 .MISMATCHED_AUTHORITY,
                                                         HttpCompliance.Violation
-                                                                .MULTILINE_FIELD_VALUE));
+                                                                .MULTILINE_FIELD_VALUE,
+                                                        HttpCompliance.Violation
+                                                                .MULTIPLE_CONTENT_LENGTHS));
                                         http.setSendServerVersion(false);
                                         http.setSendDateHeader(false);
                                         http.setSendXPoweredBy(false);
@@ -185,7 +197,7 @@ public final class Frontend implements AutoCloseable {
                                                 new InsertedHandler(handler, pages, stats));
                                         // Requests Jetty refuses itself get HAProxy's status (400),
                                         // not Jetty's 414/431/505.
-                                        server.setErrorHandler(new HaproxyErrorHandler());
+                                        server.setErrorHandler(new HaproxyErrorHandler(line));
                                     });
                         });
         try {

@@ -136,7 +136,7 @@ final class RequestLog {
                     case GATEWAY_TIMEOUT -> "sH";
                     // the client's fault while it sent its request (or body)
                     case REQUEST_TIMEOUT -> "cR";
-                    case BAD_REQUEST, UNPROCESSABLE -> "PR";
+                    case BAD_REQUEST, UNPROCESSABLE, HEADERS_TOO_LARGE, URI_TOO_LONG -> "PR";
                     case INTERNAL_ERROR -> "PH";
                 };
     }

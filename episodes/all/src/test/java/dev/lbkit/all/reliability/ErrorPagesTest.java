@@ -10,13 +10,20 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * lbkit's own error pages, byte for byte against HAProxy 2.6's: the status line and the body of the
- * answer when no server can take the request (503) and when the request is not HTTP (400).
- * Comparing the status alone would pass a proxy that relays some other page with the same status;
- * the negative control below shows this comparison does not.
+ * lbkit's own error pages, byte for byte against HAProxy's (lbkit running as the line it meets):
+ * the status line and the body of the answer when no server can take the request (503) and when the
+ * request is not HTTP (400). Comparing the status alone would pass a proxy that relays some other
+ * page with the same status; the negative control below shows this comparison does not.
  */
 class ErrorPagesTest {
-    /** {FREE1} is a port nothing listens on: the only server is unreachable. */
+    /**
+     * {FREE1} is a port nothing listens on: the only server is unreachable.
+     *
+     * <p>The cases half-close after their request, and HAProxy 3.4 turns {@code option
+     * abortonclose} on by default: it then drops a request whose client closed before its answer
+     * (400, or no answer when no server could be reached). lbkit does not model that option
+     * (AbortOnCloseTest pins the difference), so the config turns it off for every line.
+     */
     static final String CONFIG =
             """
             global
@@ -26,6 +33,7 @@ class ErrorPagesTest {
                 timeout connect 1s
                 timeout client 2s
                 timeout server 2s
+                no option abortonclose
             listen web
                 bind 127.0.0.1:{BIND}
                 retries 0
@@ -44,7 +52,7 @@ class ErrorPagesTest {
     static final java.util.Map<String, String> REASON_PHRASE_DIFFERS =
             java.util.Map.of(
                     "GET",
-                    "HAProxy 2.6 says '400 Bad request', lbkit (Jetty's parser) '400 Bad Request'");
+                    "HAProxy says '400 Bad request', lbkit (Jetty's parser) '400 Bad Request'");
 
     /** The status line and the body of an answer: what a client sees of an error page. */
     static String page(RawExchange.Outcome outcome) {
@@ -75,7 +83,10 @@ class ErrorPagesTest {
 
     @Test
     void errorPagesAreByteForByteHaproxys() throws Exception {
-        try (SameConfig both = SameConfig.start(CONFIG)) {
+        try (SameConfig both =
+                SameConfig.startOnLines(
+                        CONFIG,
+                        java.util.EnumSet.allOf(dev.lbkit.balancer.config.HaproxyLine.class))) {
             for (String[] p : pages(both)) {
                 if (REASON_PHRASE_DIFFERS.containsKey(p[0])) {
                     assertThat(p[2])
@@ -84,14 +95,12 @@ class ErrorPagesTest {
                                     p[0], REASON_PHRASE_DIFFERS.get(p[0]))
                             .isNotEqualTo(p[1]);
                     assertThat(withoutReason(p[2]))
-                            .as("lbkit's error page for '%s' is HAProxy 2.6's, code and body", p[0])
+                            .as("lbkit's error page for '%s' is HAProxy's, code and body", p[0])
                             .isEqualTo(withoutReason(p[1]));
                     continue;
                 }
                 assertThat(p[2])
-                        .as(
-                                "lbkit's error page for '%s' is HAProxy 2.6's, status line and body",
-                                p[0])
+                        .as("lbkit's error page for '%s' is HAProxy's, status line and body", p[0])
                         .isEqualTo(p[1]);
                 assertThat(p[1])
                         .as("'%s' got an error page, not a server's answer", p[0])
