@@ -44,13 +44,13 @@ public final class Backend {
     private long cumulativeRequests;
 
     /** Requests waiting for any server (every usable one was full when they came), oldest first. */
-    private final Deque<Waiter> queue = new ArrayDeque<>();
+    private final Deque<QueuePlace> queue = new ArrayDeque<>();
 
     /**
      * Requests waiting for one server in particular (a hash picked it while it was full), oldest
      * first.
      */
-    private final Map<Server, Deque<Waiter>> serverQueues = new IdentityHashMap<>();
+    private final Map<Server, Deque<QueuePlace>> serverQueues = new IdentityHashMap<>();
 
     private long queueSequence;
 
@@ -91,9 +91,8 @@ public final class Backend {
      * queue already held {@code maxqueue} requests ({@code fullQueueOf}, {@code server} null:
      * refused at once, HAProxy answers 503 and logs that server with {@code SQ}).
      */
-    public record Pick(Server server, boolean queued, Server fullQueueOf) {
-        static final Pick NONE = new Pick(null, false, null);
-        static final Pick QUEUED = new Pick(null, true, null);
+    public record Pick(Server server, boolean queued, Server fullQueueOf, QueuePlace place) {
+        static final Pick NONE = new Pick(null, false, null, null);
 
         /** Refused because {@link #fullQueueOf} had a full queue. */
         public boolean queueFull() {
@@ -101,17 +100,20 @@ public final class Backend {
         }
     }
 
-    /** A queued request: its continuation and its place in the order of arrival. */
-    private static final class Waiter {
-        final Consumer<Server> continuation;
-        final long sequence;
-        final Server target;
-        boolean done;
+    /**
+     * A queued request's place: its continuation and its place in the order of arrival. {@link
+     * #withdraw} takes it out again.
+     */
+    public static final class QueuePlace {
+        private final Consumer<Server> continuation;
+        private final long sequence;
+        private final Server target;
+        private boolean done;
 
         /** Its {@code timeout queue}, cancelled when a slot comes first; null without one. */
-        volatile ScheduledFuture<?> timer;
+        private volatile ScheduledFuture<?> timer;
 
-        Waiter(Consumer<Server> continuation, long sequence, Server target) {
+        private QueuePlace(Consumer<Server> continuation, long sequence, Server target) {
             this.continuation = continuation;
             this.sequence = sequence;
             this.target = target;
@@ -236,7 +238,7 @@ public final class Backend {
      * request waits or is refused, as in HAProxy.
      */
     public Pick pickTakeOrQueue(RequestInfo request, Consumer<Server> continuation, long waitMs) {
-        Waiter waiter;
+        QueuePlace waiter;
         synchronized (lock) {
             cumulativeRequests++;
             long now = clockMillis.getAsLong();
@@ -244,7 +246,7 @@ public final class Backend {
             if (chosen != null && !chosen.full()) {
                 take(chosen, now);
                 chosen.countPick();
-                return new Pick(chosen, false, null);
+                return new Pick(chosen, false, null, null);
             }
             if (chosen == null && servers.stream().noneMatch(Server::usable)) {
                 return Pick.NONE;
@@ -254,10 +256,10 @@ public final class Backend {
                 if (chosen.queueFull()) {
                     chosen.countRefusedQueueFull();
                     refusedQueueFull++;
-                    return new Pick(null, false, chosen);
+                    return new Pick(null, false, chosen, null);
                 }
             }
-            waiter = new Waiter(continuation, queueSequence++, chosen);
+            waiter = new QueuePlace(continuation, queueSequence++, chosen);
             if (chosen != null) {
                 serverQueues.computeIfAbsent(chosen, s -> new ArrayDeque<>()).addLast(waiter);
                 chosen.addQueued(1);
@@ -270,7 +272,36 @@ public final class Backend {
             waiter.timer =
                     QUEUE_TIMER.schedule(() -> expire(waiter), waitMs, TimeUnit.MILLISECONDS);
         }
-        return Pick.QUEUED;
+        return new Pick(null, true, null, waiter);
+    }
+
+    /**
+     * Takes a queued request out of its queue, because its client closed its side while it waited
+     * ({@code option abortonclose}): true when it was still waiting; false when it got a server or
+     * ran out of {@code timeout queue} first, and its continuation runs as usual.
+     */
+    public boolean withdraw(Pick pick) {
+        QueuePlace waiter = pick.place();
+        if (waiter == null) {
+            return false;
+        }
+        synchronized (lock) {
+            if (waiter.done) {
+                return false;
+            }
+            waiter.done = true;
+            if (waiter.target != null) {
+                serverQueues.get(waiter.target).remove(waiter);
+                waiter.target.addQueued(-1);
+            } else {
+                queue.remove(waiter);
+            }
+        }
+        ScheduledFuture<?> timer = waiter.timer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        return true;
     }
 
     private void take(Server server, long now) {
@@ -278,7 +309,7 @@ public final class Backend {
         lb.taken(server, now);
     }
 
-    private void expire(Waiter waiter) {
+    private void expire(QueuePlace waiter) {
         synchronized (lock) {
             if (waiter.done) {
                 return;
@@ -324,7 +355,7 @@ public final class Backend {
     public int queued() {
         synchronized (lock) {
             int total = queue.size();
-            for (Deque<Waiter> q : serverQueues.values()) {
+            for (Deque<QueuePlace> q : serverQueues.values()) {
                 total += q.size();
             }
             return total;
@@ -349,12 +380,12 @@ public final class Backend {
      */
     private List<Runnable> dequeue(Server server) {
         List<Runnable> next = List.of();
-        Deque<Waiter> own = serverQueues.get(server);
+        Deque<QueuePlace> own = serverQueues.get(server);
         while (server.usable()
                 && (server.spec().maxconn() == 0 || server.served() < server.spec().maxconn())) {
-            Waiter first = own == null ? null : own.peekFirst();
-            Waiter shared = queue.peekFirst();
-            Waiter waiter =
+            QueuePlace first = own == null ? null : own.peekFirst();
+            QueuePlace shared = queue.peekFirst();
+            QueuePlace waiter =
                     first == null
                             ? shared
                             : shared == null
@@ -378,7 +409,7 @@ public final class Backend {
             if (next.isEmpty()) {
                 next = new ArrayList<>();
             }
-            Waiter served = waiter;
+            QueuePlace served = waiter;
             next.add(() -> served.continuation.accept(server));
         }
         return next;

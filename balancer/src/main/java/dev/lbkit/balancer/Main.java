@@ -631,7 +631,8 @@ public final class Main {
                                                 proxy.httpReuse(),
                                                 proxy.useBackends(),
                                                 proxy.operatorPages(),
-                                                proxy.log()))
+                                                proxy.log(),
+                                                proxy.abortOnClose()))
                         .toList();
         List<StatsSocket> sockets =
                 config.global().statsSockets().stream()

@@ -339,7 +339,10 @@ final class AfterParsing {
                 proxy.httpReuse,
                 proxy.useBackends,
                 OperatorPagesReader.pagesOf(proxy, diag),
-                log);
+                log,
+                proxy.abortOnClose != null
+                        ? proxy.abortOnClose
+                        : diag.since(HaproxyLine.V3_4) && !frontendOnly);
     }
 
     /** Alerts for each server whose host name does not resolve. */

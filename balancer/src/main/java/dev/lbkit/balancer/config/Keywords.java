@@ -228,7 +228,6 @@ final class Keywords {
                     "clitcpka",
                     "srvtcpka",
                     "log-health-checks",
-                    "abortonclose",
                     "http-buffer-request",
                     "prefer-last-server",
                     "persist",

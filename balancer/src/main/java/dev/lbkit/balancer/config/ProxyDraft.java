@@ -26,6 +26,10 @@ final class ProxyDraft {
     long queueMs;
     int retries = 3;
     boolean redispatch;
+
+    /** {@code [no] option abortonclose}; null when neither was written (the line's default). */
+    Boolean abortOnClose;
+
     ForwardFor forwardFor;
     HttpCheck httpCheck;
     boolean allBackups;
@@ -93,6 +97,7 @@ final class ProxyDraft {
         queueMs = defaults.queueMs;
         retries = defaults.retries;
         redispatch = defaults.redispatch;
+        abortOnClose = defaults.abortOnClose;
         forwardFor = defaults.forwardFor;
         httpCheck = defaults.httpCheck;
         allBackups = defaults.allBackups;

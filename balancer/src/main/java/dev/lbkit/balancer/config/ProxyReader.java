@@ -398,7 +398,10 @@ final class ProxyReader {
             return;
         }
         boolean backendOption =
-                name.equals("redispatch") || name.equals("httpchk") || name.equals("allbackups");
+                name.equals("redispatch")
+                        || name.equals("httpchk")
+                        || name.equals("allbackups")
+                        || name.equals("abortonclose");
         if (backendOption && !proxy.hasBackend()) {
             diag.warn(
                     "'"
@@ -410,6 +413,7 @@ final class ProxyReader {
         }
         switch (name) {
             case "redispatch" -> proxy.redispatch = !negated;
+            case "abortonclose" -> proxy.abortOnClose = !negated;
             case "forwardfor" -> proxy.forwardFor = negated ? null : forwardFor(args);
             case "allbackups" -> proxy.allBackups = !negated;
             case "httpchk" -> proxy.httpCheck = negated ? null : httpCheck(args.rest(2));

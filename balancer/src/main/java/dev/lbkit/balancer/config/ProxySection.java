@@ -20,6 +20,8 @@ import java.util.List;
  * @param operatorPages the statistics page and {@code use-service} rules it serves itself
  * @param log the access log of a frontend: targets and format ({@link LogSettings#OFF} when it logs
  *     nothing)
+ * @param abortOnClose {@code option abortonclose} (a backend's): a request whose client closes its
+ *     side before the server's answer begins is dropped; off by default up to 3.2, on from 3.4
  */
 public record ProxySection(
         Kind kind,
@@ -41,7 +43,8 @@ public record ProxySection(
         HttpReuse httpReuse,
         List<UseBackend> useBackends,
         OperatorPages operatorPages,
-        LogSettings log) {
+        LogSettings log,
+        boolean abortOnClose) {
 
     public enum Kind {
         FRONTEND,
@@ -88,7 +91,8 @@ public record ProxySection(
                 httpReuse,
                 List.of(),
                 OperatorPages.NONE,
-                LogSettings.OFF);
+                LogSettings.OFF,
+                false);
     }
 
     /** A section with HAProxy's default {@code http-reuse safe}. */

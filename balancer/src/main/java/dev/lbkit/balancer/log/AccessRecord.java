@@ -62,6 +62,9 @@ public final class AccessRecord {
     /** The answer is one of the balancer's own error pages, not a server's. */
     public boolean ownAnswer;
 
+    /** The request ended without any answer (its client closed first): status -1, no bytes. */
+    public boolean unanswered;
+
     /** Connect attempts beyond the first (%rc). */
     public int retries;
 

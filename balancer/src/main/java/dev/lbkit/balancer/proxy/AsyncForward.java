@@ -54,6 +54,23 @@ final class AsyncForward {
     /** This request's access log record, or null when its frontend does not log. */
     private final AccessRecord record;
 
+    /**
+     * The client's connection, watched for its close while the request waits ({@code option
+     * abortonclose}); null when the backend does not abort on close.
+     */
+    private final ClientEndPoint watched;
+
+    // Where the request is, for a client that closes meanwhile; guarded by abortLock.
+    private static final int PICKING = 0;
+    private static final int QUEUED = 1;
+    private static final int CONNECTING = 2;
+    private static final int SENT = 3;
+    private final Object abortLock = new Object();
+    private int phase = PICKING;
+    private Backend.Pick queuedPick;
+    private AsyncConnection sentOn;
+    private boolean clientGone;
+
     AsyncForward(
             ProxyHandler handler,
             Backend backend,
@@ -74,10 +91,25 @@ final class AsyncForward {
         this.body = body;
         this.workers = workers;
         this.headRequest = request.getMethod().equals("HEAD");
+        this.watched =
+                backend.section().abortOnClose()
+                                && request.getConnectionMetaData().getConnection().getEndPoint()
+                                        instanceof ClientEndPoint client
+                        ? client
+                        : null;
     }
 
     void start() {
         try {
+            if (watched != null) {
+                // A close that came with the request counts as HAProxy sees it: the request still
+                // picks a server and connects, and is dropped there.
+                if (watched.clientClosed()) {
+                    clientGone = true;
+                } else if (!watched.watch(this::onClientClosed)) {
+                    LOG.debug("cannot watch the client connection of {}", request);
+                }
+            }
             pickAndSend();
         } catch (RuntimeException e) {
             abort(e);
@@ -99,6 +131,17 @@ final class AsyncForward {
                 backend.pickTakeOrQueue(
                         info, this::dequeued, backend.section().timeouts().queueWaitMs());
         if (pick.queued()) {
+            boolean withdraw;
+            synchronized (abortLock) {
+                withdraw = clientGone && phase == PICKING;
+                if (phase == PICKING) {
+                    phase = QUEUED;
+                    queuedPick = pick;
+                }
+            }
+            if (withdraw && backend.withdraw(pick)) {
+                dropUnanswered("CQ");
+            }
             return;
         }
         if (pick.queueFull()) {
@@ -144,6 +187,9 @@ final class AsyncForward {
     }
 
     private void attempt() {
+        synchronized (abortLock) {
+            phase = CONNECTING;
+        }
         server = slot.server();
         RequestLog.picked(record, server);
         AsyncConnection pooled = attempts.mayTakeIdle() ? pools.takeAsync(server, loop()) : null;
@@ -171,6 +217,15 @@ final class AsyncForward {
     }
 
     private void connectFailed(IOException e) {
+        boolean gone;
+        synchronized (abortLock) {
+            gone = clientGone;
+        }
+        if (gone) {
+            // abortonclose: no retry for a client that has left; nothing to answer.
+            dropUnanswered("CC");
+            return;
+        }
         boolean again = attempts.afterConnectFailure();
         RequestLog.retries(record, attempts);
         if (again) {
@@ -183,6 +238,20 @@ final class AsyncForward {
 
     private void send(AsyncConnection connection) {
         RequestHead head = connection.beginRequest(this, pools.serverMs());
+        boolean gone;
+        synchronized (abortLock) {
+            gone = clientGone;
+            if (!gone) {
+                phase = SENT;
+                sentOn = connection;
+            }
+        }
+        if (gone) {
+            if (connection.failBusy()) {
+                answerClientGone();
+            }
+            return;
+        }
         handler.writeHead(request, backend, server, body, head);
         try {
             connection.send();
@@ -433,6 +502,50 @@ final class AsyncForward {
                         : ErrorPage.BAD_GATEWAY);
     }
 
+    /**
+     * The client closed its side while the request waited ({@code option abortonclose}), on a
+     * selector thread: a queued request leaves its queue unanswered; a request sent to a server
+     * whose answer has not begun is dropped with HAProxy's 400 (both as HAProxy does). Before that,
+     * the next step sees {@code clientGone}.
+     */
+    private void onClientClosed() {
+        int at;
+        Backend.Pick queued;
+        AsyncConnection connection;
+        synchronized (abortLock) {
+            clientGone = true;
+            at = phase;
+            queued = queuedPick;
+            connection = sentOn;
+        }
+        if (at == QUEUED && backend.withdraw(queued)) {
+            dropUnanswered("CQ");
+        } else if (at == SENT && connection.failBusy()) {
+            answerClientGone();
+        }
+    }
+
+    /** Connected, the answer not begun, and the client gone: HAProxy's 400, logged {@code CH}. */
+    private void answerClientGone() {
+        RequestLog.clientGone(record, "CH", true);
+        if (slot != null) {
+            slot.release();
+        }
+        ProxyHandler.sendError(response, ErrorPage.BAD_REQUEST, finishing());
+    }
+
+    /** The client left before any server took the request: no answer, the connection closed. */
+    private void dropUnanswered(String termination) {
+        RequestLog.clientGone(record, termination, false);
+        if (slot != null) {
+            slot.release();
+        }
+        request.getConnectionMetaData().getConnection().getEndPoint().close();
+        finish(
+                new org.eclipse.jetty.io.EofException(
+                        "the client closed its side before an answer"));
+    }
+
     private void error(ErrorPage page) {
         RequestLog.failed(record, page);
         if (slot != null) {
@@ -444,6 +557,9 @@ final class AsyncForward {
     private void finish(Throwable failure) {
         if (!finished.compareAndSet(false, true)) {
             return;
+        }
+        if (watched != null) {
+            watched.unwatch();
         }
         if (slot != null) {
             slot.release();

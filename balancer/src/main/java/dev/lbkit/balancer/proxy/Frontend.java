@@ -394,9 +394,12 @@ public final class Frontend implements AutoCloseable {
 
         @Override
         protected SocketChannelEndPoint newEndPoint(
-                SocketChannel channel, ManagedSelector selector, SelectionKey key)
-                throws IOException {
-            return super.newEndPoint(channel, selector, new LazyReadKey(key));
+                SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+            ClientEndPoint endPoint =
+                    new ClientEndPoint(
+                            channel, selector, new LazyReadKey(key), getScheduler(), getExecutor());
+            endPoint.setIdleTimeout(getIdleTimeout());
+            return endPoint;
         }
     }
 

@@ -142,6 +142,21 @@ final class RequestLog {
     }
 
     /**
+     * The client closed its side before the server's answer began ({@code option abortonclose}):
+     * {@code termination} is {@code CQ} (it waited in a queue), {@code CC} (no connection to a
+     * server) or {@code CH} (connected, waiting for the answer; HAProxy then answers 400);
+     * unanswered for the first two.
+     */
+    static void clientGone(AccessRecord record, String termination, boolean answered) {
+        if (record == null) {
+            return;
+        }
+        record.ownAnswer = true;
+        record.unanswered = !answered;
+        record.termination = termination;
+    }
+
+    /**
      * The request's server had {@code maxqueue} requests waiting already: refused with a 503,
      * logged with that server, {@code SQ} and no queue time, as HAProxy does.
      */
@@ -245,7 +260,7 @@ final class RequestLog {
             FrontendStats stats,
             Throwable failure) {
         record.endNanos = System.nanoTime();
-        record.status = response.getStatus();
+        record.status = record.unanswered ? -1 : response.getStatus();
         Connection connection = request.getConnectionMetaData().getConnection();
         long wireOut = record.bytesOut + connection.getBytesOut();
         record.bytesIn += connection.getBytesIn();
@@ -253,6 +268,9 @@ final class RequestLog {
                 record.ownAnswer && !log.countsOwnAnswers()
                         ? 0
                         : countedAsHaproxyDoes(response, request, wireOut);
+        if (record.unanswered) {
+            record.bytesOut = 0;
+        }
         if (failure != null && record.termination.equals("--")) {
             record.termination = "SD";
         }

@@ -1,0 +1,281 @@
+package dev.lbkit.balancer.proxy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * A client connection that can tell, while lbkit waits for a server, whether the client has closed
+ * its side ({@code option abortonclose}). Jetty does not read a connection while one of its
+ * requests is being answered, so nobody would notice the close until the answer is written.
+ *
+ * <p>{@link #watch} asks the selector to say when the connection becomes readable, on Jetty's own
+ * fill interest (Jetty leaves it unused meanwhile), and then reads: the end of the stream is the
+ * close; bytes (a pipelined request) are kept and handed to Jetty's next {@link #fill} before
+ * anything else, so no byte is lost or reordered. When Jetty asks for fill interest while a watch
+ * holds it, the watch hands it over. Nothing of this runs unless a watch is asked for: without
+ * {@code abortonclose}, each fill costs one check of an empty field.
+ */
+final class ClientEndPoint extends SocketChannelEndPoint {
+    /** The most a watch keeps of what the client sends while its request waits. */
+    private static final int KEEP = 4096;
+
+    private final Executor executor;
+    private final Object lock = new Object();
+
+    /** Bytes read while watching, not yet given to Jetty (flush mode); null until the first. */
+    private ByteBuffer kept;
+
+    /** The watch that holds the fill interest now, or null. */
+    private Watch watch;
+
+    /**
+     * Jetty's fill callback, registered while a watch held the interest: the watch passes it on.
+     */
+    private Callback handedOver;
+
+    /** The client's side has ended (a read gave -1). */
+    private boolean ended;
+
+    ClientEndPoint(
+            SocketChannel channel,
+            ManagedSelector selector,
+            SelectionKey key,
+            Scheduler scheduler,
+            Executor executor) {
+        super(channel, selector, key, scheduler);
+        this.executor = executor;
+    }
+
+    @Override
+    public int fill(ByteBuffer buffer) throws IOException {
+        if (kept != null) {
+            synchronized (lock) {
+                if (kept != null && kept.hasRemaining()) {
+                    return BufferUtil.append(buffer, kept);
+                }
+            }
+        }
+        return super.fill(buffer);
+    }
+
+    /**
+     * Whether the client has closed its side by now, reading (and keeping) what it sent meanwhile:
+     * never blocks.
+     */
+    boolean clientClosed() {
+        synchronized (lock) {
+            if (ended) {
+                return true;
+            }
+            if (kept == null) {
+                kept = BufferUtil.allocate(KEEP);
+            }
+            try {
+                while (BufferUtil.space(kept) > 0) {
+                    int position = BufferUtil.flipToFill(kept);
+                    int n;
+                    try {
+                        n = getChannel().read(kept);
+                    } finally {
+                        BufferUtil.flipToFlush(kept, position);
+                    }
+                    if (n < 0) {
+                        ended = true;
+                        return true;
+                    }
+                    if (n == 0) {
+                        return false;
+                    }
+                }
+            } catch (IOException e) {
+                // A reset: the client is gone.
+                ended = true;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Runs {@code onClose} once, on a selector thread, if the client closes its side before {@link
+     * #unwatch}; false when the connection cannot be watched now (Jetty is reading it, it is
+     * already watched, or the client has sent more already).
+     */
+    boolean watch(Runnable onClose) {
+        Watch w = new Watch(onClose);
+        synchronized (lock) {
+            // Bytes already kept wait for Jetty, which will be told of them at once: a watch
+            // would hold the interest they need.
+            if (watch != null || handedOver != null || (kept != null && kept.hasRemaining())) {
+                return false;
+            }
+            watch = w;
+        }
+        if (!super.tryFillInterested(w)) {
+            dropped(w);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * {@code w} could not take the fill interest: it is no watch any more, and a callback Jetty
+     * handed it meanwhile runs now (Jetty then fills, finds nothing and asks again).
+     */
+    private void dropped(Watch w) {
+        Callback jetty;
+        synchronized (lock) {
+            if (watch == w) {
+                watch = null;
+            }
+            jetty = handedOver;
+            handedOver = null;
+        }
+        if (jetty != null) {
+            executor.execute(jetty::succeeded);
+        }
+    }
+
+    /** Stops watching: {@code onClose} is not run any more. */
+    void unwatch() {
+        synchronized (lock) {
+            if (watch != null) {
+                watch.stopped = true;
+            }
+        }
+    }
+
+    @Override
+    public void fillInterested(Callback callback) {
+        synchronized (lock) {
+            if (handOver(callback)) {
+                return;
+            }
+            super.fillInterested(callback);
+        }
+        fillableNowIfKept();
+    }
+
+    @Override
+    public boolean tryFillInterested(Callback callback) {
+        synchronized (lock) {
+            if (handOver(callback)) {
+                return true;
+            }
+            if (!super.tryFillInterested(callback)) {
+                return false;
+            }
+        }
+        fillableNowIfKept();
+        return true;
+    }
+
+    @Override
+    public boolean isFillInterested() {
+        synchronized (lock) {
+            if (watch != null) {
+                return handedOver != null;
+            }
+            return super.isFillInterested();
+        }
+    }
+
+    /**
+     * Jetty asks for the fill interest while a watch holds it: the watch stops watching and passes
+     * the interest on when it fires. Called with the lock held; true when it did so.
+     */
+    private boolean handOver(Callback callback) {
+        if (watch == null) {
+            return false;
+        }
+        watch.stopped = true;
+        handedOver = callback;
+        return true;
+    }
+
+    /**
+     * Bytes kept from a watch wait for Jetty, and the selector will not report them (they left the
+     * socket): Jetty's callback runs now.
+     */
+    private void fillableNowIfKept() {
+        boolean now;
+        synchronized (lock) {
+            now = kept != null && kept.hasRemaining();
+        }
+        if (now) {
+            executor.execute(() -> getFillInterest().fillable());
+        }
+    }
+
+    /** The fill interest a watch registers. */
+    private final class Watch implements Callback {
+        private final Runnable onClose;
+
+        /** Guarded by the endpoint's lock. */
+        boolean stopped;
+
+        Watch(Runnable onClose) {
+            this.onClose = onClose;
+        }
+
+        @Override
+        public void succeeded() {
+            Callback jetty;
+            boolean closed = false;
+            boolean again = false;
+            synchronized (lock) {
+                if (watch == this) {
+                    watch = null;
+                }
+                jetty = handedOver;
+                handedOver = null;
+                // Read only while nobody else waits to: Jetty's own interest (registered once this
+                // watch had fired) must find what the socket holds.
+                if (jetty == null && !stopped && !ClientEndPoint.super.isFillInterested()) {
+                    closed = clientClosed();
+                    // Bytes (a pipelined request) end the watch: they wait for Jetty, which is told
+                    // at once when it asks (fillableNowIfKept).
+                    again = !closed && !kept.hasRemaining();
+                    if (again) {
+                        watch = this;
+                    }
+                }
+            }
+            if (jetty != null) {
+                executor.execute(jetty::succeeded);
+            } else if (closed) {
+                onClose.run();
+            } else if (again && !ClientEndPoint.super.tryFillInterested(this)) {
+                dropped(this);
+            }
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            Callback jetty;
+            synchronized (lock) {
+                if (watch == this) {
+                    watch = null;
+                }
+                jetty = handedOver;
+                handedOver = null;
+            }
+            if (jetty != null) {
+                jetty.failed(failure);
+            }
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+}
