@@ -21,8 +21,9 @@ class ErrorPagesTest {
      *
      * <p>The cases half-close after their request, and HAProxy 3.4 turns {@code option
      * abortonclose} on by default: it then drops a request whose client closed before its answer
-     * (400, or no answer when no server could be reached). lbkit does not model that option
-     * (AbortOnCloseTest pins the difference), so the config turns it off for every line.
+     * (400, or no answer when no server could be reached), and which of the two a client gets can
+     * depend on timing. {@link AbortOnCloseParityTest} compares that; this config turns the option
+     * off on every line, so these cases compare the pages themselves.
      */
     static final String CONFIG =
             """
