@@ -63,11 +63,12 @@ public final class HaproxyForTests {
     }
 
     /**
-     * For comparisons whose lbkit side models HAProxy 2.6's answers only (error pages, answers to
-     * bad input, the runtime API's words, the stats page's numbering): {@code found} when it is a
-     * 2.6, else a HAProxy 2.6 from {@link HaproxyLines} (the official image, pulled when it can be,
-     * or the local build), saying so. A newer HAProxy answers some of these differently, and lbkit
-     * does not model that yet.
+     * For comparisons whose lbkit side models HAProxy 2.6's answers only (the stats page's
+     * numbering, and the comparisons a test runs on 2.6 alone): {@code found} when it is a 2.6,
+     * else a HAProxy 2.6 from {@link HaproxyLines} (the official image, pulled when it can be, or
+     * the local build), saying so. A newer HAProxy answers some of these differently, and lbkit
+     * does not model that yet. (Error pages, answers to bad input and the runtime API's words are
+     * modelled per line: their comparisons meet the HAProxy found, with lbkit running as its line.)
      */
     public static Haproxy modelled26(Haproxy found, String what) {
         if (HaproxyLine.ofVersion(found.version()) == HaproxyLine.V2_6) {
