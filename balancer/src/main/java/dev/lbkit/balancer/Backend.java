@@ -282,20 +282,8 @@ public final class Backend {
      */
     public boolean withdraw(Pick pick) {
         QueuePlace waiter = pick.place();
-        if (waiter == null) {
+        if (waiter == null || !leave(waiter)) {
             return false;
-        }
-        synchronized (lock) {
-            if (waiter.done) {
-                return false;
-            }
-            waiter.done = true;
-            if (waiter.target != null) {
-                serverQueues.get(waiter.target).remove(waiter);
-                waiter.target.addQueued(-1);
-            } else {
-                queue.remove(waiter);
-            }
         }
         ScheduledFuture<?> timer = waiter.timer;
         if (timer != null) {
@@ -310,9 +298,16 @@ public final class Backend {
     }
 
     private void expire(QueuePlace waiter) {
+        if (leave(waiter)) {
+            waiter.continuation.accept(null);
+        }
+    }
+
+    /** Takes {@code waiter} out of its queue: false when it had left already (served or gone). */
+    private boolean leave(QueuePlace waiter) {
         synchronized (lock) {
             if (waiter.done) {
-                return;
+                return false;
             }
             waiter.done = true;
             if (waiter.target != null) {
@@ -321,8 +316,8 @@ public final class Backend {
             } else {
                 queue.remove(waiter);
             }
+            return true;
         }
-        waiter.continuation.accept(null);
     }
 
     /**

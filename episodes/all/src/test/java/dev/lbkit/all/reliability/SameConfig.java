@@ -103,31 +103,14 @@ final class SameConfig implements AutoCloseable {
         boolean meetsFound = foundLine != null && modelled.contains(foundLine);
         HaproxyLine line = meetsFound ? foundLine : HaproxyLine.V2_6;
         if (lookup.haproxy().isEmpty()) {
-            RecordingBackend lbkitBackend = new RecordingBackend();
-            int lbkitPort = SideBySide.freePort();
-            int lbkitStats = SideBySide.freePort();
-            Lbkit lbkit =
-                    Lbkit.start(
-                            ConfigParser.parse(
-                                    mistake.apply(
-                                            fill(
-                                                    template,
-                                                    lbkitPort,
-                                                    lbkitBackend.port(),
-                                                    lbkitStats)),
-                                    "reliability.cfg",
-                                    line));
             if (HaproxyForTests.required()) {
-                lbkit.close();
-                lbkitBackend.close();
                 Assertions.fail("no HAProxy to compare with: " + lookup.missing());
             }
             System.out.println(
                     "[lbkit] reliability: no HAProxy ("
                             + lookup.missing()
                             + "); lbkit's answers are checked, the HAProxy comparison is skipped");
-            return new SameConfig(
-                    lbkit, lbkitBackend, lbkitPort, lbkitStats, null, null, 0, 0, lookup.missing());
+            return launch(template, mistake, null, line, lookup.missing());
         }
         dev.lbkit.harness.haproxy.Haproxy met =
                 meetsFound
@@ -147,6 +130,20 @@ final class SameConfig implements AutoCloseable {
             dev.lbkit.harness.haproxy.Haproxy met,
             HaproxyLine line)
             throws IOException, ConfigException {
+        return launch(template, mistake, met, line, "");
+    }
+
+    /**
+     * As {@link #against}; {@code met} null: lbkit alone, as there is no HAProxy here ({@code
+     * missing} says why; {@link #haproxyOrSkip} reports it).
+     */
+    private static SameConfig launch(
+            String template,
+            java.util.function.UnaryOperator<String> mistake,
+            dev.lbkit.harness.haproxy.Haproxy met,
+            HaproxyLine line,
+            String missing)
+            throws IOException, ConfigException {
         RecordingBackend lbkitBackend = new RecordingBackend();
         int lbkitPort = SideBySide.freePort();
         int lbkitStats = SideBySide.freePort();
@@ -157,6 +154,10 @@ final class SameConfig implements AutoCloseable {
                                         fill(template, lbkitPort, lbkitBackend.port(), lbkitStats)),
                                 "reliability.cfg",
                                 line));
+        if (met == null) {
+            return new SameConfig(
+                    lbkit, lbkitBackend, lbkitPort, lbkitStats, null, null, 0, 0, missing);
+        }
         RecordingBackend haproxyBackend = new RecordingBackend();
         int haproxyPort = SideBySide.freePort();
         int haproxyStats = SideBySide.freePort();
