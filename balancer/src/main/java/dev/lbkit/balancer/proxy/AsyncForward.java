@@ -239,7 +239,10 @@ final class AsyncForward {
     private void send(AsyncConnection connection) {
         RequestHead head = connection.beginRequest(this, pools.serverMs());
         boolean gone;
+        // A close that came while the connection was made counts, as HAProxy reads it meanwhile.
+        boolean closedMeanwhile = watched != null && watched.clientClosed();
         synchronized (abortLock) {
+            clientGone |= closedMeanwhile;
             gone = clientGone;
             if (!gone) {
                 phase = SENT;
@@ -301,6 +304,14 @@ final class AsyncForward {
             if (answer.status < 200 && answer.status != 101) {
                 connection.discard(end);
                 continue;
+            }
+            if (watched != null && watched.clientClosed()) {
+                // The client closed before this answer came: dropped, as HAProxy does when it
+                // reads the close first.
+                if (connection.failBusy()) {
+                    answerClientGone();
+                }
+                return;
             }
             RequestLog.answered(record);
             deliver(connection, answer, end);

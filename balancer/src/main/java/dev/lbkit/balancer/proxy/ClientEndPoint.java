@@ -21,7 +21,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * close; bytes (a pipelined request) are kept and handed to Jetty's next {@link #fill} before
  * anything else, so no byte is lost or reordered. When Jetty asks for fill interest while a watch
  * holds it, the watch hands it over. Nothing of this runs unless a watch is asked for: without
- * {@code abortonclose}, each fill costs one check of an empty field.
+ * {@code abortonclose}, each call costs one read of a volatile flag.
  */
 final class ClientEndPoint extends SocketChannelEndPoint {
     /** The most a watch keeps of what the client sends while its request waits. */
@@ -44,6 +44,13 @@ final class ClientEndPoint extends SocketChannelEndPoint {
     /** The client's side has ended (a read gave -1). */
     private boolean ended;
 
+    /**
+     * Whether this connection was ever watched or read ahead: until then every call goes straight
+     * to Jetty's endpoint, without the lock (the path of every connection without {@code
+     * abortonclose}).
+     */
+    private volatile boolean used;
+
     ClientEndPoint(
             SocketChannel channel,
             ManagedSelector selector,
@@ -56,7 +63,7 @@ final class ClientEndPoint extends SocketChannelEndPoint {
 
     @Override
     public int fill(ByteBuffer buffer) throws IOException {
-        if (kept != null) {
+        if (used) {
             synchronized (lock) {
                 if (kept != null && kept.hasRemaining()) {
                     return BufferUtil.append(buffer, kept);
@@ -71,6 +78,7 @@ final class ClientEndPoint extends SocketChannelEndPoint {
      * never blocks.
      */
     boolean clientClosed() {
+        used = true;
         synchronized (lock) {
             if (ended) {
                 return true;
@@ -110,6 +118,7 @@ final class ClientEndPoint extends SocketChannelEndPoint {
      * already watched, or the client has sent more already).
      */
     boolean watch(Runnable onClose) {
+        used = true;
         Watch w = new Watch(onClose);
         synchronized (lock) {
             // Bytes already kept wait for Jetty, which will be told of them at once: a watch
@@ -155,31 +164,41 @@ final class ClientEndPoint extends SocketChannelEndPoint {
 
     @Override
     public void fillInterested(Callback callback) {
-        synchronized (lock) {
-            if (handOver(callback)) {
-                return;
-            }
+        if (!used) {
             super.fillInterested(callback);
+            return;
         }
-        fillableNowIfKept();
+        Taken taken;
+        synchronized (lock) {
+            taken = handOver(callback);
+            if (taken == Taken.NO_WATCH) {
+                super.fillInterested(callback);
+            }
+        }
+        afterTaking(taken, callback);
     }
 
     @Override
     public boolean tryFillInterested(Callback callback) {
+        if (!used) {
+            return super.tryFillInterested(callback);
+        }
+        Taken taken;
         synchronized (lock) {
-            if (handOver(callback)) {
-                return true;
-            }
-            if (!super.tryFillInterested(callback)) {
+            taken = handOver(callback);
+            if (taken == Taken.NO_WATCH && !super.tryFillInterested(callback)) {
                 return false;
             }
         }
-        fillableNowIfKept();
+        afterTaking(taken, callback);
         return true;
     }
 
     @Override
     public boolean isFillInterested() {
+        if (!used) {
+            return super.isFillInterested();
+        }
         synchronized (lock) {
             if (watch != null) {
                 return handedOver != null;
@@ -188,17 +207,40 @@ final class ClientEndPoint extends SocketChannelEndPoint {
         }
     }
 
+    /** What became of Jetty's fill callback. */
+    private enum Taken {
+        /** No watch held the interest: registered as usual. */
+        NO_WATCH,
+        /** A watch holds the interest and passes it on when it fires. */
+        HANDED_OVER,
+        /** Bytes a watch read wait already: no readiness will come for them, so it runs now. */
+        RUN_NOW
+    }
+
     /**
-     * Jetty asks for the fill interest while a watch holds it: the watch stops watching and passes
-     * the interest on when it fires. Called with the lock held; true when it did so.
+     * Jetty asks for the fill interest: a watch that holds it stops watching and takes {@code
+     * callback} over, unless bytes it read wait already. Called with the lock held.
      */
-    private boolean handOver(Callback callback) {
+    private Taken handOver(Callback callback) {
         if (watch == null) {
-            return false;
+            return Taken.NO_WATCH;
         }
         watch.stopped = true;
+        if (kept != null && kept.hasRemaining()) {
+            return Taken.RUN_NOW;
+        }
         handedOver = callback;
-        return true;
+        return Taken.HANDED_OVER;
+    }
+
+    private void afterTaking(Taken taken, Callback callback) {
+        switch (taken) {
+            case RUN_NOW -> executor.execute(callback::succeeded);
+            case NO_WATCH -> fillableNowIfKept();
+            case HANDED_OVER -> {
+                // the watch calls it
+            }
+        }
     }
 
     /**
