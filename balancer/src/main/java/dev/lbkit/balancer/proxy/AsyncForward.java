@@ -217,8 +217,10 @@ final class AsyncForward {
     }
 
     private void connectFailed(IOException e) {
+        boolean closedMeanwhile = watched != null && watched.clientClosed();
         boolean gone;
         synchronized (abortLock) {
+            clientGone |= closedMeanwhile;
             gone = clientGone;
         }
         if (gone) {
