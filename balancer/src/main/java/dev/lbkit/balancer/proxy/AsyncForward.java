@@ -60,12 +60,13 @@ final class AsyncForward {
      */
     private final ClientEndPoint watched;
 
-    // Where the request is, for a client that closes meanwhile; guarded by abortLock.
+    // Where the request is, for a client that closes meanwhile; guarded by abortLock, and kept only
+    // when the client is watched (requests without abortonclose pay no lock for it).
     private static final int PICKING = 0;
     private static final int QUEUED = 1;
     private static final int CONNECTING = 2;
     private static final int SENT = 3;
-    private final Object abortLock = new Object();
+    private final Object abortLock;
     private int phase = PICKING;
     private Backend.Pick queuedPick;
     private AsyncConnection sentOn;
@@ -97,6 +98,7 @@ final class AsyncForward {
                                         instanceof ClientEndPoint client
                         ? client
                         : null;
+        this.abortLock = watched != null ? new Object() : null;
     }
 
     void start() {
@@ -131,16 +133,18 @@ final class AsyncForward {
                 backend.pickTakeOrQueue(
                         info, this::dequeued, backend.section().timeouts().queueWaitMs());
         if (pick.queued()) {
-            boolean withdraw;
-            synchronized (abortLock) {
-                withdraw = clientGone && phase == PICKING;
-                if (phase == PICKING) {
-                    phase = QUEUED;
-                    queuedPick = pick;
+            if (watched != null) {
+                boolean withdraw;
+                synchronized (abortLock) {
+                    withdraw = clientGone && phase == PICKING;
+                    if (phase == PICKING) {
+                        phase = QUEUED;
+                        queuedPick = pick;
+                    }
                 }
-            }
-            if (withdraw && backend.withdraw(pick)) {
-                dropUnanswered("CQ");
+                if (withdraw && backend.withdraw(pick)) {
+                    dropUnanswered("CQ");
+                }
             }
             return;
         }
@@ -187,8 +191,10 @@ final class AsyncForward {
     }
 
     private void attempt() {
-        synchronized (abortLock) {
-            phase = CONNECTING;
+        if (watched != null) {
+            synchronized (abortLock) {
+                phase = CONNECTING;
+            }
         }
         server = slot.server();
         RequestLog.picked(record, server);
@@ -217,13 +223,7 @@ final class AsyncForward {
     }
 
     private void connectFailed(IOException e) {
-        boolean closedMeanwhile = watched != null && watched.clientClosed();
-        boolean gone;
-        synchronized (abortLock) {
-            clientGone |= closedMeanwhile;
-            gone = clientGone;
-        }
-        if (gone) {
+        if (watched != null && clientLeft(() -> {})) {
             // abortonclose: no retry for a client that has left; nothing to answer.
             dropUnanswered("CC");
             return;
@@ -240,18 +240,12 @@ final class AsyncForward {
 
     private void send(AsyncConnection connection) {
         RequestHead head = connection.beginRequest(this, pools.serverMs());
-        boolean gone;
-        // A close that came while the connection was made counts, as HAProxy reads it meanwhile.
-        boolean closedMeanwhile = watched != null && watched.clientClosed();
-        synchronized (abortLock) {
-            clientGone |= closedMeanwhile;
-            gone = clientGone;
-            if (!gone) {
-                phase = SENT;
-                sentOn = connection;
-            }
-        }
-        if (gone) {
+        if (watched != null
+                && clientLeft(
+                        () -> {
+                            phase = SENT;
+                            sentOn = connection;
+                        })) {
             if (connection.failBusy()) {
                 answerClientGone();
             }
@@ -535,6 +529,22 @@ final class AsyncForward {
             dropUnanswered("CQ");
         } else if (at == SENT && connection.failBusy()) {
             answerClientGone();
+        }
+    }
+
+    /**
+     * Whether the watched client has left by now, looking at its connection once more (HAProxy
+     * reads a close in the same pass as the event at hand); {@code ifStaying} runs under the lock
+     * when it has not, so that a close reported meanwhile finds the step it made.
+     */
+    private boolean clientLeft(Runnable ifStaying) {
+        boolean closed = watched.clientClosed();
+        synchronized (abortLock) {
+            clientGone |= closed;
+            if (!clientGone) {
+                ifStaying.run();
+            }
+            return clientGone;
         }
     }
 
