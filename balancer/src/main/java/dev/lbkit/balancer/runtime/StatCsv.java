@@ -2,40 +2,42 @@ package dev.lbkit.balancer.runtime;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.health.HealthChecks;
 import dev.lbkit.balancer.proxy.Frontend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code show stat}: HAProxy 2.6's CSV, same header and column order, one FRONTEND row per
- * frontend, one row per server and a BACKEND row per backend, in file order. lbkit fills the
- * columns it tracks (counts, status, weights, checks, answers by status class); the others stay
- * empty. The statistics page's {@code ;csv} is the same text without the final empty line.
+ * {@code show stat}: the CSV of the HAProxy line lbkit runs as, same header and column order, one
+ * FRONTEND row per frontend, one row per server and a BACKEND row per backend, in file order. lbkit
+ * fills the columns it tracks (counts, status, weights, checks, answers by status class); the
+ * others stay empty. The statistics page's {@code ;csv} is the same text without the final empty
+ * line.
  */
 public final class StatCsv {
-    /** HAProxy 2.6.12's header line, taken from the binary's own output. */
-    static final String HEADER =
-            "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other,hanafail,req_rate,req_rate_max,req_tot,cli_abrt,srv_abrt,comp_in,comp_out,comp_byp,comp_rsp,lastsess,last_chk,last_agt,qtime,ctime,rtime,ttime,agent_status,agent_code,agent_duration,check_desc,agent_desc,check_rise,check_fall,check_health,agent_rise,agent_fall,agent_health,addr,cookie,mode,algo,conn_rate,conn_rate_max,conn_tot,intercepted,dcon,dses,wrew,connect,reuse,cache_lookups,cache_hits,srv_icur,src_ilim,qtime_max,ctime_max,rtime_max,ttime_max,eint,idle_conn_cur,safe_conn_cur,used_conn_cur,need_conn_est,uweight,agg_server_status,agg_server_check_status,agg_check_status,-,ssl_sess,ssl_reused_sess,ssl_failed_handshake,h2_headers_rcvd,h2_data_rcvd,h2_settings_rcvd,h2_rst_stream_rcvd,h2_goaway_rcvd,h2_detected_conn_protocol_errors,h2_detected_strm_protocol_errors,h2_rst_stream_resp,h2_goaway_resp,h2_open_connections,h2_backend_open_streams,h2_total_connections,h2_backend_total_streams,h1_open_connections,h1_open_streams,h1_total_connections,h1_total_streams,h1_bytes_in,h1_bytes_out,h1_spliced_bytes_in,h1_spliced_bytes_out,";
-
-    private static final List<String> COLUMNS = Arrays.asList(HEADER.substring(2).split(",", -1));
-    private static final Map<String, Integer> INDEX = new HashMap<>();
-
-    static {
-        for (int i = 0; i < COLUMNS.size(); i++) {
-            INDEX.putIfAbsent(COLUMNS.get(i), i);
-        }
-    }
+    /** HAProxy 2.6's header line (2.6.12's own output), which the tests of 2.6's CSV read. */
+    static final String HEADER = Layout.of(HaproxyLine.V2_6).header();
 
     private StatCsv() {}
 
     /** The columns of HAProxy 2.6's CSV, in order. */
     public static List<String> columns() {
-        return List.copyOf(COLUMNS);
+        return columns(HaproxyLine.V2_6);
+    }
+
+    /** The columns of {@code line}'s CSV, in order. */
+    public static List<String> columns(HaproxyLine line) {
+        return Layout.of(line).columns();
     }
 
     /** The answer to {@code show stat}, ending with the empty line the runtime API sends. */
@@ -44,31 +46,36 @@ public final class StatCsv {
     }
 
     /**
-     * The CSV; {@code cliColumns} false gives the statistics page's, where HAProxy 2.6 leaves a
-     * server's {@code addr} and a backend's {@code algo} empty (checked against the binary).
+     * The CSV; {@code cliColumns} false gives the statistics page's, where HAProxy leaves a
+     * server's {@code addr} and a backend's {@code algo} empty (checked against 2.6's binary, and
+     * on 3.0, 3.2 and 3.4 by {@code OperatorPagesParityTest}).
      */
     public static String render(RunningProxies lbkit, boolean cliColumns) {
-        StringBuilder out = new StringBuilder(HEADER).append('\n');
+        Layout layout = Layout.of(lbkit.config().line());
+        StringBuilder out = new StringBuilder(layout.header()).append('\n');
         int iid = firstIid(lbkit) - 1;
         for (ProxySection section : lbkit.config().proxies()) {
             iid++;
             if (section.hasFrontend()) {
                 Optional<Frontend> frontend =
                         lbkit.frontends().stream().filter(f -> f.section() == section).findFirst();
-                out.append(frontendRow(section, frontend, iid));
+                out.append(frontendRow(layout, section, frontend, iid));
             }
             if (section.hasBackend()) {
                 Optional<Backend> backend = lbkit.backend(section.name());
                 if (backend.isPresent()) {
-                    out.append(backendRows(backend.get(), lbkit.healthChecks(), iid, cliColumns));
+                    out.append(
+                            backendRows(
+                                    layout, backend.get(), lbkit.healthChecks(), iid, cliColumns));
                 }
             }
         }
         return out.append('\n').toString();
     }
 
-    private static String frontendRow(ProxySection section, Optional<Frontend> frontend, int iid) {
-        Row row = new Row(section.name(), "FRONTEND");
+    private static String frontendRow(
+            Layout layout, ProxySection section, Optional<Frontend> frontend, int iid) {
+        Row row = new Row(layout, section.name(), "FRONTEND");
         row.set("scur", frontend.map(f -> f.stats().current()).orElse(0));
         row.set("smax", frontend.map(f -> f.stats().max()).orElse(0));
         row.set("stot", frontend.map(f -> f.stats().total()).orElse(0L));
@@ -80,15 +87,20 @@ public final class StatCsv {
     }
 
     /**
-     * The first proxy's {@code iid}: HAProxy numbers proxies in file order from 1, after its
-     * internal runtime API frontend when the config has a {@code stats socket}.
+     * The first proxy's {@code iid}: HAProxy numbers proxies in file order, after its internal
+     * runtime API frontend. Up to 3.0 that frontend exists only when the config has a {@code stats
+     * socket}, so the numbers start at 1 without one; from 3.2 it always exists and they start at 2
+     * (measured on 2.6, 3.0, 3.2 and 3.4, with and without a {@code stats socket}).
      */
     public static int firstIid(RunningProxies lbkit) {
-        return lbkit.config().global().statsSockets().isEmpty() ? 1 : 2;
+        boolean cliProxy =
+                lbkit.config().line().compareTo(HaproxyLine.V3_2) >= 0
+                        || !lbkit.config().global().statsSockets().isEmpty();
+        return cliProxy ? 2 : 1;
     }
 
     private static String backendRows(
-            Backend backend, HealthChecks checks, int iid, boolean cliColumns) {
+            Layout layout, Backend backend, HealthChecks checks, int iid, boolean cliColumns) {
         StringBuilder rows = new StringBuilder();
         // One lock for the whole backend, servers and checks alike (checks.of takes this same lock
         // again): the rows are one consistent picture, and no second lock is waited for (issue 25).
@@ -100,7 +112,7 @@ public final class StatCsv {
             int activeWeight = 0;
             int backupWeight = 0;
             for (Server server : backend.servers()) {
-                Row row = new Row(backend.name(), server.name());
+                Row row = new Row(layout, backend.name(), server.name());
                 Optional<HealthChecks.Snapshot> check = checks.of(server);
                 row.set("qcur", server.queued()).set("qmax", server.maxQueued());
                 if (server.spec().maxqueue() > 0) {
@@ -146,7 +158,7 @@ public final class StatCsv {
                     }
                 }
             }
-            Row row = new Row(backend.name(), "BACKEND");
+            Row row = new Row(layout, backend.name(), "BACKEND");
             int weight = activeUsable > 0 ? activeWeight : backupWeight;
             // The backend's scur counts every request it holds, waiting in a queue or served.
             row.set("qcur", backend.backendQueued())
@@ -190,17 +202,57 @@ public final class StatCsv {
         return check.map(HealthChecks.Snapshot::status).orElse("no check");
     }
 
+    /**
+     * A line's CSV columns: its header as that line's HAProxy writes it (Debian's builds, which
+     * have QUIC: a build without it has no {@code h3_} and {@code quic_} columns), read from a
+     * resource per line, and each column's position.
+     */
+    record Layout(String header, List<String> columns, Map<String, Integer> index) {
+        private static final Map<HaproxyLine, Layout> LAYOUTS = new EnumMap<>(HaproxyLine.class);
+
+        static {
+            for (HaproxyLine line : HaproxyLine.values()) {
+                LAYOUTS.put(line, load(line));
+            }
+        }
+
+        static Layout of(HaproxyLine line) {
+            return LAYOUTS.get(line);
+        }
+
+        private static Layout load(HaproxyLine line) {
+            String resource = "stat-header-" + line.text() + ".txt";
+            try (InputStream in = StatCsv.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + resource);
+                }
+                String header = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+                List<String> columns = List.of(header.substring(2).split(",", -1));
+                Map<String, Integer> index = new HashMap<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    index.putIfAbsent(columns.get(i), i);
+                }
+                return new Layout(header, columns, Map.copyOf(index));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read resource " + resource, e);
+            }
+        }
+    }
+
     /** One CSV line under construction, every column empty until set. */
     private static final class Row {
-        private final String[] cells = new String[COLUMNS.size()];
+        private final Layout layout;
+        private final String[] cells;
 
-        Row(String pxname, String svname) {
+        Row(Layout layout, String pxname, String svname) {
+            this.layout = layout;
+            this.cells = new String[layout.columns().size()];
             Arrays.fill(cells, "");
             set("pxname", pxname).set("svname", svname);
         }
 
         Row set(String column, Object value) {
-            cells[INDEX.get(column)] = String.valueOf(value);
+            cells[layout.index().get(column)] = String.valueOf(value);
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.lbkit.balancer.stats;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.health.HealthChecks;
 import dev.lbkit.balancer.proxy.Frontend;
@@ -50,8 +51,11 @@ public final class PrometheusExporter {
     };
 
     private final Map<String, Family> families = new LinkedHashMap<>();
+    private final HaproxyLine line;
 
-    private PrometheusExporter() {}
+    private PrometheusExporter(HaproxyLine line) {
+        this.line = line;
+    }
 
     /** The exporter's answer: 200 with every metric lbkit has. */
     static PageAnswer answer(RunningProxies lbkit) {
@@ -63,7 +67,7 @@ public final class PrometheusExporter {
 
     /** The metrics of a running lbkit, in the text format. */
     public static String render(RunningProxies lbkit) {
-        PrometheusExporter out = new PrometheusExporter();
+        PrometheusExporter out = new PrometheusExporter(lbkit.config().line());
         for (Frontend frontend : lbkit.frontends()) {
             out.frontend(frontend.section().name(), frontend.stats());
         }
@@ -225,11 +229,11 @@ public final class PrometheusExporter {
         }
         check.ifPresent(
                 c -> {
-                    counter(
+                    checkCount(
                                     "haproxy_server_check_failures_total",
                                     "Failed health checks of the server.")
                             .add(labels, c.failedChecks());
-                    counter(
+                    checkCount(
                                     "haproxy_server_check_up_down_total",
                                     "Times the health checks took the server DOWN.")
                             .add(labels, c.downTransitions());
@@ -243,6 +247,14 @@ public final class PrometheusExporter {
                                 result.equals(c.lastResult()) ? 1 : 0);
                     }
                 });
+    }
+
+    /**
+     * The two counts of a server's checks: counters up to 3.0, typed gauge from 3.2 although their
+     * names still end in {@code _total} (measured on each line's exporter).
+     */
+    private Family checkCount(String name, String help) {
+        return line.compareTo(HaproxyLine.V3_2) >= 0 ? gauge(name, help) : counter(name, help);
     }
 
     private Family gauge(String name, String help) {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lbkit.backends.FlaskReplica;
 import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.RawHttpClient;
 import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.haproxy.Haproxy;
 import dev.lbkit.harness.haproxy.HaproxyForTests;
+import dev.lbkit.harness.haproxy.HaproxyLines;
 import dev.lbkit.harness.haproxy.RunningHaproxy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The statistics page's {@code ;csv} and the Prometheus exporter, side by side: a real HAProxy and
@@ -128,21 +132,49 @@ class OperatorPagesParityTest {
     /** One side: its ports, and the pages fetched after the traffic. */
     record Pages(String csvBefore, String csv, String metricsBefore, String metrics) {}
 
+    /**
+     * Against the HAProxy found here, lbkit running as its line (a HAProxy of a line lbkit does not
+     * model is met by a 2.6 instead).
+     */
     @Test
     void csvAndMetricsAreHaproxys() throws Exception {
-        Haproxy haproxy = HaproxyForTests.modelled26(HaproxyForTests.get(), "operator pages");
-        Pages[] sides = run(haproxy, UnaryOperator.identity());
+        Haproxy found = HaproxyForTests.get();
+        HaproxyLine line = HaproxyLine.ofVersion(found.version());
+        if (line == null || !line.modelled()) {
+            found = HaproxyForTests.modelled26(found, "operator pages");
+            line = HaproxyLine.V2_6;
+        }
+        assertSamePages(found, line);
+    }
+
+    /** Against each line after 2.6 in every run, lbkit running as that line. */
+    @ParameterizedTest(name = "HAProxy {0}")
+    @EnumSource(
+            value = HaproxyLine.class,
+            names = {"V3_0", "V3_2", "V3_4"})
+    void csvAndMetricsAreEachLines(HaproxyLine line) throws Exception {
+        assertSamePages(HaproxyLines.get(line), line);
+    }
+
+    static void assertSamePages(Haproxy haproxy, HaproxyLine line) throws Exception {
+        Pages[] sides = run(haproxy, UnaryOperator.identity(), line);
         CsvComparison csv = CsvComparison.of(sides[0], sides[1]);
         MetricsComparison metrics = MetricsComparison.of(sides[0], sides[1]);
         String summary =
                 "HAProxy met: "
                         + haproxy.describe()
+                        + ", lbkit runs as "
+                        + line.text()
                         + "\n"
                         + csv.summary()
                         + "\n"
                         + metrics.summary();
         System.out.println("[lbkit] " + summary);
-        Report.writeLine("operators", "stats-csv-and-metrics", summary.replace("\n", " | "));
+        Report.writeLine(
+                "operators", "stats-csv-and-metrics-" + line.text(), summary.replace("\n", " | "));
+        assertThat(csv.sameHeader())
+                .as("lbkit's CSV header is HAProxy %s's, column for column", line.text())
+                .isTrue();
         assertThat(csv.differences())
                 .as("lbkit's ;csv cells that differ from HAProxy's (%s)", csv.summary())
                 .isEmpty();
@@ -154,15 +186,52 @@ class OperatorPagesParityTest {
         assertThat(metrics.compared()).as("samples compared").isGreaterThan(50);
     }
 
+    /**
+     * lbkit running as 2.6 against a 3.4: the header, the proxies' numbers and two metrics' types
+     * are 3.4's own, and the comparison must see each.
+     */
+    @Test
+    @Tag(NegativeControl.TAG)
+    void comparisonRejects26sPagesAgainst34() throws Exception {
+        Pages[] sides =
+                run(HaproxyLines.get(HaproxyLine.V3_4), UnaryOperator.identity(), HaproxyLine.V2_6);
+        CsvComparison csv = CsvComparison.of(sides[0], sides[1]);
+        MetricsComparison metrics = MetricsComparison.of(sides[0], sides[1]);
+        NegativeControl.record(
+                "operator-pages-2.6-on-3.4",
+                "stats page ;csv and /metrics against HAProxy 3.4's",
+                "lbkit runs as 2.6",
+                "rejected: header "
+                        + (csv.sameHeader() ? "same" : "differs")
+                        + ", "
+                        + csv.differences().size()
+                        + " CSV cells differ, "
+                        + metrics.notInHaproxy().size()
+                        + " metrics typed otherwise");
+        assertThat(csv.sameHeader()).as("the comparison sees 2.6's header").isFalse();
+        assertThat(csv.differences())
+                .as("the comparison sees 2.6's proxy numbers")
+                .anyMatch(d -> d.startsWith("fe/FRONTEND iid: HAProxy 2, lbkit 1"));
+        assertThat(metrics.notInHaproxy())
+                .as("the comparison sees 2.6's metric types")
+                .anyMatch(d -> d.startsWith("haproxy_server_check_failures_total (counter"));
+    }
+
     @Test
     @Tag(NegativeControl.TAG)
     void comparisonRejectsAnLbkitWithAnotherWeight() throws Exception {
-        Haproxy haproxy = HaproxyForTests.modelled26(HaproxyForTests.get(), "operator pages");
+        Haproxy haproxy = HaproxyForTests.get();
+        HaproxyLine line = HaproxyLine.ofVersion(haproxy.version());
+        if (line == null || !line.modelled()) {
+            haproxy = HaproxyForTests.modelled26(haproxy, "operator pages");
+            line = HaproxyLine.V2_6;
+        }
         Pages[] sides =
                 run(
                         haproxy,
                         NegativeControl.replace(
-                                "(server s2 127\\.0\\.0\\.1:\\d+) weight 2", "$1 weight 1"));
+                                "(server s2 127\\.0\\.0\\.1:\\d+) weight 2", "$1 weight 1"),
+                        line);
         CsvComparison csv = CsvComparison.of(sides[0], sides[1]);
         MetricsComparison metrics = MetricsComparison.of(sides[0], sides[1]);
         NegativeControl.record(
@@ -181,10 +250,11 @@ class OperatorPagesParityTest {
     }
 
     /**
-     * Runs the traffic on HAProxy (first) and lbkit (second, its config rewritten by {@code
-     * mistake}).
+     * Runs the traffic on HAProxy (first) and lbkit (second, running as {@code line}, its config
+     * rewritten by {@code mistake}).
      */
-    static Pages[] run(Haproxy haproxy, UnaryOperator<String> mistake) throws Exception {
+    static Pages[] run(Haproxy haproxy, UnaryOperator<String> mistake, HaproxyLine line)
+            throws Exception {
         Map<String, Integer> haproxyPorts = ports();
         Map<String, Integer> lbkitPorts = ports();
         Pages[] pages = new Pages[2];
@@ -192,7 +262,7 @@ class OperatorPagesParityTest {
             pages[0] = traffic(haproxyPorts, () -> {});
         }
         String lbkitConfig = mistake.apply(fill(CONFIG, lbkitPorts));
-        try (Lbkit lbkit = Lbkit.start(ConfigParser.parse(lbkitConfig, "operators.cfg"))) {
+        try (Lbkit lbkit = Lbkit.start(ConfigParser.parse(lbkitConfig, "operators.cfg", line))) {
             pages[1] = traffic(lbkitPorts, () -> awaitIdle(lbkit));
         }
         return pages;
@@ -320,7 +390,12 @@ class OperatorPagesParityTest {
     }
 
     /** The ;csv pages compared cell by cell, on the cells lbkit fills. */
-    record CsvComparison(int rows, Set<String> columns, int compared, List<String> differences) {
+    record CsvComparison(
+            int rows,
+            Set<String> columns,
+            int compared,
+            List<String> differences,
+            boolean sameHeader) {
         static CsvComparison of(Pages haproxy, Pages lbkit) {
             Map<String, Map<String, String>> expected = rows(haproxy.csv());
             Map<String, Map<String, String>> actual = rows(lbkit.csv());
@@ -354,7 +429,9 @@ class OperatorPagesParityTest {
                     }
                 }
             }
-            return new CsvComparison(actual.size(), columns, compared, differences);
+            boolean sameHeader =
+                    haproxy.csv().lines().findFirst().equals(lbkit.csv().lines().findFirst());
+            return new CsvComparison(actual.size(), columns, compared, differences, sameHeader);
         }
 
         static String increment(String after, String before) {
@@ -380,7 +457,9 @@ class OperatorPagesParityTest {
         }
 
         String summary() {
-            return "stats ;csv: "
+            return "stats ;csv: header "
+                    + (sameHeader ? "the same" : "differs")
+                    + ", "
                     + rows
                     + " rows, "
                     + columns.size()
