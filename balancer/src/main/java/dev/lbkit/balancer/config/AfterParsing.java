@@ -282,6 +282,25 @@ final class AfterParsing {
         for (int i = 0; i < proxy.servers.size(); i++) {
             ServerDraft draft = proxy.servers.get(i);
             ServerOptions o = draft.options();
+            if (o.check && draft.port() == 0 && !o.checkPort) {
+                // No port to check: none written, 0, or an offset from the client's (measured on
+                // 2.6.12); with an HTTP check HAProxy adds that no check rule names one either.
+                diag.rawAlert(
+                        "[ALERT] config: "
+                                + proxy.typeWord()
+                                + " '"
+                                + proxy.name
+                                + "': server '"
+                                + draft.name()
+                                + "' has neither service port nor check port"
+                                + (proxy.httpCheck != null
+                                        ? " nor tcp_check rule 'connect' with port information"
+                                        : "")
+                                + ". Give it a port (address:port) or 'port <n>' for its checks"
+                                + " (the server is on line "
+                                + draft.where().line()
+                                + ").");
+            }
             servers.add(
                     new ServerSpec(
                             draft.name(),

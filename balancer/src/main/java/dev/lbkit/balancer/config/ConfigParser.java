@@ -259,14 +259,21 @@ public final class ConfigParser {
         }
         Character bad = invalidNameChar(name);
         if (bad != null) {
-            diag.alert(
+            String message =
                     "character '"
                             + bad
                             + "' is not permitted in '"
                             + keyword
                             + "' name '"
                             + name
-                            + "'.");
+                            + "'.";
+            if (diag.since(HaproxyLine.V3_4)) {
+                // 3.4 prints the same alert but keeps the proxy under that name: the file stays
+                // valid and starts (measured: haproxy -c exits 0, the proxy serves).
+                diag.alertButGoOn(message);
+            } else {
+                diag.alert(message);
+            }
         }
         for (ProxyDraft other : proxies) {
             boolean clash =

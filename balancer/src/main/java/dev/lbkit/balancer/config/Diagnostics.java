@@ -15,6 +15,10 @@ final class Diagnostics {
 
     private final List<String> alerts = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+
+    /** How many of {@link #alerts} refuse the file (the others are {@link #alertButGoOn}'s). */
+    private int fatal;
+
     private int line;
 
     Diagnostics(String file, HaproxyLine haproxyLine) {
@@ -42,17 +46,29 @@ final class Diagnostics {
 
     /** {@code parsing [file:line] : message}, HAProxy's usual shape. */
     void alert(String message) {
-        alerts.add("[ALERT] parsing [" + where() + "] : " + message);
+        rawAlert("[ALERT] parsing [" + where() + "] : " + message);
     }
 
     /** {@code [file:line] : message}, the shape HAProxy uses for server lines. */
     void alertAt(String message) {
-        alerts.add("[ALERT] [" + where() + "] : " + message);
+        rawAlert("[ALERT] [" + where() + "] : " + message);
     }
 
     /** An alert in a shape of its own, written out whole. */
     void rawAlert(String text) {
         alerts.add(text);
+        fatal++;
+    }
+
+    /**
+     * An alert that does not refuse the file, as HAProxy 3.4 prints for some mistakes it goes on
+     * with: shown with the warnings when the file is valid, and in its place among the alerts when
+     * something else refuses the file.
+     */
+    void alertButGoOn(String message) {
+        String text = "[ALERT] parsing [" + where() + "] : " + message;
+        alerts.add(text);
+        warnings.add(text);
     }
 
     void warn(String message) {
@@ -65,7 +81,7 @@ final class Diagnostics {
     }
 
     boolean hasAlerts() {
-        return !alerts.isEmpty();
+        return fatal > 0;
     }
 
     List<String> alerts() {

@@ -214,6 +214,90 @@ final class Keywords {
                     "client-fin",
                     "server-fin");
 
+    /**
+     * On/off options that act on the server side only. In a proxy without it HAProxy warns that the
+     * option is ignored; from 3.2 the line is then also refused (measured on 2.6.12, 3.0.11, 3.2.26
+     * and 3.4.7, each option with and without {@code no}, in a frontend and in a backend).
+     */
+    static final Set<String> BACKEND_FLAG_OPTIONS =
+            Set.of(
+                    "abortonclose",
+                    "allbackups",
+                    "checkcache",
+                    "h1-case-adjust-bogus-server",
+                    "http-pretend-keepalive",
+                    "log-health-checks",
+                    "persist",
+                    "prefer-last-server",
+                    "srvtcpka",
+                    "tcp-smart-connect",
+                    "transparent");
+
+    /**
+     * On/off options that act on the client side only, measured as {@link #BACKEND_FLAG_OPTIONS}.
+     */
+    static final Set<String> FRONTEND_FLAG_OPTIONS =
+            Set.of(
+                    "clitcpka",
+                    "contstats",
+                    "disable-h2-upgrade",
+                    "dontlog-normal",
+                    "dontlognull",
+                    "h1-case-adjust-bogus-client",
+                    "http-ignore-probes",
+                    "http-use-proxy-header",
+                    "idle-close-on-response",
+                    "log-separate-errors",
+                    "logasap",
+                    "socket-stats",
+                    "tcp-smart-accept");
+
+    /**
+     * Server-side options HAProxy reads with their own arguments: in a frontend, a warning on every
+     * line, never a refusal. ({@code accept-invalid-http-response} and its client-side twin behave
+     * so too: from 3.2 they are read as old names of other options.)
+     */
+    static final Set<String> BACKEND_OPTIONS_WITH_ARGUMENTS =
+            Set.of(
+                    "redispatch",
+                    "httpchk",
+                    "ldap-check",
+                    "mysql-check",
+                    "redis-check",
+                    "smtpchk",
+                    "spop-check",
+                    "ssl-hello-chk",
+                    "tcp-check",
+                    "accept-invalid-http-response");
+
+    /**
+     * Options that refuse {@code no} on every line, with the alert "negation/default is not
+     * supported".
+     */
+    static final Set<String> NOT_NEGATABLE_OPTIONS =
+            Set.of(
+                    "external-check",
+                    "forwardfor",
+                    "http-restrict-req-hdr-names",
+                    "httpchk",
+                    "httplog",
+                    "httpslog",
+                    "ldap-check",
+                    "mysql-check",
+                    "originalto",
+                    "pgsql-check",
+                    "redis-check",
+                    "smtpchk",
+                    "spop-check",
+                    "ssl-hello-chk",
+                    "tcp-check",
+                    "tcpka",
+                    "tcplog");
+
+    /** Options that refuse {@code no} from 3.2, where they became old names of other options. */
+    static final Set<String> NOT_NEGATABLE_FROM_32 =
+            Set.of("accept-invalid-http-request", "accept-invalid-http-response");
+
     /** Options lbkit accepts without acting on them. */
     static final Set<String> HARMLESS_OPTIONS =
             Set.of(

@@ -182,27 +182,41 @@ final class LineTokenizer {
     }
 
     /**
-     * Expands {@code ${NAME}} and {@code $NAME} in an address, as HAProxy's address reader does
-     * even outside quotes.
+     * Expands environment variables in an address, as HAProxy's address reader does even outside
+     * quotes, by rules of its own (measured with {@code haproxy -c}): each {@code $} is followed by
+     * an optional {@code {}, then a name of letters, digits and {@code _}, which may be empty or
+     * start with a digit; a {@code }} right after the name is dropped, and nothing else is (no
+     * {@code -default}, no check that a brace closes). An unset variable, or an empty name, gives
+     * the empty string: {@code 127.0.0$00.1} is {@code 127.0.0.1}, {@code ${Q-1}} is {@code -1}}.
      */
     static String expandInAddress(String address, UnaryOperator<String> env) {
         if (address.indexOf('$') < 0) {
             return address;
         }
         StringBuilder out = new StringBuilder();
+        int n = address.length();
         int i = 0;
-        while (i < address.length()) {
-            char c = address.charAt(i);
-            if (c == '$') {
-                Expansion expansion = expand(address, i, env);
-                if (expansion.error == null) {
-                    out.append(expansion.value);
-                    i = expansion.end;
-                    continue;
-                }
+        while (i < n) {
+            char c = address.charAt(i++);
+            if (c != '$') {
+                out.append(c);
+                continue;
             }
-            out.append(c);
-            i++;
+            boolean brace = i < n && address.charAt(i) == '{';
+            if (brace) {
+                i++;
+            }
+            int nameStart = i;
+            while (i < n && isNamePart(address.charAt(i))) {
+                i++;
+            }
+            String value = env.apply(address.substring(nameStart, i));
+            if (value != null) {
+                out.append(value);
+            }
+            if (brace && i < n && address.charAt(i) == '}') {
+                i++;
+            }
         }
         return out.toString();
     }

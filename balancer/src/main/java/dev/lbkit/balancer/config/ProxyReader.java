@@ -397,18 +397,14 @@ final class ProxyReader {
                     "[ALERT] parsing [" + diag.where() + "]: 'option' expects an option name.");
             return;
         }
-        boolean backendOption =
-                name.equals("redispatch")
-                        || name.equals("httpchk")
-                        || name.equals("allbackups")
-                        || name.equals("abortonclose");
-        if (backendOption && !proxy.hasBackend()) {
-            diag.warn(
-                    "'"
-                            + name
-                            + "' ignored because frontend '"
-                            + proxy.name
-                            + "' has no backend capability.");
+        if (negated
+                && (Keywords.NOT_NEGATABLE_OPTIONS.contains(name)
+                        || (diag.since(HaproxyLine.V3_2)
+                                && Keywords.NOT_NEGATABLE_FROM_32.contains(name)))) {
+            notNegatable(name);
+            return;
+        }
+        if (wrongSide(proxy, name, negated)) {
             return;
         }
         switch (name) {
@@ -425,6 +421,60 @@ final class ProxyReader {
                 diag.alert("unknown option '" + name + "'.");
             }
         }
+    }
+
+    private void notNegatable(String name) {
+        diag.rawAlert(
+                "[ALERT] parsing ["
+                        + diag.where()
+                        + "]: negation/default is not supported for option '"
+                        + name
+                        + "'.");
+    }
+
+    /**
+     * An option for the other side of the proxy than this one has: HAProxy warns that it is
+     * ignored, and from 3.2 refuses an on/off option there as well (3.4 takes {@code abortonclose}
+     * in a frontend, silently). Returns true when the option is not read further.
+     */
+    private boolean wrongSide(ProxyDraft proxy, String name, boolean negated) {
+        boolean backendSide =
+                Keywords.BACKEND_FLAG_OPTIONS.contains(name)
+                        || Keywords.BACKEND_OPTIONS_WITH_ARGUMENTS.contains(name);
+        boolean frontendSide =
+                Keywords.FRONTEND_FLAG_OPTIONS.contains(name)
+                        || name.equals("accept-invalid-http-request");
+        String missing =
+                backendSide && !proxy.hasBackend()
+                        ? "backend"
+                        : frontendSide && !proxy.hasFrontend() ? "frontend" : null;
+        if (missing == null) {
+            return false;
+        }
+        if (name.equals("abortonclose") && diag.since(HaproxyLine.V3_4)) {
+            return true;
+        }
+        diag.warn(
+                "'"
+                        + name
+                        + "' ignored because "
+                        + proxy.typeWord()
+                        + " '"
+                        + proxy.name
+                        + "' has no "
+                        + missing
+                        + " capability.");
+        boolean flag =
+                Keywords.BACKEND_FLAG_OPTIONS.contains(name)
+                        || Keywords.FRONTEND_FLAG_OPTIONS.contains(name);
+        if (flag && diag.since(HaproxyLine.V3_2)) {
+            if (negated) {
+                notNegatable(name);
+            } else {
+                diag.alert("unknown option '" + name + "'; did you mean '" + name + "' maybe ?");
+            }
+        }
+        return true;
     }
 
     private static HttpCheck httpCheck(List<String> words) {

@@ -7,6 +7,10 @@ package dev.lbkit.balancer.config;
 final class ServerOptions {
     int weight = 1;
     boolean check;
+
+    /** Whether a {@code port} for the checks was given (lbkit checks the server's own port). */
+    boolean checkPort;
+
     int interMs = 2000;
     int fastinterMs;
     int downinterMs;
@@ -22,6 +26,7 @@ final class ServerOptions {
         ServerOptions copy = new ServerOptions();
         copy.weight = weight;
         copy.check = check;
+        copy.checkPort = checkPort;
         copy.interMs = interMs;
         copy.fastinterMs = fastinterMs;
         copy.downinterMs = downinterMs;

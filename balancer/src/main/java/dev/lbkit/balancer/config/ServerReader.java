@@ -261,6 +261,11 @@ final class ServerReader {
                     options.maxqueue = Math.max(0, atoi(value));
                     i++;
                 }
+                case "port" -> {
+                    options.checkPort = !value.isEmpty();
+                    diag.warn(prefix + "'port' is accepted but ignored by lbkit.");
+                    i++;
+                }
                 case "check" -> options.check = true;
                 case "no-check" -> options.check = false;
                 case "backup" -> options.backup = true;
