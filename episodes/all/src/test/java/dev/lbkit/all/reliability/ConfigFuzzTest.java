@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lbkit.balancer.Main;
 import dev.lbkit.balancer.config.ConfigException;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
+import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.haproxy.CheckResult;
 import dev.lbkit.harness.haproxy.Haproxy;
 import dev.lbkit.harness.haproxy.HaproxyForTests;
+import dev.lbkit.harness.haproxy.HaproxyLines;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,19 +28,24 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Mutates the valid corpus configs at random (a token dropped, swapped, duplicated, a number out of
  * range, random bytes, a line dropped or repeated) and checks each mutant with lbkit: never a stack
  * trace, always either valid or an {@code [ALERT]} naming a line. The verdict (valid or not, and
- * the first line named) is compared with {@code haproxy -c}: the binary when this machine has one,
- * else the container. Seeded: {@code -Dlbkit.fuzz.seed=N} replays a run, {@code
+ * the first line named) is compared with {@code haproxy -c} of the HAProxy found here (the binary
+ * when this machine has one, else the container), lbkit reading as its line, and with a container
+ * of each line after 2.6. Seeded: {@code -Dlbkit.fuzz.seed=N} replays a run, {@code
  * -Dlbkit.fuzz.cases=N} sizes it.
  */
 class ConfigFuzzTest {
     static final long SEED = Long.getLong("lbkit.fuzz.seed", 20_260_417L);
     static final int CASES = Integer.getInteger("lbkit.fuzz.cases", 300);
+    static final int LINE_CASES = Integer.getInteger("lbkit.fuzz.line-cases", 150);
     private static final String FILE = "fuzz.cfg";
 
     /** "[.../fuzz.cfg:12]" or "(haproxy.cfg:12)": both tools name the file with its path. */
@@ -104,23 +112,115 @@ class ConfigFuzzTest {
 
     record Verdict(boolean valid, Optional<Integer> line, String output) {}
 
+    /**
+     * Against the HAProxy found here (the binary when there is one), lbkit reading as its line; a
+     * HAProxy of a line lbkit does not model is met by a 2.6 instead.
+     */
     @Test
     void mutatedConfigsAreJudgedWithoutStackTracesAndAsHaproxyDoes() throws Exception {
         Haproxy haproxy = HaproxyForTests.preferringBinary();
-        // The fuzzed files keep the seeds' global sections (chroot, user, group, pidfile), which
-        // haproxy -c judges against the system it runs on, and lbkit models 2.6's verdicts: a 2.6
-        // binary on this machine is what the comparison needs (a container's system differs).
-        if (haproxy.kind() != Haproxy.Kind.BINARY
-                || dev.lbkit.balancer.config.HaproxyLine.ofVersion(haproxy.version())
-                        != dev.lbkit.balancer.config.HaproxyLine.V2_6) {
-            String why =
-                    "config fuzzing needs a HAProxy 2.6 binary on this machine, and found "
-                            + haproxy.describe();
-            if (HaproxyForTests.required()) {
-                org.junit.jupiter.api.Assertions.fail(why + " (CI=true requires it)");
-            }
-            org.junit.jupiter.api.Assumptions.abort(why);
+        HaproxyLine line = HaproxyLine.ofVersion(haproxy.version());
+        if (line == null || !line.modelled()) {
+            haproxy = HaproxyForTests.modelled26(haproxy, "config fuzzing");
+            line = HaproxyLine.V2_6;
         }
+        Fuzz fuzz = fuzz(haproxy, line, line, CASES);
+        assertThat(fuzz.disagreements().keySet())
+                .as("mutation classes where lbkit and haproxy -c disagree")
+                .isEmpty();
+    }
+
+    /**
+     * The same against a container of each line after 2.6, on fewer cases ({@code
+     * -Dlbkit.fuzz.line-cases=N}), lbkit reading as that line.
+     */
+    @ParameterizedTest(name = "HAProxy {0}")
+    @EnumSource(
+            value = HaproxyLine.class,
+            names = {"V3_0", "V3_2", "V3_4"})
+    void mutatedConfigsAreJudgedAsEachLineDoes(HaproxyLine line) throws Exception {
+        Fuzz fuzz = fuzz(HaproxyLines.get(line), line, line, LINE_CASES);
+        assertThat(fuzz.disagreements().keySet())
+                .as("mutation classes where lbkit as %s and haproxy -c %s disagree", line, line)
+                .isEmpty();
+    }
+
+    /**
+     * Negative control: lbkit reading with 2.6's rules, on the mutants met against 3.4, must be
+     * caught (3.4 takes a proxy name with a forbidden character, with an alert; 2.6 refuses it).
+     */
+    @Test
+    @Tag(NegativeControl.TAG)
+    void readingAs26IsCaughtAgainst34() throws Exception {
+        Fuzz fuzz =
+                fuzz(
+                        HaproxyLines.get(HaproxyLine.V3_4),
+                        HaproxyLine.V3_4,
+                        HaproxyLine.V2_6,
+                        LINE_CASES);
+        NegativeControl.record(
+                "config-fuzz-2.6-rules-on-3.4",
+                "config fuzzing: validity and first line named, against haproxy -c of 3.4",
+                "lbkit reads as 2.6",
+                "rejected: " + fuzz.disagreements().keySet());
+        assertThat(fuzz.disagreements().keySet())
+                .as("mutation classes where lbkit as 2.6 and haproxy -c 3.4 disagree")
+                .isNotEmpty();
+    }
+
+    /**
+     * HAProxy's verdicts per HAProxy and number of mutants (the mutants are the same for both:
+     * seeded), so the negative control reuses those of the run against 3.4.
+     */
+    private static final Map<String, Map<String, CheckResult>> CHECKED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@code haproxy -c} on each mutant, in slices side by side: the binary checks each file in a
+     * few milliseconds, a container checks a slice in one batch (a container per file would cost a
+     * second each).
+     */
+    private static Map<String, CheckResult> check(Haproxy haproxy, List<String[]> mutants) {
+        // A container costs its start per slice: two of them were faster than eight here.
+        int count = haproxy.kind() == Haproxy.Kind.BINARY ? 8 : 2;
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            List<Future<Map<String, CheckResult>>> slices = new ArrayList<>();
+            for (int slice = 0; slice < count; slice++) {
+                Map<String, String> configs = new java.util.LinkedHashMap<>();
+                for (int i = slice; i < mutants.size(); i += count) {
+                    configs.put(checkedName(i), mutants.get(i)[2]);
+                }
+                slices.add(pool.submit(() -> haproxy.checkEach(configs)));
+            }
+            Map<String, CheckResult> checked = new java.util.HashMap<>();
+            for (Future<Map<String, CheckResult>> slice : slices) {
+                checked.putAll(slice.get());
+            }
+            return checked;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while haproxy -c ran", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("haproxy -c failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** What one fuzz run found: each mutation class where the two disagree, with its cases. */
+    record Fuzz(Map<String, List<Case>> disagreements) {}
+
+    /**
+     * Mutates {@code count} configs, checks each with lbkit reading as {@code lbkitLine} and with
+     * {@code haproxy} (of {@code line}), and prints the agreement; lbkit's own output is asserted
+     * here (never a stack trace, an alert naming a line).
+     */
+    static Fuzz fuzz(Haproxy haproxy, HaproxyLine line, HaproxyLine lbkitLine, int count)
+            throws Exception {
+        assertThat(HaproxyLine.ofVersion(haproxy.version()))
+                .as("the HAProxy met is of line %s", line.text())
+                .isEqualTo(line);
         List<String> seeds = seedConfigs();
         Random random = new Random(SEED);
         System.out.println(
@@ -131,7 +231,7 @@ class ConfigFuzzTest {
                         + ")");
         List<String[]> mutants = new ArrayList<>();
         int skippedForDns = 0;
-        while (mutants.size() < CASES) {
+        while (mutants.size() < count) {
             String[] mutant = mutate(seeds.get(random.nextInt(seeds.size())), random);
             if (needsDns(mutant[2])) {
                 skippedForDns++;
@@ -139,23 +239,9 @@ class ConfigFuzzTest {
             }
             mutants.add(mutant);
         }
-        // haproxy -c in 8 slices side by side: the binary checks each file in a few milliseconds,
-        // the
-        // container checks a slice in one batch (a container per file would cost a second each).
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<Map<String, CheckResult>>> slices = new ArrayList<>();
-        for (int slice = 0; slice < 8; slice++) {
-            Map<String, String> configs = new java.util.LinkedHashMap<>();
-            for (int i = slice; i < mutants.size(); i += 8) {
-                configs.put(checkedName(i), mutants.get(i)[2]);
-            }
-            slices.add(pool.submit(() -> haproxy.checkEach(configs)));
-        }
-        Map<String, CheckResult> checked = new java.util.HashMap<>();
-        for (Future<Map<String, CheckResult>> slice : slices) {
-            checked.putAll(slice.get());
-        }
-        pool.shutdown();
+        Map<String, CheckResult> checked =
+                CHECKED.computeIfAbsent(
+                        haproxy.describe() + " x" + count, key -> check(haproxy, mutants));
         List<Case> cases = new ArrayList<>();
         for (int i = 0; i < mutants.size(); i++) {
             String[] m = mutants.get(i);
@@ -165,7 +251,7 @@ class ConfigFuzzTest {
                             m[0],
                             m[1],
                             m[2],
-                            lbkit(m[2]),
+                            lbkit(m[2], lbkitLine),
                             haproxy(checked.get(checkedName(i)), checkedName(i))));
         }
 
@@ -173,9 +259,12 @@ class ConfigFuzzTest {
         long sameLine = cases.stream().filter(c -> c.sameValidity() && c.sameLine()).count();
         long invalid = cases.stream().filter(c -> !c.lbkit().valid()).count();
         System.out.printf(
-                "[lbkit] config fuzz: %d cases (%d mutants skipped: a non-numeric address would make"
-                        + " haproxy -c resolve it), %d invalid; validity agrees with haproxy -c on %d/%d (%.1f%%),"
-                        + " validity and first line named on %d/%d (%.1f%%)%n",
+                "[lbkit] config fuzz, lbkit as %s against %s: %d cases (%d mutants skipped: a"
+                        + " non-numeric address would make haproxy -c resolve it), %d invalid;"
+                        + " validity agrees with haproxy -c on %d/%d (%.1f%%), validity and first"
+                        + " line named on %d/%d (%.1f%%)%n",
+                lbkitLine.text(),
+                haproxy.describe(),
                 cases.size(),
                 skippedForDns,
                 invalid,
@@ -244,9 +333,7 @@ class ConfigFuzzTest {
                         .contains("[ALERT]");
             }
         }
-        assertThat(disagreements.keySet())
-                .as("mutation classes where lbkit and haproxy -c disagree")
-                .isEmpty();
+        return new Fuzz(disagreements);
     }
 
     private static String firstAlert(String output) {
@@ -260,7 +347,7 @@ class ConfigFuzzTest {
      * lbkit's verdict: the parser's, and {@code lbkit -c} run in-process must print no stack trace
      * either.
      */
-    static Verdict lbkit(String text) throws Exception {
+    static Verdict lbkit(String text, HaproxyLine line) throws Exception {
         Path dir = Files.createTempDirectory("lbkit-fuzz-");
         Path file = Files.writeString(dir.resolve(FILE), text, StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -269,7 +356,12 @@ class ConfigFuzzTest {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             try {
-                Main.run(new String[] {"-c", "-f", file.toString()}, o, e);
+                Main.run(
+                        new String[] {
+                            "-c", "-f", file.toString(), "--haproxy-version", line.text()
+                        },
+                        o,
+                        e);
             } catch (RuntimeException crash) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 crash.printStackTrace(new java.io.PrintWriter(trace));
@@ -278,7 +370,7 @@ class ConfigFuzzTest {
             cli = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         }
         try {
-            ConfigParser.parse(file);
+            ConfigParser.parse(file, line);
             return new Verdict(true, Optional.empty(), cli);
         } catch (ConfigException e) {
             String alerts = String.join("\n", e.alerts());
