@@ -361,7 +361,8 @@ final class AfterParsing {
                 log,
                 proxy.abortOnClose != null
                         ? proxy.abortOnClose
-                        : diag.since(HaproxyLine.V3_4) && !frontendOnly);
+                        : diag.since(HaproxyLine.V3_4) && !frontendOnly,
+                proxy.redispatch ? proxy.redispatchEvery : 0);
     }
 
     /** Alerts for each server whose host name does not resolve. */

@@ -27,6 +27,9 @@ final class ProxyDraft {
     int retries = 3;
     boolean redispatch;
 
+    /** The interval of {@code option redispatch [N]} (-1 when none is written). */
+    int redispatchEvery = -1;
+
     /** {@code [no] option abortonclose}; null when neither was written (the line's default). */
     Boolean abortOnClose;
 
@@ -97,6 +100,7 @@ final class ProxyDraft {
         queueMs = defaults.queueMs;
         retries = defaults.retries;
         redispatch = defaults.redispatch;
+        redispatchEvery = defaults.redispatchEvery;
         abortOnClose = defaults.abortOnClose;
         forwardFor = defaults.forwardFor;
         httpCheck = defaults.httpCheck;

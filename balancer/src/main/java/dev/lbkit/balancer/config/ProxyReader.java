@@ -408,7 +408,15 @@ final class ProxyReader {
             return;
         }
         switch (name) {
-            case "redispatch" -> proxy.redispatch = !negated;
+            case "redispatch" -> {
+                proxy.redispatch = !negated;
+                proxy.redispatchEvery = -1;
+                if (!negated && !args.get(2).isEmpty()) {
+                    // An interval: 0 turns it off again, as in HAProxy.
+                    proxy.redispatchEvery = atoi(args.get(2));
+                    proxy.redispatch = proxy.redispatchEvery != 0;
+                }
+            }
             case "abortonclose" -> proxy.abortOnClose = !negated;
             case "forwardfor" -> proxy.forwardFor = negated ? null : forwardFor(args);
             case "allbackups" -> proxy.allBackups = !negated;

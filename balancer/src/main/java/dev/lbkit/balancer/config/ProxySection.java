@@ -22,6 +22,9 @@ import java.util.List;
  *     nothing)
  * @param abortOnClose {@code option abortonclose} (a backend's): a request whose client closes its
  *     side before the server's answer begins is dropped; off by default up to 3.2, on from 3.4
+ * @param redispatchEvery the interval of {@code option redispatch [N]}: -1 (the default)
+ *     redispatches on the last retry, -N on the Nth retry before the last, N on every Nth retry; 0
+ *     when the option is off
  */
 public record ProxySection(
         Kind kind,
@@ -44,7 +47,8 @@ public record ProxySection(
         List<UseBackend> useBackends,
         OperatorPages operatorPages,
         LogSettings log,
-        boolean abortOnClose) {
+        boolean abortOnClose,
+        int redispatchEvery) {
 
     public enum Kind {
         FRONTEND,
@@ -92,7 +96,8 @@ public record ProxySection(
                 List.of(),
                 OperatorPages.NONE,
                 LogSettings.OFF,
-                false);
+                false,
+                redispatch ? -1 : 0);
     }
 
     /** A section with HAProxy's default {@code http-reuse safe}. */

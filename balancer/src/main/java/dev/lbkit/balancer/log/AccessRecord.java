@@ -23,6 +23,9 @@ public final class AccessRecord {
     /** A server was picked (the end of the queue wait). */
     public long pickedNanos = -1;
 
+    /** Pauses before retries that HAProxy counts as waiting for a server (%Tw). */
+    public long pausedNanos;
+
     /** The last connect attempt began. */
     public long connectStartNanos = -1;
 
@@ -101,7 +104,8 @@ public final class AccessRecord {
 
     /** %Tw: the time waiting for a server, -1 when none was picked. */
     long timeWaiting() {
-        return millis(headersNanos, pickedNanos);
+        long picked = millis(headersNanos, pickedNanos);
+        return picked < 0 ? picked : picked + pausedNanos / 1_000_000L;
     }
 
     /** %Tc: the time to connect, -1 when no connection was made. */

@@ -228,9 +228,17 @@ final class AsyncForward {
             dropUnanswered("CC");
             return;
         }
-        boolean again = attempts.afterConnectFailure();
+        boolean again = attempts.afterConnectFailure(e);
         RequestLog.retries(record, attempts);
         if (again) {
+            long pauseMs = attempts.pauseMs();
+            if (pauseMs > 0) {
+                // HAProxy's pause before retrying the same server; then back on the loop's thread.
+                RequestLog.paused(record, backend, pauseMs);
+                UpstreamLoop loop = loop();
+                pools.later(pauseMs, () -> loop.execute(this::attempt));
+                return;
+            }
             attempt();
             return;
         }

@@ -2,15 +2,25 @@ package dev.lbkit.balancer.proxy;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.config.Algorithm;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import org.eclipse.jetty.server.Request;
 
 /**
  * The retry rules of one request, the same on the blocking and the event-loop paths: HAProxy's
- * {@code retries} after a failed connect, the last of them on another server with {@code option
- * redispatch}; one more try on a new connection when a pooled one turns out closed by the server;
- * and {@code http-reuse}, which says whether an idle connection may be taken at all.
+ * {@code retries} after a failed connect, with {@code option redispatch} some of them on another
+ * server; one more try on a new connection when a pooled one turns out closed by the server; and
+ * {@code http-reuse}, which says whether an idle connection may be taken at all.
+ *
+ * <p>After a failed connect, measured on HAProxy 2.6.12 (docs/parity.md): with {@code option
+ * redispatch}, a retry goes to another server at once when the server is no longer up, and, with
+ * more than one active server up, on every retry for an algorithm that does not hash (roundrobin,
+ * static-rr, leastconn, first, random), and for a hashing one only on the retries the option's
+ * interval names (by default the last). Every other retry goes to the same server after a pause of
+ * a second, or of {@code timeout connect} when that is shorter, for a refused connect (after a
+ * connect that timed out, lbkit retries at once: not measured here, where every connect to
+ * 127.0.0.1 ends at once).
  */
 final class Attempts {
     private final Backend backend;
@@ -21,6 +31,7 @@ final class Attempts {
     private int retriesLeft;
     private boolean staleRetryUsed;
     private boolean redispatched;
+    private long pauseMs;
 
     Attempts(Backend backend, RequestInfo info, ProxyHandler.Slot slot, Request request) {
         this.backend = backend;
@@ -43,19 +54,66 @@ final class Attempts {
     }
 
     /**
-     * A connect failed: true to try again (on the slot's server, which redispatch may have
-     * changed), false when no try is left (HAProxy answers 503 then).
+     * A connect failed: true to try again (on the slot's server, which redispatch may have changed;
+     * wait {@link #pauseMs()} first), false when no try is left (HAProxy answers 503 then).
      */
-    boolean afterConnectFailure() {
+    boolean afterConnectFailure(IOException failure) {
+        pauseMs = 0;
         if (retriesLeft == 0) {
             return false;
         }
         retriesLeft--;
-        if (retriesLeft > 0 || !backend.section().redispatch()) {
+        if (redispatchNow(retries - retriesLeft)) {
+            redispatched = slot.redispatch(info);
+            return redispatched;
+        }
+        if (!(failure instanceof InterruptedIOException)) {
+            long connectMs = backend.section().timeouts().connectMs();
+            pauseMs = connectMs > 0 ? Math.min(1000, connectMs) : 1000;
+        }
+        return true;
+    }
+
+    /** How long to wait before the retry {@link #afterConnectFailure} allowed; 0 for none. */
+    long pauseMs() {
+        return pauseMs;
+    }
+
+    /** Whether retry number {@code retry} (from 1) goes to another server. */
+    private boolean redispatchNow(int retry) {
+        int every = backend.section().redispatchEvery();
+        if (every == 0) {
+            return false;
+        }
+        if (!slot.server().usable()) {
+            // Its checks took it down meanwhile, or it was put in maintenance: another server now.
             return true;
         }
-        redispatched = slot.redispatch(info);
-        return redispatched;
+        if (activeServersUp() < 2) {
+            return false;
+        }
+        if (!hashes(backend.section().balance().algorithm())) {
+            return true;
+        }
+        int period = every > 0 ? every : retries + 1 + every;
+        return period <= 0 || retry % period == 0;
+    }
+
+    private int activeServersUp() {
+        int up = 0;
+        for (var server : backend.servers()) {
+            if (!server.backup() && server.usable()) {
+                up++;
+            }
+        }
+        return up;
+    }
+
+    private static boolean hashes(Algorithm algorithm) {
+        return switch (algorithm) {
+            case SOURCE, URI, URL_PARAM, HDR, RDP_COOKIE, HASH, STICKY, LOG_HASH -> true;
+            default -> false;
+        };
     }
 
     /** Connect attempts made after the first failed (the access log's retry count). */

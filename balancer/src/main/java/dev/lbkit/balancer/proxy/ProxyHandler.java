@@ -228,6 +228,22 @@ final class ProxyHandler extends Handler.Abstract {
         }
     }
 
+    /** HAProxy's pause before retrying the same server after a refused connect, on this thread. */
+    private static void pause(Attempts attempts, Backend backend, AccessRecord record)
+            throws IOException {
+        long ms = attempts.pauseMs();
+        if (ms <= 0) {
+            return;
+        }
+        RequestLog.paused(record, backend, ms);
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted before a retry");
+        }
+    }
+
     /** A request sent on a server connection, and the head of the server's answer. */
     record Exchange(Server server, ServerConnection connection, AnswerHead answer) {}
 
@@ -254,9 +270,10 @@ final class ProxyHandler extends Handler.Abstract {
                                 : serverPools.connect(server);
                 RequestLog.connected(record);
             } catch (IOException e) {
-                boolean again = attempts.afterConnectFailure();
+                boolean again = attempts.afterConnectFailure(e);
                 RequestLog.retries(record, attempts);
                 if (again) {
+                    pause(attempts, slot.backend, record);
                     continue;
                 }
                 LOG.debug("connect to {} failed, no retries left", server, e);

@@ -172,6 +172,16 @@ final class RequestLog {
     }
 
     /** How many connect attempts the request needed beyond its first, and whether one moved it. */
+    /**
+     * A pause before a retry: HAProxy logs it in %Tw when the backend has {@code option
+     * redispatch}, and only in the total otherwise (measured on 2.6.12).
+     */
+    static void paused(AccessRecord record, dev.lbkit.balancer.Backend backend, long ms) {
+        if (record != null && backend.section().redispatchEvery() != 0) {
+            record.pausedNanos += ms * 1_000_000L;
+        }
+    }
+
     static void retries(AccessRecord record, Attempts attempts) {
         if (record != null && attempts != null) {
             record.retries = attempts.retriesUsed();

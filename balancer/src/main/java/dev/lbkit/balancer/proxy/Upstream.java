@@ -206,6 +206,18 @@ public final class Upstream implements AutoCloseable {
 
     /** One backend's connections: a pool per server, with the backend's timeouts. */
     final class Pools {
+        /**
+         * Runs {@code task} after {@code ms} on the upstream's own timer thread (the pause before a
+         * retry); the task should hand its work back to its loop. Dropped when lbkit stops.
+         */
+        void later(long ms, Runnable task) {
+            try {
+                reaper.schedule(task, ms, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // lbkit is stopping: its connections close, and the request with them.
+            }
+        }
+
         private final long connectMs;
         private final long serverMs;
         private final Map<Server, ServerPool> byServer = new ConcurrentHashMap<>();
