@@ -62,7 +62,7 @@ class RetryPauseParityTest {
                                 server s1 127.0.0.1:{REFUSED1}
                                 server s2 127.0.0.1:{APP1}
                             """,
-                            List.of("/a", "/b", "/c", "/d")),
+                            List.of("/a", "/b")),
                     new Scenario(
                             "one server, refused, retries 2, timeout connect 300ms: two pauses of"
                                     + " 300 ms",
