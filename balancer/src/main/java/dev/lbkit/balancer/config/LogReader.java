@@ -52,8 +52,8 @@ final class LogReader {
     }
 
     /**
-     * {@code option httplog [clf]}, {@code option tcplog}, {@code option dontlognull}; {@code args}
-     * start at "option".
+     * {@code option httplog [clf]}, {@code option tcplog}, {@code [no] option dontlognull}; {@code
+     * args} start at "option".
      */
     void readOption(ProxyDraft proxy, Args args, boolean negated) {
         String name = args.get(1);
@@ -61,15 +61,8 @@ final class LogReader {
             proxy.dontLogNull = !negated;
             return;
         }
-        if (negated) {
-            diag.rawAlert(
-                    "[ALERT] parsing ["
-                            + diag.where()
-                            + "]: negation/default is not supported for option '"
-                            + name
-                            + "'.");
-            return;
-        }
+        // "no option httplog" and "no option tcplog" never come here: ProxyReader refuses them
+        // with the other options that take no "no".
         if (name.equals("tcplog")) {
             setLogFormat(proxy, "option tcplog", LogFormat.TCPLOG);
             return;
