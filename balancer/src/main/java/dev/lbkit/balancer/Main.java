@@ -623,7 +623,7 @@ public final class Main {
                                                 proxy.servers(),
                                                 proxy.timeouts(),
                                                 proxy.retries(),
-                                                proxy.redispatch(),
+                                                proxy.redispatchEvery(),
                                                 proxy.forwardFor(),
                                                 proxy.httpCheck(),
                                                 proxy.allBackups(),
@@ -632,8 +632,7 @@ public final class Main {
                                                 proxy.useBackends(),
                                                 proxy.operatorPages(),
                                                 proxy.log(),
-                                                proxy.abortOnClose(),
-                                                proxy.redispatchEvery()))
+                                                proxy.abortOnClose()))
                         .toList();
         List<StatsSocket> sockets =
                 config.global().statsSockets().stream()

@@ -350,7 +350,7 @@ final class AfterParsing {
                         proxy.checkMs,
                         proxy.queueMs),
                 proxy.retries,
-                proxy.redispatch,
+                proxy.redispatchEvery,
                 proxy.forwardFor,
                 frontendOnly ? null : proxy.httpCheck,
                 proxy.allBackups,
@@ -361,8 +361,7 @@ final class AfterParsing {
                 log,
                 proxy.abortOnClose != null
                         ? proxy.abortOnClose
-                        : diag.since(HaproxyLine.V3_4) && !frontendOnly,
-                proxy.redispatch ? proxy.redispatchEvery : 0);
+                        : diag.since(HaproxyLine.V3_4) && !frontendOnly);
     }
 
     /** Alerts for each server whose host name does not resolve. */

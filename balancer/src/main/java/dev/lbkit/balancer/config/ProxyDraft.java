@@ -25,10 +25,9 @@ final class ProxyDraft {
     long checkMs;
     long queueMs;
     int retries = 3;
-    boolean redispatch;
 
-    /** The interval of {@code option redispatch [N]} (-1 when none is written). */
-    int redispatchEvery = -1;
+    /** {@code option redispatch [N]}: 0 when off, else its interval (-1 when none is written). */
+    int redispatchEvery;
 
     /** {@code [no] option abortonclose}; null when neither was written (the line's default). */
     Boolean abortOnClose;
@@ -99,7 +98,6 @@ final class ProxyDraft {
         checkMs = defaults.checkMs;
         queueMs = defaults.queueMs;
         retries = defaults.retries;
-        redispatch = defaults.redispatch;
         redispatchEvery = defaults.redispatchEvery;
         abortOnClose = defaults.abortOnClose;
         forwardFor = defaults.forwardFor;

@@ -408,15 +408,10 @@ final class ProxyReader {
             return;
         }
         switch (name) {
-            case "redispatch" -> {
-                proxy.redispatch = !negated;
-                proxy.redispatchEvery = -1;
-                if (!negated && !args.get(2).isEmpty()) {
-                    // An interval: 0 turns it off again, as in HAProxy.
-                    proxy.redispatchEvery = atoi(args.get(2));
-                    proxy.redispatch = proxy.redispatchEvery != 0;
-                }
-            }
+            case "redispatch" ->
+                    // An interval may follow; 0 turns the option off again, as in HAProxy.
+                    proxy.redispatchEvery =
+                            negated ? 0 : args.get(2).isEmpty() ? -1 : atoi(args.get(2));
             case "abortonclose" -> proxy.abortOnClose = !negated;
             case "forwardfor" -> proxy.forwardFor = negated ? null : forwardFor(args);
             case "allbackups" -> proxy.allBackups = !negated;

@@ -20,11 +20,11 @@ import java.util.List;
  * @param operatorPages the statistics page and {@code use-service} rules it serves itself
  * @param log the access log of a frontend: targets and format ({@link LogSettings#OFF} when it logs
  *     nothing)
+ * @param redispatchEvery {@code option redispatch [N]}: 0 when the option is off, else its
+ *     interval: -1 (the default) redispatches on the last retry, -N on the Nth retry before the
+ *     last, N on every Nth retry
  * @param abortOnClose {@code option abortonclose} (a backend's): a request whose client closes its
  *     side before the server's answer begins is dropped; off by default up to 3.2, on from 3.4
- * @param redispatchEvery the interval of {@code option redispatch [N]}: -1 (the default)
- *     redispatches on the last retry, -N on the Nth retry before the last, N on every Nth retry; 0
- *     when the option is off
  */
 public record ProxySection(
         Kind kind,
@@ -38,7 +38,7 @@ public record ProxySection(
         List<ServerSpec> servers,
         Timeouts timeouts,
         int retries,
-        boolean redispatch,
+        int redispatchEvery,
         ForwardFor forwardFor,
         HttpCheck httpCheck,
         boolean allBackups,
@@ -47,8 +47,12 @@ public record ProxySection(
         List<UseBackend> useBackends,
         OperatorPages operatorPages,
         LogSettings log,
-        boolean abortOnClose,
-        int redispatchEvery) {
+        boolean abortOnClose) {
+
+    /** Whether {@code option redispatch} is on. */
+    public boolean redispatch() {
+        return redispatchEvery != 0;
+    }
 
     public enum Kind {
         FRONTEND,
@@ -87,7 +91,7 @@ public record ProxySection(
                 servers,
                 timeouts,
                 retries,
-                redispatch,
+                redispatch ? -1 : 0,
                 forwardFor,
                 httpCheck,
                 allBackups,
@@ -96,8 +100,7 @@ public record ProxySection(
                 List.of(),
                 OperatorPages.NONE,
                 LogSettings.OFF,
-                false,
-                redispatch ? -1 : 0);
+                false);
     }
 
     /** A section with HAProxy's default {@code http-reuse safe}. */

@@ -177,7 +177,7 @@ final class RequestLog {
      * redispatch}, and only in the total otherwise (measured on 2.6.12).
      */
     static void paused(AccessRecord record, dev.lbkit.balancer.Backend backend, long ms) {
-        if (record != null && backend.section().redispatchEvery() != 0) {
+        if (record != null && backend.section().redispatch()) {
             record.pausedNanos += ms * 1_000_000L;
         }
     }
