@@ -28,6 +28,10 @@ final class ClientEndPoint extends SocketChannelEndPoint {
     private static final int KEEP = 4096;
 
     private final Executor executor;
+
+    /** The key, when it is one that can take Jetty's wish to read without an interest update. */
+    private volatile LazyReadKey lazyKey;
+
     private final Object lock = new Object();
 
     /** Bytes read while watching, not yet given to Jetty (flush mode); null until the first. */
@@ -59,6 +63,27 @@ final class ClientEndPoint extends SocketChannelEndPoint {
             Executor executor) {
         super(channel, selector, key, scheduler);
         this.executor = executor;
+        this.lazyKey = key instanceof LazyReadKey lazy ? lazy : null;
+    }
+
+    /**
+     * Jetty waits to read: when the selector watches for reads already (almost always, see {@link
+     * LazyReadKey}), nothing has to change but a flag, from whatever thread Jetty is on; the
+     * selector is not woken.
+     */
+    @Override
+    protected void needsFillInterest() {
+        LazyReadKey lazy = lazyKey;
+        if (lazy != null && lazy.armRead()) {
+            return;
+        }
+        super.needsFillInterest();
+    }
+
+    @Override
+    public void replaceKey(SelectionKey newKey) {
+        lazyKey = newKey instanceof LazyReadKey lazy ? lazy : null;
+        super.replaceKey(newKey);
     }
 
     @Override

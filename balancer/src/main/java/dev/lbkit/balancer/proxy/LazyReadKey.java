@@ -3,6 +3,7 @@ package dev.lbkit.balancer.proxy;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A client connection's selection key that stops watching for reads only when it must. Jetty stops
@@ -25,10 +26,32 @@ final class LazyReadKey extends SelectionKey {
     /** The interest given to the selector: {@link #wanted}, plus reading while nothing arrives. */
     private int applied;
 
+    /** The selector does not watch for reads. */
+    private static final int NOT_WATCHING = 0;
+
+    /** The selector watches for reads; Jetty has not asked to read (by {@link #armRead}). */
+    private static final int WATCHING = 1;
+
+    /** The selector watches for reads, and Jetty waits to read: the next readiness is Jetty's. */
+    private static final int ARMED = 2;
+
+    /** One of the three above; only {@link #armRead} changes it off the selector's thread. */
+    private final AtomicInteger reads;
+
     LazyReadKey(SelectionKey key) {
         this.key = key;
         this.wanted = key.interestOps();
         this.applied = wanted;
+        this.reads = new AtomicInteger((applied & OP_READ) != 0 ? WATCHING : NOT_WATCHING);
+    }
+
+    /**
+     * Jetty waits to read, asked from any thread: true when the selector watches for reads already,
+     * so that its next readiness goes to Jetty with no interest update; false when it does not (it
+     * stopped after bytes arrived unasked), and Jetty must set its interest as usual.
+     */
+    boolean armRead() {
+        return reads.compareAndSet(WATCHING, ARMED) || reads.get() == ARMED;
     }
 
     @Override
@@ -67,18 +90,34 @@ final class LazyReadKey extends SelectionKey {
     @Override
     public int readyOps() {
         int ready = key.readyOps();
-        if ((ready & OP_READ) != 0 && (wanted & OP_READ) == 0) {
-            // Something arrived while Jetty is not reading: stop watching until it reads again.
-            apply(wanted);
-            ready &= ~OP_READ;
+        if ((ready & OP_READ) == 0) {
+            return ready;
         }
-        return ready;
+        if (reads.compareAndSet(ARMED, WATCHING) || (wanted & OP_READ) != 0) {
+            return ready;
+        }
+        if (reads.compareAndSet(WATCHING, NOT_WATCHING)) {
+            // Something arrived while Jetty is not reading: stop watching until it reads again.
+            key.interestOps(wanted);
+            applied = wanted;
+            return ready & ~OP_READ;
+        }
+        if (reads.compareAndSet(ARMED, WATCHING)) {
+            // Jetty asked to read in the meantime.
+            return ready;
+        }
+        return ready & ~OP_READ;
     }
 
     private void apply(int ops) {
         if (ops != applied) {
             key.interestOps(ops);
             applied = ops;
+            if ((ops & OP_READ) == 0) {
+                reads.set(NOT_WATCHING);
+            } else {
+                reads.compareAndSet(NOT_WATCHING, WATCHING);
+            }
         }
     }
 }

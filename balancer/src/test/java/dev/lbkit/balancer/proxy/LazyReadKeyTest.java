@@ -48,6 +48,39 @@ class LazyReadKeyTest {
     }
 
     @Test
+    void aWishToReadWhileWatchedChangesNoInterestAndGetsTheNextReadiness() throws Exception {
+        try (Connection connection = new Connection()) {
+            Selector selector = connection.selector;
+            SelectionKey real = connection.key;
+            LazyReadKey key = new LazyReadKey(real);
+
+            // A request is served: Jetty stops reading, the selector keeps watching.
+            key.interestOps(0);
+            // The answer is written on another thread, which asks to read again.
+            assertThat(key.armRead()).as("taken without an interest update").isTrue();
+            assertThat(key.interestOps()).as("Jetty's own interest is untouched").isZero();
+            assertThat(real.interestOps()).isEqualTo(SelectionKey.OP_READ);
+
+            // The next request arrives: it goes to Jetty, and the selector keeps watching.
+            connection.client.write(ByteBuffer.wrap(new byte[] {'x'}));
+            assertThat(selector.select(5_000)).isEqualTo(1);
+            assertThat(key.readyOps() & SelectionKey.OP_READ).isEqualTo(SelectionKey.OP_READ);
+            assertThat(real.interestOps()).isEqualTo(SelectionKey.OP_READ);
+            selector.selectedKeys().clear();
+
+            // Once given, the wish is spent: bytes still waiting are hidden until Jetty asks again.
+            assertThat(selector.select(5_000)).isEqualTo(1);
+            assertThat(key.readyOps() & SelectionKey.OP_READ).as("hidden").isZero();
+            assertThat(real.interestOps()).as("no longer watched").isZero();
+            assertThat(key.armRead())
+                    .as("not watched: Jetty must set its interest as usual")
+                    .isFalse();
+            key.interestOps(SelectionKey.OP_READ);
+            assertThat(key.armRead()).as("watched again").isTrue();
+        }
+    }
+
+    @Test
     void writeInterestGoesStraightToTheSelector() throws Exception {
         try (Connection connection = new Connection()) {
             Selector selector = connection.selector;
