@@ -9,11 +9,14 @@
 # used (BEFORE_OPTS replaces them); "after" is this working tree's build with this ./lbkit -f's
 # options (AFTER_OPTS replaces them).
 # Backends: three HAProxy processes' worth of `http-request return` in one HAProxy, 16-byte
-# answers (BODY=1024 for answers of that many bytes); wrk -t2 -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round; CLOSE=1 makes
+# answers (BODY=1024 for answers of that many bytes); wrk -t2 (THREADS) -c64 (CONNECTIONS), 8 s warm-up and 10 s measured per round; CLOSE=1 makes
 # wrk ask for a new connection per request (Connection: close). RESET_PEAK=1 resets the peak RSS
 # once lbkit listens, as ./lbkit bench does, so it is the peak under load alone. BEFORE_JAVA and
 # AFTER_JAVA pick each side's java (default: the one on PATH), e.g. to compare two JDKs on one build
-# (harness/before-after.sh HEAD with AFTER_JAVA=/usr/lib/jvm/<jdk>/bin/java). Needs haproxy and wrk.
+# (harness/before-after.sh HEAD with AFTER_JAVA=/usr/lib/jvm/<jdk>/bin/java). WARM=1 starts each
+# side once and warms it for WARMUP seconds (20) before the rounds, which then alternate on the two
+# running JVMs, DURATION seconds (10) each: the steady state, where a change of a few per cent shows
+# (fresh JVMs per round still compile during it). Needs haproxy and wrk.
 # Everything listens on 127.0.0.1; every process started here is stopped by its PID.
 set -euo pipefail
 
@@ -98,38 +101,64 @@ young_gcs() {
         echo "?"
     fi
 }
-wrk_args=(-t2 -c"$connections")
+wrk_args=(-t"${THREADS:-2}" -c"$connections")
 if [[ "${CLOSE:-0}" == 1 ]]; then
     wrk_args+=(-H "Connection: close")
 fi
 
-one() {
-    local label="$1" cp="$2" opts="$3" java="$4" pid u0 s0 u1 s1 g0 g1 out n
-    # shellcheck disable=SC2086 # the options are words
-    "$java" $opts -cp "$cp" dev.lbkit.balancer.Main -f "$work/lbkit.cfg" > "$work/$label.log" 2>&1 &
-    pid=$!
-    for _ in $(seq 1 120); do (echo > "/dev/tcp/127.0.0.1/$front") 2>/dev/null && break; sleep 0.5; done
-    if [[ "${RESET_PEAK:-0}" == 1 ]]; then
-        echo 5 > "/proc/$pid/clear_refs" # as ./lbkit bench does: the peak under load, not at start
-    fi
-    wrk "${wrk_args[@]}" -d8s "http://127.0.0.1:$front/" > /dev/null
+# Counts context switches of every thread of process $1 so far.
+context_switches() {
+    { cat /proc/"$1"/task/*/status 2>/dev/null || true; } | awk '/ctxt_switches/ {n += $2} END {print n + 0}'
+}
+
+# One measured wrk run against the lbkit process $2 (run by java $3) listening on port $4: a row of
+# the table, labelled $1, and its CPU µs per request added to the file $5.
+measure() {
+    local label="$1" pid="$2" java="$3" port="$4" u0 s0 u1 s1 g0 g1 c0 c1 out n
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     g0=$(young_gcs "$pid" "$java")
-    out=$(wrk "${wrk_args[@]}" -d10s --latency "http://127.0.0.1:$front/")
+    c0=$(context_switches "$pid")
+    out=$(wrk "${wrk_args[@]}" -d"${DURATION:-10}"s --latency "http://127.0.0.1:$port/")
     read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     g1=$(young_gcs "$pid" "$java")
+    c1=$(context_switches "$pid")
     n=$(echo "$out" | awk '/requests in/ {print $1}')
     if grep -q "Non-2xx\|Socket errors" <<< "$out"; then
         echo "before-after: $label: wrk saw errors or answers other than 2xx:" >&2
         echo "$out" >&2
     fi
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$label" \
+    awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$n" -v hz="$ticks_per_s" \
+        'BEGIN {printf "%.2f\n", (u + s) / hz * 1e6 / n}' >> "$5"
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
         "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
         "$(echo "$out" | awk '/ 99%/ {print $2}')" \
         "$(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$n" -v hz="$ticks_per_s" \
             'BEGIN {printf "%.1f (%.1f + %.1f)", (u + s) / hz * 1e6 / n, u / hz * 1e6 / n, s / hz * 1e6 / n}')" \
         "$(awk -v a="$g0" -v b="$g1" -v n="$n" 'BEGIN {if (a == "?") print "?"; else printf "%.1f", (b - a) * 10000 / n}')" \
+        "$(awk -v a="$c0" -v b="$c1" -v n="$n" 'BEGIN {printf "%.3f", (b - a) / n}')" \
         "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"
+}
+
+# Starts lbkit ($1: classpath, $2: options, $3: java) on config $4, listening on port $5; its PID in
+# the variable named $6 once it listens (peak RSS reset with RESET_PEAK=1).
+start() {
+    local started
+    # shellcheck disable=SC2086 # the options are words
+    "$3" $2 -cp "$1" dev.lbkit.balancer.Main -f "$4" > "$4.log" 2>&1 &
+    started=$!
+    for _ in $(seq 1 120); do (echo > "/dev/tcp/127.0.0.1/$5") 2>/dev/null && break; sleep 0.5; done
+    if [[ "${RESET_PEAK:-0}" == 1 ]]; then
+        echo 5 > "/proc/$started/clear_refs" # as ./lbkit bench does: the peak under load, not at start
+    fi
+    printf -v "$6" '%s' "$started"
+}
+
+# A fresh JVM per round: started, warmed 8 s, measured, stopped.
+one() {
+    local label="$1" cp="$2" opts="$3" java="$4" file="$5" pid
+    start "$cp" "$opts" "$java" "$work/lbkit.cfg" "$front" pid
+    wrk "${wrk_args[@]}" -d8s "http://127.0.0.1:$front/" > /dev/null
+    measure "$label" "$pid" "$java" "$front" "$file"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
@@ -140,10 +169,37 @@ jdk_named() {
     fi
 }
 
-echo "| build | requests/s | p99 | CPU µs per request (user + system) | young collections per 10,000 requests | peak RSS MB |"
-echo "|---|---|---|---|---|---|"
-for _ in $(seq 1 "$rounds"); do
-    one "before ($rev$(jdk_named BEFORE_JAVA "$before_java"))" "$before_cp" "$before_opts" "$before_java"
-    one "after$(jdk_named AFTER_JAVA "$after_java")" "$after_cp" "$after_opts" "$after_java"
-done
+before_label="before ($rev$(jdk_named BEFORE_JAVA "$before_java"))"
+after_label="after$(jdk_named AFTER_JAVA "$after_java")"
+echo "| build | requests/s | p99 | CPU µs per request (user + system) | young collections per 10,000 requests | context switches per request | peak RSS MB |"
+echo "|---|---|---|---|---|---|---|"
+if [[ "${WARM:-0}" == 1 ]]; then
+    # Both builds started once and warmed for WARMUP seconds (20), then measured in turn, the order
+    # swapped every round: no JIT warm-up inside the rounds, so smaller differences show.
+    other=$(free_port)
+    sed "s/127.0.0.1:$front\$/127.0.0.1:$other/" "$work/lbkit.cfg" > "$work/lbkit-after.cfg"
+    start "$before_cp" "$before_opts" "$before_java" "$work/lbkit.cfg" "$front" before_pid
+    start "$after_cp" "$after_opts" "$after_java" "$work/lbkit-after.cfg" "$other" after_pid
+    trap 'kill "$backends" "$before_pid" "$after_pid" 2>/dev/null || true' EXIT
+    wrk "${wrk_args[@]}" -d"${WARMUP:-20}"s "http://127.0.0.1:$front/" > /dev/null
+    wrk "${wrk_args[@]}" -d"${WARMUP:-20}"s "http://127.0.0.1:$other/" > /dev/null
+    for round in $(seq 1 "$rounds"); do
+        if (( round % 2 == 1 )); then
+            measure "$before_label" "$before_pid" "$before_java" "$front" "$work/before.cpu"
+            measure "$after_label" "$after_pid" "$after_java" "$other" "$work/after.cpu"
+        else
+            measure "$after_label" "$after_pid" "$after_java" "$other" "$work/after.cpu"
+            measure "$before_label" "$before_pid" "$before_java" "$front" "$work/before.cpu"
+        fi
+    done
+else
+    for _ in $(seq 1 "$rounds"); do
+        one "$before_label" "$before_cp" "$before_opts" "$before_java" "$work/before.cpu"
+        one "$after_label" "$after_cp" "$after_opts" "$after_java" "$work/after.cpu"
+    done
+fi
+median() { sort -g "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+echo
+echo "CPU µs per request, medians: before $(median "$work/before.cpu"), after $(median "$work/after.cpu");" \
+    "after lower in $(paste "$work/before.cpu" "$work/after.cpu" | awk '$2 < $1 {n++} END {print n + 0}') of $rounds rounds"
 echo "before-after: configs and logs in $work" >&2
