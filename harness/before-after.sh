@@ -114,7 +114,7 @@ context_switches() {
 # One measured wrk run against the lbkit process $2 (run by java $3) listening on port $4: a row of
 # the table, labelled $1, and its CPU µs per request added to the file $5.
 measure() {
-    local label="$1" pid="$2" java="$3" port="$4" u0 s0 u1 s1 g0 g1 c0 c1 out n
+    local label="$1" pid="$2" java="$3" port="$4" u0 s0 u1 s1 g0 g1 c0 c1 out n user system
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     g0=$(young_gcs "$pid" "$java")
     c0=$(context_switches "$pid")
@@ -127,24 +127,25 @@ measure() {
         echo "before-after: $label: wrk saw errors or answers other than 2xx:" >&2
         echo "$out" >&2
     fi
-    awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$n" -v hz="$ticks_per_s" \
-        'BEGIN {printf "%.2f\n", (u + s) / hz * 1e6 / n}' >> "$5"
+    # CPU µs per request, user and system
+    read -r user system < <(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$n" -v hz="$ticks_per_s" \
+        'BEGIN {print u / hz * 1e6 / n, s / hz * 1e6 / n}')
+    awk -v u="$user" -v s="$system" 'BEGIN {printf "%.2f\n", u + s}' >> "$5"
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
         "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
         "$(echo "$out" | awk '/ 99%/ {print $2}')" \
-        "$(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$n" -v hz="$ticks_per_s" \
-            'BEGIN {printf "%.1f (%.1f + %.1f)", (u + s) / hz * 1e6 / n, u / hz * 1e6 / n, s / hz * 1e6 / n}')" \
+        "$(awk -v u="$user" -v s="$system" 'BEGIN {printf "%.1f (%.1f + %.1f)", u + s, u, s}')" \
         "$(awk -v a="$g0" -v b="$g1" -v n="$n" 'BEGIN {if (a == "?") print "?"; else printf "%.1f", (b - a) * 10000 / n}')" \
         "$(awk -v a="$c0" -v b="$c1" -v n="$n" 'BEGIN {printf "%.3f", (b - a) / n}')" \
         "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"
 }
 
-# Starts lbkit ($1: classpath, $2: options, $3: java) on config $4, listening on port $5; its PID in
-# the variable named $6 once it listens (peak RSS reset with RESET_PEAK=1).
+# Starts lbkit ($1: classpath, $2: options, $3: java) on config $4, listening on port $5, its output
+# in the file $7; its PID in the variable named $6 once it listens (peak RSS reset with RESET_PEAK=1).
 start() {
     local started
     # shellcheck disable=SC2086 # the options are words
-    "$3" $2 -cp "$1" dev.lbkit.balancer.Main -f "$4" > "$4.log" 2>&1 &
+    "$3" $2 -cp "$1" dev.lbkit.balancer.Main -f "$4" > "$7" 2>&1 &
     started=$!
     for _ in $(seq 1 120); do (echo > "/dev/tcp/127.0.0.1/$5") 2>/dev/null && break; sleep 0.5; done
     if [[ "${RESET_PEAK:-0}" == 1 ]]; then
@@ -156,7 +157,7 @@ start() {
 # A fresh JVM per round: started, warmed 8 s, measured, stopped.
 one() {
     local label="$1" cp="$2" opts="$3" java="$4" file="$5" pid
-    start "$cp" "$opts" "$java" "$work/lbkit.cfg" "$front" pid
+    start "$cp" "$opts" "$java" "$work/lbkit.cfg" "$front" pid "$work/$label.log"
     wrk "${wrk_args[@]}" -d8s "http://127.0.0.1:$front/" > /dev/null
     measure "$label" "$pid" "$java" "$front" "$file"
     kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -178,8 +179,8 @@ if [[ "${WARM:-0}" == 1 ]]; then
     # swapped every round: no JIT warm-up inside the rounds, so smaller differences show.
     other=$(free_port)
     sed "s/127.0.0.1:$front\$/127.0.0.1:$other/" "$work/lbkit.cfg" > "$work/lbkit-after.cfg"
-    start "$before_cp" "$before_opts" "$before_java" "$work/lbkit.cfg" "$front" before_pid
-    start "$after_cp" "$after_opts" "$after_java" "$work/lbkit-after.cfg" "$other" after_pid
+    start "$before_cp" "$before_opts" "$before_java" "$work/lbkit.cfg" "$front" before_pid "$work/$before_label.log"
+    start "$after_cp" "$after_opts" "$after_java" "$work/lbkit-after.cfg" "$other" after_pid "$work/$after_label.log"
     trap 'kill "$backends" "$before_pid" "$after_pid" 2>/dev/null || true' EXIT
     wrk "${wrk_args[@]}" -d"${WARMUP:-20}"s "http://127.0.0.1:$front/" > /dev/null
     wrk "${wrk_args[@]}" -d"${WARMUP:-20}"s "http://127.0.0.1:$other/" > /dev/null

@@ -98,8 +98,7 @@ final class LazyReadKey extends SelectionKey {
         }
         if (reads.compareAndSet(WATCHING, NOT_WATCHING)) {
             // Something arrived while Jetty is not reading: stop watching until it reads again.
-            key.interestOps(wanted);
-            applied = wanted;
+            apply(wanted);
             return ready & ~OP_READ;
         }
         if (reads.compareAndSet(ARMED, WATCHING)) {
