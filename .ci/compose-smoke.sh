@@ -128,13 +128,19 @@ finish() {
 }
 trap finish EXIT
 
+# The id of $1's container in this stack. docker-compose v1 takes about a second to answer
+# 'compose ps -q' (four calls a stack); docker reads the labels compose put on the container at once.
+container_of() {
+  docker ps -aq --filter label=com.docker.compose.project=lbkit-smoke --filter "label=com.docker.compose.service=$1"
+}
+
 # Waits until 127.0.0.1:$1 accepts a connection (at most $2 s); fails at once if $3's container stopped.
 # A bare connection carries no request, so neither balancer picks a server for it: the first request
 # below is each balancer's first pick.
 wait_listening() {
   local port=$1 deadline container
   deadline=$(( $(date +%s) + $2 ))
-  container=$(compose ps -q "$3")
+  container=$(container_of "$3")
   until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
     [ "$(docker inspect -f '{{.State.Running}}' "$container" 2>/dev/null)" = true ] \
       || fail "$3 stopped before 127.0.0.1:$port listened (see its log below)."
@@ -144,12 +150,13 @@ wait_listening() {
 }
 
 # Prints the number of the app that answered (its X-Served-By header, 404s included). Arguments: curl's.
+# One process a request: curl itself reads the header out (-w '%header{...}', curl 7.84 and later).
 served_by() {
-  local headers app
-  headers=$(curl -sS --max-time 5 -o /dev/null -D - "$@") || fail "request failed: curl $*"
-  app=$(tr -d '\r' <<<"$headers" | sed -n 's/^[Xx]-[Ss]erved-[Bb]y: *app\([0-9]*\)$/\1/p')
-  [[ "$app" =~ ^[0-9]+$ ]] || fail "no X-Served-By in the answer to curl $*: $(head -1 <<<"$headers")"
-  echo "$app"
+  local answer
+  answer=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code} %header{x-served-by}' "$@") \
+    || fail "request failed: curl $*"
+  [[ "$answer" =~ ^[0-9]+\ app([0-9]+)$ ]] || fail "no X-Served-By: appN in the answer to curl $*: status and header '$answer'"
+  echo "${BASH_REMATCH[1]}"
 }
 
 # The episode's requests to port $1; prints the answering apps in order, e.g. "1 2 3 1 2 3".
@@ -186,7 +193,7 @@ run_stack() {
   lbkit_order=$(traffic 8081)
   requests=$(wc -w <<<"$haproxy_order")
   for service in haproxy lbkit; do   # the one that answered on its port, not a program that took the port
-    [ "$(docker inspect -f '{{.State.Running}}' "$(compose ps -q "$service")" 2>/dev/null)" = true ] \
+    [ "$(docker inspect -f '{{.State.Running}}' "$(container_of "$service")" 2>/dev/null)" = true ] \
       || fail "$service's container stopped during the run (see its log below): its port was answered by another program."
   done
   down
