@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -339,9 +340,25 @@ public final class SideBySide implements AutoCloseable {
      */
     public Comparison run(String title, Traffic traffic) {
         CompletableFuture<Picks> onHaproxy =
-                CompletableFuture.supplyAsync(() -> drive(haproxy, traffic));
+                onOwnThread("haproxy side", () -> drive(haproxy, traffic));
         Picks onLbkit = drive(lbkit, traffic);
         return new Comparison(title, originalConfig, traffic, onHaproxy.join(), onLbkit);
+    }
+
+    /**
+     * Runs {@code work} on a new thread of its own, so that it starts at once. Not the common pool:
+     * on a 2-core machine that has one thread, and a second test driving its HAProxy side meanwhile
+     * would wait for the first one's to end, so the two sides of that comparison would no longer
+     * run at the same time.
+     */
+    public static <T> CompletableFuture<T> onOwnThread(String name, Supplier<T> work) {
+        return CompletableFuture.supplyAsync(
+                work,
+                task -> {
+                    Thread thread = new Thread(task, "lbkit " + name);
+                    thread.setDaemon(true);
+                    thread.start();
+                });
     }
 
     /** Sends {@code traffic} to one side and records who answered each request. */
