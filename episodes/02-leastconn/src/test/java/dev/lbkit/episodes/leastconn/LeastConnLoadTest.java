@@ -62,6 +62,9 @@ class LeastConnLoadTest {
                 SideBySide.onOwnThread("keep-alive comparison", () -> decide(true));
         CompletableFuture<Retest.Outcome<DistributionReport>> newConnections =
                 SideBySide.onOwnThread("new-connection comparison", () -> decide(false));
+        // Both ended before either verdict is read: a comparison that failed does not leave the
+        // other still loading its servers while the next test starts.
+        CompletableFuture.allOf(keepAlive, newConnections).exceptionally(failed -> null).join();
         SoftAssertions softly = new SoftAssertions();
         check(softly, true, keepAlive.join());
         check(softly, false, newConnections.join());
