@@ -30,7 +30,8 @@ export JRE_IMAGE=${JRE_IMAGE:-local/jre:17}
 export HAPROXY_IMAGE=${HAPROXY_IMAGE:-local/haproxy:2.6}
 EPISODE=${EPISODES[0]}
 EXTRA_COMPOSE=()   # the negative control's override file
-compose() { docker-compose --ansi never -p lbkit-smoke -f "episodes/$EPISODE/docker-compose.yml" "${EXTRA_COMPOSE[@]}" "$@"; }
+PROJECT=lbkit-smoke   # the compose project: its containers carry it as a label
+compose() { docker-compose --ansi never -p "$PROJECT" -f "episodes/$EPISODE/docker-compose.yml" "${EXTRA_COMPOSE[@]}" "$@"; }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 t_start=$(now_ms)
@@ -131,7 +132,7 @@ trap finish EXIT
 # The id of $1's container in this stack. docker-compose v1 takes about a second to answer
 # 'compose ps -q' (four calls a stack); docker reads the labels compose put on the container at once.
 container_of() {
-  docker ps -aq --filter label=com.docker.compose.project=lbkit-smoke --filter "label=com.docker.compose.service=$1"
+  docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1"
 }
 
 # Waits until 127.0.0.1:$1 accepts a connection (at most $2 s); fails at once if $3's container stopped.

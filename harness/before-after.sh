@@ -114,7 +114,7 @@ context_switches() {
 # One measured wrk run against the lbkit process $2 (run by java $3) listening on port $4: a row of
 # the table, labelled $1, and its CPU µs per request added to the file $5.
 measure() {
-    local label="$1" pid="$2" java="$3" port="$4" u0 s0 u1 s1 g0 g1 c0 c1 out n user system
+    local label="$1" pid="$2" java="$3" port="$4" u0 s0 u1 s1 g0 g1 c0 c1 out n cpu user system
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     g0=$(young_gcs "$pid" "$java")
     c0=$(context_switches "$pid")
@@ -127,14 +127,14 @@ measure() {
         echo "before-after: $label: wrk saw errors or answers other than 2xx:" >&2
         echo "$out" >&2
     fi
-    # CPU µs per request, user and system
-    read -r user system < <(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$n" -v hz="$ticks_per_s" \
-        'BEGIN {print u / hz * 1e6 / n, s / hz * 1e6 / n}')
-    awk -v u="$user" -v s="$system" 'BEGIN {printf "%.2f\n", u + s}' >> "$5"
+    # CPU µs per request: in all, user, system
+    read -r cpu user system < <(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n="$n" -v hz="$ticks_per_s" \
+        'BEGIN {print (u + s) / hz * 1e6 / n, u / hz * 1e6 / n, s / hz * 1e6 / n}')
+    LC_ALL=C printf '%.2f\n' "$cpu" >> "$5"
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
         "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
         "$(echo "$out" | awk '/ 99%/ {print $2}')" \
-        "$(awk -v u="$user" -v s="$system" 'BEGIN {printf "%.1f (%.1f + %.1f)", u + s, u, s}')" \
+        "$(LC_ALL=C printf '%.1f (%.1f + %.1f)' "$cpu" "$user" "$system")" \
         "$(awk -v a="$g0" -v b="$g1" -v n="$n" 'BEGIN {if (a == "?") print "?"; else printf "%.1f", (b - a) * 10000 / n}')" \
         "$(awk -v a="$c0" -v b="$c1" -v n="$n" 'BEGIN {printf "%.3f", (b - a) / n}')" \
         "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"

@@ -53,8 +53,8 @@ class LeastConnLoadTest {
     /**
      * Keep-alive clients and a new connection per request, both comparisons at once, each on its
      * own thread: each mostly waits on the 400 ms servers, so their waits overlap (92 s one after
-     * the other in CI, about 50 together). Each comparison still loads its own HAProxy and lbkit at
-     * the same time, and both verdicts are reported, whichever fails.
+     * the other in CI, 52 to 54 s together). Each comparison still loads its own HAProxy and lbkit
+     * at the same time, and both verdicts are reported, whichever fails.
      */
     @Test
     void slowApp1AndApp3GetFewRequestsOnBothSidesAndTheDistributionsAgree() {
