@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lbkit before and after a change, in alternating rounds on the same config: requests/s, p99, CPU
-# time per request (user + system), young collections per 10,000 requests and peak RSS of the
-# balancer under wrk (docs/benchmarks.md, "This round").
+# time per request (user + system), young collections per 10,000 requests, context switches per
+# request (voluntary + involuntary) and peak RSS of the balancer under wrk (docs/benchmarks.md).
 #
 #   harness/before-after.sh <git revision> [rounds]     e.g. harness/before-after.sh 991af9e 3
 #
@@ -106,22 +106,24 @@ if [[ "${CLOSE:-0}" == 1 ]]; then
     wrk_args+=(-H "Connection: close")
 fi
 
-# Counts context switches of every thread of process $1 so far.
+# Counts context switches of every thread of process $1 so far: voluntary (the thread waited, e.g.
+# in epoll_wait) and involuntary (the scheduler took the core away from a thread that could run).
 context_switches() {
-    { cat /proc/"$1"/task/*/status 2>/dev/null || true; } | awk '/ctxt_switches/ {n += $2} END {print n + 0}'
+    { cat /proc/"$1"/task/*/status 2>/dev/null || true; } \
+        | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {i += $2} END {print v + 0, i + 0}'
 }
 
 # One measured wrk run against the lbkit process $2 (run by java $3) listening on port $4: a row of
 # the table, labelled $1, and its CPU µs per request added to the file $5.
 measure() {
-    local label="$1" pid="$2" java="$3" port="$4" u0 s0 u1 s1 g0 g1 c0 c1 out n cpu user system
+    local label="$1" pid="$2" java="$3" port="$4" u0 s0 u1 s1 g0 g1 v0 i0 v1 i1 out n cpu user system
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     g0=$(young_gcs "$pid" "$java")
-    c0=$(context_switches "$pid")
+    read -r v0 i0 < <(context_switches "$pid")
     out=$(wrk "${wrk_args[@]}" -d"${DURATION:-10}"s --latency "http://127.0.0.1:$port/")
     read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     g1=$(young_gcs "$pid" "$java")
-    c1=$(context_switches "$pid")
+    read -r v1 i1 < <(context_switches "$pid")
     n=$(echo "$out" | awk '/requests in/ {print $1}')
     if grep -q "Non-2xx\|Socket errors" <<< "$out"; then
         echo "before-after: $label: wrk saw errors or answers other than 2xx:" >&2
@@ -136,7 +138,7 @@ measure() {
         "$(echo "$out" | awk '/ 99%/ {print $2}')" \
         "$(LC_ALL=C printf '%.1f (%.1f + %.1f)' "$cpu" "$user" "$system")" \
         "$(awk -v a="$g0" -v b="$g1" -v n="$n" 'BEGIN {if (a == "?") print "?"; else printf "%.1f", (b - a) * 10000 / n}')" \
-        "$(awk -v a="$c0" -v b="$c1" -v n="$n" 'BEGIN {printf "%.3f", (b - a) / n}')" \
+        "$(awk -v v="$((v1 - v0))" -v i="$((i1 - i0))" -v n="$n" 'BEGIN {printf "%.3f (%.3f + %.3f)", (v + i) / n, v / n, i / n}')" \
         "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"
 }
 
@@ -172,7 +174,7 @@ jdk_named() {
 
 before_label="before ($rev$(jdk_named BEFORE_JAVA "$before_java"))"
 after_label="after$(jdk_named AFTER_JAVA "$after_java")"
-echo "| build | requests/s | p99 | CPU µs per request (user + system) | young collections per 10,000 requests | context switches per request | peak RSS MB |"
+echo "| build | requests/s | p99 | CPU µs per request (user + system) | young collections per 10,000 requests | context switches per request (voluntary + involuntary) | peak RSS MB |"
 echo "|---|---|---|---|---|---|---|"
 if [[ "${WARM:-0}" == 1 ]]; then
     # Both builds started once and warmed for WARMUP seconds (20), then measured in turn, the order
