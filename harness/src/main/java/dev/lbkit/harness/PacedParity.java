@@ -255,41 +255,47 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
 
     /**
      * Polls {@code show stat} until every one of the {@code sent} requests is accounted for: in
-     * flight on a server, waiting in a server's or the backend's queue, or answered, and the state
-     * line reads the same twice {@value #STABLE_MS} ms apart. Returns that state line.
+     * flight on a server, waiting in a server's or the backend's queue, or answered, and two such
+     * settled readings {@value #STABLE_MS} ms apart give the same state line. Returns that line.
+     *
+     * <p>The answers are counted before {@code show stat} is read, never after: a request answered
+     * in between then counts nowhere and the reading is taken again. Counted after, it could count
+     * as answered in a reading taken before the balancer even saw it (its refusal not yet in {@code
+     * econ}), and that reading could pass for settled.
      */
     private static String settle(
             SideBySide.Endpoint side, String backend, String[] answers, int sent)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_TIMEOUT_MS);
+        String lastSettled = null;
         String last = "";
         while (System.nanoTime() < deadline) {
-            String csv = RuntimeApiClient.admin(side.statsPort(), "show stat");
-            Map<String, Integer> scur = ShowStat.column(csv, backend, "scur");
-            Map<String, Integer> qcur = ShowStat.column(csv, backend, "qcur");
-            int backendQueue = backendColumn(csv, backend, "qcur");
             int answered;
             synchronized (answers) {
                 answered =
                         (int) Arrays.stream(answers).filter(a -> !a.equals("(no answer)")).count();
             }
+            String csv = RuntimeApiClient.admin(side.statsPort(), "show stat");
+            Map<String, Integer> scur = ShowStat.column(csv, backend, "scur");
+            Map<String, Integer> qcur = ShowStat.column(csv, backend, "qcur");
+            int backendQueue = backendColumn(csv, backend, "qcur");
             int accounted =
                     scur.values().stream().mapToInt(Integer::intValue).sum()
                             + qcur.values().stream().mapToInt(Integer::intValue).sum()
                             + backendQueue;
-            String now = state(csv, backend);
-            // Settled, and the same state twice in a row: some counters (HAProxy 3.4's econ) may
-            // move just after the answer left.
-            if (accounted + answered == sent) {
-                if (now.equals(last)) {
-                    return now;
-                }
-                last = now;
-                Thread.sleep(STABLE_MS);
+            last = state(csv, backend);
+            if (accounted + answered != sent) {
+                lastSettled = null;
+                Thread.sleep(5);
                 continue;
             }
-            last = now;
-            Thread.sleep(5);
+            // Settled, and settled to the same state a little later: some counters may move just
+            // after the answer left.
+            if (last.equals(lastSettled)) {
+                return last;
+            }
+            lastSettled = last;
+            Thread.sleep(STABLE_MS);
         }
         throw new IllegalStateException(
                 side.side()
