@@ -73,6 +73,9 @@ class AbortOnCloseParityTest {
             listen queued
                 bind 127.0.0.1:{QUEUED}
                 server s1 127.0.0.1:{SLOWSERVER} maxconn 1
+            listen warm
+                bind 127.0.0.1:{WARM}
+                server s1 127.0.0.1:{FAST}
             """;
 
     /**
@@ -335,7 +338,7 @@ class AbortOnCloseParityTest {
 
     private Map<String, Integer> ports() throws IOException {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String name : List.of("UP", "REFUSED", "SLOW", "NOSRV", "QUEUED")) {
+        for (String name : List.of("UP", "REFUSED", "SLOW", "NOSRV", "QUEUED", "WARM")) {
             ports.put(name, SideBySide.freePort());
         }
         return ports;
@@ -358,13 +361,18 @@ class AbortOnCloseParityTest {
      * server answers.
      */
     private static Map<String, String> scenarios(Map<String, Integer> ports) throws Exception {
+        // A request through a proxy of its own first (its own backend, so no pool the scenarios
+        // use): lbkit runs in this JVM, and its first request pays for loading and compiling the
+        // request path, which on a loaded machine took it past the 250 ms that tell "early" from
+        // "late".
+        send(ports.get("WARM"), -1);
         Map<String, String> outcomes = new LinkedHashMap<>();
-        outcomes.put("connected, closed with the request", send(ports.get("UP"), 0));
+        outcomes.put("connected, closed with the request", mostOfThree(ports.get("UP"), 0));
         outcomes.put("connect refused, closed with the request", send(ports.get("REFUSED"), 0));
-        outcomes.put("slow server, closed with the request", send(ports.get("SLOW"), 0));
-        outcomes.put("slow server, closed after 100 ms", send(ports.get("SLOW"), 100));
+        outcomes.put("slow server, closed with the request", mostOfThree(ports.get("SLOW"), 0));
+        outcomes.put("slow server, closed after 100 ms", mostOfThree(ports.get("SLOW"), 100));
         outcomes.put("slow server, not closed", send(ports.get("SLOW"), -1));
-        outcomes.put("no server, closed with the request", send(ports.get("NOSRV"), 0));
+        outcomes.put("no server, closed with the request", mostOfThree(ports.get("NOSRV"), 0));
         ExecutorService holder = Executors.newSingleThreadExecutor();
         try {
             var held = holder.submit(() -> send(ports.get("QUEUED"), -1));
@@ -375,6 +383,24 @@ class AbortOnCloseParityTest {
             holder.shutdownNow();
         }
         return outcomes;
+    }
+
+    /**
+     * The outcome of {@link #send} seen at least twice in three tries (the first when all three
+     * differ). The client's close follows its request by two system calls, and on a loaded machine
+     * the client's thread was once held between them long enough for a fast server's answer to beat
+     * the close (a local `./mvnw verify`, 2026-12-03: lbkit "200 early" where HAProxy, run just
+     * before, had "400 early"); a proxy that ignores the close answers 200 every time, and still
+     * differs.
+     */
+    private static String mostOfThree(int port, int closeAfterMs) throws Exception {
+        String first = send(port, closeAfterMs);
+        String second = send(port, closeAfterMs);
+        if (second.equals(first)) {
+            return first;
+        }
+        String third = send(port, closeAfterMs);
+        return third.equals(second) ? second : first;
     }
 
     /**
