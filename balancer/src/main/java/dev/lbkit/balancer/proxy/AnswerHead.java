@@ -5,6 +5,7 @@ import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The head of a server's answer, parsed from bytes: status, headers in order, and how its body
@@ -111,19 +112,21 @@ final class AnswerHead {
             }
             HttpField field = HeaderLines.current().field(buffer, line, colon, e);
             answer.add(field);
-            String name = field.getName();
+            // The field knows its header (Jetty looks the name up, whatever its case, when the
+            // field is made, and HeaderLines keeps fields): no name comparison per line.
+            HttpHeader header = field.getHeader();
             String value = field.getValue();
-            if (name.equalsIgnoreCase("Content-Length")) {
+            if (header == HttpHeader.CONTENT_LENGTH) {
                 try {
                     length = Long.parseLong(value);
                 } catch (NumberFormatException ex) {
                     throw new ProtocolException(
                             "bad Content-Length in the server's answer: " + value);
                 }
-            } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+            } else if (header == HttpHeader.TRANSFER_ENCODING) {
                 chunked =
                         value.regionMatches(true, Math.max(0, value.length() - 7), "chunked", 0, 7);
-            } else if (name.equalsIgnoreCase("Connection")) {
+            } else if (header == HttpHeader.CONNECTION) {
                 if (containsToken(value, "close")) {
                     close = true;
                 } else if (http10 && containsToken(value, "keep-alive")) {

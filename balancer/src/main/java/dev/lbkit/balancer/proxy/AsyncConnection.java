@@ -70,6 +70,18 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
     /** The piece of a streamed body being read (see {@link #readPiece}); the loop's thread only. */
     private RetainableByteBuffer piece;
 
+    /**
+     * A direct buffer per sending thread for request heads (the selectors' threads, mostly): the
+     * JDK would copy a heap buffer into a temporary direct one of its per-thread cache, taken and
+     * given back for each write. None on a virtual thread (Java 21+), which would keep one each.
+     */
+    private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
+            ThreadLocal.withInitial(
+                    () ->
+                            org.eclipse.jetty.util.VirtualThreads.isVirtualThread()
+                                    ? null
+                                    : ByteBuffer.allocateDirect(FIRST_IN));
+
     private AsyncConnection(UpstreamLoop loop, SocketChannel channel, int state) {
         this.loop = loop;
         this.channel = channel;
@@ -160,10 +172,18 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
 
     /** Sends the head; what the socket does not take now goes out when it can. */
     void send() throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(head.bytes(), 0, head.length());
-        channel.write(bytes);
-        if (bytes.hasRemaining()) {
-            pending = bytes;
+        int length = head.length();
+        ByteBuffer direct = SEND_BUFFER.get();
+        int written;
+        if (direct != null && length <= direct.capacity()) {
+            direct.clear();
+            direct.put(head.bytes(), 0, length).flip();
+            written = channel.write(direct);
+        } else {
+            written = channel.write(ByteBuffer.wrap(head.bytes(), 0, length));
+        }
+        if (written < length) {
+            pending = ByteBuffer.wrap(head.bytes(), written, length - written);
             loop.execute(
                     () -> {
                         if (key != null && key.isValid()) {
@@ -270,7 +290,12 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
     int read() throws IOException {
         int total = 0;
         while (true) {
-            int n = channel.read(inBuffer.limit(in.length).position(inLength));
+            ByteBuffer direct = loop.readBuffer();
+            direct.limit(Math.min(direct.capacity(), in.length - inLength));
+            int n = channel.read(direct);
+            if (n > 0) {
+                direct.flip().get(in, inLength, n);
+            }
             if (n < 0) {
                 return total > 0 ? total : n;
             }

@@ -292,8 +292,8 @@ public final class Upstream implements AutoCloseable {
             if (connection != null) {
                 return connection;
             }
-            for (IdleStack<AsyncConnection> other : pool.async.values()) {
-                connection = take(other);
+            for (ServerPool.LoopStack other : pool.asyncStacks()) {
+                connection = take(other.idle());
                 if (connection != null) {
                     return connection;
                 }
@@ -342,9 +342,40 @@ public final class Upstream implements AutoCloseable {
             pool(server).closeAll();
         }
 
+        /**
+         * The pools by {@link Server#index()}, a copy of {@link #byServer} read on the request path
+         * without hashing (two map lookups per request were 1 % of lbkit's CPU samples at 64
+         * connections, docs/benchmarks.md). A slot holds the pool of the server last seen at that
+         * index; {@link #pool} checks the server is the same one.
+         */
+        private volatile ServerPool[] byIndex = new ServerPool[0];
+
         private ServerPool pool(Server server) {
-            ServerPool pool = byServer.get(server);
-            return pool != null ? pool : byServer.computeIfAbsent(server, ServerPool::new);
+            ServerPool[] pools = byIndex;
+            int i = server.index();
+            if (i >= 0 && i < pools.length) {
+                ServerPool pool = pools[i];
+                if (pool != null && pool.server == server) {
+                    return pool;
+                }
+            }
+            return poolSlow(server);
+        }
+
+        private synchronized ServerPool poolSlow(Server server) {
+            ServerPool pool = byServer.computeIfAbsent(server, ServerPool::new);
+            int i = server.index();
+            if (i >= 0) {
+                ServerPool[] pools = byIndex;
+                if (i >= pools.length) {
+                    pools = java.util.Arrays.copyOf(pools, i + 1);
+                } else {
+                    pools = pools.clone();
+                }
+                pools[i] = pool;
+                byIndex = pools;
+            }
+            return pool;
         }
     }
 
@@ -357,7 +388,16 @@ public final class Upstream implements AutoCloseable {
          * Idle non-blocking connections, per loop (a request takes its own loop's first), at most
          * {@link #MAX_IDLE_PER_SERVER} in all.
          */
-        final Map<UpstreamLoop, IdleStack<AsyncConnection>> async = new ConcurrentHashMap<>();
+        private final Map<UpstreamLoop, IdleStack<AsyncConnection>> async =
+                new ConcurrentHashMap<>();
+
+        /**
+         * {@link #async}'s entries as an array, searched by identity on the request path: there are
+         * as many as loops (nbthread), and a scan of two beats a hash lookup.
+         */
+        private volatile LoopStack[] byLoop = new LoopStack[0];
+
+        private record LoopStack(UpstreamLoop loop, IdleStack<AsyncConnection> idle) {}
 
         private final AtomicInteger asyncIdle = new AtomicInteger();
 
@@ -421,10 +461,31 @@ public final class Upstream implements AutoCloseable {
         }
 
         IdleStack<AsyncConnection> async(UpstreamLoop loop) {
-            IdleStack<AsyncConnection> idle = async.get(loop);
-            return idle != null
-                    ? idle
-                    : async.computeIfAbsent(loop, l -> new IdleStack<>(asyncIdle));
+            for (LoopStack entry : byLoop) {
+                if (entry.loop == loop) {
+                    return entry.idle;
+                }
+            }
+            return asyncSlow(loop);
+        }
+
+        private synchronized IdleStack<AsyncConnection> asyncSlow(UpstreamLoop loop) {
+            IdleStack<AsyncConnection> idle =
+                    async.computeIfAbsent(loop, l -> new IdleStack<>(asyncIdle));
+            publishLoops();
+            return idle;
+        }
+
+        /** Every loop's idle stack, for a request that finds none on its own loop. */
+        LoopStack[] asyncStacks() {
+            return byLoop;
+        }
+
+        private synchronized void publishLoops() {
+            byLoop =
+                    async.entrySet().stream()
+                            .map(e -> new LoopStack(e.getKey(), e.getValue()))
+                            .toArray(LoopStack[]::new);
         }
 
         void offerAsync(AsyncConnection connection) {
@@ -436,7 +497,7 @@ public final class Upstream implements AutoCloseable {
             async.values().forEach(idle -> idle.closeIdleSince(oldestNanos));
         }
 
-        void closeOn(java.util.function.Predicate<UpstreamLoop> which) {
+        synchronized void closeOn(java.util.function.Predicate<UpstreamLoop> which) {
             async.entrySet()
                     .removeIf(
                             entry -> {
@@ -446,6 +507,7 @@ public final class Upstream implements AutoCloseable {
                                 }
                                 return false;
                             });
+            publishLoops();
         }
 
         void closeAll() {

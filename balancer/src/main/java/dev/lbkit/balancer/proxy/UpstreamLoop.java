@@ -37,6 +37,20 @@ abstract class UpstreamLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLoop.class);
     static final long TICK_MS = 10;
 
+    /**
+     * Where the loop's connections read their servers' answers before copying them into their own
+     * buffers; the loop's thread only. Reading into a heap buffer, the JDK takes a temporary direct
+     * buffer from a per-thread cache and gives it back for each read, which cost more than the copy
+     * (docs/benchmarks.md).
+     */
+    private final java.nio.ByteBuffer readBuffer =
+            java.nio.ByteBuffer.allocateDirect(ServerConnection.BUFFER);
+
+    /** {@link #readBuffer}, cleared; for the loop's thread only. */
+    final java.nio.ByteBuffer readBuffer() {
+        return readBuffer.clear();
+    }
+
     /** Set while a loop handles its connections' events on the current thread. */
     private static final ThreadLocal<Boolean> HANDLING = ThreadLocal.withInitial(() -> false);
 
