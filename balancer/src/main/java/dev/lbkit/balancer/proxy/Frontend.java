@@ -389,7 +389,7 @@ public final class Frontend implements AutoCloseable {
                 org.eclipse.jetty.server.Server server,
                 int selectors,
                 org.eclipse.jetty.server.ConnectionFactory... factories) {
-            super(server, -1, selectors, factories);
+            super(server, null, null, new LeanBufferPool(), -1, selectors, factories);
         }
 
         @Override
