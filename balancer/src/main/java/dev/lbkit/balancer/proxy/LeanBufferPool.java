@@ -9,10 +9,10 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
 
 /**
  * The buffers of a frontend's client connections: each request takes three (Jetty's request buffer,
- * its response head buffer, and the relayed body) and gives them back. Jetty's own pool spent about
- * 0.25 µs on each take and give-back at 64 connections (2 % of lbkit's CPU samples,
- * docs/benchmarks.md), searching its entries with compare-and-set; here each size has a plain stack
- * under a lock, which two threads rarely want at once.
+ * its response head buffer, and the relayed body) and gives them back. Jetty's own pool, which
+ * searches its entries with compare-and-set, had 2.6 % of lbkit's CPU samples at 64 connections,
+ * about 0.3 µs per take and give-back; this one, a plain stack per size under a lock that two
+ * threads rarely want at once, 1.6 % (docs/benchmarks.md).
  *
  * <p>Sizes are powers of two from 1 KB to 64 KB (a streamed body's piece, {@link
  * AsyncConnection#PIECE}); larger requests go to a Jetty pool. Each size keeps at most {@link

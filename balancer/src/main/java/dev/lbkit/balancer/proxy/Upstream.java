@@ -344,9 +344,9 @@ public final class Upstream implements AutoCloseable {
 
         /**
          * The pools by {@link Server#index()}, a copy of {@link #byServer} read on the request path
-         * without hashing (two map lookups per request were 1 % of lbkit's CPU samples at 64
-         * connections, docs/benchmarks.md). A slot holds the pool of the server last seen at that
-         * index; {@link #pool} checks the server is the same one.
+         * without hashing (the map lookups were 1.2 % of lbkit's CPU samples at 64 connections,
+         * docs/benchmarks.md). A slot holds the pool of the server last seen at that index; {@link
+         * #pool} checks the server is the same one.
          */
         private volatile ServerPool[] byIndex = new ServerPool[0];
 
