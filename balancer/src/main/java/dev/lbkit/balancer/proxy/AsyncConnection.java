@@ -42,7 +42,6 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
      */
     private byte[] in = new byte[FIRST_IN];
 
-    private ByteBuffer inBuffer = ByteBuffer.wrap(in);
     private int inLength;
     private ByteBuffer pending;
     private SelectionKey key;
@@ -268,7 +267,9 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
     private void pauseWhileRelaying(SelectionKey selected) {
         if (inLength < in.length) {
             try {
-                int n = channel.read(inBuffer.limit(in.length).position(inLength));
+                ByteBuffer direct = loop.readBuffer();
+                direct.limit(Math.min(direct.capacity(), in.length - inLength));
+                int n = channel.read(direct);
                 if (n != 0) {
                     serverDone = true;
                 }
@@ -318,7 +319,6 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
             return false;
         }
         in = java.util.Arrays.copyOf(in, Math.min(in.length * 2, ServerConnection.BUFFER));
-        inBuffer = ByteBuffer.wrap(in);
         return true;
     }
 
@@ -505,7 +505,6 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
                     }
                     if (in.length > FIRST_IN) {
                         in = new byte[FIRST_IN];
-                        inBuffer = ByteBuffer.wrap(in);
                     }
                     inLength = 0;
                     pending = null;

@@ -1,11 +1,11 @@
 package dev.lbkit.balancer.proxy;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Retainable;
 import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
 
 /**
  * The buffers of a frontend's client connections: each request takes three (Jetty's request buffer,
@@ -160,20 +160,9 @@ final class LeanBufferPool implements ByteBufferPool {
         }
 
         private Buffer(LeanBufferPool pool, Stack stack, Holders references) {
-            super(
-                    pool,
-                    empty(
-                            stack.direct
-                                    ? ByteBuffer.allocateDirect(stack.capacity)
-                                    : ByteBuffer.allocate(stack.capacity)),
-                    references);
+            super(pool, BufferUtil.allocate(stack.capacity, stack.direct), references);
             this.stack = stack;
             this.references = references;
-        }
-
-        private static ByteBuffer empty(ByteBuffer buffer) {
-            buffer.limit(0);
-            return buffer;
         }
 
         /** Taken again from the stack: one holder, nothing in it. */

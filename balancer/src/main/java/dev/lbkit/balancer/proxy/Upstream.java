@@ -5,6 +5,7 @@ import dev.lbkit.balancer.config.Timeouts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -386,14 +387,9 @@ public final class Upstream implements AutoCloseable {
 
         /**
          * Idle non-blocking connections, per loop (a request takes its own loop's first), at most
-         * {@link #MAX_IDLE_PER_SERVER} in all.
-         */
-        private final Map<UpstreamLoop, IdleStack<AsyncConnection>> async =
-                new ConcurrentHashMap<>();
-
-        /**
-         * {@link #async}'s entries as an array, searched by identity on the request path: there are
-         * as many as loops (nbthread), and a scan of two beats a hash lookup.
+         * {@link #MAX_IDLE_PER_SERVER} in all. Searched by identity on the request path (there are
+         * as many loops as nbthread, and a scan of two beats a hash lookup); replaced whole, under
+         * this pool's lock, when a loop comes or goes.
          */
         private volatile LoopStack[] byLoop = new LoopStack[0];
 
@@ -440,8 +436,8 @@ public final class Upstream implements AutoCloseable {
             peakBefore = peakNow.getAndSet(server.served());
             int limit = idleLimit();
             blocking.closeBeyond(limit);
-            for (IdleStack<AsyncConnection> idle : async.values()) {
-                idle.closeBeyond(limit);
+            for (LoopStack entry : byLoop) {
+                entry.idle.closeBeyond(limit);
             }
         }
 
@@ -470,22 +466,22 @@ public final class Upstream implements AutoCloseable {
         }
 
         private synchronized IdleStack<AsyncConnection> asyncSlow(UpstreamLoop loop) {
-            IdleStack<AsyncConnection> idle =
-                    async.computeIfAbsent(loop, l -> new IdleStack<>(asyncIdle));
-            publishLoops();
-            return idle;
+            LoopStack[] stacks = byLoop;
+            for (LoopStack entry : stacks) {
+                if (entry.loop == loop) {
+                    return entry.idle;
+                }
+            }
+            LoopStack added = new LoopStack(loop, new IdleStack<>(asyncIdle));
+            LoopStack[] grown = java.util.Arrays.copyOf(stacks, stacks.length + 1);
+            grown[stacks.length] = added;
+            byLoop = grown;
+            return added.idle;
         }
 
         /** Every loop's idle stack, for a request that finds none on its own loop. */
         LoopStack[] asyncStacks() {
             return byLoop;
-        }
-
-        private synchronized void publishLoops() {
-            byLoop =
-                    async.entrySet().stream()
-                            .map(e -> new LoopStack(e.getKey(), e.getValue()))
-                            .toArray(LoopStack[]::new);
         }
 
         void offerAsync(AsyncConnection connection) {
@@ -494,25 +490,28 @@ public final class Upstream implements AutoCloseable {
 
         void closeIdleSince(long oldestNanos) {
             blocking.closeIdleSince(oldestNanos);
-            async.values().forEach(idle -> idle.closeIdleSince(oldestNanos));
+            for (LoopStack entry : byLoop) {
+                entry.idle.closeIdleSince(oldestNanos);
+            }
         }
 
         synchronized void closeOn(java.util.function.Predicate<UpstreamLoop> which) {
-            async.entrySet()
-                    .removeIf(
-                            entry -> {
-                                if (which.test(entry.getKey())) {
-                                    entry.getValue().closeAll();
-                                    return true;
-                                }
-                                return false;
-                            });
-            publishLoops();
+            List<LoopStack> kept = new ArrayList<>();
+            for (LoopStack entry : byLoop) {
+                if (which.test(entry.loop)) {
+                    entry.idle.closeAll();
+                } else {
+                    kept.add(entry);
+                }
+            }
+            byLoop = kept.toArray(LoopStack[]::new);
         }
 
         void closeAll() {
             blocking.closeAll();
-            async.values().forEach(IdleStack::closeAll);
+            for (LoopStack entry : byLoop) {
+                entry.idle.closeAll();
+            }
         }
     }
 
