@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where a profiled lbkit spends its CPU, by layer of the stack.
 
-    harness/profile-layers.py <profile.collapsed> [--user-us U --system-us S]
+    harness/profile-layers.py <profile.collapsed> [--user-us U --system-us S] [--frame F,G ...]
 
 Reads an async-profiler CPU profile in collapsed form (one "frame;frame;...;leaf count" line per
 stack, as `file=<name>.collapsed` writes it; docs/benchmarks.md, "Reproduce") and charges every
@@ -14,6 +14,10 @@ sample to one layer:
   the stack, looking up from the leaf, so a JDK lock or collection is charged to whoever called it;
 - JVM threads: samples of the JVM's own threads (JIT compiler, garbage collector, VM thread);
 - other: anything else.
+
+With --frame F,G (repeatable), it also gives, per option, the share of the samples outside the
+JVM's threads that have F or G on the stack, leaving out the stacks of a socket system call: what
+a piece of code costs beside its system calls.
 
 With --user-us and --system-us (the balancer's CPU time per request in user and in system mode,
 as ./lbkit bench gives them: "36 (17 + 19)"), each layer is also given in microseconds per request:
@@ -67,15 +71,39 @@ def layer_of(frames):
     return OTHER
 
 
+SOCKET_CALLS = (
+    "sun/nio/ch/SocketDispatcher.read0",
+    "sun/nio/ch/FileDispatcherImpl.write0",
+    "sun/nio/ch/FileDispatcherImpl.writev0",
+    "sun/nio/ch/EPoll.wait",
+)
+
+
+def frames_row(frames, stack):
+    """Whether a --frame row counts this stack: one of its frames on it, and no socket call."""
+    return any(f in stack for f in frames) and not any(c in stack for c in SOCKET_CALLS)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("profile", help="an async-profiler CPU profile, collapsed form")
     parser.add_argument("--user-us", type=float, help="the balancer's user CPU µs per request")
     parser.add_argument("--system-us", type=float, help="the balancer's system CPU µs per request")
+    parser.add_argument(
+        "--frame",
+        action="append",
+        default=[],
+        metavar="F,G",
+        help="also give the share of the samples outside the JVM's threads that have one of these "
+        "frames (as the profile names them, e.g. dev/lbkit/balancer/proxy/Upstream$Pools.pool) "
+        "on the stack, leaving out the stacks of a socket system call; repeatable, one row each",
+    )
     args = parser.parse_args()
     if (args.user_us is None) != (args.system_us is None):
         sys.exit("profile-layers: give both --user-us and --system-us, or neither")
     samples = collections.Counter()
+    rows = [row.split(",") for row in args.frame]
+    in_rows = collections.Counter()
     try:
         with open(args.profile, encoding="utf-8", errors="replace") as lines:
             for number, line in enumerate(lines, 1):
@@ -86,7 +114,14 @@ def main():
                         "(\"frame;frame;... count\"); profile with async-profiler's "
                         "file=<name>.collapsed"
                     )
-                samples[layer_of(stack.split(";"))] += int(count)
+                frames = stack.split(";")
+                layer = layer_of(frames)
+                samples[layer] += int(count)
+                if rows and layer != JVM:
+                    on_stack = set(frames)
+                    for i, row in enumerate(rows):
+                        if frames_row(row, on_stack):
+                            in_rows[i] += int(count)
     except OSError as e:
         sys.exit(f"profile-layers: cannot read {args.profile}: {e.strerror}")
     total = sum(samples.values())
@@ -116,6 +151,12 @@ def main():
                 us = args.system_us if name == KERNEL else args.user_us * n / user_mode
                 row += f" {us:.1f} |"
         print(row)
+    if rows:
+        print()
+        print("| frames on the stack (no socket system call) | share without the JVM's threads |")
+        print("|---|---|")
+        for i, row in enumerate(rows):
+            print(f"| {', '.join(row)} | {100 * in_rows[i] / steady:.2f} % |")
 
 
 if __name__ == "__main__":
