@@ -255,6 +255,17 @@ public final class Frontend implements AutoCloseable {
     private static QueuedThreadPool threadPool(String name) {
         QueuedThreadPool pool =
                 new QueuedThreadPool(200, 4, 60_000) {
+                    /** As Jetty's own, but a {@link LoopThread}, with buffers of its own. */
+                    @Override
+                    public Thread newThread(Runnable runnable) {
+                        LoopThread thread = new LoopThread(runnable);
+                        thread.setDaemon(isDaemon());
+                        thread.setPriority(getThreadsPriority());
+                        thread.setName(getName() + "-" + thread.getId());
+                        thread.setContextClassLoader(getClass().getClassLoader());
+                        return thread;
+                    }
+
                     @Override
                     public void execute(Runnable job) {
                         if (job instanceof HttpConnection connection && UpstreamLoop.inAnyLoop()) {

@@ -145,7 +145,7 @@ abstract class UpstreamLoop implements AutoCloseable {
                 throw new UncheckedIOException(
                         "cannot open a selector for the upstream event loop", e);
             }
-            thread = new Thread(this::run, name);
+            thread = new LoopThread(this::run, name);
             thread.setDaemon(true);
             thread.start();
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.BufferUtil;
 import org.junit.jupiter.api.Test;
@@ -95,5 +96,51 @@ class LeanBufferPoolTest {
         assertThat(LeanBufferPool.keep(1024) * 1024)
                 .as("1 KB buffers kept: 512 KB")
                 .isEqualTo(512 * 1024);
+    }
+
+    @Test
+    void aLoopThreadKeepsTwoSmallDirectBuffersPerSizeForItselfAndSharesTheRest() throws Exception {
+        List<String> seen = new ArrayList<>();
+        AtomicReference<RetainableByteBuffer> handedOver = new AtomicReference<>();
+        LoopThread loop =
+                new LoopThread(
+                        () -> {
+                            LeanBufferPool.ThreadCache own =
+                                    ((LoopThread) Thread.currentThread()).buffers;
+                            List<RetainableByteBuffer> three = new ArrayList<>();
+                            for (int i = 0; i < 3; i++) {
+                                three.add(pool.acquire(8192, true));
+                            }
+                            three.forEach(RetainableByteBuffer::release);
+                            seen.add("kept by the thread: " + own.kept());
+                            RetainableByteBuffer again = pool.acquire(8192, true);
+                            seen.add(
+                                    "the last one it kept comes first: " + (again == three.get(1)));
+                            seen.add(
+                                    "emptied and one holder: "
+                                            + (!again.hasRemaining() && !again.isRetained()));
+                            again.release();
+                            // Not kept by the thread: larger than 16 KB, or heap.
+                            pool.acquire(32_768, true).release();
+                            pool.acquire(2048, false).release();
+                            seen.add("after a 32 KB and a heap buffer: " + own.kept());
+                            // The third went to the pool's shared stack, where another thread
+                            // finds it.
+                            handedOver.set(three.get(2));
+                        });
+        loop.start();
+        loop.join();
+        assertThat(seen)
+                .containsExactly(
+                        "kept by the thread: 2",
+                        "the last one it kept comes first: true",
+                        "emptied and one holder: true",
+                        "after a 32 KB and a heap buffer: 2");
+        RetainableByteBuffer shared = pool.acquire(8192, true);
+        assertThat(shared).as("the one the loop thread had no slot for").isSameAs(handedOver.get());
+        assertThat(pool.acquire(8192, true))
+                .as("the loop thread's own are not handed to others")
+                .isNotIn(List.of(shared));
+        assertThat(LeanBufferPool.ThreadCache.SLOTS).isEqualTo(2);
     }
 }

@@ -1,0 +1,19 @@
+package dev.lbkit.balancer.proxy;
+
+/**
+ * A thread of lbkit's event loops: the frontends' pool threads (which run Jetty's selectors and the
+ * requests they read) and the upstream loops. Each keeps a few small buffers of its own, so a
+ * buffer it gives back and takes again soon after, the usual case (a request buffer, a response
+ * head, a relayed body), passes no lock and stays in the core's cache ({@link LeanBufferPool}).
+ */
+final class LoopThread extends Thread {
+    final LeanBufferPool.ThreadCache buffers = new LeanBufferPool.ThreadCache();
+
+    LoopThread(Runnable task, String name) {
+        super(task, name);
+    }
+
+    LoopThread(Runnable task) {
+        super(task);
+    }
+}
