@@ -13,7 +13,11 @@ public final class FrontendStats {
 
     void requestStarted() {
         int now = current.incrementAndGet();
-        max.accumulateAndGet(now, Math::max);
+        // Written only when the peak rises: an update that changes nothing would still take the
+        // counter's cache line from the other threads on every request.
+        if (now > max.get()) {
+            max.accumulateAndGet(now, Math::max);
+        }
         total.incrementAndGet();
     }
 
