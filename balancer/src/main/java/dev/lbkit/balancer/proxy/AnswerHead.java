@@ -22,11 +22,14 @@ final class AnswerHead {
     }
 
     final int status;
-    private HttpField[] fields = new HttpField[8];
+    private HttpField[] fields = new HttpField[16];
     private int size;
     Framing framing;
     long length = -1;
     boolean reusable;
+
+    /** The headers this answer's {@code Connection} headers name, and the fixed list. */
+    HopByHop hopByHop = HopByHop.EMPTY;
 
     AnswerHead(int status) {
         this.status = status;
@@ -97,6 +100,8 @@ final class AnswerHead {
         int status = parseStatus(buffer, start, lineEnd);
         boolean http10 = buffer[start + 7] == '0';
         AnswerHead answer = new AnswerHead(status);
+        HeaderLines lines = HeaderLines.current();
+        int connectionFields = 0;
         boolean chunked = false;
         boolean close = http10;
         long length = -1;
@@ -110,7 +115,7 @@ final class AnswerHead {
             if (colon <= line) {
                 throw new ProtocolException("malformed header line in the server's answer");
             }
-            HttpField field = HeaderLines.current().field(buffer, line, colon, e);
+            HttpField field = lines.field(buffer, line, colon, e);
             answer.add(field);
             // The field knows its header (Jetty looks the name up, whatever its case, when the
             // field is made, and HeaderLines keeps fields): no name comparison per line.
@@ -127,13 +132,19 @@ final class AnswerHead {
                 chunked =
                         value.regionMatches(true, Math.max(0, value.length() - 7), "chunked", 0, 7);
             } else if (header == HttpHeader.CONNECTION) {
-                if (containsToken(value, "close")) {
+                HopByHop tokens = lines.hopByHop(field);
+                if (tokens.close()) {
                     close = true;
-                } else if (http10 && containsToken(value, "keep-alive")) {
+                } else if (http10 && tokens.names(HttpHeader.KEEP_ALIVE)) {
                     close = false;
                 }
+                answer.hopByHop = tokens;
+                connectionFields++;
             }
             line = next(buffer, e, end);
+        }
+        if (connectionFields > 1) {
+            answer.hopByHop = HopByHop.of(answer.headers("Connection"));
         }
         if (headRequest || status < 200 || status == 204 || status == 304) {
             answer.framing = Framing.NONE;
@@ -175,15 +186,6 @@ final class AnswerHead {
             status = status * 10 + (c - '0');
         }
         return status;
-    }
-
-    private static boolean containsToken(String value, String token) {
-        for (String part : value.split(",")) {
-            if (part.trim().equalsIgnoreCase(token)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** End of the line starting at {@code from} (before its CR LF or LF). */

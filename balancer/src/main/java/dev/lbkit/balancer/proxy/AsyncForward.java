@@ -11,6 +11,7 @@ import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -38,6 +39,13 @@ final class AsyncForward {
     private final Callback callback;
     private final ProxyHandler.ClientBody body;
     private final Executor workers;
+
+    /**
+     * The client connection's buffer pool, looked up once: asking the request for it on the loop
+     * thread takes the request's lock.
+     */
+    private final ByteBufferPool buffers;
+
     private final boolean headRequest;
     private final AtomicBoolean finished = new AtomicBoolean();
     private RequestInfo info;
@@ -81,6 +89,7 @@ final class AsyncForward {
             Callback callback,
             ProxyHandler.ClientBody body,
             Executor workers,
+            ByteBufferPool buffers,
             AccessRecord record) {
         this.record = record;
         this.handler = handler;
@@ -91,6 +100,7 @@ final class AsyncForward {
         this.callback = callback;
         this.body = body;
         this.workers = workers;
+        this.buffers = buffers;
         this.headRequest = request.getMethod().equals("HEAD");
         this.watched =
                 backend.section().abortOnClose()
@@ -356,7 +366,7 @@ final class AsyncForward {
         // a heap buffer into a direct one again to write it).
         RetainableByteBuffer body = null;
         if (bodyLength > 0) {
-            body = request.getComponents().getByteBufferPool().acquire(bodyLength, true);
+            body = buffers.acquire(bodyLength, true);
             ByteBuffer out = body.getByteBuffer();
             BufferUtil.clearToFill(out);
             out.put(connection.in(), headEnd, bodyLength);
@@ -399,7 +409,7 @@ final class AsyncForward {
     void onStreamReadable(AsyncConnection connection) {
         int n;
         try {
-            n = connection.readPiece(request.getComponents().getByteBufferPool());
+            n = connection.readPiece(buffers);
         } catch (IOException e) {
             onStreamFailed(connection, e);
             return;

@@ -28,6 +28,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Components;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
@@ -136,7 +137,8 @@ final class ProxyHandler extends Handler.Abstract {
             return true;
         }
         ClientBody body = ClientBody.of(request);
-        Executor workers = request.getComponents().getExecutor();
+        Components components = request.getComponents();
+        Executor workers = components.getExecutor();
         if (body == null || body.length == 0) {
             new AsyncForward(
                             this,
@@ -147,6 +149,7 @@ final class ProxyHandler extends Handler.Abstract {
                             ending,
                             body,
                             workers,
+                            components.getByteBufferPool(),
                             record)
                     .start();
             return true;
@@ -361,7 +364,7 @@ final class ProxyHandler extends Handler.Abstract {
         boolean host = false;
         for (HttpField field : fields) {
             String name = field.getName();
-            if (field.getHeader() == HttpHeader.CONTENT_LENGTH || hop.drops(name)) {
+            if (field.getHeader() == HttpHeader.CONTENT_LENGTH || hop.drops(field)) {
                 continue;
             }
             host |= field.getHeader() == HttpHeader.HOST;
@@ -453,17 +456,12 @@ final class ProxyHandler extends Handler.Abstract {
     /** The server's status and headers, less the hop-by-hop ones, onto the client's response. */
     static void copyAnswerHead(AnswerHead answer, Response response) {
         response.setStatus(answer.status);
-        HopByHop hop = HopByHop.EMPTY;
-        for (int i = 0; i < answer.headerCount(); i++) {
-            if (answer.name(i).equalsIgnoreCase("Connection")) {
-                hop = HopByHop.of(answer.headers("Connection"));
-                break;
-            }
-        }
+        HopByHop hop = answer.hopByHop;
         HttpFields.Mutable out = response.getHeaders();
         for (int i = 0; i < answer.headerCount(); i++) {
-            if (!hop.drops(answer.name(i))) {
-                out.add(answer.field(i));
+            HttpField field = answer.field(i);
+            if (!hop.drops(field)) {
+                out.add(field);
             }
         }
     }

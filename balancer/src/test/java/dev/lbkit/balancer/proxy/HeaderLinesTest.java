@@ -2,9 +2,12 @@ package dev.lbkit.balancer.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpGenerator;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.junit.jupiter.api.Test;
 
 class HeaderLinesTest {
@@ -30,17 +33,125 @@ class HeaderLinesTest {
     @Test
     void differentLinesGiveTheirOwnFieldsEvenWhenTheyShareASlot() {
         HeaderLines lines = new HeaderLines();
-        HttpField[] fields = new HttpField[HeaderLines.SLOTS * 4];
+        HttpField[] fields = new HttpField[HeaderLines.SETS * HeaderLines.WAYS * 4];
         for (int i = 0; i < fields.length; i++) {
             fields[i] = field(lines, "x-n: " + i);
         }
         for (int i = 0; i < fields.length; i++) {
             assertThat(field(lines, "x-n: " + i).getValue())
                     .as(
-                            "line %d, after %d others were kept in %d slots",
-                            i, fields.length, HeaderLines.SLOTS)
+                            "line %d, after %d others were kept in %d places",
+                            i, fields.length, HeaderLines.SETS * HeaderLines.WAYS)
                     .isEqualTo(Integer.toString(i));
         }
+    }
+
+    @Test
+    void twoLinesOfOneSetAreBothKept() {
+        HeaderLines lines = new HeaderLines();
+        // Two lines of the same set, found by trying: with one line per place they pushed each
+        // other out on every answer.
+        String a = "x-a: 0";
+        int set = set(a);
+        String b = null;
+        for (int i = 1; b == null; i++) {
+            if (set("x-a: " + i) == set) {
+                b = "x-a: " + i;
+            }
+        }
+        HttpField fieldA = field(lines, a);
+        HttpField fieldB = field(lines, b);
+
+        for (int round = 0; round < 3; round++) {
+            assertThat(field(lines, a)).as("%s, round %d", a, round).isSameAs(fieldA);
+            assertThat(field(lines, b)).as("%s, round %d", b, round).isSameAs(fieldB);
+        }
+    }
+
+    @Test
+    void aThirdLineOfASetTakesThePlaceOfTheOneUsedLessLately() {
+        HeaderLines lines = new HeaderLines();
+        String[] same = linesOfOneSet(3);
+        HttpField first = field(lines, same[0]);
+        HttpField second = field(lines, same[1]);
+        assertThat(field(lines, same[0])).isSameAs(first); // the second is now the older
+
+        field(lines, same[2]);
+
+        assertThat(field(lines, same[0])).as("the line used last stays").isSameAs(first);
+        assertThat(field(lines, same[1])).as("the older line was replaced").isNotSameAs(second);
+    }
+
+    @Test
+    void aKeptLineCarriesItsBytesAsTheyGoOut() {
+        HeaderLines lines = new HeaderLines();
+        HttpField served = field(lines, "X-Served-By: s1");
+        HttpField type = field(lines, "content-type: text/plain");
+
+        assertThat(served).isInstanceOf(PreEncodedHttpField.class);
+        assertThat(served.getName()).isEqualTo("X-Served-By");
+        assertThat(out(served))
+                .as("an unknown header, its name as sent")
+                .isEqualTo("X-Served-By: s1\r\n");
+        assertThat(type).isInstanceOf(PreEncodedHttpField.class);
+        assertThat(out(type))
+                .as("a header Jetty knows, as Jetty writes it from a plain field")
+                .isEqualTo(out(new HttpField("content-type", "text/plain")));
+    }
+
+    @Test
+    void aLineWithAControlCharacterAndContentLengthStayPlainFields() {
+        HeaderLines lines = new HeaderLines();
+        HttpField odd = field(lines, "x-odd: a\u0001b");
+        HttpField length = field(lines, "content-length: 3000000000");
+
+        assertThat(odd).isNotInstanceOf(PreEncodedHttpField.class);
+        assertThat(out(odd))
+                .as("Jetty puts a blank for the control character")
+                .isEqualTo("x-odd: a b\r\n");
+        assertThat(length).isNotInstanceOf(PreEncodedHttpField.class);
+        assertThat(length.getLongValue()).isEqualTo(3_000_000_000L);
+    }
+
+    @Test
+    void theHopByHopSetOfAConnectionFieldIsWorkedOutOncePerField() {
+        HeaderLines lines = new HeaderLines();
+        HttpField connection = field(lines, "Connection: keep-alive, x-trace");
+
+        HopByHop hop = lines.hopByHop(connection);
+
+        assertThat(lines.hopByHop(connection)).isSameAs(hop);
+        assertThat(hop.names(HttpHeader.KEEP_ALIVE)).isTrue();
+        assertThat(hop.close()).isFalse();
+        assertThat(hop.drops(new HttpField("X-Trace", "1"))).isTrue();
+        assertThat(hop.drops(new HttpField("X-Other", "1"))).isFalse();
+        assertThat(lines.hopByHop(field(lines, "Connection: close")).close()).isTrue();
+    }
+
+    private static int set(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.ISO_8859_1);
+        return HeaderLines.set(bytes, 0, bytes.length);
+    }
+
+    private static String[] linesOfOneSet(int count) {
+        String[] found = new String[count];
+        int set = set("x-s: 0");
+        found[0] = "x-s: 0";
+        int n = 1;
+        for (int i = 1; n < count; i++) {
+            if (set("x-s: " + i) == set) {
+                found[n++] = "x-s: " + i;
+            }
+        }
+        return found;
+    }
+
+    /** The bytes Jetty's HTTP/1 writer puts out for {@code field}. */
+    private static String out(HttpField field) {
+        ByteBuffer buffer = ByteBuffer.allocate(256);
+        HttpGenerator.putTo(field, buffer);
+        buffer.flip();
+        return StandardCharsets.ISO_8859_1.decode(buffer).toString();
     }
 
     @Test
