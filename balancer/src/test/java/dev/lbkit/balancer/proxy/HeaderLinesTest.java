@@ -49,16 +49,11 @@ class HeaderLinesTest {
     @Test
     void twoLinesOfOneSetAreBothKept() {
         HeaderLines lines = new HeaderLines();
-        // Two lines of the same set, found by trying: with one line per place they pushed each
-        // other out on every answer.
-        String a = "x-a: 0";
-        int set = set(a);
-        String b = null;
-        for (int i = 1; b == null; i++) {
-            if (set("x-a: " + i) == set) {
-                b = "x-a: " + i;
-            }
-        }
+        // Two lines of the same set: with one line per place they pushed each other out on every
+        // answer.
+        String[] same = linesOfOneSet(2);
+        String a = same[0];
+        String b = same[1];
         HttpField fieldA = field(lines, a);
         HttpField fieldB = field(lines, b);
 
@@ -133,6 +128,7 @@ class HeaderLinesTest {
         return HeaderLines.set(bytes, 0, bytes.length);
     }
 
+    /** {@code count} lines that fall in one set, found by trying. */
     private static String[] linesOfOneSet(int count) {
         String[] found = new String[count];
         int set = set("x-s: 0");
