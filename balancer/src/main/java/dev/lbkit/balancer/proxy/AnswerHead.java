@@ -57,14 +57,6 @@ final class AnswerHead {
         return size;
     }
 
-    String name(int i) {
-        return fields[i].getName();
-    }
-
-    String value(int i) {
-        return fields[i].getValue();
-    }
-
     /** Header {@code i} as Jetty takes it (shared between answers: it never changes). */
     HttpField field(int i) {
         return fields[i];

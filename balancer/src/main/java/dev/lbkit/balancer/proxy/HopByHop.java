@@ -79,20 +79,16 @@ final class HopByHop {
                 close);
     }
 
-    boolean drops(String headerName) {
-        return drops(HttpHeader.CACHE.get(headerName), headerName);
-    }
-
-    /** {@link #drops(String)} for a field, with the header Jetty found for it when it was made. */
+    /**
+     * Whether {@code field} is hop-by-hop, by the header Jetty found for it when the field was made
+     * (its name in any case), or else by its name.
+     */
     boolean drops(HttpField field) {
-        return drops(field.getHeader(), field.getName());
-    }
-
-    private boolean drops(HttpHeader header, String name) {
+        HttpHeader header = field.getHeader();
         if (header != null) {
             return ALWAYS.contains(header) || namedHeaders.contains(header);
         }
-        return !namedOthers.isEmpty() && namedOthers.contains(name);
+        return !namedOthers.isEmpty() && namedOthers.contains(field.getName());
     }
 
     /** Whether the {@code Connection} headers named {@code close} (any case). */
