@@ -111,6 +111,21 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
         loop.execute(() -> connection.register(connected));
     }
 
+    /** The server's deadline from now ({@code timeout server}), none when it has no timeout. */
+    private void armDeadline() {
+        if (serverNanos > 0) {
+            deadline = deadlineAfter(serverNanos);
+            loop.deadlineArmed();
+        } else {
+            deadline = 0;
+        }
+    }
+
+    /** True while a deadline is set. */
+    boolean hasDeadline() {
+        return deadline != 0;
+    }
+
     private static long deadlineAfter(long nanos) {
         long d = System.nanoTime() + nanos;
         return d == 0 ? 1 : d;
@@ -130,6 +145,10 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
             close();
             exchange.onConnectFailed(e);
             return;
+        }
+        if (deadline != 0) {
+            // The connect's deadline, set before the connection was the loop's to check.
+            loop.deadlineArmed();
         }
         if (connected) {
             connected();
@@ -164,7 +183,7 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
         answerStarted = false;
         uses++;
         serverNanos = TimeUnit.MILLISECONDS.toNanos(serverMs);
-        deadline = serverNanos > 0 ? deadlineAfter(serverNanos) : 0;
+        armDeadline();
         exchange = forward;
         return head;
     }
@@ -304,9 +323,7 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
                 inLength += n;
                 total += n;
                 answerStarted = true;
-                if (serverNanos > 0) {
-                    deadline = deadlineAfter(serverNanos);
-                }
+                armDeadline();
             }
             if (n == 0 || inLength < in.length || !grow()) {
                 return total;
@@ -386,7 +403,7 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
             deadline = 0;
         } else if (n == 0) {
             key.interestOps(SelectionKey.OP_READ);
-            deadline = serverNanos > 0 ? deadlineAfter(serverNanos) : 0;
+            armDeadline();
         }
         return n;
     }

@@ -29,6 +29,11 @@ final class ClientEndPoint extends SocketChannelEndPoint {
 
     private final Executor executor;
 
+    /**
+     * The Jetty selector that handles this connection, and the server connections of its requests.
+     */
+    private final ManagedSelector managedSelector;
+
     /** The key, when it is one that can take Jetty's wish to read without an interest update. */
     private volatile LazyReadKey lazyKey;
 
@@ -63,7 +68,13 @@ final class ClientEndPoint extends SocketChannelEndPoint {
             Executor executor) {
         super(channel, selector, key, scheduler);
         this.executor = executor;
+        this.managedSelector = selector;
         this.lazyKey = key instanceof LazyReadKey lazy ? lazy : null;
+    }
+
+    /** The Jetty selector that handles this connection. */
+    ManagedSelector managedSelector() {
+        return managedSelector;
     }
 
     /**

@@ -116,7 +116,7 @@ public final class Frontend implements AutoCloseable {
                             cfg.startup.showJavalinBanner = false;
                             cfg.startup.startupWatcherEnabled = false;
                             pages.addRoutes(cfg);
-                            cfg.jetty.threadPool = threadPool(section.name());
+                            cfg.jetty.threadPool = threadPool(section.name(), selectors);
                             cfg.jetty.modifyHttpConfiguration(
                                     http -> {
                                         // Odd but legal targets ("//a", "/a/../b", "%2F") reach the
@@ -250,11 +250,13 @@ public final class Frontend implements AutoCloseable {
      * thread to look for the next request; on the loop that look runs at once instead (it reads
      * without blocking, and the proxy's handler does not block), which spares a thread wake-up per
      * request. The {@link #INLINE} tasks run at once too. Virtual threads when the JVM has them
-     * (Java 21+), a bounded platform pool otherwise.
+     * (Java 21+), a bounded platform pool otherwise. {@code selectors}: the connector's.
      */
-    private static QueuedThreadPool threadPool(String name) {
+    private static QueuedThreadPool threadPool(String name, int selectors) {
+        // Each selector holds a pool thread for good; a high nbthread must leave the pool as many
+        // threads as ever for the rest.
         QueuedThreadPool pool =
-                new QueuedThreadPool(200, 4, 60_000) {
+                new QueuedThreadPool(Math.max(200, selectors + 100), 4, 60_000) {
                     /** As Jetty's own, but a {@link LoopThread}, with buffers of its own. */
                     @Override
                     public Thread newThread(Runnable runnable) {

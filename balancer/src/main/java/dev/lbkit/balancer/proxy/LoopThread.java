@@ -6,13 +6,19 @@ package dev.lbkit.balancer.proxy;
  * buffer it gives back and takes again soon after, the usual case (a request buffer, a response
  * head, a relayed body), passes no lock and stays in the core's cache ({@link LeanBufferPool}).
  * Each also keeps the header lines it parsed lately ({@link HeaderLines}), reached without a
- * thread-local lookup.
+ * thread-local lookup, and whether it handles a server connection's event now.
  */
 final class LoopThread extends Thread {
     final LeanBufferPool.ThreadCache buffers = new LeanBufferPool.ThreadCache();
 
     /** The header lines this thread parsed lately ({@link HeaderLines}). */
     final HeaderLines headerLines = new HeaderLines();
+
+    /**
+     * Set while this thread handles a server connection's event ({@link UpstreamLoop#inAnyLoop});
+     * this thread's only.
+     */
+    boolean handling;
 
     LoopThread(Runnable task, String name) {
         super(task, name);

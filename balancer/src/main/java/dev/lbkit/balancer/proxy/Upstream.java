@@ -46,7 +46,8 @@ public final class Upstream implements AutoCloseable {
     /**
      * {@code -Dlbkit.upstreamLoops=selectors}: server connections on the frontends' selectors, one
      * thread per exchange; by default on loops with threads of their own, which measured faster on
-     * two cores (docs/benchmarks.md). Read when the Upstream is made.
+     * two cores shared with the load generator and the servers (docs/benchmarks.md, last compared
+     * in the round of 2026-12-04 04:33-05:58 UTC). Read when the Upstream is made.
      */
     private final boolean onSelectors =
             "selectors".equals(System.getProperty("lbkit.upstreamLoops"));
@@ -131,7 +132,14 @@ public final class Upstream implements AutoCloseable {
         while (endPoint instanceof EndPoint.Wrapper wrapper) {
             endPoint = wrapper.unwrap();
         }
-        if (endPoint instanceof SelectableChannelEndPoint selectable) {
+        if (endPoint instanceof ClientEndPoint client) {
+            ManagedSelector managed = client.managedSelector();
+            for (UpstreamLoop.SelectorLoop loop : selectorLoops) {
+                if (loop.managed() == managed) {
+                    return loop;
+                }
+            }
+        } else if (endPoint instanceof SelectableChannelEndPoint selectable) {
             SelectableChannel channel = selectable.getChannel();
             for (UpstreamLoop.SelectorLoop loop : selectorLoops) {
                 if (loop.holds(channel)) {

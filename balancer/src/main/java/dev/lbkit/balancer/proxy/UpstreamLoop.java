@@ -15,16 +15,17 @@ import org.slf4j.LoggerFactory;
  * An event loop for lbkit's non-blocking server connections, as HAProxy runs one per thread: one
  * thread waits for every connection of the loop at once and handles what is ready (an answer
  * arriving, a connect completing), so a request waiting for its server holds no thread. Deadlines
- * ({@code timeout connect}, {@code timeout server}) are checked every {@link #TICK_MS}
- * milliseconds.
+ * ({@code timeout connect}, {@code timeout server}) are checked every {@link #TICK_MS} milliseconds
+ * while the loop has any; a loop without them sleeps until something happens.
  *
  * <p>There are two kinds. A {@link ThreadLoop} has a thread and a selector of its own; there are
  * {@code nbthread} of them, and they are the default. A {@link SelectorLoop} is one of the
  * frontend's own selectors (Jetty's event loops for the client connections), chosen with {@code
  * -Dlbkit.upstreamLoops=selectors}: a request's server connection is then handled on the thread
  * that handles its client connection, as one HAProxy thread handles both sides of a stream. That
- * spares a thread wake-up per request, but on two cores shared with the load generator and the
- * servers it measured slower than separate loops (docs/benchmarks.md).
+ * spares a thread hand-over and some CPU per request, but on two cores shared with the load
+ * generator and the servers, two busy threads instead of four served fewer requests/s at a higher
+ * p99 (docs/benchmarks.md).
  *
  * <p><b>Locks.</b> A connection's whole answer path (relaying to Jetty, giving the server slot back
  * under the backend's lock) runs on the loop's thread, inside a ThreadLoop's {@code select}, which
@@ -51,12 +52,23 @@ abstract class UpstreamLoop implements AutoCloseable {
         return readBuffer.clear();
     }
 
-    /** Set while a loop handles its connections' events on the current thread. */
+    /**
+     * Set while a loop handles its connections' events on the current thread, when that is not a
+     * {@link LoopThread} (which keeps the mark in a field of its own).
+     */
     private static final ThreadLocal<Boolean> HANDLING = ThreadLocal.withInitial(() -> false);
 
     /** True while the current thread handles a server connection's event, for any loop. */
     static boolean inAnyLoop() {
-        return HANDLING.get();
+        return Thread.currentThread() instanceof LoopThread loop ? loop.handling : HANDLING.get();
+    }
+
+    private static void setHandling(boolean handling) {
+        if (Thread.currentThread() instanceof LoopThread loop) {
+            loop.handling = handling;
+        } else {
+            HANDLING.set(handling);
+        }
     }
 
     /** The selector the loop's connections register with; use it on the loop's thread only. */
@@ -80,9 +92,9 @@ abstract class UpstreamLoop implements AutoCloseable {
 
     static void handle(AsyncConnection connection, SelectionKey key) {
         // On a ThreadLoop's thread the mark is always set: nothing to set or clear per event.
-        boolean mark = !HANDLING.get();
+        boolean mark = !inAnyLoop();
         if (mark) {
-            HANDLING.set(true);
+            setHandling(true);
         }
         try {
             connection.ready(key);
@@ -90,32 +102,65 @@ abstract class UpstreamLoop implements AutoCloseable {
             connection.failUnexpectedly(e);
         } finally {
             if (mark) {
-                HANDLING.set(false);
+                setHandling(false);
             }
         }
     }
 
     /** Runs {@code task} marked as the loop's work. */
     static void runHandling(Runnable task) {
-        if (HANDLING.get()) {
+        if (inAnyLoop()) {
             task.run();
             return;
         }
-        HANDLING.set(true);
+        setHandling(true);
         try {
             task.run();
         } finally {
-            HANDLING.set(false);
+            setHandling(false);
         }
     }
 
-    /** Tells each connection of {@code selector} the time, for its deadline. */
-    static void checkDeadlines(Selector selector) {
+    /**
+     * Whether a connection of this loop may have a deadline. A loop ticks only while it is set, so
+     * a loop with no request in flight is not woken every {@link #TICK_MS} for nothing (with a high
+     * nbthread, thousands of wake-ups a second).
+     */
+    private volatile boolean deadlines;
+
+    /** A connection of this loop set a deadline (after setting it, from any thread). */
+    final void deadlineArmed() {
+        if (!deadlines) {
+            deadlines = true;
+            firstDeadline();
+        }
+    }
+
+    /** The loop had no deadline to check and now may have one. */
+    void firstDeadline() {}
+
+    /** True when a connection of this loop may have a deadline to check. */
+    final boolean hasDeadlines() {
+        return deadlines;
+    }
+
+    /**
+     * Tells each connection of {@code selector} (this loop's) the time, for its deadline; on the
+     * loop's thread. The flag is cleared first and set again if a deadline is left, so a deadline
+     * armed meanwhile on another thread is either seen here or sets the flag anew.
+     */
+    final void checkDeadlines(Selector selector) {
+        deadlines = false;
         long now = System.nanoTime();
+        boolean left = false;
         for (SelectionKey key : selector.keys()) {
             if (key.attachment() instanceof AsyncConnection connection) {
                 connection.checkDeadline(now);
+                left |= connection.hasDeadline();
             }
+        }
+        if (left) {
+            deadlines = true;
         }
     }
 
@@ -178,16 +223,18 @@ abstract class UpstreamLoop implements AutoCloseable {
 
         private void run() {
             // Everything this thread does is the loop's.
-            HANDLING.set(true);
+            setHandling(true);
             while (running) {
                 try {
-                    selector.select(UpstreamLoop::readyKey, TICK_MS);
+                    // Without a deadline to check, wait until an event or a wake-up (0: no
+                    // timeout); a deadline armed meanwhile wakes the selector (firstDeadline).
+                    selector.select(UpstreamLoop::readyKey, hasDeadlines() ? TICK_MS : 0);
                     Runnable task;
                     while ((task = tasks.poll()) != null) {
                         task.run();
                     }
                     long now = System.nanoTime();
-                    if (now - nextTick >= 0) {
+                    if (hasDeadlines() && now - nextTick >= 0) {
                         nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
                         checkDeadlines(selector);
                     }
@@ -200,6 +247,13 @@ abstract class UpstreamLoop implements AutoCloseable {
                 selector.close();
             } catch (IOException e) {
                 // closing anyway
+            }
+        }
+
+        @Override
+        void firstDeadline() {
+            if (Thread.currentThread() != thread) {
+                selector.wakeup();
             }
         }
 
@@ -251,7 +305,9 @@ abstract class UpstreamLoop implements AutoCloseable {
         }
 
         void tick() {
-            managed.submit(selector -> runHandling(() -> checkDeadlines(selector)));
+            if (hasDeadlines()) {
+                managed.submit(selector -> runHandling(() -> checkDeadlines(selector)));
+            }
         }
 
         @Override

@@ -3,23 +3,68 @@ package dev.lbkit.balancer.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Lbkit;
+import dev.lbkit.balancer.config.Config;
+import dev.lbkit.balancer.config.Global;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which threads carry a request. As in HAProxy, where one thread handles both sides of a stream, a
- * request's server connection lives on the selector that reads its client connection, and setting
- * up or seeing out a client connection starts no thread.
+ * Which threads carry a request. By default a request's server connection lives on an upstream loop
+ * with a thread of its own; with {@code -Dlbkit.upstreamLoops=selectors}, as in HAProxy, where one
+ * thread handles both sides of a stream, on the selector that reads its client connection. Setting
+ * up or seeing out a client connection starts no thread, and a high nbthread starts.
  */
 class EventLoopTest extends ProxyTestBase {
     private static final int CLIENTS = 64;
 
     @Test
     void withSelectorLoopsServerConnectionsRunOnTheFrontendsSelectors() throws Exception {
+        assertThat(newUpstreamLoopThreadsAfterTwentyRequests("selectors"))
+                .as("no upstream loop with a thread of its own was needed")
+                .isEmpty();
+    }
+
+    @Test
+    void byDefaultServerConnectionsRunOnLoopsOfTheirOwn() throws Exception {
+        // The option really is another mode: by default the same requests start the loops.
+        assertThat(newUpstreamLoopThreadsAfterTwentyRequests(null))
+                .as("the upstream loops' threads, started for the requests")
+                .isNotEmpty();
+    }
+
+    @Test
+    void aHighNbthreadStartsAndAnswers() throws Exception {
+        // 250 threads (HAProxy 3.2 allows 1024): as many selectors, each holding a thread of the
+        // frontend's pool for good. With a pool of 200 threads Jetty refused to start.
+        FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        TestConfigs.Listen listen =
+                TestConfigs.listen("many").server(TestConfigs.server("s1", server.port()));
+        lbkit =
+                Lbkit.start(
+                        new Config(
+                                new Global(250, 0, List.of()),
+                                List.of(listen.section()),
+                                List.of()));
+        int port = lbkit.frontends().get(0).ports().get(0);
+        try (RawHttp client = new RawHttp(port)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.get("/" + i).body()).isEqualTo("ok");
+            }
+        }
+    }
+
+    /**
+     * Starts lbkit with {@code -Dlbkit.upstreamLoops=mode} (none when null), sends 20 requests on
+     * one connection, checks each answer, and gives the names of the upstream-loop threads started
+     * meanwhile.
+     */
+    private List<String> newUpstreamLoopThreadsAfterTwentyRequests(String mode) throws Exception {
         FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
-        System.setProperty("lbkit.upstreamLoops", "selectors");
+        if (mode != null) {
+            System.setProperty("lbkit.upstreamLoops", mode);
+        }
         try {
             lbkit =
                     Lbkit.start(
@@ -35,14 +80,11 @@ class EventLoopTest extends ProxyTestBase {
                 assertThat(client.get("/" + i).body()).isEqualTo("ok");
             }
         }
-        assertThat(
-                        Thread.getAllStackTraces().keySet().stream()
-                                .filter(thread -> !before.contains(thread))
-                                .map(Thread::getName)
-                                .filter(name -> name.matches("lbkit-upstream-[0-9]+"))
-                                .toList())
-                .as("no upstream loop with a thread of its own was needed")
-                .isEmpty();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !before.contains(thread))
+                .map(Thread::getName)
+                .filter(name -> name.matches("lbkit-upstream-[0-9]+"))
+                .toList();
     }
 
     @Test

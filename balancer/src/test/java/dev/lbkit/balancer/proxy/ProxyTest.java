@@ -274,6 +274,41 @@ class ProxyTest extends ProxyTestBase {
     }
 
     @Test
+    void answers504OnAReusedConnectionAfterTheLoopWentIdle() throws Exception {
+        // An upstream loop with no deadline left stops ticking; the second request's deadline,
+        // armed on the selector's thread for a pooled connection, must wake it.
+        int secondStalls =
+                fakeServer(
+                        socket -> {
+                            readRequestHead(socket);
+                            socket.getOutputStream()
+                                    .write(
+                                            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                                    .getBytes(StandardCharsets.ISO_8859_1));
+                            socket.getOutputStream().flush();
+                            readRequestHead(socket);
+                            sleep(3000);
+                        });
+        int port =
+                start(
+                        TestConfigs.listen("web")
+                                .timeouts(1000, 30000, 300, 0)
+                                .server(TestConfigs.server("stalls", secondStalls))
+                                .config());
+        try (RawHttp client = new RawHttp(port)) {
+            assertThat(client.get("/first").body()).isEqualTo("ok");
+            sleep(200); // twenty ticks with nothing in flight
+            long start = System.nanoTime();
+            RawHttp.Answer answer = client.get("/second");
+            assertThat(answer.status()).as("timeout server gives 504").isEqualTo(504);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                    .as("504 comes after about timeout server")
+                    .isBetween(250L, 2500L);
+        }
+        assertNothingInFlight();
+    }
+
+    @Test
     void retriesThenRedispatchesAConnectFailureToAnotherServer() throws Exception {
         int dead = deadPort();
         TestBackend alive = backend("alive");
