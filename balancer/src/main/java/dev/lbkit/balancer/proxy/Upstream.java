@@ -47,7 +47,7 @@ public final class Upstream implements AutoCloseable {
      * {@code -Dlbkit.upstreamLoops=selectors}: server connections on the frontends' selectors, one
      * thread per exchange; by default on loops with threads of their own, which measured faster on
      * two cores shared with the load generator and the servers (docs/benchmarks.md, last compared
-     * in the round of 2026-12-04 04:33-05:58 UTC). Read when the Upstream is made.
+     * in the round of 2026-12-04 04:33-06:11 UTC). Read when the Upstream is made.
      */
     private final boolean onSelectors =
             "selectors".equals(System.getProperty("lbkit.upstreamLoops"));
