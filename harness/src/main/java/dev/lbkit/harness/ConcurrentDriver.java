@@ -78,7 +78,8 @@ public final class ConcurrentDriver {
         threads.forEach(Thread::start);
         for (TimedTraffic.Probe probe : traffic.probes()) {
             sleepUntil(t0, probe.atMs());
-            probeAnswers.add(RuntimeApiClient.admin(side.statsPort(), probe.command()));
+            probeAnswers.add(
+                    RuntimeApiClient.admin(side.side(), side.statsPort(), probe.command()));
         }
         for (Thread t : threads) {
             t.join();

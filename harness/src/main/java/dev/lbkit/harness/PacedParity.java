@@ -206,7 +206,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
                                         i -> answers[i],
                                         java.util.TreeMap::new,
                                         Collectors.toList()));
-        String csv = RuntimeApiClient.admin(side.statsPort(), "show stat");
+        String csv = RuntimeApiClient.admin(side.side(), side.statsPort(), "show stat");
         String finalState =
                 "lbtot "
                         + ShowStat.column(csv, backend, "lbtot")
@@ -275,7 +275,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
                 answered =
                         (int) Arrays.stream(answers).filter(a -> !a.equals("(no answer)")).count();
             }
-            String csv = RuntimeApiClient.admin(side.statsPort(), "show stat");
+            String csv = RuntimeApiClient.admin(side.side(), side.statsPort(), "show stat");
             Map<String, Integer> scur = ShowStat.column(csv, backend, "scur");
             Map<String, Integer> qcur = ShowStat.column(csv, backend, "qcur");
             int backendQueue = backendColumn(csv, backend, "qcur");

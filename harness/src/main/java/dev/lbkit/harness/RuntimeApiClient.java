@@ -24,15 +24,18 @@ public final class RuntimeApiClient {
      * get}) return their answer.
      */
     public static String admin(int port, String command) {
-        String answer = send(port, command);
+        return admin(null, port, command);
+    }
+
+    /**
+     * As {@link #admin(int, String)}; {@code who} (the balancer, e.g. a {@link
+     * SideBySide.Endpoint#side()}) starts any error message, so a failure says which side it met.
+     */
+    public static String admin(String who, int port, String command) {
+        String answer = send(who, port, command);
         if (changesState(command) && !answer.isBlank()) {
             throw new IllegalStateException(
-                    "runtime API on 127.0.0.1:"
-                            + port
-                            + " refused '"
-                            + command
-                            + "': "
-                            + answer.strip());
+                    where(who, port) + " refused '" + command + "': " + answer.strip());
         }
         return answer;
     }
@@ -44,6 +47,11 @@ public final class RuntimeApiClient {
     }
 
     public static String send(int port, String command) {
+        return send(null, port, command);
+    }
+
+    /** As {@link #send(int, String)}, with {@code who} in any error message. */
+    public static String send(String who, int port, String command) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(10_000);
@@ -55,21 +63,28 @@ public final class RuntimeApiClient {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (java.net.SocketTimeoutException e) {
             throw new IllegalStateException(
-                    "runtime API on 127.0.0.1:"
-                            + port
+                    where(who, port)
                             + " hung on '"
                             + command
                             + "': no answer and no close within 10 s",
                     e);
+        } catch (java.net.ConnectException e) {
+            throw new IllegalStateException(
+                    where(who, port)
+                            + " refused the connection for '"
+                            + command
+                            + "' ("
+                            + e.getMessage()
+                            + "): nothing listens there. Has the balancer exited, or did another"
+                            + " process take the port before it bound it?",
+                    e);
         } catch (IOException e) {
             throw new IllegalStateException(
-                    "runtime API on 127.0.0.1:"
-                            + port
-                            + " did not answer '"
-                            + command
-                            + "': "
-                            + e.getMessage(),
-                    e);
+                    where(who, port) + " did not answer '" + command + "': " + e.getMessage(), e);
         }
+    }
+
+    private static String where(String who, int port) {
+        return (who == null ? "" : who + ": ") + "runtime API on 127.0.0.1:" + port;
     }
 }

@@ -9,7 +9,6 @@ import dev.lbkit.harness.haproxy.Haproxy;
 import dev.lbkit.harness.haproxy.HaproxyLocator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -378,7 +377,7 @@ public final class SideBySide implements AutoCloseable {
         try {
             for (int i = 0; i < traffic.requests().size(); i++) {
                 for (String command : traffic.commandsBefore(i)) {
-                    RuntimeApiClient.admin(side.statsPort(), command);
+                    RuntimeApiClient.admin(side.side(), side.statsPort(), command);
                 }
                 Traffic.Request request = traffic.requests().get(i);
                 answers.add(send(keepAlive, address, request));
@@ -441,40 +440,21 @@ public final class SideBySide implements AutoCloseable {
     public void command(String command) {
         for (Endpoint side : new Endpoint[] {haproxy, lbkit}) {
             if (side != null) {
-                RuntimeApiClient.admin(side.statsPort(), command);
+                RuntimeApiClient.admin(side.side(), side.statsPort(), command);
             }
         }
     }
 
     /**
-     * A free TCP port on 127.0.0.1 (closed again at once; a tiny race with other processes is
-     * accepted). Never one this JVM handed out recently: the kernel may offer the same free port
-     * twice in a row, and HAProxy binds with SO_REUSEPORT, so a frontend and a stats socket given
-     * the same port both bind and share its connections (seen once in CI: runtime API commands
-     * answered by the HTTP frontend with a 400).
+     * A free TCP port on 127.0.0.1 for a balancer to bind, kept apart from every other port this
+     * process or another harness process handed out, and from what the kernel hands out by itself
+     * (see {@link FreePorts}). Never twice: HAProxy binds with SO_REUSEPORT, so a frontend and a
+     * stats socket given the same port both bind and share its connections (seen once in CI:
+     * runtime API commands answered by the HTTP frontend with a 400).
      */
     public static int freePort() throws IOException {
-        while (true) {
-            int port;
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress("127.0.0.1", 0));
-                port = socket.getLocalPort();
-            }
-            synchronized (RECENT_PORTS) {
-                if (RECENT_PORTS.add(port)) {
-                    if (RECENT_PORTS.size() > 4096) {
-                        RECENT_PORTS.remove(RECENT_PORTS.iterator().next());
-                    }
-                    return port;
-                }
-            }
-        }
+        return FreePorts.next();
     }
-
-    /** Ports {@link #freePort} handed out, oldest first. */
-    private static final java.util.LinkedHashSet<Integer> RECENT_PORTS =
-            new java.util.LinkedHashSet<>();
 
     @Override
     public void close() {

@@ -80,4 +80,18 @@ class RuntimeApiClientTest {
                     .hasMessageContaining("hung");
         }
     }
+
+    @Test
+    void aRefusedConnectionSaysWhichSideAndThatNothingListens() throws IOException {
+        int port;
+        try (ServerSocket gone = new ServerSocket()) {
+            gone.bind(new InetSocketAddress("127.0.0.1", 0));
+            port = gone.getLocalPort();
+        }
+        int closed = port;
+        assertThatThrownBy(() -> RuntimeApiClient.admin("HAProxy 2.6", closed, "show stat"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("HAProxy 2.6: runtime API on 127.0.0.1:" + closed)
+                .hasMessageContaining("nothing listens there");
+    }
 }

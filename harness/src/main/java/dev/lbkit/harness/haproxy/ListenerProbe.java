@@ -32,7 +32,7 @@ final class ListenerProbe {
                 throw new HaproxyStartException(
                         text(listener)
                                 + " already accepts connections: another process "
-                                + "listens there. Bind HAProxy to a free port (tests: a fresh ephemeral port each run).");
+                                + "listens there. Bind HAProxy to a free port (tests: a fresh free port each run).");
             }
         }
     }
