@@ -146,7 +146,7 @@ final class AsyncConnection implements Upstream.Idle, ManagedSelector.Selectable
             exchange.onConnectFailed(e);
             return;
         }
-        if (deadline != 0) {
+        if (hasDeadline()) {
             // The connect's deadline, set before the connection was the loop's to check.
             loop.deadlineArmed();
         }

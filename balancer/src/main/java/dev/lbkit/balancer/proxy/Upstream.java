@@ -4,7 +4,6 @@ import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Timeouts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.SelectableChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
-import org.eclipse.jetty.io.SelectableChannelEndPoint;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -132,17 +130,11 @@ public final class Upstream implements AutoCloseable {
         while (endPoint instanceof EndPoint.Wrapper wrapper) {
             endPoint = wrapper.unwrap();
         }
+        // Every frontend connection is a ClientEndPoint (Frontend's connector makes them).
         if (endPoint instanceof ClientEndPoint client) {
             ManagedSelector managed = client.managedSelector();
             for (UpstreamLoop.SelectorLoop loop : selectorLoops) {
                 if (loop.managed() == managed) {
-                    return loop;
-                }
-            }
-        } else if (endPoint instanceof SelectableChannelEndPoint selectable) {
-            SelectableChannel channel = selectable.getChannel();
-            for (UpstreamLoop.SelectorLoop loop : selectorLoops) {
-                if (loop.holds(channel)) {
                     return loop;
                 }
             }

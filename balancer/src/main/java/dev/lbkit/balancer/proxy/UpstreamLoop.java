@@ -2,7 +2,6 @@ package dev.lbkit.balancer.proxy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -53,21 +52,17 @@ abstract class UpstreamLoop implements AutoCloseable {
     }
 
     /**
-     * Set while a loop handles its connections' events on the current thread, when that is not a
-     * {@link LoopThread} (which keeps the mark in a field of its own).
+     * True while the current thread handles a server connection's event, for any loop. Loops run
+     * only on {@link LoopThread}s (the upstream loops' and the frontends' pool threads), which keep
+     * the mark; on any other thread it is false.
      */
-    private static final ThreadLocal<Boolean> HANDLING = ThreadLocal.withInitial(() -> false);
-
-    /** True while the current thread handles a server connection's event, for any loop. */
     static boolean inAnyLoop() {
-        return Thread.currentThread() instanceof LoopThread loop ? loop.handling : HANDLING.get();
+        return Thread.currentThread() instanceof LoopThread loop && loop.handling;
     }
 
     private static void setHandling(boolean handling) {
         if (Thread.currentThread() instanceof LoopThread loop) {
             loop.handling = handling;
-        } else {
-            HANDLING.set(handling);
         }
     }
 
@@ -275,12 +270,6 @@ abstract class UpstreamLoop implements AutoCloseable {
 
         SelectorLoop(ManagedSelector managed) {
             this.managed = managed;
-        }
-
-        /** True when {@code channel} (a client's) is registered with this loop's selector. */
-        boolean holds(SelectableChannel channel) {
-            Selector selector = managed.getSelector();
-            return selector != null && channel.keyFor(selector) != null;
         }
 
         ManagedSelector managed() {
