@@ -29,6 +29,9 @@ class QueueParityTest {
     private static final long GAP_MS = Long.getLong("lbkit.gap.ms", 200);
     private static final int REQUESTS = 24;
 
+    /** The queue of three servers with {@code maxconn 1} each and no {@code timeout queue}. */
+    private static final PlannedQueue THREE_SLOTS = new PlannedQueue(3, 0);
+
     /**
      * How far apart two waits may be and count as equal: ends and starts are planned a quarter gap
      * or more apart, so a request that took another place in the queue waits a quarter gap longer
@@ -42,7 +45,7 @@ class QueueParityTest {
                 runComparingWaits(
                         "roundrobin maxconn 1 queue",
                         config("balance roundrobin", "maxconn 1", "10s"),
-                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"));
+                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/", THREE_SLOTS));
         result.assertIdentical();
         // A queued request waits until a request on its server ends: how long each request took
         // is the queue's timeline, compared too.
@@ -53,7 +56,8 @@ class QueueParityTest {
     @Test
     void leastconnWithMaxconnQueuesAtTheBackend() throws Exception {
         String config = config("balance leastconn", "maxconn 2|maxconn 1|maxconn 1", "10s");
-        TimedTraffic traffic = traffic(Long.getLong("lbkit.seed", 20261201L), i -> "/");
+        TimedTraffic traffic =
+                traffic(Long.getLong("lbkit.seed", 20261201L), i -> "/", new PlannedQueue(4, 0));
         String title = "leastconn maxconn 2/1/1 queue";
         boolean tiesDrawn = Parity.haproxy().line().compareTo(HaproxyLine.V3_2) >= 0;
         TimedParity result =
@@ -89,7 +93,7 @@ class QueueParityTest {
                 run(
                         "NEGATIVE CONTROL roundrobin queue, lbkit with maxconn 2 on s2",
                         config("balance roundrobin", "maxconn 1", "10s"),
-                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"),
+                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/", THREE_SLOTS),
                         NegativeControl.replace(
                                 "^(\\s*server s2 \\S+ weight 1) maxconn 1$", "$1 maxconn 2"));
         List<String> differing = result.waitsDiffering(WAIT_MARGIN_MS);
@@ -117,7 +121,8 @@ class QueueParityTest {
                         config("balance url_param key", "maxconn 1", "10s"),
                         traffic(
                                 Long.getLong("lbkit.seed", 20261202L),
-                                i -> "/?key=" + keys[i % keys.length]),
+                                i -> "/?key=" + keys[i % keys.length],
+                                null),
                         null);
         result.assertIdentical();
         assertQueued(result);
@@ -129,7 +134,10 @@ class QueueParityTest {
                 run(
                         "roundrobin maxconn 1, timeout queue " + GAP_MS * 2 + "ms",
                         config("balance roundrobin", "maxconn 1", GAP_MS * 2 + "ms"),
-                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"),
+                        traffic(
+                                Long.getLong("lbkit.seed", 20261130L),
+                                i -> "/",
+                                new PlannedQueue(3, GAP_MS * 2)),
                         null);
         result.assertIdentical();
         assertThat(result.comparison().neitherServed())
@@ -144,7 +152,7 @@ class QueueParityTest {
                 run(
                         "NEGATIVE CONTROL roundrobin queue, lbkit without maxconn",
                         config("balance roundrobin", "maxconn 1", "10s"),
-                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/"),
+                        traffic(Long.getLong("lbkit.seed", 20261130L), i -> "/", THREE_SLOTS),
                         NegativeControl.replace(" maxconn 1", ""));
         NegativeControl.record(
                 "queue-roundrobin-without-maxconn",
@@ -217,24 +225,21 @@ class QueueParityTest {
     }
 
     /**
-     * One request per gap; most are held a seeded whole number of gaps plus one to three quarters
-     * (no two end together), so more are in flight than there are slots and a queue forms.
+     * One request per gap; most are held a seeded whole number of gaps plus one to three quarters,
+     * so more are in flight than there are slots and a queue forms. No two requests that start at
+     * once end together; and with {@code queue} (the backend's slots and {@code timeout queue}) the
+     * timetable is played through a queue in front of those slots first, and a hold is drawn again
+     * when it would put one end within a fifth of a gap of another end, of a request's arrival or
+     * of a queued request's timeout. Such a tie is in the plan itself: each side would see it fall
+     * either way, which no rerun can settle (seed 434343 gave one with {@code timeout queue}, two
+     * servers freed 1 ms apart on each side, in the other order).
+     *
+     * @param queue the backend's queue to keep clear of ties, or null (servers' own queues, whose
+     *     order the hash decides)
      */
-    static TimedTraffic traffic(long seed, java.util.function.IntFunction<String> path) {
-        Random random = new Random(seed);
-        List<Long> delays = new ArrayList<>();
-        Set<Long> plannedEnds = new HashSet<>();
-        for (int i = 0; i < REQUESTS; i++) {
-            long delay;
-            do {
-                delay =
-                        random.nextInt(5) == 0
-                                ? 0
-                                : (2 + random.nextInt(4)) * GAP_MS
-                                        + (1 + random.nextInt(3)) * GAP_MS / 4;
-            } while (delay > 0 && !plannedEnds.add(i * GAP_MS + delay));
-            delays.add(delay);
-        }
+    static TimedTraffic traffic(
+            long seed, java.util.function.IntFunction<String> path, PlannedQueue queue) {
+        List<Long> delays = delays(seed, queue);
         return TimedTraffic.every(
                 REQUESTS + " requests, delays 0-" + 5 * GAP_MS + "+ ms (seed " + seed + ")",
                 REQUESTS,
@@ -246,5 +251,115 @@ class QueueParityTest {
                             + "delay_ms="
                             + delays.get(i);
                 });
+    }
+
+    /** Each request's hold, in ms, as {@link #traffic} draws them. */
+    static List<Long> delays(long seed, PlannedQueue queue) {
+        Random random = new Random(seed);
+        List<Long> delays = new ArrayList<>();
+        Set<Long> plannedEnds = new HashSet<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            long delay;
+            int draws = 0;
+            do {
+                if (++draws > 1000) {
+                    throw new IllegalStateException(
+                            "seed "
+                                    + seed
+                                    + ": no hold for request #"
+                                    + i
+                                    + " keeps the plan clear");
+                }
+                delay =
+                        random.nextInt(5) == 0
+                                ? 0
+                                : (2 + random.nextInt(4)) * GAP_MS
+                                        + (1 + random.nextInt(3)) * GAP_MS / 4;
+                delays.add(delay);
+                boolean clear =
+                        (delay == 0 || !plannedEnds.contains(i * GAP_MS + delay))
+                                && (queue == null || !queue.hasTie(delays));
+                delays.remove(delays.size() - 1);
+                if (clear) {
+                    break;
+                }
+            } while (true);
+            if (delay > 0) {
+                plannedEnds.add(i * GAP_MS + delay);
+            }
+            delays.add(delay);
+        }
+        return delays;
+    }
+
+    /**
+     * A backend queue in front of {@code slots} equal slots (every server's {@code maxconn} added
+     * up), first come first served, each request leaving it after {@code timeoutMs} (0: never), as
+     * planned: one request arrives per gap and holds its slot for its delay.
+     */
+    record PlannedQueue(int slots, long timeoutMs) {
+
+        /**
+         * True when two events of the plan for {@code delays} fall within a fifth of a gap of each
+         * other: an end and another end, an arrival or the moment a request would leave the queue
+         * (also for requests not drawn yet, so a drawing never ends in a plan no hold can keep
+         * clear). An arrival and a timeout may coincide: the newcomer queues behind either way.
+         */
+        boolean hasTie(List<Long> delays) {
+            List<Long> ends = new ArrayList<>();
+            List<Long> others = new ArrayList<>();
+            for (int i = 0; i < REQUESTS; i++) {
+                // Every arrival and every moment a request would leave the queue, also for
+                // requests not drawn yet: an end placed there now could not be undone later.
+                others.add(i * GAP_MS);
+                if (timeoutMs > 0) {
+                    others.add(i * GAP_MS + timeoutMs);
+                }
+            }
+            long[] busyUntil = new long[slots];
+            java.util.Arrays.fill(busyUntil, -1);
+            java.util.ArrayDeque<Integer> waiting = new java.util.ArrayDeque<>();
+            int arrived = 0;
+            long lastEnd = -1;
+            for (long t = 0; arrived < delays.size() || !waiting.isEmpty() || t <= lastEnd; t++) {
+                for (int s = 0; s < slots; s++) {
+                    if (busyUntil[s] == t) {
+                        ends.add(t);
+                    }
+                }
+                while (timeoutMs > 0
+                        && !waiting.isEmpty()
+                        && waiting.peekFirst() * GAP_MS + timeoutMs == t) {
+                    waiting.removeFirst();
+                }
+                if (arrived < delays.size() && arrived * GAP_MS == t) {
+                    waiting.addLast(arrived++);
+                }
+                for (int s = 0; s < slots && !waiting.isEmpty(); s++) {
+                    // A request without a delay is answered at once: its slot stays free.
+                    while (busyUntil[s] <= t && !waiting.isEmpty()) {
+                        long delay = delays.get(waiting.removeFirst());
+                        if (delay > 0) {
+                            busyUntil[s] = t + delay;
+                            lastEnd = Math.max(lastEnd, busyUntil[s]);
+                        }
+                    }
+                }
+            }
+            long margin = GAP_MS / 5;
+            for (int a = 0; a < ends.size(); a++) {
+                for (int b = a + 1; b < ends.size(); b++) {
+                    if (Math.abs(ends.get(a) - ends.get(b)) < margin) {
+                        return true;
+                    }
+                }
+                for (long other : others) {
+                    if (Math.abs(ends.get(a) - other) < margin) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
     }
 }
