@@ -130,14 +130,15 @@ class QueueParityTest {
 
     @Test
     void aRequestStillQueuedAfterTimeoutQueueGetsA503OnBothSides() throws Exception {
+        PlannedQueue timeout = new PlannedQueue(3, GAP_MS * 2);
         TimedParity result =
                 run(
                         "roundrobin maxconn 1, timeout queue " + GAP_MS * 2 + "ms",
                         config("balance roundrobin", "maxconn 1", GAP_MS * 2 + "ms"),
                         traffic(
-                                Long.getLong("lbkit.seed", 20261130L),
+                                seedWithATimeout(Long.getLong("lbkit.seed", 20261130L), timeout),
                                 i -> "/",
-                                new PlannedQueue(3, GAP_MS * 2)),
+                                timeout),
                         null);
         result.assertIdentical();
         assertThat(result.comparison().neitherServed())
@@ -167,6 +168,18 @@ class QueueParityTest {
         assertThat(result.comparison().identical())
                 .as("the comparison sees the missing queue")
                 .isFalse();
+    }
+
+    /**
+     * {@code seed}, or the first seed after it whose timetable has a request wait out {@code
+     * timeout queue} (seed 55's does not).
+     */
+    static long seedWithATimeout(long seed, PlannedQueue queue) {
+        long s = seed;
+        while (queue.timedOut(delays(s, queue)) == 0) {
+            s++;
+        }
+        return s;
     }
 
     /** Requests started after every server was full and served anyway: the run really queued. */
@@ -306,7 +319,7 @@ class QueueParityTest {
          * clear). An arrival and a timeout may coincide: the newcomer queues behind either way.
          */
         boolean hasTie(List<Long> delays) {
-            List<Long> ends = new ArrayList<>();
+            List<Long> ends = play(delays, new int[1]);
             List<Long> others = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
                 // Every arrival and every moment a request would leave the queue, also for
@@ -314,36 +327,6 @@ class QueueParityTest {
                 others.add(i * GAP_MS);
                 if (timeoutMs > 0) {
                     others.add(i * GAP_MS + timeoutMs);
-                }
-            }
-            long[] busyUntil = new long[slots];
-            java.util.Arrays.fill(busyUntil, -1);
-            java.util.ArrayDeque<Integer> waiting = new java.util.ArrayDeque<>();
-            int arrived = 0;
-            long lastEnd = -1;
-            for (long t = 0; arrived < delays.size() || !waiting.isEmpty() || t <= lastEnd; t++) {
-                for (int s = 0; s < slots; s++) {
-                    if (busyUntil[s] == t) {
-                        ends.add(t);
-                    }
-                }
-                while (timeoutMs > 0
-                        && !waiting.isEmpty()
-                        && waiting.peekFirst() * GAP_MS + timeoutMs == t) {
-                    waiting.removeFirst();
-                }
-                if (arrived < delays.size() && arrived * GAP_MS == t) {
-                    waiting.addLast(arrived++);
-                }
-                for (int s = 0; s < slots && !waiting.isEmpty(); s++) {
-                    // A request without a delay is answered at once: its slot stays free.
-                    while (busyUntil[s] <= t && !waiting.isEmpty()) {
-                        long delay = delays.get(waiting.removeFirst());
-                        if (delay > 0) {
-                            busyUntil[s] = t + delay;
-                            lastEnd = Math.max(lastEnd, busyUntil[s]);
-                        }
-                    }
                 }
             }
             long margin = GAP_MS / 5;
@@ -360,6 +343,52 @@ class QueueParityTest {
                 }
             }
             return false;
+        }
+
+        /** How many requests of the plan for {@code delays} leave the queue at its timeout. */
+        int timedOut(List<Long> delays) {
+            int[] timedOut = new int[1];
+            play(delays, timedOut);
+            return timedOut[0];
+        }
+
+        /**
+         * Plays the plan; returns the ends of held requests, counts timeouts in {@code timedOut}.
+         */
+        private List<Long> play(List<Long> delays, int[] timedOut) {
+            List<Long> ends = new ArrayList<>();
+            long[] busyUntil = new long[slots];
+            java.util.Arrays.fill(busyUntil, -1);
+            java.util.ArrayDeque<Integer> waiting = new java.util.ArrayDeque<>();
+            int arrived = 0;
+            long lastEnd = -1;
+            for (long t = 0; arrived < delays.size() || !waiting.isEmpty() || t <= lastEnd; t++) {
+                for (int s = 0; s < slots; s++) {
+                    if (busyUntil[s] == t) {
+                        ends.add(t);
+                    }
+                }
+                while (timeoutMs > 0
+                        && !waiting.isEmpty()
+                        && waiting.peekFirst() * GAP_MS + timeoutMs == t) {
+                    waiting.removeFirst();
+                    timedOut[0]++;
+                }
+                if (arrived < delays.size() && arrived * GAP_MS == t) {
+                    waiting.addLast(arrived++);
+                }
+                for (int s = 0; s < slots && !waiting.isEmpty(); s++) {
+                    // A request without a delay is answered at once: its slot stays free.
+                    while (busyUntil[s] <= t && !waiting.isEmpty()) {
+                        long delay = delays.get(waiting.removeFirst());
+                        if (delay > 0) {
+                            busyUntil[s] = t + delay;
+                            lastEnd = Math.max(lastEnd, busyUntil[s]);
+                        }
+                    }
+                }
+            }
+            return ends;
         }
     }
 }

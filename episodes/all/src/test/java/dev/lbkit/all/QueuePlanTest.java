@@ -58,4 +58,24 @@ class QueuePlanTest {
         assertThat(new PlannedQueue(1, 0).hasTie(List.of(450L, 350L))).isTrue();
         assertThat(new PlannedQueue(1, 0).hasTie(List.of(450L, 300L))).isFalse();
     }
+
+    /**
+     * The plan's timeouts are the 503s HAProxy gave: in runs against HAProxy 3.4.7 of the timeout
+     * test (2026-12-04, {@code -Dlbkit.seed=N}), seeds 11, 22, 33, 44 and 434343 answered 4, 6, 4,
+     * 3 and 1 requests with a 503 on both sides, the default seed 1 (on 2.6 and 3.4), and seed 55
+     * none, which is why the test takes the next seed with a timeout.
+     */
+    @Test
+    void thePlansTimeoutsAreThe503sHaproxyGave() {
+        PlannedQueue timeoutQueue = new PlannedQueue(3, 2 * GAP);
+        long[][] seedAnd503s = {{11, 4}, {22, 6}, {33, 4}, {44, 3}, {434343, 1}, {20261130, 1}};
+        for (long[] run : seedAnd503s) {
+            assertThat(timeoutQueue.timedOut(QueueParityTest.delays(run[0], timeoutQueue)))
+                    .as("seed %d", run[0])
+                    .isEqualTo((int) run[1]);
+        }
+        assertThat(timeoutQueue.timedOut(QueueParityTest.delays(55, timeoutQueue))).isZero();
+        assertThat(QueueParityTest.seedWithATimeout(55, timeoutQueue)).isGreaterThan(55);
+        assertThat(QueueParityTest.seedWithATimeout(20261130, timeoutQueue)).isEqualTo(20261130);
+    }
 }
