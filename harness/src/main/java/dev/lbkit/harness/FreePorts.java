@@ -92,6 +92,11 @@ public final class FreePorts {
                         + " net.ipv4.ip_local_port_range");
     }
 
+    /** True when this process handed {@code port} out and still claims it. */
+    static synchronized boolean handedOut(int port) {
+        return CLAIMED.containsKey(port);
+    }
+
     /**
      * The ports handed out: from {@value #LOWEST} to just below the kernel's ephemeral range, or
      * null when that leaves fewer than 1000.

@@ -82,11 +82,17 @@ class FreePortsTest {
         }
     }
 
-    /** Two neighbouring ports nothing listens on and nothing in this process handed out. */
+    /**
+     * Two neighbouring ports nothing listens on and this process did not hand out (the first test
+     * hands out 200).
+     */
     private static int[] twoBindablePorts() throws IOException {
         while (true) {
             int a = ThreadLocalRandom.current().nextInt(FreePorts.LOWEST, 30_000);
-            if (bindable(a) && bindable(a + 1)) {
+            if (!FreePorts.handedOut(a)
+                    && !FreePorts.handedOut(a + 1)
+                    && bindable(a)
+                    && bindable(a + 1)) {
                 return new int[] {a, a + 1};
             }
         }
