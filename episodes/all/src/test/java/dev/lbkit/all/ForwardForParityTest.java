@@ -139,7 +139,9 @@ class ForwardForParityTest {
                     AutoCloseable l =
                             Lbkit.start(
                                     ConfigParser.parse(
-                                            lbkitConfig, "forwardfor cases (lbkit side)"))) {
+                                            lbkitConfig,
+                                            "forwardfor cases (lbkit side)",
+                                            haproxy.line()))) {
                 onHaproxy = drive(haproxyPorts);
                 onLbkit = drive(lbkitPorts);
             }

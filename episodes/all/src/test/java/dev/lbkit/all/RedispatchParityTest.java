@@ -85,11 +85,15 @@ class RedispatchParityTest {
             String lbkitConfig = mistake.apply(config(lbkitPort, ports));
             SideBySide.HaproxyStarter haproxy = Parity.haproxy();
             running.add(haproxy.start(haproxyConfig));
-            running.add(Lbkit.start(ConfigParser.parse(lbkitConfig, "redispatch (lbkit side)")));
+            running.add(
+                    Lbkit.start(
+                            ConfigParser.parse(
+                                    lbkitConfig, "redispatch (lbkit side)", haproxy.line())));
             Traffic traffic =
                     Traffic.sequential(REQUESTS + " requests, a new connection each", REQUESTS);
             Picks onHaproxy = drive(haproxy.describe(), haproxyPort, traffic);
-            Picks onLbkit = drive("lbkit", lbkitPort, traffic);
+            Picks onLbkit =
+                    drive("lbkit (as HAProxy " + haproxy.line().text() + ")", lbkitPort, traffic);
             Comparison c =
                     new Comparison(
                             title + " — " + traffic.name(),

@@ -205,7 +205,9 @@ class RetryPauseParityTest {
         try (Lbkit lbkit =
                 Lbkit.start(
                         ConfigParser.parse(
-                                mistake.apply(config(scenario, port)), "retries (lbkit side)"))) {
+                                mistake.apply(config(scenario, port)),
+                                "retries (lbkit side)",
+                                Parity.haproxy().line()))) {
             return drive(port, scenario.targets());
         }
     }

@@ -200,7 +200,11 @@ class ProxyProtocolSourceParityTest {
                     new SideBySide.Endpoint(
                             both.haproxy.describe(), both.haproxyConfig, both.haproxyPort, 0);
             SideBySide.Endpoint onLbkit =
-                    new SideBySide.Endpoint("lbkit", both.lbkitConfig, both.lbkitPort, 0);
+                    new SideBySide.Endpoint(
+                            "lbkit (as HAProxy " + both.haproxy.line().text() + ")",
+                            both.lbkitConfig,
+                            both.lbkitPort,
+                            0);
             CompletableFuture<Picks> haproxyPicks =
                     CompletableFuture.supplyAsync(
                             () -> ParallelClients.drive(onHaproxy, SERVERS, traffic, 4));
@@ -269,7 +273,10 @@ class ProxyProtocolSourceParityTest {
                 s.running.add(s.haproxy.start(s.haproxyConfig));
                 s.running.add(
                         Lbkit.start(
-                                ConfigParser.parse(s.lbkitConfig, "proxy protocol (lbkit side)")));
+                                ConfigParser.parse(
+                                        s.lbkitConfig,
+                                        "proxy protocol (lbkit side)",
+                                        s.haproxy.line())));
                 return s;
             } catch (Exception | Error e) {
                 s.close();

@@ -45,7 +45,10 @@ class V4MappedClientParityTest {
             String lbkitConfig = config(lbkitPort, serverPorts);
             SideBySide.HaproxyStarter haproxy = Parity.haproxy();
             running.add(haproxy.start(haproxyConfig));
-            running.add(Lbkit.start(ConfigParser.parse(lbkitConfig, "v4-mapped (lbkit side)")));
+            running.add(
+                    Lbkit.start(
+                            ConfigParser.parse(
+                                    lbkitConfig, "v4-mapped (lbkit side)", haproxy.line())));
 
             Traffic traffic =
                     Clients.rounds(
@@ -55,7 +58,11 @@ class V4MappedClientParityTest {
             SideBySide.Endpoint onHaproxy =
                     new SideBySide.Endpoint(haproxy.describe(), haproxyConfig, haproxyPort, 0);
             SideBySide.Endpoint onLbkit =
-                    new SideBySide.Endpoint("lbkit", lbkitConfig, lbkitPort, 0);
+                    new SideBySide.Endpoint(
+                            "lbkit (as HAProxy " + haproxy.line().text() + ")",
+                            lbkitConfig,
+                            lbkitPort,
+                            0);
             CompletableFuture<Picks> haproxyPicks =
                     CompletableFuture.supplyAsync(
                             () -> ParallelClients.drive(onHaproxy, SERVERS, traffic, 4));
