@@ -3,6 +3,7 @@ package dev.lbkit.balancer;
 import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.ProxySection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -242,7 +243,7 @@ public final class Backend {
         synchronized (lock) {
             cumulativeRequests++;
             long now = clockMillis.getAsLong();
-            Server chosen = lb.pick(request, null, now);
+            Server chosen = queuesBehind() ? null : lb.pick(request, null, now);
             if (chosen != null && !chosen.full()) {
                 take(chosen, now);
                 chosen.countPick();
@@ -273,6 +274,24 @@ public final class Backend {
                     QUEUE_TIMER.schedule(() -> expire(waiter), waitMs, TimeUnit.MILLISECONDS);
         }
         return new Pick(null, true, null, waiter);
+    }
+
+    /**
+     * With {@code roundrobin}, {@code static-rr} or {@code first}, a request that finds requests
+     * waiting in the backend's queue queues behind them without asking the algorithm: for these
+     * algorithms HAProxy takes a waiting backend queue to mean every server is full, so the
+     * rotation does not move for such a request. (Asking anyway advanced every full server it
+     * passed, and the next free pick went to another server than HAProxy's: QueueParityTest, seed
+     * 300999.)
+     */
+    private boolean queuesBehind() {
+        if (queue.isEmpty()) {
+            return false;
+        }
+        Algorithm algorithm = section.balance().algorithm();
+        return algorithm == Algorithm.ROUNDROBIN
+                || algorithm == Algorithm.STATIC_RR
+                || algorithm == Algorithm.FIRST;
     }
 
     /**

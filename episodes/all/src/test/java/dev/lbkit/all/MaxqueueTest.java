@@ -172,6 +172,40 @@ class MaxqueueTest {
         }
     }
 
+    /**
+     * With requests waiting in the backend's queue, roundrobin queues a newcomer behind them
+     * without turning the rotation. Three full servers: r3 finds them full (the pick passes all
+     * three, which then restart the window from its start, s3 first); r4 must queue without such a
+     * pass. Once s2 and s3 are free again and s1 serves r4, the next request goes to s3, the head
+     * of that window. A pick for r4 would have passed the three once more, leaving s1 first and s1
+     * full, and sent the request to s2. Against HAProxy 2.6, 3.0 and 3.4 this is QueueParityTest's
+     * roundrobin case with {@code -Dlbkit.seed=300999}.
+     */
+    @Test
+    void roundrobinQueuesBehindAWaitingQueueWithoutTurningTheRotation() throws Exception {
+        Backend backend = backend("balance roundrobin", "maxconn 1", "");
+        List<Server> served = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            served.add(backend.pickTakeOrQueue(request("/"), s -> {}, 0).server());
+        }
+        assertThat(served).extracting(Server::name).containsExactly("s1", "s2", "s3");
+        List<Server> dequeued = new ArrayList<>();
+        assertThat(outcome(backend.pickTakeOrQueue(request("/"), dequeued::add, 0)))
+                .isEqualTo("queued");
+        assertThat(outcome(backend.pickTakeOrQueue(request("/"), dequeued::add, 0)))
+                .isEqualTo("queued");
+        Server s1 = served.get(0);
+        backend.release(s1); // r3 takes s1
+        backend.release(s1); // r4 takes s1
+        assertThat(dequeued).extracting(Server::name).containsExactly("s1", "s1");
+        backend.release(served.get(1));
+        backend.release(served.get(2));
+
+        assertThat(outcome(backend.pickTakeOrQueue(request("/"), s -> {}, 0)))
+                .as("s1 serves r4; s3 heads the window r3's pass left")
+                .isEqualTo("s3");
+    }
+
     private static String outcome(Backend.Pick pick) {
         if (pick.queueFull()) {
             return "refused";
