@@ -2,6 +2,11 @@ package dev.lbkit.backends;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,6 +55,9 @@ public final class FlaskReplica implements AutoCloseable {
 
     /** A per-request delay above this is a typo, not a test scenario. */
     private static final long MAX_DELAY_MS = Duration.ofMinutes(10).toMillis();
+
+    /** The page {@link #warmUp} asks for; no replica serves it. */
+    static final String WARM_UP_PATH = "/.lbkit-warm-up";
 
     private final int app;
     private final String host;
@@ -113,7 +121,40 @@ public final class FlaskReplica implements AutoCloseable {
                                                     .result(NOT_FOUND_PAGE));
                         });
         server.start();
-        return new FlaskReplica(app, host, delayNow, server);
+        FlaskReplica replica = new FlaskReplica(app, host, delayNow, server);
+        replica.warmUp();
+        return replica;
+    }
+
+    /**
+     * Sends the replica one request of its own before anyone else can. Javalin 7 builds its
+     * servlet's settings (JSON mapper included) on the first request, without a lock: two first
+     * requests at once, as when HAProxy and lbkit send theirs to the same replica together, could
+     * fail one of them with a 500 (a NullPointerException inside Javalin, seen in CI). The request
+     * asks for a page that does not exist, so it waits for no delay.
+     */
+    private void warmUp() {
+        String target = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        try (Socket socket = new Socket(target, port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(
+                            ("GET " + WARM_UP_PATH + " HTTP/1.0\r\nHost: " + target + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+            String status =
+                    new BufferedReader(
+                                    new InputStreamReader(
+                                            socket.getInputStream(), StandardCharsets.US_ASCII))
+                            .readLine();
+            if (status == null || !status.contains(" 404 ")) {
+                throw new IOException("it answered '" + status + "' where a 404 was due");
+            }
+        } catch (IOException e) {
+            server.stop();
+            throw new IllegalStateException(
+                    name() + " on " + address() + " failed its warm-up request: " + e.getMessage(),
+                    e);
+        }
     }
 
     /** What {@code POST /body} answers: the body's length and SHA-256, in hex. */
@@ -197,6 +238,11 @@ public final class FlaskReplica implements AutoCloseable {
     /** The base URL, e.g. {@code http://127.0.0.1:5001}. */
     public String url() {
         return "http://" + address();
+    }
+
+    /** The Javalin app, for tests of this package. */
+    Javalin javalin() {
+        return server;
     }
 
     @Override

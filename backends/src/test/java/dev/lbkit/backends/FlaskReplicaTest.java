@@ -3,15 +3,23 @@ package dev.lbkit.backends;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class FlaskReplicaTest {
@@ -164,6 +172,71 @@ class FlaskReplicaTest {
                             "%d requests sleeping %d ms run side by side, not in rounds",
                             concurrent, delayMs)
                     .isLessThan(2 * delayMs - 100);
+        }
+    }
+
+    /**
+     * Javalin 7 builds a replica's servlet settings on the first request without a lock; two first
+     * requests at once could both build them, and one failed with a 500 (a NullPointerException in
+     * Javalin, seen in CI when HAProxy and lbkit sent their first request to the same replica
+     * together). A replica is warmed up before {@link FlaskReplica#start} returns.
+     */
+    @Test
+    void isWarmedUpBeforeItIsHandedOut() {
+        try (FlaskReplica app = FlaskReplica.start(1, "127.0.0.1", 0, Duration.ZERO)) {
+            assertThat(app.javalin().unsafe.jsonMapper.isInitialized())
+                    .as("Javalin's first-request settings are built before start returns")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void firstRequestsArrivingTogetherAllSucceed() throws Exception {
+        int replicas = 40;
+        int together = 4;
+        for (int r = 0; r < replicas; r++) {
+            try (FlaskReplica app = FlaskReplica.start(1, "127.0.0.1", 0, Duration.ZERO)) {
+                List<Socket> sockets = new ArrayList<>();
+                ExecutorService senders = Executors.newFixedThreadPool(together);
+                try {
+                    for (int i = 0; i < together; i++) {
+                        sockets.add(new Socket("127.0.0.1", app.port()));
+                    }
+                    CyclicBarrier barrier = new CyclicBarrier(together);
+                    List<CompletableFuture<String>> answers = new ArrayList<>();
+                    for (Socket socket : sockets) {
+                        answers.add(
+                                CompletableFuture.supplyAsync(
+                                        () -> statusLine(socket, barrier), senders));
+                    }
+                    for (CompletableFuture<String> answer : answers) {
+                        assertThat(answer.get(10, TimeUnit.SECONDS))
+                                .as("replica #%d's first requests, %d at once", r, together)
+                                .startsWith("HTTP/1.1 200");
+                    }
+                } finally {
+                    senders.shutdownNow();
+                    for (Socket socket : sockets) {
+                        socket.close();
+                    }
+                }
+            }
+        }
+    }
+
+    private static String statusLine(Socket socket, CyclicBarrier barrier) {
+        try {
+            barrier.await();
+            socket.getOutputStream()
+                    .write(
+                            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(
+                            new InputStreamReader(
+                                    socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -15,6 +15,16 @@ final class InsertedHandler extends Handler.Wrapper {
     private final OwnPages pages;
     private final FrontendStats stats;
 
+    /**
+     * Javalin 7 builds its servlet's settings on the first request that reaches it, without a lock:
+     * two first requests at once could fail one of them with a 500. The first pass into Javalin is
+     * made alone (it runs Javalin's servlet on this thread, so the settings are built when it
+     * returns); the others go on freely.
+     */
+    private final Object firstPass = new Object();
+
+    private volatile boolean javalinWarm;
+
     InsertedHandler(Handler proxy) {
         this(proxy, OwnPages.NONE, new FrontendStats());
     }
@@ -55,7 +65,7 @@ final class InsertedHandler extends Handler.Wrapper {
                 .execute(
                         () -> {
                             try {
-                                if (!InsertedHandler.super.handle(request, counted, ending)) {
+                                if (!toJavalin(request, counted, ending)) {
                                     Response.writeError(request, counted, ending, 404);
                                 }
                             } catch (Throwable failure) {
@@ -63,6 +73,18 @@ final class InsertedHandler extends Handler.Wrapper {
                             }
                         });
         return true;
+    }
+
+    private boolean toJavalin(Request request, Response response, Callback callback)
+            throws Exception {
+        if (javalinWarm) {
+            return super.handle(request, response, callback);
+        }
+        synchronized (firstPass) {
+            boolean handled = super.handle(request, response, callback);
+            javalinWarm = true;
+            return handled;
+        }
     }
 
     /**
