@@ -40,6 +40,10 @@ public final class Backend {
     private final ProxySection section;
     private final List<Server> servers;
     private final LoadBalancer lb;
+
+    /** roundrobin, static-rr or first: a waiting backend queue means every server is full. */
+    private final boolean rotates;
+
     private final Object lock = new Object();
     private final LongSupplier clockMillis;
     private long cumulativeRequests;
@@ -141,6 +145,11 @@ public final class Backend {
                         .map(spec -> new Server(spec, section.servers().indexOf(spec)))
                         .toList();
         this.lb = algorithm.apply(section, servers);
+        Algorithm kind = section.balance().algorithm();
+        this.rotates =
+                kind == Algorithm.ROUNDROBIN
+                        || kind == Algorithm.STATIC_RR
+                        || kind == Algorithm.FIRST;
     }
 
     private static long monotonicMillis() {
@@ -285,13 +294,7 @@ public final class Backend {
      * 300999.)
      */
     private boolean queuesBehind() {
-        if (queue.isEmpty()) {
-            return false;
-        }
-        Algorithm algorithm = section.balance().algorithm();
-        return algorithm == Algorithm.ROUNDROBIN
-                || algorithm == Algorithm.STATIC_RR
-                || algorithm == Algorithm.FIRST;
+        return rotates && !queue.isEmpty();
     }
 
     /**

@@ -47,6 +47,9 @@ public final class FreePorts {
 
     private static final int ATTEMPTS = 10_000;
 
+    /** From {@value #LOWEST} to just below the kernel's ephemeral range, read once. */
+    private static final int[] RANGE = range();
+
     private static FileChannel lockFile;
     private static boolean lockFileTried;
 
@@ -57,17 +60,15 @@ public final class FreePorts {
      * that neither this process nor another harness process handed out recently.
      */
     public static int next() throws IOException {
-        int[] range = range();
-        return range == null ? fromKernel() : next(range[0], range[1]);
+        return RANGE == null ? fromKernel() : next(RANGE[0], RANGE[1]);
     }
 
     /** A port from {@code low} to {@code high} (both included), as {@link #next()}. */
     static synchronized int next(int low, int high) throws IOException {
-        int[] range = {low, high};
-        int size = range[1] - range[0] + 1;
+        int size = high - low + 1;
         int start = ThreadLocalRandom.current().nextInt(size);
         for (int i = 0; i < Math.min(size, ATTEMPTS); i++) {
-            int port = range[0] + (start + i) % size;
+            int port = low + (start + i) % size;
             if (CLAIMED.containsKey(port) || !bindable(port)) {
                 continue;
             }
@@ -75,17 +76,13 @@ public final class FreePorts {
             if (claim == null && lockFile != null) {
                 continue; // another harness process holds it
             }
-            CLAIMED.put(port, claim);
-            if (CLAIMED.size() > KEPT) {
-                giveBack(CLAIMED.keySet().iterator().next());
-            }
-            return port;
+            return remember(port, claim);
         }
         throw new IOException(
                 "no free port on 127.0.0.1 between "
-                        + range[0]
+                        + low
                         + " and "
-                        + range[1]
+                        + high
                         + " after "
                         + Math.min(size, ATTEMPTS)
                         + " tries: close what listens there, or widen the range below"
@@ -162,6 +159,18 @@ public final class FreePorts {
         return lockFile;
     }
 
+    /**
+     * Keeps {@code port} (and its claim) as handed out, giving back the oldest beyond {@value
+     * #KEPT}.
+     */
+    private static int remember(int port, FileLock claim) {
+        CLAIMED.put(port, claim);
+        if (CLAIMED.size() > KEPT) {
+            giveBack(CLAIMED.keySet().iterator().next());
+        }
+        return port;
+    }
+
     private static void giveBack(int port) {
         FileLock claim = CLAIMED.remove(port);
         if (claim != null) {
@@ -183,11 +192,7 @@ public final class FreePorts {
                 port = socket.getLocalPort();
             }
             if (!CLAIMED.containsKey(port)) {
-                CLAIMED.put(port, null);
-                if (CLAIMED.size() > KEPT) {
-                    giveBack(CLAIMED.keySet().iterator().next());
-                }
-                return port;
+                return remember(port, null);
             }
         }
     }
