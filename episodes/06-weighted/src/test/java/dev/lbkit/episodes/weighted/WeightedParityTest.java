@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.ConfigGenerator;
+import dev.lbkit.harness.EventRun;
 import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.Picks;
-import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.Traffic;
@@ -315,25 +315,6 @@ class WeightedParityTest {
     }
 
     private static void report(EventRun run) {
-        List<String> lines = new ArrayList<>();
-        run.answers()
-                .forEach(
-                        a ->
-                                lines.add(
-                                        "runtime API before #"
-                                                + a.beforeRequest()
-                                                + " '"
-                                                + a.command()
-                                                + "': HAProxy "
-                                                + EventRun.quote(a.haproxy())
-                                                + ", lbkit "
-                                                + EventRun.quote(a.lbkit())));
-        String slug =
-                run.comparison()
-                        .title()
-                        .toLowerCase()
-                        .replaceAll("[^a-z0-9]+", "-")
-                        .replaceAll("(^-|-$)", "");
-        Report.write(slug, run.comparison(), lines);
+        run.report();
     }
 }

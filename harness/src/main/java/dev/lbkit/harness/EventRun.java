@@ -1,14 +1,10 @@
-package dev.lbkit.episodes.weighted;
+package dev.lbkit.harness;
 
-import dev.lbkit.harness.Comparison;
-import dev.lbkit.harness.Picks;
-import dev.lbkit.harness.RuntimeApiClient;
-import dev.lbkit.harness.SideBySide;
-import dev.lbkit.harness.Traffic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * A side-by-side run that sends the runtime API events itself, so it can compare what each side
@@ -17,19 +13,32 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param answers one line per command: the command, HAProxy's answer and lbkit's answer
  */
-record EventRun(Comparison comparison, List<Answer> answers) {
+public record EventRun(Comparison comparison, List<Answer> answers) {
 
     /**
      * What both sides answered to one runtime API command sent before request {@code
      * beforeRequest}.
      */
-    record Answer(int beforeRequest, String command, String haproxy, String lbkit) {
-        boolean same() {
+    public record Answer(int beforeRequest, String command, String haproxy, String lbkit) {
+        public boolean same() {
             return haproxy.equals(lbkit);
         }
     }
 
-    static EventRun run(SideBySide sides, String title, String config, Traffic traffic) {
+    public static EventRun run(SideBySide sides, String title, String config, Traffic traffic) {
+        return run(sides, title, config, traffic, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #run(SideBySide, String, String, Traffic)}, lbkit getting {@code lbkitCommand} of
+     * each command (a negative control's mistake; HAProxy gets the command as written).
+     */
+    public static EventRun run(
+            SideBySide sides,
+            String title,
+            String config,
+            Traffic traffic,
+            UnaryOperator<String> lbkitCommand) {
         List<String> onHaproxy = new ArrayList<>();
         List<String> onLbkit = new ArrayList<>();
         List<Answer> answers = new ArrayList<>();
@@ -56,7 +65,8 @@ record EventRun(Comparison comparison, List<Answer> answers) {
                                 cut,
                                 command,
                                 RuntimeApiClient.send(sides.haproxy().statsPort(), command),
-                                RuntimeApiClient.send(sides.lbkit().statsPort(), command)));
+                                RuntimeApiClient.send(
+                                        sides.lbkit().statsPort(), lbkitCommand.apply(command))));
             }
             from = cut;
         }
@@ -71,12 +81,12 @@ record EventRun(Comparison comparison, List<Answer> answers) {
     }
 
     /** How many commands got the same answer text on both sides. */
-    long sameAnswers() {
+    public long sameAnswers() {
         return answers.stream().filter(Answer::same).count();
     }
 
     /** The commands whose answers differ, printable; empty when all agree. */
-    String answerDifferences() {
+    public String answerDifferences() {
         StringBuilder out = new StringBuilder();
         for (Answer a : answers) {
             if (!a.same()) {
@@ -92,7 +102,24 @@ record EventRun(Comparison comparison, List<Answer> answers) {
         return out.toString();
     }
 
-    static String quote(String answer) {
+    public static String quote(String answer) {
         return '"' + answer.replace("\n", "\\n") + '"';
+    }
+
+    /** Writes the run's report (every command with both answers, then the comparison). */
+    public void report() {
+        List<String> lines = new ArrayList<>();
+        for (Answer a : answers) {
+            lines.add(
+                    "runtime API before #"
+                            + a.beforeRequest()
+                            + " '"
+                            + a.command()
+                            + "': HAProxy "
+                            + quote(a.haproxy())
+                            + ", lbkit "
+                            + quote(a.lbkit()));
+        }
+        Report.write(Parity.slug(comparison.title()), comparison, lines);
     }
 }
