@@ -438,8 +438,8 @@ public final class Backend {
     }
 
     /**
-     * Runtime API {@code disable server} / {@code enable server}, or {@code set server ... state
-     * maint|ready}.
+     * Puts the server in maintenance or takes it out, leaving a drain as it is (a test's and a
+     * picture's shortcut; the runtime API's commands go through {@link #setAdminState}).
      */
     public void setMaint(Server server, boolean maint) {
         change(server, () -> server.setMaint(maint));
@@ -451,9 +451,11 @@ public final class Backend {
     }
 
     /**
-     * Runtime API {@code set server ... state ready|drain|maint}: both admin flags in one step, so
-     * no pick, no {@code show stat} and no algorithm callback sees the state in between (going from
-     * maint to drain one flag at a time would make the server usable for a moment).
+     * Runtime API {@code set server ... state ready|drain|maint}, {@code enable server} (as ready:
+     * it ends a drain too, as on HAProxy 2.6 to 3.4) and {@code disable server} (as maint): both
+     * admin flags in one step, so no pick, no {@code show stat} and no algorithm callback sees the
+     * state in between (going from maint to drain one flag at a time would make the server usable
+     * for a moment).
      */
     public void setAdminState(Server server, boolean maint, boolean drain) {
         change(

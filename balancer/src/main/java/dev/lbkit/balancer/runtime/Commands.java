@@ -138,7 +138,10 @@ final class Commands {
                                     words,
                                     2,
                                     (backend, server) -> {
-                                        backend.setMaint(server, first.equals("disable"));
+                                        // As 'set server ... state maint|ready': enable
+                                        // ends a drain too, disable replaces it.
+                                        backend.setAdminState(
+                                                server, first.equals("disable"), false);
                                         return "\n";
                                     }));
         }

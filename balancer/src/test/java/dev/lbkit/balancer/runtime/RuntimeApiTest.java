@@ -166,6 +166,26 @@ class RuntimeApiTest {
                 .isEqualTo("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n");
     }
 
+    /**
+     * {@code enable server} takes a server back into the rotation whether it was in maintenance or
+     * draining: HAProxy 2.6 sent requests to a drained server again after it
+     * (RuntimeStateParityTest found lbkit keeping it drained).
+     */
+    @Test
+    void enableServerEndsADrainAndDisableServerReplacesIt() throws Exception {
+        InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin");
+        Server s2 = web().server("s2").orElseThrow();
+        assertThat(ask(api, "set server web/s2 state drain")).isEqualTo("\n");
+        assertThat(ask(api, "enable server web/s2")).isEqualTo("\n");
+        assertThat(s2.drain()).as("enable server ends the drain").isFalse();
+        assertThat(s2.usable()).isTrue();
+        assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("no check");
+        assertThat(ask(api, "set server web/s2 state drain")).isEqualTo("\n");
+        assertThat(ask(api, "disable server web/s2")).isEqualTo("\n");
+        assertThat(s2.drain()).as("disable server puts maint in the drain's place").isFalse();
+        assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("MAINT");
+    }
+
     @Test
     void setServerStateChangesBothAdminFlagsInOneStep() throws Exception {
         List<String> heard = new CopyOnWriteArrayList<>();
