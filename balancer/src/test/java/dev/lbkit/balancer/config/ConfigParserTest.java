@@ -201,15 +201,28 @@ class ConfigParserTest {
                 """);
         assertThat(backend(config, "app").servers())
                 .extracting(ServerSpec::id)
-                .as("smallest unused id >= counter")
-                .containsExactly(2, 1, 3, 4, 5);
+                .as("smallest unused id >= counter, the counter going on from it (HAProxy's sid)")
+                .containsExactly(2, 1, 5, 4, 7);
     }
 
     @Test
     void serverIdsResolveFromTheCounterRule() {
+        // Each expectation is what HAProxy 2.6.12, 3.0.11, 3.2.26 and 3.4.7 show as sid.
         assertThat(ServerIds.resolve(java.util.Arrays.asList(null, null, 2, null)))
-                .as("counter 1 -> 1; counter 2 -> 3 (2 is explicit); explicit 2; counter 4 -> 4")
-                .containsExactly(1, 3, 2, 4);
+                .as("counter 1 -> 1; counter 2 -> 3 (2 is explicit), on from 3; explicit 2; 5")
+                .containsExactly(1, 3, 2, 5);
+        assertThat(
+                        ServerIds.resolve(
+                                java.util.Arrays.asList(
+                                        null, null, null, 32, 1, 43, null, null, 36, null)))
+                .as("1 is taken, so every server after the first is one above its position")
+                .containsExactly(2, 3, 4, 32, 1, 43, 8, 9, 36, 11);
+        assertThat(
+                        ServerIds.resolve(
+                                java.util.Arrays.asList(
+                                        null, null, null, 45, 24, null, null, 35, null, 6)))
+                .as("6 is taken by the last server, so the sixth takes 7 and the counter follows")
+                .containsExactly(1, 2, 3, 45, 24, 7, 8, 35, 10, 6);
     }
 
     @Test
