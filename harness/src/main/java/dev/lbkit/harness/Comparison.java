@@ -54,7 +54,9 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
      * ...}).
      */
     public static boolean namesAServer(String answer) {
-        return !answer.startsWith("error") && !answer.chars().allMatch(Character::isDigit);
+        return !answer.startsWith("error")
+                && !answer.startsWith(PacedParity.COMMAND_ANSWER)
+                && !answer.chars().allMatch(Character::isDigit);
     }
 
     /** The index of the first differing request, or -1 when the two runs are identical. */

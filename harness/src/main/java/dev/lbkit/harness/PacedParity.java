@@ -24,6 +24,10 @@ import org.junit.jupiter.api.Assertions;
  * negative control is not: its wrong lbkit may hold requests differently). After the last request,
  * held ones end by their delays and queued ones take the freed slots.
  *
+ * <p>A target that starts with {@value #COMMAND} is a runtime API command instead (e.g. {@code
+ * !disable server be/s1}), sent once the requests before it settled; its row holds the command's
+ * answer text (never counted as a server), and the state after it is read as after a request.
+ *
  * <p>Compared, exactly: the answer of each request (the server, or the status when no server
  * answered); the balancer's state after each request settled (per server: in flight, queued,
  * refused; the backend's queue); the counters at the end ({@code lbtot}, {@code qmax}, {@code
@@ -35,6 +39,12 @@ import org.junit.jupiter.api.Assertions;
  * @param attempts how many runs it took to get one where no held request ended early on either side
  */
 public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int attempts) {
+    /** A target starting with this is a runtime API command, not a request. */
+    public static final String COMMAND = "!";
+
+    /** How a command's row begins: then the answer's text, quoted. */
+    public static final String COMMAND_ANSWER = "runtime API answered ";
+
     /** Runs tried before giving up on a machine too busy for the planned delays. */
     public static final int ATTEMPTS = 3;
 
@@ -152,6 +162,19 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
         List<String> states = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int request = i;
+            if (targets.get(i).startsWith(COMMAND)) {
+                String answer =
+                        RuntimeApiClient.send(
+                                side.side(),
+                                side.statsPort(),
+                                targets.get(i).substring(COMMAND.length()));
+                synchronized (answers) {
+                    answers[request] = COMMAND_ANSWER + EventRun.quote(answer);
+                    answeredNanos[request] = System.nanoTime();
+                }
+                states.add(settle(side, backend, answers, i + 1));
+                continue;
+            }
             Thread client =
                     new Thread(
                             () -> {
