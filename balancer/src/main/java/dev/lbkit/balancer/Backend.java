@@ -4,6 +4,7 @@ import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Algorithm;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import java.util.function.LongSupplier;
  */
 public final class Backend {
     private final ProxySection section;
+    private final HaproxyLine line;
     private final List<Server> servers;
     private final LoadBalancer lb;
 
@@ -111,15 +113,20 @@ public final class Backend {
      */
     public static final class QueuePlace {
         private final Consumer<Server> continuation;
-        private final long sequence;
-        private final Server target;
+        private final RequestInfo request;
+
+        // These three change when a redispatch moves the request to another queue (under the lock).
+        private long sequence;
+        private Server target;
         private boolean done;
 
         /** Its {@code timeout queue}, cancelled when a slot comes first; null without one. */
         private volatile ScheduledFuture<?> timer;
 
-        private QueuePlace(Consumer<Server> continuation, long sequence, Server target) {
+        private QueuePlace(
+                Consumer<Server> continuation, RequestInfo request, long sequence, Server target) {
             this.continuation = continuation;
+            this.request = request;
             this.sequence = sequence;
             this.target = target;
         }
@@ -127,7 +134,15 @@ public final class Backend {
 
     public Backend(
             ProxySection section, BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm) {
-        this(section, algorithm, Backend::monotonicMillis);
+        this(section, algorithm, HaproxyLine.DEFAULT);
+    }
+
+    /** A backend that behaves as HAProxy {@code line} where the lines differ. */
+    public Backend(
+            ProxySection section,
+            BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm,
+            HaproxyLine line) {
+        this(section, algorithm, Backend::monotonicMillis, line);
     }
 
     /**
@@ -138,6 +153,15 @@ public final class Backend {
             ProxySection section,
             BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm,
             LongSupplier clockMillis) {
+        this(section, algorithm, clockMillis, HaproxyLine.DEFAULT);
+    }
+
+    private Backend(
+            ProxySection section,
+            BiFunction<ProxySection, List<Server>, LoadBalancer> algorithm,
+            LongSupplier clockMillis,
+            HaproxyLine line) {
+        this.line = line;
         this.clockMillis = clockMillis;
         this.section = section;
         this.servers =
@@ -269,7 +293,7 @@ public final class Backend {
                     return new Pick(null, false, chosen, null);
                 }
             }
-            waiter = new QueuePlace(continuation, queueSequence++, chosen);
+            waiter = new QueuePlace(continuation, request, queueSequence++, chosen);
             if (chosen != null) {
                 serverQueues.computeIfAbsent(chosen, s -> new ArrayDeque<>()).addLast(waiter);
                 chosen.addQueued(1);
@@ -398,10 +422,11 @@ public final class Backend {
     private List<Runnable> dequeue(Server server) {
         List<Runnable> next = List.of();
         Deque<QueuePlace> own = serverQueues.get(server);
-        while (server.usable()
-                && (server.spec().maxconn() == 0 || server.served() < server.spec().maxconn())) {
+        while (server.spec().maxconn() == 0 || server.served() < server.spec().maxconn()) {
             QueuePlace first = own == null ? null : own.peekFirst();
-            QueuePlace shared = queue.peekFirst();
+            // A server out of service (maintenance, drain, DOWN) still serves the requests already
+            // waiting in its own queue, as HAProxy does, but takes none from the backend's.
+            QueuePlace shared = server.usable() ? queue.peekFirst() : null;
             QueuePlace waiter =
                     first == null
                             ? shared
@@ -501,6 +526,111 @@ public final class Backend {
             }
         } else if (wasUsable && !isUsable) {
             lb.serverDown(server);
+            List<Runnable> next = ownQueueOfAServerGoingOut(server);
+            if (!next.isEmpty()) {
+                // Under the lock here: the continuations run on the queue timer's thread instead.
+                QUEUE_TIMER.execute(() -> next.forEach(Runnable::run));
+            }
         }
+    }
+
+    /**
+     * What becomes of the requests waiting in the own queue of a server that goes out of service,
+     * as measured side by side (QueueOfADisabledServerParityTest, a hash with {@code maxconn 1}):
+     *
+     * <ul>
+     *   <li>HAProxy 2.6: with {@code option redispatch} they are balanced again ({@link
+     *       #redistribute}); without, they wait and the server serves them as its slots free.
+     *   <li>HAProxy 3.0, 3.2 and 3.4, a server put in maintenance: without {@code option
+     *       redispatch} they are balanced again; with it, every one goes to that server at once,
+     *       whatever its {@code maxconn}. A server that goes out of service otherwise (drain, DOWN)
+     *       is treated as on 2.6 (not measured on these lines).
+     * </ul>
+     */
+    private List<Runnable> ownQueueOfAServerGoingOut(Server server) {
+        boolean since30 = line.compareTo(HaproxyLine.V3_0) >= 0;
+        if (since30 && server.maint()) {
+            return section.redispatch() ? serveOwnQueueAtOnce(server) : redistribute(server);
+        }
+        return section.redispatch() ? redistribute(server) : List.of();
+    }
+
+    /** Every request waiting in {@code server}'s own queue takes the server now (3.0 and later). */
+    private List<Runnable> serveOwnQueueAtOnce(Server server) {
+        Deque<QueuePlace> own = serverQueues.get(server);
+        if (own == null || own.isEmpty()) {
+            return List.of();
+        }
+        List<Runnable> next = new ArrayList<>();
+        long now = clockMillis.getAsLong();
+        for (QueuePlace waiter : own) {
+            waiter.done = true;
+            ScheduledFuture<?> timer = waiter.timer;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            take(server, now);
+            next.add(() -> waiter.continuation.accept(server));
+        }
+        server.addQueued(-own.size());
+        own.clear();
+        return next;
+    }
+
+    /**
+     * A server that goes out of service gives up the requests waiting in its own queue ({@link
+     * #ownQueueOfAServerGoingOut} says when): each, oldest first, is balanced again as a new
+     * request would be (a slot on the server the algorithm now picks, or a place at the back of a
+     * queue; a full {@code maxqueue} refuses it). Returns the continuations of those that got a
+     * server or were refused, to run once the lock is released.
+     */
+    private List<Runnable> redistribute(Server server) {
+        Deque<QueuePlace> own = serverQueues.get(server);
+        if (own == null || own.isEmpty()) {
+            return List.of();
+        }
+        List<QueuePlace> moving = new ArrayList<>(own);
+        own.clear();
+        server.addQueued(-moving.size());
+        List<Runnable> next = new ArrayList<>();
+        for (QueuePlace waiter : moving) {
+            long now = clockMillis.getAsLong();
+            Server chosen = queuesBehind() ? null : lb.pick(waiter.request, null, now);
+            if (chosen != null) {
+                chosen.countPick();
+            }
+            Server answer = null;
+            boolean settled = true;
+            if (chosen != null && !chosen.full()) {
+                take(chosen, now);
+                answer = chosen;
+            } else if (chosen == null && servers.stream().noneMatch(Server::usable)) {
+                answer = null;
+            } else if (chosen != null && chosen.queueFull()) {
+                chosen.countRefusedQueueFull();
+                refusedQueueFull++;
+            } else {
+                settled = false;
+                waiter.sequence = queueSequence++;
+                waiter.target = chosen;
+                if (chosen != null) {
+                    serverQueues.computeIfAbsent(chosen, s -> new ArrayDeque<>()).addLast(waiter);
+                    chosen.addQueued(1);
+                } else {
+                    queue.addLast(waiter);
+                    maxQueued = Math.max(maxQueued, queue.size());
+                }
+            }
+            if (settled) {
+                waiter.done = true;
+                ScheduledFuture<?> timer = waiter.timer;
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                Server served = answer;
+                next.add(() -> waiter.continuation.accept(served));
+            }
+        }
+        return next;
     }
 }

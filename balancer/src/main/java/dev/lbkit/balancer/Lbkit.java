@@ -56,7 +56,7 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
                 new Upstream(nbthread > 0 ? nbthread : Runtime.getRuntime().availableProcessors());
         for (ProxySection section : config.proxies()) {
             if (section.hasBackend()) {
-                backends.put(section.name(), new Backend(section, algorithm));
+                backends.put(section.name(), new Backend(section, algorithm, config.line()));
             }
         }
         this.healthChecks = new HealthChecks(List.copyOf(backends.values()));

@@ -8,6 +8,7 @@ import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.PacedParity;
 import dev.lbkit.harness.SideBySide;
 import java.net.InetAddress;
@@ -206,6 +207,91 @@ class MaxqueueTest {
                 .isEqualTo("s3");
     }
 
+    /** HAProxy 2.6.12 and 3.4.7: QueueOfADisabledServerParityTest, without option redispatch. */
+    @Test
+    void aServerInMaintenanceStillServesItsOwnQueue() throws Exception {
+        Backend backend = backend("balance uri", "maxconn 1", "");
+        Server held = backend.pickTakeOrQueue(request("/a"), s -> {}, 0).server();
+        List<Server> dequeued = new ArrayList<>();
+        assertThat(outcome(backend.pickTakeOrQueue(request("/a"), dequeued::add, 0)))
+                .isEqualTo("queued");
+        assertThat(outcome(backend.pickTakeOrQueue(request("/a"), dequeued::add, 0)))
+                .isEqualTo("queued");
+        backend.setAdminState(held, true, false);
+        assertThat(dequeued).as("without option redispatch the queue stays").isEmpty();
+
+        backend.release(held);
+
+        assertThat(dequeued)
+                .as("the server, in maintenance, serves the oldest request of its own queue")
+                .containsExactly(held);
+        assertThat(held.queued()).isEqualTo(1);
+    }
+
+    /** HAProxy 2.6.12 and 3.4.7: QueueOfADisabledServerParityTest, with option redispatch. */
+    @Test
+    void withRedispatchADisabledServersQueueIsBalancedAgain() throws Exception {
+        Backend backend = backend("balance uri", "maxconn 1", "option redispatch");
+        Server held = backend.pickTakeOrQueue(request("/a"), s -> {}, 0).server();
+        List<Server> dequeued = new java.util.concurrent.CopyOnWriteArrayList<>();
+        backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+        backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+
+        backend.setAdminState(held, true, false);
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (dequeued.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(dequeued).as("the oldest waiting request got another server").hasSize(1);
+        Server other = dequeued.get(0);
+        assertThat(other).isNotEqualTo(held);
+        assertThat(held.queued()).as("the disabled server's queue is empty").isZero();
+        assertThat(other.queued())
+                .as("the next one waits at the server its key now goes to")
+                .isEqualTo(1);
+        assertThat(other.lbtot()).as("both picks count in its lbtot").isEqualTo(2);
+    }
+
+    /** HAProxy 3.0.11, 3.2.26 and 3.4.7: QueueOfADisabledServerParityTest. */
+    @Test
+    void from30AServerPutInMaintenanceGivesItsQueueUpWithoutRedispatchAndTakesItAllWithIt()
+            throws Exception {
+        for (boolean redispatch : new boolean[] {false, true}) {
+            Backend backend =
+                    backend(
+                            "balance uri",
+                            "maxconn 1",
+                            redispatch ? "option redispatch" : "",
+                            HaproxyLine.V3_4);
+            Server held = backend.pickTakeOrQueue(request("/a"), s -> {}, 0).server();
+            List<Server> dequeued = new java.util.concurrent.CopyOnWriteArrayList<>();
+            backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+            backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+
+            backend.setAdminState(held, true, false);
+
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (dequeued.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(50);
+            if (redispatch) {
+                assertThat(dequeued)
+                        .as("with option redispatch both go to the server in maintenance at once")
+                        .containsExactly(held, held);
+                assertThat(held.served()).as("beyond its maxconn 1").isEqualTo(3);
+            } else {
+                assertThat(dequeued)
+                        .as("without it, the oldest goes to the server its key now takes")
+                        .hasSize(1)
+                        .doesNotContain(held);
+                assertThat(dequeued.get(0).queued()).as("the other waits there").isEqualTo(1);
+            }
+            assertThat(held.queued()).isZero();
+        }
+    }
+
     private static String outcome(Backend.Pick pick) {
         if (pick.queueFull()) {
             return "refused";
@@ -236,5 +322,12 @@ class MaxqueueTest {
                         "");
         Config config = ConfigParser.parse(text, "maxqueue.cfg");
         return new Backend(config.backend("be").orElseThrow(), Algorithms::create);
+    }
+
+    /** As {@link #backend(String, String, String)}, behaving as HAProxy {@code line}. */
+    private static Backend backend(String balance, String limits, String option, HaproxyLine line)
+            throws Exception {
+        Backend as26 = backend(balance, limits, option);
+        return new Backend(as26.section(), Algorithms::create, line);
     }
 }
