@@ -293,20 +293,39 @@ public final class Backend {
                     return new Pick(null, false, chosen, null);
                 }
             }
-            waiter = new QueuePlace(continuation, request, queueSequence++, chosen);
-            if (chosen != null) {
-                serverQueues.computeIfAbsent(chosen, s -> new ArrayDeque<>()).addLast(waiter);
-                chosen.addQueued(1);
-            } else {
-                queue.addLast(waiter);
-                maxQueued = Math.max(maxQueued, queue.size());
-            }
+            waiter = new QueuePlace(continuation, request, 0, null);
+            enqueue(waiter, chosen);
         }
         if (waitMs > 0) {
             waiter.timer =
                     QUEUE_TIMER.schedule(() -> expire(waiter), waitMs, TimeUnit.MILLISECONDS);
         }
         return new Pick(null, true, null, waiter);
+    }
+
+    /**
+     * Puts {@code waiter} at the back of {@code chosen}'s own queue, or of the backend's when the
+     * algorithm chose no server; it takes the next place in the order of arrival.
+     */
+    private void enqueue(QueuePlace waiter, Server chosen) {
+        waiter.sequence = queueSequence++;
+        waiter.target = chosen;
+        if (chosen != null) {
+            serverQueues.computeIfAbsent(chosen, s -> new ArrayDeque<>()).addLast(waiter);
+            chosen.addQueued(1);
+        } else {
+            queue.addLast(waiter);
+            maxQueued = Math.max(maxQueued, queue.size());
+        }
+    }
+
+    /** {@code waiter} has left its queue for good (a server, or a refusal): its timer stops. */
+    private static void leftQueue(QueuePlace waiter) {
+        waiter.done = true;
+        ScheduledFuture<?> timer = waiter.timer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
     }
 
     /**
@@ -442,11 +461,7 @@ public final class Backend {
             } else {
                 queue.pollFirst();
             }
-            waiter.done = true;
-            ScheduledFuture<?> timer = waiter.timer;
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            leftQueue(waiter);
             take(server, clockMillis.getAsLong());
             if (next.isEmpty()) {
                 next = new ArrayList<>();
@@ -536,21 +551,25 @@ public final class Backend {
 
     /**
      * What becomes of the requests waiting in the own queue of a server that goes out of service,
-     * as measured side by side (QueueOfADisabledServerParityTest, a hash with {@code maxconn 1}):
+     * as measured side by side (QueueOfADisabledServerParityTest, a hash with {@code maxconn 1},
+     * the server disabled or drained):
      *
      * <ul>
      *   <li>HAProxy 2.6: with {@code option redispatch} they are balanced again ({@link
      *       #redistribute}); without, they wait and the server serves them as its slots free.
-     *   <li>HAProxy 3.0, 3.2 and 3.4, a server put in maintenance: without {@code option
-     *       redispatch} they are balanced again; with it, every one goes to that server at once,
-     *       whatever its {@code maxconn}. A server that goes out of service otherwise (drain, DOWN)
-     *       is treated as on 2.6 (not measured on these lines).
+     *   <li>HAProxy 3.0, 3.2 and 3.4: with {@code option redispatch} every one goes to that server
+     *       at once, whatever its {@code maxconn}; without, a server put in maintenance has them
+     *       balanced again and a drained one serves them as its slots free.
      * </ul>
+     *
+     * A server that goes DOWN by its health checks is treated as a drained one (not measured).
      */
     private List<Runnable> ownQueueOfAServerGoingOut(Server server) {
-        boolean since30 = line.compareTo(HaproxyLine.V3_0) >= 0;
-        if (since30 && server.maint()) {
-            return section.redispatch() ? serveOwnQueueAtOnce(server) : redistribute(server);
+        if (line.compareTo(HaproxyLine.V3_0) >= 0) {
+            if (section.redispatch()) {
+                return serveOwnQueueAtOnce(server);
+            }
+            return server.maint() ? redistribute(server) : List.of();
         }
         return section.redispatch() ? redistribute(server) : List.of();
     }
@@ -564,11 +583,7 @@ public final class Backend {
         List<Runnable> next = new ArrayList<>();
         long now = clockMillis.getAsLong();
         for (QueuePlace waiter : own) {
-            waiter.done = true;
-            ScheduledFuture<?> timer = waiter.timer;
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            leftQueue(waiter);
             take(server, now);
             next.add(() -> waiter.continuation.accept(server));
         }
@@ -611,22 +626,10 @@ public final class Backend {
                 refusedQueueFull++;
             } else {
                 settled = false;
-                waiter.sequence = queueSequence++;
-                waiter.target = chosen;
-                if (chosen != null) {
-                    serverQueues.computeIfAbsent(chosen, s -> new ArrayDeque<>()).addLast(waiter);
-                    chosen.addQueued(1);
-                } else {
-                    queue.addLast(waiter);
-                    maxQueued = Math.max(maxQueued, queue.size());
-                }
+                enqueue(waiter, chosen);
             }
             if (settled) {
-                waiter.done = true;
-                ScheduledFuture<?> timer = waiter.timer;
-                if (timer != null) {
-                    timer.cancel(false);
-                }
+                leftQueue(waiter);
                 Server served = answer;
                 next.add(() -> waiter.continuation.accept(served));
             }

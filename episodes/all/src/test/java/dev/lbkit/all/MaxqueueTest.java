@@ -239,10 +239,7 @@ class MaxqueueTest {
 
         backend.setAdminState(held, true, false);
 
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (dequeued.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        awaitSome(dequeued);
         assertThat(dequeued).as("the oldest waiting request got another server").hasSize(1);
         Server other = dequeued.get(0);
         assertThat(other).isNotEqualTo(held);
@@ -271,10 +268,7 @@ class MaxqueueTest {
 
             backend.setAdminState(held, true, false);
 
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (dequeued.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitSome(dequeued);
             Thread.sleep(50);
             if (redispatch) {
                 assertThat(dequeued)
@@ -289,6 +283,44 @@ class MaxqueueTest {
                 assertThat(dequeued.get(0).queued()).as("the other waits there").isEqualTo(1);
             }
             assertThat(held.queued()).isZero();
+        }
+    }
+
+    /** HAProxy 3.0.11, 3.2.26 and 3.4.7: QueueOfADisabledServerParityTest, drained. */
+    @Test
+    void from30ADrainedServerKeepsItsQueueWithoutRedispatchAndTakesItAllWithIt() throws Exception {
+        for (boolean redispatch : new boolean[] {false, true}) {
+            Backend backend =
+                    backend(
+                            "balance uri",
+                            "maxconn 1",
+                            redispatch ? "option redispatch" : "",
+                            HaproxyLine.V3_4);
+            Server held = backend.pickTakeOrQueue(request("/a"), s -> {}, 0).server();
+            List<Server> dequeued = new java.util.concurrent.CopyOnWriteArrayList<>();
+            backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+            backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+
+            backend.setAdminState(held, false, true);
+
+            if (redispatch) {
+                awaitSome(dequeued);
+                Thread.sleep(50);
+                assertThat(dequeued).containsExactly(held, held);
+                assertThat(held.queued()).isZero();
+            } else {
+                Thread.sleep(50);
+                assertThat(dequeued).as("the queue stays at the drained server").isEmpty();
+                assertThat(held.queued()).isEqualTo(2);
+            }
+        }
+    }
+
+    /** Waits (5 s at most) until the queue timer's thread has handed some server out. */
+    private static void awaitSome(List<Server> dequeued) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (dequeued.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
     }
 

@@ -14,37 +14,46 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A server taken out of service ({@code disable server}) while requests wait for it, side by side
- * and paced by {@code show stat} ({@link PacedParity}): requests waiting in the server's own queue
- * (a hash sent them there), with and without {@code option redispatch}, and requests waiting in the
- * backend's queue while a busy server is disabled (roundrobin). Compared exactly: the server or
- * status of each request, the queues after each request and after the command, each server's answer
- * order, and the counters at the end.
+ * A server taken out of service ({@code disable server}, {@code set server ... state drain}) while
+ * requests wait for it, side by side and paced by {@code show stat} ({@link PacedParity}): requests
+ * waiting in the server's own queue (a hash sent them there), with and without {@code option
+ * redispatch}, and requests waiting in the backend's queue while a busy server is disabled
+ * (roundrobin). Compared exactly: the server or status of each request, the queues after each
+ * request and after the command, each server's answer order, and the counters at the end.
  *
- * <p>What HAProxy does with the requests waiting in the disabled server's own queue differs by
- * line: 2.6.12 keeps them there without {@code option redispatch} (the server, in maintenance,
- * serves them as its slot frees) and balances them again with it; 3.0.11, 3.2.26 and 3.4.7 balance
- * them again without the option, and with it send them all to the disabled server at once, past its
- * {@code maxconn}. The backend's queue is never given to a server in maintenance.
+ * <p>What HAProxy does with the requests waiting in the server's own queue differs by line: 2.6.12
+ * keeps them there without {@code option redispatch} (the server, disabled or drained, serves them
+ * as its slot frees) and balances them again with it; 3.0.11, 3.2.26 and 3.4.7 send them all to the
+ * server at once, past its {@code maxconn}, with the option, and without it balance a disabled
+ * server's queue again and leave a drained one's. The backend's queue is never given to a server in
+ * maintenance.
  */
 class QueueOfADisabledServerParityTest {
     private static final long HOLD_MS = MaxqueueParityTest.HOLD_MS;
     private static final long GAP_MS = MaxqueueParityTest.GAP_MS;
 
-    @ParameterizedTest(name = "option redispatch {0}")
-    @ValueSource(booleans = {false, true})
-    void requestsQueuedAtAServerThatIsDisabled(boolean redispatch) throws Exception {
+    @ParameterizedTest(name = "''{0}'', option redispatch {1}")
+    @CsvSource({
+        "disable server be/%s, false",
+        "disable server be/%s, true",
+        "set server be/%s state drain, false",
+        "set server be/%s state drain, true"
+    })
+    void requestsQueuedAtAServerThatIsDisabled(String command, boolean redispatch)
+            throws Exception {
         String config = MaxqueueParityTest.config("balance url_param key", "maxconn 1", redispatch);
         PacedParity result =
                 PacedParity.run(
-                        "url_param, maxconn 1, its server disabled with two requests queued"
+                        "url_param, maxconn 1, two requests queued at a server, then '"
+                                + command.replace("be/%s", "it")
+                                + "'"
                                 + (redispatch ? ", option redispatch" : ""),
                         config,
                         "be",
-                        hashTraffic(config));
+                        hashTraffic(config, command));
         result.assertIdentical();
         assertThat(result.sameAnswerOrder())
                 .as("each server answered its requests in the same order on both sides")
@@ -107,10 +116,11 @@ class QueueOfADisabledServerParityTest {
     }
 
     /**
-     * Key {@code a}'s server holds one request and queues two; then it is disabled. Its name comes
-     * from lbkit's own hashing; HAProxy's answers are what the test compares.
+     * Key {@code a}'s server holds one request and queues two; then {@code command} (its {@code %s}
+     * the server's name) takes it out. Its name comes from lbkit's own hashing; HAProxy's answers
+     * are what the test compares.
      */
-    static List<String> hashTraffic(String config) throws Exception {
+    static List<String> hashTraffic(String config, String command) throws Exception {
         Backend backend =
                 new Backend(
                         ConfigParser.parse(config, "disabled-queue.cfg")
@@ -125,6 +135,6 @@ class QueueOfADisabledServerParityTest {
                 "/?key=a&delay_ms=" + HOLD_MS,
                 "/?key=a&delay_ms=" + (HOLD_MS / 2),
                 "/?key=a&delay_ms=" + (HOLD_MS / 2 + GAP_MS),
-                PacedParity.COMMAND + "disable server be/" + server.name());
+                PacedParity.COMMAND + command.formatted(server.name()));
     }
 }
