@@ -115,7 +115,7 @@ public final class Backend {
         private final Consumer<Server> continuation;
         private final RequestInfo request;
 
-        // These three change when a redispatch moves the request to another queue (under the lock).
+        // Set by enqueue; again when a redispatch moves the request (under the lock).
         private long sequence;
         private Server target;
         private boolean done;
@@ -123,12 +123,9 @@ public final class Backend {
         /** Its {@code timeout queue}, cancelled when a slot comes first; null without one. */
         private volatile ScheduledFuture<?> timer;
 
-        private QueuePlace(
-                Consumer<Server> continuation, RequestInfo request, long sequence, Server target) {
+        private QueuePlace(Consumer<Server> continuation, RequestInfo request) {
             this.continuation = continuation;
             this.request = request;
-            this.sequence = sequence;
-            this.target = target;
         }
     }
 
@@ -272,35 +269,46 @@ public final class Backend {
      * request waits or is refused, as in HAProxy.
      */
     public Pick pickTakeOrQueue(RequestInfo request, Consumer<Server> continuation, long waitMs) {
-        QueuePlace waiter;
+        Pick pick;
         synchronized (lock) {
             cumulativeRequests++;
-            long now = clockMillis.getAsLong();
-            Server chosen = queuesBehind() ? null : lb.pick(request, null, now);
-            if (chosen != null && !chosen.full()) {
-                take(chosen, now);
-                chosen.countPick();
-                return new Pick(chosen, false, null, null);
-            }
-            if (chosen == null && servers.stream().noneMatch(Server::usable)) {
-                return Pick.NONE;
-            }
-            if (chosen != null) {
-                chosen.countPick();
-                if (chosen.queueFull()) {
-                    chosen.countRefusedQueueFull();
-                    refusedQueueFull++;
-                    return new Pick(null, false, chosen, null);
-                }
-            }
-            waiter = new QueuePlace(continuation, request, 0, null);
-            enqueue(waiter, chosen);
+            pick = place(request, continuation, null);
         }
-        if (waitMs > 0) {
+        QueuePlace waiter = pick.place();
+        if (waiter != null && waitMs > 0) {
             waiter.timer =
                     QUEUE_TIMER.schedule(() -> expire(waiter), waitMs, TimeUnit.MILLISECONDS);
         }
-        return new Pick(null, true, null, waiter);
+        return pick;
+    }
+
+    /**
+     * Balances {@code request} once, under the lock: a slot on the server the algorithm picks, no
+     * usable server, a refusal by a full {@code maxqueue}, or a place at the back of a queue
+     * ({@code waiter}, or a new place when it is null).
+     */
+    private Pick place(RequestInfo request, Consumer<Server> continuation, QueuePlace waiter) {
+        long now = clockMillis.getAsLong();
+        Server chosen = queuesBehind() ? null : lb.pick(request, null, now);
+        if (chosen != null && !chosen.full()) {
+            take(chosen, now);
+            chosen.countPick();
+            return new Pick(chosen, false, null, null);
+        }
+        if (chosen == null && servers.stream().noneMatch(Server::usable)) {
+            return Pick.NONE;
+        }
+        if (chosen != null) {
+            chosen.countPick();
+            if (chosen.queueFull()) {
+                chosen.countRefusedQueueFull();
+                refusedQueueFull++;
+                return new Pick(null, false, chosen, null);
+            }
+        }
+        QueuePlace queued = waiter != null ? waiter : new QueuePlace(continuation, request);
+        enqueue(queued, chosen);
+        return new Pick(null, true, null, queued);
     }
 
     /**
@@ -609,29 +617,10 @@ public final class Backend {
         server.addQueued(-moving.size());
         List<Runnable> next = new ArrayList<>();
         for (QueuePlace waiter : moving) {
-            long now = clockMillis.getAsLong();
-            Server chosen = queuesBehind() ? null : lb.pick(waiter.request, null, now);
-            if (chosen != null) {
-                chosen.countPick();
-            }
-            Server answer = null;
-            boolean settled = true;
-            if (chosen != null && !chosen.full()) {
-                take(chosen, now);
-                answer = chosen;
-            } else if (chosen == null && servers.stream().noneMatch(Server::usable)) {
-                answer = null;
-            } else if (chosen != null && chosen.queueFull()) {
-                chosen.countRefusedQueueFull();
-                refusedQueueFull++;
-            } else {
-                settled = false;
-                enqueue(waiter, chosen);
-            }
-            if (settled) {
+            Pick pick = place(waiter.request, waiter.continuation, waiter);
+            if (!pick.queued()) {
                 leftQueue(waiter);
-                Server served = answer;
-                next.add(() -> waiter.continuation.accept(served));
+                next.add(() -> waiter.continuation.accept(pick.server()));
             }
         }
         return next;

@@ -25,6 +25,25 @@ public record EventRun(Comparison comparison, List<Answer> answers) {
         }
     }
 
+    /**
+     * Starts the HAProxy {@link Parity#haproxy} finds and lbkit on {@code config} for an exact run,
+     * runs {@code traffic} on them ({@link #run}), and stops both.
+     */
+    public static EventRun sideBySide(String title, String config, Traffic traffic)
+            throws Exception {
+        return sideBySide(title, config, traffic, UnaryOperator.identity());
+    }
+
+    /** As {@link #sideBySide(String, String, Traffic)}, lbkit getting {@code lbkitCommand}s. */
+    public static EventRun sideBySide(
+            String title, String config, Traffic traffic, UnaryOperator<String> lbkitCommand)
+            throws Exception {
+        try (SideBySide sides =
+                SideBySide.start(title, config, Parity.haproxy(), SideBySide.Options.exactRun())) {
+            return run(sides, title, config, traffic, lbkitCommand);
+        }
+    }
+
     public static EventRun run(SideBySide sides, String title, String config, Traffic traffic) {
         return run(sides, title, config, traffic, UnaryOperator.identity());
     }

@@ -231,13 +231,11 @@ class MaxqueueTest {
     /** HAProxy 2.6.12 and 3.4.7: QueueOfADisabledServerParityTest, with option redispatch. */
     @Test
     void withRedispatchADisabledServersQueueIsBalancedAgain() throws Exception {
-        Backend backend = backend("balance uri", "maxconn 1", "option redispatch");
-        Server held = backend.pickTakeOrQueue(request("/a"), s -> {}, 0).server();
-        List<Server> dequeued = new java.util.concurrent.CopyOnWriteArrayList<>();
-        backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
-        backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+        HeldAndWaiting w = heldAndTwoWaiting("option redispatch", HaproxyLine.V2_6);
+        Server held = w.held();
+        List<Server> dequeued = w.dequeued();
 
-        backend.setAdminState(held, true, false);
+        w.backend().setAdminState(held, true, false);
 
         awaitSome(dequeued);
         assertThat(dequeued).as("the oldest waiting request got another server").hasSize(1);
@@ -255,18 +253,12 @@ class MaxqueueTest {
     void from30AServerPutInMaintenanceGivesItsQueueUpWithoutRedispatchAndTakesItAllWithIt()
             throws Exception {
         for (boolean redispatch : new boolean[] {false, true}) {
-            Backend backend =
-                    backend(
-                            "balance uri",
-                            "maxconn 1",
-                            redispatch ? "option redispatch" : "",
-                            HaproxyLine.V3_4);
-            Server held = backend.pickTakeOrQueue(request("/a"), s -> {}, 0).server();
-            List<Server> dequeued = new java.util.concurrent.CopyOnWriteArrayList<>();
-            backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
-            backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+            HeldAndWaiting w =
+                    heldAndTwoWaiting(redispatch ? "option redispatch" : "", HaproxyLine.V3_4);
+            Server held = w.held();
+            List<Server> dequeued = w.dequeued();
 
-            backend.setAdminState(held, true, false);
+            w.backend().setAdminState(held, true, false);
 
             awaitSome(dequeued);
             Thread.sleep(50);
@@ -290,18 +282,12 @@ class MaxqueueTest {
     @Test
     void from30ADrainedServerKeepsItsQueueWithoutRedispatchAndTakesItAllWithIt() throws Exception {
         for (boolean redispatch : new boolean[] {false, true}) {
-            Backend backend =
-                    backend(
-                            "balance uri",
-                            "maxconn 1",
-                            redispatch ? "option redispatch" : "",
-                            HaproxyLine.V3_4);
-            Server held = backend.pickTakeOrQueue(request("/a"), s -> {}, 0).server();
-            List<Server> dequeued = new java.util.concurrent.CopyOnWriteArrayList<>();
-            backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
-            backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+            HeldAndWaiting w =
+                    heldAndTwoWaiting(redispatch ? "option redispatch" : "", HaproxyLine.V3_4);
+            Server held = w.held();
+            List<Server> dequeued = w.dequeued();
 
-            backend.setAdminState(held, false, true);
+            w.backend().setAdminState(held, false, true);
 
             if (redispatch) {
                 awaitSome(dequeued);
@@ -314,6 +300,23 @@ class MaxqueueTest {
                 assertThat(held.queued()).isEqualTo(2);
             }
         }
+    }
+
+    /** A backend, its server for {@code /a}, and the servers handed to the requests waiting. */
+    private record HeldAndWaiting(Backend backend, Server held, List<Server> dequeued) {}
+
+    /**
+     * {@code balance uri} with {@code maxconn 1}, behaving as {@code line}: the server for {@code
+     * /a} holds one request and two more wait in its queue.
+     */
+    private static HeldAndWaiting heldAndTwoWaiting(String option, HaproxyLine line)
+            throws Exception {
+        Backend backend = backend("balance uri", "maxconn 1", option, line);
+        Server held = backend.pickTakeOrQueue(request("/a"), s -> {}, 0).server();
+        List<Server> dequeued = new java.util.concurrent.CopyOnWriteArrayList<>();
+        backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+        backend.pickTakeOrQueue(request("/a"), dequeued::add, 0);
+        return new HeldAndWaiting(backend, held, dequeued);
     }
 
     /** Waits (5 s at most) until the queue timer's thread has handed some server out. */

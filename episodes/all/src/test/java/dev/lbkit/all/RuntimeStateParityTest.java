@@ -8,7 +8,6 @@ import dev.lbkit.harness.ConfigGenerator;
 import dev.lbkit.harness.EventRun;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.Parity;
-import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.Traffic;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -75,12 +74,7 @@ class RuntimeStateParityTest {
             String config = singleThreaded(generated.config());
             Traffic traffic = withStateChanges(traffic(random), generated, random);
             String title = generated.name() + " weights " + generated.weights();
-            EventRun run;
-            try (SideBySide sides =
-                    SideBySide.start(
-                            title, config, Parity.haproxy(), SideBySide.Options.exactRun())) {
-                run = EventRun.run(sides, title, config, traffic);
-            }
+            EventRun run = EventRun.sideBySide(title, config, traffic);
             run.report();
             System.out.printf(
                     "[lbkit] %s; %d/%d runtime API answers alike%n",
@@ -116,21 +110,12 @@ class RuntimeStateParityTest {
         Traffic traffic =
                 Traffic.sequential("s1 drained before #10", 60)
                         .withEvent(10, "set server be/s1 state drain");
-        EventRun run;
-        try (SideBySide sides =
-                SideBySide.start(
+        EventRun run =
+                EventRun.sideBySide(
                         "negative control: drain taken for ready",
                         config,
-                        Parity.haproxy(),
-                        SideBySide.Options.exactRun())) {
-            run =
-                    EventRun.run(
-                            sides,
-                            "negative control: drain taken for ready",
-                            config,
-                            traffic,
-                            command -> command.replace("state drain", "state ready"));
-        }
+                        traffic,
+                        command -> command.replace("state drain", "state ready"));
         Comparison c = run.comparison();
         NegativeControl.record(
                 "runtime-state-drain",

@@ -87,16 +87,9 @@ class WeightedParityTest {
                 }
             }
             String title = generated.name() + " weights " + generated.weights();
-            try (SideBySide sides =
-                    SideBySide.start(
-                            title,
-                            generated.config(),
-                            Parity.haproxy(),
-                            SideBySide.Options.exactRun())) {
-                EventRun run = EventRun.run(sides, title, generated.config(), traffic);
-                report(run);
-                runs.add(run);
-            }
+            EventRun run = EventRun.sideBySide(title, generated.config(), traffic);
+            run.report();
+            runs.add(run);
         }
         int matching = runs.stream().mapToInt(r -> r.comparison().matching()).sum();
         int total = runs.stream().mapToInt(r -> r.comparison().total()).sum();
@@ -141,21 +134,12 @@ class WeightedParityTest {
                     };
             traffic = traffic.withEvent(at, "set server " + server + " weight " + value);
         }
-        EventRun run;
-        try (SideBySide sides =
-                SideBySide.start(
-                        "episode 06, dense weight changes",
+        EventRun run =
+                EventRun.sideBySide(
+                        "episode 06 haproxy.cfg — a weight change every 3 requests",
                         config,
-                        Parity.haproxy(),
-                        SideBySide.Options.exactRun())) {
-            run =
-                    EventRun.run(
-                            sides,
-                            "episode 06 haproxy.cfg — a weight change every 3 requests",
-                            config,
-                            traffic);
-        }
-        report(run);
+                        traffic);
+        run.report();
         System.out.printf(
                 "[lbkit] %s; %d/%d weight commands answered alike%n",
                 run.comparison().summary(), run.sameAnswers(), run.answers().size());
@@ -189,12 +173,8 @@ class WeightedParityTest {
                 Traffic.sequential("'" + command + "' before #" + before, 220)
                         .withEvent(before, command);
         String title = "roundrobin " + weights + ", " + command + " before #" + before;
-        EventRun run;
-        try (SideBySide sides =
-                SideBySide.start(title, config, Parity.haproxy(), SideBySide.Options.exactRun())) {
-            run = EventRun.run(sides, title, config, traffic);
-        }
-        report(run);
+        EventRun run = EventRun.sideBySide(title, config, traffic);
+        run.report();
         System.out.println("[lbkit] " + run.comparison().summary());
         assertThat(run.answerDifferences()).as("runtime API answers").isEmpty();
         Parity.assertIdentical(run.comparison());
@@ -223,21 +203,10 @@ class WeightedParityTest {
                         .withEvent(96, "set server servers/server1 weight 300")
                         .withEvent(96, "set server servers/server1 weight -5%")
                         .withEvent(96, "get weight servers/server1");
-        EventRun run;
-        try (SideBySide sides =
-                SideBySide.start(
-                        "episode 06 as static-rr",
-                        config,
-                        Parity.haproxy(),
-                        SideBySide.Options.exactRun())) {
-            run =
-                    EventRun.run(
-                            sides,
-                            "episode 06 haproxy.cfg as static-rr — weight commands",
-                            config,
-                            traffic);
-        }
-        report(run);
+        EventRun run =
+                EventRun.sideBySide(
+                        "episode 06 haproxy.cfg as static-rr — weight commands", config, traffic);
+        run.report();
         run.answers()
                 .forEach(
                         a ->
@@ -312,9 +281,5 @@ class WeightedParityTest {
             cycles.add(counts);
         }
         return cycles;
-    }
-
-    private static void report(EventRun run) {
-        run.report();
     }
 }
