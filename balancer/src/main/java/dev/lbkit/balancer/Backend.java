@@ -6,6 +6,7 @@ import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Algorithm;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.health.CheckState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -60,6 +61,24 @@ public final class Backend {
     private final Map<Server, Deque<QueuePlace>> serverQueues = new IdentityHashMap<>();
 
     private long queueSequence;
+
+    /** Times the backend went DOWN: its last usable server went out (the backend's chkdown). */
+    public long downTransitions() {
+        synchronized (lock) {
+            return downTransitions;
+        }
+    }
+
+    /** The HAProxy line this backend behaves as, where the lines differ. */
+    public HaproxyLine line() {
+        return line;
+    }
+
+    /** Times the backend lost its last usable server (HAProxy's backend {@code chkdown}). */
+    private long downTransitions;
+
+    /** The health-check state of each server with {@code check} ({@link #attachCheck}). */
+    private final Map<Server, CheckState> checks = new IdentityHashMap<>();
 
     /**
      * The most requests ever waiting in {@link #queue} at once (HAProxy's backend {@code qmax}).
@@ -485,12 +504,82 @@ public final class Backend {
         change(server, () -> server.setRunning(running));
     }
 
+    /** What the runtime API's {@code set server ... health} sets. */
+    public enum Health {
+        UP,
+        STOPPING,
+        DOWN
+    }
+
+    /**
+     * The health state {@code server}'s checks keep, under this backend's lock from now on ({@link
+     * dev.lbkit.balancer.health.HealthChecks} calls this once per checked server), so that a change
+     * of admin state or a forced health moves it in the same step as the server.
+     */
+    public void attachCheck(Server server, CheckState check) {
+        synchronized (lock) {
+            checks.put(server, check);
+        }
+    }
+
+    /**
+     * Runtime API {@code set server ... health up|stopping|down}, as measured on HAProxy 2.6 to
+     * 3.4: the server becomes UP, stopping (NOLB: no new request) or DOWN at once, with or without
+     * health checks; checks move its health to the top (UP, stopping) or to 0 (DOWN) and go on from
+     * there, so a passing check ends a stopping state and {@code rise} passing checks end a DOWN. A
+     * server in maintenance is left as it is (leaving maintenance sets its health anyway).
+     */
+    public void forceHealth(Server server, Health health) {
+        synchronized (lock) {
+            if (server.maint()) {
+                return;
+            }
+            CheckState check = checks.get(server);
+            change(
+                    server,
+                    () -> {
+                        switch (health) {
+                            case UP -> server.setRunning(true);
+                            case STOPPING -> server.setStopping();
+                            case DOWN -> server.setRunning(false);
+                        }
+                        if (check != null) {
+                            check.force(health != Health.DOWN);
+                        }
+                    });
+        }
+    }
+
     /**
      * Puts the server in maintenance or takes it out, leaving a drain as it is (a test's and a
      * picture's shortcut; the runtime API's commands go through {@link #setAdminState}).
      */
     public void setMaint(Server server, boolean maint) {
-        change(server, () -> server.setMaint(maint));
+        change(server, () -> changeMaint(server, maint));
+    }
+
+    /**
+     * Into or out of maintenance, with what HAProxy 2.6 to 3.4 do to the operational state
+     * (measured): entering from UP, stopping or drain counts in the check's {@code chkdown} and
+     * pauses the checks; leaving makes the server UP whatever it was (DOWN or stopping before
+     * included), a checked one at health {@code rise}.
+     */
+    private void changeMaint(Server server, boolean maint) {
+        if (maint == server.maint()) {
+            return;
+        }
+        CheckState check = checks.get(server);
+        if (maint) {
+            if (check != null) {
+                check.enterMaintenance();
+            }
+        } else {
+            server.setRunning(true);
+            if (check != null) {
+                check.leaveMaintenance();
+            }
+        }
+        server.setMaint(maint);
     }
 
     /** Runtime API {@code set server ... state drain|ready}. */
@@ -509,7 +598,7 @@ public final class Backend {
         change(
                 server,
                 () -> {
-                    server.setMaint(maint);
+                    changeMaint(server, maint);
                     server.setDrain(drain);
                 });
     }
@@ -549,6 +638,9 @@ public final class Backend {
             }
         } else if (wasUsable && !isUsable) {
             lb.serverDown(server);
+            if (servers.stream().noneMatch(Server::usable)) {
+                downTransitions++;
+            }
             List<Runnable> next = ownQueueOfAServerGoingOut(server);
             if (!next.isEmpty()) {
                 // Under the lock here: the continuations run on the queue timer's thread instead.

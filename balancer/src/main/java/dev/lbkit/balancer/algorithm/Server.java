@@ -14,6 +14,8 @@ public final class Server {
     private boolean maint;
     private boolean drain;
     private boolean running = true;
+    private boolean stopping;
+    private int weightEnteringMaint;
     private int served;
     private int queued;
     private int maxQueued;
@@ -36,6 +38,12 @@ public final class Server {
         this.index = index;
         this.uweight = spec.weight();
         this.maint = spec.disabled();
+        this.weightEnteringMaint = uweight;
+    }
+
+    /** The user weight the server had when it last went into maintenance. */
+    public int weightEnteringMaint() {
+        return weightEnteringMaint;
     }
 
     public ServerSpec spec() {
@@ -88,9 +96,17 @@ public final class Server {
         return drain;
     }
 
-    /** The health state: false once checks have marked it DOWN. */
+    /**
+     * The operational state: false once checks (or {@code set server ... health down}) have marked
+     * it DOWN. A stopping server is running.
+     */
     public boolean running() {
         return running;
+    }
+
+    /** Stopping (status NOLB): running, but taking no new request (see {@link #setStopping}). */
+    public boolean stopping() {
+        return stopping;
     }
 
     /**
@@ -151,9 +167,12 @@ public final class Server {
         refusedQueueFull++;
     }
 
-    /** Usable for load balancing: weight above 0, not in maintenance or drain, and UP. */
+    /**
+     * Usable for load balancing: weight above 0, not in maintenance or drain, and UP (not DOWN and
+     * not stopping).
+     */
     public boolean usable() {
-        return uweight > 0 && !maint && !drain && running;
+        return uweight > 0 && !maint && !drain && running && !stopping;
     }
 
     // Mutators: package dev.lbkit.balancer.Backend calls these under its lock.
@@ -165,6 +184,9 @@ public final class Server {
     public void setMaint(boolean maint) {
         if (this.maint != maint) {
             lastChangeNanos = System.nanoTime();
+            if (maint) {
+                weightEnteringMaint = uweight;
+            }
         }
         this.maint = maint;
     }
@@ -176,11 +198,25 @@ public final class Server {
         this.drain = drain;
     }
 
+    /** UP ({@code true}) or DOWN; either ends a stopping state. */
     public void setRunning(boolean running) {
-        if (this.running != running) {
+        if (this.running != running || stopping) {
             lastChangeNanos = System.nanoTime();
         }
         this.running = running;
+        this.stopping = false;
+    }
+
+    /**
+     * Stopping (HAProxy's NOLB, the runtime API's {@code set server ... health stopping}): still UP
+     * for its health checks and for the requests it holds, but given no new one.
+     */
+    public void setStopping() {
+        if (!running || !stopping) {
+            lastChangeNanos = System.nanoTime();
+        }
+        this.running = true;
+        this.stopping = true;
     }
 
     /**

@@ -16,13 +16,26 @@ public final class CheckState {
     private long downTransitions;
 
     public CheckState(int rise, int fall) {
+        this(rise, fall, rise);
+    }
+
+    /**
+     * A state that starts UP at health {@code startHealth}: {@code rise} up to HAProxy 3.2, 0 on
+     * 3.4 (measured: "UP -1/3" before the first check with rise 2 and fall 3, "UP 0/3" after one
+     * pass), where a server has to pass {@code rise} checks before a failure leaves it UP.
+     */
+    public CheckState(int rise, int fall, int startHealth) {
         if (rise < 1 || fall < 1) {
             throw new IllegalArgumentException(
                     "rise and fall must be at least 1, got rise " + rise + " fall " + fall);
         }
+        if (startHealth < 0 || startHealth > rise) {
+            throw new IllegalArgumentException(
+                    "start health must be between 0 and rise " + rise + ", got " + startHealth);
+        }
         this.rise = rise;
         this.fall = fall;
-        this.health = rise;
+        this.health = startHealth;
     }
 
     /** Records a passed check; returns true when this pass brings the server UP. */
@@ -59,6 +72,42 @@ public final class CheckState {
             return true;
         }
         return false;
+    }
+
+    /**
+     * The runtime API's {@code set server ... health up|stopping|down}: health to the top (UP and
+     * stopping) or to 0 (DOWN). Going DOWN from UP counts in {@code chkdown}.
+     */
+    public void force(boolean toUp) {
+        if (toUp) {
+            health = top();
+            up = true;
+        } else {
+            health = 0;
+            if (up) {
+                up = false;
+                downTransitions++;
+            }
+        }
+    }
+
+    /**
+     * The server enters maintenance: checks pause, and going there from UP (stopping and drained
+     * included) counts in {@code chkdown}, as on HAProxy 2.6 to 3.4.
+     */
+    public void enterMaintenance() {
+        if (up) {
+            downTransitions++;
+        }
+    }
+
+    /**
+     * The server leaves maintenance: UP at health {@code rise}, whatever it was before, checks
+     * going on from there (so one failure takes it DOWN again).
+     */
+    public void leaveMaintenance() {
+        health = rise;
+        up = true;
     }
 
     public boolean up() {

@@ -2,6 +2,7 @@ package dev.lbkit.balancer.health;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.balancer.config.HttpCheck;
 import dev.lbkit.balancer.config.ServerSpec;
 import dev.lbkit.balancer.config.Timeouts;
@@ -158,23 +159,37 @@ public final class HealthChecks implements AutoCloseable {
         Checker(Backend backend, Server server) {
             this.backend = backend;
             this.server = server;
-            this.state =
-                    new CheckState(
-                            Math.max(1, server.spec().rise()), Math.max(1, server.spec().fall()));
+            int rise = Math.max(1, server.spec().rise());
+            // 3.4 starts a checked server UP at health 0, the lines before at rise (measured).
+            int start = backend.line().compareTo(HaproxyLine.V3_4) >= 0 ? 0 : rise;
+            this.state = new CheckState(rise, Math.max(1, server.spec().fall()), start);
+            backend.attachCheck(server, state);
         }
 
         @Override
         public void run() {
-            String result = check();
-            boolean passed = result.endsWith("OK");
-            boolean wentUp;
-            boolean wentDown;
+            boolean paused;
             synchronized (backend.lock()) {
-                lastResult = result;
-                wentUp = passed && state.pass();
-                wentDown = !passed && state.fail();
-                if (wentUp || wentDown) {
-                    backend.setRunning(server, wentUp);
+                // Checks pause while the server is in maintenance, as HAProxy's do.
+                paused = server.maint();
+            }
+            String result = paused ? null : check();
+            boolean passed = result != null && result.endsWith("OK");
+            boolean wentUp = false;
+            boolean wentDown = false;
+            synchronized (backend.lock()) {
+                if (result != null && !server.maint()) {
+                    lastResult = result;
+                    wentUp = passed && state.pass();
+                    wentDown = !passed && state.fail();
+                    if (wentUp || wentDown) {
+                        backend.setRunning(server, wentUp);
+                    } else if (passed && state.up() && server.stopping()) {
+                        // A passing check ends a stopping state ('set server ... health
+                        // stopping'): the server is UP again at once, as on HAProxy 2.6 to 3.4.
+                        backend.setRunning(server, true);
+                        wentUp = true;
+                    }
                 }
             }
             if (wentUp) {

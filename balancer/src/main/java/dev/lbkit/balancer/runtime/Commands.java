@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * The runtime API commands lbkit understands, answered with the wording of the HAProxy line lbkit
  * runs as (checked against each line's binary): {@code show stat}, {@code disable|enable server},
- * {@code set server b/s weight|state}, {@code set weight}, {@code get weight} and {@code help}.
+ * {@code set server b/s weight|state|health}, {@code set weight}, {@code get weight} and {@code
+ * help}.
  *
  * <p>What changed after 2.6, measured on 3.0.11, 3.2.26 and 3.4.7: an empty command is answered
  * with an empty line (2.6 lists the commands), an unknown command's title quotes its first word,
@@ -49,6 +50,8 @@ final class Commands {
             "Absolute weight can only be between 0 and 256 inclusive.\n\n";
     private static final String STATE_WORDS =
             "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n";
+    private static final String HEALTH_WORDS =
+            "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n\n";
     private static final String SET_SERVER_USAGE =
             "usage: set server <backend>/<server> addr | agent | agent-addr"
                     + " | agent-port | agent-send | check-addr | check-port | fqdn | health | ssl | state | weight\n\n";
@@ -66,7 +69,8 @@ final class Commands {
                     },
                     new String[] {
                         "set server <bk>/<srv> [opts]",
-                        "change a server's weight or state (ready|drain|maint)"
+                        "change a server's weight, state (ready|drain|maint) or health"
+                                + " (up|stopping|down)"
                     },
                     new String[] {
                         "set weight <bk>/<srv> <w>",
@@ -203,6 +207,20 @@ final class Commands {
                     default:
                         return STATE_WORDS;
                 }
+            case "health":
+                // The words are case-sensitive and any after the state are ignored (2.6 to 3.4).
+                Backend.Health health =
+                        switch (value) {
+                            case "up" -> Backend.Health.UP;
+                            case "stopping" -> Backend.Health.STOPPING;
+                            case "down" -> Backend.Health.DOWN;
+                            default -> null;
+                        };
+                if (health == null) {
+                    return HEALTH_WORDS;
+                }
+                backend.forceHealth(server, health);
+                return "\n";
             default:
                 return SET_SERVER_USAGE;
         }

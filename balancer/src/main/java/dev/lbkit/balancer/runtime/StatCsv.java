@@ -126,7 +126,13 @@ public final class StatCsv {
                 }
                 row.set("stot", server.lbtot());
                 row.set("status", status(server, check));
-                row.set("weight", server.uweight()).set("uweight", server.uweight());
+                int shown = server.uweight();
+                if (server.maint() && backend.line() == HaproxyLine.V2_6) {
+                    // 2.6 shows a server in maintenance with the weight it had when it went
+                    // there; a weight set meanwhile shows once it leaves (3.0 on: at once).
+                    shown = server.weightEnteringMaint();
+                }
+                row.set("weight", shown).set("uweight", shown);
                 row.set("act", server.backup() ? 0 : 1).set("bck", server.backup() ? 1 : 0);
                 row.set("pid", 1).set("iid", iid).set("sid", server.id());
                 row.set("lbtot", server.lbtot()).set("type", 2);
@@ -140,10 +146,13 @@ public final class StatCsv {
                         c -> {
                             row.set("chkfail", c.failedChecks())
                                     .set("chkdown", c.downTransitions());
-                            row.set("check_status", c.lastResult());
-                            row.set("check_rise", c.rise())
-                                    .set("check_fall", c.fall())
-                                    .set("check_health", c.health());
+                            // Checks pause in maintenance, and their columns stay empty there.
+                            if (!server.maint()) {
+                                row.set("check_status", c.lastResult());
+                                row.set("check_rise", c.rise())
+                                        .set("check_fall", c.fall())
+                                        .set("check_health", c.health());
+                            }
                         });
                 rows.append(row.line());
                 scur += server.served() + server.queued();
@@ -169,6 +178,7 @@ public final class StatCsv {
             // A backend without servers (a stats-only listen) is UP for HAProxy.
             boolean up = activeUsable + backupUsable > 0 || backend.servers().isEmpty();
             row.set("status", up ? "UP" : "DOWN");
+            row.set("chkdown", backend.downTransitions());
             row.set("weight", weight).set("uweight", weight);
             row.set("act", activeUsable).set("bck", backupUsable);
             row.set("pid", 1).set("iid", iid).set("sid", 0).set("lbtot", lbtot).set("type", 1);
@@ -191,15 +201,27 @@ public final class StatCsv {
         }
     }
 
-    /** HAProxy's server status word: admin states first, then the check's view. */
+    /**
+     * HAProxy's server status word: admin states first, then the operational state with the check's
+     * view. A server without checks shows "no check" while UP, and DOWN or NOLB (stopping) when the
+     * runtime API's {@code set server ... health} put it there; a stopping server with checks shows
+     * NOLB where it would show UP ("NOLB 2/3" while failing checks: HAProxy's wording, not
+     * measured).
+     */
     public static String status(Server server, Optional<HealthChecks.Snapshot> check) {
         if (server.maint()) {
             return "MAINT";
         }
-        if (server.drain()) {
+        // DRAIN shows only while the server is UP: a drained server that is stopping shows NOLB,
+        // a DOWN one DOWN (measured on 2.6 to 3.4).
+        if (server.drain() && server.running() && !server.stopping()) {
             return "DRAIN";
         }
-        return check.map(HealthChecks.Snapshot::status).orElse("no check");
+        if (check.isEmpty()) {
+            return !server.running() ? "DOWN" : server.stopping() ? "NOLB" : "no check";
+        }
+        String status = check.get().status();
+        return server.stopping() && status.startsWith("UP") ? "NOLB" + status.substring(2) : status;
     }
 
     /**

@@ -205,7 +205,9 @@ public final class PrometheusExporter {
                         ? "DOWN"
                         : status.equals("MAINT")
                                 ? "MAINT"
-                                : status.equals("DRAIN") ? "DRAIN" : "UP";
+                                : status.equals("DRAIN")
+                                        ? "DRAIN"
+                                        : status.startsWith("NOLB") ? "NOLB" : "UP";
         Family states =
                 gauge("haproxy_server_status", "The server's state (1 on the label of its state).");
         for (String candidate : SERVER_STATES) {

@@ -60,4 +60,51 @@ class CheckStateTest {
         assertThat(state.pass()).as("the rise-th consecutive pass brings it up").isTrue();
         assertThat(state.status()).isEqualTo("UP");
     }
+
+    @Test
+    void onThreeFourAServerStartsAtHealthZeroAndNeedsRisePassesBeforeItToleratesAFailure() {
+        CheckState state = new CheckState(2, 3, 0);
+        assertThat(state.status()).as("3.4.7 before the first check").isEqualTo("UP -1/3");
+        state.pass();
+        assertThat(state.status()).as("3.4.7 after one pass").isEqualTo("UP 0/3");
+        assertThat(state.fail()).as("a failure before rise passes takes it down").isTrue();
+        CheckState risen = new CheckState(2, 3, 0);
+        risen.pass();
+        risen.pass();
+        assertThat(risen.status()).isEqualTo("UP");
+        assertThat(risen.fail()).isFalse();
+    }
+
+    @Test
+    void forcedHealthGoesToTheTopOrToZero() {
+        CheckState state = new CheckState(2, 3);
+        state.force(false);
+        assertThat(state.status()).isEqualTo("DOWN");
+        assertThat(state.downTransitions()).isEqualTo(1);
+        state.force(false);
+        assertThat(state.downTransitions()).as("already DOWN: no new transition").isEqualTo(1);
+        assertThat(state.pass()).isFalse();
+        assertThat(state.status()).as("checks go on from 0").isEqualTo("DOWN 1/2");
+        state.force(true);
+        assertThat(state.status()).isEqualTo("UP");
+        assertThat(state.health()).isEqualTo(4);
+    }
+
+    @Test
+    void maintenanceCountsAsGoingDownFromUpAndLeavingItStartsAtRise() {
+        CheckState state = new CheckState(2, 3);
+        state.pass();
+        state.enterMaintenance();
+        assertThat(state.downTransitions()).isEqualTo(1);
+        state.leaveMaintenance();
+        assertThat(state.status()).isEqualTo("UP 1/3");
+        state.force(false);
+        state.enterMaintenance();
+        assertThat(state.downTransitions())
+                .as("from DOWN, maintenance is no new transition")
+                .isEqualTo(2);
+        state.leaveMaintenance();
+        assertThat(state.up()).as("leaving maintenance makes it UP, even from DOWN").isTrue();
+        assertThat(state.fail()).as("one failure at rise takes it down").isTrue();
+    }
 }

@@ -150,6 +150,60 @@ class HealthChecksTest {
         assertThat(checks.of(server).orElseThrow().lastResult()).isEqualTo("L7STS");
     }
 
+    /** As HAProxy 2.6 to 3.4 do after 'set server ... health stopping|down' (measured). */
+    @Test
+    void checksGoOnFromAForcedHealth() throws Exception {
+        ServerSocket live = listening();
+        Backend backend =
+                startChecks(
+                        TestConfigs.listen("web")
+                                .server(TestConfigs.checked("s1", live.getLocalPort(), 100, 2, 3))
+                                .section());
+        Server server = backend.server("s1").orElseThrow();
+        assertThat(eventually(() -> checks.of(server).orElseThrow().status().equals("UP"), 2000))
+                .isTrue();
+        backend.forceHealth(server, Backend.Health.STOPPING);
+        assertThat(server.usable()).isFalse();
+        assertThat(eventually(() -> server.usable(), 1000))
+                .as("the next passing check ends the stopping state")
+                .isTrue();
+        backend.forceHealth(server, Backend.Health.DOWN);
+        assertThat(checks.of(server).orElseThrow().status()).isEqualTo("DOWN");
+        assertThat(eventually(() -> checks.of(server).orElseThrow().status().equals("UP"), 1500))
+                .as("rise passing checks bring a forced DOWN back")
+                .isTrue();
+        assertThat(checks.of(server).orElseThrow().downTransitions()).isEqualTo(1);
+    }
+
+    @Test
+    void checksPauseInMaintenanceWhichEndsAtRise() throws Exception {
+        ServerSocket live = listening();
+        Backend backend =
+                startChecks(
+                        TestConfigs.listen("web")
+                                .server(TestConfigs.checked("s1", live.getLocalPort(), 50, 2, 3))
+                                .section());
+        Server server = backend.server("s1").orElseThrow();
+        assertThat(eventually(() -> checks.of(server).orElseThrow().status().equals("UP"), 1000))
+                .isTrue();
+        backend.forceHealth(server, Backend.Health.DOWN);
+        backend.setAdminState(server, true, false);
+        Thread.sleep(300);
+        assertThat(checks.of(server).orElseThrow().status())
+                .as("no passing check ran in maintenance (six intervals): still at health 0")
+                .isEqualTo("DOWN");
+        backend.setAdminState(server, false, false);
+        assertThat(running(backend, server))
+                .as("leaving maintenance makes the server UP at health rise")
+                .isTrue();
+        assertThat(checks.of(server).orElseThrow().status())
+                .as("at rise, or at the top if a check passed since")
+                .isIn("UP 1/3", "UP");
+        assertThat(eventually(() -> checks.of(server).orElseThrow().status().equals("UP"), 1000))
+                .as("then checks go on from rise")
+                .isTrue();
+    }
+
     private static boolean running(Backend backend, Server server) {
         synchronized (backend.lock()) {
             return server.running();

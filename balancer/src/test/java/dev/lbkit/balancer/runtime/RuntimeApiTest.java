@@ -186,6 +186,70 @@ class RuntimeApiTest {
         assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("MAINT");
     }
 
+    /** As measured on HAProxy 2.6.12, 3.0.11, 3.2.26 and 3.4.7 with servers without checks. */
+    @Test
+    void setServerHealthForcesTheOperationalState() throws Exception {
+        InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin");
+        Server s2 = web().server("s2").orElseThrow();
+        assertThat(ask(api, "set server web/s2 health down")).isEqualTo("\n");
+        assertThat(s2.usable()).isFalse();
+        assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("DOWN");
+        assertThat(ask(api, "set server web/s2 health stopping")).isEqualTo("\n");
+        assertThat(s2.usable()).as("a stopping server gets no new request").isFalse();
+        assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("NOLB");
+        assertThat(column(ask(api, "show stat"), "BACKEND", "act")).isEqualTo("1");
+        assertThat(ask(api, "set server web/s2 health up now"))
+                .as("words after it are ignored")
+                .isEqualTo("\n");
+        assertThat(s2.usable()).isTrue();
+        assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("no check");
+        String words = "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n\n";
+        assertThat(ask(api, "set server web/s2 health UP")).as("case-sensitive").isEqualTo(words);
+        assertThat(ask(api, "set server web/s2 health")).isEqualTo(words);
+        assertThat(ask(api, "set server web/s9 health up")).isEqualTo("No such server.\n\n");
+    }
+
+    @Test
+    void aDrainedServerShowsDrainOnlyWhileItIsUp() throws Exception {
+        InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin");
+        ask(api, "set server web/s2 state drain");
+        assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("DRAIN");
+        ask(api, "set server web/s2 health stopping");
+        assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("NOLB");
+        ask(api, "set server web/s2 health down");
+        assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("DOWN");
+        ask(api, "set server web/s2 state ready");
+        assertThat(column(ask(api, "show stat"), "s2", "status"))
+                .as("ending the drain leaves the forced DOWN")
+                .isEqualTo("DOWN");
+    }
+
+    @Test
+    void leavingMaintenanceEndsAForcedDownOrStopping() throws Exception {
+        InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin");
+        Server s2 = web().server("s2").orElseThrow();
+        ask(api, "set server web/s2 health down");
+        ask(api, "set server web/s2 state maint");
+        ask(api, "set server web/s2 health stopping");
+        assertThat(column(ask(api, "show stat"), "s2", "status"))
+                .as("forced health leaves a server in maintenance as it is")
+                .isEqualTo("MAINT");
+        ask(api, "set server web/s2 state ready");
+        assertThat(s2.usable()).isTrue();
+        assertThat(column(ask(api, "show stat"), "s2", "status")).isEqualTo("no check");
+    }
+
+    @Test
+    void onTwoSixAServerInMaintenanceShowsTheWeightItHadGoingThere() throws Exception {
+        InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin");
+        ask(api, "disable server web/s1");
+        assertThat(ask(api, "set weight web/s1 50")).isEqualTo("\n");
+        assertThat(ask(api, "get weight web/s1")).isEqualTo("50 (initial 2)\n\n");
+        assertThat(column(ask(api, "show stat"), "s1", "weight")).isEqualTo("2");
+        ask(api, "enable server web/s1");
+        assertThat(column(ask(api, "show stat"), "s1", "weight")).isEqualTo("50");
+    }
+
     @Test
     void setServerStateChangesBothAdminFlagsInOneStep() throws Exception {
         List<String> heard = new CopyOnWriteArrayList<>();

@@ -83,7 +83,11 @@ final class AlgorithmView {
                 row.put("usable", s.usable());
                 row.put(
                         "state",
-                        s.maint() ? "MAINT" : s.drain() ? "DRAIN" : s.running() ? "UP" : "DOWN");
+                        s.maint()
+                                ? "MAINT"
+                                : s.drain()
+                                        ? "DRAIN"
+                                        : !s.running() ? "DOWN" : s.stopping() ? "NOLB" : "UP");
                 rows.add(row);
                 if (s.usable()) {
                     usableWeights.put(s.name(), s.uweight());

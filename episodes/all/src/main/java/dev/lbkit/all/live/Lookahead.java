@@ -32,6 +32,7 @@ final class Lookahead {
             boolean[] maint,
             boolean[] drain,
             boolean[] running,
+            boolean[] stopping,
             int[] served) {
         enum Kind {
             PICK,
@@ -48,6 +49,7 @@ final class Lookahead {
             boolean[] maint = new boolean[n];
             boolean[] drain = new boolean[n];
             boolean[] running = new boolean[n];
+            boolean[] stopping = new boolean[n];
             int[] served = new int[n];
             for (Server s : servers) {
                 int i = s.index();
@@ -55,6 +57,7 @@ final class Lookahead {
                 maint[i] = s.maint();
                 drain[i] = s.drain();
                 running[i] = s.running();
+                stopping[i] = s.stopping();
                 served[i] = s.served();
             }
             return new Call(
@@ -65,6 +68,7 @@ final class Lookahead {
                     maint,
                     drain,
                     running,
+                    stopping,
                     served);
         }
     }
@@ -149,6 +153,9 @@ final class Lookahead {
             s.setMaint(c.maint()[i]);
             s.setDrain(c.drain()[i]);
             s.setRunning(c.running()[i]);
+            if (c.stopping()[i]) {
+                s.setStopping();
+            }
             s.addServed(c.served()[i] - s.served());
         }
     }
