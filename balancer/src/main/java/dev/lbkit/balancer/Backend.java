@@ -662,7 +662,9 @@ public final class Backend {
      *       balanced again and a drained one serves them as its slots free.
      * </ul>
      *
-     * A server that goes DOWN by its health checks is treated as a drained one (not measured).
+     * A server forced DOWN or stopping ({@code set server ... health down|stopping}) is treated as
+     * a drained one, as measured on 2.6.12, 3.0.11 and 3.4.7 by the same test; one that goes DOWN
+     * by its health checks is treated so too (not measured: the checks' timing is not paced).
      */
     private List<Runnable> ownQueueOfAServerGoingOut(Server server) {
         if (line.compareTo(HaproxyLine.V3_0) >= 0) {

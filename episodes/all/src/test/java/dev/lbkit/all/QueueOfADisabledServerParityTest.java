@@ -40,7 +40,11 @@ class QueueOfADisabledServerParityTest {
         "disable server be/%s, false",
         "disable server be/%s, true",
         "set server be/%s state drain, false",
-        "set server be/%s state drain, true"
+        "set server be/%s state drain, true",
+        "set server be/%s health down, false",
+        "set server be/%s health down, true",
+        "set server be/%s health stopping, false",
+        "set server be/%s health stopping, true"
     })
     void requestsQueuedAtAServerThatIsDisabled(String command, boolean redispatch)
             throws Exception {

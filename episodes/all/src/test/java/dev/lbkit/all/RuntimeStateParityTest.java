@@ -24,10 +24,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Servers taken out and put back through the runtime API while traffic flows, on generated configs
  * and every {@code balance} kind whose picks a run repeats: {@code disable}/{@code enable server},
- * {@code set server ... state ready|drain|maint} and weight changes, several at random points of
- * each run. Every request must reach the same server on both sides and every command get the same
- * answer text. The requests vary their path, query, a header and the client address (127.0.0.x), so
- * the hashing kinds hash many keys and fall back to round robin where their key is missing.
+ * {@code set server ... state ready|drain|maint}, {@code set server ... health up|stopping|down}
+ * and weight changes, several at random points of each run, each followed by {@code show stat}.
+ * Every request must reach the same server on both sides, every command get the same answer text
+ * and every {@code show stat} show the same state of every server and backend ({@link
+ * dev.lbkit.harness.ShowStat#states}). The requests vary their path, query, a header and the client
+ * address (127.0.0.x), so the hashing kinds hash many keys and fall back to round robin where their
+ * key is missing.
  */
 class RuntimeStateParityTest {
     private static final long SEED = Long.getLong("lbkit.seed", 20261204L);
@@ -102,11 +105,7 @@ class RuntimeStateParityTest {
     @Test
     @Tag(NegativeControl.TAG)
     void rejectsAnLbkitThatKeepsSendingToADrainingServer() throws Exception {
-        String config =
-                singleThreaded(
-                        new ConfigGenerator(SEED)
-                                .next("roundrobin, s1 drained", "balance roundrobin")
-                                .config());
+        String config = controlConfig("roundrobin, s1 drained");
         Traffic traffic =
                 Traffic.sequential("s1 drained before #10", 60)
                         .withEvent(10, "set server be/s1 state drain");
@@ -128,6 +127,57 @@ class RuntimeStateParityTest {
         assertThat(c.haproxy().answers().subList(10, 60))
                 .as("HAProxy sent nothing new to the draining s1")
                 .doesNotContain("s1");
+    }
+
+    /**
+     * The same comparison rejects an lbkit that drains a server HAProxy was told is stopping: both
+     * keep new requests from it, so every pick and every answer agree, and only {@code show stat}
+     * tells them apart (NOLB against DRAIN).
+     */
+    @Test
+    @Tag(NegativeControl.TAG)
+    void rejectsAnLbkitThatDrainsAServerItWasToldIsStopping() throws Exception {
+        String config = controlConfig("roundrobin, s1 stopping");
+        Traffic traffic =
+                Traffic.sequential("s1 stopping before #10", 30)
+                        .withEvent(10, "set server be/s1 health stopping")
+                        .withEvent(10, "show stat");
+        EventRun run =
+                EventRun.sideBySide(
+                        "negative control: health stopping taken for state drain",
+                        config,
+                        traffic,
+                        command -> command.replace("health stopping", "state drain"));
+        NegativeControl.record(
+                "runtime-state-stopping",
+                "RuntimeStateParityTest (show stat)",
+                "'set server be/s1 state drain' where HAProxy got 'health stopping'",
+                run.comparison().summary()
+                        + "; "
+                        + run.sameAnswers()
+                        + "/"
+                        + run.answers().size()
+                        + " answers alike");
+        assertThat(run.comparison().matching())
+                .as("the picks alone cannot tell a drained server from a stopping one")
+                .isEqualTo(run.comparison().total());
+        assertThat(run.answerDifferences())
+                .as("show stat tells them apart")
+                .contains("status=NOLB")
+                .contains("status=DRAIN");
+    }
+
+    /**
+     * A negative control's config: from the default seed whatever {@code -Dlbkit.seed} says, so the
+     * control always meets a config where its mistake shows (s1 with a weight above 0).
+     */
+    private static String controlConfig(String name) {
+        ConfigGenerator.Generated generated =
+                new ConfigGenerator(20261204L).next(name, "balance roundrobin");
+        assertThat(generated.weights().get(0))
+                .as("s1's weight in the control's config")
+                .isPositive();
+        return singleThreaded(generated.config());
     }
 
     /** Random picks repeat only with one thread; the other kinds do not mind. */
@@ -169,7 +219,7 @@ class RuntimeStateParityTest {
                                 + config.serverNames()
                                         .get(random.nextInt(config.serverNames().size()));
                 String command =
-                        switch (random.nextInt(9)) {
+                        switch (random.nextInt(12)) {
                             case 0 -> "disable server " + server;
                             case 1 -> "enable server " + server;
                             case 2 -> "set server " + server + " state maint";
@@ -182,10 +232,18 @@ class RuntimeStateParityTest {
                                             + " weight "
                                             + (25 * random.nextInt(9))
                                             + "%";
-                            default -> "set weight " + server + " " + random.nextInt(20);
+                            case 8 -> "set weight " + server + " " + random.nextInt(20);
+                            default ->
+                                    "set server "
+                                            + server
+                                            + " health "
+                                            + List.of("up", "stopping", "down")
+                                                    .get(random.nextInt(3));
                         };
                 traffic = traffic.withEvent(before, command);
             }
+            // Each server's state and the backend's after the commands, compared row by row.
+            traffic = traffic.withEvent(before, "show stat");
         }
         return traffic;
     }
