@@ -62,18 +62,6 @@ public final class Backend {
 
     private long queueSequence;
 
-    /** Times the backend went DOWN: its last usable server went out (the backend's chkdown). */
-    public long downTransitions() {
-        synchronized (lock) {
-            return downTransitions;
-        }
-    }
-
-    /** The HAProxy line this backend behaves as, where the lines differ. */
-    public HaproxyLine line() {
-        return line;
-    }
-
     /** Times the backend lost its last usable server (HAProxy's backend {@code chkdown}). */
     private long downTransitions;
 
@@ -468,7 +456,7 @@ public final class Backend {
     private List<Runnable> dequeue(Server server) {
         List<Runnable> next = List.of();
         Deque<QueuePlace> own = serverQueues.get(server);
-        while (server.spec().maxconn() == 0 || server.served() < server.spec().maxconn()) {
+        while (server.maxconn() == 0 || server.served() < server.maxconn()) {
             QueuePlace first = own == null ? null : own.peekFirst();
             // A server out of service (maintenance, drain, DOWN) still serves the requests already
             // waiting in its own queue, as HAProxy does, but takes none from the backend's.
@@ -520,6 +508,18 @@ public final class Backend {
         synchronized (lock) {
             checks.put(server, check);
         }
+    }
+
+    /** Times the backend went DOWN: its last usable server went out (the backend's chkdown). */
+    public long downTransitions() {
+        synchronized (lock) {
+            return downTransitions;
+        }
+    }
+
+    /** The HAProxy line this backend behaves as, where the lines differ. */
+    public HaproxyLine line() {
+        return line;
     }
 
     /**
@@ -601,6 +601,21 @@ public final class Backend {
                     changeMaint(server, maint);
                     server.setDrain(drain);
                 });
+    }
+
+    /**
+     * Runtime API {@code set maxconn server}: the server's new limit (0 for none), and the requests
+     * waiting for it take the slots a higher limit opens, at once.
+     */
+    public void setMaxconn(Server server, long maxconn) {
+        synchronized (lock) {
+            server.setMaxconn(maxconn);
+            List<Runnable> next = dequeue(server);
+            if (!next.isEmpty()) {
+                // Under the lock here: the continuations run on the queue timer's thread instead.
+                QUEUE_TIMER.execute(() -> next.forEach(Runnable::run));
+            }
+        }
     }
 
     /** Runtime API {@code set server ... weight N}. */

@@ -16,6 +16,10 @@ public final class Server {
     private boolean running = true;
     private boolean stopping;
     private int weightEnteringMaint;
+
+    /** {@code maxconn}, 0 for none: the config's, or the runtime API's ({@link #setMaxconn}). */
+    private long maxconn;
+
     private int served;
     private int queued;
     private int maxQueued;
@@ -39,6 +43,17 @@ public final class Server {
         this.uweight = spec.weight();
         this.maint = spec.disabled();
         this.weightEnteringMaint = uweight;
+        this.maxconn = spec.maxconn();
+    }
+
+    /** The server's current {@code maxconn} (0: no limit), up to 4294967295. */
+    public long maxconn() {
+        return maxconn;
+    }
+
+    /** The runtime API's {@code set maxconn server}: 0 for no limit. */
+    public void setMaxconn(long maxconn) {
+        this.maxconn = maxconn;
     }
 
     /** The user weight the server had when it last went into maintenance. */
@@ -114,7 +129,6 @@ public final class Server {
      * over (or queues the request).
      */
     public boolean full() {
-        int maxconn = spec.maxconn();
         return maxconn > 0 && (queued > 0 || served >= maxconn);
     }
 
@@ -125,7 +139,6 @@ public final class Server {
      * {@link #full()}'s limit.
      */
     public boolean fullForLeastconn() {
-        int maxconn = spec.maxconn();
         return maxconn > 0 && served + queued >= maxconn + spec.maxqueue();
     }
 

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The runtime API commands lbkit understands, answered with the wording of the HAProxy line lbkit
  * runs as (checked against each line's binary): {@code show stat}, {@code disable|enable server},
- * {@code set server b/s weight|state|health}, {@code set weight}, {@code get weight} and {@code
- * help}.
+ * {@code set server b/s weight|state|health}, {@code set weight}, {@code get weight}, {@code set
+ * maxconn server} and {@code help}.
  *
  * <p>What changed after 2.6, measured on 3.0.11, 3.2.26 and 3.4.7: an empty command is answered
  * with an empty line (2.6 lists the commands), an unknown command's title quotes its first word,
@@ -75,6 +75,9 @@ final class Commands {
                     new String[] {
                         "set weight <bk>/<srv> <w>",
                         "change a server's weight (prefer 'set server')"
+                    },
+                    new String[] {
+                        "set maxconn server <bk>/<srv> <n>", "change a server's maxconn setting"
                     },
                     new String[] {"show stat", "report counters for each proxy and server as CSV"},
                     new String[] {"help", "list the commands"},
@@ -170,6 +173,20 @@ final class Commands {
                                                     ? REQUIRE_WEIGHT
                                                     : setWeight(backend, server, words.get(3))));
         }
+        if (first.equals("set")
+                && second.equals("maxconn")
+                && words.size() > 2
+                && words.get(2).equals("server")) {
+            return admin(
+                    () ->
+                            withServer(
+                                    words,
+                                    3,
+                                    (backend, server) ->
+                                            words.size() < 5
+                                                    ? "Require <maxconn>.\n\n"
+                                                    : setMaxconn(backend, server, words.get(4))));
+        }
         if (first.equals("set") && second.equals("server")) {
             return admin(
                     () ->
@@ -263,6 +280,33 @@ final class Commands {
             return STATIC_WEIGHTS;
         }
         backend.setWeight(server, (int) weight);
+        return "\n";
+    }
+
+    /**
+     * A decimal number with an optional sign, taken modulo 2^32 as HAProxy 2.6 to 3.4 do (measured:
+     * -5 gives 4294967291, 4294967296 gives 0, no limit); a number past the 64-bit range is clamped
+     * to it first (not measured).
+     */
+    private String setMaxconn(Backend backend, Server server, String text) {
+        int at = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
+        int end = at;
+        while (end < text.length() && Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        if (end == at) {
+            return parseError("maxconn string empty or preceded by garbage");
+        }
+        if (end < text.length()) {
+            return parseError("Trailing garbage in maxconn string");
+        }
+        long value;
+        try {
+            value = Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
+        } catch (NumberFormatException tooLong) {
+            value = text.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        backend.setMaxconn(server, value & 0xFFFF_FFFFL);
         return "\n";
     }
 

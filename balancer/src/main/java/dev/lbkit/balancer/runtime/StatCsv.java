@@ -121,8 +121,8 @@ public final class StatCsv {
                 row.set("econ", server.refusedQueueFull());
                 row.set("scur", server.served());
                 row.set("smax", server.maxServed());
-                if (server.spec().maxconn() > 0) {
-                    row.set("slim", server.spec().maxconn());
+                if (server.maxconn() > 0) {
+                    row.set("slim", server.maxconn());
                 }
                 row.set("stot", server.lbtot());
                 row.set("status", status(server, check));

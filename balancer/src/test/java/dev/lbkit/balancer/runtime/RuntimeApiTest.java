@@ -209,6 +209,34 @@ class RuntimeApiTest {
         assertThat(ask(api, "set server web/s9 health up")).isEqualTo("No such server.\n\n");
     }
 
+    /**
+     * As measured on HAProxy 2.6.12 (3.0 and later end the two parse errors with an empty line).
+     */
+    @Test
+    void setMaxconnServerTakesAWrappedNumberAndShowsItAsSlim() throws Exception {
+        InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin");
+        Server s1 = web().server("s1").orElseThrow();
+        assertThat(ask(api, "set maxconn server web/s1 5")).isEqualTo("\n");
+        assertThat(s1.maxconn()).isEqualTo(5);
+        assertThat(column(ask(api, "show stat"), "s1", "slim")).isEqualTo("5");
+        assertThat(ask(api, "set maxconn server web/s1 -5")).isEqualTo("\n");
+        assertThat(column(ask(api, "show stat"), "s1", "slim")).isEqualTo("4294967291");
+        assertThat(ask(api, "set maxconn server web/s1 12345678901")).isEqualTo("\n");
+        assertThat(column(ask(api, "show stat"), "s1", "slim")).isEqualTo("3755744309");
+        assertThat(ask(api, "set maxconn server web/s1 4294967296")).isEqualTo("\n");
+        assertThat(column(ask(api, "show stat"), "s1", "slim")).as("0: no limit").isEmpty();
+        assertThat(ask(api, "set maxconn server web/s1 +007 8")).isEqualTo("\n");
+        assertThat(s1.maxconn()).isEqualTo(7);
+        assertThat(ask(api, "set maxconn server web/s1 0x10"))
+                .isEqualTo("Trailing garbage in maxconn string\n");
+        assertThat(ask(api, "set maxconn server web/s1 abc"))
+                .isEqualTo("maxconn string empty or preceded by garbage\n");
+        assertThat(ask(api, "set maxconn server web/s1")).isEqualTo("Require <maxconn>.\n\n");
+        assertThat(ask(api, "set maxconn server web")).isEqualTo("Require 'backend/server'.\n\n");
+        assertThat(ask(api, "set maxconn server web/s9 3")).isEqualTo("No such server.\n\n");
+        assertThat(s1.maxconn()).isEqualTo(7);
+    }
+
     @Test
     void aDrainedServerShowsDrainOnlyWhileItIsUp() throws Exception {
         InetSocketAddress api = start(Algorithm.ROUNDROBIN, "admin");

@@ -302,6 +302,27 @@ class MaxqueueTest {
         }
     }
 
+    /** HAProxy 2.6.12, 3.0.11 and 3.4.7: QueueOfADisabledServerParityTest, maxconn raised. */
+    @Test
+    void aRaisedMaxconnServesTheWaitingRequestsAtOnce() throws Exception {
+        HeldAndWaiting w = heldAndTwoWaiting("", HaproxyLine.V2_6);
+        Server held = w.held();
+        List<Server> dequeued = w.dequeued();
+
+        w.backend().setMaxconn(held, 2);
+
+        awaitSome(dequeued);
+        Thread.sleep(50);
+        assertThat(dequeued)
+                .as("one slot more: the oldest waiting request takes it")
+                .containsExactly(held);
+        assertThat(held.queued()).isEqualTo(1);
+        w.backend().setMaxconn(held, 0);
+        Thread.sleep(50);
+        assertThat(dequeued).as("no limit: the other one too").containsExactly(held, held);
+        assertThat(held.served()).isEqualTo(3);
+    }
+
     /** A backend, its server for {@code /a}, and the servers handed to the requests waiting. */
     private record HeldAndWaiting(Backend backend, Server held, List<Server> dequeued) {}
 

@@ -17,19 +17,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A server taken out of service ({@code disable server}, {@code set server ... state drain}) while
- * requests wait for it, side by side and paced by {@code show stat} ({@link PacedParity}): requests
- * waiting in the server's own queue (a hash sent them there), with and without {@code option
- * redispatch}, and requests waiting in the backend's queue while a busy server is disabled
- * (roundrobin). Compared exactly: the server or status of each request, the queues after each
- * request and after the command, each server's answer order, and the counters at the end.
+ * A server taken out of service ({@code disable server}, {@code set server ... state drain}, {@code
+ * set server ... health down|stopping}) or given a higher {@code maxconn} ({@code set maxconn
+ * server}) while requests wait for it, side by side and paced by {@code show stat} ({@link
+ * PacedParity}): requests waiting in the server's own queue (a hash sent them there), with and
+ * without {@code option redispatch}, and requests waiting in the backend's queue while a busy
+ * server is disabled (roundrobin). Compared exactly: the server or status of each request, the
+ * queues after each request and after the command, each server's answer order, and the counters at
+ * the end.
  *
  * <p>What HAProxy does with the requests waiting in the server's own queue differs by line: 2.6.12
  * keeps them there without {@code option redispatch} (the server, disabled or drained, serves them
  * as its slot frees) and balances them again with it; 3.0.11, 3.2.26 and 3.4.7 send them all to the
  * server at once, past its {@code maxconn}, with the option, and without it balance a disabled
- * server's queue again and leave a drained one's. The backend's queue is never given to a server in
- * maintenance.
+ * server's queue again and leave a drained one's. A server forced DOWN or stopping is treated as a
+ * drained one, on every line. The backend's queue is never given to a server in maintenance. A
+ * higher {@code maxconn} serves the oldest waiting requests at once.
  */
 class QueueOfADisabledServerParityTest {
     private static final long HOLD_MS = MaxqueueParityTest.HOLD_MS;
@@ -44,7 +47,8 @@ class QueueOfADisabledServerParityTest {
         "set server be/%s health down, false",
         "set server be/%s health down, true",
         "set server be/%s health stopping, false",
-        "set server be/%s health stopping, true"
+        "set server be/%s health stopping, true",
+        "set maxconn server be/%s 2, false"
     })
     void requestsQueuedAtAServerThatIsDisabled(String command, boolean redispatch)
             throws Exception {

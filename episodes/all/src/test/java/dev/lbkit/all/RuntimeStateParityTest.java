@@ -211,8 +211,13 @@ class RuntimeStateParityTest {
 
     private static Traffic withStateChanges(
             Traffic traffic, ConfigGenerator.Generated config, Random random) {
+        int[] points = new int[EVENTS];
         for (int e = 0; e < EVENTS; e++) {
-            int before = 5 + random.nextInt(REQUESTS - 10);
+            points[e] = 5 + random.nextInt(REQUESTS - 10);
+        }
+        java.util.Arrays.sort(points);
+        for (int e = 0; e < EVENTS; e++) {
+            int before = points[e];
             for (int n = 0; n < 1 + random.nextInt(2); n++) {
                 String server =
                         "be/"
@@ -241,6 +246,18 @@ class RuntimeStateParityTest {
                                                     .get(random.nextInt(3));
                         };
                 traffic = traffic.withEvent(before, command);
+            }
+            if (e % 3 == 2) {
+                // Every third point puts one server wholly back, so that a run does not end with
+                // every server out (a forced DOWN holds until 'health up' or maintenance ends it).
+                String server =
+                        "be/"
+                                + config.serverNames()
+                                        .get(random.nextInt(config.serverNames().size()));
+                traffic =
+                        traffic.withEvent(before, "enable server " + server)
+                                .withEvent(before, "set server " + server + " health up")
+                                .withEvent(before, "set server " + server + " weight 100%");
             }
             // Each server's state and the backend's after the commands, compared row by row.
             traffic = traffic.withEvent(before, "show stat");
