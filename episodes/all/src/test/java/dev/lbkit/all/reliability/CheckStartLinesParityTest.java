@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.NegativeControl;
-import dev.lbkit.harness.RuntimeApiClient;
 import dev.lbkit.harness.ShowStat;
 import dev.lbkit.harness.haproxy.HaproxyLines;
 import java.util.LinkedHashMap;
@@ -25,26 +24,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CheckStartLinesParityTest {
     static final String TEMPLATE =
-            """
-            global
-                nbthread 1
-                stats socket ipv4@127.0.0.1:{STATS} level admin
-
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-
-            frontend fe
-                bind 127.0.0.1:{BIND}
-                default_backend be
-
-            backend be
-                server s1 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
-                server s2 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
-                server s3 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
-            """;
+            CheckedServers.config(
+                    """
+                    server s1 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
+                    server s2 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
+                    server s3 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
+                    """);
 
     @ParameterizedTest(name = "HAProxy {0}")
     @EnumSource(HaproxyLine.class)
@@ -87,36 +72,29 @@ class CheckStartLinesParityTest {
                         HaproxyLines.get(haproxyLine),
                         lbkitLine)) {
             Map<String, Map<String, String>> seen = new LinkedHashMap<>();
-            seen.put("haproxy", afterFirstCheck(both.haproxyStats()));
-            seen.put("lbkit", afterFirstCheck(both.lbkitStats()));
+            seen.put(
+                    "haproxy",
+                    CheckedServers.afterFirstCheck(
+                            both.haproxyStats(), CheckStartLinesParityTest::states));
+            seen.put(
+                    "lbkit",
+                    CheckedServers.afterFirstCheck(
+                            both.lbkitStats(), CheckStartLinesParityTest::states));
             return seen;
         }
     }
 
-    private static Map<String, String> afterFirstCheck(int statsPort) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (true) {
-            String csv = RuntimeApiClient.send(statsPort, "show stat");
-            Map<String, String> result = ShowStat.text(csv, "be", "check_status");
-            // "INI" before s1's first check, "* INI" while it runs (HAProxy's mark of a check
-            // in progress): read once it has ended.
-            boolean checked = !result.get("s1").contains("INI");
-            if (checked || System.nanoTime() > deadline) {
-                Map<String, String> status = ShowStat.text(csv, "be", "status");
-                Map<String, String> health = ShowStat.text(csv, "be", "check_health");
-                Map<String, String> states = new LinkedHashMap<>();
-                status.forEach(
-                        (server, s) ->
-                                states.put(
-                                        server,
-                                        s
-                                                + " health "
-                                                + health.get(server)
-                                                + " "
-                                                + result.get(server)));
-                return states;
-            }
-            Thread.sleep(20);
-        }
+    /** Each server's "status health N check_status". */
+    private static Map<String, String> states(String csv) {
+        Map<String, String> status = ShowStat.text(csv, "be", "status");
+        Map<String, String> health = ShowStat.text(csv, "be", "check_health");
+        Map<String, String> result = ShowStat.text(csv, "be", "check_status");
+        Map<String, String> states = new LinkedHashMap<>();
+        status.forEach(
+                (server, s) ->
+                        states.put(
+                                server,
+                                s + " health " + health.get(server) + " " + result.get(server)));
+        return states;
     }
 }

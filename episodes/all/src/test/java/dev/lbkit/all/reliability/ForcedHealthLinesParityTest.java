@@ -25,25 +25,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ForcedHealthLinesParityTest {
     static final String TEMPLATE =
-            """
-            global
-                nbthread 1
-                stats socket ipv4@127.0.0.1:{STATS} level admin
-
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-
-            frontend fe
-                bind 127.0.0.1:{BIND}
-                default_backend be
-
-            backend be
-                server s1 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
-                server s2 127.0.0.1:{SERVER}
-            """;
+            CheckedServers.config(
+                    """
+                    server s1 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
+                    server s2 127.0.0.1:{SERVER}
+                    """);
 
     static final List<String> COMMANDS =
             List.of(
@@ -130,8 +116,12 @@ class ForcedHealthLinesParityTest {
                         lbkitLine)) {
             List<String> haproxy = new ArrayList<>();
             List<String> lbkit = new ArrayList<>();
-            haproxy.add(afterFirstCheck(both.haproxyStats()));
-            lbkit.add(afterFirstCheck(both.lbkitStats()));
+            haproxy.add(
+                    CheckedServers.afterFirstCheck(
+                            both.haproxyStats(), ForcedHealthLinesParityTest::state));
+            lbkit.add(
+                    CheckedServers.afterFirstCheck(
+                            both.lbkitStats(), ForcedHealthLinesParityTest::state));
             for (String command : COMMANDS) {
                 haproxy.add(after(both.haproxyStats(), command));
                 lbkit.add(after(both.lbkitStats(), command));
@@ -151,17 +141,5 @@ class ForcedHealthLinesParityTest {
                 + ShowStat.text(csv, "be", "check_health").get("s1")
                 + " check_status="
                 + ShowStat.text(csv, "be", "check_status").get("s1");
-    }
-
-    private static String afterFirstCheck(int statsPort) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (true) {
-            String csv = RuntimeApiClient.send(statsPort, "show stat");
-            if (!ShowStat.text(csv, "be", "check_status").get("s1").contains("INI")
-                    || System.nanoTime() > deadline) {
-                return state(csv);
-            }
-            Thread.sleep(20);
-        }
     }
 }
