@@ -219,10 +219,7 @@ class RuntimeStateParityTest {
         for (int e = 0; e < EVENTS; e++) {
             int before = points[e];
             for (int n = 0; n < 1 + random.nextInt(2); n++) {
-                String server =
-                        "be/"
-                                + config.serverNames()
-                                        .get(random.nextInt(config.serverNames().size()));
+                String server = randomServer(config, random);
                 String command =
                         switch (random.nextInt(12)) {
                             case 0 -> "disable server " + server;
@@ -250,10 +247,7 @@ class RuntimeStateParityTest {
             if (e % 3 == 2) {
                 // Every third point puts one server wholly back, so that a run does not end with
                 // every server out (a forced DOWN holds until 'health up' or maintenance ends it).
-                String server =
-                        "be/"
-                                + config.serverNames()
-                                        .get(random.nextInt(config.serverNames().size()));
+                String server = randomServer(config, random);
                 traffic =
                         traffic.withEvent(before, "enable server " + server)
                                 .withEvent(before, "set server " + server + " health up")
@@ -263,5 +257,10 @@ class RuntimeStateParityTest {
             traffic = traffic.withEvent(before, "show stat");
         }
         return traffic;
+    }
+
+    /** One of the config's servers, as the runtime API names it ({@code be/sN}). */
+    private static String randomServer(ConfigGenerator.Generated config, Random random) {
+        return "be/" + config.serverNames().get(random.nextInt(config.serverNames().size()));
     }
 }

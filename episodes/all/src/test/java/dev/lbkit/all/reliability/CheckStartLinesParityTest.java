@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.ShowStat;
-import dev.lbkit.harness.haproxy.HaproxyLines;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,12 +63,7 @@ class CheckStartLinesParityTest {
      */
     private static Map<String, Map<String, String>> run(
             HaproxyLine haproxyLine, HaproxyLine lbkitLine) throws Exception {
-        try (SameConfig both =
-                SameConfig.against(
-                        TEMPLATE,
-                        UnaryOperator.identity(),
-                        HaproxyLines.get(haproxyLine),
-                        lbkitLine)) {
+        try (SameConfig both = CheckedServers.start(TEMPLATE, haproxyLine, lbkitLine)) {
             Map<String, Map<String, String>> seen = new LinkedHashMap<>();
             seen.put(
                     "haproxy",

@@ -1,8 +1,11 @@
 package dev.lbkit.all.reliability;
 
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.RuntimeApiClient;
 import dev.lbkit.harness.ShowStat;
+import dev.lbkit.harness.haproxy.HaproxyLines;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * What the per-line health comparisons share: a config of one frontend and backend {@code be} whose
@@ -33,6 +36,15 @@ final class CheckedServers {
     /** The config with {@code servers} (indented lines) as backend {@code be}'s. */
     static String config(String servers) {
         return HEAD + servers;
+    }
+
+    /**
+     * A HAProxy of {@code haproxyLine} and lbkit running as {@code lbkitLine}, on {@code template}.
+     */
+    static SameConfig start(String template, HaproxyLine haproxyLine, HaproxyLine lbkitLine)
+            throws Exception {
+        return SameConfig.against(
+                template, UnaryOperator.identity(), HaproxyLines.get(haproxyLine), lbkitLine);
     }
 
     /**

@@ -7,10 +7,8 @@ import dev.lbkit.harness.EventRun;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.RuntimeApiClient;
 import dev.lbkit.harness.ShowStat;
-import dev.lbkit.harness.haproxy.HaproxyLines;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,12 +106,7 @@ class ForcedHealthLinesParityTest {
      * check has run, then after each command (its answer included).
      */
     private static Runs run(HaproxyLine haproxyLine, HaproxyLine lbkitLine) throws Exception {
-        try (SameConfig both =
-                SameConfig.against(
-                        TEMPLATE,
-                        UnaryOperator.identity(),
-                        HaproxyLines.get(haproxyLine),
-                        lbkitLine)) {
+        try (SameConfig both = CheckedServers.start(TEMPLATE, haproxyLine, lbkitLine)) {
             List<String> haproxy = new ArrayList<>();
             List<String> lbkit = new ArrayList<>();
             haproxy.add(

@@ -23,25 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 class HealthCheckParityTest {
     static final String TEMPLATE =
-            """
-            global
-                nbthread 1
-                stats socket ipv4@127.0.0.1:{STATS} level admin
-
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-
-            frontend fe
-                bind 127.0.0.1:{BIND}
-                default_backend be
-
-            backend be
-                option httpchk GET /health
-                server s1 127.0.0.1:{SERVER} check inter 400ms fastinter 100ms downinter 700ms rise 2 fall 3
-            """;
+            CheckedServers.config(
+                    """
+                        option httpchk GET /health
+                        server s1 127.0.0.1:{SERVER} check inter 400ms fastinter 100ms downinter 700ms rise 2 fall 3
+                    """);
 
     /** One reading: the server's status word and its check counters. */
     record State(String status, String chkfail, String chkdown) {}
