@@ -61,6 +61,9 @@ final class LiveSession implements AutoCloseable {
     private static final int MAX_BURST = 1000;
     private static final long PICK_WAIT_MS = 3000;
 
+    /** The clients' read timeout: how long a request to either side may take at most. */
+    private static final int CALL_TIMEOUT_MS = 60_000;
+
     private final LiveEpisode episode;
     private final String config;
     private final SideBySide sides;
@@ -528,7 +531,10 @@ final class LiveSession implements AutoCloseable {
      * Waits until request n may be followed: with every replica fast, until both sides have
      * answered it (one request at a time, as the parity tests send them, so leastconn and random
      * see nothing in flight on either side); with a slow replica, only until both sides have picked
-     * a server.
+     * a server, or {@link #PICK_WAIT_MS} at most (a request may wait in a queue). With fast
+     * replicas the wait has no shorter bound than the clients' own timeout: a request that stalls
+     * for seconds (a loaded machine) must not let the next one overtake it on one side, which would
+     * hand the two their servers in the other order there.
      */
     private void waitUntilPicked(
             long n,
@@ -536,7 +542,10 @@ final class LiveSession implements AutoCloseable {
             CompletableFuture<Answer> onLbkit,
             boolean slow,
             long haproxyBefore) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PICK_WAIT_MS);
+        long deadline =
+                System.nanoTime()
+                        + TimeUnit.MILLISECONDS.toNanos(
+                                slow ? PICK_WAIT_MS : CALL_TIMEOUT_MS + 1000L);
         long nextPoll = 0;
         boolean haproxyPicked = false;
         while (System.nanoTime() < deadline) {
@@ -580,7 +589,7 @@ final class LiveSession implements AutoCloseable {
     private Answer call(SideBySide.Endpoint side, Traffic.Request request, List<String> headers) {
         long start = System.nanoTime();
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", side.port());
-        try (RawHttpClient client = new RawHttpClient(address, request.source(), 60_000)) {
+        try (RawHttpClient client = new RawHttpClient(address, request.source(), CALL_TIMEOUT_MS)) {
             RawHttpClient.Response response =
                     client.get(request.target(), "127.0.0.1:" + side.port(), headers, false);
             return new Answer(sides.answeredBy(response), (System.nanoTime() - start) / 1_000_000);

@@ -103,10 +103,16 @@ class LiveViewBrowserTest {
                             browser.eval(
                                     "[...document.querySelectorAll('#requests tbody tr')].slice(0, 8).reverse()"
                                             + ".map(r => r.cells[2].textContent).join(',')");
+            String rowsShown =
+                    (String)
+                            browser.eval(
+                                    "[...document.querySelectorAll('#requests tbody tr')].slice(0, 8).reverse()"
+                                            + ".map(r => [...r.cells].map(c => c.textContent).join(' | ')).join('\\n')");
             assertThat(haproxyNext)
                     .as(
-                            "HAProxy's next 8 picks, as the page predicted from lbkit's roundrobin state (%s)",
-                            predicted)
+                            "HAProxy's next 8 picks, as the page predicted from lbkit's roundrobin state (%s);"
+                                    + " the rows (ms: HAProxy / lbkit):%n%s",
+                            predicted, rowsShown)
                     .isEqualTo(
                             String.join(
                                     ",",
