@@ -59,7 +59,7 @@ final class LiveSession implements AutoCloseable {
     private static final int RECENT_COMMANDS = 30;
     private static final double MAX_RATE = 200;
     private static final int MAX_BURST = 1000;
-    private static final long PICK_WAIT_MS = 3000;
+    private static final long PICK_WAIT_MS = 10_000;
 
     /** The clients' read timeout: how long a request to either side may take at most. */
     private static final int CALL_TIMEOUT_MS = 60_000;
