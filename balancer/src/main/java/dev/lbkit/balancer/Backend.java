@@ -48,6 +48,10 @@ public final class Backend {
     private final boolean rotates;
 
     private final Object lock = new Object();
+
+    /** Each server {@code cookie} value's first server (empty without a {@code cookie} line). */
+    private final Map<String, Server> byCookie;
+
     private final LongSupplier clockMillis;
     private long cumulativeRequests;
 
@@ -178,6 +182,14 @@ public final class Backend {
                 kind == Algorithm.ROUNDROBIN
                         || kind == Algorithm.STATIC_RR
                         || kind == Algorithm.FIRST;
+        Map<String, Server> cookies = new java.util.HashMap<>();
+        for (Server server : servers) {
+            String value = section.cookie().serverCookies().get(server.name());
+            if (value != null) {
+                cookies.putIfAbsent(value, server);
+            }
+        }
+        this.byCookie = cookies;
     }
 
     private static long monotonicMillis() {
@@ -296,6 +308,24 @@ public final class Backend {
      */
     private Pick place(RequestInfo request, Consumer<Server> continuation, QueuePlace waiter) {
         long now = clockMillis.getAsLong();
+        Server named = waiter == null ? persistent(request) : null;
+        if (named != null) {
+            // A cookie chose the server: the algorithm is not asked, its lbtot does not move.
+            if (!named.full()) {
+                named.countPersisted();
+                take(named, now);
+                return new Pick(named, false, null, null);
+            }
+            if (named.queueFull()) {
+                named.countRefusedQueueFull();
+                refusedQueueFull++;
+                return new Pick(null, false, named, null);
+            }
+            named.countPersisted();
+            QueuePlace queued = new QueuePlace(continuation, request);
+            enqueue(queued, named);
+            return new Pick(null, true, null, queued);
+        }
         Server chosen = queuesBehind() ? null : lb.pick(request, null, now);
         if (chosen != null && !chosen.full()) {
             take(chosen, now);
@@ -316,6 +346,25 @@ public final class Backend {
         QueuePlace queued = waiter != null ? waiter : new QueuePlace(continuation, request);
         enqueue(queued, chosen);
         return new Pick(null, true, null, queued);
+    }
+
+    /**
+     * The server the request's persistence cookie names, when the backend has a {@code cookie} line
+     * and that server may take the request: any server that is not DOWN or in maintenance
+     * (draining, stopping and weight 0 included, backups too while active servers are up), or any
+     * at all with {@code option persist}. Measured on 2.6.12. A request a server's own queue gives
+     * back (the server went out of service) is balanced again without its cookie (not measured).
+     */
+    private Server persistent(RequestInfo request) {
+        if (byCookie.isEmpty()) {
+            return null;
+        }
+        boolean persist = section.cookie().persist();
+        return CookieRules.named(
+                section.cookie(),
+                request.headerLines().apply("Cookie"),
+                byCookie,
+                s -> persist || (s.running() && !s.maint()));
     }
 
     /**

@@ -632,7 +632,8 @@ public final class Main {
                                                 proxy.useBackends(),
                                                 proxy.operatorPages(),
                                                 proxy.log(),
-                                                proxy.abortOnClose()))
+                                                proxy.abortOnClose(),
+                                                proxy.cookie()))
                         .toList();
         List<StatsSocket> sockets =
                 config.global().statsSockets().stream()

@@ -26,6 +26,7 @@ public final class Server {
     private long refusedQueueFull;
     private int maxServed;
     private long lbtot;
+    private long persisted;
 
     /** Answers relayed from this server by status class: 1xx to 5xx, then any other code. */
     private final java.util.concurrent.atomic.AtomicLongArray responses =
@@ -264,6 +265,18 @@ public final class Server {
 
     public void countPick() {
         lbtot++;
+    }
+
+    /**
+     * Requests a persistence cookie sent here without the algorithm (they count in HAProxy's {@code
+     * stot}, not in its {@code lbtot}).
+     */
+    public long persisted() {
+        return persisted;
+    }
+
+    public void countPersisted() {
+        persisted++;
     }
 
     @Override

@@ -277,6 +277,7 @@ final class AfterParsing {
                             + "' is read but not modelled by lbkit, which balances as with 'always'.");
         }
         List<ServerSpec> servers = new ArrayList<>();
+        java.util.Map<String, String> serverCookies = new java.util.LinkedHashMap<>();
         List<Integer> ids =
                 ServerIds.resolve(proxy.servers.stream().map(ServerDraft::explicitId).toList());
         for (int i = 0; i < proxy.servers.size(); i++) {
@@ -300,6 +301,9 @@ final class AfterParsing {
                                 + " (the server is on line "
                                 + draft.where().line()
                                 + ").");
+            }
+            if (o.cookie != null) {
+                serverCookies.putIfAbsent(draft.name(), o.cookie);
             }
             servers.add(
                     new ServerSpec(
@@ -361,7 +365,10 @@ final class AfterParsing {
                 log,
                 proxy.abortOnClose != null
                         ? proxy.abortOnClose
-                        : diag.since(HaproxyLine.V3_4) && !frontendOnly);
+                        : diag.since(HaproxyLine.V3_4) && !frontendOnly,
+                frontendOnly || !proxy.cookie.enabled()
+                        ? CookiePersistence.NONE
+                        : proxy.cookie.withServers(serverCookies, proxy.persist));
     }
 
     /** Alerts for each server whose host name does not resolve. */

@@ -125,7 +125,6 @@ final class Keywords {
                     "disabled",
                     "enabled",
                     "fullconn",
-                    "cookie",
                     "http-request",
                     "http-response",
                     "http-after-response",
@@ -414,7 +413,6 @@ final class Keywords {
     /** Server options lbkit ignores, with the number of words each takes after it. */
     static final Map<String, Integer> SERVER_OPTIONS =
             Map.ofEntries(
-                    Map.entry("cookie", 1),
                     Map.entry("slowstart", 1),
                     Map.entry("port", 1),
                     Map.entry("addr", 1),
@@ -515,6 +513,7 @@ final class Keywords {
                         "balance",
                         "hash-type",
                         "hash-balance-factor",
+                        "cookie",
                         "server",
                         "default-server",
                         "timeout",
@@ -535,6 +534,7 @@ final class Keywords {
         List<String> names = new ArrayList<>(SERVER_OPTIONS.keySet());
         names.addAll(
                 List.of(
+                        "cookie",
                         "weight",
                         "id",
                         "inter",

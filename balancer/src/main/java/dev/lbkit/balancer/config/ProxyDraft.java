@@ -37,6 +37,12 @@ final class ProxyDraft {
     boolean allBackups;
     int hashBalanceFactor;
 
+    /** The {@code cookie} line, or {@link CookiePersistence#NONE}. */
+    CookiePersistence cookie = CookiePersistence.NONE;
+
+    /** {@code option persist}. */
+    boolean persist;
+
     /** {@code hash-preserve-affinity} (3.2+), or null when not set. */
     String hashPreserveAffinity;
 
@@ -103,6 +109,8 @@ final class ProxyDraft {
         forwardFor = defaults.forwardFor;
         httpCheck = defaults.httpCheck;
         allBackups = defaults.allBackups;
+        cookie = defaults.cookie;
+        persist = defaults.persist;
         httpReuse = defaults.httpReuse;
         hashBalanceFactor = defaults.hashBalanceFactor;
         hashPreserveAffinity = defaults.hashPreserveAffinity;

@@ -85,6 +85,7 @@ final class ProxyReader {
                 }
             }
             case "hash-type" -> readHashType(proxy, args);
+            case "cookie" -> readCookie(proxy, args);
             case "log" -> logs.readLog(proxy, args);
             case "log-format" -> logs.readLogFormat(proxy, args);
             case "hash-preserve-affinity" -> readHashPreserveAffinity(proxy, args);
@@ -152,6 +153,137 @@ final class ProxyReader {
                 }
             }
         }
+    }
+
+    /**
+     * {@code cookie <name> [rewrite|insert|prefix] [indirect] [nocache] [postonly] [preserve]
+     * [httponly] [secure] [domain <d>]* [attr <a>]*}, with HAProxy 2.6's alerts (checked against
+     * {@code haproxy -c}). A later line replaces an earlier one whole. {@code maxidle}, {@code
+     * maxlife} and {@code dynamic} put dates or a hash into the cookie's value: lbkit does not
+     * model them and refuses to run a config that asks for them.
+     */
+    private void readCookie(ProxyDraft proxy, Args args) {
+        if (!proxy.hasBackend()) {
+            diag.warn(
+                    "'cookie' ignored because frontend '"
+                            + proxy.name
+                            + "' has no backend capability.");
+            return;
+        }
+        String name = args.get(1);
+        if (name.isEmpty()) {
+            diag.alert("'cookie' expects <cookie_name> as argument.");
+            return;
+        }
+        CookiePersistence.Mode mode = CookiePersistence.Mode.PASSIVE;
+        boolean indirect = false;
+        boolean postonly = false;
+        boolean preserve = false;
+        boolean httpOnly = false;
+        boolean secure = false;
+        List<String> domains = new java.util.ArrayList<>();
+        List<String> attrs = new java.util.ArrayList<>();
+        for (int i = 2; !args.get(i).isEmpty(); i++) {
+            String word = args.get(i);
+            CookiePersistence.Mode wanted =
+                    switch (word) {
+                        case "rewrite" -> CookiePersistence.Mode.REWRITE;
+                        case "insert" -> CookiePersistence.Mode.INSERT;
+                        case "prefix" -> CookiePersistence.Mode.PREFIX;
+                        default -> null;
+                    };
+            if (wanted != null) {
+                if (mode != CookiePersistence.Mode.PASSIVE && mode != wanted) {
+                    diag.alert("cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.");
+                    return;
+                }
+                mode = wanted;
+                continue;
+            }
+            switch (word) {
+                case "indirect" -> indirect = true;
+                case "nocache" -> {
+                    // Measured on 2.6.12: no Cache-control header is added to an answer
+                    // without one, nor to one that says "public"; nothing to do here.
+                }
+                case "postonly" -> postonly = true;
+                case "preserve" -> preserve = true;
+                case "httponly" -> httpOnly = true;
+                case "secure" -> secure = true;
+                case "domain" -> {
+                    String domain = args.get(++i);
+                    if (domain.isEmpty()) {
+                        diag.rawAlert(
+                                "[ALERT] parsing ["
+                                        + diag.where()
+                                        + "]: 'domain' expects <domain> as argument.");
+                        return;
+                    }
+                    if (domain.indexOf('.', 1) < 0) {
+                        diag.rawWarning(
+                                "[WARNING] parsing ["
+                                        + diag.where()
+                                        + "]: domain '"
+                                        + domain
+                                        + "' contains no embedded dot, this configuration may"
+                                        + " not work properly (see RFC6265#5.2.3).");
+                    }
+                    domains.add(domain);
+                }
+                case "attr" -> {
+                    String attr = args.get(++i);
+                    if (attr.isEmpty()) {
+                        diag.rawAlert(
+                                "[ALERT] parsing ["
+                                        + diag.where()
+                                        + "]: 'attr' expects <value> as argument.");
+                        return;
+                    }
+                    for (char c : attr.toCharArray()) {
+                        if (c < 0x20 || c == 0x7f || c == ';') {
+                            diag.rawAlert(
+                                    String.format(
+                                            "[ALERT] parsing [%s]: character '%%x%02X' is not"
+                                                    + " permitted in attribute value.",
+                                            diag.where(), (int) c));
+                            return;
+                        }
+                    }
+                    attrs.add(attr);
+                }
+                case "maxidle", "maxlife", "dynamic" -> {
+                    diag.alert(
+                            "lbkit does not model cookie '"
+                                    + word
+                                    + "' (the cookie's value then carries "
+                                    + (word.equals("dynamic") ? "a hash" : "dates")
+                                    + "): remove '"
+                                    + word
+                                    + "' from this line to run the config with lbkit.");
+                    return;
+                }
+                default -> {
+                    diag.alert(
+                            "'cookie' supports 'rewrite', 'insert', 'prefix', 'indirect',"
+                                    + " 'nocache', 'postonly', 'domain', 'maxidle', 'dynamic',"
+                                    + " 'maxlife' and 'attr' options.");
+                    return;
+                }
+            }
+        }
+        proxy.cookie =
+                new CookiePersistence(
+                        name,
+                        mode,
+                        indirect,
+                        postonly,
+                        preserve,
+                        httpOnly,
+                        secure,
+                        domains,
+                        attrs,
+                        false,
+                        java.util.Map.of());
     }
 
     /**
@@ -415,6 +547,7 @@ final class ProxyReader {
             case "abortonclose" -> proxy.abortOnClose = !negated;
             case "forwardfor" -> proxy.forwardFor = negated ? null : forwardFor(args);
             case "allbackups" -> proxy.allBackups = !negated;
+            case "persist" -> proxy.persist = !negated;
             case "httpchk" -> proxy.httpCheck = negated ? null : httpCheck(args.rest(2));
             case "httplog", "tcplog", "dontlognull" -> logs.readOption(proxy, args, negated);
             default -> {

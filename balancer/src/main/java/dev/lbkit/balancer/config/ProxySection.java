@@ -25,6 +25,8 @@ import java.util.List;
  *     last, N on every Nth retry
  * @param abortOnClose {@code option abortonclose} (a backend's): a request whose client closes its
  *     side before the server's answer begins is dropped; off by default up to 3.2, on from 3.4
+ * @param cookie the backend's {@code cookie} line and its servers' values ({@link
+ *     CookiePersistence#NONE} when there is none)
  */
 public record ProxySection(
         Kind kind,
@@ -47,7 +49,8 @@ public record ProxySection(
         List<UseBackend> useBackends,
         OperatorPages operatorPages,
         LogSettings log,
-        boolean abortOnClose) {
+        boolean abortOnClose,
+        CookiePersistence cookie) {
 
     /** Whether {@code option redispatch} is on. */
     public boolean redispatch() {
@@ -100,7 +103,8 @@ public record ProxySection(
                 List.of(),
                 OperatorPages.NONE,
                 LogSettings.OFF,
-                false);
+                false,
+                CookiePersistence.NONE);
     }
 
     /** A section with HAProxy's default {@code http-reuse safe}. */
@@ -147,6 +151,7 @@ public record ProxySection(
         useBackends = List.copyOf(useBackends);
         operatorPages = operatorPages == null ? OperatorPages.NONE : operatorPages;
         log = log == null ? LogSettings.OFF : log;
+        cookie = cookie == null ? CookiePersistence.NONE : cookie;
     }
 
     public boolean hasFrontend() {

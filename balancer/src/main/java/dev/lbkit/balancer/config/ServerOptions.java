@@ -22,6 +22,9 @@ final class ServerOptions {
     int maxqueue;
     HashKey hashKey = HashKey.ID;
 
+    /** The server's {@code cookie} value, or null. */
+    String cookie;
+
     ServerOptions copy() {
         ServerOptions copy = new ServerOptions();
         copy.weight = weight;
@@ -37,6 +40,7 @@ final class ServerOptions {
         copy.maxconn = maxconn;
         copy.maxqueue = maxqueue;
         copy.hashKey = hashKey;
+        copy.cookie = cookie;
         return copy;
     }
 }

@@ -257,6 +257,14 @@ final class ServerReader {
                     options.maxconn = Math.max(0, atoi(value));
                     i++;
                 }
+                case "cookie" -> {
+                    if (value.isEmpty()) {
+                        diag.alertAt(prefix + "'cookie' expects <value> as argument..");
+                        return;
+                    }
+                    options.cookie = value;
+                    i++;
+                }
                 case "maxqueue" -> {
                     options.maxqueue = Math.max(0, atoi(value));
                     i++;

@@ -356,7 +356,7 @@ final class AsyncForward {
         }
         Server answered = server;
         answered.countResponse(answer.status);
-        ProxyHandler.copyAnswerHead(answer, response);
+        ProxyHandler.copyAnswerHead(answer, response, backend, server);
         // The whole answer is read: the server connection is idle again before the client can see
         // the
         // end of its answer, as in HAProxy, so the client's next request may reuse it (http-reuse).
@@ -397,7 +397,7 @@ final class AsyncForward {
         left = answer.length - buffered;
         streamReusable = answer.reusable && !connection.writing();
         server.countResponse(answer.status);
-        ProxyHandler.copyAnswerHead(answer, response);
+        ProxyHandler.copyAnswerHead(answer, response, backend, server);
         response.write(
                 false,
                 ByteBuffer.wrap(connection.in(), headEnd, buffered),

@@ -1,9 +1,11 @@
 package dev.lbkit.balancer.proxy;
 
 import dev.lbkit.balancer.Backend;
+import dev.lbkit.balancer.CookieRules;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Address;
+import dev.lbkit.balancer.config.CookiePersistence;
 import dev.lbkit.balancer.config.ProxySection;
 import dev.lbkit.balancer.log.AccessLog;
 import dev.lbkit.balancer.log.AccessRecord;
@@ -362,13 +364,22 @@ final class ProxyHandler extends Handler.Abstract {
                         ? HopByHop.of(fields.getValuesList(HttpHeader.CONNECTION))
                         : HopByHop.EMPTY;
         boolean host = false;
+        CookiePersistence cookie = backend.section().cookie();
+        boolean editsCookies = CookieRules.editsRequest(cookie);
         for (HttpField field : fields) {
             String name = field.getName();
             if (field.getHeader() == HttpHeader.CONTENT_LENGTH || hop.drops(field)) {
                 continue;
             }
             host |= field.getHeader() == HttpHeader.HOST;
-            head.appendHeader(name, field.getValue() == null ? "" : field.getValue());
+            String value = field.getValue() == null ? "" : field.getValue();
+            if (editsCookies && field.getHeader() == HttpHeader.COOKIE) {
+                value = CookieRules.forwarded(cookie, value);
+                if (value == null) {
+                    continue;
+                }
+            }
+            head.appendHeader(name, value);
         }
         if (!host) {
             // An HTTP/1.0 client may omit Host; the server gets its own address, as from any
@@ -437,7 +448,7 @@ final class ProxyHandler extends Handler.Abstract {
         boolean reusable = false;
         exchange.server().countResponse(answer.status);
         try {
-            copyAnswerHead(answer, response);
+            copyAnswerHead(answer, response, slot.backend, exchange.server());
             switch (answer.framing) {
                 case NONE -> {
                     slot.release();
@@ -453,16 +464,61 @@ final class ProxyHandler extends Handler.Abstract {
         }
     }
 
-    /** The server's status and headers, less the hop-by-hop ones, onto the client's response. */
-    static void copyAnswerHead(AnswerHead answer, Response response) {
+    /**
+     * The server's status and headers, less the hop-by-hop ones, onto the client's response; with a
+     * {@code cookie} line in the backend, its cookie as {@link CookieRules} sets it.
+     */
+    static void copyAnswerHead(
+            AnswerHead answer, Response response, Backend backend, Server server) {
         response.setStatus(answer.status);
         HopByHop hop = answer.hopByHop;
         HttpFields.Mutable out = response.getHeaders();
+        CookiePersistence cookie = backend.section().cookie();
+        if (cookie.enabled()) {
+            copyWithCookie(answer, response, cookie, server);
+            return;
+        }
         for (int i = 0; i < answer.headerCount(); i++) {
             HttpField field = answer.field(i);
             if (!hop.drops(field)) {
                 out.add(field);
             }
+        }
+    }
+
+    private static void copyWithCookie(
+            AnswerHead answer, Response response, CookiePersistence cookie, Server server) {
+        HopByHop hop = answer.hopByHop;
+        HttpFields.Mutable out = response.getHeaders();
+        String serverValue = cookie.serverCookies().get(server.name());
+        boolean serverSetIt = false;
+        for (int i = 0; i < answer.headerCount(); i++) {
+            HttpField field = answer.field(i);
+            if (hop.drops(field)) {
+                continue;
+            }
+            if (field.getHeader() == HttpHeader.SET_COOKIE && field.getValue() != null) {
+                String value = field.getValue();
+                int eq = value.indexOf('=');
+                serverSetIt |= eq >= 0 && value.substring(0, eq).strip().equals(cookie.name());
+                String shown = CookieRules.answerSetCookie(cookie, value, serverValue);
+                if (shown != null) {
+                    out.add(field.getName(), shown);
+                }
+                continue;
+            }
+            out.add(field);
+        }
+        Request request = response.getRequest();
+        String inserted =
+                CookieRules.inserted(
+                        cookie,
+                        request.getMethod(),
+                        request.getHeaders().getValuesList(HttpHeader.COOKIE),
+                        serverValue,
+                        serverSetIt);
+        if (inserted != null) {
+            out.add("set-cookie", inserted);
         }
     }
 

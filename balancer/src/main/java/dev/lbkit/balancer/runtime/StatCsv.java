@@ -124,7 +124,11 @@ public final class StatCsv {
                 if (server.maxconn() > 0) {
                     row.set("slim", server.maxconn());
                 }
-                row.set("stot", server.lbtot());
+                row.set("stot", server.lbtot() + server.persisted());
+                String cookie = backend.section().cookie().serverCookies().get(server.name());
+                if (cookie != null) {
+                    row.set("cookie", cookie);
+                }
                 row.set("status", status(server, check));
                 int shown = server.uweight();
                 if (server.maint() && backend.line() == HaproxyLine.V2_6) {
@@ -175,6 +179,9 @@ public final class StatCsv {
                     .set("econ", backend.refusedQueueFull())
                     .set("scur", scur + backend.backendQueued())
                     .set("stot", backend.cumulativeRequests());
+            if (backend.section().cookie().enabled()) {
+                row.set("cookie", backend.section().cookie().name());
+            }
             // A backend without servers (a stats-only listen) is UP for HAProxy.
             boolean up = activeUsable + backupUsable > 0 || backend.servers().isEmpty();
             row.set("status", up ? "UP" : "DOWN");

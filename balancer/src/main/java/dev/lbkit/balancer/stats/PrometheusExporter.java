@@ -141,6 +141,7 @@ public final class PrometheusExporter {
                 int served = server.served();
                 int maxServed = server.maxServed();
                 long picks = server.lbtot();
+                long sessions = picks + server.persisted();
                 long[] answers = new long[CODES.length];
                 for (int i = 0; i < answers.length; i++) {
                     answers[i] = server.responses(i);
@@ -155,6 +156,7 @@ public final class PrometheusExporter {
                                         served,
                                         maxServed,
                                         picks,
+                                        sessions,
                                         answers,
                                         check));
             }
@@ -198,6 +200,7 @@ public final class PrometheusExporter {
             int served,
             int maxServed,
             long picks,
+            long sessions,
             long[] answers,
             Optional<HealthChecks.Snapshot> check) {
         String state =
@@ -217,7 +220,8 @@ public final class PrometheusExporter {
                 .add(labels, served);
         gauge("haproxy_server_max_sessions", "Most requests in progress on the server at once.")
                 .add(labels, maxServed);
-        counter("haproxy_server_sessions_total", "Requests sent to the server.").add(labels, picks);
+        counter("haproxy_server_sessions_total", "Requests sent to the server.")
+                .add(labels, sessions);
         counter("haproxy_server_loadbalanced_total", "Times the algorithm chose the server.")
                 .add(labels, picks);
         gauge("haproxy_server_weight", "The server's weight.").add(labels, uweight);

@@ -24,6 +24,7 @@ final class RecordingBackend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final List<String> cookies = new CopyOnWriteArrayList<>();
     private volatile boolean healthy = true;
 
     RecordingBackend() throws IOException {
@@ -88,6 +89,17 @@ final class RecordingBackend implements AutoCloseable {
                         + exchange.getRequestURI()
                         + " body="
                         + bodyBytes);
+        List<String> cookie = exchange.getRequestHeaders().get("Cookie");
+        cookies.add(cookie == null ? "-" : String.join(" | ", cookie));
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null && query.startsWith("setcookie=")) {
+            exchange.getResponseHeaders()
+                    .add(
+                            "Set-Cookie",
+                            java.net.URLDecoder.decode(
+                                    query.substring("setcookie=".length()),
+                                    StandardCharsets.UTF_8));
+        }
         byte[] body =
                 ("ok " + bodyBytes + " " + exchange.getRequestURI() + "\n")
                         .getBytes(StandardCharsets.US_ASCII);
@@ -95,6 +107,14 @@ final class RecordingBackend implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
+    }
+
+    /**
+     * The {@code Cookie} lines of each request received, in order ("-" for none, lines joined by "
+     * | "); a query {@code ?setcookie=<url-encoded>} makes the answer set that cookie.
+     */
+    List<String> cookies() {
+        return cookies;
     }
 
     @Override
