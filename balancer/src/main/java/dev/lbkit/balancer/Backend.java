@@ -183,7 +183,7 @@ public final class Backend {
                         || kind == Algorithm.STATIC_RR
                         || kind == Algorithm.FIRST;
         Map<String, Server> cookies = new java.util.HashMap<>();
-        for (Server server : servers) {
+        for (Server server : section.cookie().enabled() ? servers : List.<Server>of()) {
             String value = section.cookie().serverCookies().get(server.name());
             if (value != null) {
                 cookies.putIfAbsent(value, server);
@@ -346,6 +346,17 @@ public final class Backend {
         QueuePlace queued = waiter != null ? waiter : new QueuePlace(continuation, request);
         enqueue(queued, chosen);
         return new Pick(null, true, null, queued);
+    }
+
+    /**
+     * What the request's persistence cookie said, for {@code %tsc} ({@link
+     * CookieRules#clientFlag}).
+     */
+    public char cookieFlag(List<String> cookieLines) {
+        synchronized (lock) {
+            return CookieRules.clientFlag(
+                    section.cookie(), cookieLines, byCookie, s -> s.running() && !s.maint());
+        }
     }
 
     /**

@@ -24,7 +24,8 @@ class CookieRulesTest {
                 List.of(),
                 List.of(),
                 false,
-                Map.of("s1", "a", "s2", "b"));
+                Map.of("s1", "a", "s2", "b"),
+                true);
     }
 
     private static final Map<String, String> BY_VALUE = Map.of("a", "s1", "b", "s2");
@@ -90,7 +91,8 @@ class CookieRulesTest {
                         List.of(".a.com"),
                         List.of("SameSite=Lax"),
                         false,
-                        Map.of("s1", "a"));
+                        Map.of("s1", "a"),
+                        true);
         assertThat(CookieRules.inserted(insert, "GET", List.of(), "a", false))
                 .isEqualTo("SRV=a; path=/; domain=.a.com; HttpOnly; Secure; SameSite=Lax");
         assertThat(CookieRules.inserted(insert, "GET", List.of("SRV=a"), "a", false))

@@ -366,7 +366,7 @@ final class AfterParsing {
                 proxy.abortOnClose != null
                         ? proxy.abortOnClose
                         : diag.since(HaproxyLine.V3_4) && !frontendOnly,
-                frontendOnly || !proxy.cookie.enabled()
+                frontendOnly
                         ? CookiePersistence.NONE
                         : proxy.cookie.withServers(serverCookies, proxy.persist));
     }

@@ -22,7 +22,10 @@ import java.util.Map;
  * @param persist {@code option persist}: a request whose cookie names a server that is DOWN (or in
  *     maintenance) still goes there
  * @param serverCookies each server's {@code cookie} value, by server name; servers without one are
- *     absent
+ *     absent (kept without a {@code cookie} line too: {@code show stat} shows them)
+ * @param logsFlags whether the access log's {@code %tsc} shows the cookie's two flags: with a mode
+ *     word or an option that is a flag ({@code indirect}, {@code nocache}, {@code postonly}, {@code
+ *     preserve}, {@code httponly}, {@code secure}); a bare {@code cookie NAME} logs {@code --}
  */
 public record CookiePersistence(
         String name,
@@ -35,9 +38,10 @@ public record CookiePersistence(
         List<String> domains,
         List<String> attrs,
         boolean persist,
-        Map<String, String> serverCookies) {
+        Map<String, String> serverCookies,
+        boolean logsFlags) {
 
-    /** No {@code cookie} line: no persistence. */
+    /** No {@code cookie} line and no server values: no persistence. */
     public static final CookiePersistence NONE =
             new CookiePersistence(
                     null,
@@ -50,7 +54,8 @@ public record CookiePersistence(
                     List.of(),
                     List.of(),
                     false,
-                    Map.of());
+                    Map.of(),
+                    false);
 
     /** What the proxy does with the cookie besides reading it. */
     public enum Mode {
@@ -91,6 +96,7 @@ public record CookiePersistence(
                 domains,
                 attrs,
                 persistOption,
-                cookies);
+                cookies,
+                logsFlags);
     }
 }

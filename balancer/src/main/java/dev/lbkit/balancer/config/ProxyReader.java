@@ -181,6 +181,7 @@ final class ProxyReader {
         boolean preserve = false;
         boolean httpOnly = false;
         boolean secure = false;
+        boolean flagged = false;
         List<String> domains = new java.util.ArrayList<>();
         List<String> attrs = new java.util.ArrayList<>();
         for (int i = 2; !args.get(i).isEmpty(); i++) {
@@ -198,8 +199,12 @@ final class ProxyReader {
                     return;
                 }
                 mode = wanted;
+                flagged = true;
                 continue;
             }
+            flagged |=
+                    List.of("indirect", "nocache", "postonly", "preserve", "httponly", "secure")
+                            .contains(word);
             switch (word) {
                 case "indirect" -> indirect = true;
                 case "nocache" -> {
@@ -283,7 +288,8 @@ final class ProxyReader {
                         domains,
                         attrs,
                         false,
-                        java.util.Map.of());
+                        java.util.Map.of(),
+                        flagged);
     }
 
     /**

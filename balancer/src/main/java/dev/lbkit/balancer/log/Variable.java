@@ -54,7 +54,7 @@ enum Variable {
     REQUEST_COOKIE("CC", Kind.TEXT, r -> ""),
     RESPONSE_COOKIE("CS", Kind.TEXT, r -> ""),
     TERMINATION("ts", Kind.TEXT_UNQUOTED, r -> r.termination),
-    TERMINATION_COOKIES("tsc", Kind.TEXT_UNQUOTED, r -> r.termination + "--"),
+    TERMINATION_COOKIES("tsc", Kind.TEXT_UNQUOTED, r -> r.termination + r.cookieFlags),
     ACTIVE_CONNECTIONS("ac", Kind.NUMBER, r -> r.activeConnections),
     FRONTEND_CONNECTIONS("fc", Kind.NUMBER, r -> r.frontendConnections),
     BACKEND_CONNECTIONS("bc", Kind.NUMBER, r -> r.backendConnections),

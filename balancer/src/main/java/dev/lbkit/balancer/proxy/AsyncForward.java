@@ -356,7 +356,7 @@ final class AsyncForward {
         }
         Server answered = server;
         answered.countResponse(answer.status);
-        ProxyHandler.copyAnswerHead(answer, response, backend, server);
+        ProxyHandler.copyAnswerHead(answer, response, backend, server, record);
         // The whole answer is read: the server connection is idle again before the client can see
         // the
         // end of its answer, as in HAProxy, so the client's next request may reuse it (http-reuse).
@@ -397,7 +397,7 @@ final class AsyncForward {
         left = answer.length - buffered;
         streamReusable = answer.reusable && !connection.writing();
         server.countResponse(answer.status);
-        ProxyHandler.copyAnswerHead(answer, response, backend, server);
+        ProxyHandler.copyAnswerHead(answer, response, backend, server, record);
         response.write(
                 false,
                 ByteBuffer.wrap(connection.in(), headEnd, buffered),
@@ -491,7 +491,8 @@ final class AsyncForward {
                                                 new ProxyHandler.Exchange(
                                                         answered, blocking, answer),
                                                 response,
-                                                slot);
+                                                slot,
+                                                record);
                                         finish(null);
                                     } catch (ProxyHandler.UpstreamFailure failure) {
                                         if (response.isCommitted()) {

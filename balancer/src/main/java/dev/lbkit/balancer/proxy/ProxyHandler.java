@@ -221,7 +221,7 @@ final class ProxyHandler extends Handler.Abstract {
                 sendError(response, ErrorPage.NO_SERVER);
                 return;
             }
-            relay(exchange, response, slot);
+            relay(exchange, response, slot, record);
         } catch (UpstreamFailure failure) {
             if (response.isCommitted()) {
                 throw failure;
@@ -442,13 +442,14 @@ final class ProxyHandler extends Handler.Abstract {
      * Copies the server's answer to the client, streaming the body, and gives the slot back just
      * before the last bytes go out.
      */
-    void relay(Exchange exchange, Response response, Slot slot) throws IOException {
+    void relay(Exchange exchange, Response response, Slot slot, AccessRecord record)
+            throws IOException {
         ServerConnection connection = exchange.connection();
         AnswerHead answer = exchange.answer();
         boolean reusable = false;
         exchange.server().countResponse(answer.status);
         try {
-            copyAnswerHead(answer, response, slot.backend, exchange.server());
+            copyAnswerHead(answer, response, slot.backend, exchange.server(), record);
             switch (answer.framing) {
                 case NONE -> {
                     slot.release();
@@ -469,13 +470,17 @@ final class ProxyHandler extends Handler.Abstract {
      * {@code cookie} line in the backend, its cookie as {@link CookieRules} sets it.
      */
     static void copyAnswerHead(
-            AnswerHead answer, Response response, Backend backend, Server server) {
+            AnswerHead answer,
+            Response response,
+            Backend backend,
+            Server server,
+            AccessRecord record) {
         response.setStatus(answer.status);
         HopByHop hop = answer.hopByHop;
         HttpFields.Mutable out = response.getHeaders();
         CookiePersistence cookie = backend.section().cookie();
         if (cookie.enabled()) {
-            copyWithCookie(answer, response, cookie, server);
+            copyWithCookie(answer, response, backend, cookie, server, record);
             return;
         }
         for (int i = 0; i < answer.headerCount(); i++) {
@@ -487,11 +492,17 @@ final class ProxyHandler extends Handler.Abstract {
     }
 
     private static void copyWithCookie(
-            AnswerHead answer, Response response, CookiePersistence cookie, Server server) {
+            AnswerHead answer,
+            Response response,
+            Backend backend,
+            CookiePersistence cookie,
+            Server server,
+            AccessRecord record) {
         HopByHop hop = answer.hopByHop;
         HttpFields.Mutable out = response.getHeaders();
         String serverValue = cookie.serverCookies().get(server.name());
         boolean serverSetIt = false;
+        long headDelta = 0;
         for (int i = 0; i < answer.headerCount(); i++) {
             HttpField field = answer.field(i);
             if (hop.drops(field)) {
@@ -504,21 +515,37 @@ final class ProxyHandler extends Handler.Abstract {
                 String shown = CookieRules.answerSetCookie(cookie, value, serverValue);
                 if (shown != null) {
                     out.add(field.getName(), shown);
+                    headDelta += shown.length() - value.length();
+                } else {
+                    headDelta -= field.getName().length() + value.length();
                 }
                 continue;
             }
             out.add(field);
         }
         Request request = response.getRequest();
+        java.util.List<String> cookieLines = request.getHeaders().getValuesList(HttpHeader.COOKIE);
         String inserted =
                 CookieRules.inserted(
-                        cookie,
-                        request.getMethod(),
-                        request.getHeaders().getValuesList(HttpHeader.COOKIE),
-                        serverValue,
-                        serverSetIt);
+                        cookie, request.getMethod(), cookieLines, serverValue, serverSetIt);
         if (inserted != null) {
             out.add("set-cookie", inserted);
+            headDelta += "set-cookie".length() + inserted.length();
+        }
+        if (record != null) {
+            record.cookieHeadDelta = headDelta;
+        }
+        if (record != null && cookie.logsFlags()) {
+            char answerFlag =
+                    switch (cookie.mode()) {
+                        case INSERT ->
+                                inserted != null
+                                        ? 'I'
+                                        : !serverSetIt ? 'N' : cookie.preserve() ? 'P' : 'D';
+                        case REWRITE, PREFIX -> serverSetIt ? 'R' : 'N';
+                        case PASSIVE -> serverSetIt ? 'P' : 'N';
+                    };
+            record.cookieFlags = "" + backend.cookieFlag(cookieLines) + answerFlag;
         }
     }
 

@@ -277,7 +277,7 @@ final class RequestLog {
         record.bytesOut =
                 record.ownAnswer && !log.countsOwnAnswers()
                         ? 0
-                        : countedAsHaproxyDoes(response, request, wireOut);
+                        : countedAsHaproxyDoes(response, request, wireOut) - record.cookieHeadDelta;
         if (record.unanswered) {
             record.bytesOut = 0;
         }

@@ -66,6 +66,9 @@ class AccessLogParityTest {
             frontend flaky
                 bind 127.0.0.1:${FLAKY}
                 default_backend refusing
+            frontend sticky
+                bind 127.0.0.1:${STICKY}
+                default_backend sticky
             frontend clf
                 bind 127.0.0.1:${CLF}
                 option httplog clf
@@ -79,6 +82,12 @@ class AccessLogParityTest {
                 server s1 127.0.0.1:${S1}
                 server s2 127.0.0.1:${S2}
                 server s3 127.0.0.1:${S3}
+            backend sticky
+                balance roundrobin
+                cookie SRV insert indirect nocache
+                server c1 127.0.0.1:${S1} cookie a
+                server c2 127.0.0.1:${S2} cookie b
+                server c3 127.0.0.1:${S3}
             backend warm
                 balance roundrobin
                 server w1 127.0.0.1:${S1}
@@ -314,6 +323,11 @@ class AccessLogParityTest {
             requests.add(new String[] {"FLAKY", "/?try=" + i});
         }
         requests.add(new String[] {"WEB", "/a%20b?q=1&r=2"});
+        // Cookie persistence: %tsc's last two flags say what the cookie was (none, valid, no such
+        // server) and whether the answer inserted one.
+        for (String cookie : List.of("", "SRV=b", "SRV=zz", "x=1; SRV=a", "", "SRV=", "SRV")) {
+            requests.add(new String[] {"STICKY", "/?cookie=" + requests.size(), cookie});
+        }
         requests.add(new String[] {"CLF", "/"});
         requests.add(new String[] {"CLF", "/missing"});
         requests.add(new String[] {"CUSTOM", "/data?x=1"});
@@ -374,8 +388,12 @@ class AccessLogParityTest {
                         send(onLbkit.port("WARMUP"), "/warm");
                     }
                     for (String[] request : traffic()) {
-                        send(onHaproxy.port(request[0]), request[1]);
-                        send(onLbkit.port(request[0]), request[1]);
+                        List<String> headers =
+                                request.length > 2 && !request[2].isEmpty()
+                                        ? List.of("Cookie: " + request[2])
+                                        : List.of();
+                        send(onHaproxy.port(request[0]), request[1], headers);
+                        send(onLbkit.port(request[0]), request[1], headers);
                     }
                     Supplier<String> lbkitText = () -> lbkitOut.toString(StandardCharsets.UTF_8);
                     waitForLines(running::logs, lbkitText, wait);
@@ -392,12 +410,16 @@ class AccessLogParityTest {
     }
 
     private static void send(int port, String target) throws IOException {
+        send(port, target, List.of());
+    }
+
+    private static void send(int port, String target, List<String> headers) throws IOException {
         try (RawHttpClient client =
                 new RawHttpClient(new InetSocketAddress("127.0.0.1", port), null, 10_000)) {
             // "Connection: close": each balancer closes its client connection itself before the
             // next request
             // comes, so the connection counters (%ac, %fc) read the same on both sides.
-            client.get(target, "127.0.0.1:" + port, List.of(), false);
+            client.get(target, "127.0.0.1:" + port, headers, false);
         }
     }
 
@@ -420,10 +442,13 @@ class AccessLogParityTest {
         Thread.sleep(1000);
     }
 
-    /** The request lines of the compared requests (web, down, flaky), as both sides log them. */
+    /**
+     * The request lines of the compared requests (web, down, flaky, sticky), as both sides log
+     * them.
+     */
     private static List<String> expectedRequests() {
         return traffic().stream()
-                .filter(request -> List.of("WEB", "DOWN", "FLAKY").contains(request[0]))
+                .filter(request -> List.of("WEB", "DOWN", "FLAKY", "STICKY").contains(request[0]))
                 .map(request -> "GET " + request[1] + " HTTP/1.1")
                 .toList();
     }
@@ -519,7 +544,9 @@ class AccessLogParityTest {
         String apply(String config) throws IOException {
             String result = config;
             for (String name :
-                    List.of("STATS", "WARMUP", "WEB", "DOWN", "FLAKY", "CLF", "CUSTOM", "PLAIN")) {
+                    List.of(
+                            "STATS", "WARMUP", "WEB", "DOWN", "FLAKY", "STICKY", "CLF", "CUSTOM",
+                            "PLAIN")) {
                 ports.put(name, SideBySide.freePort());
                 result = result.replace("${" + name + "}", "" + ports.get(name));
             }

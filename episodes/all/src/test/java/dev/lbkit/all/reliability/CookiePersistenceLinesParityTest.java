@@ -204,10 +204,20 @@ class CookiePersistenceLinesParityTest {
                 persisted += picked && !onHaproxy.contains("server=-") ? 1 : 0;
             }
             steps.add("show stat at the end");
-            haproxy.add(ShowStat.states(RuntimeApiClient.send(h.stats, "show stat")));
-            lbkit.add(ShowStat.states(RuntimeApiClient.send(l.stats, "show stat")));
+            haproxy.add(endState(RuntimeApiClient.send(h.stats, "show stat")));
+            lbkit.add(endState(RuntimeApiClient.send(l.stats, "show stat")));
         }
         return new Runs(steps, haproxy, lbkit, persisted);
+    }
+
+    /** {@code show stat}'s states and each server's {@code cookie} column. */
+    private static String endState(String csv) {
+        StringBuilder out = new StringBuilder(ShowStat.states(csv));
+        for (String backend : BACKENDS) {
+            out.append(backend).append(" cookies ").append(ShowStat.text(csv, backend, "cookie"));
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     private static List<String> cookieLines(Random random, String backend) {
