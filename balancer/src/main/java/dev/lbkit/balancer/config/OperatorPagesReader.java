@@ -253,6 +253,62 @@ final class OperatorPagesReader {
      * An {@code http-request} line: {@code use-service} is read here; every other action keeps the
      * old treatment (accepted, ignored, with a warning).
      */
+    /** How many words each header action takes before its condition, and how HAProxy says so. */
+    private static final java.util.Map<String, String> HEADER_ACTIONS =
+            java.util.Map.of(
+                    "set-header", "exactly 2 arguments",
+                    "add-header", "exactly 2 arguments",
+                    "replace-header", "exactly 3 arguments",
+                    "replace-value", "exactly 3 arguments",
+                    "del-header", "at least 1 argument");
+
+    /**
+     * HAProxy 2.6's alerts for a header action with the wrong number of words (checked with {@code
+     * haproxy -c}): too few, or a word where {@code if}/{@code unless} should come. The action
+     * itself stays ignored by lbkit.
+     */
+    private boolean headerActionRefused(ProxyDraft proxy, Args args, String action) {
+        String expected = HEADER_ACTIONS.get(action);
+        if (expected == null || proxy.isDefaults) {
+            return false;
+        }
+        int wanted = expected.startsWith("exactly") ? expected.charAt(8) - '0' : 1;
+        int words = 0;
+        while (words < wanted
+                && !args.get(2 + words).isEmpty()
+                && !(expected.startsWith("at least")
+                        && List.of("if", "unless").contains(args.get(2 + words)))) {
+            words++;
+        }
+        if (words < wanted) {
+            diag.alert(
+                    "error detected in "
+                            + proxy.typeWord()
+                            + " '"
+                            + proxy.name
+                            + "' while parsing 'http-request "
+                            + action
+                            + "' rule : expects "
+                            + expected
+                            + ".");
+            return true;
+        }
+        String next = args.get(2 + wanted);
+        if (!next.isEmpty() && !next.equals("if") && !next.equals("unless")) {
+            diag.rawAlert(
+                    "[ALERT] parsing ["
+                            + diag.where()
+                            + "]: 'http-request "
+                            + action
+                            + "' expects either 'if' or 'unless' followed by a condition but"
+                            + " found '"
+                            + next
+                            + "'.");
+            return true;
+        }
+        return false;
+    }
+
     void readHttpRequest(ProxyDraft proxy, Args args) {
         if (proxy.isDefaults && (proxy.name == null || proxy.name.isEmpty())) {
             diag.alert("'http-request' not allowed in anonymous 'defaults' section.");
@@ -273,6 +329,9 @@ final class OperatorPagesReader {
             return;
         }
         if (!action.equals("use-service") || proxy.isDefaults) {
+            if (headerActionRefused(proxy, args, action)) {
+                return;
+            }
             diag.warn("'http-request' is accepted but ignored by lbkit.");
             return;
         }

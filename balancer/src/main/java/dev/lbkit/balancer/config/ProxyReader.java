@@ -86,6 +86,7 @@ final class ProxyReader {
             }
             case "hash-type" -> readHashType(proxy, args);
             case "cookie" -> readCookie(proxy, args);
+            case "source" -> readSource(proxy, args);
             case "log" -> logs.readLog(proxy, args);
             case "log-format" -> logs.readLogFormat(proxy, args);
             case "hash-preserve-affinity" -> readHashPreserveAffinity(proxy, args);
@@ -153,6 +154,44 @@ final class ProxyReader {
                 }
             }
         }
+    }
+
+    /**
+     * {@code source <addr>[:<port>] ...}: read for HAProxy's alerts on a missing or wrong address
+     * (checked with {@code haproxy -c} 2.6: a word that is no address or name, a port above 65535),
+     * then ignored as before.
+     */
+    private void readSource(ProxyDraft proxy, Args args) {
+        String raw = args.get(1);
+        if (raw.isEmpty()) {
+            diag.alert(
+                    "'source' expects <addr>[:<port>], and optionally 'usesrc' <addr>, and"
+                            + " 'interface' <name>.");
+            return;
+        }
+        if (!raw.contains("@") && raw.indexOf(':') == raw.lastIndexOf(':')) {
+            int colon = raw.indexOf(':');
+            String host = colon < 0 ? raw : raw.substring(0, colon);
+            String port = colon < 0 ? "" : raw.substring(colon + 1);
+            if (!port.isEmpty()
+                    && (!port.chars().allMatch(Character::isDigit)
+                            || port.length() > 5
+                            || Integer.parseInt(port) > 65535)) {
+                diag.alert("'source " + raw + "' : invalid port '" + port + "'");
+                return;
+            }
+            boolean address =
+                    host.isEmpty()
+                            || host.equals("*")
+                            || host.matches("[0-9.]+")
+                            || Address.resolve(host, null) != null;
+            if (!address) {
+                diag.alert(
+                        "'source " + raw + "' : invalid address: '" + host + "' in '" + raw + "'");
+                return;
+            }
+        }
+        diag.warn("'source' is accepted but ignored by lbkit.");
     }
 
     /**
