@@ -3,6 +3,7 @@ package dev.lbkit.balancer;
 import dev.lbkit.balancer.config.CookiePersistence;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -50,28 +51,16 @@ public final class CookieRules {
             List<String> cookieLines,
             Map<String, S> byValue,
             Predicate<S> takes) {
-        if (!cookie.enabled() || cookieLines.isEmpty() || byValue.isEmpty()) {
+        if (!cookie.enabled() || byValue.isEmpty()) {
             return null;
         }
-        for (String line : cookieLines) {
-            int n = line.length();
-            int start = 0;
-            while (start <= n) {
-                int end = start;
-                while (end < n && line.charAt(end) != ';' && line.charAt(end) != ',') {
-                    end++;
-                }
-                String value = valueOf(cookie, line, start, end);
-                if (value != null) {
+        return scan(
+                cookie,
+                cookieLines,
+                value -> {
                     S server = byValue.get(value);
-                    if (server != null && takes.test(server)) {
-                        return server;
-                    }
-                }
-                start = end + 1;
-            }
-        }
-        return null;
+                    return server != null && takes.test(server) ? server : null;
+                });
     }
 
     /**
@@ -86,7 +75,38 @@ public final class CookieRules {
             List<String> cookieLines,
             Map<String, S> byValue,
             Predicate<S> up) {
-        char flag = 'N';
+        char[] flag = {'N'};
+        Character valid =
+                scan(
+                        cookie,
+                        cookieLines,
+                        value -> {
+                            S server = byValue.get(value);
+                            if (server != null && up.test(server)) {
+                                return 'V';
+                            }
+                            if (server != null) {
+                                flag[0] = 'D';
+                            } else if (flag[0] == 'N') {
+                                flag[0] = 'I';
+                            }
+                            return null;
+                        });
+        return valid != null ? valid : flag[0];
+    }
+
+    /** Whether a cookie of the request has {@code value}: the client holds that server's cookie. */
+    public static boolean holds(CookiePersistence cookie, List<String> cookieLines, String value) {
+        return value != null
+                && scan(cookie, cookieLines, v -> value.equals(v) ? Boolean.TRUE : null) != null;
+    }
+
+    /**
+     * Gives {@code visit} the value of each cookie of the persistence name, line by line and in
+     * order, until it returns something, which is returned (null when it never does).
+     */
+    private static <R> R scan(
+            CookiePersistence cookie, List<String> cookieLines, Function<String, R> visit) {
         for (String line : cookieLines) {
             int n = line.length();
             int start = 0;
@@ -97,42 +117,15 @@ public final class CookieRules {
                 }
                 String value = valueOf(cookie, line, start, end);
                 if (value != null) {
-                    S server = byValue.get(value);
-                    if (server != null && up.test(server)) {
-                        return 'V';
-                    }
-                    if (server != null) {
-                        flag = 'D';
-                    } else if (flag == 'N') {
-                        flag = 'I';
+                    R result = visit.apply(value);
+                    if (result != null) {
+                        return result;
                     }
                 }
                 start = end + 1;
             }
         }
-        return flag;
-    }
-
-    /** Whether a cookie of the request has {@code value}: the client holds that server's cookie. */
-    public static boolean holds(CookiePersistence cookie, List<String> cookieLines, String value) {
-        if (value == null) {
-            return false;
-        }
-        for (String line : cookieLines) {
-            int n = line.length();
-            int start = 0;
-            while (start <= n) {
-                int end = start;
-                while (end < n && line.charAt(end) != ';' && line.charAt(end) != ',') {
-                    end++;
-                }
-                if (value.equals(valueOf(cookie, line, start, end))) {
-                    return true;
-                }
-                start = end + 1;
-            }
-        }
-        return false;
+        return null;
     }
 
     /** The value of the cookie in {@code line[start, end)} if it has the persistence name. */
