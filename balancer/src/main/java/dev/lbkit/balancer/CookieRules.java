@@ -22,10 +22,11 @@ import java.util.function.Predicate;
  *       same value: the first declared wins.
  *   <li>With a {@code cookie} line, the spaces around each cookie's {@code =} leave the server's
  *       copy ({@code a = 1} becomes {@code a=1}), whatever the mode.
- *   <li>{@code insert indirect}: every cookie of that name leaves the server's copy ({@code a=1;
- *       SERVERID=s1; b=2} becomes {@code a=1; b=2}: what is left is joined with {@code "; "}; a
- *       line left empty goes). {@code prefix}: the part up to the first {@code ~}, and the spaces
- *       before it, leave each value of that name, whichever server it names.
+ *   <li>{@code insert indirect}: every cookie of that name leaves the server's copy: two cookies
+ *       that had one taken out between them are joined by {@code "; "} ({@code a=1,SRV=a ;b=2}
+ *       becomes {@code a=1; b=2}), one taken out first or last leaves the rest as it was, a line
+ *       left empty goes. {@code prefix}: the part up to the first {@code ~}, and the spaces before
+ *       it, leave each value of that name, whichever server it names.
  *   <li>{@code insert}: an answer to a request that held no cookie naming the server that answered
  *       gets {@code Set-Cookie: NAME=value; path=/}, then each {@code domain=}, {@code HttpOnly},
  *       {@code Secure} and each {@code attr}; from a server without a {@code cookie} value, a
