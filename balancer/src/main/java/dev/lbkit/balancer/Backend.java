@@ -281,11 +281,11 @@ public final class Backend {
      *
      * <p>A server's own queue holds at most its {@code maxqueue} requests: a request picked for a
      * full server whose queue is full too is refused at once ({@link Pick#queueFull}), not sent to
-     * another server, with or without {@code option redispatch} (HAProxy redispatches it only when
-     * a cookie chose the server, which lbkit does not read). The backend's queue has no limit, so
-     * an algorithm that passes full servers over (roundrobin, static-rr, first) never meets a
-     * {@code maxqueue}. The algorithm's choice counts in the server's {@code lbtot} even when the
-     * request waits or is refused, as in HAProxy.
+     * another server, with or without {@code option redispatch}. (HAProxy redispatches it when a
+     * cookie chose the server; lbkit refuses that one too: not modelled, not compared.) The
+     * backend's queue has no limit, so an algorithm that passes full servers over (roundrobin,
+     * static-rr, first) never meets a {@code maxqueue}. The algorithm's choice counts in the
+     * server's {@code lbtot} even when the request waits or is refused, as in HAProxy.
      */
     public Pick pickTakeOrQueue(RequestInfo request, Consumer<Server> continuation, long waitMs) {
         Pick pick;
