@@ -308,40 +308,30 @@ public final class Backend {
      */
     private Pick place(RequestInfo request, Consumer<Server> continuation, QueuePlace waiter) {
         long now = clockMillis.getAsLong();
+        // A server a cookie names is taken without asking the algorithm: its lbtot does not move,
+        // and the request counts as persisted once it has a slot or a place in the queue.
         Server named = waiter == null ? persistent(request) : null;
-        if (named != null) {
-            // A cookie chose the server: the algorithm is not asked, its lbtot does not move.
-            if (!named.full()) {
-                named.countPersisted();
-                take(named, now);
-                return new Pick(named, false, null, null);
-            }
-            if (named.queueFull()) {
-                named.countRefusedQueueFull();
-                refusedQueueFull++;
-                return new Pick(null, false, named, null);
-            }
-            named.countPersisted();
-            QueuePlace queued = new QueuePlace(continuation, request);
-            enqueue(queued, named);
-            return new Pick(null, true, null, queued);
+        Server chosen = named != null ? named : queuesBehind() ? null : lb.pick(request, null, now);
+        if (chosen != null && named == null) {
+            chosen.countPick();
         }
-        Server chosen = queuesBehind() ? null : lb.pick(request, null, now);
         if (chosen != null && !chosen.full()) {
             take(chosen, now);
-            chosen.countPick();
+            if (named != null) {
+                named.countPersisted();
+            }
             return new Pick(chosen, false, null, null);
         }
         if (chosen == null && servers.stream().noneMatch(Server::usable)) {
             return Pick.NONE;
         }
-        if (chosen != null) {
-            chosen.countPick();
-            if (chosen.queueFull()) {
-                chosen.countRefusedQueueFull();
-                refusedQueueFull++;
-                return new Pick(null, false, chosen, null);
-            }
+        if (chosen != null && chosen.queueFull()) {
+            chosen.countRefusedQueueFull();
+            refusedQueueFull++;
+            return new Pick(null, false, chosen, null);
+        }
+        if (named != null) {
+            named.countPersisted();
         }
         QueuePlace queued = waiter != null ? waiter : new QueuePlace(continuation, request);
         enqueue(queued, chosen);
@@ -355,7 +345,7 @@ public final class Backend {
     public char cookieFlag(List<String> cookieLines) {
         synchronized (lock) {
             return CookieRules.clientFlag(
-                    section.cookie(), cookieLines, byCookie, s -> s.running() && !s.maint());
+                    section.cookie(), cookieLines, byCookie, Backend::upForCookies);
         }
     }
 
@@ -375,7 +365,14 @@ public final class Backend {
                 section.cookie(),
                 request.headerLines().apply("Cookie"),
                 byCookie,
-                s -> persist || (s.running() && !s.maint()));
+                s -> persist || upForCookies(s));
+    }
+
+    /**
+     * A server a cookie may send requests to without {@code option persist}: not DOWN, not MAINT.
+     */
+    private static boolean upForCookies(Server server) {
+        return server.running() && !server.maint();
     }
 
     /**

@@ -242,10 +242,10 @@ public final class CookieRules {
      */
     public static String answerSetCookie(
             CookiePersistence cookie, String setCookie, String serverValue) {
-        int eq = setCookie.indexOf('=');
-        if (eq < 0 || !setCookie.substring(0, eq).strip().equals(cookie.name())) {
+        if (!setsCookie(cookie, setCookie)) {
             return setCookie;
         }
+        int eq = setCookie.indexOf('=');
         return switch (cookie.mode()) {
             case INSERT -> cookie.preserve() ? setCookie : null;
             case REWRITE -> {
@@ -263,6 +263,34 @@ public final class CookieRules {
                                     + "~"
                                     + setCookie.substring(eq + 1);
             case PASSIVE -> setCookie;
+        };
+    }
+
+    /** Whether a server's {@code Set-Cookie} line sets the persistence cookie. */
+    public static boolean setsCookie(CookiePersistence cookie, String setCookie) {
+        int eq = setCookie.indexOf('=');
+        return eq >= 0 && setCookie.substring(0, eq).strip().equals(cookie.name());
+    }
+
+    /**
+     * What the answer did with the cookie, the second flag of {@code %tsc}: I inserted, then, when
+     * the server set the cookie itself, P kept ({@code preserve}, or no mode), D dropped (insert),
+     * R rewritten or prefixed; N nothing. Measured on 2.6.12.
+     *
+     * @param inserted what {@link #inserted} added, or null
+     * @param serverSetIt whether the server's answer set the persistence cookie
+     */
+    public static char answerFlag(CookiePersistence cookie, String inserted, boolean serverSetIt) {
+        if (inserted != null) {
+            return 'I';
+        }
+        if (!serverSetIt) {
+            return 'N';
+        }
+        return switch (cookie.mode()) {
+            case INSERT -> cookie.preserve() ? 'P' : 'D';
+            case REWRITE, PREFIX -> 'R';
+            case PASSIVE -> 'P';
         };
     }
 

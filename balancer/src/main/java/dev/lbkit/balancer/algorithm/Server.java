@@ -279,6 +279,11 @@ public final class Server {
         persisted++;
     }
 
+    /** Requests sent here, by the algorithm or by a persistence cookie (HAProxy's {@code stot}). */
+    public long sessions() {
+        return lbtot + persisted;
+    }
+
     @Override
     public String toString() {
         return spec.name();

@@ -249,18 +249,22 @@ final class OperatorPagesReader {
         return (int) Math.min(Integer.MAX_VALUE, value.millis() / 1000);
     }
 
-    /**
-     * An {@code http-request} line: {@code use-service} is read here; every other action keeps the
-     * old treatment (accepted, ignored, with a warning).
-     */
-    /** How many words each header action takes before its condition, and how HAProxy says so. */
-    private static final java.util.Map<String, String> HEADER_ACTIONS =
+    /** How many words a header action takes before its condition: exactly, or at least. */
+    private record Arity(int words, boolean atLeast) {
+        String text() {
+            return (atLeast ? "at least " : "exactly ")
+                    + words
+                    + (words == 1 ? " argument" : " arguments");
+        }
+    }
+
+    private static final java.util.Map<String, Arity> HEADER_ACTIONS =
             java.util.Map.of(
-                    "set-header", "exactly 2 arguments",
-                    "add-header", "exactly 2 arguments",
-                    "replace-header", "exactly 3 arguments",
-                    "replace-value", "exactly 3 arguments",
-                    "del-header", "at least 1 argument");
+                    "set-header", new Arity(2, false),
+                    "add-header", new Arity(2, false),
+                    "replace-header", new Arity(3, false),
+                    "replace-value", new Arity(3, false),
+                    "del-header", new Arity(1, true));
 
     /**
      * HAProxy 2.6's alerts for a header action with the wrong number of words (checked with {@code
@@ -268,19 +272,17 @@ final class OperatorPagesReader {
      * itself stays ignored by lbkit.
      */
     private boolean headerActionRefused(ProxyDraft proxy, Args args, String action) {
-        String expected = HEADER_ACTIONS.get(action);
-        if (expected == null || proxy.isDefaults) {
+        Arity arity = HEADER_ACTIONS.get(action);
+        if (arity == null || proxy.isDefaults) {
             return false;
         }
-        int wanted = expected.startsWith("exactly") ? expected.charAt(8) - '0' : 1;
         int words = 0;
-        while (words < wanted
+        while (words < arity.words()
                 && !args.get(2 + words).isEmpty()
-                && !(expected.startsWith("at least")
-                        && List.of("if", "unless").contains(args.get(2 + words)))) {
+                && !(arity.atLeast() && isConditionWord(args.get(2 + words)))) {
             words++;
         }
-        if (words < wanted) {
+        if (words < arity.words()) {
             diag.alert(
                     "error detected in "
                             + proxy.typeWord()
@@ -289,12 +291,12 @@ final class OperatorPagesReader {
                             + "' while parsing 'http-request "
                             + action
                             + "' rule : expects "
-                            + expected
+                            + arity.text()
                             + ".");
             return true;
         }
-        String next = args.get(2 + wanted);
-        if (!next.isEmpty() && !next.equals("if") && !next.equals("unless")) {
+        String next = args.get(2 + arity.words());
+        if (!next.isEmpty() && !isConditionWord(next)) {
             diag.rawAlert(
                     "[ALERT] parsing ["
                             + diag.where()
@@ -309,6 +311,14 @@ final class OperatorPagesReader {
         return false;
     }
 
+    private static boolean isConditionWord(String word) {
+        return word.equals("if") || word.equals("unless");
+    }
+
+    /**
+     * An {@code http-request} line: {@code use-service} is read here; every other action keeps the
+     * old treatment (accepted, ignored, with a warning).
+     */
     void readHttpRequest(ProxyDraft proxy, Args args) {
         if (proxy.isDefaults && (proxy.name == null || proxy.name.isEmpty())) {
             diag.alert("'http-request' not allowed in anonymous 'defaults' section.");

@@ -510,8 +510,7 @@ final class ProxyHandler extends Handler.Abstract {
             }
             if (field.getHeader() == HttpHeader.SET_COOKIE && field.getValue() != null) {
                 String value = field.getValue();
-                int eq = value.indexOf('=');
-                serverSetIt |= eq >= 0 && value.substring(0, eq).strip().equals(cookie.name());
+                serverSetIt |= CookieRules.setsCookie(cookie, value);
                 String shown = CookieRules.answerSetCookie(cookie, value, serverValue);
                 if (shown != null) {
                     out.add(field.getName(), shown);
@@ -532,20 +531,15 @@ final class ProxyHandler extends Handler.Abstract {
             out.add("set-cookie", inserted);
             headDelta += "set-cookie".length() + inserted.length();
         }
-        if (record != null) {
-            record.cookieHeadDelta = headDelta;
+        if (record == null) {
+            return;
         }
-        if (record != null && cookie.logsFlags()) {
-            char answerFlag =
-                    switch (cookie.mode()) {
-                        case INSERT ->
-                                inserted != null
-                                        ? 'I'
-                                        : !serverSetIt ? 'N' : cookie.preserve() ? 'P' : 'D';
-                        case REWRITE, PREFIX -> serverSetIt ? 'R' : 'N';
-                        case PASSIVE -> serverSetIt ? 'P' : 'N';
-                    };
-            record.cookieFlags = "" + backend.cookieFlag(cookieLines) + answerFlag;
+        record.cookieHeadDelta = headDelta;
+        if (cookie.logsFlags()) {
+            record.cookieFlags =
+                    ""
+                            + backend.cookieFlag(cookieLines)
+                            + CookieRules.answerFlag(cookie, inserted, serverSetIt);
         }
     }
 

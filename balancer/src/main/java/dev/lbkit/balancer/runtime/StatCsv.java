@@ -124,7 +124,7 @@ public final class StatCsv {
                 if (server.maxconn() > 0) {
                     row.set("slim", server.maxconn());
                 }
-                row.set("stot", server.lbtot() + server.persisted());
+                row.set("stot", server.sessions());
                 String cookie = backend.section().cookie().serverCookies().get(server.name());
                 if (cookie != null) {
                     row.set("cookie", cookie);

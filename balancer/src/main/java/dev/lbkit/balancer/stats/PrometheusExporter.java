@@ -141,7 +141,7 @@ public final class PrometheusExporter {
                 int served = server.served();
                 int maxServed = server.maxServed();
                 long picks = server.lbtot();
-                long sessions = picks + server.persisted();
+                long sessions = server.sessions();
                 long[] answers = new long[CODES.length];
                 for (int i = 0; i < answers.length; i++) {
                     answers[i] = server.responses(i);

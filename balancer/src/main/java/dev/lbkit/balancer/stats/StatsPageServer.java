@@ -317,7 +317,7 @@ final class StatsPageServer {
                         .append(cell(server.uweight()))
                         .append(cell(server.served()))
                         .append(cell(server.maxServed()))
-                        .append(cell(server.lbtot() + server.persisted()))
+                        .append(cell(server.sessions()))
                         .append(cell(server.lbtot()))
                         .append(cell(server.responses(1)))
                         .append(cell(server.responses(3)))
@@ -337,7 +337,7 @@ final class StatsPageServer {
                 }
                 out.append("</tr>\n");
                 current += server.served();
-                total += server.lbtot() + server.persisted();
+                total += server.sessions();
                 if (server.usable()) {
                     up = true;
                     weight += server.backup() ? 0 : server.uweight();

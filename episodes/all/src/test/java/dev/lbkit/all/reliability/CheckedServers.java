@@ -15,17 +15,8 @@ final class CheckedServers {
     private CheckedServers() {}
 
     private static final String HEAD =
-            """
-            global
-                nbthread 1
-                stats socket ipv4@127.0.0.1:{STATS} level admin
-
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-
+            SameConfig.GLOBAL_AND_DEFAULTS
+                    + """
             frontend fe
                 bind 127.0.0.1:{BIND}
                 default_backend be

@@ -42,17 +42,8 @@ class CookiePersistenceLinesParityTest {
     private static final int STEPS = 90;
 
     static final String TEMPLATE =
-            """
-            global
-                nbthread 1
-                stats socket ipv4@127.0.0.1:{STATS} level admin
-
-            defaults
-                mode http
-                timeout connect 1s
-                timeout client 5s
-                timeout server 5s
-
+            SameConfig.GLOBAL_AND_DEFAULTS
+                    + """
             frontend fe
                 bind 127.0.0.1:{BIND}
                 use_backend ins if { path_beg /ins/ }
@@ -88,9 +79,9 @@ class CookiePersistenceLinesParityTest {
                 cookie SRV insert preserve indirect
             {SERVERS}
             """
-                    .replace(
-                            "{SERVERS}",
-                            """
+                            .replace(
+                                    "{SERVERS}",
+                                    """
                                 server s1 127.0.0.1:{SERVER} cookie a weight 2
                                 server s2 127.0.0.1:{SERVER} cookie b
                                 server s3 127.0.0.1:{SERVER}

@@ -23,6 +23,24 @@ import org.junit.jupiter.api.Assertions;
  * {FREE1}} and {@code {FREE2}} by two more free ports.
  */
 final class SameConfig implements AutoCloseable {
+    /**
+     * The start of a template: one thread, the stats socket on {@code {STATS}}, and defaults in
+     * {@code mode http} with short timeouts; the proxies follow.
+     */
+    static final String GLOBAL_AND_DEFAULTS =
+            """
+            global
+                nbthread 1
+                stats socket ipv4@127.0.0.1:{STATS} level admin
+
+            defaults
+                mode http
+                timeout connect 1s
+                timeout client 5s
+                timeout server 5s
+
+            """;
+
     private final Lbkit lbkit;
     private final RecordingBackend lbkitBackend;
     private final int lbkitPort;
