@@ -69,6 +69,9 @@ public final class Backend {
     /** Times the backend lost its last usable server (HAProxy's backend {@code chkdown}). */
     private long downTransitions;
 
+    /** The step timer of each server warming up ({@link #startWarmUp}). */
+    private final Map<Server, ScheduledFuture<?>> warmUps = new IdentityHashMap<>();
+
     /** The health-check state of each server with {@code check} ({@link #attachCheck}). */
     private final Map<Server, CheckState> checks = new IdentityHashMap<>();
 
@@ -695,9 +698,73 @@ public final class Backend {
     private void change(Server server, Runnable mutation) {
         synchronized (lock) {
             boolean wasUsable = server.usable();
+            boolean wasUp = up(server);
             mutation.run();
+            if (!wasUp && up(server)) {
+                startWarmUp(server);
+            } else if (wasUp && !up(server)) {
+                server.stopWarmUp();
+                ScheduledFuture<?> step = warmUps.remove(server);
+                if (step != null) {
+                    step.cancel(false);
+                }
+            }
             notifyUsability(server, wasUsable, server.usable());
         }
+    }
+
+    /** UP in HAProxy's sense: running, not stopping, not in maintenance (drain does not count). */
+    private static boolean up(Server server) {
+        return server.running() && !server.stopping() && !server.maint();
+    }
+
+    /**
+     * A server with a {@code slowstart} that just came UP warms up (measured on HAProxy 2.6.12,
+     * 3.0.11 and 3.4.7, whether it came from DOWN by its checks, from maintenance or from a forced
+     * health; not at startup, and not by leaving a drain): it enters the algorithm with 1/16 of its
+     * weight, then a step every second gives it more ({@link Server#warmUp}) until the slowstart
+     * has passed. A weight set meanwhile is scaled by the step too; a static algorithm gives the
+     * whole weight at once.
+     */
+    private void startWarmUp(Server server) {
+        if (server.spec().slowstartSeconds() <= 0) {
+            return;
+        }
+        server.startWarmUp(wallSecond(), !lb.staticWeights());
+        ScheduledFuture<?>[] step = new ScheduledFuture<?>[1];
+        step[0] =
+                QUEUE_TIMER.scheduleWithFixedDelay(
+                        () -> {
+                            if (!warmUpStep(server)) {
+                                step[0].cancel(false);
+                            }
+                        },
+                        1000,
+                        1000,
+                        TimeUnit.MILLISECONDS);
+        warmUps.put(server, step[0]);
+    }
+
+    /** One second of {@code server}'s warm-up; false once it is over (or was ended). */
+    private boolean warmUpStep(Server server) {
+        synchronized (lock) {
+            if (warmUps.get(server) == null) {
+                return false;
+            }
+            int before = server.eweight();
+            boolean goesOn = server.warmUp(wallSecond(), !lb.staticWeights());
+            if (server.eweight() != before && server.usable()) {
+                lb.weightChanged(server, server.uweight());
+            }
+            if (!goesOn) {
+                warmUps.remove(server);
+            }
+            return goesOn;
+        }
+    }
+
+    private static long wallSecond() {
+        return System.currentTimeMillis() / 1000;
     }
 
     private void notifyUsability(Server server, boolean wasUsable, boolean isUsable) {

@@ -17,6 +17,17 @@ public final class Server {
     private boolean stopping;
     private int weightEnteringMaint;
 
+    /**
+     * The share of the user weight an algorithm is given, in sixteenths: 16 but while the server
+     * warms up after coming back UP ({@code slowstart}, see {@link #warmUp}).
+     */
+    private int warmSixteenths = 16;
+
+    /** In a {@code slowstart} warm-up (HAProxy's STARTING state), since {@link #warmingSince}. */
+    private boolean warming;
+
+    private long warmingSince;
+
     /** {@code maxconn}, 0 for none: the config's, or the runtime API's ({@link #setMaxconn}). */
     private long maxconn;
 
@@ -55,6 +66,94 @@ public final class Server {
     /** The runtime API's {@code set maxconn server}: 0 for no limit. */
     public void setMaxconn(long maxconn) {
         this.maxconn = maxconn;
+    }
+
+    /**
+     * The effective weight the dynamic algorithms compute with: 16 times the user weight (HAProxy's
+     * BE_WEIGHT_SCALE leaves room for fractions), less while the server warms up.
+     */
+    public int eweight() {
+        return uweight * warmSixteenths;
+    }
+
+    /**
+     * The weight {@code show stat}, the stats page and the exporter show: the effective weight in
+     * user-weight units, rounded up (below the user weight only while warming up).
+     */
+    public int shownWeight() {
+        return warming ? (eweight() + 15) / 16 : uweight;
+    }
+
+    /** In a {@code slowstart} warm-up: came back UP less than {@code slowstart} ago. */
+    public boolean warming() {
+        return warming;
+    }
+
+    /**
+     * The share of its weight a warming server is given, in percent (HAProxy's {@code throttle}),
+     * or -1 when there is none to show: not warming, or draining (weight 0 or admin drain).
+     */
+    public int throttle() {
+        if (!warming || uweight == 0 || drain) {
+            return -1;
+        }
+        // HAProxy rounds up by 15/16 of a user weight's 1/100, not by a whole one: with weight 10
+        // and 1/16 of it the column shows 6, with weight 1, 7 (measured on 2.6.12).
+        return (100 * eweight() + 15) / (16 * uweight);
+    }
+
+    /**
+     * Starts a warm-up: the server just came UP (from DOWN, stopping or maintenance) at wall-clock
+     * second {@code nowSecond} and has a {@code slowstart}. {@code ramps}: the backend's algorithm
+     * is dynamic (a static one, which fixes weights at startup, gives the full weight at once while
+     * the server still counts as warming).
+     */
+    public void startWarmUp(long nowSecond, boolean ramps) {
+        warming = true;
+        warmingSince = nowSecond;
+        warmUp(nowSecond, ramps);
+    }
+
+    /**
+     * One step of the warm-up at wall-clock second {@code nowSecond}, as HAProxy takes one every
+     * second: after {@code e} whole seconds of a slowstart of {@code S}, the server gets {@code (16
+     * * e + S) / S} sixteenths of its weight (1/16 at once, all of it after S). Returns false once
+     * the warm-up is over, which counts as a change of state.
+     */
+    public boolean warmUp(long nowSecond, boolean ramps) {
+        if (!warming) {
+            return false;
+        }
+        long slowstart = spec.slowstartSeconds();
+        long elapsed = nowSecond - warmingSince;
+        if (elapsed < 0 || elapsed >= slowstart) {
+            warming = false;
+            warmSixteenths = 16;
+            lastChangeNanos = System.nanoTime();
+            return false;
+        }
+        warmSixteenths = ramps ? (int) Math.min(16, (16 * elapsed + slowstart) / slowstart) : 16;
+        return true;
+    }
+
+    /** The share of its user weight the server has now, in sixteenths (16 but in a warm-up). */
+    public int warmSixteenths() {
+        return warmSixteenths;
+    }
+
+    /**
+     * For a copy of a server's state (the live view's lookahead): the share of its weight it has,
+     * in sixteenths, as read from {@link #warmSixteenths()}; no step follows by itself.
+     */
+    public void holdWarmUp(int sixteenths) {
+        warming = sixteenths < 16;
+        warmSixteenths = sixteenths;
+    }
+
+    /** Ends a warm-up at once: the server went DOWN, stopping or into maintenance. */
+    public void stopWarmUp() {
+        warming = false;
+        warmSixteenths = 16;
     }
 
     /** The user weight the server had when it last went into maintenance. */

@@ -325,7 +325,8 @@ final class AfterParsing {
                             draft.guid(),
                             o.fastinterMs,
                             o.downinterMs,
-                            o.maxqueue));
+                            o.maxqueue,
+                            (o.slowstartMs + 999) / 1000));
         }
         Balance balance =
                 proxy.balance != null ? proxy.balance : Balance.defaultOf(line, proxy.where);

@@ -413,7 +413,6 @@ final class Keywords {
     /** Server options lbkit ignores, with the number of words each takes after it. */
     static final Map<String, Integer> SERVER_OPTIONS =
             Map.ofEntries(
-                    Map.entry("slowstart", 1),
                     Map.entry("port", 1),
                     Map.entry("addr", 1),
                     Map.entry("maxqueue", 1),
@@ -535,6 +534,7 @@ final class Keywords {
         names.addAll(
                 List.of(
                         "cookie",
+                        "slowstart",
                         "weight",
                         "id",
                         "inter",

@@ -22,6 +22,9 @@ final class ServerOptions {
     int maxqueue;
     HashKey hashKey = HashKey.ID;
 
+    /** {@code slowstart} in milliseconds, 0 for none. */
+    int slowstartMs;
+
     /** The server's {@code cookie} value, or null. */
     String cookie;
 
@@ -41,6 +44,7 @@ final class ServerOptions {
         copy.maxqueue = maxqueue;
         copy.hashKey = hashKey;
         copy.cookie = cookie;
+        copy.slowstartMs = slowstartMs;
         return copy;
     }
 }

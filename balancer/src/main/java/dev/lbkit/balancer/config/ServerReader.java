@@ -265,6 +265,34 @@ final class ServerReader {
                     options.cookie = value;
                     i++;
                 }
+                case "slowstart" -> {
+                    HaproxyTime.Value delay = HaproxyTime.parse(value);
+                    if (delay.badChar() != null) {
+                        // An empty value: HAProxy prints its NUL, which ends the message there.
+                        diag.alertAt(
+                                prefix
+                                        + "unexpected character '"
+                                        + (value.isEmpty()
+                                                ? "."
+                                                : delay.badChar()
+                                                        + "' in 'slowstart' argument of server "
+                                                        + name
+                                                        + ".."));
+                        return;
+                    }
+                    if (delay.overflow()) {
+                        diag.alertAt(
+                                prefix
+                                        + "overflow in argument <"
+                                        + value
+                                        + "> to <slowstart> of server "
+                                        + name
+                                        + ", maximum value is 2147483647 ms (~24.8 days)..");
+                        return;
+                    }
+                    options.slowstartMs = (int) delay.millis();
+                    i++;
+                }
                 case "maxqueue" -> {
                     options.maxqueue = Math.max(0, atoi(value));
                     i++;

@@ -25,6 +25,9 @@ package dev.lbkit.balancer.config;
  * @param maxqueue {@code maxqueue}, 0 = no limit: how many requests may wait in this server's own
  *     queue (requests a hash sends to it while it is at its {@code maxconn}); one more is refused
  *     with a 503
+ * @param slowstartSeconds {@code slowstart} in whole seconds (the milliseconds written, rounded up,
+ *     as HAProxy keeps it), 0 for none: after coming back UP, a dynamic algorithm gives the server
+ *     a weight that grows from 1/16 of its own to all of it over this time
  */
 public record ServerSpec(
         String name,
@@ -45,12 +48,57 @@ public record ServerSpec(
         String guid,
         int fastinterMs,
         int downinterMs,
-        int maxqueue) {
+        int maxqueue,
+        int slowstartSeconds) {
 
     public ServerSpec {
         if (hashKey == null) {
             hashKey = HashKey.ID;
         }
+    }
+
+    /** A server without {@code slowstart}. */
+    public ServerSpec(
+            String name,
+            String host,
+            int port,
+            int weight,
+            int id,
+            boolean explicitId,
+            boolean check,
+            int interMs,
+            int rise,
+            int fall,
+            boolean backup,
+            boolean disabled,
+            int maxconn,
+            Where where,
+            HashKey hashKey,
+            String guid,
+            int fastinterMs,
+            int downinterMs,
+            int maxqueue) {
+        this(
+                name,
+                host,
+                port,
+                weight,
+                id,
+                explicitId,
+                check,
+                interMs,
+                rise,
+                fall,
+                backup,
+                disabled,
+                maxconn,
+                where,
+                hashKey,
+                guid,
+                fastinterMs,
+                downinterMs,
+                maxqueue,
+                0);
     }
 
     /** A server whose own queue has no length limit. */

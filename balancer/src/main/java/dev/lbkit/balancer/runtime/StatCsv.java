@@ -111,6 +111,8 @@ public final class StatCsv {
             int backupUsable = 0;
             int activeWeight = 0;
             int backupWeight = 0;
+            int activeUweight = 0;
+            int backupUweight = 0;
             for (Server server : backend.servers()) {
                 Row row = new Row(layout, backend.name(), server.name());
                 Optional<HealthChecks.Snapshot> check = checks.of(server);
@@ -136,7 +138,13 @@ public final class StatCsv {
                     // there; a weight set meanwhile shows once it leaves (3.0 on: at once).
                     shown = server.weightEnteringMaint();
                 }
-                row.set("weight", shown).set("uweight", shown);
+                // A warming server (slowstart) shows the weight it has now, rounded up, and the
+                // share of its own in throttle.
+                int effective = server.warming() ? server.shownWeight() : shown;
+                row.set("weight", effective).set("uweight", shown);
+                if (server.throttle() >= 0) {
+                    row.set("throttle", server.throttle());
+                }
                 row.set("act", server.backup() ? 0 : 1).set("bck", server.backup() ? 1 : 0);
                 row.set("pid", 1).set("iid", iid).set("sid", server.id());
                 row.set("lbtot", server.lbtot()).set("type", 2);
@@ -164,15 +172,20 @@ public final class StatCsv {
                 if (server.usable()) {
                     if (server.backup()) {
                         backupUsable++;
-                        backupWeight += server.uweight();
+                        backupWeight += server.eweight();
+                        backupUweight += server.uweight();
                     } else {
                         activeUsable++;
-                        activeWeight += server.uweight();
+                        activeWeight += server.eweight();
+                        activeUweight += server.uweight();
                     }
                 }
             }
             Row row = new Row(layout, backend.name(), "BACKEND");
-            int weight = activeUsable > 0 ? activeWeight : backupWeight;
+            // The effective weights of the group in use, in user-weight units rounded up (a warming
+            // server counts with what it has now), and its user weights.
+            int weight = ((activeUsable > 0 ? activeWeight : backupWeight) + 15) / 16;
+            int uweight = activeUsable > 0 ? activeUweight : backupUweight;
             // The backend's scur counts every request it holds, waiting in a queue or served.
             row.set("qcur", backend.backendQueued())
                     .set("qmax", backend.maxBackendQueued())
@@ -186,7 +199,7 @@ public final class StatCsv {
             boolean up = activeUsable + backupUsable > 0 || backend.servers().isEmpty();
             row.set("status", up ? "UP" : "DOWN");
             row.set("chkdown", backend.downTransitions());
-            row.set("weight", weight).set("uweight", weight);
+            row.set("weight", weight).set("uweight", uweight);
             row.set("act", activeUsable).set("bck", backupUsable);
             row.set("pid", 1).set("iid", iid).set("sid", 0).set("lbtot", lbtot).set("type", 1);
             row.set("mode", "http");

@@ -129,15 +129,15 @@ public final class PrometheusExporter {
                 if (server.usable()) {
                     if (server.backup()) {
                         backup++;
-                        backupWeight += server.uweight();
+                        backupWeight += server.eweight();
                     } else {
                         active++;
-                        activeWeight += server.uweight();
+                        activeWeight += server.eweight();
                     }
                 }
                 Optional<HealthChecks.Snapshot> check = checks.of(server);
                 String status = StatCsv.status(server, check);
-                int uweight = server.uweight();
+                int uweight = server.shownWeight();
                 int served = server.served();
                 int maxServed = server.maxServed();
                 long picks = server.lbtot();
@@ -184,7 +184,7 @@ public final class PrometheusExporter {
                     .add(labels, active);
             gauge("haproxy_backend_backup_servers", "Backup servers that can take requests.")
                     .add(labels, backup);
-            int weight = active > 0 ? activeWeight : backupWeight;
+            int weight = ((active > 0 ? activeWeight : backupWeight) + 15) / 16;
             gauge("haproxy_backend_weight", "Sum of the weights of the servers in use.")
                     .add(labels, weight);
             gauge("haproxy_backend_uweight", "Sum of the user weights of the servers in use.")

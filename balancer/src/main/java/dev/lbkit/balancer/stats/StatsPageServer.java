@@ -314,7 +314,7 @@ final class StatsPageServer {
                         .append("</td><td>")
                         .append(escape(status))
                         .append("</td>")
-                        .append(cell(server.uweight()))
+                        .append(cell(server.shownWeight()))
                         .append(cell(server.served()))
                         .append(cell(server.maxServed()))
                         .append(cell(server.sessions()))

@@ -554,14 +554,14 @@ class ConfigParserTest {
                     http-request set-header X-A b
                     default_backend app
                 backend app
-                    server a 127.0.0.1:5001 slowstart 10s
+                    server a 127.0.0.1:5001 observe layer7
                 """);
         assertThat(config.warnings())
                 .as("ignored keywords are listed")
                 .anyMatch(w -> w.contains("'http-request'"));
         assertThat(config.warnings())
                 .as("ignored server options are listed")
-                .anyMatch(w -> w.contains("'slowstart'"));
+                .anyMatch(w -> w.contains("'observe'"));
     }
 
     // ------------------------------------------------------------------ alerts

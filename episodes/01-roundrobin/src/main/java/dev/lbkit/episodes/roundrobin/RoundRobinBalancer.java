@@ -110,7 +110,7 @@ public final class RoundRobinBalancer implements LoadBalancer {
             Slot slot = new Slot(server, server.backup() ? backup : active);
             slots[server.index()] = slot;
             if (groups.isUsable(server)) {
-                slot.eweight = WEIGHT_SCALE * server.uweight();
+                slot.eweight = server.eweight();
                 slot.group.nextWeight += slot.eweight;
             }
         }
@@ -285,7 +285,7 @@ public final class RoundRobinBalancer implements LoadBalancer {
         groups.up(server);
         Slot slot = slots[server.index()];
         Group group = slot.group;
-        slot.eweight = WEIGHT_SCALE * server.uweight();
+        slot.eweight = server.eweight();
         group.nextWeight += slot.eweight;
         if (slot.node.tree() == group.init) {
             slot.npos = 0;
@@ -312,7 +312,7 @@ public final class RoundRobinBalancer implements LoadBalancer {
         }
         Slot slot = slots[server.index()];
         Group group = slot.group;
-        int newEweight = WEIGHT_SCALE * server.uweight();
+        int newEweight = server.eweight();
         group.nextWeight = group.nextWeight - slot.eweight + newEweight;
         slot.eweight = newEweight;
         if (weightChangeAsUp && newEweight > 0) {

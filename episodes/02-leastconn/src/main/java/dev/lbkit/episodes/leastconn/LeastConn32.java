@@ -4,7 +4,6 @@ import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.algorithm.StatisticalPrng;
-import dev.lbkit.episodes.roundrobin.RoundRobinBalancer;
 import dev.lbkit.episodes.roundrobin.ServerGroups;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -130,7 +129,7 @@ final class LeastConn32 implements LoadBalancer {
 
     /** Joins list {@code list} of the element of its current key (up, weight change, start). */
     private void queue(Server server, int list) {
-        eweights[server.index()] = RoundRobinBalancer.WEIGHT_SCALE * server.uweight();
+        eweights[server.index()] = server.eweight();
         Group group = groupOf(server);
         long key = keyOf(server);
         append(server, elementAt(group, key), list);

@@ -76,7 +76,7 @@ final class LeastConnBalancer implements LoadBalancer {
     }
 
     private void insert(Server server) {
-        eweights[server.index()] = RoundRobinBalancer.WEIGHT_SCALE * server.uweight();
+        eweights[server.index()] = server.eweight();
         FifoTree<Server> tree = server.backup() ? backup : active;
         tree.insert(nodes[server.index()], key(inFlight(server), eweights[server.index()]));
     }

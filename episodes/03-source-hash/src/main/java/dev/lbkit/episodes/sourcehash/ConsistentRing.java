@@ -196,10 +196,10 @@ public final class ConsistentRing implements HashLookup {
 
     /**
      * The dynamic effective weight HAProxy uses for consistent hashing and random: 16 * user
-     * weight.
+     * weight, less while the server warms up after coming back ({@code slowstart}).
      */
     public static int eweight(Server server) {
-        return POINTS_PER_WEIGHT * server.uweight();
+        return server.eweight();
     }
 
     @Override

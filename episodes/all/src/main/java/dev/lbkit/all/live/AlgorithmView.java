@@ -76,7 +76,7 @@ final class AlgorithmView {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", s.name());
                 row.put("weight", s.uweight());
-                row.put("eweight", 16 * s.uweight());
+                row.put("eweight", s.eweight());
                 row.put("inFlight", s.served());
                 row.put("maxInFlight", s.maxServed());
                 row.put("picked", s.lbtot());

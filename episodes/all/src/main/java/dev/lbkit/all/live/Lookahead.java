@@ -33,7 +33,8 @@ final class Lookahead {
             boolean[] drain,
             boolean[] running,
             boolean[] stopping,
-            int[] served) {
+            int[] served,
+            int[] warmSixteenths) {
         enum Kind {
             PICK,
             UP,
@@ -51,6 +52,7 @@ final class Lookahead {
             boolean[] running = new boolean[n];
             boolean[] stopping = new boolean[n];
             int[] served = new int[n];
+            int[] warm = new int[n];
             for (Server s : servers) {
                 int i = s.index();
                 uweight[i] = s.uweight();
@@ -59,6 +61,7 @@ final class Lookahead {
                 running[i] = s.running();
                 stopping[i] = s.stopping();
                 served[i] = s.served();
+                warm[i] = s.warmSixteenths();
             }
             return new Call(
                     kind,
@@ -69,7 +72,8 @@ final class Lookahead {
                     drain,
                     running,
                     stopping,
-                    served);
+                    served,
+                    warm);
         }
     }
 
@@ -157,6 +161,7 @@ final class Lookahead {
                 s.setStopping();
             }
             s.addServed(c.served()[i] - s.served());
+            s.holdWarmUp(c.warmSixteenths()[i]);
         }
     }
 }
