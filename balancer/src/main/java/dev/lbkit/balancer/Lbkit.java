@@ -5,8 +5,10 @@ import dev.lbkit.balancer.algorithm.LoadBalancer;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.algorithm.StatisticalPrng;
 import dev.lbkit.balancer.config.Config;
+import dev.lbkit.balancer.config.HttpCheck;
 import dev.lbkit.balancer.config.Mode;
 import dev.lbkit.balancer.config.ProxySection;
+import dev.lbkit.balancer.config.ServerSpec;
 import dev.lbkit.balancer.config.StatsSocket;
 import dev.lbkit.balancer.config.UseBackend;
 import dev.lbkit.balancer.health.HealthChecks;
@@ -159,6 +161,17 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
                                 + reason
                                 + ", which lbkit cannot evaluate yet. Route with path, url, hdr(name) and their"
                                 + " _beg/_end/_sub/_reg/_dom forms, method or src, or remove the rule");
+            }
+        }
+        HttpCheck check = section.httpCheck();
+        boolean checked = section.servers().stream().anyMatch(ServerSpec::check);
+        if (check != null && checked) {
+            for (String line : check.unmodelled()) {
+                problems.add(
+                        line
+                                + " is not modelled by lbkit (its checks send one request and test"
+                                + " the answer's status and body with expect status, rstatus,"
+                                + " string and rstring): remove it to run the config with lbkit");
             }
         }
         return problems;

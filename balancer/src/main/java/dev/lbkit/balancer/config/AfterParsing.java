@@ -357,7 +357,7 @@ final class AfterParsing {
                 proxy.retries,
                 proxy.redispatchEvery,
                 proxy.forwardFor,
-                frontendOnly ? null : proxy.httpCheck,
+                frontendOnly ? null : httpCheck(proxy, diag),
                 proxy.allBackups,
                 proxy.hashBalanceFactor,
                 proxy.httpReuse,
@@ -390,5 +390,33 @@ final class AfterParsing {
                 }
             }
         }
+    }
+
+    /**
+     * {@code option httpchk} with the section's {@code http-check} lines applied; without the
+     * option HAProxy ignores the lines, and says so. As measured on 2.6.12: a section that writes
+     * neither inherits its defaults' check whole; one that writes the option drops the inherited
+     * lines; one that writes lines but not the option checks with its lines alone, on the default
+     * request ({@code OPTIONS / HTTP/1.0}) changed by its {@code send}, and without a {@code send}
+     * sends nothing (its checks time out: L7TOUT).
+     */
+    private static HttpCheck httpCheck(ProxyDraft proxy, Diagnostics diag) {
+        HttpCheck.Rules rules = proxy.httpCheckRules;
+        if (rules == null) {
+            return proxy.httpCheck;
+        }
+        if (proxy.httpCheck == null) {
+            diag.rawWarning(
+                    "[WARNING] "
+                            + proxy.typeWord()
+                            + " '"
+                            + proxy.name
+                            + "' uses http-check rules without 'option httpchk', so the rules are"
+                            + " ignored.");
+            return null;
+        }
+        return proxy.httpCheckRulesOwn && !proxy.httpCheckOwn
+                ? rules.applyTo(null)
+                : rules.applyTo(proxy.httpCheck);
     }
 }

@@ -34,6 +34,16 @@ final class ProxyDraft {
 
     ForwardFor forwardFor;
     HttpCheck httpCheck;
+
+    /** The {@code http-check} lines in effect: this section's, else those of its defaults. */
+    HttpCheck.Rules httpCheckRules;
+
+    /** Whether {@code option httpchk} was written in this section (not inherited). */
+    boolean httpCheckOwn;
+
+    /** Whether {@link #httpCheckRules} were written in this section (not inherited). */
+    boolean httpCheckRulesOwn;
+
     boolean allBackups;
     int hashBalanceFactor;
 
@@ -108,6 +118,7 @@ final class ProxyDraft {
         abortOnClose = defaults.abortOnClose;
         forwardFor = defaults.forwardFor;
         httpCheck = defaults.httpCheck;
+        httpCheckRules = defaults.httpCheckRules;
         allBackups = defaults.allBackups;
         cookie = defaults.cookie;
         persist = defaults.persist;

@@ -23,6 +23,7 @@ final class ProxyReader {
     private final ServerReader servers;
     private final AclReader acls;
     private final OperatorPagesReader operatorPages;
+    private final HttpCheckReader httpChecks;
     private final LogReader logs;
 
     ProxyReader(Diagnostics diag, UnaryOperator<String> env, HaproxyLine line) {
@@ -31,6 +32,7 @@ final class ProxyReader {
         this.binds = new BindReader(diag, env);
         this.servers = new ServerReader(diag, env, line);
         this.operatorPages = new OperatorPagesReader(diag, acls);
+        this.httpChecks = new HttpCheckReader(diag);
         this.logs = new LogReader(diag);
     }
 
@@ -135,6 +137,7 @@ final class ProxyReader {
             }
             case "stats" -> operatorPages.readStats(proxy, args);
             case "http-request" -> operatorPages.readHttpRequest(proxy, args);
+            case "http-check" -> httpChecks.read(proxy, args);
             case "id" -> {
                 if (proxy.isDefaults) {
                     diag.alert("'id' not allowed in 'defaults' section.");
@@ -593,7 +596,29 @@ final class ProxyReader {
             case "forwardfor" -> proxy.forwardFor = negated ? null : forwardFor(args);
             case "allbackups" -> proxy.allBackups = !negated;
             case "persist" -> proxy.persist = !negated;
-            case "httpchk" -> proxy.httpCheck = negated ? null : httpCheck(args.rest(2));
+            case "httpchk" -> {
+                proxy.httpCheck = negated ? null : httpCheck(args.rest(2));
+                // The option starts the section's own check: rules inherited from defaults go.
+                proxy.httpCheckOwn = true;
+                if (!proxy.httpCheckRulesOwn) {
+                    proxy.httpCheckRules = null;
+                }
+                if (proxy.httpCheck != null
+                        && (proxy.httpCheck.version().contains("\r")
+                                || proxy.httpCheck.version().contains("\n"))) {
+                    if (diag.since(HaproxyLine.V3_0)) {
+                        diag.alert(
+                                "'option httpchk' : hiding headers or body at the end of the version"
+                                        + " string is unsupported.Use 'http-check send' directive"
+                                        + " instead..");
+                    } else {
+                        diag.warn(
+                                "'option httpchk' : hiding headers or body at the end of the version"
+                                        + " string is deprecated. Please, consider to use"
+                                        + " 'http-check send' directive instead.");
+                    }
+                }
+            }
             case "httplog", "tcplog", "dontlognull" -> logs.readOption(proxy, args, negated);
             default -> {
                 if (Keywords.HARMLESS_OPTIONS.contains(name)) {

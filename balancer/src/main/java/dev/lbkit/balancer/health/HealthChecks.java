@@ -245,26 +245,93 @@ public final class HealthChecks implements AutoCloseable {
             }
         }
 
+        /**
+         * Sends the check's request and tests the answer: with no {@code http-check expect} rule a
+         * 2xx or 3xx status passes; with rules, each must hold, in order, and the first that does
+         * not gives the result: L7STS for a status rule, L7RSP for a body rule (as HAProxy 2.6 to
+         * 3.4 report them). The body is read up to {@value #BODY_LIMIT} bytes (HAProxy's buffer),
+         * to its Content-Length or to the end of the connection.
+         */
         private String httpCheck(Socket socket, HttpCheck http) throws IOException {
-            String request =
-                    http.method()
-                            + " "
-                            + http.uri()
-                            + " "
-                            + http.version()
-                            + "\r\n"
-                            + "Connection: close\r\n\r\n";
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            String statusLine = readLine(socket.getInputStream());
-            // "HTTP/1.1 200 OK": the three digits after the first space decide
-            String[] parts = statusLine.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/") || parts[1].length() != 3) {
+            if (http.sendsNothing()) {
+                // Nothing to send: wait for an answer until the read times out (L7TOUT), or the
+                // server closes (L7RSP).
+                socket.getInputStream().read();
                 return "L7RSP";
             }
-            char first = parts[1].charAt(0);
-            return first == '2' || first == '3' ? "L7OK" : "L7STS";
+            StringBuilder request =
+                    new StringBuilder()
+                            .append(http.method())
+                            .append(' ')
+                            .append(http.uri())
+                            .append(' ')
+                            .append(http.version())
+                            .append("\r\n");
+            for (String header : http.headers()) {
+                request.append(header).append("\r\n");
+            }
+            byte[] body =
+                    http.body() == null
+                            ? new byte[0]
+                            : http.body().getBytes(StandardCharsets.ISO_8859_1);
+            if (body.length > 0) {
+                request.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            // HAProxy adds this for HTTP/1.1 only; lbkit always asks, so every answer ends.
+            request.append("Connection: close\r\n\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String statusLine = readLine(in);
+            // "HTTP/1.1 200 OK": the three digits after the first space decide
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2
+                    || !parts[0].startsWith("HTTP/")
+                    || parts[1].length() != 3
+                    || !parts[1].chars().allMatch(Character::isDigit)) {
+                return "L7RSP";
+            }
+            int status = Integer.parseInt(parts[1]);
+            if (http.expects().isEmpty()) {
+                return status >= 200 && status < 400 ? "L7OK" : "L7STS";
+            }
+            String answerBody = "";
+            if (http.expects().stream().anyMatch(e -> !e.onStatus())) {
+                answerBody = readBody(in, http.method().equalsIgnoreCase("HEAD"));
+            }
+            for (HttpCheck.Expect expect : http.expects()) {
+                if (!expect.holds(status, answerBody)) {
+                    return expect.onStatus() ? "L7STS" : "L7RSP";
+                }
+            }
+            return "L7OK";
+        }
+
+        private static final int BODY_LIMIT = 16_384;
+
+        /** The rest of the answer's head, then its body as far as {@link #BODY_LIMIT}. */
+        private String readBody(InputStream in, boolean head) throws IOException {
+            long length = -1;
+            String line;
+            while (!(line = readLine(in)).isEmpty()) {
+                int colon = line.indexOf(':');
+                if (colon > 0
+                        && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
+                    try {
+                        length = Long.parseLong(line.substring(colon + 1).trim());
+                    } catch (NumberFormatException e) {
+                        length = -1;
+                    }
+                }
+            }
+            if (head) {
+                return "";
+            }
+            int limit = (int) Math.min(BODY_LIMIT, length < 0 ? BODY_LIMIT : length);
+            byte[] bytes = in.readNBytes(limit);
+            return new String(bytes, StandardCharsets.ISO_8859_1);
         }
 
         private String readLine(InputStream in) throws IOException {

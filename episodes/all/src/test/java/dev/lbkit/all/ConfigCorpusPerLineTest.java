@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the whole corpus: configs/valid and configs/invalid (written for 2.6) and configs/lines, whose
  * verdicts change between lines (sticky, log-hash and {@code hash-type ... none} since 3.0, {@code
  * hash-preserve-affinity} since 3.2, a frontend named like a defaults section refused in 3.4,
- * {@code nbthread} limits, the {@code balance} alert's wording). 2.6 is the haproxy binary when
- * there is one.
+ * {@code nbthread} limits, the {@code balance} alert's wording, headers hidden in {@code option
+ * httpchk}'s version, refused since 3.0). 2.6 is the haproxy binary when there is one.
  */
 class ConfigCorpusPerLineTest {
 

@@ -33,6 +33,7 @@ final class RecordingBackend implements AutoCloseable {
         server.createContext("/", this::handle);
         server.createContext("/health", this::health);
         server.createContext("/download/", this::download);
+        server.createContext("/status/", this::status);
         server.start();
     }
 
@@ -62,6 +63,35 @@ final class RecordingBackend implements AutoCloseable {
         exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
         exchange.sendResponseHeaders(healthy ? 200 : 503, -1);
         exchange.close();
+    }
+
+    /**
+     * {@code /status/NNN}: answers status NNN with the body "status NNN ok method=M host=H" (M the
+     * request's method, H its Host header or -), not written down: what health checks ask.
+     */
+    private void status(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        int code =
+                Integer.parseInt(exchange.getRequestURI().getPath().substring("/status/".length()));
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        byte[] body =
+                ("status "
+                                + code
+                                + " ok method="
+                                + exchange.getRequestMethod()
+                                + " host="
+                                + (host == null ? "-" : host)
+                                + "\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(code, -1);
+            exchange.close();
+            return;
+        }
+        exchange.sendResponseHeaders(code, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     /** {@code /download/N}: N bytes, streamed in chunks, never held whole. */
