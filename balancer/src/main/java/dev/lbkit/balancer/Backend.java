@@ -590,24 +590,22 @@ public final class Backend {
      * server in maintenance is left as it is (leaving maintenance sets its health anyway).
      */
     public void forceHealth(Server server, Health health) {
-        synchronized (lock) {
-            if (server.maint()) {
-                return;
-            }
-            CheckState check = checks.get(server);
-            change(
-                    server,
-                    () -> {
-                        switch (health) {
-                            case UP -> server.setRunning(true);
-                            case STOPPING -> server.setStopping();
-                            case DOWN -> server.setRunning(false);
-                        }
-                        if (check != null) {
-                            check.force(health != Health.DOWN);
-                        }
-                    });
-        }
+        change(
+                server,
+                () -> {
+                    if (server.maint()) {
+                        return;
+                    }
+                    CheckState check = checks.get(server);
+                    switch (health) {
+                        case UP -> server.setRunning(true);
+                        case STOPPING -> server.setStopping();
+                        case DOWN -> server.setRunning(false);
+                    }
+                    if (check != null) {
+                        check.force(health != Health.DOWN);
+                    }
+                });
     }
 
     /**
@@ -633,6 +631,11 @@ public final class Backend {
             if (check != null) {
                 check.enterMaintenance();
             }
+        } else if (server.tracked() != null) {
+            // A tracker leaves maintenance in the state of the server it tracks.
+            server.setMaint(false);
+            server.followTracked();
+            return;
         } else {
             server.setRunning(true);
             if (check != null) {
@@ -696,6 +699,7 @@ public final class Backend {
     }
 
     private void change(Server server, Runnable mutation) {
+        List<Server> elsewhere;
         synchronized (lock) {
             boolean wasUsable = server.usable();
             boolean wasUp = up(server);
@@ -710,12 +714,60 @@ public final class Backend {
                 }
             }
             notifyUsability(server, wasUsable, server.usable());
+            elsewhere = propagate(server);
+        }
+        for (Server tracker : elsewhere) {
+            Backend other = backendOf.apply(tracker);
+            if (Thread.holdsLock(lock)) {
+                // The caller holds this backend's lock (a health check): taking another backend's
+                // lock now could close a wait cycle, so the other backend follows on its own.
+                QUEUE_TIMER.execute(() -> other.follow(tracker));
+            } else {
+                other.follow(tracker);
+            }
         }
     }
 
     /** UP in HAProxy's sense: running, not stopping, not in maintenance (drain does not count). */
     private static boolean up(Server server) {
-        return server.running() && !server.stopping() && !server.maint();
+        return server.running()
+                && !server.stopping()
+                && !server.maint()
+                && server.maintVia() == null;
+    }
+
+    /** Where each server of the running proxies belongs: how a tracker's backend is found. */
+    private volatile java.util.function.Function<Server, Backend> backendOf = s -> this;
+
+    /** Wires {@code track} between backends: {@code backendOf} finds any server's backend. */
+    public void linkTracking(java.util.function.Function<Server, Backend> backendOf) {
+        this.backendOf = backendOf;
+    }
+
+    /**
+     * The servers that track {@code server} and belong to this backend take its new state at once,
+     * under its lock, as HAProxy changes them in the same step. Returns those in other backends,
+     * which {@link #change} moves after releasing this backend's lock, so that no thread holds two
+     * backends' locks.
+     */
+    private List<Server> propagate(Server server) {
+        List<Server> elsewhere = List.of();
+        for (Server tracker : server.trackers()) {
+            if (backendOf.apply(tracker) == this) {
+                follow(tracker);
+            } else {
+                if (elsewhere.isEmpty()) {
+                    elsewhere = new ArrayList<>();
+                }
+                elsewhere.add(tracker);
+            }
+        }
+        return elsewhere;
+    }
+
+    /** {@code tracker} takes the state of the server it tracks (its own admin state stays). */
+    public void follow(Server tracker) {
+        change(tracker, tracker::followTracked);
     }
 
     /**

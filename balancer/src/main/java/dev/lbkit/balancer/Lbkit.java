@@ -61,7 +61,37 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
                 backends.put(section.name(), new Backend(section, algorithm, config.line()));
             }
         }
+        linkTracking();
         this.healthChecks = new HealthChecks(List.copyOf(backends.values()));
+    }
+
+    /**
+     * {@code track}: each tracking server learns the server it follows (in its backend, or in the
+     * one its {@code track} names; the config check made sure it exists) and takes its state.
+     */
+    private void linkTracking() {
+        Map<Server, Backend> owners = new java.util.IdentityHashMap<>();
+        for (Backend backend : backends.values()) {
+            backend.servers().forEach(s -> owners.put(s, backend));
+        }
+        List<Server> trackers = new ArrayList<>();
+        for (Backend backend : backends.values()) {
+            backend.linkTracking(owners::get);
+            for (Server server : backend.servers()) {
+                String track = server.spec().track();
+                if (track == null) {
+                    continue;
+                }
+                int slash = track.indexOf('/');
+                Backend target = slash < 0 ? backend : backends.get(track.substring(0, slash));
+                Server tracked = target.server(track.substring(slash + 1)).orElseThrow();
+                server.track(tracked, target.name() + "/" + tracked.name());
+                trackers.add(server);
+            }
+        }
+        for (Server tracker : trackers) {
+            owners.get(tracker).follow(tracker);
+        }
     }
 
     /**

@@ -28,6 +28,21 @@ public final class Server {
 
     private long warmingSince;
 
+    /** The server this one tracks ({@code track}), or null; and those that track this one. */
+    private Server tracked;
+
+    private String trackedName;
+    private final java.util.List<Server> trackers = new java.util.ArrayList<>();
+
+    /**
+     * "proxy/server" of the tracked server when it is in maintenance (its own or inherited), or
+     * null: HAProxy's {@code MAINT (via ...)}.
+     */
+    private String maintVia;
+
+    /** Drained because the tracked server is (HAProxy shows a plain DRAIN). */
+    private boolean drainVia;
+
     /** {@code maxconn}, 0 for none: the config's, or the runtime API's ({@link #setMaxconn}). */
     private long maxconn;
 
@@ -285,7 +300,65 @@ public final class Server {
      * not stopping).
      */
     public boolean usable() {
-        return uweight > 0 && !maint && !drain && running && !stopping;
+        return uweight > 0
+                && !maint
+                && !drain
+                && running
+                && !stopping
+                && maintVia == null
+                && !drainVia;
+    }
+
+    /** The server this one tracks, or null. */
+    public Server tracked() {
+        return tracked;
+    }
+
+    /** The servers that track this one. */
+    public java.util.List<Server> trackers() {
+        return trackers;
+    }
+
+    /** Wires {@code track}: this server follows {@code tracked}, named "proxy/server". */
+    public void track(Server tracked, String trackedName) {
+        this.tracked = tracked;
+        this.trackedName = trackedName;
+        tracked.trackers.add(this);
+    }
+
+    /** "proxy/server" of the server whose maintenance this one inherits, or null. */
+    public String maintVia() {
+        return maintVia;
+    }
+
+    /** Drained by the server it tracks. */
+    public boolean drainVia() {
+        return drainVia;
+    }
+
+    /**
+     * Takes the tracked server's state: UP, stopping or DOWN as it is, and its maintenance and
+     * drain (its own or inherited) as inherited ones; this server's own admin state stays.
+     */
+    public void followTracked() {
+        Server from = tracked;
+        // HAProxy names the server tracked, whether its maintenance is its own or inherited.
+        String via = from.maint || from.maintVia != null ? trackedName : null;
+        if (!java.util.Objects.equals(via, maintVia) || drainVia != (from.drain || from.drainVia)) {
+            lastChangeNanos = System.nanoTime();
+        }
+        if (maintVia == null && via != null && !maint) {
+            weightEnteringMaint = uweight;
+        }
+        maintVia = via;
+        drainVia = from.drain || from.drainVia;
+        if (from.stopping) {
+            if (!stopping || !running) {
+                setStopping();
+            }
+        } else {
+            setRunning(from.running);
+        }
     }
 
     // Mutators: package dev.lbkit.balancer.Backend calls these under its lock.

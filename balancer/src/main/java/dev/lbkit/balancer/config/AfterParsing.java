@@ -326,7 +326,8 @@ final class AfterParsing {
                             o.fastinterMs,
                             o.downinterMs,
                             o.maxqueue,
-                            (o.slowstartMs + 999) / 1000));
+                            (o.slowstartMs + 999) / 1000,
+                            o.track));
         }
         Balance balance =
                 proxy.balance != null ? proxy.balance : Balance.defaultOf(line, proxy.where);
@@ -373,6 +374,110 @@ final class AfterParsing {
     }
 
     /** Alerts for each server whose host name does not resolve. */
+    /**
+     * {@code track}: the tracked server must exist (in this backend, or in the named proxy), have
+     * checks of its own or track another itself, and no chain may loop; HAProxy 2.6's alerts.
+     */
+    static void checkTracking(List<ProxySection> sections, Diagnostics diag) {
+        java.util.Map<ServerSpec, ServerSpec> links = new java.util.IdentityHashMap<>();
+        for (ProxySection proxy : sections) {
+            for (ServerSpec server : proxy.servers()) {
+                if (server.track() == null) {
+                    continue;
+                }
+                String where =
+                        "[ALERT] ["
+                                + server.where()
+                                + "] : 'server "
+                                + proxy.name()
+                                + "/"
+                                + server.name()
+                                + "' : ";
+                String track = server.track();
+                int slash = track.indexOf('/');
+                ProxySection owner =
+                        slash < 0 ? proxy : backendNamed(sections, track.substring(0, slash));
+                if (owner == null) {
+                    diag.rawAlert(
+                            where
+                                    + "unable to find required proxy '"
+                                    + track.substring(0, slash)
+                                    + "' for tracking.");
+                    continue;
+                }
+                ServerSpec tracked = tracked(sections, proxy, server);
+                if (tracked == null) {
+                    diag.rawAlert(
+                            where
+                                    + "unable to find required server '"
+                                    + track.substring(slash + 1)
+                                    + "' for tracking.");
+                    continue;
+                }
+                if (!tracked.check() && tracked.track() == null) {
+                    diag.rawAlert(
+                            where
+                                    + "unable to use "
+                                    + owner.name()
+                                    + "/"
+                                    + tracked.name()
+                                    + " for tracking as it does not have any check nor agent"
+                                    + " enabled.");
+                    continue;
+                }
+                // Follow the links made so far (servers earlier in the file): HAProxy resolves
+                // them in that order, so a loop is named at its last server.
+                ServerSpec step = tracked;
+                for (int hops = 0; step != null && hops <= 1000; hops++) {
+                    if (step == server) {
+                        diag.rawAlert(
+                                where
+                                        + "unable to track "
+                                        + owner.name()
+                                        + "/"
+                                        + tracked.name()
+                                        + " as it belongs to a tracking chain looping back to "
+                                        + proxy.name()
+                                        + "/"
+                                        + server.name()
+                                        + ".");
+                        break;
+                    }
+                    step = links.get(step);
+                }
+                if (step != server) {
+                    links.put(server, tracked);
+                }
+            }
+        }
+    }
+
+    private static ProxySection backendNamed(List<ProxySection> sections, String name) {
+        return sections.stream()
+                .filter(p -> p.name().equals(name) && p.hasBackend())
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * The server {@code server} of {@code proxy} tracks: in {@code proxy}, or in the proxy its
+     * {@code track} names; null when there is none.
+     */
+    public static ServerSpec tracked(
+            List<ProxySection> sections, ProxySection proxy, ServerSpec server) {
+        String track = server.track();
+        int slash = track.indexOf('/');
+        ProxySection owner = slash < 0 ? proxy : backendNamed(sections, track.substring(0, slash));
+        if (owner == null) {
+            return null;
+        }
+        String serverName = track.substring(slash + 1);
+        return owner.servers().stream()
+                .filter(s -> s.name().equals(serverName))
+                .findFirst()
+                .orElse(null);
+    }
+
     static void resolveServerAddresses(List<ProxySection> sections, Diagnostics diag) {
         for (ProxySection section : sections) {
             for (ServerSpec server : section.servers()) {

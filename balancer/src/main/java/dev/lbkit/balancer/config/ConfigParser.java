@@ -134,6 +134,7 @@ public final class ConfigParser {
         if (diag.hasAlerts()) {
             throw new ConfigException(diag.alerts());
         }
+        AfterParsing.checkTracking(sections, diag);
         AfterParsing.resolveServerAddresses(sections, diag);
         if (diag.hasAlerts()) {
             diag.rawAlert("[ALERT] Failed to initialize server(s) addr.");

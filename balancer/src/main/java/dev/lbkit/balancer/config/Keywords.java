@@ -46,6 +46,22 @@ final class Keywords {
                     "insecure-setuid-wanted",
                     "nbproc");
 
+    /** Harmless global keywords that take exactly one word: HAProxy refuses a second. */
+    static final Set<String> GLOBAL_ONE_ARGUMENT =
+            Set.of(
+                    "uid",
+                    "gid",
+                    "chroot",
+                    "pidfile",
+                    "node",
+                    "log-tag",
+                    "spread-checks",
+                    "localpeer",
+                    "ulimit-n",
+                    "maxsessrate",
+                    "ssl-server-verify",
+                    "tune.bufsize");
+
     private static final Set<String> HARMLESS_GLOBAL =
             Set.of(
                     "user",
@@ -439,7 +455,6 @@ final class Keywords {
                     Map.entry("agent-inter", 1),
                     Map.entry("agent-addr", 1),
                     Map.entry("agent-send", 1),
-                    Map.entry("track", 1),
                     Map.entry("redir", 1),
                     Map.entry("source", 1),
                     Map.entry("pool-max-conn", 1),
@@ -535,6 +550,7 @@ final class Keywords {
                 List.of(
                         "cookie",
                         "slowstart",
+                        "track",
                         "weight",
                         "id",
                         "inter",

@@ -22,6 +22,9 @@ final class ServerOptions {
     int maxqueue;
     HashKey hashKey = HashKey.ID;
 
+    /** {@code track [<proxy>/]<server>}, or null. */
+    String track;
+
     /** {@code slowstart} in milliseconds, 0 for none. */
     int slowstartMs;
 
@@ -45,6 +48,7 @@ final class ServerOptions {
         copy.hashKey = hashKey;
         copy.cookie = cookie;
         copy.slowstartMs = slowstartMs;
+        copy.track = track;
         return copy;
     }
 }

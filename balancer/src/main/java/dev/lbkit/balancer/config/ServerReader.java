@@ -265,6 +265,14 @@ final class ServerReader {
                     options.cookie = value;
                     i++;
                 }
+                case "track" -> {
+                    if (value.isEmpty()) {
+                        diag.alertAt(prefix + "'track' expects [<proxy>/]<server> as argument..");
+                        return;
+                    }
+                    options.track = value;
+                    i++;
+                }
                 case "slowstart" -> {
                     HaproxyTime.Value delay = HaproxyTime.parse(value);
                     if (delay.badChar() != null) {
@@ -330,6 +338,10 @@ final class ServerReader {
                     i += skip;
                 }
             }
+        }
+        if (!defaultServer && options.track != null && options.check) {
+            diag.alertAt(prefix + "unable to enable checks and tracking at the same time!");
+            return;
         }
         if (defaultServer) {
             proxy.defaultServer = options;

@@ -28,6 +28,8 @@ package dev.lbkit.balancer.config;
  * @param slowstartSeconds {@code slowstart} in whole seconds (the milliseconds written, rounded up,
  *     as HAProxy keeps it), 0 for none: after coming back UP, a dynamic algorithm gives the server
  *     a weight that grows from 1/16 of its own to all of it over this time
+ * @param track {@code track [<proxy>/]<server>}: the server whose state this one follows instead of
+ *     checks of its own, or null
  */
 public record ServerSpec(
         String name,
@@ -49,12 +51,59 @@ public record ServerSpec(
         int fastinterMs,
         int downinterMs,
         int maxqueue,
-        int slowstartSeconds) {
+        int slowstartSeconds,
+        String track) {
 
     public ServerSpec {
         if (hashKey == null) {
             hashKey = HashKey.ID;
         }
+    }
+
+    /** A server that tracks no other. */
+    public ServerSpec(
+            String name,
+            String host,
+            int port,
+            int weight,
+            int id,
+            boolean explicitId,
+            boolean check,
+            int interMs,
+            int rise,
+            int fall,
+            boolean backup,
+            boolean disabled,
+            int maxconn,
+            Where where,
+            HashKey hashKey,
+            String guid,
+            int fastinterMs,
+            int downinterMs,
+            int maxqueue,
+            int slowstartSeconds) {
+        this(
+                name,
+                host,
+                port,
+                weight,
+                id,
+                explicitId,
+                check,
+                interMs,
+                rise,
+                fall,
+                backup,
+                disabled,
+                maxconn,
+                where,
+                hashKey,
+                guid,
+                fastinterMs,
+                downinterMs,
+                maxqueue,
+                slowstartSeconds,
+                null);
     }
 
     /** A server without {@code slowstart}. */

@@ -225,6 +225,9 @@ final class Commands {
                         return STATE_WORDS;
                 }
             case "health":
+                if (server.tracked() != null) {
+                    return "cannot change health on a tracking server.\n\n";
+                }
                 // The words are case-sensitive and any after the state are ignored (2.6 to 3.4).
                 Backend.Health health =
                         switch (value) {

@@ -136,7 +136,7 @@ public final class PrometheusExporter {
                     }
                 }
                 Optional<HealthChecks.Snapshot> check = checks.of(server);
-                String status = StatCsv.status(server, check);
+                String status = StatCsv.status(server, checks.of(StatCsv.root(server)));
                 int uweight = server.shownWeight();
                 int served = server.served();
                 int maxServed = server.maxServed();
