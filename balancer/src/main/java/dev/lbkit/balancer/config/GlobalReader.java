@@ -141,7 +141,15 @@ final class GlobalReader {
                     }
                 } else if (Keywords.isHarmlessGlobal(keyword)) {
                     // Process settings (user, chroot, logging, tuning) change nothing in how lbkit
-                    // balances.
+                    // balances; those that take one word refuse a second (measured on 2.6.12).
+                    if (Keywords.GLOBAL_ONE_ARGUMENT.contains(keyword) && !args.get(2).isEmpty()) {
+                        diag.alert(
+                                "'"
+                                        + keyword
+                                        + "' cannot handle unexpected argument '"
+                                        + args.get(2)
+                                        + "'.");
+                    }
                     return;
                 } else {
                     diag.unknownKeyword(keyword, "global", Keywords.globalNames());
