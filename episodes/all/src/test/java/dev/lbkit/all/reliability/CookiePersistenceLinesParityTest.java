@@ -142,11 +142,7 @@ class CookiePersistenceLinesParityTest {
     private record Runs(
             List<String> steps, List<String> haproxy, List<String> lbkit, int persisted) {
         int alike() {
-            int n = 0;
-            for (int i = 0; i < haproxy.size(); i++) {
-                n += haproxy.get(i).equals(lbkit.get(i)) ? 1 : 0;
-            }
-            return n;
+            return Steps.alike(haproxy, lbkit);
         }
     }
 

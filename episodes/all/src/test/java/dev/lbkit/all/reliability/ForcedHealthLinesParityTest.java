@@ -93,11 +93,7 @@ class ForcedHealthLinesParityTest {
 
     private record Runs(List<String> haproxy, List<String> lbkit) {
         int alike() {
-            int n = 0;
-            for (int i = 0; i < haproxy.size(); i++) {
-                n += haproxy.get(i).equals(lbkit.get(i)) ? 1 : 0;
-            }
-            return n;
+            return Steps.alike(haproxy, lbkit);
         }
     }
 

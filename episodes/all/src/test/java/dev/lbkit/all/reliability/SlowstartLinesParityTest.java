@@ -120,11 +120,7 @@ class SlowstartLinesParityTest {
     private record Attempt(
             List<String> steps, List<String> haproxy, List<String> lbkit, String overran) {
         int alike() {
-            int n = 0;
-            for (int i = 0; i < haproxy.size(); i++) {
-                n += haproxy.get(i).equals(lbkit.get(i)) ? 1 : 0;
-            }
-            return n;
+            return Steps.alike(haproxy, lbkit);
         }
 
         String summary() {
