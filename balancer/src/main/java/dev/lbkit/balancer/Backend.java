@@ -375,7 +375,8 @@ public final class Backend {
      * A server a cookie may send requests to without {@code option persist}: not DOWN, not MAINT.
      */
     private static boolean upForCookies(Server server) {
-        return server.running() && !server.maint();
+        // Maintenance inherited from a tracked server counts as maintenance (measured on 2.6.12).
+        return server.running() && !server.maint() && server.maintVia() == null;
     }
 
     /**
@@ -862,7 +863,7 @@ public final class Backend {
             if (section.redispatch()) {
                 return serveOwnQueueAtOnce(server);
             }
-            return server.maint() ? redistribute(server) : List.of();
+            return server.maint() || server.maintVia() != null ? redistribute(server) : List.of();
         }
         return section.redispatch() ? redistribute(server) : List.of();
     }

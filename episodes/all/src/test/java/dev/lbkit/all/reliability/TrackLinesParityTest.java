@@ -8,6 +8,10 @@ import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.RuntimeApiClient;
 import dev.lbkit.harness.ShowStat;
 import dev.lbkit.harness.haproxy.HaproxyLines;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -22,7 +26,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * After each runtime command (maintenance, drain, forced health of the tracked servers and of a
  * tracker itself, a weight), each command's answer and every server's state in {@code show stat}:
  * status ({@code MAINT (via t1/a)}, {@code DRAIN}, {@code NOLB}, {@code DOWN}), weight and the
- * backends' active counts. The checked servers check every 30 s, so only the commands move them.
+ * backends' active counts; and requests whose cookie names a tracker (a tracker in inherited
+ * maintenance does not take them). The checked servers check every 30 s, so only the commands move
+ * them.
  */
 class TrackLinesParityTest {
     static final String TEMPLATE =
@@ -33,20 +39,26 @@ class TrackLinesParityTest {
                 default_backend t1
 
             backend t1
-                server a 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
-                server b 127.0.0.1:{SERVER} track a weight 2
-                server c 127.0.0.1:{SERVER} track t2/x
-                server d 127.0.0.1:{SERVER} track t1/b slowstart 5s
-                server e 127.0.0.1:{SERVER}
+                balance roundrobin
+                cookie SRV insert indirect
+                server a 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3 cookie a
+                server b 127.0.0.1:{SERVER} track a weight 2 cookie b
+                server c 127.0.0.1:{SERVER} track t2/x cookie c
+                server d 127.0.0.1:{SERVER} track t1/b slowstart 5s cookie d
+                server e 127.0.0.1:{SERVER} cookie e
 
             backend t2
+                balance roundrobin
                 server x 127.0.0.1:{SERVER} check inter 30s rise 2 fall 3
                 server y 127.0.0.1:{SERVER} track t1/a
             """;
 
     static final List<String> COMMANDS =
             List.of(
+                    "GET with cookie SRV=b",
                     "disable server t1/a",
+                    "GET with cookie SRV=b",
+                    "GET with cookie SRV=d",
                     "enable server t1/a",
                     "set server t1/a state drain",
                     "set server t1/a state ready",
@@ -130,8 +142,8 @@ class TrackLinesParityTest {
             haproxy.add(afterFirstChecks(both.haproxyStats()));
             lbkit.add(afterFirstChecks(both.lbkitStats()));
             for (String command : COMMANDS) {
-                haproxy.add(after(both.haproxyStats(), command));
-                lbkit.add(after(both.lbkitStats(), command));
+                haproxy.add(after(both.haproxyPort(), both.haproxyStats(), command));
+                lbkit.add(after(both.lbkitPort(), both.lbkitStats(), command));
             }
             return new Runs(haproxy, lbkit);
         }
@@ -152,10 +164,40 @@ class TrackLinesParityTest {
         }
     }
 
-    private static String after(int statsPort, String command) {
-        String answer = RuntimeApiClient.send(statsPort, command);
+    private static String after(int port, int statsPort, String command) throws IOException {
+        String answer =
+                command.startsWith("GET with cookie ")
+                        ? request(port, command.substring("GET with cookie ".length()))
+                        : RuntimeApiClient.send(statsPort, command);
         return EventRun.quote(answer)
                 + "\n"
                 + ShowStat.states(RuntimeApiClient.send(statsPort, "show stat"));
+    }
+
+    /**
+     * A request carrying {@code cookie} to backend t1: its status and the {@code Set-Cookie} it got
+     * (none when the cookie's server took it; another server's value when the algorithm chose).
+     */
+    private static String request(int port, String cookie) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream()
+                    .write(
+                            ("GET / HTTP/1.1\r\nHost: x\r\nCookie: "
+                                            + cookie
+                                            + "\r\nConnection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+            String answer =
+                    new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            List<String> head = answer.split("\r\n\r\n", 2)[0].lines().toList();
+            StringBuilder out = new StringBuilder(head.isEmpty() ? "none" : head.get(0));
+            for (String line : head) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("set-cookie:")) {
+                    out.append(" | ").append(line.substring("set-cookie:".length()).strip());
+                }
+            }
+            return out.toString();
+        }
     }
 }
