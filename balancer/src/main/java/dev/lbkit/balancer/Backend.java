@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -376,7 +377,7 @@ public final class Backend {
      */
     private static boolean upForCookies(Server server) {
         // Maintenance inherited from a tracked server counts as maintenance (measured on 2.6.12).
-        return server.running() && !server.maint() && server.maintVia() == null;
+        return server.running() && !server.inMaintenance();
     }
 
     /**
@@ -700,7 +701,7 @@ public final class Backend {
     }
 
     private void change(Server server, Runnable mutation) {
-        List<Server> elsewhere;
+        List<Runnable> elsewhere;
         synchronized (lock) {
             boolean wasUsable = server.usable();
             boolean wasUp = up(server);
@@ -717,50 +718,47 @@ public final class Backend {
             notifyUsability(server, wasUsable, server.usable());
             elsewhere = propagate(server);
         }
-        for (Server tracker : elsewhere) {
-            Backend other = backendOf.apply(tracker);
+        for (Runnable follow : elsewhere) {
             if (Thread.holdsLock(lock)) {
                 // The caller holds this backend's lock (a health check): taking another backend's
                 // lock now could close a wait cycle, so the other backend follows on its own.
-                QUEUE_TIMER.execute(() -> other.follow(tracker));
+                QUEUE_TIMER.execute(follow);
             } else {
-                other.follow(tracker);
+                follow.run();
             }
         }
     }
 
     /** UP in HAProxy's sense: running, not stopping, not in maintenance (drain does not count). */
     private static boolean up(Server server) {
-        return server.running()
-                && !server.stopping()
-                && !server.maint()
-                && server.maintVia() == null;
+        return server.running() && !server.stopping() && !server.inMaintenance();
     }
 
     /** Where each server of the running proxies belongs: how a tracker's backend is found. */
-    private volatile java.util.function.Function<Server, Backend> backendOf = s -> this;
+    private volatile Function<Server, Backend> backendOf = s -> this;
 
     /** Wires {@code track} between backends: {@code backendOf} finds any server's backend. */
-    public void linkTracking(java.util.function.Function<Server, Backend> backendOf) {
+    public void linkTracking(Function<Server, Backend> backendOf) {
         this.backendOf = backendOf;
     }
 
     /**
      * The servers that track {@code server} and belong to this backend take its new state at once,
-     * under its lock, as HAProxy changes them in the same step. Returns those in other backends,
-     * which {@link #change} moves after releasing this backend's lock, so that no thread holds two
-     * backends' locks.
+     * under its lock, as HAProxy changes them in the same step. Returns how those in other backends
+     * follow, which {@link #change} runs after releasing this backend's lock, so that no thread
+     * holds two backends' locks.
      */
-    private List<Server> propagate(Server server) {
-        List<Server> elsewhere = List.of();
+    private List<Runnable> propagate(Server server) {
+        List<Runnable> elsewhere = List.of();
         for (Server tracker : server.trackers()) {
-            if (backendOf.apply(tracker) == this) {
+            Backend owner = backendOf.apply(tracker);
+            if (owner == this) {
                 follow(tracker);
             } else {
                 if (elsewhere.isEmpty()) {
                     elsewhere = new ArrayList<>();
                 }
-                elsewhere.add(tracker);
+                elsewhere.add(() -> owner.follow(tracker));
             }
         }
         return elsewhere;
@@ -863,7 +861,7 @@ public final class Backend {
             if (section.redispatch()) {
                 return serveOwnQueueAtOnce(server);
             }
-            return server.maint() || server.maintVia() != null ? redistribute(server) : List.of();
+            return server.inMaintenance() ? redistribute(server) : List.of();
         }
         return section.redispatch() ? redistribute(server) : List.of();
     }

@@ -19,6 +19,7 @@ import dev.lbkit.balancer.runtime.RunningProxies;
 import dev.lbkit.balancer.runtime.RuntimeApi;
 import dev.lbkit.balancer.stats.OperatorPageRoutes;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
      * one its {@code track} names; the config check made sure it exists) and takes its state.
      */
     private void linkTracking() {
-        Map<Server, Backend> owners = new java.util.IdentityHashMap<>();
+        Map<Server, Backend> owners = new IdentityHashMap<>();
         for (Backend backend : backends.values()) {
             backend.servers().forEach(s -> owners.put(s, backend));
         }
@@ -78,13 +79,13 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
         for (Backend backend : backends.values()) {
             backend.linkTracking(owners::get);
             for (Server server : backend.servers()) {
-                String track = server.spec().track();
-                if (track == null) {
+                ServerSpec spec = server.spec();
+                if (spec.track() == null) {
                     continue;
                 }
-                int slash = track.indexOf('/');
-                Backend target = slash < 0 ? backend : backends.get(track.substring(0, slash));
-                Server tracked = target.server(track.substring(slash + 1)).orElseThrow();
+                Backend target =
+                        spec.trackBackend() == null ? backend : backends.get(spec.trackBackend());
+                Server tracked = target.server(spec.trackServer()).orElseThrow();
                 server.track(tracked, target.name() + "/" + tracked.name());
                 trackers.add(server);
             }

@@ -1,6 +1,9 @@
 package dev.lbkit.balancer.algorithm;
 
 import dev.lbkit.balancer.config.ServerSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * One server of a backend at run time: its configured facts plus the state that changes while lbkit
@@ -32,7 +35,7 @@ public final class Server {
     private Server tracked;
 
     private String trackedName;
-    private final java.util.List<Server> trackers = new java.util.ArrayList<>();
+    private final List<Server> trackers = new ArrayList<>();
 
     /**
      * "proxy/server" of the tracked server when it is in maintenance (its own or inherited), or
@@ -300,13 +303,20 @@ public final class Server {
      * not stopping).
      */
     public boolean usable() {
-        return uweight > 0
-                && !maint
-                && !drain
-                && running
-                && !stopping
-                && maintVia == null
-                && !drainVia;
+        return uweight > 0 && !inMaintenance() && !inDrain() && running && !stopping;
+    }
+
+    /**
+     * In maintenance of its own or inherited from the server it tracks: HAProxy treats both alike
+     * (no request, not even one a persistence cookie names).
+     */
+    public boolean inMaintenance() {
+        return maint || maintVia != null;
+    }
+
+    /** Drained, by its own admin state or by the server it tracks. */
+    public boolean inDrain() {
+        return drain || drainVia;
     }
 
     /** The server this one tracks, or null. */
@@ -315,8 +325,20 @@ public final class Server {
     }
 
     /** The servers that track this one. */
-    public java.util.List<Server> trackers() {
+    public List<Server> trackers() {
         return trackers;
+    }
+
+    /**
+     * The server whose checks decide this one's state: itself, or the end of its {@code track}
+     * chain (the config check refuses chains that loop).
+     */
+    public Server checkedBy() {
+        Server at = this;
+        while (at.tracked != null) {
+            at = at.tracked;
+        }
+        return at;
     }
 
     /** Wires {@code track}: this server follows {@code tracked}, named "proxy/server". */
@@ -343,15 +365,15 @@ public final class Server {
     public void followTracked() {
         Server from = tracked;
         // HAProxy names the server tracked, whether its maintenance is its own or inherited.
-        String via = from.maint || from.maintVia != null ? trackedName : null;
-        if (!java.util.Objects.equals(via, maintVia) || drainVia != (from.drain || from.drainVia)) {
+        String via = from.inMaintenance() ? trackedName : null;
+        if (!Objects.equals(via, maintVia) || drainVia != from.inDrain()) {
             lastChangeNanos = System.nanoTime();
         }
         if (maintVia == null && via != null && !maint) {
             weightEnteringMaint = uweight;
         }
         maintVia = via;
-        drainVia = from.drain || from.drainVia;
+        drainVia = from.inDrain();
         if (from.stopping) {
             if (!stopping || !running) {
                 setStopping();

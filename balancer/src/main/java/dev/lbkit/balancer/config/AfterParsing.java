@@ -4,6 +4,7 @@ import dev.lbkit.balancer.log.LogFormat;
 import dev.lbkit.balancer.log.LogSettings;
 import dev.lbkit.balancer.log.LogTarget;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -373,13 +374,12 @@ final class AfterParsing {
                         : proxy.cookie.withServers(serverCookies, proxy.persist));
     }
 
-    /** Alerts for each server whose host name does not resolve. */
     /**
      * {@code track}: the tracked server must exist (in this backend, or in the named proxy), have
      * checks of its own or track another itself, and no chain may loop; HAProxy 2.6's alerts.
      */
     static void checkTracking(List<ProxySection> sections, Diagnostics diag) {
-        java.util.Map<ServerSpec, ServerSpec> links = new java.util.IdentityHashMap<>();
+        Map<ServerSpec, ServerSpec> links = new IdentityHashMap<>();
         for (ProxySection proxy : sections) {
             for (ServerSpec server : proxy.servers()) {
                 if (server.track() == null) {
@@ -393,24 +393,34 @@ final class AfterParsing {
                                 + "/"
                                 + server.name()
                                 + "' : ";
-                String track = server.track();
-                int slash = track.indexOf('/');
                 ProxySection owner =
-                        slash < 0 ? proxy : backendNamed(sections, track.substring(0, slash));
+                        server.trackBackend() == null
+                                ? proxy
+                                : sections.stream()
+                                        .filter(
+                                                p ->
+                                                        p.name().equals(server.trackBackend())
+                                                                && p.hasBackend())
+                                        .findFirst()
+                                        .orElse(null);
                 if (owner == null) {
                     diag.rawAlert(
                             where
                                     + "unable to find required proxy '"
-                                    + track.substring(0, slash)
+                                    + server.trackBackend()
                                     + "' for tracking.");
                     continue;
                 }
-                ServerSpec tracked = tracked(sections, proxy, server);
+                ServerSpec tracked =
+                        owner.servers().stream()
+                                .filter(s -> s.name().equals(server.trackServer()))
+                                .findFirst()
+                                .orElse(null);
                 if (tracked == null) {
                     diag.rawAlert(
                             where
                                     + "unable to find required server '"
-                                    + track.substring(slash + 1)
+                                    + server.trackServer()
                                     + "' for tracking.");
                     continue;
                 }
@@ -428,56 +438,29 @@ final class AfterParsing {
                 // Follow the links made so far (servers earlier in the file): HAProxy resolves
                 // them in that order, so a loop is named at its last server.
                 ServerSpec step = tracked;
-                for (int hops = 0; step != null && hops <= 1000; hops++) {
-                    if (step == server) {
-                        diag.rawAlert(
-                                where
-                                        + "unable to track "
-                                        + owner.name()
-                                        + "/"
-                                        + tracked.name()
-                                        + " as it belongs to a tracking chain looping back to "
-                                        + proxy.name()
-                                        + "/"
-                                        + server.name()
-                                        + ".");
-                        break;
-                    }
+                while (step != null && step != server) {
                     step = links.get(step);
                 }
-                if (step != server) {
+                if (step == server) {
+                    diag.rawAlert(
+                            where
+                                    + "unable to track "
+                                    + owner.name()
+                                    + "/"
+                                    + tracked.name()
+                                    + " as it belongs to a tracking chain looping back to "
+                                    + proxy.name()
+                                    + "/"
+                                    + server.name()
+                                    + ".");
+                } else {
                     links.put(server, tracked);
                 }
             }
         }
     }
 
-    private static ProxySection backendNamed(List<ProxySection> sections, String name) {
-        return sections.stream()
-                .filter(p -> p.name().equals(name) && p.hasBackend())
-                .findFirst()
-                .orElse(null);
-    }
-
-    /**
-     * The server {@code server} of {@code proxy} tracks: in {@code proxy}, or in the proxy its
-     * {@code track} names; null when there is none.
-     */
-    public static ServerSpec tracked(
-            List<ProxySection> sections, ProxySection proxy, ServerSpec server) {
-        String track = server.track();
-        int slash = track.indexOf('/');
-        ProxySection owner = slash < 0 ? proxy : backendNamed(sections, track.substring(0, slash));
-        if (owner == null) {
-            return null;
-        }
-        String serverName = track.substring(slash + 1);
-        return owner.servers().stream()
-                .filter(s -> s.name().equals(serverName))
-                .findFirst()
-                .orElse(null);
-    }
-
+    /** Alerts for each server whose host name does not resolve. */
     static void resolveServerAddresses(List<ProxySection> sections, Diagnostics diag) {
         for (ProxySection section : sections) {
             for (ServerSpec server : section.servers()) {

@@ -267,6 +267,20 @@ public record ServerSpec(
     }
 
     /**
+     * The backend {@code track} names ({@code track b/s}), or null when it names a server of this
+     * server's own backend ({@code track s}) or there is no {@code track}.
+     */
+    public String trackBackend() {
+        int slash = track == null ? -1 : track.indexOf('/');
+        return slash < 0 ? null : track.substring(0, slash);
+    }
+
+    /** The server {@code track} names, without its backend; null without {@code track}. */
+    public String trackServer() {
+        return track == null ? null : track.substring(track.indexOf('/') + 1);
+    }
+
+    /**
      * The server's IP address as HAProxy's libc resolves {@code host} at start, or null (no host,
      * or a name that does not resolve). E.g. "127.0.0.1" gives 127.0.0.1; "localhost" the
      * resolver's first answer.

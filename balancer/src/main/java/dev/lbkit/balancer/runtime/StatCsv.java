@@ -131,10 +131,9 @@ public final class StatCsv {
                 if (cookie != null) {
                     row.set("cookie", cookie);
                 }
-                row.set("status", status(server, checks.of(root(server))));
+                row.set("status", status(server, checks));
                 int shown = server.uweight();
-                if ((server.maint() || server.maintVia() != null)
-                        && backend.line() == HaproxyLine.V2_6) {
+                if (server.inMaintenance() && backend.line() == HaproxyLine.V2_6) {
                     // 2.6 shows a server in maintenance with the weight it had when it went
                     // there; a weight set meanwhile shows once it leaves (3.0 on: at once).
                     shown = server.weightEnteringMaint();
@@ -229,21 +228,10 @@ public final class StatCsv {
      * NOLB where it would show UP ("NOLB 2/3" while failing checks: HAProxy's wording, not
      * measured).
      */
-    /**
-     * The server whose checks decide {@code server}'s state: itself, or the end of its {@code
-     * track} chain. A tracking server shows that server's check state (e.g. {@code UP 1/3}, as
-     * HAProxy 2.6 to 3.4 do), with its own or inherited maintenance and drain.
-     */
-    public static Server root(Server server) {
-        Server at = server;
-        for (int hops = 0; at.tracked() != null && hops < 1000; hops++) {
-            at = at.tracked();
-        }
-        return at;
-    }
-
-    /** {@code server}'s status column; {@code check} is the check state of {@link #root} of it. */
-    public static String status(Server server, Optional<HealthChecks.Snapshot> check) {
+    public static String status(Server server, HealthChecks checks) {
+        // A tracking server shows the check state of the server at the end of its track chain
+        // (e.g. UP 1/3, as HAProxy 2.6 to 3.4 do), with its own or inherited admin states.
+        Optional<HealthChecks.Snapshot> check = checks.of(server.checkedBy());
         // Inherited maintenance shows with its origin even when the server's own is on too.
         if (server.maintVia() != null) {
             return "MAINT (via " + server.maintVia() + ")";
@@ -253,7 +241,7 @@ public final class StatCsv {
         }
         // DRAIN shows only while the server is UP: a drained server that is stopping shows NOLB,
         // a DOWN one DOWN (measured on 2.6 to 3.4).
-        if ((server.drain() || server.drainVia()) && server.running() && !server.stopping()) {
+        if (server.inDrain() && server.running() && !server.stopping()) {
             // With the checks' count when it is not full, as UP shows it: "DRAIN 1/3".
             String checked = check.map(HealthChecks.Snapshot::status).orElse("");
             return checked.startsWith("UP") ? "DRAIN" + checked.substring(2) : "DRAIN";

@@ -136,7 +136,7 @@ public final class PrometheusExporter {
                     }
                 }
                 Optional<HealthChecks.Snapshot> check = checks.of(server);
-                String status = StatCsv.status(server, checks.of(StatCsv.root(server)));
+                String status = StatCsv.status(server, checks);
                 int uweight = server.shownWeight();
                 int served = server.served();
                 int maxServed = server.maxServed();

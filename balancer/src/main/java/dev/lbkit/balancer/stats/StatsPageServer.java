@@ -298,7 +298,7 @@ final class StatsPageServer {
             boolean up = backend.servers().isEmpty();
             for (Server server : backend.servers()) {
                 Optional<HealthChecks.Snapshot> check = checks.of(server);
-                String status = StatCsv.status(server, checks.of(StatCsv.root(server)));
+                String status = StatCsv.status(server, checks);
                 String css =
                         status.equals("no check")
                                 ? "UP"

@@ -87,20 +87,20 @@ public final class ConsistentRing implements HashLookup {
         int activeSum = 0;
         int backupSum = 0;
         for (Server server : this.servers) {
-            pointsAllocated[server.index()] = eweight(server);
+            pointsAllocated[server.index()] = server.eweight();
             if (server.usable()) {
                 if (server.backup()) {
                     cumulativeWeight[server.index()] = backupSum;
-                    backupSum += eweight(server);
+                    backupSum += server.eweight();
                 } else {
                     cumulativeWeight[server.index()] = activeSum;
-                    activeSum += eweight(server);
+                    activeSum += server.eweight();
                 }
             }
         }
         for (Server server : this.servers) {
             if (server.usable()) {
-                setPoints(server, eweight(server));
+                setPoints(server, server.eweight());
             }
         }
         recount();
@@ -194,14 +194,6 @@ public final class ConsistentRing implements HashLookup {
         return bytes;
     }
 
-    /**
-     * The dynamic effective weight HAProxy uses for consistent hashing and random: 16 * user
-     * weight, less while the server warms up after coming back ({@code slowstart}).
-     */
-    public static int eweight(Server server) {
-        return server.eweight();
-    }
-
     @Override
     public int totalWeight() {
         return group.totalWeight();
@@ -273,7 +265,7 @@ public final class ConsistentRing implements HashLookup {
         long totalWeight = group.totalWeight();
         long perWeight = totalSlots / totalWeight;
         long remainder = totalSlots % totalWeight;
-        long e = eweight(server);
+        long e = server.eweight();
         long c = cumulativeWeight[server.index()];
         long slots =
                 e * perWeight + ((c + e) * remainder) / totalWeight - (c * remainder) / totalWeight;
@@ -356,7 +348,7 @@ public final class ConsistentRing implements HashLookup {
 
     @Override
     public void serverUp(Server server) {
-        setPoints(server, eweight(server));
+        setPoints(server, server.eweight());
         recount();
     }
 
@@ -368,12 +360,12 @@ public final class ConsistentRing implements HashLookup {
 
     @Override
     public void weightChanged(Server server, int oldUweight) {
-        setPoints(server, eweight(server));
+        setPoints(server, server.eweight());
         recount();
     }
 
     private void recount() {
-        group = GroupInUse.of(servers, allBackups, ConsistentRing::eweight);
+        group = GroupInUse.of(servers, allBackups, Server::eweight);
     }
 
     /** Brings the server to {@code target} points: removes from the end, or adds after the last. */

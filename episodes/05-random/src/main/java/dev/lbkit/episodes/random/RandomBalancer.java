@@ -107,8 +107,8 @@ final class RandomBalancer implements LoadBalancer {
      * does.
      */
     private static boolean moreLoaded(Server a, Server b) {
-        int left = a.served() * ConsistentRing.eweight(b);
-        int right = b.served() * ConsistentRing.eweight(a);
+        int left = a.served() * b.eweight();
+        int right = b.served() * a.eweight();
         return Integer.compareUnsigned(left, right) > 0;
     }
 
@@ -120,15 +120,13 @@ final class RandomBalancer implements LoadBalancer {
      * draw stays only if its weighted session rate is strictly lower than the later one's.
      */
     private boolean keepPrevious34(Server previous, Server current, long now) {
-        long currentLoad = (long) current.served() * ConsistentRing.eweight(previous);
-        long previousLoad = (long) previous.served() * ConsistentRing.eweight(current);
+        long currentLoad = (long) current.served() * previous.eweight();
+        long previousLoad = (long) previous.served() * current.eweight();
         if (currentLoad != previousLoad) {
             return currentLoad > previousLoad;
         }
-        long previousRate =
-                (long) rates[previous.index()].read(now) * ConsistentRing.eweight(current);
-        long currentRate =
-                (long) rates[current.index()].read(now) * ConsistentRing.eweight(previous);
+        long previousRate = (long) rates[previous.index()].read(now) * current.eweight();
+        long currentRate = (long) rates[current.index()].read(now) * previous.eweight();
         return previousRate < currentRate;
     }
 
