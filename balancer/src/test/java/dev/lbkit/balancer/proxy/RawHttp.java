@@ -37,6 +37,32 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * An answer whose connection closed before the end of its body: what a proxy sends when its
+     * server dies in the middle of an answer whose head it has already passed on.
+     */
+    public static final class CutAnswer extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final transient Answer head;
+
+        CutAnswer(Answer head, int got, int expected) {
+            super(
+                    "answer "
+                            + head.status()
+                            + " cut after "
+                            + got
+                            + " of its "
+                            + expected
+                            + " body bytes");
+            this.head = head;
+        }
+
+        /** The status line and headers that came before the cut. */
+        public Answer head() {
+            return head;
+        }
+    }
+
     /** Sends a GET for {@code target} (as written) and reads the answer. */
     public Answer get(String target) throws IOException {
         return send("GET " + target + " HTTP/1.1\r\nHost: lbkit.test\r\n\r\n");
@@ -89,7 +115,12 @@ public final class RawHttp implements AutoCloseable {
         String encoding = head.header("Transfer-Encoding");
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if (length != null) {
-            body.write(in.readNBytes(Integer.parseInt(length)));
+            int expected = Integer.parseInt(length);
+            byte[] read = in.readNBytes(expected);
+            if (read.length < expected) {
+                throw new CutAnswer(head, read.length, expected);
+            }
+            body.write(read);
         } else if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
             while (true) {
                 int size = Integer.parseInt(line().split(";")[0].trim(), 16);
