@@ -265,7 +265,11 @@ public final class Backend {
             long now = clockMillis.getAsLong();
             Server chosen = lb.pick(request, avoid, now);
             if (chosen != null) {
-                chosen.countPick();
+                // HAProxy counts a pick in lbtot only when it changes the request's server: a
+                // redispatch the algorithm sends back to the same server does not count.
+                if (chosen != avoid) {
+                    chosen.countPick();
+                }
                 chosen.addServed(1);
                 lb.taken(chosen, now);
             }
@@ -285,8 +289,9 @@ public final class Backend {
      *
      * <p>A server's own queue holds at most its {@code maxqueue} requests: a request picked for a
      * full server whose queue is full too is refused at once ({@link Pick#queueFull}), not sent to
-     * another server, with or without {@code option redispatch}. (HAProxy redispatches it when a
-     * cookie chose the server; lbkit refuses that one too: not modelled, not compared.) The
+     * another server, with or without {@code option redispatch}; but when a cookie chose that
+     * server, {@code option redispatch} balances the request as if it had no cookie, avoiding the
+     * cookie's server (a hash that gives that server again meets its full queue: refused). The
      * backend's queue has no limit, so an algorithm that passes full servers over (roundrobin,
      * static-rr, first) never meets a {@code maxqueue}. The algorithm's choice counts in the
      * server's {@code lbtot} even when the request waits or is refused, as in HAProxy.
@@ -315,8 +320,18 @@ public final class Backend {
         // A server a cookie names is taken without asking the algorithm: its lbtot does not move,
         // and the request counts as persisted once it has a slot or a place in the queue.
         Server named = waiter == null ? persistent(request) : null;
-        Server chosen = named != null ? named : queuesBehind() ? null : lb.pick(request, null, now);
-        if (chosen != null && named == null) {
+        Server avoid = null;
+        if (named != null && named.full() && named.queueFull() && section.redispatch()) {
+            // option redispatch: the cookie's server can take the request neither now nor in its
+            // queue, so it is balanced as if it had no cookie, the algorithm passing that server
+            // over when it can (measured on 2.6.12: CookieFullQueueParityTest).
+            avoid = named;
+            named = null;
+        }
+        Server chosen =
+                named != null ? named : queuesBehind() ? null : lb.pick(request, avoid, now);
+        if (chosen != null && named == null && chosen != avoid) {
+            // Not when the cookie's server comes back from the algorithm (see pickAndTake).
             chosen.countPick();
         }
         if (chosen != null && !chosen.full()) {

@@ -623,6 +623,7 @@ public final class Main {
                                                 proxy.servers(),
                                                 proxy.timeouts(),
                                                 proxy.retries(),
+                                                proxy.redispatch(),
                                                 proxy.redispatchEvery(),
                                                 proxy.forwardFor(),
                                                 proxy.httpCheck(),

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Assertions;
  * !disable server be/s1}), sent once the requests before it settled; its row holds the command's
  * answer text (never counted as a server), and the state after it is read as after a request.
  *
+ * <p>A target may carry request header lines after it, each after a newline ({@link #withHeaders}:
+ * {@code /?delay_ms=900\nCookie: SRV=s1}).
+ *
  * <p>Compared, exactly: the answer of each request (the server, or the status when no server
  * answered); the balancer's state after each request settled (per server: in flight, queued,
  * refused; the backend's queue); the counters at the end ({@code lbtot}, {@code qmax}, {@code
@@ -98,7 +101,12 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             UnaryOperator<String> mistake)
             throws Exception {
         Traffic traffic =
-                Traffic.of(title, targets.size(), i -> Traffic.Request.get(targets.get(i)));
+                Traffic.of(
+                        title,
+                        targets.size(),
+                        i ->
+                                new Traffic.Request(
+                                        targetOf(targets.get(i)), null, headersOf(targets.get(i))));
         PacedParity result = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             SideBySide.Options options = SideBySide.Options.exactRun();
@@ -184,9 +192,9 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
                                     answer =
                                             sides.answeredBy(
                                                     http.get(
-                                                            targets.get(request),
+                                                            targetOf(targets.get(request)),
                                                             host,
-                                                            List.of(),
+                                                            headersOf(targets.get(request)),
                                                             false));
                                 } catch (IOException e) {
                                     answer = "error: " + e.getMessage();
@@ -249,8 +257,24 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
                 finalState);
     }
 
+    /** {@code target} sent with these header lines ({@code Name: value}). */
+    public static String withHeaders(String target, String... headers) {
+        return target + (headers.length == 0 ? "" : "\n" + String.join("\n", headers));
+    }
+
+    private static String targetOf(String target) {
+        int end = target.indexOf('\n');
+        return end < 0 ? target : target.substring(0, end);
+    }
+
+    private static List<String> headersOf(String target) {
+        int end = target.indexOf('\n');
+        return end < 0 ? List.of() : List.of(target.substring(end + 1).split("\n"));
+    }
+
     /** A request the server holds: one with a {@code delay_ms} above 0. */
-    static boolean held(String target) {
+    static boolean held(String request) {
+        String target = targetOf(request);
         int at = target.indexOf("delay_ms=");
         if (at < 0) {
             return false;
@@ -392,7 +416,12 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
         lines.add("attempt " + attempts);
         lines.add("state after each request settled (HAProxy | lbkit):");
         List<String> targets =
-                comparison.traffic().requests().stream().map(Traffic.Request::target).toList();
+                comparison.traffic().requests().stream()
+                        .map(
+                                r ->
+                                        String.join(" ", r.target(), String.join(" ", r.headers()))
+                                                .trim())
+                        .toList();
         for (int i = 0; i < haproxy.states().size(); i++) {
             String theirs = haproxy.states().get(i);
             String ours = i < lbkit.states().size() ? lbkit.states().get(i) : "(none)";

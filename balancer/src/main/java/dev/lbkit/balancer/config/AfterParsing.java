@@ -357,6 +357,7 @@ final class AfterParsing {
                         proxy.checkMs,
                         proxy.queueMs),
                 proxy.retries,
+                proxy.redispatch,
                 proxy.redispatchEvery,
                 proxy.forwardFor,
                 frontendOnly ? null : httpCheck(proxy, diag),

@@ -26,7 +26,9 @@ final class ProxyDraft {
     long queueMs;
     int retries = 3;
 
-    /** {@code option redispatch [N]}: 0 when off, else its interval (-1 when none is written). */
+    /** {@code option redispatch [N]}: on or off, and its interval (-1 when none is written). */
+    boolean redispatch;
+
     int redispatchEvery;
 
     /** {@code [no] option abortonclose}; null when neither was written (the line's default). */
@@ -114,6 +116,7 @@ final class ProxyDraft {
         checkMs = defaults.checkMs;
         queueMs = defaults.queueMs;
         retries = defaults.retries;
+        redispatch = defaults.redispatch;
         redispatchEvery = defaults.redispatchEvery;
         abortOnClose = defaults.abortOnClose;
         forwardFor = defaults.forwardFor;

@@ -588,10 +588,13 @@ final class ProxyReader {
             return;
         }
         switch (name) {
-            case "redispatch" ->
-                    // An interval may follow; 0 turns the option off again, as in HAProxy.
-                    proxy.redispatchEvery =
-                            negated ? 0 : args.get(2).isEmpty() ? -1 : atoi(args.get(2));
+            case "redispatch" -> {
+                // An interval may follow; 0 keeps the option on for what does not count retries
+                // (measured on 2.6.12: roundrobin still redispatches, a full queue's cookie too).
+                proxy.redispatch = !negated;
+                proxy.redispatchEvery =
+                        negated ? 0 : args.get(2).isEmpty() ? -1 : atoi(args.get(2));
+            }
             case "abortonclose" -> proxy.abortOnClose = !negated;
             case "forwardfor" -> proxy.forwardFor = negated ? null : forwardFor(args);
             case "allbackups" -> proxy.allBackups = !negated;

@@ -20,9 +20,13 @@ import java.util.List;
  * @param operatorPages the statistics page and {@code use-service} rules it serves itself
  * @param log the access log of a frontend: targets and format ({@link LogSettings#OFF} when it logs
  *     nothing)
- * @param redispatchEvery {@code option redispatch [N]}: 0 when the option is off, else its
- *     interval: -1 (the default) redispatches on the last retry, -N on the Nth retry before the
- *     last, N on every Nth retry
+ * @param redispatch {@code option redispatch} is on, whatever its interval ({@code option
+ *     redispatch 0} included: HAProxy then still moves a retry off a server that went down, every
+ *     retry of an algorithm that does not hash, and a request whose cookie names a server with a
+ *     full queue)
+ * @param redispatchEvery the option's interval for a hashing algorithm's retries: 0 when the option
+ *     is off or written with 0, -1 (the default) redispatches on the last retry, -N on the Nth
+ *     retry before the last, N on every Nth retry
  * @param abortOnClose {@code option abortonclose} (a backend's): a request whose client closes its
  *     side before the server's answer begins is dropped; off by default up to 3.2, on from 3.4
  * @param cookie the backend's {@code cookie} line and its servers' values ({@link
@@ -40,6 +44,7 @@ public record ProxySection(
         List<ServerSpec> servers,
         Timeouts timeouts,
         int retries,
+        boolean redispatch,
         int redispatchEvery,
         ForwardFor forwardFor,
         HttpCheck httpCheck,
@@ -51,11 +56,6 @@ public record ProxySection(
         LogSettings log,
         boolean abortOnClose,
         CookiePersistence cookie) {
-
-    /** Whether {@code option redispatch} is on. */
-    public boolean redispatch() {
-        return redispatchEvery != 0;
-    }
 
     public enum Kind {
         FRONTEND,
@@ -94,6 +94,7 @@ public record ProxySection(
                 servers,
                 timeouts,
                 retries,
+                redispatch,
                 redispatch ? -1 : 0,
                 forwardFor,
                 httpCheck,

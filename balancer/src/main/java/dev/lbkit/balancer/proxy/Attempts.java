@@ -17,10 +17,10 @@ import org.eclipse.jetty.server.Request;
  * redispatch}, a retry goes to another server at once when the server is no longer up, and, with
  * more than one active server up, on every retry for an algorithm that does not hash (roundrobin,
  * static-rr, leastconn, first, random), and for a hashing one only on the retries the option's
- * interval names (by default the last). Every other retry goes to the same server after a pause of
- * a second, or of {@code timeout connect} when that is shorter, for a refused connect (after a
- * connect that timed out, lbkit retries at once: not measured here, where every connect to
- * 127.0.0.1 ends at once).
+ * interval names (by default the last; {@code option redispatch 0} names none, yet moves the
+ * others). Every other retry goes to the same server after a pause of a second, or of {@code
+ * timeout connect} when that is shorter, for a refused connect (after a connect that timed out,
+ * lbkit retries at once: not measured here, where every connect to 127.0.0.1 ends at once).
  */
 final class Attempts {
     private final Backend backend;
@@ -81,8 +81,7 @@ final class Attempts {
 
     /** Whether retry number {@code retry} (from 1) goes to another server. */
     private boolean redispatchNow(int retry) {
-        int every = backend.section().redispatchEvery();
-        if (every == 0) {
+        if (!backend.section().redispatch()) {
             return false;
         }
         if (!slot.server().usable()) {
@@ -94,6 +93,11 @@ final class Attempts {
         }
         if (!hashes(backend.section().balance().algorithm())) {
             return true;
+        }
+        int every = backend.section().redispatchEvery();
+        if (every == 0) {
+            // option redispatch 0: a hashing algorithm's retries stay on their server.
+            return false;
         }
         int period = every > 0 ? every : retries + 1 + every;
         return period <= 0 || retry % period == 0;
