@@ -76,7 +76,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
     /** Starts both sides for {@code config}, drives {@code targets} on HAProxy then on lbkit. */
     public static PacedParity run(String title, String config, String backend, List<String> targets)
             throws Exception {
-        return run(title, config, backend, targets, null);
+        return run(title, config, backend, targets, null, Parity.haproxy());
     }
 
     /**
@@ -90,7 +90,35 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             List<String> targets,
             UnaryOperator<String> mistake)
             throws Exception {
-        return run(title, config, backend, targets, mistake);
+        return run(title, config, backend, targets, mistake, Parity.haproxy());
+    }
+
+    /**
+     * As {@link #run(String, String, String, List)}, against {@code haproxy} instead of the HAProxy
+     * the run was given ({@link Parity#haproxy}): one line of several.
+     */
+    public static PacedParity run(
+            String title,
+            String config,
+            String backend,
+            List<String> targets,
+            SideBySide.HaproxyStarter haproxy)
+            throws Exception {
+        return run(title, config, backend, targets, null, haproxy);
+    }
+
+    /**
+     * A negative control against {@code haproxy}, whose lbkit is wrong by its model ({@link
+     * SideBySide.HaproxyStarter#withLbkitAs}): run once, as {@link #runNegativeControl}.
+     */
+    public static PacedParity runNegativeControl(
+            String title,
+            String config,
+            String backend,
+            List<String> targets,
+            SideBySide.HaproxyStarter haproxy)
+            throws Exception {
+        return run(title, config, backend, targets, UnaryOperator.identity(), haproxy);
     }
 
     private static PacedParity run(
@@ -98,7 +126,8 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             String config,
             String backend,
             List<String> targets,
-            UnaryOperator<String> mistake)
+            UnaryOperator<String> mistake,
+            SideBySide.HaproxyStarter haproxy)
             throws Exception {
         Traffic traffic =
                 Traffic.of(
@@ -112,9 +141,9 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             SideBySide.Options options = SideBySide.Options.exactRun();
             try (SideBySide sides =
                     mistake == null
-                            ? SideBySide.start(title, config, Parity.haproxy(), options)
+                            ? SideBySide.start(title, config, haproxy, options)
                             : SideBySide.startNegativeControl(
-                                    title, config, Parity.haproxy(), options, mistake)) {
+                                    title, config, haproxy, options, mistake)) {
                 Side onHaproxy = drive(sides, sides.haproxy(), backend, targets);
                 Side onLbkit = drive(sides, sides.lbkit(), backend, targets);
                 Comparison comparison =

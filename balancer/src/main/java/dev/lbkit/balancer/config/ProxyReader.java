@@ -589,11 +589,13 @@ final class ProxyReader {
         }
         switch (name) {
             case "redispatch" -> {
-                // An interval may follow; 0 keeps the option on for what does not count retries
-                // (measured on 2.6.12: roundrobin still redispatches, a full queue's cookie too).
-                proxy.redispatch = !negated;
-                proxy.redispatchEvery =
-                        negated ? 0 : args.get(2).isEmpty() ? -1 : atoi(args.get(2));
+                // An interval may follow. 0 on 2.6 keeps the option on for what does not count
+                // retries (roundrobin's retries still move, a cookie's full queue too); from 3.0 it
+                // turns the option off (measured: CookieFullQueueParityTest,
+                // RedispatchParityTest).
+                int every = negated ? 0 : args.get(2).isEmpty() ? -1 : atoi(args.get(2));
+                proxy.redispatch = !negated && (every != 0 || !diag.since(HaproxyLine.V3_0));
+                proxy.redispatchEvery = every;
             }
             case "abortonclose" -> proxy.abortOnClose = !negated;
             case "forwardfor" -> proxy.forwardFor = negated ? null : forwardFor(args);

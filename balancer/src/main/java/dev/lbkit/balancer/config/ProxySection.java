@@ -20,10 +20,10 @@ import java.util.List;
  * @param operatorPages the statistics page and {@code use-service} rules it serves itself
  * @param log the access log of a frontend: targets and format ({@link LogSettings#OFF} when it logs
  *     nothing)
- * @param redispatch {@code option redispatch} is on, whatever its interval ({@code option
- *     redispatch 0} included: HAProxy then still moves a retry off a server that went down, every
- *     retry of an algorithm that does not hash, and a request whose cookie names a server with a
- *     full queue)
+ * @param redispatch {@code option redispatch} is on. As HAProxy 2.6, whatever its interval: {@code
+ *     option redispatch 0} still moves a retry off a server that went down, every retry of an
+ *     algorithm that does not hash, and a request whose cookie names a server with a full queue;
+ *     from 3.0, {@code option redispatch 0} turns the option off
  * @param redispatchEvery the option's interval for a hashing algorithm's retries: 0 when the option
  *     is off or written with 0, -1 (the default) redispatches on the last retry, -N on the Nth
  *     retry before the last, N on every Nth retry

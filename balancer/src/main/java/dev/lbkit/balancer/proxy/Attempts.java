@@ -17,10 +17,11 @@ import org.eclipse.jetty.server.Request;
  * redispatch}, a retry goes to another server at once when the server is no longer up, and, with
  * more than one active server up, on every retry for an algorithm that does not hash (roundrobin,
  * static-rr, leastconn, first, random), and for a hashing one only on the retries the option's
- * interval names (by default the last; {@code option redispatch 0} names none, yet moves the
- * others). Every other retry goes to the same server after a pause of a second, or of {@code
- * timeout connect} when that is shorter, for a refused connect (after a connect that timed out,
- * lbkit retries at once: not measured here, where every connect to 127.0.0.1 ends at once).
+ * interval names (by default the last; {@code option redispatch 0} names none, yet on 2.6 moves the
+ * others; from 3.0 it is no option at all). Every other retry goes to the same server after a pause
+ * of a second, or of {@code timeout connect} when that is shorter, for a refused connect (after a
+ * connect that timed out, lbkit retries at once: not measured here, where every connect to
+ * 127.0.0.1 ends at once).
  */
 final class Attempts {
     private final Backend backend;

@@ -74,6 +74,20 @@ class ConfigParserTest {
     }
 
     @Test
+    void optionRedispatchZeroKeepsTheOptionOnWithoutAnInterval() throws Exception {
+        Config config =
+                parse(
+                        DEFAULTS
+                                + "backend zero\n    option redispatch 0\n"
+                                + "backend three\n    option redispatch 3\n"
+                                + "backend off\n    option redispatch\n    no option redispatch\n");
+        assertThat(backend(config, "zero").redispatch()).as("option redispatch 0: on").isTrue();
+        assertThat(backend(config, "zero").redispatchEvery()).as("with no interval").isZero();
+        assertThat(backend(config, "three").redispatchEvery()).isEqualTo(3);
+        assertThat(backend(config, "off").redispatch()).as("no option redispatch: off").isFalse();
+    }
+
+    @Test
     void aProxyOverridesWhatItsDefaultsSay() throws Exception {
         Config config =
                 parse(

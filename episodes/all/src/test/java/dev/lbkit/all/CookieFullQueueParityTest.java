@@ -7,14 +7,18 @@ import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.PacedParity;
+import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
+import dev.lbkit.harness.haproxy.HaproxyLines;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -23,12 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>What HAProxy does (measured on 2.6.12 first, then held by this test on every line): without
  * {@code option redispatch} the request is refused at once, a 503 counted in that server's {@code
- * econ}. With the option, whatever its interval ({@code option redispatch 0} included, which only
- * stops a hashing algorithm's retries from moving), the request is balanced as if it carried no
- * cookie, the algorithm passing the cookie's server over where it can: roundrobin sends it to the
- * next server with a free slot, or to the backend's queue when every server is full; a map-based
- * hash gives the same server again, whose queue is still full (refused); a consistent hash goes on
- * along its ring. The answer then sets the cookie of the server that served it.
+ * econ}. With the option (and on 2.6 whatever its interval: {@code option redispatch 0} there only
+ * stops a hashing algorithm's retries from moving; from 3.0 it turns the option off), the request
+ * is balanced as if it carried no cookie, the algorithm passing the cookie's server over where it
+ * can: roundrobin sends it to the next server with a free slot, or to the backend's queue when
+ * every server is full; a map-based hash gives the same server again, whose queue is still full
+ * (refused); a consistent hash goes on along its ring. The answer then sets the cookie of the
+ * server that served it.
  *
  * <p>Compared exactly: who answered each request (or its status), the servers' and the backend's
  * queues after each request, the order each server answered in, and {@code lbtot}, {@code qmax},
@@ -43,8 +48,6 @@ class CookieFullQueueParityTest {
             strings = {
                 "balance roundrobin|option redispatch",
                 "balance roundrobin|",
-                "balance roundrobin|option redispatch 0",
-                "balance static-rr|option redispatch",
                 "balance url_param key|option redispatch",
                 "balance url_param key\n    hash-type consistent|option redispatch"
             })
@@ -80,6 +83,70 @@ class CookieFullQueueParityTest {
                     .as("HAProxy balanced the request away from its cookie's full server")
                     .isIn("s2", "s3");
         }
+    }
+
+    /**
+     * {@code option redispatch 0} as each line reads it: HAProxy 2.6 keeps the option on (the
+     * request is balanced away from its cookie's full server), 3.0 and later turn it off (refused).
+     */
+    @ParameterizedTest(name = "HAProxy {0}")
+    @EnumSource(HaproxyLine.class)
+    void optionRedispatchZeroAsEachLineReadsIt(HaproxyLine line) throws Exception {
+        String config = config("balance roundrobin", "option redispatch 0");
+        PacedParity result =
+                PacedParity.run(
+                        "cookie for a full queue, option redispatch 0, HAProxy " + line.text(),
+                        config,
+                        "be",
+                        traffic(config),
+                        SideBySide.HaproxyStarter.of(HaproxyLines.get(line)));
+
+        result.assertIdentical();
+        String third = result.comparison().haproxy().answers().get(2);
+        if (line.compareTo(HaproxyLine.V3_0) < 0) {
+            assertThat(third).as("HAProxy %s: the option is on", line.text()).isIn("s2", "s3");
+        } else {
+            assertThat(third).as("HAProxy %s: the option is off", line.text()).isEqualTo("503");
+        }
+    }
+
+    /**
+     * The comparison above rejects lbkit reading {@code option redispatch 0} as the other family of
+     * lines does: as 3.0 against 2.6 (off where it is on), as 2.6 against 3.4 (on where it is off).
+     */
+    @ParameterizedTest(name = "HAProxy {0}")
+    @EnumSource(
+            value = HaproxyLine.class,
+            names = {"V2_6", "V3_4"})
+    @Tag(NegativeControl.TAG)
+    void theComparisonRejectsRedispatchZeroReadAsTheOtherLine(HaproxyLine line) throws Exception {
+        HaproxyLine wrong =
+                line.compareTo(HaproxyLine.V3_0) < 0 ? HaproxyLine.V3_0 : HaproxyLine.V2_6;
+        String config = config("balance roundrobin", "option redispatch 0");
+        PacedParity result =
+                PacedParity.runNegativeControl(
+                        "NEGATIVE CONTROL cookie for a full queue, option redispatch 0, lbkit as "
+                                + wrong.text()
+                                + " against "
+                                + line.text(),
+                        config,
+                        "be",
+                        traffic(config),
+                        SideBySide.HaproxyStarter.of(HaproxyLines.get(line)).withLbkitAs(wrong));
+        NegativeControl.record(
+                "redispatch-zero-line-" + line.text(),
+                "paced per-request comparison of a cookie's full server, option redispatch 0",
+                "option redispatch 0 read as HAProxy "
+                        + wrong.text()
+                        + " reads it, against "
+                        + line.text(),
+                result.identical()
+                        ? "NOT REJECTED"
+                        : "rejected at request #"
+                                + result.comparison().firstDifference()
+                                + ", "
+                                + result.comparison().summary());
+        assertThat(result.identical()).as("the comparison sees the other line's reading").isFalse();
     }
 
     /**

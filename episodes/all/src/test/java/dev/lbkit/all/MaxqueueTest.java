@@ -40,6 +40,64 @@ class MaxqueueTest {
         assertThat(s1.lbtot()).as("every pick of s1 counts in lbtot, refused or not").isEqualTo(5);
     }
 
+    /**
+     * A cookie for a server whose queue is full: refused without {@code option redispatch}; with
+     * it, balanced as if it had no cookie, avoiding that server, and the pick counts in lbtot only
+     * when it changes the server. Against HAProxy: {@link CookieFullQueueParityTest}.
+     */
+    @Test
+    void aCookieForAFullQueueIsRefusedOrRedispatchedAsTheOptionSays() throws Exception {
+        for (String option : List.of("", "option redispatch", "option redispatch 0")) {
+            Backend backend =
+                    backend(
+                            "balance roundrobin\n    cookie SRV insert indirect nocache",
+                            "maxconn 1 maxqueue 1",
+                            option,
+                            true);
+            List<String> outcomes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                outcomes.add(outcome(backend.pickTakeOrQueue(cookie("s1"), s -> {}, 0)));
+            }
+            Server s1 = backend.server("s1").orElseThrow();
+            Server s2 = backend.server("s2").orElseThrow();
+            if (option.isEmpty()) {
+                assertThat(outcomes)
+                        .as("no option: refused")
+                        .containsExactly("s1", "queued", "refused");
+                assertThat(s1.refusedQueueFull()).as("s1's econ").isEqualTo(1);
+            } else {
+                assertThat(outcomes)
+                        .as(option + ": balanced away from s1")
+                        .containsExactly("s1", "queued", "s2");
+                assertThat(s1.refusedQueueFull()).as(option + ": no econ").isZero();
+                assertThat(s2.lbtot()).as(option + ": the algorithm's pick counts").isEqualTo(1);
+            }
+            assertThat(s1.lbtot()).as("a cookie's server is not the algorithm's pick").isZero();
+        }
+    }
+
+    /** A map hash gives the cookie's full server again: refused, and not counted in its lbtot. */
+    @Test
+    void aHashThatGivesTheCookiesFullServerAgainRefusesAndCountsNoPick() throws Exception {
+        Backend backend =
+                backend(
+                        "balance uri\n    cookie SRV insert indirect nocache",
+                        "maxconn 1 maxqueue 1",
+                        "option redispatch",
+                        true);
+        Server hashed = backend.pickTakeOrQueue(request("/a"), s -> {}, 0).server();
+        assertThat(hashed.lbtot()).isEqualTo(1);
+        RequestInfo forHashed =
+                new RequestInfo(
+                        InetAddress.getByName("127.0.0.1"),
+                        "/a",
+                        name -> name.equalsIgnoreCase("Cookie") ? "SRV=" + hashed.name() : null);
+        assertThat(outcome(backend.pickTakeOrQueue(forHashed, s -> {}, 0))).isEqualTo("queued");
+        assertThat(outcome(backend.pickTakeOrQueue(forHashed, s -> {}, 0))).isEqualTo("refused");
+        assertThat(hashed.lbtot()).as("the redispatch came back to the same server").isEqualTo(1);
+        assertThat(hashed.refusedQueueFull()).isEqualTo(1);
+    }
+
     @Test
     void aFreedSlotMakesRoomInTheQueueAgain() throws Exception {
         Backend backend = backend("balance uri", "maxconn 1 maxqueue 1", "");
@@ -355,6 +413,14 @@ class MaxqueueTest {
         return pick.queued() ? "queued" : pick.server() == null ? "none" : pick.server().name();
     }
 
+    /** A request for / whose persistence cookie names {@code server}. */
+    private static RequestInfo cookie(String server) throws Exception {
+        return new RequestInfo(
+                InetAddress.getByName("127.0.0.1"),
+                "/",
+                name -> name.equalsIgnoreCase("Cookie") ? "SRV=" + server : null);
+    }
+
     private static RequestInfo request(String path) throws Exception {
         return RequestInfo.of(InetAddress.getByName("127.0.0.1"), path);
     }
@@ -378,6 +444,32 @@ class MaxqueueTest {
                         "");
         Config config = ConfigParser.parse(text, "maxqueue.cfg");
         return new Backend(config.backend("be").orElseThrow(), Algorithms::create);
+    }
+
+    /** As {@link #backend(String, String, String)}, each server with {@code cookie <its name>}. */
+    private static Backend backend(String balance, String limits, String option, boolean cookies)
+            throws Exception {
+        if (!cookies) {
+            return backend(balance, limits, option);
+        }
+        String text =
+                String.join(
+                        "\n",
+                        "defaults",
+                        "    mode http",
+                        "    timeout connect 5s",
+                        "    timeout client 30s",
+                        "    timeout server 30s",
+                        "backend be",
+                        "    " + balance,
+                        "    " + option,
+                        "    server s1 127.0.0.1:9001 cookie s1 " + limits,
+                        "    server s2 127.0.0.1:9002 cookie s2 " + limits,
+                        "    server s3 127.0.0.1:9003 cookie s3 " + limits,
+                        "");
+        return new Backend(
+                ConfigParser.parse(text, "maxqueue-cookies.cfg").backend("be").orElseThrow(),
+                Algorithms::create);
     }
 
     /** As {@link #backend(String, String, String)}, behaving as HAProxy {@code line}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lbkit.backends.FlaskReplica;
 import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.Comparison;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.Parity;
@@ -13,6 +14,7 @@ import dev.lbkit.harness.RawHttpClient;
 import dev.lbkit.harness.Report;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.Traffic;
+import dev.lbkit.harness.haproxy.HaproxyLines;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Redispatch side by side: one server of four refuses every connection (nothing listens on its
@@ -66,7 +70,73 @@ class RedispatchParityTest {
                 .isFalse();
     }
 
+    /**
+     * {@code option redispatch 0} as each line reads it: HAProxy 2.6 keeps the option on, and the
+     * interval 0 stops only a hashing algorithm's retries from moving, so roundrobin's still move;
+     * 3.0 and later turn the option off, so each retry pauses and meets the same refusing server
+     * (503). {@code timeout connect 50ms} on both sides keeps those pauses short.
+     */
+    @ParameterizedTest(name = "HAProxy {0}")
+    @EnumSource(HaproxyLine.class)
+    void optionRedispatchZeroAsEachLineReadsIt(HaproxyLine line) throws Exception {
+        Comparison c =
+                run(
+                        "roundrobin 3/1/2/2, s2 refuses, option redispatch 0, HAProxy "
+                                + line.text(),
+                        REDISPATCH_ZERO,
+                        UnaryOperator.identity(),
+                        SideBySide.HaproxyStarter.of(HaproxyLines.get(line)));
+        Parity.assertIdentical(c);
+        if (line.compareTo(HaproxyLine.V3_0) < 0) {
+            assertThat(c.matching())
+                    .as("2.6: every request served, the redispatched ones included")
+                    .isEqualTo(REQUESTS);
+        } else {
+            assertThat(c.haproxy().answers())
+                    .as("%s: the option is off, s2's requests get 503", line.text())
+                    .contains("503");
+        }
+    }
+
+    /** lbkit reading {@code option redispatch 0} as 3.0 does, against 2.6: off where it is on. */
+    @Test
+    @Tag(NegativeControl.TAG)
+    void theSameComparisonRejectsRedispatchZeroReadAsTheOtherLine() throws Exception {
+        Comparison c =
+                run(
+                        "NEGATIVE CONTROL roundrobin, s2 refuses, option redispatch 0, lbkit as 3.0"
+                                + " against 2.6",
+                        REDISPATCH_ZERO,
+                        UnaryOperator.identity(),
+                        SideBySide.HaproxyStarter.of(HaproxyLines.get(HaproxyLine.V2_6))
+                                .withLbkitAs(HaproxyLine.V3_0));
+        NegativeControl.record(
+                "redispatch-zero-line",
+                "exact per-request comparison with a server that refuses, option redispatch 0",
+                "option redispatch 0 read as HAProxy 3.0 reads it (off), against 2.6",
+                c.identical()
+                        ? "NOT REJECTED"
+                        : "rejected at request #" + c.firstDifference() + ", " + c.summary());
+        assertThat(c.identical())
+                .as("the comparison sees the 503s where HAProxy redispatched")
+                .isFalse();
+    }
+
+    private static final UnaryOperator<String> REDISPATCH_ZERO =
+            config ->
+                    config.replace("    option redispatch\n", "    option redispatch 0\n")
+                            .replace("    timeout connect 2s\n", "    timeout connect 50ms\n");
+
     private static Comparison run(String title, UnaryOperator<String> mistake) throws Exception {
+        return run(title, UnaryOperator.identity(), mistake, Parity.haproxy());
+    }
+
+    private static Comparison run(
+            String title,
+            UnaryOperator<String> both,
+            UnaryOperator<String> mistake,
+            SideBySide.HaproxyStarter haproxy)
+            throws Exception {
         List<AutoCloseable> running = new ArrayList<>();
         try {
             List<Integer> ports = new ArrayList<>();
@@ -81,9 +151,8 @@ class RedispatchParityTest {
             }
             int haproxyPort = SideBySide.freePort();
             int lbkitPort = SideBySide.freePort();
-            String haproxyConfig = config(haproxyPort, ports);
-            String lbkitConfig = mistake.apply(config(lbkitPort, ports));
-            SideBySide.HaproxyStarter haproxy = Parity.haproxy();
+            String haproxyConfig = both.apply(config(haproxyPort, ports));
+            String lbkitConfig = mistake.apply(both.apply(config(lbkitPort, ports)));
             running.add(haproxy.start(haproxyConfig));
             running.add(
                     Lbkit.start(
