@@ -300,8 +300,37 @@ public final class Backend {
         Pick pick;
         synchronized (lock) {
             cumulativeRequests++;
-            pick = place(request, continuation, null);
+            pick = place(request, continuation, null, null);
         }
+        return timed(pick, waitMs);
+    }
+
+    /**
+     * A retry moved off {@code from} ({@code option redispatch}): the request gives its slot there
+     * back (a request waiting for {@code from} may take it), then is balanced again as {@link
+     * #pickTakeOrQueue} balances a new one, its cookie ignored and the algorithm passing {@code
+     * from} over where it can. So it may wait in a queue when the servers it can go to are full, or
+     * be refused by a full {@code maxqueue}, as HAProxy does, rather than take a slot past a
+     * server's {@code maxconn}. Requests that {@code from}'s freed slot dequeues are continued
+     * before this returns.
+     */
+    public Pick redispatch(
+            RequestInfo request, Server from, Consumer<Server> continuation, long waitMs) {
+        List<Runnable> next;
+        Pick pick;
+        synchronized (lock) {
+            from.addServed(-1);
+            lb.released(from);
+            next = dequeue(from);
+            cumulativeRequests++;
+            pick = place(request, continuation, null, from);
+        }
+        next.forEach(Runnable::run);
+        return timed(pick, waitMs);
+    }
+
+    /** Starts {@code timeout queue} for a request {@code pick} queued. */
+    private Pick timed(Pick pick, long waitMs) {
         QueuePlace waiter = pick.place();
         if (waiter != null && waitMs > 0) {
             waiter.timer =
@@ -315,12 +344,17 @@ public final class Backend {
      * usable server, a refusal by a full {@code maxqueue}, or a place at the back of a queue
      * ({@code waiter}, or a new place when it is null).
      */
-    private Pick place(RequestInfo request, Consumer<Server> continuation, QueuePlace waiter) {
+    private Pick place(
+            RequestInfo request,
+            Consumer<Server> continuation,
+            QueuePlace waiter,
+            Server redispatchedFrom) {
         long now = clockMillis.getAsLong();
         // A server a cookie names is taken without asking the algorithm: its lbtot does not move,
-        // and the request counts as persisted once it has a slot or a place in the queue.
-        Server named = waiter == null ? persistent(request) : null;
-        Server avoid = null;
+        // and the request counts as persisted once it has a slot or a place in the queue. A
+        // redispatched request's cookie no longer counts.
+        Server named = waiter == null && redispatchedFrom == null ? persistent(request) : null;
+        Server avoid = redispatchedFrom;
         if (named != null && named.full() && named.queueFull() && section.redispatch()) {
             // option redispatch: the cookie's server can take the request neither now nor in its
             // queue, so it is balanced as if it had no cookie, the algorithm passing that server
@@ -916,7 +950,7 @@ public final class Backend {
         server.addQueued(-moving.size());
         List<Runnable> next = new ArrayList<>();
         for (QueuePlace waiter : moving) {
-            Pick pick = place(waiter.request, waiter.continuation, waiter);
+            Pick pick = place(waiter.request, waiter.continuation, waiter, null);
             if (!pick.queued()) {
                 leftQueue(waiter);
                 next.add(() -> waiter.continuation.accept(pick.server()));

@@ -121,6 +121,22 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
         return run(title, config, backend, targets, UnaryOperator.identity(), haproxy);
     }
 
+    /**
+     * As {@link #run(String, String, String, List)} (or {@link #runNegativeControl} when {@code
+     * mistake} is not null), with {@code setUp} run on both sides once they started, before any
+     * request: to stop a server's replica, say, so that it refuses connections on both sides.
+     */
+    public static PacedParity runWith(
+            String title,
+            String config,
+            String backend,
+            List<String> targets,
+            UnaryOperator<String> mistake,
+            java.util.function.Consumer<SideBySide> setUp)
+            throws Exception {
+        return run(title, config, backend, targets, mistake, Parity.haproxy(), setUp);
+    }
+
     private static PacedParity run(
             String title,
             String config,
@@ -128,6 +144,18 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             List<String> targets,
             UnaryOperator<String> mistake,
             SideBySide.HaproxyStarter haproxy)
+            throws Exception {
+        return run(title, config, backend, targets, mistake, haproxy, sides -> {});
+    }
+
+    private static PacedParity run(
+            String title,
+            String config,
+            String backend,
+            List<String> targets,
+            UnaryOperator<String> mistake,
+            SideBySide.HaproxyStarter haproxy,
+            java.util.function.Consumer<SideBySide> setUp)
             throws Exception {
         Traffic traffic =
                 Traffic.of(
@@ -144,6 +172,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
                             ? SideBySide.start(title, config, haproxy, options)
                             : SideBySide.startNegativeControl(
                                     title, config, haproxy, options, mistake)) {
+                setUp.accept(sides);
                 Side onHaproxy = drive(sides, sides.haproxy(), backend, targets);
                 Side onLbkit = drive(sides, sides.lbkit(), backend, targets);
                 Comparison comparison =

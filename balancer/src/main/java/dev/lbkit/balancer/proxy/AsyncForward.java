@@ -238,22 +238,60 @@ final class AsyncForward {
             dropUnanswered("CC");
             return;
         }
-        boolean again = attempts.afterConnectFailure(e);
+        Attempts.Next next = attempts.afterConnectFailure(e, this::redispatchDequeued);
         RequestLog.retries(record, attempts);
-        if (again) {
-            long pauseMs = attempts.pauseMs();
-            if (pauseMs > 0) {
-                // HAProxy's pause before retrying the same server; then back on the loop's thread.
-                RequestLog.paused(record, backend, pauseMs);
-                UpstreamLoop loop = loop();
-                pools.later(pauseMs, () -> loop.execute(this::attempt));
+        switch (next) {
+            case RETRY -> {
+                long pauseMs = attempts.pauseMs();
+                if (pauseMs > 0) {
+                    // HAProxy's pause before retrying the same server; then back on the loop's
+                    // thread.
+                    RequestLog.paused(record, backend, pauseMs);
+                    UpstreamLoop loop = loop();
+                    pools.later(pauseMs, () -> loop.execute(this::attempt));
+                    return;
+                }
+                attempt();
+            }
+            case MOVED -> attempt();
+            case QUEUED -> {
+                if (watched != null) {
+                    boolean withdraw;
+                    synchronized (abortLock) {
+                        withdraw = clientGone;
+                        phase = QUEUED;
+                        queuedPick = attempts.queued();
+                    }
+                    if (withdraw && backend.withdraw(attempts.queued())) {
+                        dropUnanswered("CQ");
+                    }
+                }
+            }
+            case REFUSED -> {
+                RequestLog.refusedByFullQueue(record, attempts.queued().fullQueueOf());
+                ProxyHandler.sendError(response, ErrorPage.NO_SERVER, finishing());
+            }
+            case GIVE_UP -> {
+                LOG.debug("connect to {} failed, no retries left", server, e);
+                error(ErrorPage.NO_SERVER);
+            }
+        }
+    }
+
+    /**
+     * A request redispatch queued got a slot (the slot's server now), or waited {@code timeout
+     * queue} in vain (null).
+     */
+    private void redispatchDequeued(Server picked) {
+        try {
+            if (picked == null) {
+                error(ErrorPage.NO_SERVER);
                 return;
             }
             attempt();
-            return;
+        } catch (RuntimeException e) {
+            abort(e);
         }
-        LOG.debug("connect to {} failed, no retries left", server, e);
-        error(ErrorPage.NO_SERVER);
     }
 
     private void send(AsyncConnection connection) {

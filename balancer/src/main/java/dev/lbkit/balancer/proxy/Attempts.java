@@ -2,9 +2,11 @@ package dev.lbkit.balancer.proxy;
 
 import dev.lbkit.balancer.Backend;
 import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.algorithm.Server;
 import dev.lbkit.balancer.config.Algorithm;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -32,6 +34,7 @@ final class Attempts {
     private int retriesLeft;
     private boolean staleRetryUsed;
     private boolean redispatched;
+    private Backend.Pick pick;
     private long pauseMs;
 
     Attempts(Backend backend, RequestInfo info, ProxyHandler.Slot slot, Request request) {
@@ -54,25 +57,57 @@ final class Attempts {
         return mayShareIdle && !staleRetryUsed;
     }
 
+    /** What follows a failed connect. */
+    enum Next {
+        /** Try again on the slot's server, after {@link #pauseMs()}. */
+        RETRY,
+        /** Try again at once on the server redispatch moved the request to (the slot's now). */
+        MOVED,
+        /**
+         * Redispatched to servers that are all full: the request waits in a queue ({@link
+         * #queued()}), and the continuation given gets its server (then the slot's), or null once
+         * {@code timeout queue} ran out.
+         */
+        QUEUED,
+        /**
+         * Redispatched to a server whose queue is full ({@link #queued()}'s {@code fullQueueOf}).
+         */
+        REFUSED,
+        /** No try left, or no server to redispatch to: HAProxy answers 503. */
+        GIVE_UP
+    }
+
     /**
-     * A connect failed: true to try again (on the slot's server, which redispatch may have changed;
-     * wait {@link #pauseMs()} first), false when no try is left (HAProxy answers 503 then).
+     * A connect failed: whether and where the request tries again. {@code whenDequeued} is the
+     * continuation of a request redispatch queued ({@link Next#QUEUED}); it must not block.
      */
-    boolean afterConnectFailure(IOException failure) {
+    Next afterConnectFailure(IOException failure, Consumer<Server> whenDequeued) {
         pauseMs = 0;
         if (retriesLeft == 0) {
-            return false;
+            return Next.GIVE_UP;
         }
         retriesLeft--;
         if (redispatchNow(retries - retriesLeft)) {
-            redispatched = slot.redispatch(info);
-            return redispatched;
+            redispatched = true;
+            pick = slot.redispatch(info, whenDequeued);
+            if (pick.queued()) {
+                return Next.QUEUED;
+            }
+            if (pick.queueFull()) {
+                return Next.REFUSED;
+            }
+            return pick.server() != null ? Next.MOVED : Next.GIVE_UP;
         }
         if (!(failure instanceof InterruptedIOException)) {
             long connectMs = backend.section().timeouts().connectMs();
             pauseMs = connectMs > 0 ? Math.min(1000, connectMs) : 1000;
         }
-        return true;
+        return Next.RETRY;
+    }
+
+    /** The last redispatch's outcome: where it queued the request, or whose queue refused it. */
+    Backend.Pick queued() {
+        return pick;
     }
 
     /** How long to wait before the retry {@link #afterConnectFailure} allowed; 0 for none. */

@@ -25,7 +25,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -263,7 +263,7 @@ final class ProxyHandler extends Handler.Abstract {
         Attempts attempts = new Attempts(slot.backend, info, slot, request);
         boolean headRequest = request.getMethod().equals("HEAD");
         while (true) {
-            Server server = slot.server;
+            Server server = slot.server();
             RequestLog.picked(record, server);
             ServerConnection connection;
             try {
@@ -275,14 +275,30 @@ final class ProxyHandler extends Handler.Abstract {
                                 : serverPools.connect(server);
                 RequestLog.connected(record);
             } catch (IOException e) {
-                boolean again = attempts.afterConnectFailure(e);
+                java.util.concurrent.CompletableFuture<Server> dequeued =
+                        new java.util.concurrent.CompletableFuture<>();
+                Attempts.Next next = attempts.afterConnectFailure(e, dequeued::complete);
                 RequestLog.retries(record, attempts);
-                if (again) {
-                    pause(attempts, slot.backend, record);
-                    continue;
+                switch (next) {
+                    case RETRY -> pause(attempts, slot.backend, record);
+                    case MOVED -> {}
+                    case QUEUED -> {
+                        // A worker thread, free to block: it waits for a slot, or for timeout
+                        // queue's null.
+                        if (dequeued.join() == null) {
+                            return null;
+                        }
+                    }
+                    case REFUSED -> {
+                        RequestLog.refusedByFullQueue(record, attempts.queued().fullQueueOf());
+                        return null;
+                    }
+                    case GIVE_UP -> {
+                        LOG.debug("connect to {} failed, no retries left", server, e);
+                        return null;
+                    }
                 }
-                LOG.debug("connect to {} failed, no retries left", server, e);
-                return null;
+                continue;
             }
             try {
                 send(request, slot.backend, server, body, connection);
@@ -749,7 +765,10 @@ final class ProxyHandler extends Handler.Abstract {
     /** The server slot a request holds; given back exactly once, however the request ends. */
     static final class Slot {
         private final Backend backend;
-        private final AtomicBoolean released = new AtomicBoolean();
+        private boolean released;
+
+        // The server whose slot the request holds; null while a redispatched request waits in a
+        // queue, or after a redispatch that found none. Guarded by this.
         private Server server;
 
         Slot(Backend backend, Server server) {
@@ -757,27 +776,59 @@ final class ProxyHandler extends Handler.Abstract {
             this.server = server;
         }
 
-        Server server() {
+        synchronized Server server() {
             return server;
         }
 
         /**
-         * Moves the request to another server, avoiding the current one; false when there is none.
+         * Moves the request off its server ({@link Backend#redispatch}): the slot holds the server
+         * it gets now, or the one a queue gives it later, before {@code whenDequeued} runs (with
+         * null when {@code timeout queue} ran out).
          */
-        boolean redispatch(RequestInfo info) {
-            Server next = backend.pickAndTake(info, server);
-            if (next == null) {
+        Backend.Pick redispatch(RequestInfo info, Consumer<Server> whenDequeued) {
+            Server previous;
+            synchronized (this) {
+                previous = server;
+                server = null;
+            }
+            Backend.Pick pick =
+                    backend.redispatch(
+                            info,
+                            previous,
+                            given -> {
+                                if (given != null && !hold(given)) {
+                                    // The request ended while it waited: the slot goes back.
+                                    backend.release(given);
+                                    return;
+                                }
+                                whenDequeued.accept(given);
+                            },
+                            backend.section().timeouts().queueWaitMs());
+            if (pick.server() != null && !hold(pick.server())) {
+                backend.release(pick.server());
+            }
+            return pick;
+        }
+
+        private synchronized boolean hold(Server given) {
+            if (released) {
                 return false;
             }
-            Server previous = server;
-            server = next;
-            backend.release(previous);
+            server = given;
             return true;
         }
 
         void release() {
-            if (released.compareAndSet(false, true)) {
-                backend.release(server);
+            Server held;
+            synchronized (this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                held = server;
+            }
+            if (held != null) {
+                backend.release(held);
             }
         }
     }

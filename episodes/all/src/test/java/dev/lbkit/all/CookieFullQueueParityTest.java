@@ -10,6 +10,7 @@ import dev.lbkit.balancer.config.ConfigParser;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.PacedParity;
+import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.haproxy.HaproxyLines;
@@ -227,10 +228,12 @@ class CookieFullQueueParityTest {
     private static String keyOn(String config, String server) throws Exception {
         Backend backend =
                 new Backend(
-                        ConfigParser.parse(config, "cookie-full-queue.cfg")
+                        ConfigParser.parse(config, "cookie-full-queue.cfg", Parity.haproxy().line())
                                 .backend("be")
                                 .orElseThrow(),
-                        Algorithms::create);
+                        (section, servers) ->
+                                Algorithms.create(section, servers, Parity.haproxy().line()),
+                        Parity.haproxy().line());
         InetAddress client = InetAddress.getByName("127.0.0.1");
         for (int i = 0; i < 200; i++) {
             String key = "k" + i;

@@ -98,6 +98,51 @@ class MaxqueueTest {
         assertThat(hashed.refusedQueueFull()).isEqualTo(1);
     }
 
+    /**
+     * A retry redispatched off a server gives its slot back first (a request waiting for that
+     * server takes it), then waits at a full server as a new request would, or is refused by its
+     * full queue; before, it took a slot past the server's {@code maxconn}. Against HAProxy: {@link
+     * RedispatchToAFullServerParityTest}.
+     */
+    @Test
+    void aRedispatchedRetryWaitsAtAFullServerOrIsRefused() throws Exception {
+        Backend backend =
+                backend(
+                        "balance uri\n    hash-type consistent",
+                        "maxconn 1 maxqueue 1",
+                        "option redispatch");
+        Server s1 = backend.server("s1").orElseThrow();
+        String toS1 = pathTo(backend, s1);
+        List<Server> served = new ArrayList<>();
+        for (Server server : backend.servers()) {
+            served.add(
+                    backend.pickTakeOrQueue(request(pathTo(backend, server)), s -> {}, 0).server());
+        }
+        assertThat(served)
+                .as("one request on each server")
+                .containsExactlyElementsOf(backend.servers());
+        List<Server> dequeued = new ArrayList<>();
+        assertThat(outcome(backend.pickTakeOrQueue(request(toS1), dequeued::add, 0)))
+                .as("a request waits for s1")
+                .isEqualTo("queued");
+
+        Backend.Pick moved = backend.redispatch(request(toS1), s1, s -> {}, 0);
+
+        assertThat(dequeued)
+                .as("s1's slot, given back, goes to the request waiting for it")
+                .containsExactly(s1);
+        assertThat(outcome(moved))
+                .as("the retry waits at the next, full, server")
+                .isEqualTo("queued");
+        assertThat(queues(backend))
+                .as("one server's own queue holds it, past none's maxconn")
+                .isIn("0 1 0 | 0", "0 0 1 | 0");
+        assertThat(backend.servers()).allMatch(server -> server.served() == 1);
+        assertThat(outcome(backend.redispatch(request(toS1), s1, s -> {}, 0)))
+                .as("the next one finds that queue full")
+                .isEqualTo("refused");
+    }
+
     @Test
     void aFreedSlotMakesRoomInTheQueueAgain() throws Exception {
         Backend backend = backend("balance uri", "maxconn 1 maxqueue 1", "");
@@ -411,6 +456,19 @@ class MaxqueueTest {
             return "refused";
         }
         return pick.queued() ? "queued" : pick.server() == null ? "none" : pick.server().name();
+    }
+
+    /** A path of the form /p0, /p1, ... that the backend's algorithm sends to {@code server}. */
+    private static String pathTo(Backend backend, Server server) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            String path = "/p" + i;
+            Server picked = backend.pickAndTake(request(path), null);
+            backend.release(picked);
+            if (picked == server) {
+                return path;
+            }
+        }
+        throw new IllegalStateException("no path /p0../p499 goes to " + server.name());
     }
 
     /** A request for / whose persistence cookie names {@code server}. */

@@ -1,0 +1,142 @@
+package dev.lbkit.all;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.balancer.Backend;
+import dev.lbkit.balancer.algorithm.Algorithms;
+import dev.lbkit.balancer.algorithm.RequestInfo;
+import dev.lbkit.balancer.algorithm.Server;
+import dev.lbkit.balancer.config.ConfigParser;
+import dev.lbkit.harness.NegativeControl;
+import dev.lbkit.harness.PacedParity;
+import dev.lbkit.harness.Parity;
+import dev.lbkit.harness.SideBySide;
+import dev.lbkit.harness.SingleBackendConfig;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A retry redispatched to a server at its {@code maxconn}, side by side, paced by {@code show stat}
+ * ({@link PacedParity}). A consistent hash (which, unlike roundrobin, does not pass full servers
+ * over) with {@code retries 1} and {@code option redispatch}; s1 refuses every connection (its
+ * replica is stopped before the first request, so on both sides); s2 and s3 take one request at a
+ * time, {@code maxqueue 1}. Two held requests fill s2 and s3; then a request whose key hashes to s1
+ * fails to connect, and its retry goes along the ring to a full server: HAProxy queues it there, as
+ * it would a new request. The next such request finds that queue full: 503, counted in the server's
+ * {@code econ}. Before, lbkit took a slot on the full server at once, past its {@code maxconn}.
+ *
+ * <p>Compared exactly: who answered each request (or its status), the servers' and the backend's
+ * queues after each request, the order each server answered in, and {@code lbtot}, {@code qmax},
+ * {@code econ} at the end.
+ */
+class RedispatchToAFullServerParityTest {
+    private static final long HOLD_MS = MaxqueueParityTest.HOLD_MS;
+    private static final long GAP_MS = MaxqueueParityTest.GAP_MS;
+
+    private static final String CONFIG =
+            new SingleBackendConfig(
+                            "be",
+                            "s",
+                            "balance url_param key\n    hash-type consistent\n    retries 1\n"
+                                    + "    option redispatch\n    timeout queue 30s",
+                            List.of(1, 1, 1),
+                            List.of(
+                                    "maxconn 1 maxqueue 1",
+                                    "maxconn 1 maxqueue 1",
+                                    "maxconn 1 maxqueue 1"))
+                    .text();
+
+    /** s1's replica stops: nothing listens on its port any more, for HAProxy and lbkit alike. */
+    private static final Consumer<SideBySide> S1_REFUSES = sides -> sides.replicas().get(0).close();
+
+    @Test
+    void aRetryForAFullServerWaitsInItsQueueOrIsRefused() throws Exception {
+        PacedParity result =
+                PacedParity.runWith(
+                        "redispatch to a full server, consistent url_param, s1 refuses",
+                        CONFIG,
+                        "be",
+                        traffic(),
+                        null,
+                        S1_REFUSES);
+
+        result.assertIdentical();
+        assertThat(result.lbkit().answerOrder())
+                .as("each server answered its requests in the same order")
+                .isEqualTo(result.haproxy().answerOrder());
+        List<String> haproxy = result.haproxy().states();
+        assertThat(haproxy.get(2))
+                .as("HAProxy queued the redispatched request at a full server")
+                .contains("+1 queued");
+        assertThat(result.comparison().haproxy().answers().get(3))
+                .as("HAProxy refused the next one: that queue was full")
+                .isEqualTo("503");
+    }
+
+    /** The same comparison rejects lbkit without the servers' limits, taking a slot at once. */
+    @Test
+    @Tag(NegativeControl.TAG)
+    void theSameComparisonRejectsLbkitTakingASlotPastMaxconn() throws Exception {
+        PacedParity result =
+                PacedParity.runWith(
+                        "NEGATIVE CONTROL redispatch to a full server, lbkit without maxconn",
+                        CONFIG,
+                        "be",
+                        traffic(),
+                        NegativeControl.replace(" maxconn 1 maxqueue 1", ""),
+                        S1_REFUSES);
+        NegativeControl.record(
+                "redispatch-past-maxconn",
+                "paced per-request comparison of a redispatched retry meeting a full server",
+                "no maxconn: the retry takes a slot on the full server at once",
+                result.identical()
+                        ? "NOT REJECTED"
+                        : "rejected at request #"
+                                + result.comparison().firstDifference()
+                                + ", states "
+                                + (result.sameStates() ? "identical" : "differ")
+                                + ", "
+                                + result.comparison().summary());
+        assertThat(result.identical()).as("the comparison sees the slot taken").isFalse();
+    }
+
+    /**
+     * Keys b and c hash to s2 and s3 and hold them; key a hashes to s1, which refuses, twice: the
+     * first retry waits in a queue, the second is refused.
+     */
+    static List<String> traffic() throws Exception {
+        String a = keyOn("s1");
+        String b = keyOn("s2");
+        String c = keyOn("s3");
+        return List.of(
+                "/?key=" + b + "&delay_ms=" + HOLD_MS,
+                "/?key=" + c + "&delay_ms=" + (HOLD_MS + GAP_MS),
+                "/?key=" + a + "&delay_ms=" + GAP_MS / 4,
+                "/?key=" + a);
+    }
+
+    /** A key of the form k0, k1, ... that lbkit's ring sends to {@code server}. */
+    private static String keyOn(String server) throws Exception {
+        Backend backend =
+                new Backend(
+                        ConfigParser.parse(CONFIG, "redispatch-full.cfg", Parity.haproxy().line())
+                                .backend("be")
+                                .orElseThrow(),
+                        (section, servers) ->
+                                Algorithms.create(section, servers, Parity.haproxy().line()),
+                        Parity.haproxy().line());
+        InetAddress client = InetAddress.getByName("127.0.0.1");
+        for (int i = 0; i < 200; i++) {
+            String key = "k" + i;
+            Server picked = backend.pickAndTake(RequestInfo.of(client, "/?key=" + key), null);
+            backend.release(picked);
+            if (picked.name().equals(server)) {
+                return key;
+            }
+        }
+        throw new IllegalStateException("no key k0..k199 goes to " + server);
+    }
+}
