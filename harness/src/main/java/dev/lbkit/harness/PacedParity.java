@@ -468,6 +468,19 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
                 && haproxy.finalState().equals(lbkit.finalState());
     }
 
+    /**
+     * What a negative control's run shows, for {@link NegativeControl#record}: "NOT REJECTED", or
+     * where it was rejected and how much still agreed.
+     */
+    public String verdict() {
+        return identical()
+                ? "NOT REJECTED"
+                : "rejected at request #"
+                        + comparison.firstDifference()
+                        + ", "
+                        + comparison.summary();
+    }
+
     /** Lines for the report and for failure messages: both sides, step by step. */
     public List<String> report() {
         List<String> lines = new ArrayList<>();

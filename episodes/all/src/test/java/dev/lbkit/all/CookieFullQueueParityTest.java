@@ -2,19 +2,12 @@ package dev.lbkit.all;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lbkit.balancer.Backend;
-import dev.lbkit.balancer.algorithm.Algorithms;
-import dev.lbkit.balancer.algorithm.RequestInfo;
-import dev.lbkit.balancer.algorithm.Server;
-import dev.lbkit.balancer.config.ConfigParser;
 import dev.lbkit.balancer.config.HaproxyLine;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.PacedParity;
-import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
 import dev.lbkit.harness.haproxy.HaproxyLines;
-import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -141,12 +134,7 @@ class CookieFullQueueParityTest {
                         + wrong.text()
                         + " reads it, against "
                         + line.text(),
-                result.identical()
-                        ? "NOT REJECTED"
-                        : "rejected at request #"
-                                + result.comparison().firstDifference()
-                                + ", "
-                                + result.comparison().summary());
+                result.verdict());
         assertThat(result.identical()).as("the comparison sees the other line's reading").isFalse();
     }
 
@@ -170,12 +158,7 @@ class CookieFullQueueParityTest {
                 "paced per-request comparison of a cookie's full server (maxqueue, redispatch)",
                 "a request whose cookie names a server with a full queue refused (503) as without"
                         + " option redispatch",
-                result.identical()
-                        ? "NOT REJECTED"
-                        : "rejected at request #"
-                                + result.comparison().firstDifference()
-                                + ", "
-                                + result.comparison().summary());
+                result.verdict());
         assertThat(result.identical()).as("the comparison sees the 503s").isFalse();
     }
 
@@ -186,8 +169,8 @@ class CookieFullQueueParityTest {
      * key b to s2 (for a hash; the other algorithms ignore it).
      */
     static List<String> traffic(String config) throws Exception {
-        String a = keyOn(config, "s1");
-        String b = keyOn(config, "s2");
+        String a = HashKeys.keyOn(config, "s1");
+        String b = HashKeys.keyOn(config, "s2");
         String s1 = "Cookie: SRV=s1";
         String s2 = "Cookie: SRV=s2";
         long quick = GAP_MS / 4;
@@ -219,30 +202,5 @@ class CookieFullQueueParityTest {
                         .text();
         return text.replace(
                 "    timeout server 30s\n", "    timeout server 30s\n    timeout queue 30s\n");
-    }
-
-    /**
-     * A key of the form k0, k1, ... that lbkit's algorithm for {@code config} sends to {@code
-     * server}.
-     */
-    private static String keyOn(String config, String server) throws Exception {
-        Backend backend =
-                new Backend(
-                        ConfigParser.parse(config, "cookie-full-queue.cfg", Parity.haproxy().line())
-                                .backend("be")
-                                .orElseThrow(),
-                        (section, servers) ->
-                                Algorithms.create(section, servers, Parity.haproxy().line()),
-                        Parity.haproxy().line());
-        InetAddress client = InetAddress.getByName("127.0.0.1");
-        for (int i = 0; i < 200; i++) {
-            String key = "k" + i;
-            Server picked = backend.pickAndTake(RequestInfo.of(client, "/?key=" + key), null);
-            backend.release(picked);
-            if (picked.name().equals(server) || !config.contains("url_param")) {
-                return key;
-            }
-        }
-        throw new IllegalStateException("no key k0..k199 goes to " + server);
     }
 }

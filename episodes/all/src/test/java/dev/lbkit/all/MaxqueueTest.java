@@ -485,49 +485,32 @@ class MaxqueueTest {
 
     /** Three servers s1, s2, s3, each with {@code limits}. */
     private static Backend backend(String balance, String limits, String option) throws Exception {
-        String text =
-                String.join(
-                        "\n",
-                        "defaults",
-                        "    mode http",
-                        "    timeout connect 5s",
-                        "    timeout client 30s",
-                        "    timeout server 30s",
-                        "backend be",
-                        "    " + balance,
-                        "    " + option,
-                        "    server s1 127.0.0.1:9001 " + limits,
-                        "    server s2 127.0.0.1:9002 " + limits,
-                        "    server s3 127.0.0.1:9003 " + limits,
-                        "");
-        Config config = ConfigParser.parse(text, "maxqueue.cfg");
-        return new Backend(config.backend("be").orElseThrow(), Algorithms::create);
+        return backend(balance, limits, option, false);
     }
 
-    /** As {@link #backend(String, String, String)}, each server with {@code cookie <its name>}. */
+    /** As {@link #backend(String, String, String)}, with {@code cookie <its name>} when asked. */
     private static Backend backend(String balance, String limits, String option, boolean cookies)
             throws Exception {
-        if (!cookies) {
-            return backend(balance, limits, option);
+        StringBuilder text =
+                new StringBuilder(
+                        String.join(
+                                "\n",
+                                "defaults",
+                                "    mode http",
+                                "    timeout connect 5s",
+                                "    timeout client 30s",
+                                "    timeout server 30s",
+                                "backend be",
+                                "    " + balance,
+                                "    " + option,
+                                ""));
+        for (int i = 1; i <= 3; i++) {
+            text.append(
+                    "    server s%d 127.0.0.1:900%d %s%s%n"
+                            .formatted(i, i, cookies ? "cookie s" + i + " " : "", limits));
         }
-        String text =
-                String.join(
-                        "\n",
-                        "defaults",
-                        "    mode http",
-                        "    timeout connect 5s",
-                        "    timeout client 30s",
-                        "    timeout server 30s",
-                        "backend be",
-                        "    " + balance,
-                        "    " + option,
-                        "    server s1 127.0.0.1:9001 cookie s1 " + limits,
-                        "    server s2 127.0.0.1:9002 cookie s2 " + limits,
-                        "    server s3 127.0.0.1:9003 cookie s3 " + limits,
-                        "");
-        return new Backend(
-                ConfigParser.parse(text, "maxqueue-cookies.cfg").backend("be").orElseThrow(),
-                Algorithms::create);
+        Config config = ConfigParser.parse(text.toString(), "maxqueue.cfg");
+        return new Backend(config.backend("be").orElseThrow(), Algorithms::create);
     }
 
     /** As {@link #backend(String, String, String)}, behaving as HAProxy {@code line}. */

@@ -2,17 +2,10 @@ package dev.lbkit.all;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lbkit.balancer.Backend;
-import dev.lbkit.balancer.algorithm.Algorithms;
-import dev.lbkit.balancer.algorithm.RequestInfo;
-import dev.lbkit.balancer.algorithm.Server;
-import dev.lbkit.balancer.config.ConfigParser;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.PacedParity;
-import dev.lbkit.harness.Parity;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;
@@ -108,35 +101,13 @@ class RedispatchToAFullServerParityTest {
      * first retry waits in a queue, the second is refused.
      */
     static List<String> traffic() throws Exception {
-        String a = keyOn("s1");
-        String b = keyOn("s2");
-        String c = keyOn("s3");
+        String a = HashKeys.keyOn(CONFIG, "s1");
+        String b = HashKeys.keyOn(CONFIG, "s2");
+        String c = HashKeys.keyOn(CONFIG, "s3");
         return List.of(
                 "/?key=" + b + "&delay_ms=" + HOLD_MS,
                 "/?key=" + c + "&delay_ms=" + (HOLD_MS + GAP_MS),
                 "/?key=" + a + "&delay_ms=" + GAP_MS / 4,
                 "/?key=" + a);
-    }
-
-    /** A key of the form k0, k1, ... that lbkit's ring sends to {@code server}. */
-    private static String keyOn(String server) throws Exception {
-        Backend backend =
-                new Backend(
-                        ConfigParser.parse(CONFIG, "redispatch-full.cfg", Parity.haproxy().line())
-                                .backend("be")
-                                .orElseThrow(),
-                        (section, servers) ->
-                                Algorithms.create(section, servers, Parity.haproxy().line()),
-                        Parity.haproxy().line());
-        InetAddress client = InetAddress.getByName("127.0.0.1");
-        for (int i = 0; i < 200; i++) {
-            String key = "k" + i;
-            Server picked = backend.pickAndTake(RequestInfo.of(client, "/?key=" + key), null);
-            backend.release(picked);
-            if (picked.name().equals(server)) {
-                return key;
-            }
-        }
-        throw new IllegalStateException("no key k0..k199 goes to " + server);
     }
 }
