@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.PacedParity;
+import dev.lbkit.harness.RuntimeApiClient;
+import dev.lbkit.harness.ShowStat;
 import dev.lbkit.harness.SideBySide;
 import dev.lbkit.harness.SingleBackendConfig;
 import java.util.List;
@@ -67,6 +69,105 @@ class RedispatchToAFullServerParityTest {
         assertThat(result.comparison().haproxy().answers().get(3))
                 .as("HAProxy refused the next one: that queue was full")
                 .isEqualTo("503");
+    }
+
+    /**
+     * lbkit alone, requests with a body (which lbkit forwards on a worker thread, not on its event
+     * loop): the same plan, the two retries sent as POSTs. The first waits in the full server's
+     * queue and is served once that server's held request ends; the second is refused at once.
+     */
+    @Test
+    void aRetryWithABodyWaitsOrIsRefusedAlike() throws Exception {
+        try (SideBySide lbkit =
+                SideBySide.start(
+                        "redispatch with a body", CONFIG, null, SideBySide.Options.exactRun())) {
+            S1_REFUSES.accept(lbkit);
+            int port = lbkit.lbkit().port();
+            List<String> targets = traffic();
+            java.util.concurrent.ExecutorService clients =
+                    java.util.concurrent.Executors.newCachedThreadPool();
+            try {
+                var held1 = clients.submit(() -> post(port, targets.get(0), false));
+                var held2 = clients.submit(() -> post(port, targets.get(1), false));
+                awaitState(lbkit, m -> m.get("s2") == 1 && m.get("s3") == 1, "scur");
+                var queued = clients.submit(() -> post(port, targets.get(2), true));
+                awaitState(
+                        lbkit,
+                        m -> m.values().stream().mapToInt(Integer::intValue).sum() == 1,
+                        "qcur");
+                String refused = post(port, targets.get(3), true);
+
+                assertThat(refused).as("the second retry finds the queue full").startsWith("503");
+                assertThat(queued.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .as(
+                                "the first waited, then a server answered (the replica's 404 for a POST)")
+                        .containsPattern("(?i)x-served-by: app[23]");
+                assertThat(held1.get(30, java.util.concurrent.TimeUnit.SECONDS)).startsWith("200");
+                assertThat(held2.get(30, java.util.concurrent.TimeUnit.SECONDS)).startsWith("200");
+                String csv =
+                        RuntimeApiClient.admin(
+                                lbkit.lbkit().side(), lbkit.lbkit().statsPort(), "show stat");
+                assertThat(ShowStat.column(csv, "be", "scur").values())
+                        .as("every slot given back")
+                        .allMatch(n -> n == 0);
+                assertThat(
+                                ShowStat.column(csv, "be", "econ").values().stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum())
+                        .as("one refusal in econ")
+                        .isEqualTo(1);
+            } finally {
+                clients.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * GET's target as a POST with a 5-byte body (a GET when {@code withBody} is false): status line
+     * and body.
+     */
+    private static String post(int port, String target, boolean withBody)
+            throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            String request =
+                    withBody
+                            ? "POST "
+                                    + target
+                                    + " HTTP/1.1\r\nHost: lbkit.test\r\nContent-Length: 5\r\n"
+                                    + "Connection: close\r\n\r\nhello"
+                            : "GET "
+                                    + target
+                                    + " HTTP/1.1\r\nHost: lbkit.test\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream()
+                    .write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String answer =
+                    new String(
+                            socket.getInputStream().readAllBytes(),
+                            java.nio.charset.StandardCharsets.ISO_8859_1);
+            return answer.substring("HTTP/1.1 ".length());
+        }
+    }
+
+    /** Waits until {@code column} of be's servers in {@code show stat} satisfies {@code test}. */
+    private static void awaitState(
+            SideBySide lbkit,
+            java.util.function.Predicate<java.util.Map<String, Integer>> test,
+            String column)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        java.util.Map<String, Integer> last = null;
+        while (System.nanoTime() < deadline) {
+            String csv =
+                    RuntimeApiClient.admin(
+                            lbkit.lbkit().side(), lbkit.lbkit().statsPort(), "show stat");
+            last = ShowStat.column(csv, "be", column);
+            if (test.test(last)) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("show stat's " + column + " never got there: " + last);
     }
 
     /** The same comparison rejects lbkit without the servers' limits, taking a slot at once. */
