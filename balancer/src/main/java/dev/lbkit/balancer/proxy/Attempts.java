@@ -88,15 +88,16 @@ final class Attempts {
         }
         retriesLeft--;
         if (redispatchNow(retries - retriesLeft)) {
-            redispatched = true;
             pick = slot.redispatch(info, whenDequeued);
-            if (pick.queued()) {
-                return Next.QUEUED;
-            }
-            if (pick.queueFull()) {
-                return Next.REFUSED;
-            }
-            return pick.server() != null ? Next.MOVED : Next.GIVE_UP;
+            Next next =
+                    pick.queued()
+                            ? Next.QUEUED
+                            : pick.queueFull()
+                                    ? Next.REFUSED
+                                    : pick.server() != null ? Next.MOVED : Next.GIVE_UP;
+            // The access log marks a retry that moved (%rc's "+"); no server at all moves nothing.
+            redispatched = next != Next.GIVE_UP;
+            return next;
         }
         if (!(failure instanceof InterruptedIOException)) {
             long connectMs = backend.section().timeouts().connectMs();
