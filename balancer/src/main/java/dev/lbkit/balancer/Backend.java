@@ -265,11 +265,7 @@ public final class Backend {
             long now = clockMillis.getAsLong();
             Server chosen = lb.pick(request, avoid, now);
             if (chosen != null) {
-                // HAProxy counts a pick in lbtot only when it changes the request's server: a
-                // redispatch the algorithm sends back to the same server does not count.
-                if (chosen != avoid) {
-                    chosen.countPick();
-                }
+                chosen.countPick();
                 chosen.addServed(1);
                 lb.taken(chosen, now);
             }
@@ -319,9 +315,7 @@ public final class Backend {
         List<Runnable> next;
         Pick pick;
         synchronized (lock) {
-            from.addServed(-1);
-            lb.released(from);
-            next = dequeue(from);
+            next = giveBack(from);
             cumulativeRequests++;
             pick = place(request, continuation, null, from);
         }
@@ -365,7 +359,8 @@ public final class Backend {
         Server chosen =
                 named != null ? named : queuesBehind() ? null : lb.pick(request, avoid, now);
         if (chosen != null && named == null && chosen != avoid) {
-            // Not when the cookie's server comes back from the algorithm (see pickAndTake).
+            // HAProxy counts a pick in lbtot only when it changes the request's server: a
+            // redispatch the algorithm sends back to the server it left does not count.
             chosen.countPick();
         }
         if (chosen != null && !chosen.full()) {
@@ -552,11 +547,19 @@ public final class Backend {
     public void release(Server server) {
         List<Runnable> next;
         synchronized (lock) {
-            server.addServed(-1);
-            lb.released(server);
-            next = dequeue(server);
+            next = giveBack(server);
         }
         next.forEach(Runnable::run);
+    }
+
+    /**
+     * Under the lock: a request gives back its slot on {@code server}, which goes to the oldest
+     * request waiting for it; returns the continuations to run once the lock is released.
+     */
+    private List<Runnable> giveBack(Server server) {
+        server.addServed(-1);
+        lb.released(server);
+        return dequeue(server);
     }
 
     /**

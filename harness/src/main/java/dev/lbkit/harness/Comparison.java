@@ -75,6 +75,19 @@ public record Comparison(String title, String config, Traffic traffic, Picks hap
     }
 
     /**
+     * What a negative control's comparison shows, for {@link NegativeControl#record}: "NOT
+     * REJECTED", or {@link #rejectedAt}.
+     */
+    public String verdict() {
+        return identical() ? "NOT REJECTED" : rejectedAt();
+    }
+
+    /** Where the comparison first differs, and how much still agreed. */
+    public String rejectedAt() {
+        return "rejected at request #" + firstDifference() + ", " + summary();
+    }
+
+    /**
      * One line: "roundrobin 2/1/3: 600/600 requests on the same server", plus, when some requests
      * were served by no server on either side, "(40 more answered alike by no server: 503 or
      * error)".

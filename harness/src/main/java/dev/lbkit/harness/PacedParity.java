@@ -57,6 +57,9 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
     /** A settled state is read again this much later, and must not have changed. */
     private static final long STABLE_MS = 30;
 
+    /** No set-up before the first request. */
+    private static final java.util.function.Consumer<SideBySide> AS_STARTED = sides -> {};
+
     /**
      * What one side did.
      *
@@ -76,7 +79,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
     /** Starts both sides for {@code config}, drives {@code targets} on HAProxy then on lbkit. */
     public static PacedParity run(String title, String config, String backend, List<String> targets)
             throws Exception {
-        return run(title, config, backend, targets, null, Parity.haproxy());
+        return run(title, config, backend, targets, null, Parity.haproxy(), AS_STARTED);
     }
 
     /**
@@ -90,7 +93,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             List<String> targets,
             UnaryOperator<String> mistake)
             throws Exception {
-        return run(title, config, backend, targets, mistake, Parity.haproxy());
+        return run(title, config, backend, targets, mistake, Parity.haproxy(), AS_STARTED);
     }
 
     /**
@@ -104,7 +107,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             List<String> targets,
             SideBySide.HaproxyStarter haproxy)
             throws Exception {
-        return run(title, config, backend, targets, null, haproxy);
+        return run(title, config, backend, targets, null, haproxy, AS_STARTED);
     }
 
     /**
@@ -118,7 +121,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             List<String> targets,
             SideBySide.HaproxyStarter haproxy)
             throws Exception {
-        return run(title, config, backend, targets, UnaryOperator.identity(), haproxy);
+        return run(title, config, backend, targets, UnaryOperator.identity(), haproxy, AS_STARTED);
     }
 
     /**
@@ -135,17 +138,6 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
             java.util.function.Consumer<SideBySide> setUp)
             throws Exception {
         return run(title, config, backend, targets, mistake, Parity.haproxy(), setUp);
-    }
-
-    private static PacedParity run(
-            String title,
-            String config,
-            String backend,
-            List<String> targets,
-            UnaryOperator<String> mistake,
-            SideBySide.HaproxyStarter haproxy)
-            throws Exception {
-        return run(title, config, backend, targets, mistake, haproxy, sides -> {});
     }
 
     private static PacedParity run(
@@ -473,12 +465,7 @@ public record PacedParity(Comparison comparison, Side haproxy, Side lbkit, int a
      * where it was rejected and how much still agreed.
      */
     public String verdict() {
-        return identical()
-                ? "NOT REJECTED"
-                : "rejected at request #"
-                        + comparison.firstDifference()
-                        + ", "
-                        + comparison.summary();
+        return identical() ? "NOT REJECTED" : comparison.rejectedAt();
     }
 
     /** Lines for the report and for failure messages: both sides, step by step. */

@@ -143,19 +143,7 @@ final class AsyncForward {
                 backend.pickTakeOrQueue(
                         info, this::dequeued, backend.section().timeouts().queueWaitMs());
         if (pick.queued()) {
-            if (watched != null) {
-                boolean withdraw;
-                synchronized (abortLock) {
-                    withdraw = clientGone && phase == PICKING;
-                    if (phase == PICKING) {
-                        phase = QUEUED;
-                        queuedPick = pick;
-                    }
-                }
-                if (withdraw && backend.withdraw(pick)) {
-                    dropUnanswered("CQ");
-                }
-            }
+            waiting(pick, PICKING);
             return;
         }
         if (pick.queueFull()) {
@@ -254,19 +242,7 @@ final class AsyncForward {
                 attempt();
             }
             case MOVED -> attempt();
-            case QUEUED -> {
-                if (watched != null) {
-                    boolean withdraw;
-                    synchronized (abortLock) {
-                        withdraw = clientGone;
-                        phase = QUEUED;
-                        queuedPick = attempts.queued();
-                    }
-                    if (withdraw && backend.withdraw(attempts.queued())) {
-                        dropUnanswered("CQ");
-                    }
-                }
-            }
+            case QUEUED -> waiting(attempts.queued(), CONNECTING);
             case REFUSED -> {
                 RequestLog.refusedByFullQueue(record, attempts.queued().fullQueueOf());
                 ProxyHandler.sendError(response, ErrorPage.NO_SERVER, finishing());
@@ -275,6 +251,29 @@ final class AsyncForward {
                 LOG.debug("connect to {} failed, no retries left", server, e);
                 error(ErrorPage.NO_SERVER);
             }
+        }
+    }
+
+    /**
+     * The request waits in a queue ({@code pick}): with {@code option abortonclose}, a client that
+     * has left withdraws it, and one that leaves meanwhile will. Unless its continuation already
+     * took it on from {@code before}, the phase it was in when it was queued (a slot can free on
+     * another thread before this runs).
+     */
+    private void waiting(Backend.Pick pick, int before) {
+        if (watched == null) {
+            return;
+        }
+        boolean withdraw;
+        synchronized (abortLock) {
+            withdraw = clientGone && phase == before;
+            if (phase == before) {
+                phase = QUEUED;
+                queuedPick = pick;
+            }
+        }
+        if (withdraw && backend.withdraw(pick)) {
+            dropUnanswered("CQ");
         }
     }
 

@@ -3,10 +3,8 @@ package dev.lbkit.all;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.balancer.Backend;
-import dev.lbkit.balancer.algorithm.Algorithms;
 import dev.lbkit.balancer.algorithm.RequestInfo;
 import dev.lbkit.balancer.algorithm.Server;
-import dev.lbkit.balancer.config.ConfigParser;
 import dev.lbkit.harness.NegativeControl;
 import dev.lbkit.harness.PacedParity;
 import java.net.InetAddress;
@@ -129,12 +127,7 @@ class QueueOfADisabledServerParityTest {
      * are what the test compares.
      */
     static List<String> hashTraffic(String config, String command) throws Exception {
-        Backend backend =
-                new Backend(
-                        ConfigParser.parse(config, "disabled-queue.cfg")
-                                .backend("be")
-                                .orElseThrow(),
-                        Algorithms::create);
+        Backend backend = HashKeys.backend(config);
         Server server =
                 backend.pickAndTake(
                         RequestInfo.of(InetAddress.getByName("127.0.0.1"), "/?key=a"), null);
