@@ -70,6 +70,16 @@ public final class Backend {
     /** Times the backend lost its last usable server (HAProxy's backend {@code chkdown}). */
     private long downTransitions;
 
+    /**
+     * The backend's ready server ({@link HaproxyLine#keepsAReadyServer}, 3.2 and later): the last
+     * server that looked at the queues with nothing in flight, neither on it nor on the backend.
+     * The next request that goes to the backend's queue takes it (and clears it) and is sent there
+     * at once if it still serves nothing, usable or not: a request no algorithm would send there
+     * can still land on it. A state change that leaves it not running (down, stopping, maintenance,
+     * warming up) clears it; a drain or a weight of 0 does not.
+     */
+    private Server readyServer;
+
     /** The step timer of each server warming up ({@link #startWarmUp}). */
     private final Map<Server, ScheduledFuture<?>> warmUps = new IdentityHashMap<>();
 
@@ -370,8 +380,18 @@ public final class Backend {
             }
             return new Pick(chosen, false, null, null);
         }
-        if (chosen == null && servers.stream().noneMatch(Server::usable)) {
+        if (chosen == null && lb.noServerAvailable(servers)) {
             return Pick.NONE;
+        }
+        if (chosen == null && readyServer != null) {
+            // On its way into the backend's queue the request takes the ready server, even when
+            // that one has work by now (then it waits as it would have).
+            Server ready = readyServer;
+            readyServer = null;
+            if (ready.served() == 0) {
+                take(ready, now);
+                return new Pick(ready, false, null, null);
+            }
         }
         if (chosen != null && chosen.queueFull()) {
             chosen.countRefusedQueueFull();
@@ -559,7 +579,49 @@ public final class Backend {
     private List<Runnable> giveBack(Server server) {
         server.addServed(-1);
         lb.released(server);
-        return dequeue(server);
+        boolean looks = mayDequeue(server);
+        List<Runnable> next = dequeue(server);
+        if (looks) {
+            offerReady(server);
+        }
+        return next;
+    }
+
+    /**
+     * Whether a server that frees a slot looks at the queues at all, as HAProxy decides it: some
+     * request waits in its own queue, or in the backend's and it is usable, and it has room.
+     */
+    private boolean mayDequeue(Server server) {
+        Deque<QueuePlace> own = serverQueues.get(server);
+        return ((own != null && !own.isEmpty()) || (!queue.isEmpty() && server.usable()))
+                && (server.maxconn() == 0 || server.served() < server.maxconn());
+    }
+
+    /**
+     * After {@code server} looked at the queues: with nothing in flight on it and on the backend,
+     * and no ready server yet, it becomes the backend's ready server (3.2 and later).
+     */
+    private void offerReady(Server server) {
+        if (line.keepsAReadyServer()
+                && readyServer == null
+                && server.served() == 0
+                && servers.stream().allMatch(s -> s.served() == 0)) {
+            readyServer = server;
+        }
+    }
+
+    /**
+     * HAProxy's operational state of {@code server}, as far as the ready server cares: 0 stopped
+     * (down or in maintenance), 1 stopping, 2 warming up, 3 running (a drain does not count).
+     */
+    private static int runState(Server server) {
+        if (!server.running() || server.inMaintenance()) {
+            return 0;
+        }
+        if (server.stopping()) {
+            return 1;
+        }
+        return server.warming() ? 2 : 3;
     }
 
     /**
@@ -727,7 +789,11 @@ public final class Backend {
     public void setMaxconn(Server server, long maxconn) {
         synchronized (lock) {
             server.setMaxconn(maxconn);
+            boolean looks = mayDequeue(server);
             List<Runnable> next = dequeue(server);
+            if (looks) {
+                offerReady(server);
+            }
             if (!next.isEmpty()) {
                 // Under the lock here: the continuations run on the queue timer's thread instead.
                 QUEUE_TIMER.execute(() -> next.forEach(Runnable::run));
@@ -749,6 +815,7 @@ public final class Backend {
             } else {
                 notifyUsability(server, wasUsable, isUsable);
             }
+            lb.stateSet(server);
         }
     }
 
@@ -757,6 +824,9 @@ public final class Backend {
         synchronized (lock) {
             boolean wasUsable = server.usable();
             boolean wasUp = up(server);
+            boolean wasMaint = server.inMaintenance();
+            int runBefore = runState(server);
+            int stateBefore = stateBits(server);
             mutation.run();
             if (!wasUp && up(server)) {
                 startWarmUp(server);
@@ -768,6 +838,18 @@ public final class Backend {
                 }
             }
             notifyUsability(server, wasUsable, server.usable());
+            if (stateBits(server) != stateBefore) {
+                lb.stateSet(server);
+            }
+            // Leaving maintenance, or coming UP, the server looks at the queues; a state change
+            // that leaves it not running takes back its place as the ready server.
+            if ((wasMaint && !server.inMaintenance()) || (!wasUp && up(server))) {
+                offerReady(server);
+            }
+            int runAfter = runState(server);
+            if (runAfter != runBefore && runAfter != 3 && readyServer == server) {
+                readyServer = null;
+            }
             elsewhere = propagate(server);
         }
         for (Runnable follow : elsewhere) {
@@ -779,6 +861,14 @@ public final class Backend {
                 follow.run();
             }
         }
+    }
+
+    /** The state a change may set, as bits: running, stopping, maintenance, drain. */
+    private static int stateBits(Server server) {
+        return (server.running() ? 1 : 0)
+                | (server.stopping() ? 2 : 0)
+                | (server.inMaintenance() ? 4 : 0)
+                | (server.inDrain() ? 8 : 0);
     }
 
     /** UP in HAProxy's sense: running, not stopping, not in maintenance (drain does not count). */
@@ -862,6 +952,7 @@ public final class Backend {
             if (!goesOn) {
                 warmUps.remove(server);
             }
+            offerReady(server);
             return goesOn;
         }
     }

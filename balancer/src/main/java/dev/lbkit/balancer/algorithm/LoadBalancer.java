@@ -1,5 +1,7 @@
 package dev.lbkit.balancer.algorithm;
 
+import java.util.List;
+
 /**
  * One backend's algorithm: picks a server per request and follows the servers' state changes.
  * Implementations are pure (no I/O, no clock of their own: time comes in as an argument) and
@@ -35,6 +37,24 @@ public interface LoadBalancer {
 
     /** {@code server} stays usable but its user weight changed from {@code oldUweight}. */
     void weightChanged(Server server, int oldUweight);
+
+    /**
+     * The runtime API just set {@code server}'s weight (always, even to the value it had), or its
+     * state just changed (maintenance, drain, up, down or stopping, by the runtime API, a health
+     * check or a tracked server), after the calls above. Only {@code balance sticky} needs it: its
+     * books follow HAProxy's, which see every such update, including the ones that leave the server
+     * as usable as before.
+     */
+    default void stateSet(Server server) {}
+
+    /**
+     * After {@link #pick} gave no server: whether the backend has none for the request at all (the
+     * client gets a 503 at once), rather than only full ones (the request waits in the backend's
+     * queue for one to free a slot or come up). By default, when no server is usable.
+     */
+    default boolean noServerAvailable(List<Server> servers) {
+        return servers.stream().noneMatch(Server::usable);
+    }
 
     /** A request was assigned to {@code server}: its {@code served} count has just gone up. */
     default void taken(Server server) {}
