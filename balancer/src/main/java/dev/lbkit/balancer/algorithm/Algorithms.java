@@ -64,11 +64,11 @@ public final class Algorithms {
     public static String moduleOf(Algorithm algorithm) {
         return switch (algorithm) {
             case ROUNDROBIN, STATIC_RR -> "episodes/01-roundrobin";
-            case LEASTCONN, FIRST -> "episodes/02-leastconn";
+            case LEASTCONN, FIRST, STICKY -> "episodes/02-leastconn";
             case SOURCE -> "episodes/03-source-hash";
             case URI, URL_PARAM, HDR, HASH, RDP_COOKIE -> "episodes/04-uri-hash";
             case RANDOM -> "episodes/05-random";
-            case STICKY, LOG_HASH -> null;
+            case LOG_HASH -> null;
         };
     }
 

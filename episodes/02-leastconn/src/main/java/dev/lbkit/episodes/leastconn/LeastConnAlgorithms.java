@@ -13,13 +13,14 @@ import java.util.Set;
 /**
  * Episode 02's algorithms for the engine: {@code balance leastconn}, and {@code balance first},
  * which lives here because it is leastconn's opposite on the same tree: fill the first server up to
- * its {@code maxconn} before touching the next.
+ * its {@code maxconn} before touching the next; and {@code balance sticky} (3.0 and later), which
+ * keeps one server until it fails, leastconn's other opposite.
  */
 public final class LeastConnAlgorithms implements AlgorithmProvider {
 
     @Override
     public Set<Algorithm> algorithms() {
-        return Set.of(Algorithm.LEASTCONN, Algorithm.FIRST);
+        return Set.of(Algorithm.LEASTCONN, Algorithm.FIRST, Algorithm.STICKY);
     }
 
     @Override
@@ -37,6 +38,9 @@ public final class LeastConnAlgorithms implements AlgorithmProvider {
             ProxySection backend, List<Server> servers, HaproxyLine line, StatisticalPrng prng) {
         if (backend.balance().algorithm() == Algorithm.FIRST) {
             return new FirstBalancer(servers, backend.allBackups());
+        }
+        if (backend.balance().algorithm() == Algorithm.STICKY) {
+            return new StickyBalancer(servers, backend.allBackups());
         }
         return drawsAmongTies(line)
                 ? new LeastConn32(servers, backend.allBackups(), prng)
