@@ -420,7 +420,8 @@ class StickyLinesParityTest {
 
     /**
      * {@link #GENERATED_REQUESTS} requests with a command before one in four: maintenance on or
-     * off, a weight (0 to 3), drain or ready, on a random server.
+     * off, a weight (0 to 3), drain or ready, a forced health (up, stopping, down), on a random
+     * server.
      */
     static Traffic generatedTraffic(SingleBackendConfig config, Random random) {
         List<String> names = config.serverNames();
@@ -431,12 +432,17 @@ class StickyLinesParityTest {
             }
             String server = "be/" + names.get(random.nextInt(names.size()));
             String command =
-                    switch (random.nextInt(7)) {
+                    switch (random.nextInt(9)) {
                         case 0, 1 -> "disable server " + server;
                         case 2, 3 -> "enable server " + server;
                         case 4 -> "set server " + server + " weight " + random.nextInt(4);
                         case 5 -> "set server " + server + " state drain";
-                        default -> "set server " + server + " state ready";
+                        case 6 -> "set server " + server + " state ready";
+                        default ->
+                                "set server "
+                                        + server
+                                        + " health "
+                                        + List.of("up", "stopping", "down").get(random.nextInt(3));
                     };
             traffic = traffic.withEvent(i, command);
         }
