@@ -579,7 +579,8 @@ public final class Backend {
     private List<Runnable> giveBack(Server server) {
         server.addServed(-1);
         lb.released(server);
-        boolean looks = mayDequeue(server);
+        // Only a line that keeps a ready server needs to know whether the server looked.
+        boolean looks = line.keepsAReadyServer() && mayDequeue(server);
         List<Runnable> next = dequeue(server);
         if (looks) {
             offerReady(server);
@@ -592,8 +593,7 @@ public final class Backend {
      * request waits in its own queue, or in the backend's and it is usable, and it has room.
      */
     private boolean mayDequeue(Server server) {
-        Deque<QueuePlace> own = serverQueues.get(server);
-        return ((own != null && !own.isEmpty()) || (!queue.isEmpty() && server.usable()))
+        return (server.queued() > 0 || (!queue.isEmpty() && server.usable()))
                 && (server.maxconn() == 0 || server.served() < server.maxconn());
     }
 
@@ -604,7 +604,6 @@ public final class Backend {
     private void offerReady(Server server) {
         if (line.keepsAReadyServer()
                 && readyServer == null
-                && server.served() == 0
                 && servers.stream().allMatch(s -> s.served() == 0)) {
             readyServer = server;
         }
@@ -826,7 +825,7 @@ public final class Backend {
             boolean wasUp = up(server);
             boolean wasMaint = server.inMaintenance();
             int runBefore = runState(server);
-            int stateBefore = stateBits(server);
+            int stateBefore = server.stateBits();
             mutation.run();
             if (!wasUp && up(server)) {
                 startWarmUp(server);
@@ -838,7 +837,7 @@ public final class Backend {
                 }
             }
             notifyUsability(server, wasUsable, server.usable());
-            if (stateBits(server) != stateBefore) {
+            if (server.stateBits() != stateBefore) {
                 lb.stateSet(server);
             }
             // Leaving maintenance, or coming UP, the server looks at the queues; a state change
@@ -861,14 +860,6 @@ public final class Backend {
                 follow.run();
             }
         }
-    }
-
-    /** The state a change may set, as bits: running, stopping, maintenance, drain. */
-    private static int stateBits(Server server) {
-        return (server.running() ? 1 : 0)
-                | (server.stopping() ? 2 : 0)
-                | (server.inMaintenance() ? 4 : 0)
-                | (server.inDrain() ? 8 : 0);
     }
 
     /** UP in HAProxy's sense: running, not stopping, not in maintenance (drain does not count). */

@@ -90,6 +90,15 @@ public record Traffic(String name, List<Request> requests, List<Event> events, b
         return new Traffic(name, requests, more, keepAlive);
     }
 
+    /** The first {@code count} requests, with the commands that come before them. */
+    public Traffic firstRequests(int count) {
+        return new Traffic(
+                name + " (first " + count + ")",
+                requests.subList(0, count),
+                events.stream().filter(e -> e.beforeRequest() < count).toList(),
+                keepAlive);
+    }
+
     public List<String> commandsBefore(int index) {
         return events.stream().filter(e -> e.beforeRequest() == index).map(Event::command).toList();
     }

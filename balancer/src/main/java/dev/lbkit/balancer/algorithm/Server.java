@@ -319,6 +319,26 @@ public final class Server {
         return drain || drainVia;
     }
 
+    /** {@link #stateBits}: running (passing its checks, or none). */
+    public static final int RUNNING_BIT = 1;
+
+    /** {@link #stateBits}: stopping (NOLB). */
+    public static final int STOPPING_BIT = 2;
+
+    /** {@link #stateBits}: in maintenance, its own or the tracked server's. */
+    public static final int MAINT_BIT = 4;
+
+    /** {@link #stateBits}: drained, its own or the tracked server's. */
+    public static final int DRAIN_BIT = 8;
+
+    /** The state a change may set, as bits: running, stopping, maintenance, drain. */
+    public int stateBits() {
+        return (running() ? RUNNING_BIT : 0)
+                | (stopping() ? STOPPING_BIT : 0)
+                | (inMaintenance() ? MAINT_BIT : 0)
+                | (inDrain() ? DRAIN_BIT : 0);
+    }
+
     /** The server this one tracks, or null. */
     public Server tracked() {
         return tracked;

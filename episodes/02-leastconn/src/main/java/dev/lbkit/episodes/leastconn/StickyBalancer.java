@@ -51,10 +51,10 @@ import java.util.List;
  */
 final class StickyBalancer implements LoadBalancer {
 
-    private static final int RUNNING = 1;
-    private static final int STOPPING = 2;
-    private static final int MAINT = 4;
-    private static final int DRAIN = 8;
+    private static final int RUNNING = Server.RUNNING_BIT;
+    private static final int STOPPING = Server.STOPPING_BIT;
+    private static final int MAINT = Server.MAINT_BIT;
+    private static final int DRAIN = Server.DRAIN_BIT;
 
     private final List<Server> servers;
 
@@ -65,7 +65,7 @@ final class StickyBalancer implements LoadBalancer {
 
     private final int[] weightNext;
 
-    /** Each server's state as of its last update ({@link #bits}). */
+    /** Each server's state as of its last update ({@link Server#stateBits}). */
     private final int[] stateNow;
 
     private int activeUsable;
@@ -94,7 +94,7 @@ final class StickyBalancer implements LoadBalancer {
             int i = server.index();
             weightNow[i] = 1;
             weightNext[i] = 1;
-            stateNow[i] = bits(server);
+            stateNow[i] = server.stateBits();
             if (!usable(stateNow[i], 1)) {
                 continue;
             }
@@ -138,7 +138,7 @@ final class StickyBalancer implements LoadBalancer {
     public void stateSet(Server server) {
         int i = server.index();
         int before = stateNow[i];
-        int after = bits(server);
+        int after = server.stateBits();
         if (weightWorkedOut(before, after)) {
             weightNext[i] = server.uweight();
         }
@@ -197,13 +197,6 @@ final class StickyBalancer implements LoadBalancer {
 
     private static boolean usable(int state, int weight) {
         return weight != 0 && state == RUNNING;
-    }
-
-    private static int bits(Server server) {
-        return (server.running() ? RUNNING : 0)
-                | (server.stopping() ? STOPPING : 0)
-                | (server.inMaintenance() ? MAINT : 0)
-                | (server.inDrain() ? DRAIN : 0);
     }
 
     private void updateTotals() {

@@ -118,14 +118,7 @@ class StickyLinesParityTest {
                     System.out.printf(
                             "[lbkit] %s: HAProxy 3.0 would abort at request #%d (it waits): compared up to it%n",
                             title, i);
-                    int cut = i;
-                    List<Traffic.Event> kept =
-                            traffic.events().stream().filter(e -> e.beforeRequest() < cut).toList();
-                    return new Traffic(
-                            traffic.name() + " (up to #" + i + ")",
-                            traffic.requests().subList(0, i),
-                            kept,
-                            traffic.keepAlive());
+                    return traffic.firstRequests(i);
                 }
             }
             return traffic;
@@ -157,14 +150,7 @@ class StickyLinesParityTest {
         SideBySide.HaproxyStarter starter = SideBySide.HaproxyStarter.of(HaproxyLines.get(line));
         Traffic script = waitingScript();
         int firstWait = WAITING_PLAN.indexOf("503");
-        Traffic before =
-                new Traffic(
-                        script.name(),
-                        script.requests().subList(0, firstWait + 1),
-                        script.events().stream()
-                                .filter(e -> e.beforeRequest() <= firstWait)
-                                .toList(),
-                        false);
+        Traffic before = script.firstRequests(firstWait + 1);
         try (SideBySide sides =
                 SideBySide.start(
                         "sticky, HAProxy 3.0 abort",
