@@ -34,6 +34,13 @@ final class ClientEndPoint extends SocketChannelEndPoint {
      */
     private final ManagedSelector managedSelector;
 
+    /**
+     * The upstream loop of this connection's server connections, chosen by {@link Upstream#loopFor}
+     * at its first request; set and read on the threads that handle its requests one after the
+     * other, so at worst chosen twice, the same way.
+     */
+    private UpstreamLoop upstreamLoop;
+
     /** The key, when it is one that can take Jetty's wish to read without an interest update. */
     private volatile LazyReadKey lazyKey;
 
@@ -75,6 +82,14 @@ final class ClientEndPoint extends SocketChannelEndPoint {
     /** The Jetty selector that handles this connection. */
     ManagedSelector managedSelector() {
         return managedSelector;
+    }
+
+    UpstreamLoop upstreamLoop() {
+        return upstreamLoop;
+    }
+
+    void upstreamLoop(UpstreamLoop loop) {
+        upstreamLoop = loop;
     }
 
     /**

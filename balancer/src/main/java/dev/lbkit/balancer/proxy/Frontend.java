@@ -370,6 +370,15 @@ public final class Frontend implements AutoCloseable {
         return servers.stream().map(Javalin::port).toList();
     }
 
+    /** The client connections open now, on every bind (for tests). */
+    List<org.eclipse.jetty.io.EndPoint> clientEndPoints() {
+        List<org.eclipse.jetty.io.EndPoint> endPoints = new ArrayList<>();
+        for (ServerConnector connector : connectors) {
+            endPoints.addAll(connector.getConnectedEndPoints());
+        }
+        return endPoints;
+    }
+
     private List<ManagedSelector> selectors() {
         List<ManagedSelector> selectors = new ArrayList<>();
         for (ServerConnector connector : connectors) {

@@ -56,6 +56,9 @@ public final class Upstream implements AutoCloseable {
     /** The frontends' selectors, each also the event loop of the server connections it opens. */
     private final List<UpstreamLoop.SelectorLoop> selectorLoops = new CopyOnWriteArrayList<>();
 
+    /** Every frontend's selectors, in the order they started: selector i pairs with loop i. */
+    private final List<ManagedSelector> adoptedSelectors = new CopyOnWriteArrayList<>();
+
     /** Loops with threads of their own, started when a request comes from elsewhere. */
     private volatile UpstreamLoop.ThreadLoop[] threadLoops;
 
@@ -96,6 +99,7 @@ public final class Upstream implements AutoCloseable {
      * requests they read.
      */
     void adopt(List<ManagedSelector> selectors) {
+        adoptedSelectors.addAll(selectors);
         if (!onSelectors) {
             // Not used as loops: no ticks, no wake-ups for them.
             return;
@@ -107,6 +111,7 @@ public final class Upstream implements AutoCloseable {
 
     /** A frontend's selectors are stopping: their connections go with them. */
     void forget(List<ManagedSelector> selectors) {
+        adoptedSelectors.removeAll(selectors);
         selectorLoops.removeIf(loop -> selectors.contains(loop.managed()));
         for (Pools pools : views) {
             for (ServerPool pool : pools.byServer.values()) {
@@ -120,26 +125,45 @@ public final class Upstream implements AutoCloseable {
 
     /**
      * The loop for a request's server connection: the selector that reads its client connection, so
-     * both sides are handled on one thread; else one of the loops with threads of their own.
+     * both sides are handled on one thread; by default the loop with a thread of its own paired
+     * with that selector (the first frontend's selector i with loop i), so an exchange passes
+     * between two threads only, always the same two, and the client connection's state and its
+     * server connections' stay in their caches. Cached on the client connection. A request from
+     * elsewhere gets the loops in turn.
      */
     UpstreamLoop loopFor(Request request) {
-        if (!onSelectors) {
-            return anyThreadLoop();
-        }
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
         while (endPoint instanceof EndPoint.Wrapper wrapper) {
             endPoint = wrapper.unwrap();
         }
         // Every frontend connection is a ClientEndPoint (Frontend's connector makes them).
-        if (endPoint instanceof ClientEndPoint client) {
-            ManagedSelector managed = client.managedSelector();
-            for (UpstreamLoop.SelectorLoop loop : selectorLoops) {
-                if (loop.managed() == managed) {
-                    return loop;
-                }
+        if (!(endPoint instanceof ClientEndPoint client)) {
+            return anyThreadLoop();
+        }
+        UpstreamLoop loop = client.upstreamLoop();
+        if (loop == null) {
+            loop = onSelectors ? selectorLoop(client.managedSelector()) : pairedLoop(client);
+            client.upstreamLoop(loop);
+        }
+        return loop;
+    }
+
+    private UpstreamLoop selectorLoop(ManagedSelector managed) {
+        for (UpstreamLoop.SelectorLoop loop : selectorLoops) {
+            if (loop.managed() == managed) {
+                return loop;
             }
         }
         return anyThreadLoop();
+    }
+
+    private UpstreamLoop pairedLoop(ClientEndPoint client) {
+        int index = adoptedSelectors.indexOf(client.managedSelector());
+        if (index < 0) {
+            return anyThreadLoop();
+        }
+        anyThreadLoop(); // starts the loops
+        return threadLoops[index % threadLoops.length];
     }
 
     private UpstreamLoop anyThreadLoop() {

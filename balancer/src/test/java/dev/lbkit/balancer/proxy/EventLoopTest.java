@@ -34,6 +34,65 @@ class EventLoopTest extends ProxyTestBase {
     }
 
     @Test
+    void byDefaultEachSelectorHandsItsRequestsToALoopOfItsOwn() throws Exception {
+        // nbthread 2: two selectors and two loops. A client connection's server connections all go
+        // on the loop paired with its selector, so an exchange always passes between the same two
+        // threads; the other selector's connections go on the other loop.
+        FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        TestConfigs.Listen listen =
+                TestConfigs.listen("pairs").server(TestConfigs.server("s1", server.port()));
+        lbkit =
+                Lbkit.start(
+                        new Config(
+                                new Global(2, 0, List.of()), List.of(listen.section()), List.of()));
+        Frontend frontend = lbkit.frontends().get(0);
+        int port = frontend.ports().get(0);
+        List<RawHttp> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                clients.add(new RawHttp(port));
+            }
+            // Jetty deals new connections to its selectors in turn; the first requests go in
+            // another order (even clients first), so taking the loops in turn per request would
+            // give one selector both loops.
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < clients.size(); i++) {
+                    RawHttp client = clients.get((2 * i) % 8 + (i < 4 ? 0 : 1));
+                    assertThat(client.get("/" + round).body()).isEqualTo("ok");
+                }
+            }
+            java.util.Map<Object, java.util.Set<UpstreamLoop>> loopsBySelector =
+                    new java.util.HashMap<>();
+            for (org.eclipse.jetty.io.EndPoint endPoint : frontend.clientEndPoints()) {
+                ClientEndPoint client = (ClientEndPoint) endPoint;
+                assertThat(client.upstreamLoop())
+                        .as("the loop of a client connection that sent requests")
+                        .isInstanceOf(UpstreamLoop.ThreadLoop.class);
+                loopsBySelector
+                        .computeIfAbsent(client.managedSelector(), k -> new java.util.HashSet<>())
+                        .add(client.upstreamLoop());
+            }
+            assertThat(loopsBySelector)
+                    .as("Jetty spreads 8 connections over both selectors")
+                    .hasSize(2);
+            assertThat(loopsBySelector.values())
+                    .as("one loop per selector")
+                    .allSatisfy(loops -> assertThat(loops).hasSize(1));
+            assertThat(
+                            loopsBySelector.values().stream()
+                                    .flatMap(java.util.Set::stream)
+                                    .distinct()
+                                    .count())
+                    .as("the two selectors' loops are two")
+                    .isEqualTo(2);
+        } finally {
+            for (RawHttp client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void aHighNbthreadStartsAndAnswers() throws Exception {
         // 250 threads (HAProxy 3.2 allows 1024): as many selectors, each holding a thread of the
         // frontend's pool for good. With a pool of 200 threads Jetty refused to start.
