@@ -141,7 +141,8 @@ public final class Lbkit implements RunningProxies, AutoCloseable {
                             upstream,
                             OperatorPageRoutes.of(
                                     section, backend != null ? backend.section() : null, this),
-                            config.line()));
+                            config.line(),
+                            Frontend.listenBacklog(config.global().maxconn())));
         }
         healthChecks.start();
         for (StatsSocket socket : config.global().statsSockets()) {

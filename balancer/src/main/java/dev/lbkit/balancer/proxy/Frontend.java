@@ -53,7 +53,27 @@ public final class Frontend implements AutoCloseable {
      * section has no default backend (requests then get HAProxy's 503).
      */
     public static Frontend start(ProxySection section, Backend backend, Upstream upstream) {
-        return start(section, Routes.to(backend), upstream, OwnPages.NONE, HaproxyLine.DEFAULT);
+        return start(
+                section,
+                Routes.to(backend),
+                upstream,
+                OwnPages.NONE,
+                HaproxyLine.DEFAULT,
+                listenBacklog(0));
+    }
+
+    /**
+     * The length of each bind's queue of connections not yet accepted, as HAProxy 2.6 sets it when
+     * neither the bind nor the frontend says otherwise: the process's {@code maxconn} (HAProxy's
+     * frontends take it as theirs), else as many as the kernel allows ({@code net.core.somaxconn}
+     * caps the value). Without it the JDK asks for 50, and 1024 clients connecting at once lost
+     * SYNs and waited 1 to 3 s for their retransmissions (docs/benchmarks.md, 2026-12-05). Measured
+     * on HAProxy 2.6.12 with {@code ss -ltn}; {@code ListenBacklogParityTest} compares.
+     *
+     * @param globalMaxconn the global section's {@code maxconn}, 0 when not set
+     */
+    public static int listenBacklog(int globalMaxconn) {
+        return globalMaxconn > 0 ? globalMaxconn : 65535;
     }
 
     /**
@@ -65,7 +85,8 @@ public final class Frontend implements AutoCloseable {
             Routes routes,
             Upstream upstream,
             OwnPages pages,
-            HaproxyLine line) {
+            HaproxyLine line,
+            int backlog) {
         Frontend frontend = new Frontend(section);
         Timeouts timeouts = new Timeouts(section);
         frontend.upstream = upstream;
@@ -82,7 +103,8 @@ public final class Frontend implements AutoCloseable {
                                 pages,
                                 frontend.accessLog,
                                 frontend.connectors,
-                                line));
+                                line,
+                                backlog));
             }
             // With -Dlbkit.upstreamLoops=selectors, each selector also runs the server
             // connections of the requests it reads.
@@ -104,7 +126,8 @@ public final class Frontend implements AutoCloseable {
             OwnPages pages,
             AccessLog accessLog,
             List<ServerConnector> connectors,
-            HaproxyLine line) {
+            HaproxyLine line,
+            int backlog) {
         ProxyHandler handler = new ProxyHandler(section, routes, upstream, stats, accessLog);
         // As many selectors (event loops for the client connections) as HAProxy's nbthread, and
         // as many upstream loops. One of each measured 0.75x HAProxy's requests/s at 64
@@ -176,6 +199,7 @@ public final class Frontend implements AutoCloseable {
                                         connector.setHost(
                                                 bind.host().isEmpty() ? null : bind.host());
                                         connector.setPort(bind.port());
+                                        connector.setAcceptQueueSize(backlog);
                                         connector.setIdleTimeout(
                                                 timeouts.clientMs > 0 ? timeouts.clientMs : 0);
                                         connectors.add(connector);
