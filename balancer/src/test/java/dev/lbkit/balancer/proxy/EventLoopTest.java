@@ -38,14 +38,7 @@ class EventLoopTest extends ProxyTestBase {
         // nbthread 2: two selectors and two loops. A client connection's server connections all go
         // on the loop paired with its selector, so an exchange always passes between the same two
         // threads; the other selector's connections go on the other loop.
-        FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        TestConfigs.Listen listen =
-                TestConfigs.listen("pairs").server(TestConfigs.server("s1", server.port()));
-        lbkit =
-                Lbkit.start(
-                        new Config(
-                                new Global(2, 0, List.of()), List.of(listen.section()), List.of()));
-        Frontend frontend = lbkit.frontends().get(0);
+        Frontend frontend = startWithNbthread("pairs", 2);
         int port = frontend.ports().get(0);
         List<RawHttp> clients = new ArrayList<>();
         try {
@@ -96,21 +89,26 @@ class EventLoopTest extends ProxyTestBase {
     void aHighNbthreadStartsAndAnswers() throws Exception {
         // 250 threads (HAProxy 3.2 allows 1024): as many selectors, each holding a thread of the
         // frontend's pool for good. With a pool of 200 threads Jetty refused to start.
-        FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        TestConfigs.Listen listen =
-                TestConfigs.listen("many").server(TestConfigs.server("s1", server.port()));
-        lbkit =
-                Lbkit.start(
-                        new Config(
-                                new Global(250, 0, List.of()),
-                                List.of(listen.section()),
-                                List.of()));
-        int port = lbkit.frontends().get(0).ports().get(0);
+        int port = startWithNbthread("many", 250).ports().get(0);
         try (RawHttp client = new RawHttp(port)) {
             for (int i = 0; i < 3; i++) {
                 assertThat(client.get("/" + i).body()).isEqualTo("ok");
             }
         }
+    }
+
+    /** Starts lbkit with {@code nbthread} in front of one server answering "ok"; its frontend. */
+    private Frontend startWithNbthread(String name, int nbthread) throws Exception {
+        FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        TestConfigs.Listen listen =
+                TestConfigs.listen(name).server(TestConfigs.server("s1", server.port()));
+        lbkit =
+                Lbkit.start(
+                        new Config(
+                                new Global(nbthread, 0, List.of()),
+                                List.of(listen.section()),
+                                List.of()));
+        return lbkit.frontends().get(0);
     }
 
     /**
