@@ -395,8 +395,8 @@ public final class Frontend implements AutoCloseable {
     }
 
     /** The client connections open now, on every bind (for tests). */
-    List<org.eclipse.jetty.io.EndPoint> clientEndPoints() {
-        List<org.eclipse.jetty.io.EndPoint> endPoints = new ArrayList<>();
+    List<EndPoint> clientEndPoints() {
+        List<EndPoint> endPoints = new ArrayList<>();
         for (ServerConnector connector : connectors) {
             endPoints.addAll(connector.getConnectedEndPoints());
         }

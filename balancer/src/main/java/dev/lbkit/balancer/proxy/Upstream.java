@@ -162,11 +162,17 @@ public final class Upstream implements AutoCloseable {
         if (index < 0) {
             return anyThreadLoop();
         }
-        anyThreadLoop(); // starts the loops
-        return threadLoops[index % threadLoops.length];
+        UpstreamLoop.ThreadLoop[] loops = threadLoops();
+        return loops[index % loops.length];
     }
 
     private UpstreamLoop anyThreadLoop() {
+        UpstreamLoop.ThreadLoop[] loops = threadLoops();
+        return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+    }
+
+    /** The loops with threads of their own, started at the first call. */
+    private UpstreamLoop.ThreadLoop[] threadLoops() {
         UpstreamLoop.ThreadLoop[] loops = threadLoops;
         if (loops == null) {
             synchronized (this) {
@@ -180,7 +186,7 @@ public final class Upstream implements AutoCloseable {
                 }
             }
         }
-        return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+        return loops;
     }
 
     /** The pools for one backend's timeouts (0 = none, as in HAProxy). */

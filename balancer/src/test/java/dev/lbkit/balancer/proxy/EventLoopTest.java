@@ -6,7 +6,12 @@ import dev.lbkit.balancer.Lbkit;
 import dev.lbkit.balancer.config.Config;
 import dev.lbkit.balancer.config.Global;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.io.EndPoint;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,15 +59,14 @@ class EventLoopTest extends ProxyTestBase {
                     assertThat(client.get("/" + round).body()).isEqualTo("ok");
                 }
             }
-            java.util.Map<Object, java.util.Set<UpstreamLoop>> loopsBySelector =
-                    new java.util.HashMap<>();
-            for (org.eclipse.jetty.io.EndPoint endPoint : frontend.clientEndPoints()) {
+            Map<Object, Set<UpstreamLoop>> loopsBySelector = new HashMap<>();
+            for (EndPoint endPoint : frontend.clientEndPoints()) {
                 ClientEndPoint client = (ClientEndPoint) endPoint;
                 assertThat(client.upstreamLoop())
                         .as("the loop of a client connection that sent requests")
                         .isInstanceOf(UpstreamLoop.ThreadLoop.class);
                 loopsBySelector
-                        .computeIfAbsent(client.managedSelector(), k -> new java.util.HashSet<>())
+                        .computeIfAbsent(client.managedSelector(), k -> new HashSet<>())
                         .add(client.upstreamLoop());
             }
             assertThat(loopsBySelector)
@@ -71,11 +75,7 @@ class EventLoopTest extends ProxyTestBase {
             assertThat(loopsBySelector.values())
                     .as("one loop per selector")
                     .allSatisfy(loops -> assertThat(loops).hasSize(1));
-            assertThat(
-                            loopsBySelector.values().stream()
-                                    .flatMap(java.util.Set::stream)
-                                    .distinct()
-                                    .count())
+            assertThat(loopsBySelector.values().stream().flatMap(Set::stream).distinct().count())
                     .as("the two selectors' loops are two")
                     .isEqualTo(2);
         } finally {
@@ -118,7 +118,7 @@ class EventLoopTest extends ProxyTestBase {
      */
     private List<String> newUpstreamLoopThreadsAfterTwentyRequests(String mode) throws Exception {
         FakeServer server = keepAliveServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
         if (mode != null) {
             System.setProperty("lbkit.upstreamLoops", mode);
         }
